@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { enums } from './enums';
+import { handler, slice, type Handler } from './handler';
+import { activitiesHandlers, leadsHandlers } from './leads/handlers';
+import { enterprisesHandlers } from './enterprises/handlers';
+import { incubationsHandlers } from './incubation/handlers';
+import { searchHandlers } from './search/handlers';
+import { industriesHandlers, staffHandlers } from './staff/handlers';
+import { milestonesHandlers, plansHandlers, targetsHandlers } from './targets/handlers';
+import { isoDate } from './fields';
+import { stats } from './stats';
+
+const metaHandlers = slice('meta', {
+  enums: handler(z.strictObject({}), () => enums),
+  info: handler(z.strictObject({}), (ctx) => {
+    const setting = (key: string) => (ctx.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+    return {
+      dataset: setting('dataset'),
+      site: ctx.clock.site,
+      sqlite: (ctx.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
+      file: ctx.db.name,
+      today: ctx.today(),
+    };
+  }),
+});
+
+const statsHandlers = slice('stats', {
+  get: handler(z.strictObject({ asOf: isoDate.optional() }), (ctx, { asOf }) => stats(ctx.db, asOf ?? ctx.today())),
+});
+
+/** Joins slices; a name registered twice is a programming error caught at start-up. */
+function merge<S extends Record<string, Handler>[]>(...slices: S): UnionToIntersection<S[number]> {
+  const out: Record<string, Handler> = {};
+  for (const s of slices) {
+    for (const [k, h] of Object.entries(s)) {
+      if (k in out) throw new Error(`handler ${k} registered twice`);
+      out[k] = h;
+    }
+  }
+  return out as never;
+}
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** The whole API: every transport (in-process, IPC, HTTP) serves exactly this map. */
+export const handlers = merge(
+  enterprisesHandlers,
+  incubationsHandlers,
+  leadsHandlers,
+  activitiesHandlers,
+  staffHandlers,
+  industriesHandlers,
+  plansHandlers,
+  targetsHandlers,
+  milestonesHandlers,
+  searchHandlers,
+  metaHandlers,
+  statsHandlers,
+);
+
+export type Handlers = typeof handlers;
+export type Method = keyof Handlers & string;
+export type ApiInput<M extends Method> = z.input<Handlers[M]['input']>;
+export type ApiOutput<M extends Method> = ReturnType<Handlers[M]['run']>;
+
+/** The typed client every shell gives the renderer. */
+export type Api = { [M in Method]: (input: ApiInput<M>) => Promise<ApiOutput<M>> };
+
+export const methods = Object.keys(handlers) as Method[];
+export function isMethod(name: string): name is Method {
+  return Object.hasOwn(handlers, name);
+}

@@ -1,0 +1,204 @@
+/**
+ * Append-only migrations, embedded in the bundle. Never edit or reorder an entry that has shipped:
+ * add a new one. `openDatabase` refuses a file whose applied ids are not a prefix of these.
+ */
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+/** Columns every synced row carries: tombstone flag and timestamps of the last write. */
+const rowMeta = `
+  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL`;
+
+export const migrations: readonly Migration[] = [
+  {
+    id: '0001_initial',
+    sql: `
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+
+CREATE TABLE changes (
+  seq INTEGER PRIMARY KEY,
+  stamp TEXT NOT NULL,          -- hybrid logical clock, sortable
+  site TEXT NOT NULL,
+  user TEXT NOT NULL,
+  tbl TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  field TEXT NOT NULL,          -- column name; '*' = whole-row snapshot from a bulk load
+  old_value TEXT,               -- JSON
+  new_value TEXT                -- JSON
+) STRICT;
+CREATE INDEX changes_row ON changes (tbl, row_id, stamp);
+CREATE INDEX changes_stamp ON changes (stamp);
+
+CREATE TABLE industries (
+  id TEXT PRIMARY KEY,
+  name_zh TEXT NOT NULL,
+  name_en TEXT NOT NULL,
+  sort INTEGER NOT NULL DEFAULT 0,${rowMeta}
+) STRICT;
+
+CREATE TABLE staff (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  phone TEXT,
+  email TEXT,${rowMeta}
+) STRICT;
+
+CREATE TABLE enterprises (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  uscc TEXT,
+  industry TEXT REFERENCES industries (id),
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  building TEXT,
+  unit TEXT,
+  area_m2 REAL,
+  entry_date TEXT,
+  exit_date TEXT,
+  registered_capital INTEGER,   -- yuan
+  headcount INTEGER,
+  revenue INTEGER,              -- yuan, last full year
+  tax INTEGER,                  -- yuan
+  rd_spend INTEGER,             -- yuan
+  patents INTEGER,
+  software_copyrights INTEGER,
+  qualifications TEXT NOT NULL DEFAULT '[]',   -- JSON [{type, expires}]
+  contacts TEXT NOT NULL DEFAULT '[]',         -- JSON [{name, role, phone, email}]
+  tags TEXT NOT NULL DEFAULT '[]',             -- JSON [string]
+  notes TEXT,${rowMeta}
+) STRICT;
+CREATE UNIQUE INDEX enterprises_live_uscc ON enterprises (uscc) WHERE deleted = 0 AND uscc IS NOT NULL;
+CREATE INDEX enterprises_name ON enterprises (name) WHERE deleted = 0;
+CREATE INDEX enterprises_industry ON enterprises (industry) WHERE deleted = 0;
+CREATE INDEX enterprises_kind ON enterprises (kind) WHERE deleted = 0;
+CREATE INDEX enterprises_status ON enterprises (status) WHERE deleted = 0;
+CREATE INDEX enterprises_building ON enterprises (building) WHERE deleted = 0;
+CREATE INDEX enterprises_area ON enterprises (area_m2) WHERE deleted = 0;
+CREATE INDEX enterprises_entry ON enterprises (entry_date) WHERE deleted = 0;
+CREATE INDEX enterprises_exit ON enterprises (exit_date) WHERE deleted = 0;
+CREATE INDEX enterprises_capital ON enterprises (registered_capital) WHERE deleted = 0;
+CREATE INDEX enterprises_headcount ON enterprises (headcount) WHERE deleted = 0;
+CREATE INDEX enterprises_revenue ON enterprises (revenue) WHERE deleted = 0;
+CREATE INDEX enterprises_tax ON enterprises (tax) WHERE deleted = 0;
+CREATE INDEX enterprises_rd ON enterprises (rd_spend) WHERE deleted = 0;
+CREATE INDEX enterprises_patents ON enterprises (patents) WHERE deleted = 0;
+CREATE INDEX enterprises_updated ON enterprises (updated_at) WHERE deleted = 0;
+
+CREATE TABLE incubations (
+  id TEXT PRIMARY KEY,
+  enterprise_id TEXT REFERENCES enterprises (id),
+  team_name TEXT,
+  cohort TEXT,
+  stage TEXT NOT NULL,
+  mentor_id TEXT REFERENCES staff (id),
+  applied_date TEXT,
+  admitted_date TEXT,
+  exit_date TEXT,               -- graduated or terminated on
+  agreement_start TEXT,
+  agreement_end TEXT,
+  notes TEXT,${rowMeta}
+) STRICT;
+CREATE INDEX incubations_enterprise ON incubations (enterprise_id);
+CREATE INDEX incubations_name ON incubations (team_name) WHERE deleted = 0;
+CREATE INDEX incubations_cohort ON incubations (cohort) WHERE deleted = 0;
+CREATE INDEX incubations_stage ON incubations (stage) WHERE deleted = 0;
+CREATE INDEX incubations_mentor ON incubations (mentor_id) WHERE deleted = 0;
+CREATE INDEX incubations_applied ON incubations (applied_date) WHERE deleted = 0;
+CREATE INDEX incubations_admitted ON incubations (admitted_date) WHERE deleted = 0;
+CREATE INDEX incubations_exit ON incubations (exit_date) WHERE deleted = 0;
+CREATE INDEX incubations_agreement_end ON incubations (agreement_end) WHERE deleted = 0;
+CREATE INDEX incubations_updated ON incubations (updated_at) WHERE deleted = 0;
+
+CREATE TABLE leads (
+  id TEXT PRIMARY KEY,
+  company TEXT NOT NULL,
+  uscc TEXT,
+  source TEXT NOT NULL,
+  industry TEXT REFERENCES industries (id),
+  intended_investment INTEGER,  -- yuan
+  expected_area_m2 REAL,
+  stage TEXT NOT NULL,
+  owner_id TEXT REFERENCES staff (id),
+  next_follow_up TEXT,
+  probability INTEGER CHECK (probability BETWEEN 0 AND 100),
+  lost_reason TEXT,
+  enterprise_id TEXT REFERENCES enterprises (id),
+  notes TEXT,${rowMeta}
+) STRICT;
+CREATE INDEX leads_company ON leads (company) WHERE deleted = 0;
+CREATE INDEX leads_uscc ON leads (uscc) WHERE deleted = 0;
+CREATE INDEX leads_source ON leads (source) WHERE deleted = 0;
+CREATE INDEX leads_industry ON leads (industry) WHERE deleted = 0;
+CREATE INDEX leads_investment ON leads (intended_investment) WHERE deleted = 0;
+CREATE INDEX leads_area ON leads (expected_area_m2) WHERE deleted = 0;
+CREATE INDEX leads_stage ON leads (stage) WHERE deleted = 0;
+CREATE INDEX leads_owner ON leads (owner_id) WHERE deleted = 0;
+CREATE INDEX leads_follow_up ON leads (next_follow_up) WHERE deleted = 0;
+CREATE INDEX leads_probability ON leads (probability) WHERE deleted = 0;
+CREATE INDEX leads_updated ON leads (updated_at) WHERE deleted = 0;
+CREATE INDEX leads_enterprise ON leads (enterprise_id);
+
+CREATE TABLE activities (
+  id TEXT PRIMARY KEY,
+  lead_id TEXT REFERENCES leads (id),
+  enterprise_id TEXT REFERENCES enterprises (id),
+  kind TEXT NOT NULL,
+  date TEXT NOT NULL,
+  staff_id TEXT REFERENCES staff (id),
+  text TEXT,${rowMeta}
+) STRICT;
+CREATE INDEX activities_lead ON activities (lead_id, date);
+CREATE INDEX activities_enterprise ON activities (enterprise_id, date);
+
+CREATE TABLE plans (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  source TEXT,
+  start_date TEXT NOT NULL,
+  deadline TEXT NOT NULL,
+  notes TEXT,${rowMeta}
+) STRICT;
+
+CREATE TABLE targets (
+  id TEXT PRIMARY KEY,
+  plan_id TEXT NOT NULL REFERENCES plans (id),
+  name TEXT NOT NULL,
+  name_en TEXT,
+  unit TEXT NOT NULL,
+  min_value REAL,
+  max_value REAL,
+  baseline REAL NOT NULL DEFAULT 0,
+  deadline TEXT NOT NULL,
+  measure TEXT NOT NULL,        -- JSON metric definition, see targets/measure.ts
+  done_date TEXT,               -- milestone targets: completed on
+  evidence TEXT,
+  sort INTEGER NOT NULL DEFAULT 0,${rowMeta}
+) STRICT;
+CREATE INDEX targets_plan ON targets (plan_id, sort);
+CREATE INDEX targets_name ON targets (name) WHERE deleted = 0;
+CREATE INDEX targets_deadline ON targets (deadline) WHERE deleted = 0;
+CREATE INDEX targets_updated ON targets (updated_at) WHERE deleted = 0;
+
+CREATE TABLE milestones (
+  id TEXT PRIMARY KEY,
+  plan_id TEXT NOT NULL REFERENCES plans (id),
+  target_id TEXT REFERENCES targets (id),
+  name TEXT NOT NULL,
+  due_date TEXT NOT NULL,
+  done_date TEXT,
+  notes TEXT,${rowMeta}
+) STRICT;
+CREATE INDEX milestones_plan ON milestones (plan_id, due_date);
+
+-- Search index: CJK text is split into unigrams + bigrams by the core (search/tokens.ts) so that
+-- 1- and 2-character queries such as 园 or 数据 match; rowid = the entity row's rowid.
+CREATE VIRTUAL TABLE enterprises_fts USING fts5 (tokens, content = '', contentless_delete = 1, tokenize = 'unicode61');
+CREATE VIRTUAL TABLE leads_fts USING fts5 (tokens, content = '', contentless_delete = 1, tokenize = 'unicode61');
+`,
+  },
+];

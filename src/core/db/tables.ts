@@ -1,0 +1,59 @@
+/**
+ * What the write path may touch: every writable table and its columns with their storage kind.
+ * Table and column names reach SQL only from here, never from a caller.
+ */
+export type ColumnKind = 'text' | 'int' | 'real' | 'json';
+
+export interface TableSpec {
+  columns: Readonly<Record<string, ColumnKind>>;
+  /** Contentless FTS5 table kept in step by the write path, and the text it indexes. */
+  search?: { fts: string; text: (row: Record<string, unknown>) => string };
+}
+
+const text = 'text' as const;
+const int = 'int' as const;
+const real = 'real' as const;
+const json = 'json' as const;
+
+export const tables = {
+  industries: { columns: { name_zh: text, name_en: text, sort: int } },
+  staff: { columns: { name: text, role: text, phone: text, email: text } },
+  enterprises: {
+    columns: {
+      name: text, uscc: text, industry: text, kind: text, status: text, building: text, unit: text,
+      area_m2: real, entry_date: text, exit_date: text, registered_capital: int, headcount: int,
+      revenue: int, tax: int, rd_spend: int, patents: int, software_copyrights: int,
+      qualifications: json, contacts: json, tags: json, notes: text,
+    },
+    search: { fts: 'enterprises_fts', text: (r) => [r.name, r.uscc, ...((r.tags as string[] | undefined) ?? [])].filter(Boolean).join(' ') },
+  },
+  incubations: {
+    columns: {
+      enterprise_id: text, team_name: text, cohort: text, stage: text, mentor_id: text, applied_date: text,
+      admitted_date: text, exit_date: text, agreement_start: text, agreement_end: text, notes: text,
+    },
+  },
+  leads: {
+    columns: {
+      company: text, uscc: text, source: text, industry: text, intended_investment: int, expected_area_m2: real,
+      stage: text, owner_id: text, next_follow_up: text, probability: int, lost_reason: text,
+      enterprise_id: text, notes: text,
+    },
+    search: { fts: 'leads_fts', text: (r) => [r.company, r.uscc].filter(Boolean).join(' ') },
+  },
+  activities: { columns: { lead_id: text, enterprise_id: text, kind: text, date: text, staff_id: text, text: text } },
+  plans: { columns: { name: text, source: text, start_date: text, deadline: text, notes: text } },
+  targets: {
+    columns: {
+      plan_id: text, name: text, name_en: text, unit: text, min_value: real, max_value: real, baseline: real,
+      deadline: text, measure: json, done_date: text, evidence: text, sort: int,
+    },
+  },
+  milestones: { columns: { plan_id: text, target_id: text, name: text, due_date: text, done_date: text, notes: text } },
+} as const satisfies Record<string, TableSpec>;
+
+export type TableName = keyof typeof tables;
+
+export function isTableName(name: string): name is TableName {
+  return Object.hasOwn(tables, name);
+}

@@ -1,0 +1,183 @@
+import { AppError } from '../errors';
+import type { IdFactory } from '../util/ids';
+import { searchTokens } from '../search/tokens';
+import type { HybridClock } from './clock';
+import { prepared, type Db } from './open';
+import { tables, type TableName, type TableSpec } from './tables';
+
+/**
+ * The one write path. Every create, update and delete goes through here and, in one transaction,
+ * writes the row, appends one change-log entry per changed field (with a hybrid-logical-clock stamp,
+ * site and user), keeps the search index in step and saves the clock. Deletes are tombstones.
+ */
+export interface WriteContext {
+  db: Db;
+  clock: HybridClock;
+  ids: IdFactory;
+  user: string;
+  /** Bumped after each committed write; caches (grid counts, cursors) key on it. */
+  version: { value: number };
+}
+
+export type Row = Record<string, unknown>;
+
+export interface ChangeEntry {
+  stamp: string;
+  site: string;
+  user: string;
+  tbl: string;
+  row_id: string;
+  field: string;
+  old_value: unknown;
+  new_value: unknown;
+}
+
+/** Runs `fn` in one transaction with the clock saved at its end; nested calls join the outer one. */
+export function transact<T>(ctx: WriteContext, fn: () => T): T {
+  const outer = !ctx.db.inTransaction;
+  const result = ctx.db.transaction(() => {
+    const value = fn();
+    if (outer) saveClock(ctx);
+    return value;
+  })();
+  if (outer) ctx.version.value++;
+  return result;
+}
+
+export function insertRow(ctx: WriteContext, table: TableName, values: Row, id: string = ctx.ids()): string {
+  return transact(ctx, () => {
+    const spec: TableSpec = tables[table];
+    const stamp = ctx.clock.tick();
+    const now = stampTime(stamp);
+    const cols = Object.keys(spec.columns).filter((c) => values[c] !== undefined);
+    const sqlCols = ['id', ...cols, 'created_at', 'updated_at'];
+    prepared(ctx.db, `INSERT INTO ${table} (${sqlCols.join(', ')}) VALUES (${sqlCols.map(() => '?').join(', ')})`)
+      .run(id, ...cols.map((c) => toSql(spec, c, values[c])), now, now);
+    for (const c of cols) {
+      if (values[c] !== null) logChange(ctx, stamp, table, id, c, null, normalise(spec, c, values[c]));
+    }
+    refreshSearch(ctx, table, id);
+    return id;
+  });
+}
+
+/** Applies the fields of `patch` that differ from the stored row; returns the names that changed. */
+export function updateRow(ctx: WriteContext, table: TableName, id: string, patch: Row): string[] {
+  return transact(ctx, () => {
+    const spec: TableSpec = tables[table];
+    const before = readLive(ctx.db, table, id);
+    const changed = Object.keys(spec.columns).filter(
+      (c) => patch[c] !== undefined && JSON.stringify(normalise(spec, c, patch[c])) !== JSON.stringify(before[c]),
+    );
+    if (changed.length === 0) return [];
+    const stamp = ctx.clock.tick();
+    prepared(ctx.db, `UPDATE ${table} SET ${changed.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`)
+      .run(...changed.map((c) => toSql(spec, c, patch[c])), stampTime(stamp), id);
+    for (const c of changed) logChange(ctx, stamp, table, id, c, before[c] ?? null, normalise(spec, c, patch[c]));
+    refreshSearch(ctx, table, id);
+    return changed;
+  });
+}
+
+export function deleteRow(ctx: WriteContext, table: TableName, id: string): void {
+  transact(ctx, () => {
+    readLive(ctx.db, table, id);
+    const stamp = ctx.clock.tick();
+    prepared(ctx.db, `UPDATE ${table} SET deleted = 1, updated_at = ? WHERE id = ?`).run(stampTime(stamp), id);
+    logChange(ctx, stamp, table, id, 'deleted', 0, 1);
+    refreshSearch(ctx, table, id);
+  });
+}
+
+/**
+ * Bulk load for generated data sets: same transaction and clock rules, but one whole-row
+ * snapshot entry (field '*') per row instead of one per field, to keep a million-row load small.
+ */
+export function insertMany(ctx: WriteContext, table: TableName, rows: Row[]): string[] {
+  return transact(ctx, () => {
+    const spec: TableSpec = tables[table];
+    const cols = Object.keys(spec.columns);
+    const insert = prepared(ctx.db, 
+      `INSERT INTO ${table} (id, ${cols.join(', ')}, created_at, updated_at) VALUES (?, ${cols.map(() => '?').join(', ')}, ?, ?)`,
+    );
+    const ids: string[] = [];
+    for (const row of rows) {
+      const id = (row.id as string | undefined) ?? ctx.ids();
+      const stamp = ctx.clock.tick();
+      const now = stampTime(stamp);
+      insert.run(id, ...cols.map((c) => toSql(spec, c, row[c] ?? null)), now, now);
+      const snapshot: Row = {};
+      for (const c of cols) if (row[c] != null) snapshot[c] = normalise(spec, c, row[c]);
+      logChange(ctx, stamp, table, id, '*', null, snapshot);
+      refreshSearch(ctx, table, id);
+      ids.push(id);
+    }
+    return ids;
+  });
+}
+
+/** The field-level history of one row, oldest first. */
+export function rowHistory(db: Db, table: TableName, id: string): ChangeEntry[] {
+  const rows = prepared(db, 'SELECT stamp, site, user, tbl, row_id, field, old_value, new_value FROM changes WHERE tbl = ? AND row_id = ? ORDER BY stamp, seq')
+    .all(table, id) as ChangeEntry[];
+  return rows.map((r) => ({
+    ...r,
+    old_value: r.old_value == null ? null : JSON.parse(r.old_value as string),
+    new_value: r.new_value == null ? null : JSON.parse(r.new_value as string),
+  }));
+}
+
+/** Reads a live row with JSON columns decoded; throws not_found for missing or deleted rows. */
+export function readLive(db: Db, table: TableName, id: string): Row {
+  const row = prepared(db, `SELECT * FROM ${table} WHERE id = ? AND deleted = 0`).get(id) as Row | undefined;
+  if (!row) throw new AppError('not_found');
+  return decodeRow(table, row);
+}
+
+export function decodeRow(table: TableName, row: Row): Row {
+  const spec: TableSpec = tables[table];
+  const out: Row = { ...row };
+  for (const [c, kind] of Object.entries(spec.columns)) {
+    if (kind === 'json' && typeof out[c] === 'string') out[c] = JSON.parse(out[c]);
+  }
+  return out;
+}
+
+function logChange(ctx: WriteContext, stamp: string, table: string, id: string, field: string, oldV: unknown, newV: unknown): void {
+  prepared(ctx.db, 'INSERT INTO changes (stamp, site, user, tbl, row_id, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(stamp, ctx.clock.site, ctx.user, table, id, field, JSON.stringify(oldV), JSON.stringify(newV));
+}
+
+function refreshSearch(ctx: WriteContext, table: TableName, id: string): void {
+  const spec: TableSpec = tables[table];
+  if (!spec.search) return;
+  const row = prepared(ctx.db, `SELECT rowid AS rid, * FROM ${table} WHERE id = ?`).get(id) as Row & { rid: number };
+  prepared(ctx.db, `DELETE FROM ${spec.search.fts} WHERE rowid = ?`).run(row.rid);
+  if (row.deleted === 0) {
+    prepared(ctx.db, `INSERT INTO ${spec.search.fts} (rowid, tokens) VALUES (?, ?)`).run(row.rid, searchTokens(spec.search.text(decodeRow(table, row))));
+  }
+}
+
+function saveClock(ctx: WriteContext): void {
+  prepared(ctx.db, "INSERT INTO settings (key, value) VALUES ('clock', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    .run(JSON.stringify(ctx.clock.snapshot()));
+}
+
+function stampTime(stamp: string): string {
+  return stamp.slice(0, 24);
+}
+
+function normalise(spec: TableSpec, column: string, value: unknown): unknown {
+  if (value === undefined || value === null || value === '') return null;
+  const kind = spec.columns[column];
+  if (kind === 'int') return Math.trunc(Number(value));
+  if (kind === 'real') return Number(value);
+  if (kind === 'text') return String(value);
+  return value;
+}
+
+function toSql(spec: TableSpec, column: string, value: unknown): unknown {
+  const v = normalise(spec, column, value);
+  if (v === null) return spec.columns[column] === 'json' ? '[]' : null;
+  return spec.columns[column] === 'json' ? JSON.stringify(v) : v;
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { AppError, type FieldIssue } from './errors';
+import { handler, type CoreContext } from './handler';
+import { GridRunner, gridRequestSchema, type GridView } from './grid/query';
+import type { TableName } from './db/tables';
+import { decodeRow, deleteRow, insertRow, readLive, rowHistory, updateRow, type Row } from './db/write';
+
+/**
+ * The handlers every registry area has — get, create, update, delete, rows (grid page), history —
+ * built from its field schema, its rules and its grid view. Areas add their own handlers beside these.
+ */
+export interface EntityDef<T extends TableName, F extends z.ZodRawShape> {
+  table: T;
+  fields: F;
+  /** Cleans values before checks (e.g. USCC upper-cased); gets the merged row on update. */
+  prepare?: (values: Row) => Row;
+  /** Domain checks over the whole row as it would be stored; `id` is set on update. */
+  rules?: (ctx: CoreContext, row: Row, id?: string) => FieldIssue[];
+  /** Checks before a tombstone, e.g. still referenced. */
+  beforeDelete?: (ctx: CoreContext, id: string) => void;
+  view: GridView;
+}
+
+export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def: EntityDef<T, F>) {
+  const createSchema = z.strictObject(def.fields);
+  const grid = new GridRunner<Row>(def.view, (r) => decodeRow(def.table, r));
+  const check = (ctx: CoreContext, row: Row, id?: string) => {
+    const issues = def.rules?.(ctx, row, id) ?? [];
+    if (issues.length) throw new AppError('invalid_input', { detail: issues.map((i) => i.field).join(', ') }, issues);
+  };
+  return {
+    get: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => readLive(ctx.db, def.table, id)),
+    create: handler(createSchema, (ctx, input) => {
+      const values = def.prepare ? def.prepare(input as Row) : (input as Row);
+      check(ctx, values);
+      const id = insertRow(ctx, def.table, values);
+      return readLive(ctx.db, def.table, id);
+    }),
+    update: handler(z.strictObject({ id: z.uuid(), patch: createSchema.partial() }), (ctx, { id, patch }) => {
+      const before = readLive(ctx.db, def.table, id);
+      const merged = { ...before, ...(patch as Row) };
+      const prepared = def.prepare ? def.prepare(merged) : merged;
+      check(ctx, prepared, id);
+      const cleanPatch = Object.fromEntries(Object.keys(patch).map((k) => [k, prepared[k]]));
+      const changed = updateRow(ctx, def.table, id, cleanPatch);
+      return { row: readLive(ctx.db, def.table, id), changed };
+    }),
+    delete: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => {
+      def.beforeDelete?.(ctx, id);
+      deleteRow(ctx, def.table, id);
+      return { id };
+    }),
+    rows: handler(gridRequestSchema, (ctx, req) => grid.run(ctx.db, req, ctx.version.value)),
+    history: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => rowHistory(ctx.db, def.table, id)),
+  };
+}
+
+/** A rules helper: the referenced live row exists. */
+export function refExists(ctx: CoreContext, table: TableName, id: unknown): boolean {
+  if (id == null) return true;
+  return !!ctx.db.prepare(`SELECT 1 FROM ${table} WHERE id = ? AND deleted = 0`).get(id);
+}

@@ -1,0 +1,24 @@
+import type { z } from 'zod';
+import type { Locale } from './errors';
+import type { WriteContext } from './db/write';
+
+/** What every handler receives: the write context plus the caller's language. */
+export interface CoreContext extends WriteContext {
+  locale: Locale;
+  /** Today's date (YYYY-MM-DD) for the caller; fixed in tests. */
+  today: () => string;
+}
+
+export interface Handler<I extends z.ZodType = z.ZodType, O = unknown> {
+  input: I;
+  run: (ctx: CoreContext, input: z.output<I>) => O;
+}
+
+export function handler<I extends z.ZodType, O>(input: I, run: (ctx: CoreContext, input: z.output<I>) => O): Handler<I, O> {
+  return { input, run };
+}
+
+/** Prefixes a slice's keys with its area: `{ list }` under 'enterprises' → `{ 'enterprises.list' }`. */
+export function slice<A extends string, S extends Record<string, Handler>>(area: A, handlers: S): { [K in keyof S & string as `${A}.${K}`]: S[K] } {
+  return Object.fromEntries(Object.entries(handlers).map(([k, h]) => [`${area}.${k}`, h])) as never;
+}

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import { handlers, isMethod, type ApiInput, type ApiOutput, type Method } from './api';
+import { HybridClock, type ClockState } from './db/clock';
+import { openDatabase, type Db, type OpenOptions } from './db/open';
+import { AppError, toErrorPayload, type ErrorPayload, type FieldIssue, type Locale } from './errors';
+import type { CoreContext } from './handler';
+import type { Handler } from './handler';
+import { randomIds, type IdFactory } from './util/ids';
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
+
+export interface CoreOptions extends OpenOptions {
+  user?: string;
+  now?: () => number;
+  ids?: IdFactory;
+  /** Fixed site id (tests); otherwise read from the database or made once and stored there. */
+  site?: string;
+}
+
+/**
+ * The core behind every shell: one open database, its clock and the handler map. `invoke` is the
+ * only entrance; it validates input with the handler's schema and turns failures into coded errors.
+ */
+export class ParkCore {
+  readonly db: Db;
+  private readonly ctx: Omit<CoreContext, 'locale'>;
+
+  constructor(file: string, options: CoreOptions = {}) {
+    this.db = openDatabase(file, options);
+    const now = options.now ?? Date.now;
+    const site = options.site ?? this.setting('site') ?? randomBytes(8).toString('hex');
+    if (!this.setting('site')) this.setSetting('site', site);
+    const saved = this.setting('clock');
+    const state: ClockState = saved ? (JSON.parse(saved) as ClockState) : { millis: 0, counter: 0 };
+    this.ctx = {
+      db: this.db,
+      clock: new HybridClock(site, state, now),
+      ids: options.ids ?? randomIds,
+      user: options.user ?? 'local',
+      version: { value: 0 },
+      today: () => new Date(now()).toISOString().slice(0, 10),
+    };
+  }
+
+  context(locale: Locale = 'zh-CN'): CoreContext {
+    return { ...this.ctx, locale };
+  }
+
+  /** Untyped entrance for transports: method names and input arrive from outside. */
+  invoke(method: string, input: unknown, locale: Locale = 'zh-CN'): Result<unknown> {
+    try {
+      if (!isMethod(method)) throw new AppError('unknown_method', { method });
+      const h = handlers[method] as Handler;
+      const parsed = h.input.safeParse(input ?? {});
+      if (!parsed.success) throw zodToAppError(parsed.error);
+      return { ok: true, value: h.run(this.context(locale), parsed.data) };
+    } catch (err) {
+      return { ok: false, error: toErrorPayload(err, locale) };
+    }
+  }
+
+  /** Typed call for in-process users (CLI, tests); throws AppError on failure. */
+  call<M extends Method>(method: M, input: ApiInput<M>, locale: Locale = 'zh-CN'): ApiOutput<M> {
+    const h = handlers[method] as Handler;
+    const parsed = h.input.safeParse(input ?? {});
+    if (!parsed.success) throw zodToAppError(parsed.error);
+    return h.run(this.context(locale), parsed.data) as ApiOutput<M>;
+  }
+
+  setting(key: string): string | null {
+    return (this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function zodToAppError(error: z.ZodError): AppError {
+  const fields: FieldIssue[] = error.issues.map((issue) => {
+    const field = issue.path.map(String).join('.') || '(input)';
+    const missing = (issue.code === 'invalid_type' && issue.input === undefined) || (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1);
+    return missing ? { field, code: 'required' } : { field, code: 'invalid_input', params: { detail: issue.message } };
+  });
+  return new AppError('invalid_input', { detail: fields.map((f) => f.field).join(', ') }, fields);
+}
