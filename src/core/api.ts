@@ -65,7 +65,7 @@ export type ApiOutput<M extends Method> = ReturnType<Handlers[M]['run']>;
 /** The typed client every shell gives the renderer. */
 export type Api = { [M in Method]: (input: ApiInput<M>) => Promise<ApiOutput<M>> };
 
-export const methods = Object.keys(handlers) as Method[];
+export const handlerNames = Object.keys(handlers) as Method[];
 export function isMethod(name: string): name is Method {
   return Object.hasOwn(handlers, name);
 }

@@ -3,7 +3,7 @@ import { AppError, type FieldIssue } from './errors';
 import { handler, type CoreContext } from './handler';
 import { GridRunner, gridRequestSchema, type GridView } from './grid/query';
 import type { TableName } from './db/tables';
-import { decodeRow, deleteRow, insertRow, readLive, rowHistory, updateRow, type Row } from './db/write';
+import { decodeRow, deleteRow, insertRow, readLive, restoreRow, rowHistory, updateRow, type Row } from './db/write';
 
 /**
  * The handlers every registry area has — get, create, update, delete, rows (grid page), history —
@@ -49,6 +49,14 @@ export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def
       def.beforeDelete?.(ctx, id);
       deleteRow(ctx, def.table, id);
       return { id };
+    }),
+    /** Undo of a delete: clears the tombstone through the write path (logged like any change). */
+    restore: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => {
+      const row = ctx.db.prepare(`SELECT * FROM ${def.table} WHERE id = ? AND deleted = 1`).get(id) as Row | undefined;
+      if (!row) throw new AppError('not_found');
+      check(ctx, decodeRow(def.table, row), id);
+      restoreRow(ctx, def.table, id);
+      return readLive(ctx.db, def.table, id);
     }),
     rows: handler(gridRequestSchema, (ctx, req) => grid.run(ctx.db, req, ctx.version.value)),
     history: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => rowHistory(ctx.db, def.table, id)),

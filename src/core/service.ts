@@ -8,6 +8,12 @@ import type { CoreContext } from './handler';
 import type { Handler } from './handler';
 import { randomIds, type IdFactory } from './util/ids';
 
+export interface CoreEvent {
+  type: 'changed';
+  version: number;
+  method: string;
+}
+
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
 
 export interface CoreOptions extends OpenOptions {
@@ -47,8 +53,25 @@ export class ParkCore {
     return { ...this.ctx, locale };
   }
 
+  private readonly listeners = new Set<(event: CoreEvent) => void>();
+
+  /** Subscribe to data-change events (the shells relay them to the renderer). Returns unsubscribe. */
+  onEvent(listener: (event: CoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** Untyped entrance for transports: method names and input arrive from outside. */
   invoke(method: string, input: unknown, locale: Locale = 'zh-CN'): Result<unknown> {
+    const before = this.ctx.version.value;
+    try {
+      return this.dispatch(method, input, locale);
+    } finally {
+      if (this.ctx.version.value !== before) for (const l of this.listeners) l({ type: 'changed', version: this.ctx.version.value, method });
+    }
+  }
+
+  private dispatch(method: string, input: unknown, locale: Locale): Result<unknown> {
     try {
       if (!isMethod(method)) throw new AppError('unknown_method', { method });
       const h = handlers[method] as Handler;

@@ -89,6 +89,16 @@ export function deleteRow(ctx: WriteContext, table: TableName, id: string): void
   });
 }
 
+export function restoreRow(ctx: WriteContext, table: TableName, id: string): void {
+  transact(ctx, () => {
+    const stamp = ctx.clock.tick();
+    const done = prepared(ctx.db, `UPDATE ${table} SET deleted = 0, updated_at = ? WHERE id = ? AND deleted = 1`).run(stampTime(stamp), id);
+    if (done.changes !== 1) throw new AppError('not_found');
+    logChange(ctx, stamp, table, id, 'deleted', 1, 0);
+    refreshSearch(ctx, table, id);
+  });
+}
+
 /**
  * Bulk load for generated data sets: same transaction and clock rules, but one whole-row
  * snapshot entry (field '*') per row instead of one per field, to keep a million-row load small.

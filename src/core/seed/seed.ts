@@ -34,12 +34,13 @@ const dateIn = (rand: Rand, fromDay = 0, toDay = rangeDays) => new Date(rangeSta
 const addDays = (date: string, days: number) => new Date(Date.parse(date) + days * DAY).toISOString().slice(0, 10);
 
 /**
- * A valid USCC, unique per (prefix, serial): the serial in base 31 fills the organisation code.
+ * A valid USCC, unique per (prefix, serial): the scattered serial in base 31 fills the organisation code.
  * `prefix` is the registration authority + type (91 companies, 52 social organisations …).
  */
 function uscc(prefix: string, serial: number): string {
   let org = '';
-  let n = serial;
+  // Multiplying by a number coprime with 31^8 scatters serials over the code space, one-to-one.
+  let n = Number((BigInt(serial) * 387_420_489n) % 852_891_037_441n);
   for (let i = 0; i < 8; i++) {
     org = USCC_CHARS[n % 31]! + org;
     n = Math.floor(n / 31);

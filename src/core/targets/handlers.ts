@@ -5,6 +5,7 @@ import { entityHandlers, refExists } from '../entity';
 import type { FieldIssue } from '../errors';
 import { id, isoDate, longText, optionalDate, optionalId, requiredText, shortText } from '../fields';
 import { handler, slice } from '../handler';
+import { gridRequestSchema } from '../grid/query';
 import { measureProblem, measureSchema, measureValue, type Measure } from './measure';
 
 export const targetFields = {
@@ -119,6 +120,12 @@ const entity = entityHandlers({
 
 export const targetsHandlers = slice('targets', {
   ...entity,
+  /** Grid rows with each target's live value and status beside its definition. */
+  rows: handler(gridRequestSchema, (ctx, req) => {
+    const page = entity.rows.run(ctx, req);
+    const progress = new Map(targetProgress(ctx.db, ctx.today()).map((p) => [p.id, p]));
+    return { ...page, rows: page.rows.map((r) => ({ ...r, value: progress.get(r.id as string)?.value ?? null, status: progress.get(r.id as string)?.status ?? null })) };
+  }),
   progress: handler(z.strictObject({ asOf: isoDate.optional(), planId: z.uuid().optional() }), (ctx, { asOf, planId }) =>
     targetProgress(ctx.db, asOf ?? ctx.today(), planId),
   ),

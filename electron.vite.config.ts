@@ -1,0 +1,30 @@
+import react from '@vitejs/plugin-react';
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+
+// One build makes the Electron main process, the preload, the renderer, and the Node CLI (which
+// also serves the web shell): `out/main/{index,cli}.js`, `out/preload/index.js`, `out/renderer/`.
+export default defineConfig({
+  main: {
+    build: {
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src/main/index.ts'), cli: resolve(__dirname, 'src/cli/index.ts') },
+      },
+    },
+  },
+  preload: {
+    build: {
+      // Sandboxed preloads cannot require() node_modules: bundle everything into one file.
+      externalizeDeps: false,
+      rollupOptions: { input: { index: resolve(__dirname, 'src/preload/index.ts') }, output: { format: 'cjs' } },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'src/renderer'),
+    plugins: [react()],
+    build: {
+      rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
+      chunkSizeWarningLimit: 4000,
+    },
+  },
+});

@@ -1,0 +1,148 @@
+import { app, BrowserWindow, dialog, Menu, type MenuItemConstructorOptions } from 'electron';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError, formatMessage, type Locale } from '../core/errors';
+import { seedDemo } from '../core/seed/seed';
+import { ParkCore } from '../core/service';
+import { relayApi, relayEvents } from './ipc';
+import { registerSchemes, serveRenderer } from './protocol';
+import { hardenApp } from './security';
+
+/**
+ * The desktop shell: one hardened window over the same core the CLI and web shell use. No domain
+ * logic here — only the window, menu, dialogs and the IPC relay.
+ */
+if (!app.requestSingleInstanceLock()) app.quit();
+
+registerSchemes();
+hardenApp();
+
+const locale = (): Locale => (app.getLocale().startsWith('zh') ? 'zh-CN' : 'en');
+const zh = () => locale() === 'zh-CN';
+/** better-sqlite3 compiled for Electron is kept apart from the Node build used by the CLI and tests. */
+const nativeBinding = [process.env.PARKPILOT_SQLITE_BINDING, join(process.resourcesPath ?? '', 'native', 'better_sqlite3.node'), join(__dirname, '../../resources/native/electron/better_sqlite3.node')].find(
+  (p): p is string => !!p && existsSync(p),
+);
+
+let core: ParkCore;
+let window: BrowserWindow | undefined;
+let unsubscribe: (() => void) | undefined;
+
+function openCore(file: string, create: boolean): ParkCore {
+  const isNew = !existsSync(file);
+  const opened = new ParkCore(file, { create, user: process.env.USER ?? process.env.USERNAME ?? 'desktop', ...(nativeBinding ? { nativeBinding } : {}) });
+  if (isNew) seedDemo(opened.context());
+  return opened;
+}
+
+function switchTo(file: string, create: boolean): void {
+  let next: ParkCore;
+  try {
+    next = openCore(file, create);
+  } catch (err) {
+    const message = err instanceof AppError ? formatMessage(err.code, err.params, locale()) : String(err);
+    dialog.showErrorBox(zh() ? '无法打开数据库' : 'Cannot open the database', message);
+    return;
+  }
+  core.close();
+  core = next;
+  bindEvents();
+  window?.webContents.send('parkpilot:event', { type: 'reopened', file });
+}
+
+function bindEvents(): void {
+  unsubscribe?.();
+  if (window) unsubscribe = relayEvents(core, window.webContents);
+}
+
+function buildMenu(): void {
+  const t = (zhText: string, en: string) => (zh() ? zhText : en);
+  const filters = [{ name: 'ParkPilot', extensions: ['db', 'sqlite'] }];
+  const template: MenuItemConstructorOptions[] = [
+    {
+      label: t('文件', 'File'),
+      submenu: [
+        {
+          label: t('新建演示数据库…', 'New demo database…'),
+          accelerator: 'CmdOrCtrl+N',
+          click: async () => {
+            const r = await dialog.showSaveDialog({ filters, defaultPath: 'parkpilot.db' });
+            if (!r.canceled && r.filePath) {
+              if (existsSync(r.filePath)) return void dialog.showErrorBox(t('文件已存在', 'File exists'), r.filePath);
+              switchTo(r.filePath, true);
+            }
+          },
+        },
+        {
+          label: t('打开数据库…', 'Open database…'),
+          accelerator: 'CmdOrCtrl+O',
+          click: async () => {
+            const r = await dialog.showOpenDialog({ filters, properties: ['openFile'] });
+            if (!r.canceled && r.filePaths[0]) switchTo(r.filePaths[0], false);
+          },
+        },
+        {
+          label: t('另存副本为…', 'Save a copy as…'),
+          accelerator: 'CmdOrCtrl+Shift+S',
+          click: async () => {
+            const r = await dialog.showSaveDialog({ filters, defaultPath: 'parkpilot-copy.db' });
+            if (!r.canceled && r.filePath) await core.db.backup(r.filePath);
+          },
+        },
+        { type: 'separator' },
+        { role: 'quit', label: t('退出', 'Quit') },
+      ],
+    },
+    { role: 'editMenu', label: t('编辑', 'Edit') },
+    {
+      label: t('视图', 'View'),
+      submenu: [{ role: 'reload' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }, ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }])],
+    },
+    { role: 'windowMenu', label: t('窗口', 'Window') },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+function createWindow(): void {
+  window = new BrowserWindow({
+    width: 1360,
+    height: 860,
+    minWidth: 960,
+    minHeight: 600,
+    title: 'ParkPilot',
+    show: false,
+    webPreferences: { preload: join(__dirname, '../preload/index.js'), contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+  });
+  window.once('ready-to-show', () => window?.show());
+  window.on('closed', () => (window = undefined));
+  bindEvents();
+  void window.loadURL('app://parkpilot/');
+}
+
+app.on('second-instance', () => {
+  if (window) {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  }
+});
+
+app.whenReady().then(() => {
+  const dir = app.getPath('userData');
+  mkdirSync(dir, { recursive: true });
+  try {
+    core = openCore(join(dir, 'parkpilot.db'), true);
+  } catch (err) {
+    dialog.showErrorBox('ParkPilot', err instanceof AppError ? formatMessage(err.code, err.params, locale()) : String(err));
+    app.exit(1);
+    return;
+  }
+  serveRenderer(join(__dirname, '../renderer'));
+  relayApi(() => core);
+  buildMenu();
+  createWindow();
+});
+
+app.on('window-all-closed', () => {
+  core?.close();
+  app.quit();
+});

@@ -1,0 +1,20 @@
+import { contextBridge, ipcRenderer } from 'electron';
+import { methods } from '../core/methods';
+
+/**
+ * The only bridge into the renderer: `invoke` for the API's known methods and a subscription to
+ * core events. No Node, no ipcRenderer, no arbitrary channels cross.
+ */
+const known = new Set<string>(methods);
+
+contextBridge.exposeInMainWorld('parkpilot', {
+  invoke: (method: string, input: unknown, locale: string) => {
+    if (!known.has(method)) return Promise.resolve({ ok: false, error: { code: 'unknown_method', message: `Unknown operation: ${method}` } });
+    return ipcRenderer.invoke('parkpilot:invoke', method, input, locale);
+  },
+  onEvent: (listener: (event: unknown) => void) => {
+    const wrapped = (_e: unknown, payload: unknown) => listener(payload);
+    ipcRenderer.on('parkpilot:event', wrapped);
+    return () => ipcRenderer.removeListener('parkpilot:event', wrapped);
+  },
+});

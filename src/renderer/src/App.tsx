@@ -1,0 +1,102 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, onCoreEvent, setApiLocale } from './api/client';
+import { SearchDialog } from './components/SearchDialog';
+import { ToastProvider } from './components/Toasts';
+import { rememberLocale, type UiLocale } from './i18n';
+import { useRoute } from './lib/route';
+import { applyTheme, savedTheme, type Theme } from './lib/theme';
+import { Overview } from './pages/Overview';
+import { RegistryPage } from './pages/RegistryPage';
+import { Settings } from './pages/Settings';
+import { registries } from './pages/registries';
+
+const PAGES = ['overview', 'enterprises', 'incubations', 'leads', 'targets', 'settings'] as const;
+
+export function App() {
+  const { t, i18n } = useTranslation();
+  const route = useRoute();
+  const [theme, setTheme] = useState<Theme>(savedTheme);
+  const [searchOpen, setSearchOpen] = useState(false);
+  const [dataset, setDataset] = useState<string | null>(null);
+  const [dataVersion, setDataVersion] = useState(0);
+
+  useEffect(() => {
+    void api['meta.info']({}).then((info) => setDataset(info.dataset));
+    return onCoreEvent((e) => {
+      if (e.type === 'reopened') location.reload();
+      else setDataVersion((v) => v + 1);
+    });
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        setSearchOpen(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const changeLocale = (locale: UiLocale) => {
+    rememberLocale(locale);
+    setApiLocale(locale);
+    void i18n.changeLanguage(locale);
+  };
+  const changeTheme = (next: Theme) => {
+    applyTheme(next);
+    setTheme(next);
+  };
+
+  const page = (PAGES as readonly string[]).includes(route.page) ? route.page : 'overview';
+  const registry = registries[page as keyof typeof registries];
+
+  return (
+    <ToastProvider>
+      <a className="skip" href="#main">{t('app.skip')}</a>
+      <div className="shell">
+        <nav className="sidebar" aria-label="ParkPilot">
+          <div className="brand">
+            <span className="logo" aria-hidden>◆</span> {t('app.title')}
+          </div>
+          <ul>
+            {PAGES.map((p) => (
+              <li key={p}>
+                <a href={`#/${p}`} aria-current={p === page ? 'page' : undefined} className={p === page ? 'current' : ''}>
+                  {t(`nav.${p}`)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="main-col">
+          <header className="topbar">
+            <button type="button" className="search-button" onClick={() => setSearchOpen(true)} aria-keyshortcuts="Control+K">
+              🔍 {t('app.search')} <kbd>Ctrl K</kbd>
+            </button>
+            <div className="spacer" />
+            <label className="inline">
+              {t('app.language')}
+              <select aria-label={t('app.language')} value={i18n.language} onChange={(e) => changeLocale(e.target.value as UiLocale)}>
+                <option value="zh-CN">中文</option>
+                <option value="en">English</option>
+              </select>
+            </label>
+            <button type="button" onClick={() => changeTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={t('app.theme')} title={t('app.theme')}>
+              {theme === 'dark' ? `☀ ${t('app.light')}` : `☾ ${t('app.dark')}`}
+            </button>
+          </header>
+          {dataset === 'demo' && <div className="demo-banner" role="note">{t('app.demoBanner')}</div>}
+          <main id="main" tabIndex={-1}>
+            {page === 'overview' && <Overview dataVersion={dataVersion} theme={theme} />}
+            {page === 'settings' && <Settings theme={theme} onTheme={changeTheme} onLocale={changeLocale} />}
+            {registry && <RegistryPage key={page} config={registry} route={route} theme={theme} dataVersion={dataVersion} />}
+          </main>
+        </div>
+      </div>
+      <SearchDialog open={searchOpen} onClose={() => setSearchOpen(false)} />
+    </ToastProvider>
+  );
+}

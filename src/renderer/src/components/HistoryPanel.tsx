@@ -1,0 +1,63 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client';
+import { formatDate, formatDateTime, formatWan } from '../lib/format';
+import type { Area, FieldDef } from '../pages/registries';
+
+interface Change {
+  stamp: string;
+  user: string;
+  field: string;
+  old_value: unknown;
+  new_value: unknown;
+}
+
+type Call = (input: unknown) => Promise<unknown>;
+
+/** A record's field-level history from the change log, newest first, grouped by write. */
+export function HistoryPanel({ area, id, fields }: { area: Area; id: string; fields: FieldDef[] }) {
+  const { t, i18n } = useTranslation();
+  const [changes, setChanges] = useState<Change[] | null>(null);
+  useEffect(() => {
+    void ((api as unknown as Record<string, Call>)[`${area}.history`]!({ id }) as Promise<Change[]>).then(setChanges);
+  }, [area, id]);
+  if (!changes) return <p className="muted">{t('common.loading')}</p>;
+  if (!changes.length) return <p className="muted">{t('history.empty')}</p>;
+
+  const byField = new Map(fields.map((f) => [f.name, f]));
+  const show = (field: string, v: unknown): string => {
+    if (v == null || v === '') return '∅';
+    const f = byField.get(field);
+    if (f?.kind === 'money') return `${formatWan(v as number, i18n.language)} ${t('common.wan')}`;
+    if (f?.kind === 'enum') return t(`enum.${f.enumName}.${String(v)}`);
+    if (f?.kind === 'industry') return t(`enum.industry.${String(v)}`);
+    if (f?.kind === 'date') return formatDate(String(v), i18n.language);
+    if (typeof v === 'object') return JSON.stringify(v);
+    return String(v);
+  };
+  const groups = new Map<string, Change[]>();
+  for (const c of [...changes].reverse()) groups.set(c.stamp, [...(groups.get(c.stamp) ?? []), c]);
+  const isCreate = (g: Change[]) => g.every((c) => c.old_value === null) && g.length > 1;
+
+  return (
+    <ol className="history">
+      {[...groups.entries()].map(([stamp, group]) => (
+        <li key={stamp}>
+          <div className="history-head">
+            <strong>{group[0]!.field === 'deleted' ? (group[0]!.new_value === 1 ? t('history.deleted') : t('history.restored')) : group[0]!.field === '*' ? t('history.bulk') : isCreate(group) ? t('history.created') : t('common.edit')}</strong>
+            <span className="muted"> · {t('history.by', { user: group[0]!.user, time: formatDateTime(stamp.slice(0, 24), i18n.language) })}</span>
+          </div>
+          {group[0]!.field !== 'deleted' && group[0]!.field !== '*' && (
+            <ul>
+              {group.map((c) => (
+                <li key={c.field} data-field={c.field}>
+                  <span className="history-field">{t(byField.get(c.field)?.labelKey ?? `field.${c.field}`)}</span>: <del>{show(c.field, c.old_value)}</del> → <ins>{show(c.field, c.new_value)}</ins>
+                </li>
+              ))}
+            </ul>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}

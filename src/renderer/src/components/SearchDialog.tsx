@@ -1,0 +1,79 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client';
+import { navigate } from '../lib/route';
+import { Modal } from './Modal';
+
+type Hit = Awaited<ReturnType<(typeof api)['search.query']>>[number];
+
+/** Global search (Ctrl/Cmd+K): enterprises and leads by name or credit code. */
+export function SearchDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [q, setQ] = useState('');
+  const [hits, setHits] = useState<Hit[]>([]);
+  const [active, setActive] = useState(0);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!open) return void setQ('');
+  }, [open]);
+
+  useEffect(() => {
+    if (!q.trim()) return void setHits([]);
+    let stale = false;
+    setBusy(true);
+    const timer = setTimeout(() => {
+      void api['search.query']({ q, limit: 20 }).then((r) => {
+        if (!stale) {
+          setHits(r);
+          setActive(0);
+          setBusy(false);
+        }
+      });
+    }, 120);
+    return () => {
+      stale = true;
+      clearTimeout(timer);
+    };
+  }, [q]);
+
+  const openHit = (h: Hit | undefined) => {
+    if (!h) return;
+    onClose();
+    navigate(`${h.entity}/${h.id}`);
+  };
+
+  return (
+    <Modal open={open} onClose={onClose} label={t('app.search')} className="search-dialog">
+      <input
+        autoFocus
+        type="search"
+        role="combobox"
+        aria-expanded={hits.length > 0}
+        aria-controls="search-results"
+        aria-label={t('app.search')}
+        placeholder={t('app.searchPlaceholder')}
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, hits.length - 1));
+          else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0));
+          else if (e.key === 'Enter') openHit(hits[active]);
+          else return;
+          e.preventDefault();
+        }}
+      />
+      <ul id="search-results" role="listbox" className="search-results">
+        {hits.map((h, i) => (
+          <li key={h.id} role="option" aria-selected={i === active} className={i === active ? 'active' : ''} onMouseEnter={() => setActive(i)} onClick={() => openHit(h)}>
+            <span className="hit-kind">{t(`nav.${h.entity}`)}</span>
+            <span className="hit-name">{h.name}</span>
+            <span className="hit-code">{h.uscc ?? ''}</span>
+            <span className="hit-status">{t(`enum.${h.entity === 'enterprises' ? 'enterpriseStatus' : 'leadStage'}.${h.status}`)}</span>
+          </li>
+        ))}
+      </ul>
+      <p className="search-foot">{!q.trim() ? t('app.typeToSearch') : !busy && hits.length === 0 ? t('app.noResults') : t('app.searchHint')}</p>
+    </Modal>
+  );
+}

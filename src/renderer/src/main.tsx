@@ -1,0 +1,32 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { AllCommunityModule, ModuleRegistry } from 'ag-grid-community';
+import { api, setApiLocale } from './api/client';
+import { App } from './App';
+import { addLabels, initI18n, savedLocale } from './i18n';
+import { applyTheme, savedTheme } from './lib/theme';
+import './styles.css';
+
+ModuleRegistry.registerModules([AllCommunityModule]);
+
+async function boot(): Promise<void> {
+  const locale = savedLocale();
+  setApiLocale(locale);
+  applyTheme(savedTheme());
+  const i18n = await initI18n(locale);
+  const root = createRoot(document.getElementById('root')!);
+  try {
+    const [enums, industries] = await Promise.all([api['meta.enums']({}), api['industries.list']({})]);
+    addLabels(enums as never, industries);
+  } catch (err) {
+    root.render(<p className="fatal" role="alert">{i18n.t('errors.network', { message: (err as Error).message })}</p>);
+    return;
+  }
+  root.render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}
+
+void boot();

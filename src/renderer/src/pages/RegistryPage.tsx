@@ -1,0 +1,255 @@
+import type { CellValueChangedEvent, ColDef, GridApi, GridReadyEvent, IDatasource, IGetRowsParams } from 'ag-grid-community';
+import { AgGridReact } from 'ag-grid-react';
+import { AG_GRID_LOCALE_CN, AG_GRID_LOCALE_EN } from '@ag-grid-community/locale';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../api/client';
+import { EntityForm } from '../components/EntityForm';
+import { HistoryPanel } from '../components/HistoryPanel';
+import { ConfirmDialog } from '../components/Modal';
+import { useToast } from '../components/Toasts';
+import { formatNumber } from '../lib/format';
+import { navigate, type Route } from '../lib/route';
+import { gridThemes, type Theme } from '../lib/theme';
+import type { RegistryConfig, Row } from './registries';
+
+type Call = (input: unknown) => Promise<unknown>;
+const call = (method: string): Call => (api as unknown as Record<string, Call>)[method]!;
+
+/** Multiplies 万元 filter values to yuan, the unit the core compares in. */
+function toCoreFilter(model: Record<string, unknown>, moneyColumns: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [col, f] of Object.entries(model)) {
+    if (!moneyColumns.includes(col)) {
+      out[col] = f;
+      continue;
+    }
+    const scale = (c: Record<string, unknown>) => ({ ...c, filter: c.filter == null ? c.filter : Math.round((c.filter as number) * 10_000), filterTo: c.filterTo == null ? c.filterTo : Math.round((c.filterTo as number) * 10_000) });
+    const m = f as Record<string, unknown>;
+    out[col] = Array.isArray(m.conditions) ? { ...m, conditions: (m.conditions as Record<string, unknown>[]).map(scale) } : scale(m);
+  }
+  return out;
+}
+
+export function RegistryPage({ config, route, theme, dataVersion }: { config: RegistryConfig; route: Route; theme: Theme; dataVersion: number }) {
+  const { t, i18n } = useTranslation();
+  const toast = useToast();
+  const gridApi = useRef<GridApi<Row> | null>(null);
+  const [count, setCount] = useState<number | null>(null);
+  const [filtered, setFiltered] = useState(false);
+  const [selected, setSelected] = useState<Row | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [tab, setTab] = useState<'details' | 'history'>('details');
+  const [confirming, setConfirming] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const locale = i18n.language;
+
+  const columnDefs = useMemo(() => config.columns(t, locale), [config, t, locale]);
+  const defaultColDef = useMemo<ColDef<Row>>(() => ({ resizable: true, sortable: false, filter: false, suppressHeaderMenuButton: false, filterParams: { buttons: ['reset'], maxNumConditions: 2 } }), []);
+
+  const datasource = useMemo<IDatasource>(
+    () => ({
+      getRows: (params: IGetRowsParams) => {
+        const request = {
+          startRow: params.startRow,
+          endRow: params.endRow,
+          sortModel: params.sortModel.map((s) => ({ colId: s.colId, sort: s.sort })),
+          filterModel: toCoreFilter(params.filterModel as Record<string, unknown>, config.moneyColumns),
+        };
+        call(`${config.area}.rows`)(request)
+          .then((r) => {
+            const result = r as { rows: Row[]; count: number };
+            setCount(result.count);
+            setFiltered(Object.keys(request.filterModel).length > 0);
+            setLoadError(null);
+            params.successCallback(result.rows, result.count);
+          })
+          .catch((err: unknown) => {
+            setLoadError(err instanceof Error ? err.message : String(err));
+            params.failCallback();
+          });
+      },
+    }),
+    [config],
+  );
+
+  // Open the record named in the address (from search or a link), and apply ?column=value filters.
+  useEffect(() => {
+    if (route.id) {
+      setCreating(false);
+      call(`${config.area}.get`)({ id: route.id })
+        .then((r) => setSelected(r as Row))
+        .catch((err: unknown) => toast({ kind: 'error', text: err instanceof Error ? err.message : String(err) }));
+    }
+  }, [route.id, config.area, toast]);
+
+  const applyRouteFilters = useCallback(
+    (gridApiNow: GridApi<Row>) => {
+      const model: Record<string, unknown> = {};
+      for (const key of config.routeFilters) {
+        const v = route.params.get(key);
+        if (v) model[key] = { filterType: 'text', type: 'equals', filter: v };
+      }
+      if (Object.keys(model).length) gridApiNow.setFilterModel(model);
+    },
+    [config.routeFilters, route.params],
+  );
+
+  const refresh = useCallback(() => gridApi.current?.refreshInfiniteCache(), []);
+  const firstVersion = useRef(dataVersion);
+  useEffect(() => {
+    if (dataVersion !== firstVersion.current) refresh();
+  }, [dataVersion, refresh]);
+
+  const onGridReady = (e: GridReadyEvent<Row>) => {
+    gridApi.current = e.api;
+    applyRouteFilters(e.api);
+  };
+
+  const onCellValueChanged = (e: CellValueChangedEvent<Row>) => {
+    const field = e.colDef.field!;
+    let value = e.newValue as unknown;
+    if (typeof value === 'string' && e.colDef.filter === 'agNumberColumnFilter') value = value.trim() === '' ? null : Number(value);
+    if (value === '') value = null;
+    call(`${config.area}.update`)({ id: e.data.id, patch: { [field]: value } })
+      .then(() => toast({ kind: 'info', text: t('common.inlineSaved', { field: e.colDef.headerName }) }))
+      .catch((err: unknown) => {
+        e.node.setDataValue(field, e.oldValue);
+        toast({ kind: 'error', text: t('common.inlineFailed', { message: err instanceof ApiError ? (err.fieldMessage(field) ?? err.message) : String(err) }) });
+      });
+  };
+
+  const openRow = (row: Row | undefined) => {
+    if (!row) return;
+    setCreating(false);
+    setSelected(row);
+    setTab('details');
+  };
+
+  const closeDrawer = () => {
+    setSelected(null);
+    setCreating(false);
+    if (route.id) navigate(config.area);
+  };
+
+  const remove = async () => {
+    if (!selected) return;
+    setConfirming(false);
+    const target = selected;
+    try {
+      await call(`${config.area}.delete`)({ id: target.id });
+      closeDrawer();
+      refresh();
+      toast({
+        kind: 'info',
+        text: t('common.deleted', { name: config.nameOf(target) }),
+        action: {
+          label: t('common.undo'),
+          run: () => {
+            void call(`${config.area}.restore`)({ id: target.id })
+              .then(() => {
+                refresh();
+                toast({ kind: 'info', text: t('common.restored', { name: config.nameOf(target) }) });
+              })
+              .catch((err: unknown) => toast({ kind: 'error', text: String((err as Error).message) }));
+          },
+        },
+      });
+    } catch (err) {
+      toast({ kind: 'error', text: (err as Error).message });
+    }
+  };
+
+  const drawerOpen = creating || selected !== null;
+
+  return (
+    <div className="registry">
+      <div className="toolbar">
+        <h1>{t(`nav.${config.area}`)}</h1>
+        <span className="count" aria-live="polite">{count === null ? t('common.loading') : t('common.rows', { count: formatNumber(count, locale) as unknown as number })}</span>
+        <div className="spacer" />
+        {filtered && (
+          <button type="button" onClick={() => gridApi.current?.setFilterModel(null)}>
+            {t('common.clearFilters')}
+          </button>
+        )}
+        <button type="button" className="primary" onClick={() => { setSelected(null); setCreating(true); setTab('details'); }}>
+          + {t('common.new')}
+        </button>
+      </div>
+      <div className={`registry-body ${drawerOpen ? 'with-drawer' : ''}`}>
+        <div className="grid-wrap">
+          <AgGridReact<Row>
+            theme={gridThemes[theme]}
+            rowModelType="infinite"
+            datasource={datasource}
+            cacheBlockSize={100}
+            maxBlocksInCache={100}
+            getRowId={(p) => p.data.id}
+            columnDefs={columnDefs}
+            defaultColDef={defaultColDef}
+            localeText={locale === 'en' ? AG_GRID_LOCALE_EN : AG_GRID_LOCALE_CN}
+            rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
+            onRowClicked={(e) => openRow(e.data)}
+            onCellKeyDown={(e) => {
+              const key = (e.event as KeyboardEvent | undefined)?.key;
+              if (key === 'Enter' && !e.api.getEditingCells().length) openRow(e.data);
+            }}
+            onCellValueChanged={onCellValueChanged}
+            onGridReady={onGridReady}
+            stopEditingWhenCellsLoseFocus
+            singleClickEdit={false}
+          />
+          {count === 0 && (
+            <div className="empty-state" role="status">
+              <p>{filtered ? t('common.emptyFiltered') : t('common.empty')}</p>
+              {filtered && <button type="button" onClick={() => gridApi.current?.setFilterModel(null)}>{t('common.clearFilters')}</button>}
+            </div>
+          )}
+          {loadError && <div className="error-banner" role="alert">{t('common.error')}: {loadError}</div>}
+        </div>
+        {drawerOpen && (
+          <aside className="drawer" aria-label={t('common.details')}>
+            <div className="drawer-head">
+              <h2>{creating ? t('common.new') : config.nameOf(selected!)}</h2>
+              <button type="button" aria-label={t('common.close')} onClick={closeDrawer}>✕</button>
+            </div>
+            {!creating && (
+              <div className="tabs" role="tablist">
+                <button type="button" role="tab" aria-selected={tab === 'details'} onClick={() => setTab('details')}>{t('common.details')}</button>
+                <button type="button" role="tab" aria-selected={tab === 'history'} onClick={() => setTab('history')}>{t('common.history')}</button>
+                <div className="spacer" />
+                <button type="button" className="danger" onClick={() => setConfirming(true)}>{t('common.delete')}</button>
+              </div>
+            )}
+            {tab === 'details' || creating ? (
+              <EntityForm
+                key={creating ? 'new' : `${selected!.id}:${String(selected!.updated_at)}`}
+                config={config}
+                row={creating ? null : selected}
+                onSaved={(row, isNew) => {
+                  setCreating(false);
+                  setSelected(row);
+                  refresh();
+                  toast({ kind: 'info', text: isNew ? t('common.created', { name: config.nameOf(row) }) : t('common.saved') });
+                }}
+                onCancel={closeDrawer}
+              />
+            ) : (
+              <HistoryPanel area={config.area} id={selected!.id} fields={config.fields} />
+            )}
+          </aside>
+        )}
+      </div>
+      <ConfirmDialog
+        open={confirming}
+        title={t('common.confirmDeleteTitle')}
+        message={t('common.confirmDelete', { name: selected ? config.nameOf(selected) : '' })}
+        confirmLabel={t('common.delete')}
+        cancelLabel={t('common.cancel')}
+        onConfirm={() => void remove()}
+        onCancel={() => setConfirming(false)}
+      />
+    </div>
+  );
+}

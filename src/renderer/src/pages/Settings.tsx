@@ -1,0 +1,114 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../api/client';
+import { useToast } from '../components/Toasts';
+import { addLabels, type UiLocale } from '../i18n';
+import type { Theme } from '../lib/theme';
+
+type Industry = Awaited<ReturnType<(typeof api)['industries.list']>>[number];
+type Info = Awaited<ReturnType<(typeof api)['meta.info']>>;
+
+export function Settings({ theme, onTheme, onLocale }: { theme: Theme; onTheme: (t: Theme) => void; onLocale: (l: UiLocale) => void }) {
+  const { t, i18n } = useTranslation();
+  const toast = useToast();
+  const [industries, setIndustries] = useState<Industry[]>([]);
+  const [info, setInfo] = useState<Info | null>(null);
+  const [draft, setDraft] = useState({ id: '', name_zh: '', name_en: '' });
+  const [error, setError] = useState<string | null>(null);
+
+  const reload = useCallback(async () => {
+    const [list, enums] = await Promise.all([api['industries.list']({}), api['meta.enums']({})]);
+    setIndustries(list);
+    addLabels(enums as never, list);
+  }, []);
+  useEffect(() => {
+    void reload();
+    void api['meta.info']({}).then(setInfo);
+  }, [reload]);
+
+  const add = async () => {
+    setError(null);
+    try {
+      await api['industries.create']({ ...draft, sort: industries.length + 1 });
+      setDraft({ id: '', name_zh: '', name_en: '' });
+      await reload();
+    } catch (err) {
+      setError(err instanceof ApiError ? (err.payload.fields ?? []).map((f) => `${f.field}: ${f.message}`).join('；') || err.message : String(err));
+    }
+  };
+  const remove = async (id: string) => {
+    try {
+      await api['industries.delete']({ id });
+      await reload();
+    } catch (err) {
+      toast({ kind: 'error', text: (err as Error).message });
+    }
+  };
+  const rename = async (id: string, patch: Partial<Industry>) => {
+    try {
+      await api['industries.update']({ id, patch });
+      await reload();
+    } catch (err) {
+      toast({ kind: 'error', text: (err as Error).message });
+    }
+  };
+
+  return (
+    <div className="settings">
+      <h1>{t('settings.title')}</h1>
+      <section className="card">
+        <label className="row">
+          {t('settings.language')}
+          <select value={i18n.language} onChange={(e) => onLocale(e.target.value as UiLocale)}>
+            <option value="zh-CN">中文（简体）</option>
+            <option value="en">English</option>
+          </select>
+        </label>
+        <label className="row">
+          {t('settings.theme')}
+          <select value={theme} onChange={(e) => onTheme(e.target.value as Theme)}>
+            <option value="light">{t('app.light')}</option>
+            <option value="dark">{t('app.dark')}</option>
+          </select>
+        </label>
+      </section>
+      <section className="card">
+        <h2>{t('settings.industries')}</h2>
+        <p className="muted">{t('settings.industriesHint')}</p>
+        <table className="plain">
+          <thead>
+            <tr><th>{t('settings.code')}</th><th>{t('settings.nameZh')}</th><th>{t('settings.nameEn')}</th><th /></tr>
+          </thead>
+          <tbody>
+            {industries.map((ind) => (
+              <tr key={ind.id}>
+                <td className="mono">{ind.id}</td>
+                <td><input aria-label={`${ind.id} ${t('settings.nameZh')}`} defaultValue={ind.name_zh} onBlur={(e) => e.target.value !== ind.name_zh && void rename(ind.id, { name_zh: e.target.value })} /></td>
+                <td><input aria-label={`${ind.id} ${t('settings.nameEn')}`} defaultValue={ind.name_en} onBlur={(e) => e.target.value !== ind.name_en && void rename(ind.id, { name_en: e.target.value })} /></td>
+                <td><button type="button" className="danger" onClick={() => void remove(ind.id)}>{t('common.delete')}</button></td>
+              </tr>
+            ))}
+            <tr>
+              <td><input aria-label={t('settings.code')} placeholder="fintech" value={draft.id} onChange={(e) => setDraft({ ...draft, id: e.target.value })} /></td>
+              <td><input aria-label={t('settings.nameZh')} placeholder="金融科技" value={draft.name_zh} onChange={(e) => setDraft({ ...draft, name_zh: e.target.value })} /></td>
+              <td><input aria-label={t('settings.nameEn')} placeholder="Fintech" value={draft.name_en} onChange={(e) => setDraft({ ...draft, name_en: e.target.value })} /></td>
+              <td><button type="button" className="primary" onClick={() => void add()}>{t('settings.add')}</button></td>
+            </tr>
+          </tbody>
+        </table>
+        {error && <p className="field-error" role="alert">{error}</p>}
+      </section>
+      {info && (
+        <section className="card">
+          <h2>{t('settings.database')}</h2>
+          <dl className="info">
+            <dt>{t('settings.file')}</dt><dd className="mono">{info.file}</dd>
+            <dt>{t('settings.dataset')}</dt><dd>{t(`settings.${info.dataset ?? 'real'}`)}</dd>
+            <dt>{t('settings.site')}</dt><dd className="mono">{info.site}</dd>
+            <dt>{t('settings.sqlite')}</dt><dd>{info.sqlite}</dd>
+          </dl>
+        </section>
+      )}
+    </div>
+  );
+}
