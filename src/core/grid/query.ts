@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { prepared, type Db } from '../db/open';
-import { matchExpression } from '../search/tokens';
+import { isAllCjk, matchExpression } from '../search/tokens';
 
 /**
  * Server side of AG Grid's infinite row model: a page of rows for (sort, filter, start, end), with the
@@ -113,7 +113,8 @@ function conditionSql(view: GridView, col: GridColumn, c: Condition): Clause {
     const like = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
     switch (c.type) {
       case 'contains': {
-        const expr = col.fts ? matchExpression(v) : null;
+        // Bigrams make an FTS match exact for Chinese text; Latin substrings need the LIKE scan.
+        const expr = col.fts && isAllCjk(v.trim()) ? matchExpression(v) : null;
         if (col.fts && expr) {
           // The index narrows to candidates; LIKE keeps the exact substring meaning.
           return { sql: `(${view.rowid} IN (SELECT rowid FROM ${col.fts} WHERE ${col.fts} MATCH ?) AND ${e} LIKE ? ESCAPE '\\')`, params: [expr, `%${like(v)}%`] };

@@ -1,25 +1,28 @@
 /**
  * Chinese-aware search tokens for a plain unicode61 FTS5 column, no native extension needed.
- * Runs of CJK characters become their unigrams and overlapping bigrams, so 园 and 数据 are whole
- * tokens and a longer query is a phrase of bigrams; other text is split into lower-case words.
+ * Runs of CJK characters become their overlapping bigrams (kept adjacent) and their unigrams, so 园
+ * and 数据 are whole tokens and a longer query is a phrase of bigrams; other text is split into lower-case words.
  * (FTS5's trigram tokenizer cannot match 1–2 character queries; Intl.Segmenter words miss 数据
  * inside 大数据.)
  */
 const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff]+/g;
 
 export function searchTokens(text: string): string {
-  const out: string[] = [];
+  const bigrams: string[] = [];
+  const unigrams: string[] = [];
   const rest = text.replace(CJK_RUN, (run) => {
     const chars = [...run];
-    for (let i = 0; i < chars.length; i++) {
-      out.push(chars[i]!);
-      if (i + 1 < chars.length) out.push(chars[i]! + chars[i + 1]!);
-    }
+    // Bigrams stay adjacent so a longer query matches as a phrase; unigrams go after them.
+    for (let i = 0; i + 1 < chars.length; i++) bigrams.push(chars[i]! + chars[i + 1]!);
+    unigrams.push(...chars);
     return ' ';
   });
-  for (const word of rest.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (word) out.push(word);
-  return out.join(' ');
+  const words = rest.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return [...bigrams, ...unigrams, ...words].join(' ');
 }
+
+/** True when every character is CJK: then an FTS match is exactly a substring match. */
+export const isAllCjk = (text: string): boolean => text.length > 0 && text.replace(CJK_RUN, '') === '';
 
 /**
  * An FTS5 MATCH expression for what a user typed: every CJK run as a phrase of its bigrams (or the

@@ -1,0 +1,76 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server/http';
+import { tempFile, testCore } from './helpers';
+
+function http(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+describe('the web shell', () => {
+  let server: RunningServer;
+  let secret: string;
+  beforeAll(async () => {
+    const dir = join(dirname(tempFile()), 'renderer');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'index.html'), '<html><head></head><body>app</body></html>');
+    secret = join(dirname(dir), 'secret.txt');
+    writeFileSync(secret, 'do not serve');
+    server = await startServer({ core: testCore(), rendererDir: dir });
+  });
+  afterAll(() => server.close());
+
+  const call = (method: string, input: unknown, token = server.token) =>
+    http(`${server.url}api/${method}`, { method: 'POST', headers: { 'X-ParkPilot-Token': token, 'Content-Type': 'application/json' }, body: JSON.stringify({ input }) });
+
+  it('hands the page its token and a CSP', async () => {
+    const r = await http(server.url);
+    expect(r.body).toContain(`<meta name="parkpilot-token" content="${server.token}">`);
+  });
+
+  it('serves the API to requests that carry the token', async () => {
+    const r = await call('meta.info', {});
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body).ok).toBe(true);
+  });
+
+  it('rejects requests without the token, or with another', async () => {
+    expect((await http(`${server.url}api/meta.info`, { method: 'POST', body: '{}' })).status).toBe(401);
+    expect((await call('meta.info', {}, 'x'.repeat(server.token.length))).status).toBe(401);
+  });
+
+  it('rejects a foreign Host header (DNS rebinding)', async () => {
+    const r = await http(`${server.url}api/meta.info`, { method: 'POST', headers: { Host: 'evil.example:80', 'X-ParkPilot-Token': server.token }, body: '{}' });
+    expect(r.status).toBe(421);
+  });
+
+  it('returns coded errors for bad input and unknown methods', async () => {
+    const bad = await call('enterprises.create', { name: 1 });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).error.code).toBe('invalid_input');
+    expect((await call('nope.nothing', {})).status).toBe(404);
+    const malformed = await http(`${server.url}api/meta.info`, { method: 'POST', headers: { 'X-ParkPilot-Token': server.token }, body: '{not json' });
+    expect(malformed.status).toBe(400);
+  });
+
+  it('never serves files outside the renderer folder', async () => {
+    for (const path of ['../secret.txt', '..%2fsecret.txt', '%2e%2e/secret.txt']) {
+      const r = await http(`${server.url}${path}`);
+      expect(r.body).not.toContain('do not serve');
+    }
+  });
+
+  it('listens on loopback only by default', () => {
+    expect(server.url.startsWith('http://127.0.0.1:')).toBe(true);
+  });
+});
