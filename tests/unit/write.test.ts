@@ -33,6 +33,9 @@ describe('the write path', () => {
       expect.objectContaining({ field: 'status', old_value: 'settled', new_value: 'graduated' }),
     ]);
     expect(updateRow(ctx, 'enterprises', id, { headcount: 15 })).toEqual([]);
+    // An empty list and "nothing" are the same stored value: no phantom change.
+    expect(updateRow(ctx, 'enterprises', id, { contacts: null, qualifications: [] })).toEqual([]);
+    expect(rowHistory(core.db, 'enterprises', id).some((c) => c.field === 'contacts')).toBe(false);
   });
 
   it('deletes as a tombstone, logged, and restores the same way', () => {

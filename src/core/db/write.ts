@@ -54,7 +54,8 @@ export function insertRow(ctx: WriteContext, table: TableName, values: Row, id: 
     prepared(ctx.db, `INSERT INTO ${table} (${sqlCols.join(', ')}) VALUES (${sqlCols.map(() => '?').join(', ')})`)
       .run(id, ...cols.map((c) => toSql(spec, c, values[c])), now, now);
     for (const c of cols) {
-      if (values[c] !== null) logChange(ctx, stamp, table, id, c, null, normalise(spec, c, values[c]));
+      const value = normalise(spec, c, values[c]);
+      if (!isEmpty(value)) logChange(ctx, stamp, table, id, c, null, value);
     }
     refreshSearch(ctx, table, id);
     return id;
@@ -117,7 +118,10 @@ export function insertMany(ctx: WriteContext, table: TableName, rows: Row[]): st
       const now = stampTime(stamp);
       insert.run(id, ...cols.map((c) => toSql(spec, c, row[c] ?? null)), now, now);
       const snapshot: Row = {};
-      for (const c of cols) if (row[c] != null) snapshot[c] = normalise(spec, c, row[c]);
+      for (const c of cols) {
+        const value = normalise(spec, c, row[c]);
+        if (!isEmpty(value)) snapshot[c] = value;
+      }
       logChange(ctx, stamp, table, id, '*', null, snapshot);
       refreshSearch(ctx, table, id);
       ids.push(id);
@@ -177,9 +181,10 @@ function stampTime(stamp: string): string {
   return stamp.slice(0, 24);
 }
 
+/** The value as it reads back from the table: JSON lists are never null, text is never ''. */
 function normalise(spec: TableSpec, column: string, value: unknown): unknown {
-  if (value === undefined || value === null || value === '') return null;
   const kind = spec.columns[column];
+  if (value === undefined || value === null || value === '') return kind === 'json' ? [] : null;
   if (kind === 'int') return Math.trunc(Number(value));
   if (kind === 'real') return Number(value);
   if (kind === 'text') return String(value);
@@ -188,6 +193,7 @@ function normalise(spec: TableSpec, column: string, value: unknown): unknown {
 
 function toSql(spec: TableSpec, column: string, value: unknown): unknown {
   const v = normalise(spec, column, value);
-  if (v === null) return spec.columns[column] === 'json' ? '[]' : null;
   return spec.columns[column] === 'json' ? JSON.stringify(v) : v;
 }
+
+const isEmpty = (v: unknown) => v === null || (Array.isArray(v) && v.length === 0);

@@ -45,7 +45,7 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
   const locale = i18n.language;
 
   const columnDefs = useMemo(() => config.columns(t, locale), [config, t, locale]);
-  const defaultColDef = useMemo<ColDef<Row>>(() => ({ resizable: true, sortable: false, filter: false, suppressHeaderMenuButton: false, filterParams: { buttons: ['reset'], maxNumConditions: 2 } }), []);
+  const defaultColDef = useMemo<ColDef<Row>>(() => ({ resizable: true, sortable: false, filter: false, floatingFilter: true, suppressHeaderMenuButton: false, filterParams: { buttons: ['reset'], maxNumConditions: 2 } }), []);
 
   const datasource = useMemo<IDatasource>(
     () => ({

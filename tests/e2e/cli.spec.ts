@@ -1,0 +1,55 @@
+import { expect, test } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The built `parkpilot` command, run the way a scheduled job or an administrator runs it.
+const run = (...args: string[]) => {
+  const r = spawnSync(process.execPath, ['bin/parkpilot.js', ...args], { encoding: 'utf8', env: { ...process.env, LANG: 'en_US.UTF-8' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const dir = mkdtempSync(join(tmpdir(), 'parkpilot-cli-'));
+
+test('demo then stats --json: counts per entity and status, targets with current values', () => {
+  const db = join(dir, 'demo.db');
+  expect(run('demo', '--db', db).code).toBe(0);
+  const r = run('stats', '--db', db, '--json', '--as-of', '2020-12-31');
+  expect(r.code).toBe(0);
+  const s = JSON.parse(r.out);
+  expect(s.asOf).toBe('2020-12-31');
+  expect(s.enterprises.total).toBe(320);
+  expect(Object.values(s.enterprises.byStatus as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(320);
+  expect(s.leads.total).toBe(150);
+  expect(s.targets.find((t: { name: string }) => t.name === '孵化初创企业')).toMatchObject({ min: 8, max: 10, deadline: '2020-12-31' });
+  expect(run('demo', '--db', db).code).toBe(2); // refuses to overwrite
+});
+
+test('generate makes a deterministic data set of the asked size', () => {
+  const a = join(dir, 'gen-a.db');
+  const r = run('generate', '--db', a, '--enterprises', '2000', '--leads', '300', '--activities', '500');
+  expect(r.code).toBe(0);
+  expect(r.err).toContain('100%');
+  const s = JSON.parse(run('stats', '--db', a, '--json').out);
+  expect([s.enterprises.total, s.leads.total, s.activities.total]).toEqual([2000, 300, 500]);
+  const b = join(dir, 'gen-b.db');
+  run('generate', '--db', b, '--enterprises', '2000', '--leads', '300', '--activities', '500');
+  expect(JSON.parse(run('stats', '--db', b, '--json').out)).toEqual(s);
+});
+
+test('bad arguments and unreadable files: one line on stderr and a non-zero exit', () => {
+  const cases = [
+    run('stats'),
+    run('stats', '--db', join(dir, 'missing.db')),
+    run('generate', '--db', join(dir, 'x.db'), '--enterprises', 'many', '--leads', '1', '--activities', '1'),
+    run('frobnicate'),
+    run('stats', '--db', join(dir, 'demo.db'), '--bogus'),
+    run('stats', '--db', join(dir, 'demo.db'), '--as-of', '31/12/2020'),
+    run('stats', '--db', 'package.json'),
+  ];
+  for (const c of cases) {
+    expect(c.code).not.toBe(0);
+    expect(c.err.trim().split('\n')).toHaveLength(1);
+    expect(c.err).toMatch(/^parkpilot: /);
+  }
+});
