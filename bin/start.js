@@ -8,12 +8,14 @@ const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 
-let electronBinary = null;
-try {
-  electronBinary = require('electron'); // the path of the binary; throws when it was not downloaded
-} catch {
-  electronBinary = null;
+function electronBinaryPath() {
+  try {
+    return require('electron'); // the path of the binary; throws when it was not downloaded
+  } catch {
+    return null;
+  }
 }
+const electronBinary = electronBinaryPath();
 
 if (electronBinary) {
   const child = spawn(electronBinary, [root], { stdio: 'inherit' });

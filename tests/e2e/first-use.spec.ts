@@ -88,7 +88,7 @@ test('sort and filter the grid; the count is exact', async ({ page }) => {
   // Cells in the order the grid shows them (the DOM order may differ): by their row index.
   const shown = await page.locator('[role="gridcell"][col-id="name"]').evaluateAll((cells) =>
     cells
-      .map((c) => ({ i: Number(c.closest('[row-index]')?.getAttribute('row-index')), text: (c as HTMLElement).innerText }))
+      .map((c) => ({ i: Number(c.closest('[row-index]')?.getAttribute('row-index')), text: (c as unknown as { innerText: string }).innerText }))
       .filter((c) => c.text)
       .sort((a, b) => a.i - b.i)
       .slice(0, 8)

@@ -5,7 +5,7 @@ import { seedReference } from '../../src/core/seed/seed';
 import { completeUscc } from '../../src/core/util/uscc';
 import { testCore } from './helpers';
 
-const valid = { name: '珠海星河数据科技有限公司', kind: 'startup', status: 'settled', uscc: completeUscc('91440400MA4UKWXN') };
+const valid = { name: '珠海星河数据科技有限公司', kind: 'startup' as const, status: 'settled' as const, uscc: completeUscc('91440400MA4UKWXN') };
 
 describe('the handler map', () => {
   it('is the list the preload allows, exactly', () => {

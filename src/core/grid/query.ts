@@ -181,21 +181,44 @@ export class GridRunner<R> {
     private readonly decode: (row: Record<string, unknown>) => R = (r) => r as R,
   ) {}
 
+  /** Where, order and cache key of a request; column ids are checked against the view's allow-list. */
+  private shape(req: GridRequest) {
+    const where = whereClause(this.view, req.filterModel, req.quickFilter);
+    for (const s of req.sortModel) if (!this.view.columns[s.colId]?.sortable) throw new GridColumnError(s.colId);
+    const order = [
+      ...req.sortModel.map((s) => ({ sql: this.view.columns[s.colId]!.sql, dir: s.sort as 'asc' | 'desc' })),
+      { sql: this.view.rowid, dir: (req.sortModel[0]?.sort ?? 'asc') as 'asc' | 'desc' },
+    ];
+    const orderSql = order.map((o) => `${o.sql} ${o.dir.toUpperCase()}`).join(', ');
+    const select = `SELECT ${this.view.select}, ${order.map((o, i) => `${o.sql} AS _k${i}`).join(', ')} FROM ${this.view.from}`;
+    return { where, order, orderSql, select, key: JSON.stringify([where.sql, where.params, orderSql]) };
+  }
+
+  /** The SQL of a first or jumped-to page and of its count, for the benchmark's sqlite3 reference. */
+  sqlFor(req: GridRequest): { page: Clause; count: Clause } {
+    const shape = this.shape(req);
+    return {
+      page: { sql: this.offsetSql(shape), params: [...shape.where.params, req.endRow - req.startRow, req.startRow] },
+      count: { sql: this.countSql(shape), params: shape.where.params },
+    };
+  }
+
+  private offsetSql(s: { select: string; where: Clause; orderSql: string }): string {
+    return `${s.select} WHERE ${s.where.sql} ORDER BY ${s.orderSql} LIMIT ? OFFSET ?`;
+  }
+
+  private countSql(s: { where: Clause }): string {
+    return `SELECT count(*) AS n FROM ${this.view.from} WHERE ${s.where.sql}`;
+  }
+
   run(db: Db, req: GridRequest, version: number): GridResult<R> {
     if (version !== this.seenVersion) {
       this.counts.clear();
       this.cursors.clear();
       this.seenVersion = version;
     }
-    const where = whereClause(this.view, req.filterModel, req.quickFilter);
-    const sort = req.sortModel.filter((s) => {
-      const col = this.view.columns[s.colId];
-      if (!col?.sortable) throw new GridColumnError(s.colId);
-      return true;
-    });
-    const order = [...sort.map((s) => ({ sql: this.view.columns[s.colId]!.sql, dir: s.sort as 'asc' | 'desc' })), { sql: this.view.rowid, dir: sort[0]?.sort ?? 'asc' }];
-    const orderSql = order.map((o) => `${o.sql} ${o.dir.toUpperCase()}`).join(', ');
-    const key = JSON.stringify([where.sql, where.params, orderSql]);
+    const shape = this.shape(req);
+    const { where, order, orderSql, select, key } = shape;
     const limit = req.endRow - req.startRow;
 
     const cursor = this.cursors.get(`${key}@${req.startRow}`);
@@ -206,10 +229,10 @@ export class GridRunner<R> {
       const [first] = order;
       const cmp = first!.dir === 'asc' ? '>' : '<';
       const nullTail = first!.dir === 'desc' ? ` OR ${first!.sql} IS NULL` : '';
-      rows = prepared(db, `SELECT ${this.view.select}, ${order.map((o, i) => `${o.sql} AS _k${i}`).join(', ')} FROM ${this.view.from} WHERE ${where.sql} AND ((${first!.sql}, ${this.view.rowid}) ${cmp} (?, ?)${nullTail}) ORDER BY ${orderSql} LIMIT ?`)
+      rows = prepared(db, `${select} WHERE ${where.sql} AND ((${first!.sql}, ${this.view.rowid}) ${cmp} (?, ?)${nullTail}) ORDER BY ${orderSql} LIMIT ?`)
         .all(...where.params, ...cursor.last, limit) as Record<string, unknown>[];
     } else {
-      rows = prepared(db, `SELECT ${this.view.select}, ${order.map((o, i) => `${o.sql} AS _k${i}`).join(', ')} FROM ${this.view.from} WHERE ${where.sql} ORDER BY ${orderSql} LIMIT ? OFFSET ?`)
+      rows = prepared(db, this.offsetSql(shape))
         .all(...where.params, limit, req.startRow) as Record<string, unknown>[];
     }
     const lastRow = rows[rows.length - 1];
@@ -220,7 +243,7 @@ export class GridRunner<R> {
     }
     let count = this.counts.get(key);
     if (count === undefined) {
-      count = (prepared(db, `SELECT count(*) AS n FROM ${this.view.from} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+      count = (prepared(db, this.countSql(shape)).get(...where.params) as { n: number }).n;
       this.counts.set(key, count);
     }
     return {
