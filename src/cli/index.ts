@@ -120,7 +120,7 @@ async function main(argv: string[]): Promise<void> {
           if (pct !== lastPct) process.stderr.write(`\rgenerating… ${pct}% (${done}/${total})`);
           lastPct = pct;
         }, seed);
-        core.db.pragma('optimize');
+        core.db.exec('ANALYZE');
       } finally {
         core.close();
       }

@@ -73,6 +73,7 @@ CREATE TABLE enterprises (
   notes TEXT,${rowMeta}
 ) STRICT;
 CREATE UNIQUE INDEX enterprises_live_uscc ON enterprises (uscc) WHERE deleted = 0 AND uscc IS NOT NULL;
+CREATE INDEX enterprises_uscc ON enterprises (uscc) WHERE deleted = 0;   -- sorting (the unique one is partial on NOT NULL)
 CREATE INDEX enterprises_name ON enterprises (name) WHERE deleted = 0;
 CREATE INDEX enterprises_industry ON enterprises (industry) WHERE deleted = 0;
 CREATE INDEX enterprises_kind ON enterprises (kind) WHERE deleted = 0;

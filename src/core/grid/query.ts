@@ -73,8 +73,11 @@ export interface GridResult<R> {
 type Condition = z.infer<typeof condition>;
 type Clause = { sql: string; params: unknown[] };
 
-/** Builds WHERE for a filter model; unknown columns are rejected by the caller's allow-list check. */
-export function whereClause(view: GridView, filterModel: GridFilterModel, quickFilter?: string): Clause {
+/**
+ * Builds WHERE for a filter model; unknown columns are rejected. With `noIndex`, filtered columns are
+ * written `+col` so SQLite cannot drive the query from their index and walks the sort index instead.
+ */
+export function whereClause(view: GridView, filterModel: GridFilterModel, quickFilter?: string, noIndex = false): Clause {
   const parts: string[] = [view.where];
   const params: unknown[] = [];
   for (const [colId, model] of Object.entries(filterModel)) {
@@ -82,7 +85,7 @@ export function whereClause(view: GridView, filterModel: GridFilterModel, quickF
     if (!col) throw new GridColumnError(colId);
     const conds = 'conditions' in model ? model.conditions : [model];
     const op = 'operator' in model ? model.operator : 'AND';
-    const built = conds.map((c) => conditionSql(view, col, c));
+    const built = conds.map((c) => conditionSql(view, noIndex ? { ...col, sql: `+${col.sql}` } : col, c, noIndex));
     parts.push(`(${built.map((b) => b.sql).join(` ${op} `)})`);
     for (const b of built) params.push(...b.params);
   }
@@ -90,7 +93,7 @@ export function whereClause(view: GridView, filterModel: GridFilterModel, quickF
     const ftsCol = Object.values(view.columns).find((c) => c.fts);
     const expr = matchExpression(quickFilter);
     if (ftsCol?.fts && expr) {
-      parts.push(`${view.rowid} IN (SELECT rowid FROM ${ftsCol.fts} WHERE ${ftsCol.fts} MATCH ?)`);
+      parts.push(`${noIndex ? '+' : ''}${view.rowid} IN (SELECT rowid FROM ${ftsCol.fts} WHERE ${ftsCol.fts} MATCH ?)`);
       params.push(expr);
     }
   }
@@ -103,7 +106,7 @@ export class GridColumnError extends Error {
   }
 }
 
-function conditionSql(view: GridView, col: GridColumn, c: Condition): Clause {
+function conditionSql(view: GridView, col: GridColumn, c: Condition, noIndex: boolean): Clause {
   const e = col.sql;
   if (c.type === 'blank') return { sql: col.type === 'text' ? `(${e} IS NULL OR ${e} = '')` : `${e} IS NULL`, params: [] };
   if (c.type === 'notBlank') return { sql: col.type === 'text' ? `(${e} IS NOT NULL AND ${e} <> '')` : `${e} IS NOT NULL`, params: [] };
@@ -117,7 +120,7 @@ function conditionSql(view: GridView, col: GridColumn, c: Condition): Clause {
         const expr = col.fts && isAllCjk(v.trim()) ? matchExpression(v) : null;
         if (col.fts && expr) {
           // The index narrows to candidates; LIKE keeps the exact substring meaning.
-          return { sql: `(${view.rowid} IN (SELECT rowid FROM ${col.fts} WHERE ${col.fts} MATCH ?) AND ${e} LIKE ? ESCAPE '\\')`, params: [expr, `%${like(v)}%`] };
+          return { sql: `(${noIndex ? '+' : ''}${view.rowid} IN (SELECT rowid FROM ${col.fts} WHERE ${col.fts} MATCH ?) AND ${e} LIKE ? ESCAPE '\\')`, params: [expr, `%${like(v)}%`] };
         }
         return { sql: `${e} LIKE ? ESCAPE '\\'`, params: [`%${like(v)}%`] };
       }
@@ -165,10 +168,14 @@ function enumSql(col: GridColumn, type: string, typed: string): Clause {
 }
 
 interface Cursor {
-  key: string;
-  endRow: number;
+  /** Values of the ORDER BY keys (sort column, rowid) of the last row served. */
   last: unknown[];
 }
+
+/** Filters matching at least this share of rows are cheaper to apply while walking the sort index. */
+const SCAN_SORT_INDEX_SHARE = 0.01;
+
+type Shape = ReturnType<GridRunner<unknown>['shape']>;
 
 /** Runs grid requests for one view, caching exact counts and page cursors per data version. */
 export class GridRunner<R> {
@@ -182,8 +189,8 @@ export class GridRunner<R> {
   ) {}
 
   /** Where, order and cache key of a request; column ids are checked against the view's allow-list. */
-  private shape(req: GridRequest) {
-    const where = whereClause(this.view, req.filterModel, req.quickFilter);
+  private shape(req: GridRequest, noIndex = false) {
+    const where = whereClause(this.view, req.filterModel, req.quickFilter, noIndex);
     for (const s of req.sortModel) if (!this.view.columns[s.colId]?.sortable) throw new GridColumnError(s.colId);
     const order = [
       ...req.sortModel.map((s) => ({ sql: this.view.columns[s.colId]!.sql, dir: s.sort as 'asc' | 'desc' })),
@@ -194,21 +201,36 @@ export class GridRunner<R> {
     return { where, order, orderSql, select, key: JSON.stringify([where.sql, where.params, orderSql]) };
   }
 
-  /** The SQL of a first or jumped-to page and of its count, for the benchmark's sqlite3 reference. */
-  sqlFor(req: GridRequest): { page: Clause; count: Clause } {
-    const shape = this.shape(req);
+  private count(db: Db, shape: Pick<Shape, 'where'>): number {
+    const key = JSON.stringify([shape.where.sql, shape.where.params]);
+    let n = this.counts.get(key);
+    if (n === undefined) {
+      n = (prepared(db, `SELECT count(*) AS n FROM ${this.view.from} WHERE ${shape.where.sql}`).get(...shape.where.params) as { n: number }).n;
+      this.counts.set(key, n);
+    }
+    return n;
+  }
+
+  /**
+   * The shape the page query runs with. SQLite would drive a filtered, sorted query from the filter's
+   * index and sort every match; when the exact count says the filter keeps ≥ 1% of rows, walking the
+   * sort index and testing the filter is far cheaper, so the filter's indexes are switched off.
+   */
+  private pageShape(db: Db, req: GridRequest, counted: Shape, count: number): Shape {
+    const filtered = Object.keys(req.filterModel).length > 0 || !!req.quickFilter?.trim();
+    if (!filtered || req.sortModel.length === 0) return counted;
+    const total = this.count(db, { where: { sql: this.view.where, params: [] } });
+    return total > 0 && count / total >= SCAN_SORT_INDEX_SHARE ? this.shape(req, true) : counted;
+  }
+
+  /** The SQL a first or jumped-to page runs, and its count, for the benchmark's sqlite3 reference. */
+  sqlFor(db: Db, req: GridRequest): { page: Clause; count: Clause } {
+    const counted = this.shape(req);
+    const shape = this.pageShape(db, req, counted, this.count(db, counted));
     return {
-      page: { sql: this.offsetSql(shape), params: [...shape.where.params, req.endRow - req.startRow, req.startRow] },
-      count: { sql: this.countSql(shape), params: shape.where.params },
+      page: { sql: `${shape.select} WHERE ${shape.where.sql} ORDER BY ${shape.orderSql} LIMIT ? OFFSET ?`, params: [...shape.where.params, req.endRow - req.startRow, req.startRow] },
+      count: { sql: `SELECT count(*) AS n FROM ${this.view.from} WHERE ${counted.where.sql}`, params: counted.where.params },
     };
-  }
-
-  private offsetSql(s: { select: string; where: Clause; orderSql: string }): string {
-    return `${s.select} WHERE ${s.where.sql} ORDER BY ${s.orderSql} LIMIT ? OFFSET ?`;
-  }
-
-  private countSql(s: { where: Clause }): string {
-    return `SELECT count(*) AS n FROM ${this.view.from} WHERE ${s.where.sql}`;
   }
 
   run(db: Db, req: GridRequest, version: number): GridResult<R> {
@@ -217,41 +239,50 @@ export class GridRunner<R> {
       this.cursors.clear();
       this.seenVersion = version;
     }
-    const shape = this.shape(req);
-    const { where, order, orderSql, select, key } = shape;
+    const counted = this.shape(req);
+    const count = this.count(db, counted);
+    const shape = this.pageShape(db, req, counted, count);
     const limit = req.endRow - req.startRow;
-
-    const cursor = this.cursors.get(`${key}@${req.startRow}`);
-    let rows: Record<string, unknown>[];
-    const keysetOk = cursor && order.length === 2 && cursor.last[0] !== null;
-    if (keysetOk) {
-      // Rows after (value, rowid) in this order; NULLs sort first ascending and last descending.
-      const [first] = order;
-      const cmp = first!.dir === 'asc' ? '>' : '<';
-      const nullTail = first!.dir === 'desc' ? ` OR ${first!.sql} IS NULL` : '';
-      rows = prepared(db, `${select} WHERE ${where.sql} AND ((${first!.sql}, ${this.view.rowid}) ${cmp} (?, ?)${nullTail}) ORDER BY ${orderSql} LIMIT ?`)
-        .all(...where.params, ...cursor.last, limit) as Record<string, unknown>[];
-    } else {
-      rows = prepared(db, this.offsetSql(shape))
-        .all(...where.params, limit, req.startRow) as Record<string, unknown>[];
-    }
+    const cursor = this.cursors.get(`${counted.key}@${req.startRow}`);
+    const rows =
+      cursor && shape.order.length === 2
+        ? this.keysetPage(db, shape, cursor, limit)
+        : (prepared(db, `${shape.select} WHERE ${shape.where.sql} ORDER BY ${shape.orderSql} LIMIT ? OFFSET ?`).all(...shape.where.params, limit, req.startRow) as Record<string, unknown>[]);
     const lastRow = rows[rows.length - 1];
     if (lastRow) {
-      const last = order.map((_, i) => lastRow[`_k${i}`]);
-      this.cursors.set(`${key}@${req.startRow + rows.length}`, { key, endRow: req.startRow + rows.length, last });
+      this.cursors.set(`${counted.key}@${req.startRow + rows.length}`, { last: shape.order.map((_, i) => lastRow[`_k${i}`]) });
       if (this.cursors.size > 500) this.cursors.delete(this.cursors.keys().next().value!);
-    }
-    let count = this.counts.get(key);
-    if (count === undefined) {
-      count = (prepared(db, this.countSql(shape)).get(...where.params) as { n: number }).n;
-      this.counts.set(key, count);
     }
     return {
       rows: rows.map((r) => {
-        for (let i = 0; i < order.length; i++) delete r[`_k${i}`];
+        for (let i = 0; i < shape.order.length; i++) delete r[`_k${i}`];
         return this.decode(r);
       }),
       count,
     };
+  }
+
+  /**
+   * The rows after the cursor in (sort column, rowid) order, as index range scans. NULLs sort first
+   * ascending and last descending, so the continuation is up to two ranges: the rest of the current
+   * group (NULL or not), then the other group.
+   */
+  private keysetPage(db: Db, shape: Shape, cursor: Cursor, limit: number): Record<string, unknown>[] {
+    const [first] = shape.order;
+    const col = first!.sql;
+    const id = this.view.rowid;
+    const asc = first!.dir === 'asc';
+    const [value, rowid] = cursor.last;
+    const parts: Clause[] =
+      value === null
+        ? [{ sql: `${col} IS NULL AND ${id} ${asc ? '>' : '<'} ?`, params: [rowid] }, ...(asc ? [{ sql: `${col} IS NOT NULL`, params: [] }] : [])]
+        : [{ sql: `(${col}, ${id}) ${asc ? '>' : '<'} (?, ?)`, params: [value, rowid] }, ...(asc ? [] : [{ sql: `${col} IS NULL`, params: [] }])];
+    const out: Record<string, unknown>[] = [];
+    for (const part of parts) {
+      if (out.length >= limit) break;
+      const got = prepared(db, `${shape.select} WHERE ${shape.where.sql} AND ${part.sql} ORDER BY ${shape.orderSql} LIMIT ?`).all(...shape.where.params, ...part.params, limit - out.length) as Record<string, unknown>[];
+      out.push(...got);
+    }
+    return out;
   }
 }

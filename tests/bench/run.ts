@@ -1,0 +1,150 @@
+/**
+ * `npm run bench` — scale figures on a generated database of 1,000,000 enterprises, 200,000 leads and
+ * 1,000,000 activities (made once under .bench/, reused). For each measure it prints p50/p95 through
+ * the core (the path the app takes) and, as the reference, the same SQL run by the sqlite3 command-line
+ * tool on the same file. Targets: grid page p95 ≤ 10 ms, search p95 ≤ 30 ms. Not part of the tests.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { enterprisesView } from '../../src/core/enterprises/handlers';
+import { GridRunner, type GridRequest } from '../../src/core/grid/query';
+import { matchExpression } from '../../src/core/search/tokens';
+import { generate } from '../../src/core/seed/seed';
+import { ParkCore } from '../../src/core/service';
+
+const SIZE = {
+  enterprises: Number(process.env.BENCH_ENTERPRISES ?? 1_000_000),
+  leads: Number(process.env.BENCH_LEADS ?? 200_000),
+  activities: Number(process.env.BENCH_ACTIVITIES ?? 1_000_000),
+};
+const DIR = '.bench';
+const FILE = join(DIR, `bench-${SIZE.enterprises}-${SIZE.leads}-${SIZE.activities}.db`);
+const SAMPLES = 40;
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const fmt = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1)).padStart(7);
+const rows: string[][] = [];
+
+function time(fn: () => unknown, n = SAMPLES): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = now();
+    fn();
+    out.push(now() - t);
+  }
+  return out;
+}
+
+/** The same SQL in the sqlite3 CLI, timed by its own `.timer`; values inlined (bench constants only). */
+function sqliteCli(sql: string, params: unknown[], n = 15): number[] | null {
+  let i = 0;
+  const inlined = sql.replace(/\?/g, () => {
+    const v = params[i++];
+    return typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
+  });
+  const script = `.timer on\n.output /dev/null\n${Array.from({ length: n }, () => `${inlined};`).join('\n')}\n`;
+  try {
+    const out = execFileSync('sqlite3', ['-readonly', FILE], { input: script, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    const times = [...out.matchAll(/Run Time: real ([\d.]+)/g)].map((m) => Number(m[1]) * 1000);
+    return times.length ? times : null;
+  } catch {
+    return null;
+  }
+}
+
+function report(name: string, core: number[], ref: number[] | null, target?: number) {
+  const ok = target === undefined ? '' : pct(core, 95) <= target ? `ok ≤ ${target}` : `OVER ${target}`;
+  rows.push([name, fmt(pct(core, 50)), fmt(pct(core, 95)), ref ? fmt(pct(ref, 50)) : '    n/a', ref ? fmt(pct(ref, 95)) : '    n/a', ok]);
+}
+
+function ensureDatabase() {
+  if (existsSync(FILE)) return;
+  mkdirSync(DIR, { recursive: true });
+  rmSync(`${FILE}.tmp`, { force: true });
+  const core = new ParkCore(`${FILE}.tmp`, { user: 'bench' });
+  const t = now();
+  let last = -1;
+  generate(core.context(), SIZE, (done, total) => {
+    const p = Math.floor((done / total) * 100);
+    if (p !== last) process.stderr.write(`\rgenerating ${FILE}: ${p}%`);
+    last = p;
+  });
+  core.db.exec('ANALYZE');
+  core.db.pragma('wal_checkpoint(TRUNCATE)');
+  core.close();
+  execFileSync('mv', [`${FILE}.tmp`, FILE]);
+  process.stderr.write(`\ngenerated in ${((now() - t) / 1000).toFixed(1)} s\n`);
+}
+
+function main() {
+  ensureDatabase();
+  const opens = time(() => new ParkCore(FILE, { create: false }).close(), 10);
+  const core = new ParkCore(FILE, { create: false });
+  const db = core.db;
+  report('open database', opens, null);
+
+  const grid = new GridRunner(enterprisesView);
+  let version = 1_000;
+  const page = (req: Partial<GridRequest>, fresh = true) => grid.run(db, { startRow: 0, endRow: 100, sortModel: [], filterModel: {}, ...req } as GridRequest, fresh ? ++version : version);
+  const sortable = Object.entries(enterprisesView.columns).filter(([, c]) => 'sortable' in c && c.sortable).map(([id]) => id);
+  const filters: [string, GridRequest['filterModel']][] = [
+    ['', {}],
+    [' + status=在孵', { status: { filterType: 'text', type: 'equals', filter: '在孵' } }],
+  ];
+  for (const [label, filterModel] of filters) {
+    for (const colId of sortable) {
+      for (const dir of ['asc', 'desc'] as const) {
+        const sortModel = [{ colId, sort: dir }];
+        // A page while scrolling: the next block after the one before it (keyset), count cached.
+        page({ sortModel, filterModel }, true);
+        let start = 0;
+        const next = time(() => {
+          start += 100;
+          page({ sortModel, filterModel, startRow: start, endRow: start + 100 }, false);
+        });
+        const q = grid.sqlFor(db, { startRow: 0, endRow: 100, sortModel, filterModel });
+        // First page of a new sort (offset 0), without the count.
+        const first = time(() => db.prepare(q.page.sql).all(...q.page.params));
+        report(`page ${colId} ${dir}${label} (scroll)`, next, null, 10);
+        report(`page ${colId} ${dir}${label} (first)`, first, sqliteCli(q.page.sql, q.page.params), 10);
+      }
+    }
+  }
+  const deep = grid.sqlFor(db, { startRow: 500_000, endRow: 500_100, sortModel: [{ colId: 'name', sort: 'asc' }], filterModel: {} });
+  report('page name asc, jump to row 500,000 (OFFSET)', time(() => db.prepare(deep.page.sql).all(...deep.page.params), 10), sqliteCli(deep.page.sql, deep.page.params, 5));
+
+  for (const [label, filterModel] of filters) {
+    const q = grid.sqlFor(db, { startRow: 0, endRow: 100, sortModel: [], filterModel });
+    report(`exact count${label || ' (all)'}`, time(() => db.prepare(q.count.sql).get(...q.count.params), 15), sqliteCli(q.count.sql, q.count.params, 10));
+  }
+
+  const uscc = (db.prepare('SELECT uscc FROM enterprises WHERE rowid = 777').get() as { uscc: string }).uscc;
+  for (const [label, q] of [['search 2 chars 数据', '数据'], ['search 4 chars 数据科技', '数据科技'], ['search 1 char 园', '园'], [`search USCC prefix ${uscc.slice(0, 12)}`, uscc.slice(0, 12)]] as const) {
+    const core_ = time(() => core.call('search.query', { q, limit: 20 }));
+    const expr = matchExpression(q);
+    const ref = /\d/.test(q)
+      ? sqliteCli("SELECT id, name FROM enterprises WHERE deleted = 0 AND uscc >= ? AND uscc < ? ORDER BY uscc LIMIT 20", [q, `${q}\uffff`])
+      : sqliteCli('SELECT e.id, e.name FROM enterprises_fts f JOIN enterprises e ON e.rowid = f.rowid WHERE enterprises_fts MATCH ? LIMIT 20', [expr]);
+    report(label, core_, ref, 30);
+  }
+  core.close();
+
+  const sqliteVersion = (() => {
+    try {
+      return execFileSync('sqlite3', ['--version'], { encoding: 'utf8' }).split(' ')[0];
+    } catch {
+      return 'not installed';
+    }
+  })();
+  const width = Math.max(...rows.map((r) => r[0]!.length));
+  console.log(`\nParkPilot benchmark — ${SIZE.enterprises.toLocaleString()} enterprises, ${SIZE.leads.toLocaleString()} leads, ${SIZE.activities.toLocaleString()} activities`);
+  console.log(`core: better-sqlite3 (SQLite ${(new ParkCore(FILE, { create: false, readonly: true }).call('meta.info', {})).sqlite}); reference: sqlite3 CLI ${sqliteVersion}; times in ms, ${SAMPLES} samples unless noted`);
+  console.log(`${'measure'.padEnd(width)}   core p50  core p95  cli p50   cli p95   target`);
+  for (const r of rows) console.log(`${r[0]!.padEnd(width)}  ${r.slice(1).join('   ')}`);
+  console.log(`peak memory (max RSS): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  console.log('(machine: 2 cores, shared; figures vary run to run — compare with the cli columns, run on the same file)');
+}
+
+main();
