@@ -67,7 +67,8 @@ test('find it again with global search (Ctrl+K), then edit it and see the histor
   await drawer.getByRole('tab', { name: '修改记录' }).click();
   await expect(drawer.locator('[data-field="headcount"]')).toContainText('从业人数: ∅ → 42');
   await expect(drawer.locator('[data-field="registered_capital"]')).toContainText('∅ → 1,500 万元');
-  await expect(drawer.getByText('创建', { exact: true })).toBeVisible();
+  await expect(drawer.getByText('创建', { exact: true })).toHaveCount(1);
+  await expect(drawer.getByText('编辑', { exact: true })).toHaveCount(1);
   await shot(page, 'enterprise-history');
 
   // Two-character and credit-code searches work too.

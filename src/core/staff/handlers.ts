@@ -22,7 +22,7 @@ export const staffHandlers = slice('staff', {
       columns: { name: { sql: 'staff.name', type: 'text', sortable: true }, role: { sql: 'staff.role', type: 'enum', labels: labelsOf('staffRole') } },
     },
   }),
-  list: handler(z.strictObject({}), (ctx) => ctx.db.prepare('SELECT id, name, role FROM staff WHERE deleted = 0 ORDER BY name').all() as { id: string; name: string; role: string }[]),
+  list: handler(z.strictObject({}), (ctx) => ctx.db.prepare('SELECT id, name, role, phone, email FROM staff WHERE deleted = 0 ORDER BY role, name').all() as { id: string; name: string; role: string; phone: string | null; email: string | null }[]),
 });
 
 const industryCode = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/);

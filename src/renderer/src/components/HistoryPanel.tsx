@@ -37,14 +37,15 @@ export function HistoryPanel({ area, id, fields }: { area: Area; id: string; fie
   };
   const groups = new Map<string, Change[]>();
   for (const c of [...changes].reverse()) groups.set(c.stamp, [...(groups.get(c.stamp) ?? []), c]);
-  const isCreate = (g: Change[]) => g.every((c) => c.old_value === null) && g.length > 1;
+  // The oldest write is the creation; everything after it is an edit, a delete or a restore.
+  const oldestStamp = changes[0]!.stamp;
 
   return (
     <ol className="history">
       {[...groups.entries()].map(([stamp, group]) => (
         <li key={stamp}>
           <div className="history-head">
-            <strong>{group[0]!.field === 'deleted' ? (group[0]!.new_value === 1 ? t('history.deleted') : t('history.restored')) : group[0]!.field === '*' ? t('history.bulk') : isCreate(group) ? t('history.created') : t('common.edit')}</strong>
+            <strong>{group[0]!.field === 'deleted' ? (group[0]!.new_value === 1 ? t('history.deleted') : t('history.restored')) : group[0]!.field === '*' ? t('history.bulk') : stamp === oldestStamp ? t('history.created') : t('common.edit')}</strong>
             <span className="muted"> · {t('history.by', { user: group[0]!.user, time: formatDateTime(stamp.slice(0, 24), i18n.language) })}</span>
           </div>
           {group[0]!.field !== 'deleted' && group[0]!.field !== '*' && (

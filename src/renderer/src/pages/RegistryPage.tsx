@@ -209,7 +209,7 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
           {loadError && <div className="error-banner" role="alert">{t('common.error')}: {loadError}</div>}
         </div>
         {drawerOpen && (
-          <aside className="drawer" aria-label={t('common.details')}>
+          <aside className="drawer" aria-label={t('common.details')} onKeyDown={(e) => { if (e.key === 'Escape' && !e.defaultPrevented) closeDrawer(); }}>
             <div className="drawer-head">
               <h2>{creating ? t('common.new') : config.nameOf(selected!)}</h2>
               <button type="button" aria-label={t('common.close')} onClick={closeDrawer}>✕</button>

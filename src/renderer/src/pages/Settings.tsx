@@ -4,6 +4,7 @@ import { api, ApiError } from '../api/client';
 import { useToast } from '../components/Toasts';
 import { addLabels, type UiLocale } from '../i18n';
 import type { Theme } from '../lib/theme';
+import { StaffSettings } from './StaffSettings';
 
 type Industry = Awaited<ReturnType<(typeof api)['industries.list']>>[number];
 type Info = Awaited<ReturnType<(typeof api)['meta.info']>>;
@@ -98,6 +99,7 @@ export function Settings({ theme, onTheme, onLocale }: { theme: Theme; onTheme: 
         </table>
         {error && <p className="field-error" role="alert">{error}</p>}
       </section>
+      <StaffSettings />
       {info && (
         <section className="card">
           <h2>{t('settings.database')}</h2>
