@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { enumCodes, type EnumName } from './enums';
+import type { FieldIssue } from './errors';
+import { normalizeUscc, usccProblem } from './util/uscc';
 
 /** Field schemas shared by the areas. Money is whole yuan; dates are ISO calendar dates. */
 export const isoDate = z.iso.date();
@@ -12,3 +14,16 @@ export const requiredText = z.string().trim().min(1).max(200);
 export const id = z.uuid();
 export const optionalId = z.uuid().nullish();
 export const enumOf = <E extends EnumName>(name: E) => z.enum(enumCodes(name));
+
+/** Cleans the `uscc` of a row as people paste it (spaces, lower case); blank becomes null. */
+export const withNormalizedUscc = (row: Record<string, unknown>) => ({
+  ...row,
+  uscc: typeof row.uscc === 'string' && row.uscc.trim() ? normalizeUscc(row.uscc) : null,
+});
+
+/** The check-character problem of a row's `uscc`, as a field issue; null when absent or valid. */
+export function usccIssue(row: Record<string, unknown>): FieldIssue | null {
+  if (typeof row.uscc !== 'string') return null;
+  const problem = usccProblem(row.uscc);
+  return problem ? { field: 'uscc', code: `uscc_${problem}` } : null;
+}

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { FieldIssue } from '../errors';
 import { entityHandlers, refExists } from '../entity';
-import { count, enumOf, longText, optionalDate, requiredText, shortText, yuan } from '../fields';
+import { count, enumOf, longText, optionalDate, requiredText, shortText, usccIssue, withNormalizedUscc, yuan } from '../fields';
 import { handler, slice } from '../handler';
 import { labelsOf } from '../grid/labels';
-import { normalizeUscc, usccProblem } from '../util/uscc';
 
 export const enterpriseFields = {
   name: requiredText,
@@ -63,18 +62,17 @@ export const enterprisesView = {
 const entity = entityHandlers({
   table: 'enterprises',
   fields: enterpriseFields,
-  prepare: (row) => ({ ...row, uscc: typeof row.uscc === 'string' && row.uscc.trim() ? normalizeUscc(row.uscc) : null }),
+  prepare: withNormalizedUscc,
   rules: (ctx, row, id) => {
     const issues: FieldIssue[] = [];
-    if (typeof row.uscc === 'string') {
-      const problem = usccProblem(row.uscc);
-      if (problem) issues.push({ field: 'uscc', code: `uscc_${problem}` });
-      else {
-        const other = ctx.db
-          .prepare('SELECT name FROM enterprises WHERE uscc = ? AND deleted = 0 AND id IS NOT ?')
-          .get(row.uscc, id ?? null) as { name: string } | undefined;
-        if (other) issues.push({ field: 'uscc', code: 'uscc_taken', params: { name: other.name } });
-      }
+    const bad = usccIssue(row);
+    if (bad) issues.push(bad);
+    else if (typeof row.uscc === 'string') {
+      // Unique among live enterprises (the partial unique index enforces it; this says who has it).
+      const other = ctx.db
+        .prepare('SELECT name FROM enterprises WHERE uscc = ? AND deleted = 0 AND id IS NOT ?')
+        .get(row.uscc, id ?? null) as { name: string } | undefined;
+      if (other) issues.push({ field: 'uscc', code: 'uscc_taken', params: { name: other.name } });
     }
     if (row.entry_date && row.exit_date && String(row.exit_date) < String(row.entry_date)) issues.push({ field: 'exit_date', code: 'date_order' });
     if (!refExists(ctx, 'industries', row.industry)) issues.push({ field: 'industry', code: 'unknown_reference', params: { detail: String(row.industry) } });

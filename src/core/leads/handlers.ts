@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { FieldIssue } from '../errors';
 import { entityHandlers, refExists } from '../entity';
-import { enumOf, isoDate, longText, optionalDate, optionalId, requiredText, shortText, yuan } from '../fields';
+import { enumOf, isoDate, longText, optionalDate, optionalId, requiredText, shortText, usccIssue, withNormalizedUscc, yuan } from '../fields';
 import { labelsOf } from '../grid/labels';
 import { handler, slice } from '../handler';
-import { normalizeUscc, usccProblem } from '../util/uscc';
 
 export const leadFields = {
   company: requiredText,
@@ -47,13 +46,11 @@ export const leadsView = {
 const entity = entityHandlers({
   table: 'leads',
   fields: leadFields,
-  prepare: (row) => ({ ...row, uscc: typeof row.uscc === 'string' && row.uscc.trim() ? normalizeUscc(row.uscc) : null }),
+  prepare: withNormalizedUscc,
   rules: (ctx, row) => {
     const issues: FieldIssue[] = [];
-    if (typeof row.uscc === 'string') {
-      const problem = usccProblem(row.uscc);
-      if (problem) issues.push({ field: 'uscc', code: `uscc_${problem}` });
-    }
+    const bad = usccIssue(row);
+    if (bad) issues.push(bad);
     if (row.stage === 'lost' && !(typeof row.lost_reason === 'string' && row.lost_reason.trim())) issues.push({ field: 'lost_reason', code: 'required' });
     if (!refExists(ctx, 'staff', row.owner_id)) issues.push({ field: 'owner_id', code: 'unknown_reference', params: { detail: String(row.owner_id) } });
     if (!refExists(ctx, 'industries', row.industry)) issues.push({ field: 'industry', code: 'unknown_reference', params: { detail: String(row.industry) } });
