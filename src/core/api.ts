@@ -3,7 +3,9 @@ import { enums } from './enums';
 import { handler, slice, type Handler } from './handler';
 import { activitiesHandlers, leadsHandlers } from './leads/handlers';
 import { enterprisesHandlers } from './enterprises/handlers';
-import { incubationsHandlers } from './incubation/handlers';
+import { financingHandlers, incubationsHandlers, startupMilestonesHandlers } from './incubation/handlers';
+import { pipelineHandlers } from './leads/pipeline';
+import { stageEventHandlers } from './stages/events';
 import { searchHandlers } from './search/handlers';
 import { industriesHandlers, staffHandlers } from './staff/handlers';
 import { milestonesHandlers, plansHandlers, targetsHandlers } from './targets/handlers';
@@ -45,7 +47,11 @@ type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) exten
 export const handlers = merge(
   enterprisesHandlers,
   incubationsHandlers,
+  financingHandlers,
+  startupMilestonesHandlers,
   leadsHandlers,
+  pipelineHandlers,
+  stageEventHandlers,
   activitiesHandlers,
   staffHandlers,
   industriesHandlers,

@@ -3,7 +3,7 @@ import { AppError, type FieldIssue } from './errors';
 import { handler, type CoreContext } from './handler';
 import { GridRunner, gridRequestSchema, type GridView } from './grid/query';
 import type { TableName } from './db/tables';
-import { decodeRow, deleteRow, insertRow, readLive, restoreRow, rowHistory, updateRow, type Row } from './db/write';
+import { decodeRow, deleteRow, insertRow, readLive, restoreRow, rowHistory, transact, updateRow, type Row } from './db/write';
 
 /**
  * The handlers every registry area has — get, create, update, delete, rows (grid page), history —
@@ -18,6 +18,8 @@ export interface EntityDef<T extends TableName, F extends z.ZodRawShape> {
   rules?: (ctx: CoreContext, row: Row, id?: string) => FieldIssue[];
   /** Checks before a tombstone, e.g. still referenced. */
   beforeDelete?: (ctx: CoreContext, id: string) => void;
+  /** Runs in the same transaction after a create (before = null) or an update that changed fields. */
+  onChange?: (ctx: CoreContext, id: string, before: Row | null, after: Row) => void;
   view: GridView;
 }
 
@@ -33,8 +35,12 @@ export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def
     create: handler(createSchema, (ctx, input) => {
       const values = def.prepare ? def.prepare(input as Row) : (input as Row);
       check(ctx, values);
-      const id = insertRow(ctx, def.table, values);
-      return readLive(ctx.db, def.table, id);
+      return transact(ctx, () => {
+        const id = insertRow(ctx, def.table, values);
+        const after = readLive(ctx.db, def.table, id);
+        def.onChange?.(ctx, id, null, after);
+        return after;
+      });
     }),
     update: handler(z.strictObject({ id: z.uuid(), patch: createSchema.partial() }), (ctx, { id, patch }) => {
       const before = readLive(ctx.db, def.table, id);
@@ -42,8 +48,12 @@ export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def
       const prepared = def.prepare ? def.prepare(merged) : merged;
       check(ctx, prepared, id);
       const cleanPatch = Object.fromEntries(Object.keys(patch).map((k) => [k, prepared[k]]));
-      const changed = updateRow(ctx, def.table, id, cleanPatch);
-      return { row: readLive(ctx.db, def.table, id), changed };
+      return transact(ctx, () => {
+        const changed = updateRow(ctx, def.table, id, cleanPatch);
+        const after = readLive(ctx.db, def.table, id);
+        if (changed.length) def.onChange?.(ctx, id, before, after);
+        return { row: after, changed };
+      });
     }),
     delete: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => {
       def.beforeDelete?.(ctx, id);

@@ -28,6 +28,10 @@ const messages = {
   },
   duplicate: { 'zh-CN': '“{name}”已存在', en: '“{name}” already exists' },
   bad_measure: { 'zh-CN': '指标定义无法计算：{detail}', en: 'The metric definition cannot be computed: {detail}' },
+  not_won: { 'zh-CN': '只有已签约（或之后阶段）的线索才能转为企业', en: 'Only a signed (or later) lead can become an enterprise' },
+  already_converted: { 'zh-CN': '该线索已关联企业“{name}”', en: 'This lead is already linked to “{name}”' },
+  unknown_stage: { 'zh-CN': '阶段“{stage}”不存在', en: 'There is no stage “{stage}”' },
+  date_in_future: { 'zh-CN': '日期不能晚于今天', en: 'The date cannot be after today' },
   required: { 'zh-CN': '必填', en: 'Required' },
   date_order: { 'zh-CN': '迁出日期不能早于入驻日期', en: 'The exit date cannot be before the entry date' },
   team_or_enterprise: {

@@ -88,6 +88,7 @@ describe('other registries', () => {
 
   it('a lost lead needs its reason', () => {
     const core = testCore();
+    seedReference(core.context());
     const r = core.invoke('leads.create', { company: '深圳某科技', source: 'referral', stage: 'lost' });
     expect(!r.ok && r.error.fields?.[0]).toMatchObject({ field: 'lost_reason', code: 'required' });
   });

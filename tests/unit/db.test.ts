@@ -51,7 +51,7 @@ describe('opening a database', () => {
     const file = tempFile();
     openDatabase(file).close();
     const raw = new Database(file);
-    raw.prepare("UPDATE schema_migrations SET id = '0001_something_else'").run();
+    raw.prepare("UPDATE schema_migrations SET id = '0001_something_else' WHERE id = '0001_initial'").run();
     raw.close();
     expectCode(() => openDatabase(file), 'schema_mismatch');
   });

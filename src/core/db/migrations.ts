@@ -202,4 +202,57 @@ CREATE VIRTUAL TABLE enterprises_fts USING fts5 (tokens, content = '', contentle
 CREATE VIRTUAL TABLE leads_fts USING fts5 (tokens, content = '', contentless_delete = 1, tokenize = 'unicode61');
 `,
   },
+  {
+    id: '0002_pipelines',
+    sql: `
+-- Lead stages are configurable per database; kind says what a stage means for counting.
+CREATE TABLE pipeline_stages (
+  id TEXT PRIMARY KEY,
+  name_zh TEXT NOT NULL,
+  name_en TEXT NOT NULL,
+  sort INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('open', 'won', 'lost')),${rowMeta}
+) STRICT;
+
+-- A stage change of a lead or an incubation, with the business date it happened on.
+CREATE TABLE stage_events (
+  id TEXT PRIMARY KEY,
+  entity TEXT NOT NULL CHECK (entity IN ('leads', 'incubations')),
+  row_id TEXT NOT NULL,
+  from_stage TEXT,
+  stage TEXT NOT NULL,
+  date TEXT NOT NULL,
+  note TEXT,${rowMeta}
+) STRICT;
+CREATE INDEX stage_events_row ON stage_events (entity, row_id, date);
+CREATE INDEX stage_events_stage ON stage_events (entity, stage, date);
+
+CREATE TABLE financing_rounds (
+  id TEXT PRIMARY KEY,
+  incubation_id TEXT NOT NULL REFERENCES incubations (id),
+  date TEXT NOT NULL,
+  round TEXT,
+  amount INTEGER NOT NULL,      -- yuan
+  investor TEXT,${rowMeta}
+) STRICT;
+CREATE INDEX financing_rounds_incubation ON financing_rounds (incubation_id, date);
+
+CREATE TABLE startup_milestones (
+  id TEXT PRIMARY KEY,
+  incubation_id TEXT NOT NULL REFERENCES incubations (id),
+  goal TEXT NOT NULL,
+  unit TEXT,
+  target_value REAL,
+  deadline TEXT,
+  done_date TEXT,${rowMeta}
+) STRICT;
+CREATE INDEX startup_milestones_incubation ON startup_milestones (incubation_id, deadline);
+
+ALTER TABLE enterprises ADD COLUMN founded_date TEXT;          -- registration date (incubator age rule)
+ALTER TABLE enterprises ADD COLUMN revenue_prev INTEGER;       -- yuan, the year before \`revenue\`
+ALTER TABLE enterprises ADD COLUMN listed_or_acquired INTEGER;        -- 1 = listed or acquired (graduation criterion)
+CREATE INDEX activities_date ON activities (date) WHERE deleted = 0;
+`,
+  },
 ];
+

@@ -24,6 +24,7 @@ export const tables = {
       area_m2: real, entry_date: text, exit_date: text, registered_capital: int, headcount: int,
       revenue: int, tax: int, rd_spend: int, patents: int, software_copyrights: int,
       qualifications: json, contacts: json, tags: json, notes: text,
+      founded_date: text, revenue_prev: int, listed_or_acquired: int,
     },
     search: { fts: 'enterprises_fts', text: (r) => [r.name, r.uscc, ...((r.tags as string[] | undefined) ?? [])].filter(Boolean).join(' ') },
   },
@@ -50,6 +51,10 @@ export const tables = {
     },
   },
   milestones: { columns: { plan_id: text, target_id: text, name: text, due_date: text, done_date: text, notes: text } },
+  pipeline_stages: { columns: { name_zh: text, name_en: text, sort: int, kind: text } },
+  stage_events: { columns: { entity: text, row_id: text, from_stage: text, stage: text, date: text, note: text } },
+  financing_rounds: { columns: { incubation_id: text, date: text, round: text, amount: int, investor: text } },
+  startup_milestones: { columns: { incubation_id: text, goal: text, unit: text, target_value: real, deadline: text, done_date: text } },
 } as const satisfies Record<string, TableSpec>;
 
 export type TableName = keyof typeof tables;

@@ -27,6 +27,9 @@ export const enterpriseFields = {
   contacts: z.array(z.strictObject({ name: requiredText, role: shortText, phone: shortText, email: shortText })).max(20).nullish(),
   tags: z.array(z.string().trim().min(1).max(40)).max(30).nullish(),
   notes: longText,
+  founded_date: optionalDate,
+  revenue_prev: yuan,
+  listed_or_acquired: z.number().int().min(0).max(1).nullish(),
 };
 
 const money = (col: string) => ({ sql: `e.${col}`, type: 'number' as const, sortable: true });

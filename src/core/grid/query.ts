@@ -15,8 +15,8 @@ export interface GridColumn {
   sql: string;
   type: ColumnType;
   sortable?: boolean;
-  /** Enum columns: the codes whose labels match a typed text, in any UI language. */
-  labels?: Record<string, readonly string[]>;
+  /** Enum columns: the codes whose labels match a typed text, in any UI language (or read from the database). */
+  labels?: Record<string, readonly string[]> | ((db: Db) => Record<string, readonly string[]>);
   /** Text columns indexed in an FTS table: `contains` uses it to avoid a full scan. */
   fts?: string;
 }
@@ -77,7 +77,7 @@ type Clause = { sql: string; params: unknown[] };
  * Builds WHERE for a filter model; unknown columns are rejected. With `noIndex`, filtered columns are
  * written `+col` so SQLite cannot drive the query from their index and walks the sort index instead.
  */
-export function whereClause(view: GridView, filterModel: GridFilterModel, quickFilter?: string, noIndex = false): Clause {
+export function whereClause(view: GridView, filterModel: GridFilterModel, quickFilter?: string, noIndex = false, db?: Db): Clause {
   const parts: string[] = [view.where];
   const params: unknown[] = [];
   for (const [colId, model] of Object.entries(filterModel)) {
@@ -85,7 +85,8 @@ export function whereClause(view: GridView, filterModel: GridFilterModel, quickF
     if (!col) throw new GridColumnError(colId);
     const conds = 'conditions' in model ? model.conditions : [model];
     const op = 'operator' in model ? model.operator : 'AND';
-    const built = conds.map((c) => conditionSql(view, noIndex ? { ...col, sql: `+${col.sql}` } : col, c, noIndex));
+    const labels = typeof col.labels === 'function' ? col.labels(db!) : col.labels;
+    const built = conds.map((c) => conditionSql(view, { ...col, labels, sql: noIndex ? `+${col.sql}` : col.sql }, c, noIndex));
     parts.push(`(${built.map((b) => b.sql).join(` ${op} `)})`);
     for (const b of built) params.push(...b.params);
   }
@@ -112,7 +113,7 @@ function conditionSql(view: GridView, col: GridColumn, c: Condition, noIndex: bo
   if (c.type === 'notBlank') return { sql: col.type === 'text' ? `(${e} IS NOT NULL AND ${e} <> '')` : `${e} IS NOT NULL`, params: [] };
   if (c.filterType === 'text') {
     const v = c.filter ?? '';
-    if (col.type === 'enum' && col.labels) return enumSql(col, c.type, v);
+    if (col.type === 'enum' && col.labels && typeof col.labels !== 'function') return enumSql({ ...col, labels: col.labels }, c.type, v);
     const like = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
     switch (c.type) {
       case 'contains': {
@@ -157,11 +158,11 @@ function conditionSql(view: GridView, col: GridColumn, c: Condition, noIndex: bo
   throw new GridColumnError(String((c as { type: string }).type));
 }
 
-function enumSql(col: GridColumn, type: string, typed: string): Clause {
+function enumSql(col: GridColumn & { labels: Record<string, readonly string[]> }, type: string, typed: string): Clause {
   const needle = typed.trim().toLowerCase();
   const matches = (labels: readonly string[], code: string) =>
     [code, ...labels].some((l) => (type === 'equals' || type === 'notEqual' ? l.toLowerCase() === needle : l.toLowerCase().includes(needle)));
-  const codes = Object.entries(col.labels!).filter(([code, labels]) => matches(labels, code)).map(([code]) => code);
+  const codes = Object.entries(col.labels).filter(([code, labels]) => matches(labels, code)).map(([code]) => code);
   const negate = type === 'notContains' || type === 'notEqual';
   if (codes.length === 0) return { sql: negate ? '1' : '0', params: [] };
   return { sql: `${col.sql} ${negate ? 'NOT IN' : 'IN'} (${codes.map(() => '?').join(', ')})`, params: codes };
@@ -189,8 +190,8 @@ export class GridRunner<R> {
   ) {}
 
   /** Where, order and cache key of a request; column ids are checked against the view's allow-list. */
-  private shape(req: GridRequest, noIndex = false) {
-    const where = whereClause(this.view, req.filterModel, req.quickFilter, noIndex);
+  private shape(db: Db, req: GridRequest, noIndex = false) {
+    const where = whereClause(this.view, req.filterModel, req.quickFilter, noIndex, db);
     for (const s of req.sortModel) if (!this.view.columns[s.colId]?.sortable) throw new GridColumnError(s.colId);
     const order = [
       ...req.sortModel.map((s) => ({ sql: this.view.columns[s.colId]!.sql, dir: s.sort as 'asc' | 'desc' })),
@@ -220,12 +221,12 @@ export class GridRunner<R> {
     const filtered = Object.keys(req.filterModel).length > 0 || !!req.quickFilter?.trim();
     if (!filtered || req.sortModel.length === 0) return counted;
     const total = this.count(db, { where: { sql: this.view.where, params: [] } });
-    return total > 0 && count / total >= SCAN_SORT_INDEX_SHARE ? this.shape(req, true) : counted;
+    return total > 0 && count / total >= SCAN_SORT_INDEX_SHARE ? this.shape(db, req, true) : counted;
   }
 
   /** The SQL a first or jumped-to page runs, and its count, for the benchmark's sqlite3 reference. */
   sqlFor(db: Db, req: GridRequest): { page: Clause; count: Clause } {
-    const counted = this.shape(req);
+    const counted = this.shape(db, req);
     const shape = this.pageShape(db, req, counted, this.count(db, counted));
     return {
       page: { sql: `${shape.select} WHERE ${shape.where.sql} ORDER BY ${shape.orderSql} LIMIT ? OFFSET ?`, params: [...shape.where.params, req.endRow - req.startRow, req.startRow] },
@@ -239,7 +240,7 @@ export class GridRunner<R> {
       this.cursors.clear();
       this.seenVersion = version;
     }
-    const counted = this.shape(req);
+    const counted = this.shape(db, req);
     const count = this.count(db, counted);
     const shape = this.pageShape(db, req, counted, count);
     const limit = req.endRow - req.startRow;

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import type { FieldIssue } from '../errors';
 import { entityHandlers, refExists } from '../entity';
-import { enumOf, longText, optionalDate, optionalId, shortText } from '../fields';
+import { readLive, transact, updateRow } from '../db/write';
+import { AppError } from '../errors';
+import { enumOf, isoDate, longText, optionalDate, optionalId, requiredText, shortText } from '../fields';
+import { recordStage } from '../stages/events';
+import { assessIncubation } from './rules';
 import { labelsOf } from '../grid/labels';
-import { slice } from '../handler';
+import { handler, slice } from '../handler';
 
 export const incubationFields = {
   enterprise_id: optionalId,
@@ -40,11 +44,10 @@ export const incubationsView = {
   },
 } as const;
 
-export const incubationsHandlers = slice(
-  'incubations',
-  entityHandlers({
+const entity = entityHandlers({
     table: 'incubations',
     fields: incubationFields,
+    onChange: (ctx, id, before, after) => recordStage(ctx, 'incubations', id, (before?.stage as string | undefined) ?? null, after.stage as string, ctx.today()),
     rules: (ctx, row) => {
       const issues: FieldIssue[] = [];
       if (!row.enterprise_id && !(typeof row.team_name === 'string' && row.team_name.trim())) issues.push({ field: 'team_name', code: 'team_or_enterprise' });
@@ -53,7 +56,52 @@ export const incubationsHandlers = slice(
       return issues;
     },
     view: incubationsView,
-  }),
-);
+  });
 
-export type IncubationInput = z.input<z.ZodObject<typeof incubationFields>>;
+/** Which date column a stage move fills in (when still empty). */
+const STAGE_DATE: Record<string, string> = { applied: 'applied_date', admitted: 'admitted_date', graduated: 'exit_date', terminated: 'exit_date' };
+
+export const incubationsHandlers = slice('incubations', {
+  ...entity,
+  moveStage: handler(
+    z.strictObject({ id: z.uuid(), stage: enumOf('incubationStage'), date: isoDate.optional(), note: longText }),
+    (ctx, { id, stage, date, note }) => {
+      const row = readLive(ctx.db, 'incubations', id);
+      const on = date ?? ctx.today();
+      if (on > ctx.today()) throw new AppError('invalid_input', { detail: 'date' }, [{ field: 'date', code: 'date_in_future' }]);
+      return transact(ctx, () => {
+        const dateColumn = STAGE_DATE[stage];
+        updateRow(ctx, 'incubations', id, { stage, ...(dateColumn && !row[dateColumn] ? { [dateColumn]: on } : {}) });
+        recordStage(ctx, 'incubations', id, row.stage as string, stage, on, note);
+        return readLive(ctx.db, 'incubations', id);
+      });
+    },
+  ),
+  /** Regulation warnings and the graduation checklist, as of a date. */
+  assess: handler(z.strictObject({ id: z.uuid(), asOf: isoDate.optional() }), (ctx, { id, asOf }) => assessIncubation(ctx.db, readLive(ctx.db, 'incubations', id), asOf ?? ctx.today())),
+});
+
+export const financingHandlers = slice('financing', {
+  ...entityHandlers({
+    table: 'financing_rounds',
+    fields: { incubation_id: z.uuid(), date: isoDate, round: shortText, amount: z.number().int().min(1).max(1e13), investor: shortText },
+    rules: (ctx, row) => (refExists(ctx, 'incubations', row.incubation_id) ? [] : [{ field: 'incubation_id', code: 'unknown_reference', params: { detail: String(row.incubation_id) } }]),
+    view: { from: 'financing_rounds f', rowid: 'f.rowid', where: 'f.deleted = 0', select: 'f.*', columns: { date: { sql: 'f.date', type: 'date', sortable: true } } },
+  }),
+  of: handler(z.strictObject({ incubation_id: z.uuid() }), (ctx, { incubation_id }) =>
+    ctx.db.prepare('SELECT * FROM financing_rounds WHERE deleted = 0 AND incubation_id = ? ORDER BY date').all(incubation_id) as Record<string, unknown>[],
+  ),
+});
+
+export const startupMilestonesHandlers = slice('startupMilestones', {
+  ...entityHandlers({
+    table: 'startup_milestones',
+    fields: { incubation_id: z.uuid(), goal: requiredText, unit: shortText, target_value: z.number().min(0).nullish(), deadline: optionalDate, done_date: optionalDate },
+    rules: (ctx, row) => (refExists(ctx, 'incubations', row.incubation_id) ? [] : [{ field: 'incubation_id', code: 'unknown_reference', params: { detail: String(row.incubation_id) } }]),
+    view: { from: 'startup_milestones m', rowid: 'm.rowid', where: 'm.deleted = 0', select: 'm.*', columns: { deadline: { sql: 'm.deadline', type: 'date', sortable: true } } },
+  }),
+  of: handler(z.strictObject({ incubation_id: z.uuid() }), (ctx, { incubation_id }) =>
+    ctx.db.prepare('SELECT * FROM startup_milestones WHERE deleted = 0 AND incubation_id = ? ORDER BY deadline IS NULL, deadline').all(incubation_id) as Record<string, unknown>[],
+  ),
+});
+

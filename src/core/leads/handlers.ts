@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import type { FieldIssue } from '../errors';
 import { entityHandlers, refExists } from '../entity';
+import { readLive, transact, updateRow, type Row } from '../db/write';
+import { enterprisesHandlers } from '../enterprises/handlers';
+import { AppError } from '../errors';
 import { enumOf, isoDate, longText, optionalDate, optionalId, requiredText, shortText, usccIssue, withNormalizedUscc, yuan } from '../fields';
+import { recordStage } from '../stages/events';
+import { leadStages, stageLabels } from './pipeline';
 import { labelsOf } from '../grid/labels';
-import { handler, slice } from '../handler';
+import { handler, slice, type CoreContext } from '../handler';
 
 export const leadFields = {
   company: requiredText,
@@ -12,7 +17,7 @@ export const leadFields = {
   industry: z.string().max(40).nullish(),
   intended_investment: yuan,
   expected_area_m2: z.number().min(0).max(1e7).nullish(),
-  stage: enumOf('leadStage'),
+  stage: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/),
   owner_id: optionalId,
   next_follow_up: optionalDate,
   probability: z.number().int().min(0).max(100).nullish(),
@@ -33,7 +38,7 @@ export const leadsView = {
     industry: { sql: 'l.industry', type: 'text', sortable: true },
     intended_investment: { sql: 'l.intended_investment', type: 'number', sortable: true },
     expected_area_m2: { sql: 'l.expected_area_m2', type: 'number', sortable: true },
-    stage: { sql: 'l.stage', type: 'enum', sortable: true, labels: labelsOf('leadStage') },
+    stage: { sql: 'l.stage', type: 'enum', sortable: true, labels: stageLabels },
     owner_name: { sql: 's.name', type: 'text' },
     owner_id: { sql: 'l.owner_id', type: 'text', sortable: true },
     next_follow_up: { sql: 'l.next_follow_up', type: 'date', sortable: true },
@@ -51,16 +56,86 @@ const entity = entityHandlers({
     const issues: FieldIssue[] = [];
     const bad = usccIssue(row);
     if (bad) issues.push(bad);
-    if (row.stage === 'lost' && !(typeof row.lost_reason === 'string' && row.lost_reason.trim())) issues.push({ field: 'lost_reason', code: 'required' });
+    issues.push(...stageIssues(ctx, row));
     if (!refExists(ctx, 'staff', row.owner_id)) issues.push({ field: 'owner_id', code: 'unknown_reference', params: { detail: String(row.owner_id) } });
     if (!refExists(ctx, 'industries', row.industry)) issues.push({ field: 'industry', code: 'unknown_reference', params: { detail: String(row.industry) } });
     return issues;
   },
   view: leadsView,
+  onChange: (ctx, id, before, after) => recordStage(ctx, 'leads', id, (before?.stage as string | undefined) ?? null, after.stage as string, ctx.today()),
 });
+
+/** The stage must exist in this database's pipeline; a lost lead needs its reason. */
+function stageIssues(ctx: CoreContext, row: Row): FieldIssue[] {
+  const stage = leadStages(ctx.db).find((s) => s.id === row.stage);
+  if (!stage) return [{ field: 'stage', code: 'unknown_stage', params: { stage: String(row.stage) } }];
+  if (stage.kind === 'lost' && !(typeof row.lost_reason === 'string' && row.lost_reason.trim())) return [{ field: 'lost_reason', code: 'required' }];
+  return [];
+}
+
+const moveInput = z.strictObject({ id: z.uuid(), stage: z.string().max(40), date: isoDate.optional(), lost_reason: shortText, note: longText });
+const convertInput = z.strictObject({
+  id: z.uuid(),
+  /** auto: link the enterprise with the same USCC (then exact name) if there is one, else create. */
+  mode: z.enum(['auto', 'link', 'create']).default('auto'),
+  enterprise_id: z.uuid().optional(),
+  kind: enumOf('enterpriseKind').default('startup'),
+  entry_date: isoDate.optional(),
+});
+
+/** Enterprises that a lead may already be: same USCC first, then the exact same name. */
+function matchEnterprise(ctx: CoreContext, lead: Row): { id: string; name: string; uscc: string | null; by: 'uscc' | 'name' }[] {
+  const byUscc = lead.uscc ? (ctx.db.prepare("SELECT id, name, uscc, 'uscc' AS by FROM enterprises WHERE deleted = 0 AND uscc = ?").all(lead.uscc) as never[]) : [];
+  if (byUscc.length) return byUscc;
+  return ctx.db.prepare("SELECT id, name, uscc, 'name' AS by FROM enterprises WHERE deleted = 0 AND name = ?").all(lead.company) as never[];
+}
 
 export const leadsHandlers = slice('leads', {
   ...entity,
+  /** A dated stage change (kanban drop, or a stage set with its real date). */
+  moveStage: handler(moveInput, (ctx, input) => {
+    const lead = readLive(ctx.db, 'leads', input.id);
+    const next = { ...lead, stage: input.stage, lost_reason: input.lost_reason ?? lead.lost_reason };
+    const issues = stageIssues(ctx, next);
+    const date = input.date ?? ctx.today();
+    if (date > ctx.today()) issues.push({ field: 'date', code: 'date_in_future' });
+    if (issues.length) throw new AppError('invalid_input', { detail: issues.map((i) => i.field).join(', ') }, issues);
+    return transact(ctx, () => {
+      updateRow(ctx, 'leads', input.id, { stage: input.stage, lost_reason: next.lost_reason });
+      recordStage(ctx, 'leads', input.id, lead.stage as string, input.stage, date, input.note);
+      return readLive(ctx.db, 'leads', input.id);
+    });
+  }),
+  matches: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => matchEnterprise(ctx, readLive(ctx.db, 'leads', id))),
+  /**
+   * A signed or settled lead becomes an enterprise, or is linked to the one it already is (same USCC or
+   * name). A project is one enterprise: several leads of one enterprise count once (see targets).
+   */
+  convert: handler(convertInput, (ctx, input) => {
+    const lead = readLive(ctx.db, 'leads', input.id);
+    const stage = leadStages(ctx.db).find((s) => s.id === lead.stage);
+    if (stage?.kind !== 'won') throw new AppError('not_won');
+    if (lead.enterprise_id) {
+      const linked = ctx.db.prepare('SELECT name FROM enterprises WHERE id = ?').get(lead.enterprise_id) as { name: string } | undefined;
+      throw new AppError('already_converted', { name: linked?.name ?? '' });
+    }
+    return transact(ctx, () => {
+      let enterpriseId = input.mode === 'link' ? input.enterprise_id : undefined;
+      if (input.mode === 'link' && !enterpriseId) throw new AppError('invalid_input', { detail: 'enterprise_id' }, [{ field: 'enterprise_id', code: 'required' }]);
+      if (enterpriseId) readLive(ctx.db, 'enterprises', enterpriseId);
+      if (input.mode === 'auto') enterpriseId = matchEnterprise(ctx, lead)[0]?.id;
+      const linked = !!enterpriseId;
+      if (!enterpriseId) {
+        const created = enterprisesHandlers['enterprises.create'].run(ctx, {
+          name: lead.company as string, uscc: lead.uscc as string | null, industry: lead.industry as string | null, kind: input.kind, status: 'settled',
+          entry_date: input.entry_date ?? ctx.today(), area_m2: lead.expected_area_m2 as number | null, notes: lead.notes as string | null,
+        });
+        enterpriseId = created.id as string;
+      }
+      updateRow(ctx, 'leads', input.id, { enterprise_id: enterpriseId });
+      return { enterprise: readLive(ctx.db, 'enterprises', enterpriseId), linked };
+    });
+  }),
   overdue: handler(z.strictObject({ asOf: isoDate.optional() }), (ctx, { asOf }) => ({
     count: (ctx.db
       .prepare("SELECT count(*) AS n FROM leads WHERE deleted = 0 AND stage NOT IN ('lost', 'producing') AND next_follow_up < ?")

@@ -4,6 +4,7 @@ import plan from '../../../seeds/plan.json';
 import { insertMany, insertRow, transact, updateRow, type Row, type WriteContext } from '../db/write';
 import { mulberry32 } from '../util/ids';
 import { completeUscc } from '../util/uscc';
+import { applyPreset } from '../leads/pipeline';
 
 /**
  * Builds databases from the data files in seeds/: the reference lists and the pilot-zone plan (every
@@ -12,6 +13,7 @@ import { completeUscc } from '../util/uscc';
 export function seedReference(ctx: WriteContext): void {
   transact(ctx, () => {
     for (const { id, ...values } of industries) insertRow(ctx, 'industries', values, id);
+    applyPreset(ctx, 'government');
     for (const p of plan.plans) {
       const planId = insertRow(ctx, 'plans', { name: p.name, source: p.source, start_date: p.start_date, deadline: p.deadline });
       p.targets.forEach((t, i) => insertRow(ctx, 'targets', { ...t, plan_id: planId, deadline: p.deadline, baseline: 0, sort: i + 1 }));
