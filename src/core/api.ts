@@ -11,6 +11,7 @@ import { industriesHandlers, staffHandlers } from './staff/handlers';
 import { milestonesHandlers, plansHandlers, targetsHandlers } from './targets/handlers';
 import { isoDate } from './fields';
 import { stats } from './stats';
+import { dashboardHandlers } from './targets/dashboard';
 
 const metaHandlers = slice('meta', {
   enums: handler(z.strictObject({}), () => enums),
@@ -59,6 +60,7 @@ export const handlers = merge(
   targetsHandlers,
   milestonesHandlers,
   searchHandlers,
+  dashboardHandlers,
   metaHandlers,
   statsHandlers,
 );

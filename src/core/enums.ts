@@ -10,10 +10,6 @@ export const enums = {
     applied: ['申请', 'Applied'], screening: ['评审', 'Screening'], admitted: ['入孵', 'Admitted'],
     incubating: ['在孵', 'Incubating'], graduated: ['毕业', 'Graduated'], terminated: ['终止', 'Terminated'],
   },
-  leadStage: {
-    promoted: ['推介', 'Promoted'], negotiating: ['在谈', 'Negotiating'], signed: ['签约', 'Signed'],
-    starting: ['拟开工', 'About to start'], funded: ['到资', 'Capital arrived'], producing: ['投产', 'In production'], lost: ['流失', 'Lost'],
-  },
   leadSource: {
     referral: ['以商招商', 'Business referral'], exhibition: ['展会招商', 'Exhibition'], government: ['政府推介', 'Government referral'],
     agency: ['中介机构', 'Agency'], inbound: ['主动来访', 'Walk-in enquiry'], online: ['网络平台', 'Online platform'], other: ['其他', 'Other'],

@@ -19,7 +19,8 @@ const SIZE = {
   activities: Number(process.env.BENCH_ACTIVITIES ?? 1_000_000),
 };
 const DIR = '.bench';
-const FILE = join(DIR, `bench-${SIZE.enterprises}-${SIZE.leads}-${SIZE.activities}.db`);
+// The name carries the generator's version: a changed generator makes a new file.
+const FILE = join(DIR, `bench-v2-${SIZE.enterprises}-${SIZE.leads}-${SIZE.activities}.db`);
 const SAMPLES = 40;
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;

@@ -159,9 +159,11 @@ function conditionSql(view: GridView, col: GridColumn, c: Condition, noIndex: bo
 }
 
 function enumSql(col: GridColumn & { labels: Record<string, readonly string[]> }, type: string, typed: string): Clause {
-  const needle = typed.trim().toLowerCase();
+  // "equals" takes one value or a comma-separated list (links such as a funnel stage and the ones after it).
+  const exact = type === 'equals' || type === 'notEqual';
+  const needles = (exact ? typed.split(',') : [typed]).map((n) => n.trim().toLowerCase()).filter(Boolean);
   const matches = (labels: readonly string[], code: string) =>
-    [code, ...labels].some((l) => (type === 'equals' || type === 'notEqual' ? l.toLowerCase() === needle : l.toLowerCase().includes(needle)));
+    [code, ...labels].some((l) => needles.some((needle) => (exact ? l.toLowerCase() === needle : l.toLowerCase().includes(needle))));
   const codes = Object.entries(col.labels).filter(([code, labels]) => matches(labels, code)).map(([code]) => code);
   const negate = type === 'notContains' || type === 'notEqual';
   if (codes.length === 0) return { sql: negate ? '1' : '0', params: [] };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FieldIssue } from '../errors';
 import { entityHandlers, refExists } from '../entity';
+import { prepared } from '../db/open';
 import { readLive, transact, updateRow, type Row } from '../db/write';
 import { enterprisesHandlers } from '../enterprises/handlers';
 import { AppError } from '../errors';
@@ -65,6 +66,19 @@ const entity = entityHandlers({
   onChange: (ctx, id, before, after) => recordStage(ctx, 'leads', id, (before?.stage as string | undefined) ?? null, after.stage as string, ctx.today()),
 });
 
+export interface BoardCard {
+  id: string;
+  company: string;
+  stage: string;
+  intended_investment: number | null;
+  next_follow_up: string | null;
+  probability: number | null;
+  enterprise_id: string | null;
+  industry: string | null;
+  owner_name: string | null;
+  overdue: number;
+}
+
 /** The stage must exist in this database's pipeline; a lost lead needs its reason. */
 function stageIssues(ctx: CoreContext, row: Row): FieldIssue[] {
   const stage = leadStages(ctx.db).find((s) => s.id === row.stage);
@@ -106,6 +120,31 @@ export const leadsHandlers = slice('leads', {
       return readLive(ctx.db, 'leads', input.id);
     });
   }),
+  /** The kanban: each stage's leads (soonest follow-up first, up to `perStage`) and exact count. */
+  board: handler(
+    z.strictObject({ owner_id: z.uuid().optional(), industry: z.string().max(40).optional(), source: z.string().max(40).optional(), perStage: z.number().int().min(1).max(500).default(100) }),
+    (ctx, q) => {
+      const where = ['l.deleted = 0', 'l.stage = ?'];
+      const params: unknown[] = [];
+      for (const column of ['owner_id', 'industry', 'source'] as const) {
+        if (!q[column]) continue;
+        where.push(`l.${column} = ?`);
+        params.push(q[column]);
+      }
+      const today = ctx.today();
+      return leadStages(ctx.db).map((stage) => ({
+        ...stage,
+        count: (prepared(ctx.db, `SELECT count(*) AS n FROM leads l WHERE ${where.join(' AND ')}`).get(stage.id, ...params) as { n: number }).n,
+        leads: (prepared(
+          ctx.db,
+          `SELECT l.id, l.company, l.stage, l.intended_investment, l.next_follow_up, l.probability, l.enterprise_id, l.industry, s.name AS owner_name,
+                  (l.next_follow_up < ? AND ?) AS overdue
+           FROM leads l LEFT JOIN staff s ON s.id = l.owner_id WHERE ${where.join(' AND ')}
+           ORDER BY l.next_follow_up IS NULL, l.next_follow_up, l.company LIMIT ?`,
+        ).all(today, stage.kind === 'open' ? 1 : 0, stage.id, ...params, q.perStage) as BoardCard[]),
+      }));
+    },
+  ),
   matches: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => matchEnterprise(ctx, readLive(ctx.db, 'leads', id))),
   /**
    * A signed or settled lead becomes an enterprise, or is linked to the one it already is (same USCC or

@@ -1,7 +1,9 @@
 import demo from '../../../seeds/demo.json';
 import industries from '../../../seeds/industries.json';
 import plan from '../../../seeds/plan.json';
+import { HybridClock } from '../db/clock';
 import { insertMany, insertRow, transact, updateRow, type Row, type WriteContext } from '../db/write';
+import { recordStage } from '../stages/events';
 import { mulberry32 } from '../util/ids';
 import { completeUscc } from '../util/uscc';
 import { applyPreset } from '../leads/pipeline';
@@ -55,7 +57,7 @@ const industryIds = industries.map((i) => i.id);
 function enterpriseRow(rand: Rand, serial: number, label: string): Row {
   const industry = rand() < 0.85 ? pick(rand, industryIds.slice(0, 7)) : 'other';
   const r = rand();
-  const kind = r < 0.06 ? 'core' : r < 0.8 ? 'startup' : 'service';
+  const kind = r < 0.012 ? 'core' : r < 0.8 ? 'startup' : 'service';
   const entry = dateIn(rand);
   const s = rand();
   const status = kind === 'startup' ? (s < 0.45 ? 'incubating' : s < 0.7 ? 'graduated' : s < 0.9 ? 'settled' : 'exited') : s < 0.92 ? 'settled' : 'exited';
@@ -114,58 +116,145 @@ function activityRow(rand: Rand, leadId: string | null, enterpriseId: string | n
   return { lead_id: leadId, enterprise_id: enterpriseId, kind, date: dateIn(rand), staff_id: pick(rand, staffIds), text: pick(rand, demo.activityTexts[kind]) };
 }
 
-/** The clearly labelled demo data set, written through the normal write path (full field history). */
+/**
+ * The clearly labelled demo data set, written through the normal write path in date order under a
+ * simulated clock: each record is created on its business date and changes on the dates things
+ * happened (graduation, exit, stage moves), so the change log and stage events hold 2017–2021 history
+ * that as-of views replay.
+ */
 export function seedDemo(ctx: WriteContext): void {
   const rand = mulberry32(demo.seed);
   const label = demo.label;
+  let simNow = Date.parse(demo.dateRange[0]!);
+  const sim: WriteContext = { ...ctx, clock: new HybridClock(ctx.clock.site, ctx.clock.snapshot(), () => simNow) };
+  const end = demo.dateRange[1]!;
+  const actions: { date: string; seq: number; run: () => void }[] = [];
+  const at = (date: string, run: () => void) => actions.push({ date, seq: actions.length, run });
+  const move = (table: 'leads' | 'incubations', id: string, from: string | null, to: string, date: string, extra: Row = {}) =>
+    at(date, () => {
+      updateRow(sim, table, id, { stage: to, ...extra });
+      recordStage(sim, table, id, from, to, date);
+    });
+
   transact(ctx, () => {
-    seedReference(ctx);
+    seedReference(sim);
     ctx.db.prepare("INSERT INTO settings (key, value) VALUES ('dataset', 'demo') ON CONFLICT (key) DO UPDATE SET value = 'demo'").run();
-    const staff = demo.staff.map((s) => ({ id: insertRow(ctx, 'staff', { ...s, phone: null, email: null }), role: s.role }));
+    const staff = demo.staff.map((s) => ({ id: insertRow(sim, 'staff', { ...s, phone: null, email: null }), role: s.role }));
     const owners = staff.filter((s) => s.role === 'investment').map((s) => s.id);
     const mentors = staff.filter((s) => s.role === 'mentor').map((s) => s.id);
+
+    // Enterprises: created on their entry date; startups graduate, some leave, on later dates.
     const names = new Set<string>();
-    const startups: { id: string; entry: string; status: string }[] = [];
+    const startups: { id: string; entry: string; graduated: string | null }[] = [];
     for (let i = 0; i < demo.counts.enterprises; i++) {
       const row = enterpriseRow(rand, i + 1, label);
       while (names.has(row.name as string)) row.name = (row.name as string).replace(/(有限公司|股份有限公司)$/, `${pick(rand, demo.places)}分公司`);
       names.add(row.name as string);
-      const id = insertRow(ctx, 'enterprises', row);
-      if (row.kind === 'startup') startups.push({ id, entry: row.entry_date as string, status: row.status as string });
+      const id = ctx.ids();
+      const entry = row.entry_date as string;
+      const finalStatus = row.status as string;
+      const exit = row.exit_date as string | null;
+      const graduated = finalStatus === 'graduated' ? minDate(addDays(entry, between(rand, 300, 1000)), end) : null;
+      const initial = row.kind === 'startup' ? 'incubating' : 'settled';
+      row.founded_date = addDays(entry, -between(rand, 30, row.kind === 'startup' ? 900 : 4000));
+      row.revenue_prev = Math.round(((row.revenue as number) * between(rand, 40, 95)) / 100 / 10_000) * 10_000;
+      at(entry, () => insertRow(sim, 'enterprises', { ...row, status: initial, exit_date: null }, id));
+      if (graduated && graduated > entry) at(graduated, () => updateRow(sim, 'enterprises', id, { status: 'graduated' }));
+      if (finalStatus === 'settled' && initial !== 'settled') at(minDate(addDays(entry, between(rand, 200, 700)), end), () => updateRow(sim, 'enterprises', id, { status: 'settled' }));
+      if (exit && exit <= end) at(exit, () => updateRow(sim, 'enterprises', id, { status: 'exited', exit_date: exit }));
+      else if (finalStatus === 'exited') at(end, () => updateRow(sim, 'enterprises', id, { status: 'exited', exit_date: end }));
+      if (row.kind === 'startup') startups.push({ id, entry, graduated });
     }
+
+    // Incubations: applied → screening → admitted → incubating → graduated | terminated, each dated.
     for (let i = 0; i < demo.counts.incubations; i++) {
       const team = i % 4 === 3;
-      const s = startups[i * 3];
-      const applied = s && !team ? addDays(s.entry, -between(rand, 20, 90)) : dateIn(rand, 0, rangeDays - 60);
-      const stage = s?.status === 'graduated' ? 'graduated' : pick(rand, ['applied', 'screening', 'admitted', 'incubating', 'incubating', 'incubating', 'graduated', 'terminated'] as const);
-      const admitted = ['applied', 'screening'].includes(stage) ? null : addDays(applied, between(rand, 15, 60));
-      insertRow(ctx, 'incubations', {
-        enterprise_id: team ? null : (s?.id ?? null),
-        team_name: team || !s ? pick(rand, demo.teams) : null,
-        cohort: `${applied.slice(0, 4)}届`,
-        stage,
-        mentor_id: pick(rand, mentors),
-        applied_date: applied,
-        admitted_date: admitted,
-        exit_date: admitted && (stage === 'graduated' || stage === 'terminated') ? addDays(admitted, between(rand, 300, 1100)) : null,
-        agreement_start: admitted,
-        agreement_end: admitted ? addDays(admitted, 730) : null,
-        notes: label,
-      });
+      const s = team ? undefined : startups[i * 3];
+      // A registered startup applies once it has a place in the park (its record exists from then on).
+      const applied = s ? addDays(s.entry, between(rand, 0, 20)) : dateIn(rand, 0, rangeDays - 60);
+      const path = ['screening', 'admitted', 'incubating'];
+      const finalStage = s?.graduated ? 'graduated' : pick(rand, ['applied', 'screening', 'admitted', 'incubating', 'incubating', 'incubating', 'graduated', 'terminated'] as const);
+      const id = ctx.ids();
+      at(applied, () =>
+        insertRow(sim, 'incubations', {
+          enterprise_id: s?.id ?? null, team_name: s ? null : pick(rand, demo.teams), cohort: `${applied.slice(0, 4)}届`, stage: 'applied',
+          mentor_id: pick(rand, mentors), applied_date: applied, notes: label,
+        }, id),
+      );
+      at(applied, () => recordStage(sim, 'incubations', id, null, 'applied', applied));
+      const steps = finalStage === 'applied' ? [] : finalStage === 'screening' ? ['screening'] : finalStage === 'admitted' ? path.slice(0, 2) : path;
+      let date = applied;
+      let from = 'applied';
+      let admitted: string | null = null;
+      for (const step of steps) {
+        date = minDate(addDays(date, step === 'incubating' ? 1 : between(rand, 7, 30)), end);
+        if (step === 'admitted') admitted = date;
+        move('incubations', id, from, step, date, step === 'admitted' ? { admitted_date: date, agreement_start: date, agreement_end: addDays(date, 730) } : {});
+        from = step;
+      }
+      if ((finalStage === 'graduated' || finalStage === 'terminated') && admitted) {
+        const out = s?.graduated && s.graduated > date ? s.graduated : minDate(addDays(date, between(rand, 300, 1100)), end);
+        if (out < end) move('incubations', id, from, finalStage, out, { exit_date: out });
+      }
     }
+
+    // Leads: promoted on their first date, moved along the pipeline; won ones became enterprises.
+    const order = ['promoted', 'negotiating', 'signed', 'starting', 'funded', 'producing'];
     for (let i = 0; i < demo.counts.leads; i++) {
-      const leadId = insertRow(ctx, 'leads', leadRow(rand, i + 1, owners, label));
-      for (let a = 0; a < demo.counts.activitiesPerLead; a++) insertRow(ctx, 'activities', activityRow(rand, leadId, null, owners));
+      const row = leadRow(rand, i + 1, owners, label);
+      const finalStage = row.stage as string;
+      const first = dateIn(rand, 0, rangeDays - 120);
+      const id = ctx.ids();
+      const lastIndex = finalStage === 'lost' ? between(rand, 0, 2) : order.indexOf(finalStage);
+      at(first, () => insertRow(sim, 'leads', { ...row, stage: 'promoted', lost_reason: null }, id));
+      at(first, () => recordStage(sim, 'leads', id, null, 'promoted', first));
+      let date = first;
+      for (let k = 1; k <= lastIndex; k++) {
+        date = minDate(addDays(date, between(rand, 20, 150)), end);
+        move('leads', id, order[k - 1]!, order[k]!, date);
+        if (order[k] === 'signed' && rand() < 0.6) {
+          const signed = date;
+          const big = (row.intended_investment as number) >= 450_000_000;
+          at(signed, () => {
+            const enterpriseId = insertRow(sim, 'enterprises', {
+              name: row.company, uscc: row.uscc, industry: row.industry, kind: big ? 'core' : 'startup', status: 'settled', entry_date: signed,
+              founded_date: addDays(signed, -between(rand, 400, 5000)), area_m2: row.expected_area_m2, building: pick(rand, demo.buildings),
+              registered_capital: Math.round((row.intended_investment as number) / 10), qualifications: [], contacts: [], tags: [label], notes: label,
+            });
+            updateRow(sim, 'leads', id, { enterprise_id: enterpriseId });
+          });
+        }
+      }
+      if (finalStage === 'lost') move('leads', id, order[lastIndex]!, 'lost', minDate(addDays(date, between(rand, 20, 120)), end), { lost_reason: row.lost_reason });
+      for (let a = 0; a < demo.counts.activitiesPerLead; a++) {
+        const when = minDate(addDays(first, between(rand, 0, 600)), end);
+        const activity = activityRow(rand, id, null, owners);
+        at(when, () => insertRow(sim, 'activities', { ...activity, date: when }));
+      }
     }
+
     const targets = ctx.db.prepare('SELECT id, name FROM targets').all() as { id: string; name: string }[];
     for (const m of demo.milestones) {
+      if (!m.done) continue;
       const t = targets.find((x) => x.name === m.target);
-      if (t && m.done) updateRow(ctx, 'targets', t.id, { done_date: m.done, evidence: m.evidence });
       const ms = ctx.db.prepare('SELECT id FROM milestones WHERE name = ?').get(m.target) as { id: string } | undefined;
-      if (ms && m.done) updateRow(ctx, 'milestones', ms.id, { done_date: m.done, notes: m.evidence });
+      at(m.done, () => {
+        if (t) updateRow(sim, 'targets', t.id, { done_date: m.done, evidence: m.evidence });
+        if (ms) updateRow(sim, 'milestones', ms.id, { done_date: m.done, notes: m.evidence });
+      });
+    }
+
+    actions.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.seq - b.seq));
+    for (const action of actions) {
+      simNow = Math.max(simNow, Date.parse(`${action.date}T09:00:00Z`));
+      action.run();
     }
   });
+  // The real clock continues after the simulated history.
+  ctx.clock.receive(sim.clock.tick());
 }
+
+const minDate = (a: string, b: string) => (a < b ? a : b);
 
 export interface GenerateCounts {
   enterprises: number;
@@ -204,5 +293,11 @@ export function generate(ctx: WriteContext, counts: GenerateCounts, onProgress: 
     return row;
   }, 'enterprises', enterpriseIds);
   inChunks(counts.leads, (i) => ({ ...leadRow(rand, i + 1, staffIds, label), uscc: rand() < 0.7 ? uscc('91', 50_000_000 + i) : null }), 'leads', leadIds);
+  // Each lead entered its current stage on a date in the range: one stage event per lead.
+  for (let start = 0; start < leadIds.length; start += chunk) {
+    const ids = leadIds.slice(start, start + chunk);
+    const stages = ctx.db.prepare('SELECT id, stage FROM leads WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as { id: string; stage: string }[];
+    insertMany(ctx, 'stage_events', stages.map((l) => ({ entity: 'leads', row_id: l.id, from_stage: null, stage: l.stage, date: dateIn(rand) })));
+  }
   inChunks(counts.activities, () => (rand() < 0.5 && leadIds.length ? activityRow(rand, pick(rand, leadIds), null, staffIds) : activityRow(rand, null, enterpriseIds.length ? pick(rand, enterpriseIds) : null, staffIds)), 'activities');
 }

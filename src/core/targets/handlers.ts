@@ -6,7 +6,7 @@ import type { FieldIssue } from '../errors';
 import { id, isoDate, longText, optionalDate, optionalId, requiredText, shortText } from '../fields';
 import { handler, slice } from '../handler';
 import { gridRequestSchema } from '../grid/query';
-import { measureProblem, measureSchema, measureValue, type Measure } from './measure';
+import { measure, measureProblem, measureSchema, type Measure } from './measure';
 
 export const targetFields = {
   plan_id: id,
@@ -23,29 +23,55 @@ export const targetFields = {
   sort: z.number().int().min(0).max(10_000).nullish(),
 };
 
-export type TargetStatus = 'achieved' | 'in_progress' | 'missed' | 'pending' | 'overdue';
+export type TargetStatus = 'achieved' | 'on_track' | 'at_risk' | 'missed' | 'overdue';
 
 export interface TargetProgress {
   id: string;
   plan_id: string;
   plan_name: string;
+  plan_start: string;
   name: string;
   name_en: string | null;
   unit: string;
   min_value: number | null;
   max_value: number | null;
+  baseline: number;
   deadline: string;
   kind: Measure['kind'];
+  measure: Measure;
   value: number;
+  /** Value expected at the deadline from the trend of the last 12 months (the value itself once due). */
+  projection: number;
   percent_of_min: number | null;
   status: TargetStatus;
   done_date: string | null;
+  evidence: string | null;
+  /** Cumulative value at the end of each month from the plan's start to min(asOf, deadline). */
+  burnup: { month: string; value: number }[];
+}
+
+const DAY = 86_400_000;
+const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY);
+const minusDays = (date: string, n: number) => new Date(Date.parse(date) - n * DAY).toISOString().slice(0, 10);
+
+function monthsFrom(start: string, end: string): string[] {
+  const out: string[] = [];
+  let [y, m] = start.slice(0, 7).split('-').map(Number) as [number, number];
+  const last = end.slice(0, 7);
+  for (let guard = 0; guard < 1200; guard++) {
+    const key = `${y}-${String(m).padStart(2, '0')}`;
+    if (key > last) break;
+    out.push(key);
+    if (++m > 12) [y, m] = [y + 1, 1];
+  }
+  return out;
 }
 
 /**
- * Every live target's progress as of a date: computed targets count the registry between the plan's
- * start and min(deadline, asOf); milestones are achieved when completed on or before asOf.
- * (History-aware replay and trend projection build on this in the targets dashboard.)
+ * Every live target's progress as of a date. Computed targets measure the registry between the plan's
+ * start and min(deadline, asOf) with the values records had on that date (see measure.ts); milestones
+ * are achieved when completed on or before it. Status: achieved (≥ min), missed (past the deadline),
+ * on track (the projection reaches the minimum) or at risk; an open milestone past its deadline is overdue.
  */
 export function targetProgress(db: Db, asOf: string, planId?: string): TargetProgress[] {
   const rows = db
@@ -56,35 +82,55 @@ export function targetProgress(db: Db, asOf: string, planId?: string): TargetPro
     .all(planId ?? null, planId ?? null) as Record<string, unknown>[];
   return rows.map((raw) => {
     const t = decodeRow('targets', raw);
-    const measure = t.measure as Measure;
+    const m = t.measure as Measure;
     const deadline = t.deadline as string;
+    const start = t.start_date as string;
     const min = t.min_value as number | null;
+    const baseline = (t.baseline as number | null) ?? 0;
     let value: number;
+    let projection: number;
     let status: TargetStatus;
-    if (measure.kind === 'milestone') {
+    let burnup: TargetProgress['burnup'] = [];
+    if (m.kind === 'milestone') {
       const done = typeof t.done_date === 'string' && t.done_date <= asOf;
-      value = done ? 1 : 0;
-      status = done ? 'achieved' : asOf > deadline ? 'overdue' : 'pending';
+      value = projection = done ? 1 : 0;
+      status = done ? 'achieved' : asOf > deadline ? 'overdue' : 'on_track';
     } else {
-      const to = asOf < deadline ? asOf : deadline;
-      value = (t.baseline as number) + measureValue(db, measure, { from: t.start_date as string, to });
-      status = min !== null && value >= min ? 'achieved' : asOf > deadline ? 'missed' : 'in_progress';
+      const r = measure(db, m, { from: start, to: deadline }, asOf);
+      value = baseline + r.value;
+      const end = asOf < deadline ? asOf : deadline;
+      let running = baseline;
+      burnup = monthsFrom(start, end).map((month) => ({ month, value: (running += r.byMonth.get(month) ?? 0) }));
+      if (asOf >= deadline) projection = value;
+      else {
+        const trendFrom = minusDays(asOf, 365) > start ? minusDays(asOf, 365) : start;
+        const before = burnup.filter((b) => b.month < trendFrom.slice(0, 7)).at(-1)?.value ?? baseline;
+        const span = Math.max(1, days(trendFrom, asOf));
+        projection = Math.round((value + ((value - before) / span) * days(asOf, deadline)) * 10) / 10;
+      }
+      status = min !== null && value >= min ? 'achieved' : asOf > deadline ? 'missed' : projection >= (min ?? 0) ? 'on_track' : 'at_risk';
     }
     return {
       id: t.id as string,
       plan_id: t.plan_id as string,
       plan_name: t.plan_name as string,
+      plan_start: start,
       name: t.name as string,
       name_en: (t.name_en as string | null) ?? null,
       unit: t.unit as string,
       min_value: min,
       max_value: t.max_value as number | null,
+      baseline,
       deadline,
-      kind: measure.kind,
+      kind: m.kind,
+      measure: m,
       value,
+      projection,
       percent_of_min: min ? Math.round((value / min) * 1000) / 10 : null,
       status,
       done_date: (t.done_date as string | null) ?? null,
+      evidence: (t.evidence as string | null) ?? null,
+      burnup,
     };
   });
 }
@@ -97,7 +143,7 @@ const entity = entityHandlers({
     if (!refExists(ctx, 'plans', row.plan_id)) issues.push({ field: 'plan_id', code: 'unknown_reference', params: { detail: String(row.plan_id) } });
     if (row.min_value != null && row.max_value != null && (row.min_value as number) > (row.max_value as number)) issues.push({ field: 'max_value', code: 'min_max' });
     const parsed = measureSchema.safeParse(row.measure);
-    const problem = parsed.success ? measureProblem(parsed.data) : 'malformed';
+    const problem = parsed.success ? measureProblem(parsed.data, ctx.db) : 'malformed';
     if (problem) issues.push({ field: 'measure', code: 'bad_measure', params: { detail: problem } });
     return issues;
   },

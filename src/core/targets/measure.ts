@@ -1,18 +1,24 @@
 import { z } from 'zod';
-import type { Db } from '../db/open';
+import { prepared, type Db } from '../db/open';
 import { AppError } from '../errors';
 import { isoDate } from '../fields';
+import { leadStages } from '../leads/pipeline';
 
 /**
  * How a target's progress is measured. Either computed from the registry — a count (or sum of a
- * field) over enterprises, incubations or leads matching filters, dated within a window — or a
- * milestone completed by hand. Fields come from an allow-list per entity; nothing reaches SQL unchecked.
+ * field) over enterprises, incubations or leads matching filters, placed in a date window by a date
+ * column or by the date a stage was first reached (`stage:signed`) — or a milestone completed by hand.
+ * Fields come from an allow-list per entity; nothing reaches SQL unchecked.
  */
 const measurable = {
-  enterprises: { filters: ['kind', 'status', 'industry'], dates: ['entry_date', 'exit_date'], sums: ['registered_capital', 'revenue', 'tax', 'headcount', 'area_m2', 'patents'] },
+  enterprises: { filters: ['kind', 'status', 'industry'], dates: ['entry_date', 'exit_date', 'founded_date'], sums: ['registered_capital', 'revenue', 'tax', 'headcount', 'area_m2', 'patents'] },
   incubations: { filters: ['stage', 'cohort'], dates: ['applied_date', 'admitted_date', 'exit_date'], sums: [] },
-  leads: { filters: ['stage', 'source', 'industry'], dates: ['next_follow_up'], sums: ['intended_investment', 'expected_area_m2'] },
+  leads: { filters: ['stage', 'source', 'industry', 'owner_id'], dates: ['next_follow_up'], sums: ['intended_investment', 'expected_area_m2'] },
 } as const;
+export type MeasuredEntity = keyof typeof measurable;
+
+/** Incubation stages in order; terminated is a dead end, like a lost lead. */
+const INCUBATION_ORDER = ['applied', 'screening', 'admitted', 'incubating', 'graduated'];
 
 export const measureSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -22,21 +28,27 @@ export const measureSchema = z.discriminatedUnion('kind', [
     field: z.string().max(40).optional(),
     /** Each key is a field; the row matches when its value is one of the listed codes. */
     where: z.record(z.string().max(40), z.array(z.string().max(60)).min(1).max(20)).default({}),
-    /** The date that places a row in the window; rows without it are not counted. */
-    dateField: z.string().max(40),
+    /** A date column, or `stage:<code>`: the date the row first reached that stage or a later one. */
+    dateField: z.string().max(60),
     from: isoDate.optional(),
     to: isoDate.optional(),
   }),
   z.strictObject({ kind: z.literal('milestone') }),
 ]);
 export type Measure = z.infer<typeof measureSchema>;
+type Computed = Exclude<Measure, { kind: 'milestone' }>;
 
 /** Why a definition cannot be computed, or null when it can. */
-export function measureProblem(m: Measure): string | null {
+export function measureProblem(m: Measure, db?: Db): string | null {
   if (m.kind === 'milestone') return null;
   const allowed = measurable[m.entity];
   for (const f of Object.keys(m.where)) if (!(allowed.filters as readonly string[]).includes(f)) return `${m.entity}.${f} cannot be filtered`;
-  if (!(allowed.dates as readonly string[]).includes(m.dateField)) return `${m.entity}.${m.dateField} is not a date field`;
+  if (m.dateField.startsWith('stage:')) {
+    if (m.entity === 'enterprises') return 'enterprises have no stages';
+    const stage = m.dateField.slice(6);
+    const known = m.entity === 'incubations' ? [...INCUBATION_ORDER, 'terminated'] : db ? leadStages(db).map((s) => s.id) : [stage];
+    if (!known.includes(stage)) return `${m.entity} have no stage ${stage}`;
+  } else if (!(allowed.dates as readonly string[]).includes(m.dateField)) return `${m.entity}.${m.dateField} is not a date field`;
   if (m.kind === 'sum' && !(allowed.sums as readonly string[]).includes(m.field ?? '')) return `${m.entity}.${m.field ?? '?'} cannot be summed`;
   if (m.kind === 'count' && m.field) return 'count takes no field';
   if (m.from && m.to && m.from > m.to) return 'from is after to';
@@ -48,18 +60,138 @@ export interface Window {
   to: string;
 }
 
-/** The measured value in a date window (inclusive), without the baseline. */
-export function measureValue(db: Db, m: Measure, window: Window): number {
-  if (m.kind === 'milestone') return 0;
-  const problem = measureProblem(m);
+/** Value per month (YYYY-MM) of the rows dated in the window; the value is their total. */
+export interface MeasureResult {
+  value: number;
+  byMonth: Map<string, number>;
+}
+
+/** The stages that count as "reached X": X and every later stage of the same path (not lost/terminated). */
+function reachedStages(db: Db, entity: 'leads' | 'incubations', stage: string): string[] {
+  if (entity === 'incubations') {
+    const i = INCUBATION_ORDER.indexOf(stage);
+    return i < 0 ? [stage] : INCUBATION_ORDER.slice(i);
+  }
+  const stages = leadStages(db);
+  const target = stages.find((s) => s.id === stage);
+  if (!target || target.kind === 'lost') return [stage];
+  return stages.filter((s) => s.kind !== 'lost' && s.sort >= target.sort).map((s) => s.id);
+}
+
+const endOfDay = (date: string) => `${date}T23:59:59.999Z`;
+
+/**
+ * The measured value as of `asOf`, over rows dated within `window` (inclusive). Rows are placed by
+ * business dates (the date column, or the first stage event reaching the stage, dated ≤ asOf). Field
+ * values are those the row had on `asOf`: changes logged after that day are replayed backwards from the
+ * change log (a status changed later counts with its old value; a row deleted later still counts; one
+ * restored later does not). Leads count once per project: leads linked to the same enterprise are one
+ * project, and for sums the later lead only adds its increment over the earlier (the largest amount).
+ */
+export function measure(db: Db, m: Measure, window: Window, asOf: string): MeasureResult {
+  if (m.kind === 'milestone') return { value: 0, byMonth: new Map() };
+  const problem = measureProblem(m, db);
   if (problem) throw new AppError('bad_measure', { detail: problem });
-  const params: unknown[] = [];
-  const conds = ['deleted = 0', `${m.dateField} BETWEEN ? AND ?`];
-  params.push(m.from && m.from > window.from ? m.from : window.from, m.to && m.to < window.to ? m.to : window.to);
+  const from = m.from && m.from > window.from ? m.from : window.from;
+  const toBound = m.to && m.to < window.to ? m.to : window.to;
+  const to = toBound < asOf ? toBound : asOf;
+  if (from > to) return { value: 0, byMonth: new Map() };
+
+  const fields = [...Object.keys(m.where), ...(m.kind === 'sum' ? [m.field!] : []), ...(m.dateField.startsWith('stage:') ? [] : [m.dateField]), ...(m.entity === 'leads' ? ['enterprise_id'] : [])];
+  const replayed = replay(db, m.entity, [...new Set([...fields, 'deleted'])], asOf);
+
+  // Rows with no change after asOf: their stored values are their values on asOf — plain SQL.
+  const dateJoin = stageDateSource(db, m, asOf);
+  const conds = [`t.id NOT IN (SELECT value FROM json_each(?))`, 't.deleted = 0', `${dateJoin.date} BETWEEN ? AND ?`];
+  const params: unknown[] = [...dateJoin.params, JSON.stringify([...replayed.keys()]), from, to];
   for (const [field, values] of Object.entries(m.where)) {
-    conds.push(`${field} IN (${values.map(() => '?').join(', ')})`);
+    conds.push(`t.${field} IN (${values.map(() => '?').join(', ')})`);
     params.push(...values);
   }
-  const agg = m.kind === 'sum' ? `coalesce(sum(${m.field}), 0)` : 'count(*)';
-  return (db.prepare(`SELECT ${agg} AS v FROM ${m.entity} WHERE ${conds.join(' AND ')}`).get(...params) as { v: number }).v;
+  const amount = m.kind === 'sum' ? `coalesce(t.${m.field}, 0)` : '1';
+  const byMonth = new Map<string, number>();
+  const add = (date: string, v: number) => byMonth.set(date.slice(0, 7), (byMonth.get(date.slice(0, 7)) ?? 0) + v);
+  const qualifying: { project: string; date: string; amount: number }[] = [];
+
+  if (m.entity === 'leads') {
+    const rows = prepared(db, `SELECT coalesce(t.enterprise_id, t.id) AS project, ${dateJoin.date} AS date, ${amount} AS amount FROM leads t ${dateJoin.sql} WHERE ${conds.join(' AND ')}`).all(...params) as typeof qualifying;
+    qualifying.push(...rows);
+  } else {
+    const rows = prepared(db, `SELECT substr(${dateJoin.date}, 1, 7) AS month, sum(${amount}) AS v FROM ${m.entity} t ${dateJoin.sql} WHERE ${conds.join(' AND ')} GROUP BY month`).all(...params) as { month: string; v: number }[];
+    for (const r of rows) byMonth.set(r.month, r.v);
+  }
+
+  // Rows changed after asOf: evaluate their replayed values here.
+  if (replayed.size) {
+    const stageDates = dateJoin.datesFor ? dateJoin.datesFor([...replayed.keys()]) : null;
+    for (const [id, row] of replayed) {
+      if (row.deleted !== 0) continue;
+      if (!Object.entries(m.where).every(([f, values]) => values.includes(String(row[f])))) continue;
+      const date = stageDates ? stageDates.get(id) : (row[m.dateField] as string | null);
+      if (!date || date < from || date > to) continue;
+      const v = m.kind === 'sum' ? Number(row[m.field!] ?? 0) : 1;
+      if (m.entity === 'leads') qualifying.push({ project: (row.enterprise_id as string | null) ?? id, date, amount: v });
+      else add(date, v);
+    }
+  }
+
+  if (m.entity === 'leads') {
+    // One project per enterprise: dated by its first lead, worth its largest amount (first + increments).
+    const projects = new Map<string, { date: string; amount: number }>();
+    for (const q of qualifying) {
+      const p = projects.get(q.project);
+      if (!p) projects.set(q.project, { date: q.date, amount: q.amount });
+      else projects.set(q.project, { date: q.date < p.date ? q.date : p.date, amount: Math.max(p.amount, q.amount) });
+    }
+    for (const p of projects.values()) add(p.date, m.kind === 'sum' ? p.amount : 1);
+  }
+  let value = 0;
+  for (const v of byMonth.values()) value += v;
+  return { value, byMonth };
+}
+
+/** Each row's date: the column itself, or (joined) the first stage event reaching the stage by asOf. */
+function stageDateSource(db: Db, m: Computed, asOf: string): { sql: string; date: string; params: unknown[]; datesFor?: (ids: string[]) => Map<string, string> } {
+  if (!m.dateField.startsWith('stage:')) return { sql: '', date: `t.${m.dateField}`, params: [] };
+  const stages = reachedStages(db, m.entity as 'leads' | 'incubations', m.dateField.slice(6));
+  const inList = stages.map(() => '?').join(', ');
+  const sub = `SELECT row_id AS rid, min(date) AS date FROM stage_events WHERE deleted = 0 AND entity = ? AND stage IN (${inList}) AND date <= ? GROUP BY row_id`;
+  return {
+    sql: `JOIN (${sub}) d ON d.rid = t.id`,
+    date: 'd.date',
+    params: [m.entity, ...stages, asOf],
+    datesFor: (ids) =>
+      new Map(
+        (db.prepare(`${sub.replace('GROUP BY row_id', 'AND row_id IN (SELECT value FROM json_each(?)) GROUP BY row_id')}`).all(m.entity, ...stages, asOf, JSON.stringify(ids)) as { rid: string; date: string }[]).map((r) => [r.rid, r.date]),
+      ),
+  };
+}
+
+/**
+ * The rows of `table` that changed after `asOf` (not counting their creation), with the listed fields
+ * as they were at the end of that day: the old value of each field's first later change, else the
+ * stored value.
+ */
+function replay(db: Db, table: MeasuredEntity, fields: string[], asOf: string): Map<string, Record<string, unknown>> {
+  const later = prepared(
+    db,
+    `SELECT c.row_id, c.field, c.old_value FROM changes c
+     WHERE c.tbl = ? AND c.stamp > ? AND c.field IN (SELECT value FROM json_each(?))
+       AND c.stamp > (SELECT min(c2.stamp) FROM changes c2 WHERE c2.tbl = c.tbl AND c2.row_id = c.row_id)
+     ORDER BY c.row_id, c.stamp, c.seq`,
+  ).all(table, endOfDay(asOf), JSON.stringify(fields)) as { row_id: string; field: string; old_value: string | null }[];
+  const out = new Map<string, Record<string, unknown>>();
+  if (!later.length) return out;
+  const ids = [...new Set(later.map((c) => c.row_id))];
+  const current = db.prepare(`SELECT id, ${fields.join(', ')} FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Record<string, unknown>[];
+  for (const row of current) out.set(row.id as string, row);
+  const seen = new Set<string>();
+  for (const c of later) {
+    const key = `${c.row_id}\u0000${c.field}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const row = out.get(c.row_id);
+    if (row) row[c.field] = c.old_value === null ? null : JSON.parse(c.old_value);
+  }
+  return out;
 }

@@ -7,11 +7,12 @@ import { rememberLocale, type UiLocale } from './i18n';
 import { useRoute } from './lib/route';
 import { applyTheme, savedTheme, type Theme } from './lib/theme';
 import { Overview } from './pages/Overview';
+import { Pipeline } from './pages/Pipeline';
 import { RegistryPage } from './pages/RegistryPage';
 import { Settings } from './pages/Settings';
 import { registries } from './pages/registries';
 
-const PAGES = ['overview', 'enterprises', 'incubations', 'leads', 'targets', 'settings'] as const;
+const PAGES = ['overview', 'enterprises', 'incubations', 'leads', 'pipeline', 'targets', 'settings'] as const;
 
 export function App() {
   const { t, i18n } = useTranslation();
@@ -91,6 +92,7 @@ export function App() {
           {dataset === 'demo' && <div className="demo-banner" role="note">{t('app.demoBanner')}</div>}
           <main id="main" tabIndex={-1}>
             {page === 'overview' && <Overview dataVersion={dataVersion} theme={theme} />}
+            {page === 'pipeline' && <Pipeline dataVersion={dataVersion} />}
             {page === 'settings' && <Settings theme={theme} onTheme={changeTheme} onLocale={changeLocale} />}
             {registry && <RegistryPage key={page} config={registry} route={route} theme={theme} dataVersion={dataVersion} />}
           </main>

@@ -1,9 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AllCommunityModule, ModuleRegistry } from 'ag-grid-community';
-import { api, setApiLocale } from './api/client';
+import { setApiLocale } from './api/client';
 import { App } from './App';
-import { addLabels, initI18n, savedLocale } from './i18n';
+import { initI18n, reloadLabels, savedLocale } from './i18n';
 import { applyTheme, savedTheme } from './lib/theme';
 import './styles.css';
 
@@ -16,8 +16,7 @@ async function boot(): Promise<void> {
   const i18n = await initI18n(locale);
   const root = createRoot(document.getElementById('root')!);
   try {
-    const [enums, industries] = await Promise.all([api['meta.enums']({}), api['industries.list']({})]);
-    addLabels(enums as never, industries);
+    await reloadLabels();
   } catch (err) {
     root.render(<p className="fatal" role="alert">{i18n.t('errors.network', { message: (err as Error).message })}</p>);
     return;

@@ -1,16 +1,16 @@
-import { BarChart, PieChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, FunnelChart, LineChart, PieChart, SankeyChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
 // Only the charts and components the pages use, so the bundle stays small.
-echarts.use([BarChart, PieChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
+echarts.use([BarChart, FunnelChart, LineChart, PieChart, SankeyChart, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent, SVGRenderer]);
 
 export type ChartOption = echarts.EChartsCoreOption;
 
 /** An ECharts chart that follows the theme, resizes with its box and reports clicks. */
-export function Chart({ option, theme, label, onClick }: { option: ChartOption; theme: 'light' | 'dark'; label: string; onClick?: (p: { name: string; data: unknown; dataIndex: number }) => void }) {
+export function Chart({ option, theme, label, onClick, height }: { option: ChartOption; theme: 'light' | 'dark'; label: string; onClick?: (p: { name: string; data: unknown; dataIndex: number; dataType?: string }) => void; height?: number }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const clickRef = useRef(onClick);
@@ -33,5 +33,5 @@ export function Chart({ option, theme, label, onClick }: { option: ChartOption; 
     chart.current?.setOption({ backgroundColor: 'transparent', ...option }, true);
   }, [option, theme]);
 
-  return <div ref={el} className="chart" role="img" aria-label={label} />;
+  return <div ref={el} className="chart" role="img" aria-label={label} style={height ? { height } : undefined} />;
 }

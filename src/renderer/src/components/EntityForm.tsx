@@ -32,6 +32,7 @@ function fromForm(f: FieldDef, v: FormValue): unknown {
     if (!Number.isFinite(n)) throw new FieldParseError('number');
     return f.kind === 'money' ? wanToYuan(n) : n;
   }
+  if (f.kind === 'bool') return s === '1' ? 1 : 0;
   if (f.kind === 'tags') return s.split(/[,，、]/).map((x) => x.trim()).filter(Boolean);
   if (f.kind === 'json') {
     try {
@@ -145,6 +146,8 @@ function FieldInput({ field: f, value, onChange, options, row, invalid }: { fiel
       return <textarea {...common} rows={6} className="mono" value={text} onChange={(e) => onChange(e.target.value)} />;
     case 'date':
       return <input {...common} type="date" value={text} onChange={(e) => onChange(e.target.value)} />;
+    case 'bool':
+      return <input {...common} type="checkbox" className="checkbox" checked={text === '1'} onChange={(e) => onChange(e.target.checked ? '1' : '0')} />;
     case 'number':
     case 'money':
       return <input {...common} inputMode="decimal" value={text} onChange={(e) => onChange(e.target.value)} placeholder={f.kind === 'money' ? t('common.wan') : ''} />;

@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { api } from '../api/client';
 import en from './en.json';
 import zh from './zh.json';
 
@@ -29,8 +30,13 @@ export async function initI18n(locale: UiLocale): Promise<typeof i18next> {
   return i18next;
 }
 
-/** Enum and industry labels come from the core (one source); add them as `enum.<name>.<code>`. */
-export function addLabels(bundle: Record<string, Record<string, readonly [string, string]>>, industries: { id: string; name_zh: string; name_en: string }[]): void {
+type Named = { id: string; name_zh: string; name_en: string };
+
+/**
+ * Enum, industry and lead-stage labels come from the core (one source); added as `enum.<name>.<code>`.
+ * Industries and lead stages are edited in Settings, so they are read from the database.
+ */
+export function addLabels(bundle: Record<string, Record<string, readonly [string, string]>>, industries: Named[], leadStages: Named[]): void {
   const zhRes: Record<string, Record<string, string>> = {};
   const enRes: Record<string, Record<string, string>> = {};
   for (const [name, codes] of Object.entries(bundle)) {
@@ -43,6 +49,19 @@ export function addLabels(bundle: Record<string, Record<string, readonly [string
   }
   zhRes.industry = Object.fromEntries(industries.map((i) => [i.id, i.name_zh]));
   enRes.industry = Object.fromEntries(industries.map((i) => [i.id, i.name_en]));
+  zhRes.leadStage = Object.fromEntries(leadStages.map((i) => [i.id, i.name_zh]));
+  enRes.leadStage = Object.fromEntries(leadStages.map((i) => [i.id, i.name_en]));
+  // Replace, not merge, the database-driven lists so a deleted stage or industry disappears.
+  for (const lng of ['zh-CN', 'en']) {
+    const current = (i18next.getResourceBundle(lng, 'translation') as { enum?: Record<string, unknown> } | undefined)?.enum;
+    if (current) for (const key of ['industry', 'leadStage']) delete current[key];
+  }
   i18next.addResourceBundle('zh-CN', 'translation', { enum: zhRes }, true, true);
   i18next.addResourceBundle('en', 'translation', { enum: enRes }, true, true);
+}
+
+/** Reloads the database-driven labels (after industries or stages change). */
+export async function reloadLabels(): Promise<void> {
+  const [enums, industries, stages] = await Promise.all([api['meta.enums']({}), api['industries.list']({}), api['pipeline.stages']({})]);
+  addLabels(enums as never, industries, stages);
 }

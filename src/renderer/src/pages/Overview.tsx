@@ -1,73 +1,64 @@
 import { useEffect, useMemo, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
-import { Chart } from '../components/Chart';
+import { Chart, type ChartOption } from '../components/Chart';
 import { formatDate, formatNumber } from '../lib/format';
 import { navigate } from '../lib/route';
 import type { Theme } from '../lib/theme';
 
-type Stats = Awaited<ReturnType<(typeof api)['stats.get']>>;
-type Progress = Awaited<ReturnType<(typeof api)['targets.progress']>>;
-type Summary = Awaited<ReturnType<(typeof api)['enterprises.summary']>>;
+type Dashboard = Awaited<ReturnType<(typeof api)['dashboard.overview']>>;
+type Target = Dashboard['targets'][number];
 
+const today = () => new Date().toISOString().slice(0, 10);
+const STORAGE_KEY = 'parkpilot.asOf';
+
+/** The park office's morning view: targets, pipelines and the park's make-up, as of any date. */
 export function Overview({ dataVersion, theme }: { dataVersion: number; theme: Theme }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
-  const [stats, setStats] = useState<Stats | null>(null);
-  const [targets, setTargets] = useState<Progress | null>(null);
-  const [summary, setSummary] = useState<Summary | null>(null);
-  const [overdue, setOverdue] = useState<number | null>(null);
+  const [asOf, setAsOf] = useState(() => sessionStorage.getItem(STORAGE_KEY) ?? today());
+  const [data, setData] = useState<Dashboard | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    Promise.all([api['stats.get']({}), api['targets.progress']({}), api['enterprises.summary']({}), api['leads.overdue']({})])
-      .then(([s, p, sum, o]) => {
-        setStats(s);
-        setTargets(p);
-        setSummary(sum);
-        setOverdue(o.count);
-      })
-      .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
-  }, [dataVersion]);
+    sessionStorage.setItem(STORAGE_KEY, asOf);
+    let stale = false;
+    api['dashboard.overview']({ asOf })
+      .then((d) => !stale && (setData(d), setError(null)))
+      .catch((err: unknown) => !stale && setError(err instanceof Error ? err.message : String(err)));
+    return () => {
+      stale = true;
+    };
+  }, [asOf, dataVersion]);
 
-  const industryOption = useMemo(
-    () =>
-      summary && {
-        tooltip: { trigger: 'item' },
-        legend: { type: 'scroll', bottom: 0 },
-        series: [{ type: 'pie', radius: ['40%', '68%'], center: ['50%', '44%'], data: summary.byIndustry.map((r) => ({ name: r.key ? t(`enum.industry.${r.key}`) : t('common.none'), value: r.n, code: r.key })) }],
-      },
-    [summary, t],
-  );
-  const statusOption = useMemo(
-    () =>
-      summary && {
-        tooltip: { trigger: 'axis' },
-        grid: { left: 48, right: 16, top: 16, bottom: 32 },
-        xAxis: { type: 'category', data: summary.byStatus.map((r) => t(`enum.enterpriseStatus.${r.key}`)) },
-        yAxis: { type: 'value' },
-        series: [{ type: 'bar', barMaxWidth: 48, data: summary.byStatus.map((r) => ({ value: r.n, code: r.key })) }],
-      },
-    [summary, t],
-  );
+  const charts = useMemo(() => (data ? buildCharts(data, t) : null), [data, t]);
+  const [burnupId, setBurnupId] = useState<string | null>(null);
+  const computed = data?.targets.filter((x) => x.kind !== 'milestone') ?? [];
+  const burnupTarget = computed.find((x) => x.id === burnupId) ?? computed[0];
 
   if (error) return <p className="error-banner" role="alert">{t('common.error')}: {error}</p>;
-  if (!stats || !targets || !summary) return <p className="muted" aria-busy>{t('common.loading')}</p>;
+  if (!data || !charts) return <p className="muted" aria-busy>{t('common.loading')}</p>;
 
-  const openLeads = stats.leads.total - (stats.leads.byStage.lost ?? 0) - (stats.leads.byStage.producing ?? 0);
+  const openLeads = data.funnel.stages.filter((s) => s.conversion === null || s.current >= 0).reduce((a, s) => a + s.current, 0);
   const cards = [
-    { key: 'enterprises', value: stats.enterprises.total, href: 'enterprises' },
-    { key: 'settled', value: stats.enterprises.byStatus.settled ?? 0, href: 'enterprises?status=settled' },
-    { key: 'incubating', value: stats.enterprises.byStatus.incubating ?? 0, href: 'enterprises?status=incubating' },
+    { key: 'enterprises', value: data.enterprises, href: 'enterprises' },
+    { key: 'incubating', value: (data.incubationStages.incubating ?? 0) + (data.incubationStages.admitted ?? 0), href: 'incubations?stage=admitted,incubating' },
     { key: 'leads', value: openLeads, href: 'leads' },
-    { key: 'overdue', value: overdue ?? 0, href: 'leads', warn: (overdue ?? 0) > 0 },
+    { key: 'overdue', value: data.overdue.count, href: 'pipeline', warn: data.overdue.count > 0 },
   ];
 
   return (
     <div className="overview">
       <div className="overview-head">
         <h1>{t('overview.title')}</h1>
-        <span className="muted">{t('overview.asOf', { date: formatDate(stats.asOf, locale) })}</span>
+        <label className="inline as-of">
+          {t('overview.asOfLabel')}
+          <input type="date" aria-label={t('overview.asOfLabel')} value={asOf} max="2099-12-31" onChange={(e) => e.target.value && setAsOf(e.target.value)} />
+        </label>
+        {asOf !== today() && (
+          <button type="button" onClick={() => setAsOf(today())}>{t('overview.backToToday')}</button>
+        )}
       </div>
       <section className="cards" aria-label={t('overview.title')}>
         {cards.map((c) => (
@@ -78,49 +69,175 @@ export function Overview({ dataVersion, theme }: { dataVersion: number; theme: T
         ))}
       </section>
       <section aria-labelledby="targets-h">
-        <h2 id="targets-h">{t('overview.targets')}</h2>
-        {targets.length === 0 ? (
-          <p className="muted">{t('overview.noTargets')}</p>
-        ) : (
+        <h2 id="targets-h">{t('overview.targets')} <span className="muted small">{t('overview.asOf', { date: formatDate(asOf, locale) })}</span></h2>
+        {data.targets.length === 0 ? <p className="muted">{t('overview.noTargets')}</p> : (
           <div className="target-cards">
-            {targets.map((tg) => {
-              const pct = tg.kind === 'milestone' ? (tg.value ? 100 : 0) : Math.min(100, tg.percent_of_min ?? 0);
-              return (
-                <a key={tg.id} className={`card target status-${tg.status}`} href={`#/targets/${tg.id}`} data-target={tg.name}>
-                  <div className="target-top">
-                    <span className="target-name">{locale === 'en' && tg.name_en ? tg.name_en : tg.name}</span>
-                    <span className={`badge status-${tg.status}`}>{t(`targetStatus.${tg.status}`)}</span>
-                  </div>
-                  <div className="target-value">
-                    {tg.kind === 'milestone' ? (
-                      <span>{tg.done_date ? formatDate(tg.done_date, locale) : t('overview.milestone')}</span>
-                    ) : (
-                      <>
-                        <span className="big">{formatNumber(tg.value, locale)}</span> {tg.unit}
-                        <span className="muted"> · {tg.max_value != null ? t('overview.range', { min: tg.min_value, max: tg.max_value, unit: tg.unit }) : t('overview.atLeast', { min: tg.min_value, unit: tg.unit })}</span>
-                      </>
-                    )}
-                  </div>
-                  <div className="bar" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
-                    <span style={{ width: `${pct}%` }} />
-                  </div>
-                  <div className="muted small">{tg.plan_name} · {t('overview.deadline', { date: formatDate(tg.deadline, locale) })}</div>
-                </a>
-              );
-            })}
+            {data.targets.map((tg) => <TargetCard key={tg.id} target={tg} locale={locale} onBurnup={() => setBurnupId(tg.id)} />)}
           </div>
         )}
       </section>
       <section className="charts">
         <div className="card chart-card">
-          <h2>{t('overview.byIndustry')}</h2>
-          {industryOption && <Chart option={industryOption} theme={theme} label={t('overview.byIndustry')} onClick={(p) => navigate(`enterprises?industry=${encodeURIComponent((p.data as { code: string }).code)}`)} />}
+          <h2>{t('overview.funnel')}</h2>
+          <Chart option={charts.funnel} theme={theme} label={t('overview.funnel')} onClick={(p) => navigate(`leads?stage=${encodeURIComponent((p.data as { codes: string[] }).codes.join(','))}`)} />
+          <p className="muted small">{t('overview.lost', { n: data.funnel.lost })}</p>
         </div>
         <div className="card chart-card">
-          <h2>{t('overview.byStatus')}</h2>
-          {statusOption && <Chart option={statusOption} theme={theme} label={t('overview.byStatus')} onClick={(p) => navigate(`enterprises?status=${encodeURIComponent((p.data as { code: string }).code)}`)} />}
+          <div className="chart-title">
+            <h2>{t('overview.burnup')}</h2>
+            {computed.length > 1 && (
+              <select aria-label={t('overview.burnup')} value={burnupTarget?.id} onChange={(e) => setBurnupId(e.target.value)}>
+                {computed.map((x) => <option key={x.id} value={x.id}>{locale === 'en' && x.name_en ? x.name_en : x.name}</option>)}
+              </select>
+            )}
+          </div>
+          {burnupTarget ? <Chart option={burnupOption(burnupTarget, t, locale)} theme={theme} label={t('overview.burnup')} /> : <p className="muted">{t('overview.noTargets')}</p>}
+        </div>
+        <div className="card chart-card">
+          <h2>{t('overview.timeInStage')}</h2>
+          <Chart option={charts.timeInStage} theme={theme} label={t('overview.timeInStage')} onClick={(p) => navigate(`leads?stage=${encodeURIComponent((p.data as { code: string }).code)}`)} />
+        </div>
+        <div className="card chart-card">
+          <h2>{t('overview.incubationFlow')}</h2>
+          {data.incubationFlow.length ? (
+            <Chart option={charts.sankey} theme={theme} label={t('overview.incubationFlow')} onClick={(p) => {
+              const d = p.data as { target?: string; name?: string };
+              const stage = p.dataType === 'edge' ? d.target : d.name;
+              if (stage) navigate(`incubations?stage=${encodeURIComponent(stage)}`);
+            }} />
+          ) : <p className="muted">{t('common.emptyFiltered')}</p>}
+        </div>
+        <div className="card chart-card">
+          <h2>{t('overview.byIndustry')}</h2>
+          <Chart option={charts.industry} theme={theme} label={t('overview.byIndustry')} onClick={(p) => navigate(`enterprises?industry=${encodeURIComponent((p.data as { code: string }).code)}`)} />
+        </div>
+        <div className="card chart-card">
+          <h2>{t('overview.entriesExits')}</h2>
+          <Chart option={charts.entriesExits} theme={theme} label={t('overview.entriesExits')} onClick={(p) => {
+            const q = data.entriesExits[p.dataIndex]!;
+            const column = (p as unknown as { seriesIndex: number }).seriesIndex === 0 ? 'entry_date' : 'exit_date';
+            navigate(`enterprises?${column}=${q.from}..${q.to}`);
+          }} />
+        </div>
+        <div className="card">
+          <h2>{t('overview.overdueList')}</h2>
+          {data.overdue.leads.length === 0 ? <p className="muted">{t('overview.noOverdue')}</p> : (
+            <ul className="plain-list">
+              {data.overdue.leads.map((l) => (
+                <li key={l.id}><a href={`#/leads/${l.id}`}>{l.company}</a> <span className="muted small">{formatDate(l.next_follow_up, locale)} · {l.owner ?? t('common.none')}</span></li>
+              ))}
+            </ul>
+          )}
+        </div>
+        <div className="card">
+          <h2>{t('overview.timeline')}</h2>
+          <ol className="timeline">
+            {data.timeline.map((e, i) => (
+              <li key={i} className={e.done ? 'done' : e.date < asOf ? 'late' : ''}>
+                <span className="tl-date">{formatDate(e.date, locale)}</span>
+                <span>{e.kind === 'deadline' ? `⏱ ${t('overview.deadlineOf', { name: e.name })}` : `${e.done ? '✓' : '○'} ${e.name}`}</span>
+              </li>
+            ))}
+          </ol>
         </div>
       </section>
     </div>
   );
+}
+
+function TargetCard({ target: tg, locale, onBurnup }: { target: Target; locale: string; onBurnup: () => void }) {
+  const { t } = useTranslation();
+  const pct = tg.kind === 'milestone' ? (tg.value ? 100 : 0) : Math.min(100, tg.percent_of_min ?? 0);
+  return (
+    <div className={`card target status-${tg.status}`} data-target={tg.name}>
+      <div className="target-top">
+        <a className="target-name" href={`#/targets/${tg.id}`}>{locale === 'en' && tg.name_en ? tg.name_en : tg.name}</a>
+        <span className={`badge status-${tg.status}`}>{t(`targetStatus.${tg.status}`)}</span>
+      </div>
+      <div className="target-value">
+        {tg.kind === 'milestone' ? (
+          <span>{tg.done_date ? `✓ ${formatDate(tg.done_date, locale)}` : t('overview.milestone')}</span>
+        ) : (
+          <>
+            <span className="big">{formatNumber(tg.value, locale)}</span> {tg.unit}
+            <span className="muted"> · {tg.max_value != null ? t('overview.range', { min: tg.min_value, max: tg.max_value, unit: tg.unit }) : t('overview.atLeast', { min: tg.min_value, unit: tg.unit })}</span>
+          </>
+        )}
+      </div>
+      <div className="bar" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}><span style={{ width: `${pct}%` }} /></div>
+      <div className="muted small">
+        {tg.kind !== 'milestone' && <button type="button" className="link" onClick={onBurnup}>{t('overview.projection', { value: formatNumber(tg.projection, locale, 1) })}</button>}
+        {' '}{t('overview.deadline', { date: formatDate(tg.deadline, locale) })} · {tg.plan_name}
+      </div>
+    </div>
+  );
+}
+
+function burnupOption(tg: Target, t: TFunction, locale: string): ChartOption {
+  const months = tg.burnup.map((b) => b.month);
+  const deadlineMonth = tg.deadline.slice(0, 7);
+  const last = tg.burnup.at(-1);
+  const projection = last && last.month < deadlineMonth ? [[last.month, last.value], [deadlineMonth, tg.projection]] : [];
+  const axis = last && last.month < deadlineMonth ? [...months, deadlineMonth] : months;
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { bottom: 0 },
+    grid: { left: 44, right: 24, top: 24, bottom: 48 },
+    xAxis: { type: 'category', data: axis, boundaryGap: false },
+    yAxis: { type: 'value', name: tg.unit, min: 0, max: (v: { max: number }) => Math.ceil(Math.max(v.max, tg.max_value ?? tg.min_value ?? 0) * 1.15) },
+    series: [
+      {
+        name: t('overview.actual'), type: 'line', step: 'end', symbol: 'none', data: tg.burnup.map((b) => [b.month, b.value]), areaStyle: { opacity: 0.12 },
+        markArea: tg.min_value != null ? { silent: true, itemStyle: { opacity: 0.12, color: '#1b7f3b' }, data: [[{ yAxis: tg.min_value, name: t('overview.band') }, { yAxis: tg.max_value ?? tg.min_value }]] } : undefined,
+        markLine: { silent: true, symbol: 'none', label: { formatter: formatDate(tg.deadline, locale) }, data: [{ xAxis: deadlineMonth }, ...(tg.min_value != null ? [{ yAxis: tg.min_value }] : [])] },
+      },
+      { name: t('overview.projected'), type: 'line', symbol: 'circle', lineStyle: { type: 'dashed' }, data: projection },
+    ],
+  };
+}
+
+function buildCharts(d: Dashboard, t: TFunction): Record<'funnel' | 'timeInStage' | 'sankey' | 'industry' | 'entriesExits', ChartOption> {
+  const stageName = (code: string) => t(`enum.leadStage.${code}`);
+  return {
+    funnel: {
+      tooltip: { trigger: 'item', formatter: (p: { data: { name: string; value: number; current: number; conversion: number | null } }) => `${p.data.name}<br/>${t('overview.atOrBeyond')}: ${p.data.value}<br/>${t('overview.current')}: ${p.data.current}${p.data.conversion != null ? `<br/>${t('overview.conversion')}: ${p.data.conversion}%` : ''}` },
+      series: [{
+        type: 'funnel', sort: 'none', left: '8%', width: '84%', top: 8, bottom: 8, minSize: '8%', gap: 2,
+        label: { position: 'inside', formatter: (p: { data: { name: string; value: number; conversion: number | null } }) => `${p.data.name} ${p.data.value}${p.data.conversion != null ? ` (${p.data.conversion}%)` : ''}` },
+        data: d.funnel.stages.map((s) => ({ name: stageName(s.stage), value: s.atOrBeyond, current: s.current, conversion: s.conversion, codes: s.codes })),
+      }],
+    },
+    timeInStage: {
+      tooltip: { trigger: 'axis' },
+      grid: { left: 48, right: 16, top: 16, bottom: 32 },
+      xAxis: { type: 'category', data: d.funnel.stages.map((s) => stageName(s.stage)) },
+      yAxis: { type: 'value', name: t('overview.days') },
+      series: [{ type: 'bar', barMaxWidth: 40, data: d.funnel.stages.map((s) => ({ value: d.leadTimeInStage.find((x) => x.stage === s.stage)?.days ?? 0, code: s.stage })) }],
+    },
+    sankey: {
+      tooltip: { trigger: 'item' },
+      series: [{
+        type: 'sankey', left: 8, right: 90, top: 8, bottom: 8, nodeAlign: 'left', emphasis: { focus: 'adjacency' },
+        data: [...new Set(d.incubationFlow.flatMap((l) => [l.source, l.target]))].map((name) => ({ name, label: { formatter: () => t(`enum.incubationStage.${name}`) } })),
+        links: d.incubationFlow,
+        label: { formatter: (p: { name: string }) => t(`enum.incubationStage.${p.name}`) },
+      }],
+    },
+    industry: {
+      tooltip: { trigger: 'item' },
+      legend: { type: 'scroll', bottom: 0 },
+      series: [{ type: 'pie', radius: ['40%', '68%'], center: ['50%', '44%'], data: d.industryMix.map((r) => ({ name: r.industry ? t(`enum.industry.${r.industry}`) : t('common.none'), value: r.n, code: r.industry })) }],
+    },
+    entriesExits: {
+      tooltip: { trigger: 'axis' },
+      legend: { bottom: 0 },
+      grid: { left: 40, right: 16, top: 16, bottom: 48 },
+      xAxis: { type: 'category', data: d.entriesExits.map((q) => q.quarter) },
+      yAxis: { type: 'value' },
+      series: [
+        { name: t('overview.entries'), type: 'bar', data: d.entriesExits.map((q) => q.entries) },
+        { name: t('overview.exits'), type: 'bar', data: d.entriesExits.map((q) => q.exits) },
+      ],
+    },
+  };
 }

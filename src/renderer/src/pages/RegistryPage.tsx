@@ -5,7 +5,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api/client';
 import { EntityForm } from '../components/EntityForm';
+import { ActivitiesPanel } from '../components/ActivitiesPanel';
 import { HistoryPanel } from '../components/HistoryPanel';
+import { IncubationPanel } from '../components/IncubationPanel';
+import { StagePanel } from '../components/StagePanel';
 import { ConfirmDialog } from '../components/Modal';
 import { useToast } from '../components/Toasts';
 import { formatNumber } from '../lib/format';
@@ -14,6 +17,13 @@ import { gridThemes, type Theme } from '../lib/theme';
 import type { RegistryConfig, Row } from './registries';
 
 type Call = (input: unknown) => Promise<unknown>;
+type DrawerTab = 'details' | 'history' | 'stages' | 'activities' | 'startup';
+/** Tabs beyond details and history, per registry. */
+const EXTRA_TABS: Partial<Record<RegistryConfig['area'], DrawerTab[]>> = {
+  leads: ['stages', 'activities'],
+  incubations: ['stages', 'startup'],
+  enterprises: ['activities'],
+};
 const call = (method: string): Call => (api as unknown as Record<string, Call>)[method]!;
 
 /** Multiplies 万元 filter values to yuan, the unit the core compares in. */
@@ -39,7 +49,7 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
   const [filtered, setFiltered] = useState(false);
   const [selected, setSelected] = useState<Row | null>(null);
   const [creating, setCreating] = useState(false);
-  const [tab, setTab] = useState<'details' | 'history'>('details');
+  const [tab, setTab] = useState<DrawerTab>('details');
   const [confirming, setConfirming] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   const locale = i18n.language;
@@ -88,7 +98,9 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
       const model: Record<string, unknown> = {};
       for (const key of config.routeFilters) {
         const v = route.params.get(key);
-        if (v) model[key] = { filterType: 'text', type: 'equals', filter: v };
+        const range = v?.match(/^(\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d)$/);
+        if (range) model[key] = { filterType: 'date', type: 'inRange', dateFrom: `${range[1]} 00:00:00`, dateTo: `${range[2]} 00:00:00` };
+        else if (v) model[key] = { filterType: 'text', type: 'equals', filter: v };
       }
       if (Object.keys(model).length) gridApiNow.setFilterModel(model);
     },
@@ -124,6 +136,14 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
     setCreating(false);
     setSelected(row);
     setTab('details');
+  };
+
+  const reloadSelected = () => {
+    if (!selected) return;
+    refresh();
+    call(`${config.area}.get`)({ id: selected.id })
+      .then((r) => setSelected(r as Row))
+      .catch(() => {});
   };
 
   const closeDrawer = () => {
@@ -218,6 +238,9 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
               <div className="tabs" role="tablist">
                 <button type="button" role="tab" aria-selected={tab === 'details'} onClick={() => setTab('details')}>{t('common.details')}</button>
                 <button type="button" role="tab" aria-selected={tab === 'history'} onClick={() => setTab('history')}>{t('common.history')}</button>
+                {(EXTRA_TABS[config.area] ?? []).map((x) => (
+                  <button key={x} type="button" role="tab" aria-selected={tab === x} onClick={() => setTab(x)}>{t(`tabs.${x}`)}</button>
+                ))}
                 <div className="spacer" />
                 <button type="button" className="danger" onClick={() => setConfirming(true)}>{t('common.delete')}</button>
               </div>
@@ -235,8 +258,14 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
                 }}
                 onCancel={closeDrawer}
               />
-            ) : (
+            ) : tab === 'history' ? (
               <HistoryPanel area={config.area} id={selected!.id} fields={config.fields} />
+            ) : (
+              <div className="drawer-scroll">
+                {tab === 'stages' && (config.area === 'leads' || config.area === 'incubations') && <StagePanel entity={config.area} row={selected!} onChanged={reloadSelected} />}
+                {tab === 'activities' && <ActivitiesPanel {...(config.area === 'leads' ? { leadId: selected!.id } : { enterpriseId: selected!.id })} />}
+                {tab === 'startup' && <IncubationPanel id={selected!.id} onChanged={reloadSelected} />}
+              </div>
             )}
           </aside>
         )}

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api/client';
 import { useToast } from '../components/Toasts';
-import { addLabels, type UiLocale } from '../i18n';
+import { reloadLabels, type UiLocale } from '../i18n';
 import type { Theme } from '../lib/theme';
 import { StaffSettings } from './StaffSettings';
 
@@ -18,9 +18,8 @@ export function Settings({ theme, onTheme, onLocale }: { theme: Theme; onTheme: 
   const [error, setError] = useState<string | null>(null);
 
   const reload = useCallback(async () => {
-    const [list, enums] = await Promise.all([api['industries.list']({}), api['meta.enums']({})]);
-    setIndustries(list);
-    addLabels(enums as never, list);
+    setIndustries(await api['industries.list']({}));
+    await reloadLabels();
   }, []);
   useEffect(() => {
     void reload();

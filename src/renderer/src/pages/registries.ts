@@ -8,12 +8,12 @@ import { formatDate, formatNumber, formatWan } from '../lib/format';
  * presentation; the data, rules and SQL live in the core.
  */
 export type Area = 'enterprises' | 'incubations' | 'leads' | 'targets';
-export type FieldKind = 'text' | 'textarea' | 'number' | 'money' | 'date' | 'enum' | 'industry' | 'staff' | 'enterprise' | 'plan' | 'tags' | 'json' | 'qualifications' | 'contacts';
+export type FieldKind = 'text' | 'textarea' | 'number' | 'money' | 'date' | 'bool' | 'enum' | 'industry' | 'staff' | 'enterprise' | 'plan' | 'tags' | 'json' | 'qualifications' | 'contacts';
 
 export interface FieldDef {
   name: string;
   kind: FieldKind;
-  enumName?: EnumName;
+  enumName?: EnumName | 'leadStage';
   /** staff pickers: which role to offer */
   role?: string;
   required?: boolean;
@@ -57,7 +57,7 @@ export const registries: Record<Area, RegistryConfig> = {
     area: 'enterprises',
     nameOf: (r) => String(r.name ?? ''),
     moneyColumns: ['registered_capital', 'revenue', 'tax', 'rd_spend'],
-    routeFilters: ['status', 'kind', 'industry'],
+    routeFilters: ['status', 'kind', 'industry', 'entry_date', 'exit_date'],
     columns: (t, locale) => [
       textCol('name', t, { sortable: true, editable: true, pinned: 'left', width: 280 }),
       textCol('uscc', t, { sortable: true, width: 200 }),
@@ -88,13 +88,16 @@ export const registries: Record<Area, RegistryConfig> = {
       { name: 'area_m2', kind: 'number' },
       { name: 'entry_date', kind: 'date' },
       { name: 'exit_date', kind: 'date' },
+      { name: 'founded_date', kind: 'date' },
       { name: 'registered_capital', kind: 'money' },
       { name: 'headcount', kind: 'number' },
       { name: 'revenue', kind: 'money' },
+      { name: 'revenue_prev', kind: 'money' },
       { name: 'tax', kind: 'money' },
       { name: 'rd_spend', kind: 'money' },
       { name: 'patents', kind: 'number' },
       { name: 'software_copyrights', kind: 'number' },
+      { name: 'listed_or_acquired', kind: 'bool' },
       { name: 'qualifications', kind: 'qualifications', wide: true },
       { name: 'contacts', kind: 'contacts', wide: true },
       { name: 'tags', kind: 'tags', wide: true },

@@ -1,0 +1,63 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../api/client';
+import { formatDate } from '../lib/format';
+
+type Activity = Record<string, unknown> & { id: string; kind: string; date: string; text: string | null; staff_name: string | null };
+const KINDS = ['call', 'visit', 'meeting', 'note'] as const;
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** Calls, visits, meetings and notes on a lead or an enterprise, newest first, with a quick add form. */
+export function ActivitiesPanel({ leadId, enterpriseId }: { leadId?: string; enterpriseId?: string }) {
+  const { t, i18n } = useTranslation();
+  const [items, setItems] = useState<Activity[]>([]);
+  const [staff, setStaff] = useState<{ id: string; name: string }[]>([]);
+  const [draft, setDraft] = useState({ kind: 'call' as (typeof KINDS)[number], date: today(), staff_id: '', text: '' });
+  const [error, setError] = useState<string | null>(null);
+  const owner = leadId ? { lead_id: leadId } : { enterprise_id: enterpriseId! };
+
+  const load = useCallback(() => void (api['activities.of'](leadId ? { lead_id: leadId } : { enterprise_id: enterpriseId! }) as Promise<Activity[]>).then(setItems), [leadId, enterpriseId]);
+  useEffect(() => {
+    load();
+    void api['staff.list']({}).then(setStaff);
+  }, [load]);
+
+  const add = async () => {
+    setError(null);
+    try {
+      await api['activities.create']({ ...owner, kind: draft.kind, date: draft.date, staff_id: draft.staff_id || null, text: draft.text || null });
+      setDraft({ ...draft, text: '' });
+      load();
+    } catch (err) {
+      setError(err instanceof ApiError ? (err.payload.fields?.map((f) => `${f.field}: ${f.message}`).join('；') || err.message) : String(err));
+    }
+  };
+
+  return (
+    <div className="panel">
+      <div className="activity-form">
+        <select aria-label={t('activities.kind')} value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value as (typeof KINDS)[number] })}>
+          {KINDS.map((k) => <option key={k} value={k}>{t(`enum.activityKind.${k}`)}</option>)}
+        </select>
+        <input type="date" aria-label={t('activities.date')} value={draft.date} onChange={(e) => setDraft({ ...draft, date: e.target.value })} />
+        <select aria-label={t('activities.staff')} value={draft.staff_id} onChange={(e) => setDraft({ ...draft, staff_id: e.target.value })}>
+          <option value="">{t('common.none')}</option>
+          {staff.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+        </select>
+        <textarea aria-label={t('activities.text')} placeholder={t('activities.text')} rows={2} value={draft.text} onChange={(e) => setDraft({ ...draft, text: e.target.value })} />
+        <button type="button" className="primary" onClick={() => void add()}>{t('activities.add')}</button>
+      </div>
+      {error && <p className="field-error" role="alert">{error}</p>}
+      {items.length === 0 ? <p className="muted">{t('activities.empty')}</p> : (
+        <ol className="stage-history">
+          {items.map((a) => (
+            <li key={a.id}>
+              <span className="tl-date">{formatDate(a.date, i18n.language)}</span>
+              <span><strong>{t(`enum.activityKind.${a.kind}`)}</strong> {a.staff_name ? `· ${a.staff_name}` : ''} {a.text ? `· ${a.text}` : ''}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}

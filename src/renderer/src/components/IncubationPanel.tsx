@@ -1,0 +1,95 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../api/client';
+import { formatDate, formatWan, wanToYuan } from '../lib/format';
+
+type Assessment = Awaited<ReturnType<(typeof api)['incubations.assess']>>;
+type Item = Record<string, unknown> & { id: string };
+
+/**
+ * A startup's regulation checks (shown as warnings, never silent), its graduation checklist, its
+ * milestones and its financing rounds.
+ */
+export function IncubationPanel({ id, onChanged }: { id: string; onChanged: () => void }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const [assessment, setAssessment] = useState<Assessment | null>(null);
+  const [milestones, setMilestones] = useState<Item[]>([]);
+  const [rounds, setRounds] = useState<Item[]>([]);
+  const [ms, setMs] = useState({ goal: '', unit: '', target_value: '', deadline: '' });
+  const [round, setRound] = useState({ date: '', round: '', amount: '', investor: '' });
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    void api['incubations.assess']({ id }).then(setAssessment);
+    void (api['startupMilestones.of']({ incubation_id: id }) as Promise<Item[]>).then(setMilestones);
+    void (api['financing.of']({ incubation_id: id }) as Promise<Item[]>).then(setRounds);
+  }, [id]);
+  useEffect(load, [load]);
+
+  const run = async (fn: () => Promise<unknown>, reset: () => void) => {
+    setError(null);
+    try {
+      await fn();
+      reset();
+      load();
+      onChanged();
+    } catch (err) {
+      setError(err instanceof ApiError ? (err.payload.fields?.map((f) => `${t(`incubation.${f.field}`, { defaultValue: f.field })}: ${f.message}`).join('；') || err.message) : String(err));
+    }
+  };
+
+  const c = assessment?.checklist;
+  const check = (ok: boolean | undefined, label: string) => <li className={ok ? 'ok' : 'no'}>{ok ? '✓' : '○'} {label}</li>;
+
+  return (
+    <div className="panel">
+      {assessment && assessment.warnings.length > 0 && (
+        <div className="warnings" role="alert">
+          {assessment.warnings.map((w) => <p key={w.code}>⚠ {t(`incubation.warning_${w.code}`, { months: w.months })}</p>)}
+        </div>
+      )}
+      <h3>{t('incubation.checklist')}</h3>
+      {c && (
+        <ul className="checklist">
+          {check(c.highTech, t('incubation.highTech'))}
+          {check(c.financingOk, t('incubation.financing', { amount: formatWan(c.financingRaised, locale) }))}
+          {check(c.revenueOk, t('incubation.revenue', { amount: c.revenueTwoYears == null ? '—' : formatWan(c.revenueTwoYears, locale) }))}
+          {check(c.listedOrAcquired, t('incubation.listed'))}
+          <li className={c.anyMet ? 'ok strong' : 'no strong'}>{c.anyMet ? t('incubation.canGraduate') : t('incubation.notYet')}</li>
+        </ul>
+      )}
+      <h3>{t('incubation.milestones')}</h3>
+      <ul className="item-list">
+        {milestones.map((m) => (
+          <li key={m.id}>
+            <span>{m.done_date ? '✓' : '○'} {String(m.goal)}{m.target_value != null ? ` · ${String(m.target_value)} ${String(m.unit ?? '')}` : ''}</span>
+            <span className="muted small">{m.deadline ? formatDate(String(m.deadline), locale) : ''}</span>
+            {!m.done_date && <button type="button" className="small-button" onClick={() => void run(() => api['startupMilestones.update']({ id: m.id, patch: { done_date: new Date().toISOString().slice(0, 10) } }), () => {})}>{t('incubation.markDone')}</button>}
+          </li>
+        ))}
+      </ul>
+      <div className="inline-form">
+        <input aria-label={t('incubation.goal')} placeholder={t('incubation.goal')} value={ms.goal} onChange={(e) => setMs({ ...ms, goal: e.target.value })} />
+        <input aria-label={t('incubation.targetValue')} placeholder={t('incubation.targetValue')} inputMode="decimal" value={ms.target_value} onChange={(e) => setMs({ ...ms, target_value: e.target.value })} />
+        <input aria-label={t('incubation.unit')} placeholder={t('incubation.unit')} value={ms.unit} onChange={(e) => setMs({ ...ms, unit: e.target.value })} />
+        <input aria-label={t('incubation.deadline')} type="date" value={ms.deadline} onChange={(e) => setMs({ ...ms, deadline: e.target.value })} />
+        <button type="button" onClick={() => void run(() => api['startupMilestones.create']({ incubation_id: id, goal: ms.goal, unit: ms.unit || null, target_value: ms.target_value ? Number(ms.target_value) : null, deadline: ms.deadline || null }), () => setMs({ goal: '', unit: '', target_value: '', deadline: '' }))}>+</button>
+      </div>
+      <h3>{t('incubation.rounds')}</h3>
+      <ul className="item-list">
+        {rounds.map((r) => (
+          <li key={r.id}><span>{String(r.round ?? '')} {formatWan(r.amount as number, locale)} {t('common.wan')} · {String(r.investor ?? '')}</span><span className="muted small">{formatDate(String(r.date), locale)}</span></li>
+        ))}
+      </ul>
+      <div className="inline-form">
+        <input aria-label={t('incubation.roundDate')} type="date" value={round.date} onChange={(e) => setRound({ ...round, date: e.target.value })} />
+        <input aria-label={t('incubation.round')} placeholder={t('incubation.round')} value={round.round} onChange={(e) => setRound({ ...round, round: e.target.value })} />
+        <input aria-label={t('incubation.amount')} placeholder={t('incubation.amount')} inputMode="decimal" value={round.amount} onChange={(e) => setRound({ ...round, amount: e.target.value })} />
+        <input aria-label={t('incubation.investor')} placeholder={t('incubation.investor')} value={round.investor} onChange={(e) => setRound({ ...round, investor: e.target.value })} />
+        <button type="button" onClick={() => void run(() => api['financing.create']({ incubation_id: id, date: round.date, round: round.round || null, amount: wanToYuan(Number(round.amount)), investor: round.investor || null }), () => setRound({ date: '', round: '', amount: '', investor: '' }))}>+</button>
+      </div>
+      {error && <p className="field-error" role="alert">{error}</p>}
+    </div>
+  );
+}

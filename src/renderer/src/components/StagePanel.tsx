@@ -1,0 +1,75 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../api/client';
+import { formatDate } from '../lib/format';
+import { ConvertDialog } from './ConvertDialog';
+
+type Event = Awaited<ReturnType<(typeof api)['stages.history']>>[number];
+type Row = Record<string, unknown> & { id: string };
+
+const today = () => new Date().toISOString().slice(0, 10);
+const INCUBATION_STAGES = ['applied', 'screening', 'admitted', 'incubating', 'graduated', 'terminated'] as const;
+
+/** A lead's or incubation's stage history, and a dated move to another stage. */
+export function StagePanel({ entity, row, onChanged }: { entity: 'leads' | 'incubations'; row: Row; onChanged: () => void }) {
+  const { t, i18n } = useTranslation();
+  const [events, setEvents] = useState<Event[]>([]);
+  const [stages, setStages] = useState<{ id: string; kind: string }[]>([]);
+  const [stage, setStage] = useState(String(row.stage));
+  const [date, setDate] = useState(today());
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [converting, setConverting] = useState(false);
+  const enumName = entity === 'leads' ? 'leadStage' : 'incubationStage';
+
+  const load = useCallback(() => void api['stages.history']({ entity, id: row.id }).then(setEvents), [entity, row.id]);
+  useEffect(() => {
+    load();
+    if (entity === 'leads') void api['pipeline.stages']({}).then(setStages);
+    else setStages(INCUBATION_STAGES.map((id) => ({ id, kind: id === 'terminated' ? 'lost' : 'open' })));
+  }, [entity, load]);
+
+  const kindOf = (code: string) => stages.find((s) => s.id === code)?.kind;
+  const move = async () => {
+    setError(null);
+    try {
+      if (entity === 'leads') await api['leads.moveStage']({ id: row.id, stage, date, ...(kindOf(stage) === 'lost' ? { lost_reason: reason } : {}) });
+      else await api['incubations.moveStage']({ id: row.id, stage: stage as (typeof INCUBATION_STAGES)[number], date });
+      load();
+      onChanged();
+    } catch (err) {
+      setError(err instanceof ApiError ? (err.payload.fields?.map((f) => f.message).join('；') || err.message) : String(err));
+    }
+  };
+
+  return (
+    <div className="panel">
+      <h3>{t('stages.move')}</h3>
+      <div className="move-row">
+        <select aria-label={t('field.stage')} value={stage} onChange={(e) => setStage(e.target.value)}>
+          {stages.map((s) => <option key={s.id} value={s.id}>{t(`enum.${enumName}.${s.id}`)}</option>)}
+        </select>
+        <input type="date" aria-label={t('stages.date')} value={date} max={today()} onChange={(e) => setDate(e.target.value)} />
+        {kindOf(stage) === 'lost' && entity === 'leads' && <input aria-label={t('field.lost_reason')} placeholder={t('field.lost_reason')} value={reason} onChange={(e) => setReason(e.target.value)} />}
+        <button type="button" className="primary" disabled={stage === row.stage} onClick={() => void move()}>{t('stages.apply')}</button>
+      </div>
+      {error && <p className="field-error" role="alert">{error}</p>}
+      {entity === 'leads' && kindOf(String(row.stage)) === 'won' && !row.enterprise_id && (
+        <button type="button" onClick={() => setConverting(true)}>{t('pipeline.convert')}</button>
+      )}
+      {entity === 'leads' && !!row.enterprise_id && <a href={`#/enterprises/${String(row.enterprise_id)}`}>{t('pipeline.linked')}</a>}
+      <h3>{t('stages.history')}</h3>
+      {events.length === 0 ? <p className="muted">{t('history.empty')}</p> : (
+        <ol className="stage-history">
+          {events.map((e) => (
+            <li key={e.id}>
+              <span className="tl-date">{formatDate(e.date, i18n.language)}</span>
+              <span>{e.from_stage ? `${t(`enum.${enumName}.${e.from_stage}`)} → ` : ''}<strong>{t(`enum.${enumName}.${e.stage}`)}</strong>{e.note ? ` · ${e.note}` : ''}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+      {converting && <ConvertDialog leadId={row.id} company={String(row.company)} onClose={() => setConverting(false)} onDone={() => { setConverting(false); onChanged(); }} />}
+    </div>
+  );
+}
