@@ -189,7 +189,14 @@ function burnupOption(tg: Target, t: TFunction, locale: string): ChartOption {
       {
         name: t('overview.actual'), type: 'line', step: 'end', symbol: 'none', data: tg.burnup.map((b) => [b.month, b.value]), areaStyle: { opacity: 0.12 },
         markArea: tg.min_value != null ? { silent: true, itemStyle: { opacity: 0.12, color: '#1b7f3b' }, data: [[{ yAxis: tg.min_value, name: t('overview.band') }, { yAxis: tg.max_value ?? tg.min_value }]] } : undefined,
-        markLine: { silent: true, symbol: 'none', label: { formatter: formatDate(tg.deadline, locale) }, data: [{ xAxis: deadlineMonth }, ...(tg.min_value != null ? [{ yAxis: tg.min_value }] : [])] },
+        markLine: {
+          silent: true,
+          symbol: 'none',
+          data: [
+            { xAxis: deadlineMonth, label: { formatter: formatDate(tg.deadline, locale), position: 'insideEndTop' } },
+            ...(tg.min_value != null ? [{ yAxis: tg.min_value, label: { formatter: `${t('field.min_value')} ${tg.min_value}`, position: 'insideStartTop' } }] : []),
+          ],
+        },
       },
       { name: t('overview.projected'), type: 'line', symbol: 'circle', lineStyle: { type: 'dashed' }, data: projection },
     ],
