@@ -98,7 +98,10 @@ async function main(argv: string[]): Promise<void> {
         if (values.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
         else {
           process.stdout.write(`as of ${s.asOf}\nenterprises ${s.enterprises.total}  incubations ${s.incubations.total}  leads ${s.leads.total}  activities ${s.activities.total}\n`);
-          for (const t of s.targets) process.stdout.write(`  [${t.status}] ${t.name}: ${t.value} ${t.unit} (target ${t.min ?? '–'}–${t.max ?? '–'} by ${t.deadline})\n`);
+          for (const t of s.targets) {
+            const range = t.max == null ? `≥ ${t.min ?? 0}` : `${t.min ?? 0}–${t.max}`;
+            process.stdout.write(`  [${t.status}] ${t.name}: ${t.value} ${t.unit} (target ${range} by ${t.deadline}; projected ${t.projection})\n`);
+          }
         }
       } finally {
         core.close();
@@ -136,6 +139,12 @@ async function main(argv: string[]): Promise<void> {
       throw new UsageError(`unknown command "${command}" (try: parkpilot help)`);
   }
 }
+
+// A reader that stops early (`parkpilot stats … | head`) is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   const message =

@@ -89,6 +89,7 @@ export const methods = [
   'targets.restore',
   'targets.rows',
   'targets.history',
+  'targets.measurable',
   'targets.progress',
   'milestones.get',
   'milestones.create',

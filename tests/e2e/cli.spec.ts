@@ -18,8 +18,8 @@ test('demo then stats --json: counts per entity and status, targets with current
   expect(r.code).toBe(0);
   const s = JSON.parse(r.out);
   expect(s.asOf).toBe('2020-12-31');
-  expect(s.enterprises.total).toBe(360);
-  expect(Object.values(s.enterprises.byStatus as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(360);
+  expect(s.enterprises.total).toBe(347);
+  expect(Object.values(s.enterprises.byStatus as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(347);
   expect(s.leads.total).toBe(150);
   expect(s.targets.find((t: { name: string }) => t.name === '孵化初创企业')).toMatchObject({ min: 8, max: 10, deadline: '2020-12-31' });
   expect(run('demo', '--db', db).code).toBe(2); // refuses to overwrite

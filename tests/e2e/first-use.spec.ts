@@ -32,7 +32,7 @@ test('the demo data and plan targets show on the Overview', async ({ page }) => 
 
 test('create an enterprise: wrong USCC is refused with the reason, fixed, saved', async ({ page }) => {
   await page.goto('/#/enterprises');
-  await expect(page.locator('.count')).toHaveText('共 360 条');
+  await expect(page.locator('.count')).toHaveText('共 347 条');
   await shot(page, 'enterprises-zh');
   await page.getByRole('button', { name: '+ 新建' }).click();
   const drawer = page.getByRole('complementary');
@@ -47,7 +47,7 @@ test('create an enterprise: wrong USCC is refused with the reason, fixed, saved'
   await drawer.getByLabel('统一社会信用代码').fill(GOOD.toLowerCase());
   await drawer.getByRole('button', { name: '保存' }).click();
   await expect(page.getByRole('status').filter({ hasText: `已创建“${NAME}”` })).toBeVisible();
-  await expect(page.locator('.count')).toHaveText('共 361 条');
+  await expect(page.locator('.count')).toHaveText('共 348 条');
 });
 
 test('find it again with global search (Ctrl+K), then edit it and see the history', async ({ page }) => {
@@ -83,7 +83,7 @@ test('find it again with global search (Ctrl+K), then edit it and see the histor
 
 test('sort and filter the grid; the count is exact', async ({ page }) => {
   await page.goto('/#/enterprises');
-  await expect(page.locator('.count')).toHaveText('共 361 条');
+  await expect(page.locator('.count')).toHaveText('共 348 条');
   await page.locator('.ag-header-row-column .ag-header-cell[col-id="name"] .ag-header-cell-label').click();
   await expect(page.locator('.ag-header-row-column .ag-header-cell[col-id="name"]')).toHaveAttribute('aria-sort', 'ascending');
   await page.waitForTimeout(500);
@@ -105,7 +105,7 @@ test('sort and filter the grid; the count is exact', async ({ page }) => {
   await page.locator('.ag-floating-filter[aria-colindex="1"] input').fill('不存在的公司名');
   await expect(page.getByText('没有符合筛选条件的记录')).toBeVisible();
   await page.getByRole('button', { name: '清除筛选' }).first().click();
-  await expect(page.locator('.count')).toHaveText('共 361 条');
+  await expect(page.locator('.count')).toHaveText('共 348 条');
 });
 
 test('an Overview card opens the filtered grid', async ({ page }) => {
@@ -122,7 +122,7 @@ test('switch to English, remembered across reloads, and back', async ({ page }) 
   await page.getByLabel('语言', { exact: true }).selectOption('en');
   await expect(page.getByRole('link', { name: 'Enterprises' })).toBeVisible();
   await expect(page.locator('.ag-header-row-column .ag-header-cell[col-id="name"]')).toContainText('Enterprise name');
-  await expect(page.locator('.count')).toHaveText('361 rows');
+  await expect(page.locator('.count')).toHaveText('348 rows');
   await shot(page, 'enterprises-en');
   await page.reload();
   await expect(page.getByRole('link', { name: 'Overview' })).toBeVisible();

@@ -57,7 +57,7 @@ const industryIds = industries.map((i) => i.id);
 function enterpriseRow(rand: Rand, serial: number, label: string): Row {
   const industry = rand() < 0.85 ? pick(rand, industryIds.slice(0, 7)) : 'other';
   const r = rand();
-  const kind = r < 0.012 ? 'core' : r < 0.8 ? 'startup' : 'service';
+  const kind = r < 0.03 ? 'core' : r < 0.8 ? 'startup' : 'service';
   const entry = dateIn(rand);
   const s = rand();
   const status = kind === 'startup' ? (s < 0.45 ? 'incubating' : s < 0.7 ? 'graduated' : s < 0.9 ? 'settled' : 'exited') : s < 0.92 ? 'settled' : 'exited';
@@ -191,6 +191,25 @@ export function seedDemo(ctx: WriteContext): void {
         if (step === 'admitted') admitted = date;
         move('incubations', id, from, step, date, step === 'admitted' ? { admitted_date: date, agreement_start: date, agreement_end: addDays(date, 730) } : {});
         from = step;
+      }
+      if (admitted && rand() < 0.6) {
+        // Startup milestones and financing rounds (amounts in yuan), dated after admission.
+        const goals = [['完成产品原型（MVP）', '项', 1], ['获得首个付费客户', '家', 1], ['实现首笔收入', '万元', 50]] as const;
+        for (const [goal, unit, target] of goals.slice(0, between(rand, 1, 3))) {
+          const deadline = addDays(admitted, between(rand, 90, 540));
+          const done = rand() < 0.6 ? minDate(addDays(admitted, between(rand, 60, 500)), end) : null;
+          at(minDate(admitted, end), () => insertRow(sim, 'startup_milestones', { incubation_id: id, goal, unit, target_value: target, deadline, done_date: null }));
+          if (done) at(done, () => {
+            const m = ctx.db.prepare('SELECT id FROM startup_milestones WHERE incubation_id = ? AND goal = ?').get(id, goal) as { id: string };
+            updateRow(sim, 'startup_milestones', m.id, { done_date: done });
+          });
+        }
+        const rounds = between(rand, 0, 2);
+        for (let r = 0; r < rounds; r++) {
+          const on = minDate(addDays(admitted, between(rand, 120, 900)), end);
+          const amount = between(rand, 5, 80) * 100_000;
+          at(on, () => insertRow(sim, 'financing_rounds', { incubation_id: id, date: on, round: ['天使轮', 'Pre-A轮', 'A轮'][r], amount, investor: pick(rand, ['横琴创投', '珠海科技创业投资基金', '粤澳合作基金', '某知名天使投资人']) }));
+        }
       }
       if ((finalStage === 'graduated' || finalStage === 'terminated') && admitted) {
         const out = s?.graduated && s.graduated > date ? s.graduated : minDate(addDays(date, between(rand, 300, 1100)), end);

@@ -6,7 +6,8 @@ import type { FieldIssue } from '../errors';
 import { id, isoDate, longText, optionalDate, optionalId, requiredText, shortText } from '../fields';
 import { handler, slice } from '../handler';
 import { gridRequestSchema } from '../grid/query';
-import { measure, measureProblem, measureSchema, type Measure } from './measure';
+import { INCUBATION_ORDER, measurable, measure, measureProblem, measureSchema, type Measure } from './measure';
+import { leadStages } from '../leads/pipeline';
 
 export const targetFields = {
   plan_id: id,
@@ -172,6 +173,11 @@ export const targetsHandlers = slice('targets', {
     const progress = new Map(targetProgress(ctx.db, ctx.today()).map((p) => [p.id, p]));
     return { ...page, rows: page.rows.map((r) => ({ ...r, value: progress.get(r.id as string)?.value ?? null, status: progress.get(r.id as string)?.status ?? null })) };
   }),
+  /** What a computed target may count, sum, filter and date by: the metric editor's choices. */
+  measurable: handler(z.strictObject({}), (ctx) => ({
+    ...measurable,
+    stages: { leads: leadStages(ctx.db).map((s) => s.id), incubations: [...INCUBATION_ORDER, 'terminated'] },
+  })),
   progress: handler(z.strictObject({ asOf: isoDate.optional(), planId: z.uuid().optional() }), (ctx, { asOf, planId }) =>
     targetProgress(ctx.db, asOf ?? ctx.today(), planId),
   ),

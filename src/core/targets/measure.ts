@@ -10,7 +10,7 @@ import { leadStages } from '../leads/pipeline';
  * column or by the date a stage was first reached (`stage:signed`) — or a milestone completed by hand.
  * Fields come from an allow-list per entity; nothing reaches SQL unchecked.
  */
-const measurable = {
+export const measurable = {
   enterprises: { filters: ['kind', 'status', 'industry'], dates: ['entry_date', 'exit_date', 'founded_date'], sums: ['registered_capital', 'revenue', 'tax', 'headcount', 'area_m2', 'patents'] },
   incubations: { filters: ['stage', 'cohort'], dates: ['applied_date', 'admitted_date', 'exit_date'], sums: [] },
   leads: { filters: ['stage', 'source', 'industry', 'owner_id'], dates: ['next_follow_up'], sums: ['intended_investment', 'expected_area_m2'] },
@@ -18,7 +18,7 @@ const measurable = {
 export type MeasuredEntity = keyof typeof measurable;
 
 /** Incubation stages in order; terminated is a dead end, like a lost lead. */
-const INCUBATION_ORDER = ['applied', 'screening', 'admitted', 'incubating', 'graduated'];
+export const INCUBATION_ORDER = ['applied', 'screening', 'admitted', 'incubating', 'graduated'];
 
 export const measureSchema = z.discriminatedUnion('kind', [
   z.strictObject({

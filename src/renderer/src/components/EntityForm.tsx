@@ -4,6 +4,7 @@ import { api, ApiError } from '../api/client';
 import { wanToYuan } from '../lib/format';
 import type { FieldDef, RegistryConfig, Row } from '../pages/registries';
 import { EnterprisePicker } from './EnterprisePicker';
+import { MeasureEditor } from './MeasureEditor';
 
 type Call = (input: unknown) => Promise<unknown>;
 const call = (method: string): Call => (api as unknown as Record<string, Call>)[method]!;
@@ -16,7 +17,7 @@ function toForm(f: FieldDef, v: unknown): FormValue {
   if (v == null) return '';
   if (f.kind === 'money') return String((v as number) / 10_000);
   if (f.kind === 'tags') return (v as string[]).join(', ');
-  if (f.kind === 'json') return JSON.stringify(v, null, 2);
+  if (f.kind === 'json' || f.kind === 'measure') return JSON.stringify(v, null, 2);
   return String(v);
 }
 
@@ -34,7 +35,7 @@ function fromForm(f: FieldDef, v: FormValue): unknown {
   }
   if (f.kind === 'bool') return s === '1' ? 1 : 0;
   if (f.kind === 'tags') return s.split(/[,，、]/).map((x) => x.trim()).filter(Boolean);
-  if (f.kind === 'json') {
+  if (f.kind === 'json' || f.kind === 'measure') {
     try {
       return JSON.parse(s) as unknown;
     } catch {
@@ -144,6 +145,8 @@ function FieldInput({ field: f, value, onChange, options, row, invalid }: { fiel
       return <textarea {...common} rows={3} value={text} onChange={(e) => onChange(e.target.value)} />;
     case 'json':
       return <textarea {...common} rows={6} className="mono" value={text} onChange={(e) => onChange(e.target.value)} />;
+    case 'measure':
+      return <MeasureEditor id={common.id} value={text} onChange={onChange} />;
     case 'date':
       return <input {...common} type="date" value={text} onChange={(e) => onChange(e.target.value)} />;
     case 'bool':

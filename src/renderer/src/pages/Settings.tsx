@@ -4,6 +4,7 @@ import { api, ApiError } from '../api/client';
 import { useToast } from '../components/Toasts';
 import { reloadLabels, type UiLocale } from '../i18n';
 import type { Theme } from '../lib/theme';
+import { PipelineSettings } from './PipelineSettings';
 import { StaffSettings } from './StaffSettings';
 
 type Industry = Awaited<ReturnType<(typeof api)['industries.list']>>[number];
@@ -98,6 +99,7 @@ export function Settings({ theme, onTheme, onLocale }: { theme: Theme; onTheme: 
         </table>
         {error && <p className="field-error" role="alert">{error}</p>}
       </section>
+      <PipelineSettings />
       <StaffSettings />
       {info && (
         <section className="card">

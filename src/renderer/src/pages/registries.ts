@@ -8,7 +8,7 @@ import { formatDate, formatNumber, formatWan } from '../lib/format';
  * presentation; the data, rules and SQL live in the core.
  */
 export type Area = 'enterprises' | 'incubations' | 'leads' | 'targets';
-export type FieldKind = 'text' | 'textarea' | 'number' | 'money' | 'date' | 'bool' | 'enum' | 'industry' | 'staff' | 'enterprise' | 'plan' | 'tags' | 'json' | 'qualifications' | 'contacts';
+export type FieldKind = 'text' | 'textarea' | 'number' | 'money' | 'date' | 'bool' | 'enum' | 'industry' | 'staff' | 'enterprise' | 'plan' | 'tags' | 'json' | 'measure' | 'qualifications' | 'contacts';
 
 export interface FieldDef {
   name: string;
@@ -180,7 +180,7 @@ export const registries: Record<Area, RegistryConfig> = {
       textCol('name', t, { headerName: t('field.target_name'), sortable: true, pinned: 'left', width: 300 }),
       textCol('plan_name', t, { width: 260 }),
       { field: 'value', headerName: t('field.value'), type: 'rightAligned', width: 110, valueFormatter: ((p) => formatNumber(p.value as number, locale, 0)) as Fmt },
-      { colId: 'range', headerName: `${t('field.min_value')}–${t('field.max_value')}`, width: 130, valueGetter: (p) => (p.data ? `${p.data.min_value ?? '–'}–${p.data.max_value ?? '–'}` : '') },
+      { colId: 'range', headerName: `${t('field.min_value')}–${t('field.max_value')}`, width: 130, valueGetter: (p) => (!p.data ? '' : p.data.max_value == null ? `≥ ${String(p.data.min_value ?? 0)}` : `${String(p.data.min_value ?? '–')}–${String(p.data.max_value)}`) },
       textCol('unit', t, { headerName: t('field.unit_of_measure'), width: 80 }),
       { field: 'status', headerName: t('field.target_status'), width: 110, valueFormatter: ((p) => (p.value ? t(`targetStatus.${String(p.value)}`) : '')) as Fmt, cellClass: (p) => `status-${String(p.value)}` },
       dateCol('deadline', t, locale),
@@ -191,11 +191,12 @@ export const registries: Record<Area, RegistryConfig> = {
       { name: 'name_en', kind: 'text', wide: true },
       { name: 'plan_id', kind: 'plan', required: true, labelKey: 'field.plan_name' },
       { name: 'unit', kind: 'text', required: true, labelKey: 'field.unit_of_measure' },
+      { name: 'baseline', kind: 'number' },
       { name: 'min_value', kind: 'number' },
       { name: 'max_value', kind: 'number' },
       { name: 'deadline', kind: 'date', required: true },
       { name: 'done_date', kind: 'date' },
-      { name: 'measure', kind: 'json', wide: true, required: true },
+      { name: 'measure', kind: 'measure', wide: true, required: true },
       { name: 'evidence', kind: 'textarea', wide: true },
     ],
     defaults: () => ({ unit: '家', measure: { kind: 'count', entity: 'enterprises', where: {}, dateField: 'entry_date' } }),
