@@ -1,10 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, formatMessage, type Locale } from '../core/errors';
 import { generate, seedDemo } from '../core/seed/seed';
 import { ParkCore } from '../core/service';
+import type { JobState } from '../core/jobs';
+import type { ImportReport } from '../core/imports/importer';
 import { startServer } from '../server/http';
+import { closePrinter, printPdf } from '../server/pdf';
 import { defaultDatabase } from './paths';
 
 /**
@@ -17,19 +20,28 @@ const USAGE = `usage: parkpilot <command> [options]
   stats     --db FILE [--json] [--as-of DATE]   counts and plan targets
   generate  --db FILE --enterprises N --leads N --activities N [--seed N]
                                                  deterministic large data set for scale tests
+  import    FILE --db DB [--entity enterprises|leads|incubations] [--mode create|update|upsert]
+            [--sheet NAME] [--dry-run] [--json] [--rejected OUT.xlsx]
+  import-revert BATCH --db DB                    undo one import in one step
+  export    --db DB --view enterprises|leads|incubations [--filter COL=VALUE …] [--sort COL[:desc]]
+            --format xlsx|csv --out FILE
+  report    --db DB --kind operations|torch --period 2020|2020-Q4|2020-12 [--as-of DATE]
+            --format pdf|xlsx --out FILE
   help                                           this text`;
 
 const locale: Locale = (process.env.LANG ?? '').startsWith('zh') ? 'zh-CN' : 'en';
 
 class UsageError extends Error {}
 
-function option(values: Record<string, string | boolean | undefined>, name: string): string {
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function option(values: Values, name: string): string {
   const v = values[name];
   if (typeof v !== 'string' || !v) throw new UsageError(`--${name} is required`);
   return v;
 }
 
-function count(values: Record<string, string | boolean | undefined>, name: string, required = true): number {
+function count(values: Values, name: string, required = true): number {
   const raw = values[name];
   if (raw === undefined && !required) return 0;
   const n = Number(option(values, name));
@@ -39,7 +51,7 @@ function count(values: Record<string, string | boolean | undefined>, name: strin
 
 function openExisting(file: string): ParkCore {
   if (!existsSync(file)) throw new UsageError(`${file}: no such database (create one with: parkpilot demo --db ${file})`);
-  return new ParkCore(file, { create: false, user: process.env.USER ?? 'cli' });
+  return new ParkCore(file, { create: false, user: process.env.USER ?? 'cli', printPdf });
 }
 
 export function createDemo(file: string): void {
@@ -54,14 +66,18 @@ export function createDemo(file: string): void {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
     strict: true,
     options: {
       db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, json: { type: 'boolean' },
       'as-of': { type: 'string' }, force: { type: 'boolean' }, enterprises: { type: 'string' }, leads: { type: 'string' },
       activities: { type: 'string' }, seed: { type: 'string' }, 'demo-if-missing': { type: 'boolean' },
+      entity: { type: 'string' }, mode: { type: 'string' }, sheet: { type: 'string' }, 'dry-run': { type: 'boolean' }, rejected: { type: 'string' },
+      view: { type: 'string' }, filter: { type: 'string', multiple: true }, sort: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' },
+      kind: { type: 'string' }, period: { type: 'string' },
     },
+    allowPositionals: true,
   });
   switch (command) {
     case 'demo': {
@@ -130,6 +146,82 @@ async function main(argv: string[]): Promise<void> {
       process.stderr.write(`\ngenerated ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
       return;
     }
+    case 'import': {
+      const file = positionals[0];
+      if (!file) throw new UsageError('import needs a FILE (.xlsx or .csv)');
+      if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+      const entity = oneOf(values.entity ?? 'enterprises', ['enterprises', 'leads', 'incubations'], '--entity');
+      const mode = oneOf(values.mode ?? 'create', ['create', 'update', 'upsert'], '--mode');
+      const core = openExisting(option(values, 'db'));
+      try {
+        const token = core.files.register(resolve(file), basename(file));
+        const started = core.call('imports.start', { file: token, entity, mode, dryRun: !!values['dry-run'], ...(values.sheet ? { sheet: values.sheet as string } : {}) }, locale);
+        const job = await waitWithProgress(core, started.id, 'importing');
+        const report = job.result as ImportReport;
+        if (values.rejected && report.rejected.length) {
+          const out = await core.call('imports.rejectedFile', { key: report.batchId ?? `${token}:${!!values['dry-run']}` }, locale);
+          if (out) copyFileSync(core.files.get(out.token).path, values.rejected as string);
+        }
+        if (values.json) {
+          process.stdout.write(`${JSON.stringify({ rows: report.rows, created: report.created, updated: report.updated, skipped: report.skipped, rejected: report.rejected, dryRun: report.dryRun, batch: report.batchId, sheet: report.sheet, headerRow: report.headerRow, columns: report.columns }, null, 2)}\n`);
+        } else {
+          process.stdout.write(`${report.dryRun ? 'dry run: ' : ''}${report.rows} rows — ${report.created} created, ${report.updated} updated, ${report.skipped} skipped, ${report.rejected.length} rejected${report.batchId ? ` (batch ${report.batchId})` : ''}\n`);
+          for (const r of report.rejected.slice(0, 20)) process.stdout.write(`  row ${r.row}: ${r.reasons.join('; ')}\n`);
+        }
+      } finally {
+        core.close();
+      }
+      return;
+    }
+    case 'import-revert': {
+      const batch = positionals[0];
+      if (!batch) throw new UsageError('import-revert needs the BATCH id that import printed');
+      const core = openExisting(option(values, 'db'));
+      try {
+        const r = core.call('imports.revert', { batchId: batch }, locale);
+        process.stdout.write(`reverted: ${r.deleted} created rows deleted, ${r.restored} updated rows restored\n`);
+      } finally {
+        core.close();
+      }
+      return;
+    }
+    case 'export': {
+      const view = oneOf(option(values, 'view'), ['enterprises', 'leads', 'incubations'], '--view');
+      const format = oneOf(option(values, 'format'), ['xlsx', 'csv'], '--format');
+      const out = option(values, 'out');
+      const core = openExisting(option(values, 'db'));
+      try {
+        const [sortCol, sortDir] = ((values.sort as string | undefined) ?? '').split(':');
+        const started = core.call('exports.start', { view, format, filterModel: filtersFromArgs((values.filter as string[] | undefined) ?? []) as never, sortModel: sortCol ? [{ colId: sortCol, sort: sortDir === 'desc' ? 'desc' : 'asc' }] : [] }, locale);
+        const job = await waitWithProgress(core, started.id, 'exporting');
+        const result = job.result as { token: string; rows: number };
+        copyFileSync(core.files.get(result.token).path, out);
+        process.stderr.write(`exported ${result.rows} rows to ${out}\n`);
+      } finally {
+        core.close();
+      }
+      return;
+    }
+    case 'report': {
+      const kind = oneOf(option(values, 'kind'), ['operations', 'torch'], '--kind');
+      const format = oneOf(option(values, 'format'), ['pdf', 'xlsx'], '--format');
+      const period = option(values, 'period');
+      if (!/^\d{4}(-Q[1-4]|-\d{2})?$/i.test(period)) throw new UsageError('--period must look like 2020, 2020-Q4 or 2020-12');
+      const asOf = values['as-of'] as string | undefined;
+      if (asOf !== undefined && !/^\d{4}-\d\d-\d\d$/.test(asOf)) throw new UsageError('--as-of must be a date like 2020-12-31');
+      const out = option(values, 'out');
+      const core = new ParkCore(option(values, 'db'), { create: false, printPdf });
+      try {
+        const started = core.call('reports.start', { kind, format, period: period.toUpperCase().replace('-Q', '-Q'), ...(asOf ? { asOf } : {}) }, locale);
+        const job = await waitWithProgress(core, started.id, 'writing the report');
+        copyFileSync(core.files.get((job.result as { token: string }).token).path, out);
+        process.stderr.write(`report written to ${out}\n`);
+      } finally {
+        core.close();
+        await closePrinter();
+      }
+      return;
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -145,6 +237,43 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(0);
   throw err;
 });
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], name: string): T {
+  if (!allowed.includes(value as T)) throw new UsageError(`${name} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+/** `--filter status=在孵`, `--filter entry_date=2019-01-01..2019-12-31`, `--filter name~数据` (contains). */
+function filtersFromArgs(args: string[]): Record<string, unknown> {
+  const model: Record<string, unknown> = {};
+  for (const a of args) {
+    const m = /^([a-z_0-9]+)(=|~)(.*)$/.exec(a);
+    if (!m) throw new UsageError(`--filter ${a}: write COLUMN=VALUE, COLUMN~TEXT or COLUMN=FROM..TO`);
+    const [, col, op, value] = m as unknown as [string, string, string, string];
+    const range = /^(\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d)$/.exec(value);
+    model[col] = range
+      ? { filterType: 'date', type: 'inRange', dateFrom: range[1], dateTo: range[2] }
+      : { filterType: 'text', type: op === '~' ? 'contains' : 'equals', filter: value };
+  }
+  return model;
+}
+
+/** Waits for a job, drawing its progress on stderr; a failed job becomes the command's error. */
+async function waitWithProgress(core: ParkCore, id: string, label: string): Promise<JobState> {
+  let last = -1;
+  for (;;) {
+    const s = core.jobs.status(id);
+    const pct = Math.floor((s.done / Math.max(1, s.total)) * 100);
+    if (pct !== last && process.stderr.isTTY) process.stderr.write(`\r${label}… ${pct}%`);
+    last = pct;
+    if (s.state === 'failed' || s.state === 'cancelled') throw new Error(s.error?.message ?? s.state);
+    if (s.state === 'done') {
+      if (process.stderr.isTTY) process.stderr.write('\r');
+      return s;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   const message =

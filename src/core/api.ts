@@ -12,6 +12,8 @@ import { milestonesHandlers, plansHandlers, targetsHandlers } from './targets/ha
 import { isoDate } from './fields';
 import { stats } from './stats';
 import { dashboardHandlers } from './targets/dashboard';
+import { exportHandlers, importHandlers, jobHandlers } from './imports/handlers';
+import { reportHandlers } from './reports/handlers';
 
 const metaHandlers = slice('meta', {
   enums: handler(z.strictObject({}), () => enums),
@@ -61,6 +63,10 @@ export const handlers = merge(
   milestonesHandlers,
   searchHandlers,
   dashboardHandlers,
+  importHandlers,
+  exportHandlers,
+  jobHandlers,
+  reportHandlers,
   metaHandlers,
   statsHandlers,
 );

@@ -1,12 +1,17 @@
 import type { z } from 'zod';
 import type { Locale } from './errors';
 import type { WriteContext } from './db/write';
+import type { Files, Jobs } from './jobs';
 
 /** What every handler receives: the write context plus the caller's language. */
 export interface CoreContext extends WriteContext {
   locale: Locale;
   /** Today's date (YYYY-MM-DD) for the caller; fixed in tests. */
   today: () => string;
+  jobs: Jobs;
+  files: Files;
+  /** Prints HTML to PDF: Electron's printToPDF in the app, system Chromium in the CLI and web shell. */
+  printPdf?: (html: string, options: { headerTitle: string }) => Promise<Buffer>;
 }
 
 export interface Handler<I extends z.ZodType = z.ZodType, O = unknown> {

@@ -7,6 +7,7 @@ import { AppError, toErrorPayload, type ErrorPayload, type FieldIssue, type Loca
 import type { CoreContext } from './handler';
 import type { Handler } from './handler';
 import { randomIds, type IdFactory } from './util/ids';
+import { Files, Jobs } from './jobs';
 
 export interface CoreEvent {
   type: 'changed';
@@ -22,6 +23,7 @@ export interface CoreOptions extends OpenOptions {
   ids?: IdFactory;
   /** Fixed site id (tests); otherwise read from the database or made once and stored there. */
   site?: string;
+  printPdf?: CoreContext['printPdf'];
 }
 
 /**
@@ -46,6 +48,9 @@ export class ParkCore {
       user: options.user ?? 'local',
       version: { value: 0 },
       today: () => new Date(now()).toISOString().slice(0, 10),
+      jobs: new Jobs(),
+      files: new Files(),
+      ...(options.printPdf ? { printPdf: options.printPdf } : {}),
     };
   }
 
@@ -61,24 +66,31 @@ export class ParkCore {
     return () => this.listeners.delete(listener);
   }
 
-  /** Untyped entrance for transports: method names and input arrive from outside. */
-  invoke(method: string, input: unknown, locale: Locale = 'zh-CN'): Result<unknown> {
+  /**
+   * Untyped entrance for transports: method names and input arrive from outside. Synchronous
+   * handlers answer at once; the few asynchronous ones (files) answer with a promise of the result.
+   */
+  invoke(method: string, input: unknown, locale: Locale = 'zh-CN'): Result<unknown> | Promise<Result<unknown>> {
     const before = this.ctx.version.value;
-    try {
-      return this.dispatch(method, input, locale);
-    } finally {
+    const notify = () => {
       if (this.ctx.version.value !== before) for (const l of this.listeners) l({ type: 'changed', version: this.ctx.version.value, method });
-    }
-  }
-
-  private dispatch(method: string, input: unknown, locale: Locale): Result<unknown> {
+    };
     try {
       if (!isMethod(method)) throw new AppError('unknown_method', { method });
       const h = handlers[method] as Handler;
       const parsed = h.input.safeParse(input ?? {});
       if (!parsed.success) throw zodToAppError(parsed.error);
-      return { ok: true, value: h.run(this.context(locale), parsed.data) };
+      const value = h.run(this.context(locale), parsed.data);
+      if (value instanceof Promise) {
+        return value.then(
+          (v: unknown): Result<unknown> => (notify(), { ok: true, value: v }),
+          (err: unknown): Result<unknown> => (notify(), { ok: false, error: toErrorPayload(err, locale) }),
+        );
+      }
+      notify();
+      return { ok: true, value };
     } catch (err) {
+      notify();
       return { ok: false, error: toErrorPayload(err, locale) };
     }
   }
@@ -97,6 +109,14 @@ export class ParkCore {
 
   setSetting(key: string, value: string): void {
     this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  get files(): Files {
+    return this.ctx.files;
+  }
+
+  get jobs(): Jobs {
+    return this.ctx.jobs;
   }
 
   close(): void {

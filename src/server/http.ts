@@ -107,9 +107,9 @@ async function handleApi(core: ParkCore, method: string, req: IncomingMessage, r
   try {
     input = body ? (JSON.parse(body) as { input?: unknown }).input : undefined;
   } catch {
-    return send(res, 400, core.invoke('(malformed json)', undefined, locale));
+    return send(res, 400, await core.invoke('(malformed json)', undefined, locale));
   }
-  const result = core.invoke(method, input, locale);
+  const result = await core.invoke(method, input, locale);
   send(res, result.ok ? 200 : result.error.code === 'unknown_method' ? 404 : result.error.code === 'internal' ? 500 : 400, result);
 }
 

@@ -130,6 +130,11 @@ function main() {
       : sqliteCli('SELECT e.id, e.name FROM enterprises_fts f JOIN enterprises e ON e.rowid = f.rowid WHERE enterprises_fts MATCH ? LIMIT 20', [expr]);
     report(label, core_, ref, 30);
   }
+  // The whole Overview (all targets, funnel, time in stage, flows, mix, quarters, overdue, timeline),
+  // today (no history to replay) and as of an earlier date (stage events and change-log replay).
+  const today = new Date().toISOString().slice(0, 10);
+  report('overview recompute, as of today', time(() => core.call('dashboard.overview', { asOf: today }), 15), null, 150);
+  report('overview recompute, as of 2020-12-31', time(() => core.call('dashboard.overview', { asOf: '2020-12-31' }), 15), null, 150);
   core.close();
 
   const sqliteVersion = (() => {

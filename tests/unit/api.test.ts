@@ -8,60 +8,60 @@ import { testCore } from './helpers';
 const valid = { name: '珠海星河数据科技有限公司', kind: 'startup' as const, status: 'settled' as const, uscc: completeUscc('91440400MA4UKWXN') };
 
 describe('the handler map', () => {
-  it('is the list the preload allows, exactly', () => {
+  it('is the list the preload allows, exactly', async () => {
     expect([...methods].sort()).toEqual([...handlerNames].sort());
   });
 
-  it.each(Object.keys(handlers))('%s rejects malformed input with a coded error', (method) => {
+  it.each(Object.keys(handlers))('%s rejects malformed input with a coded error', async (method) => {
     const core = testCore();
     for (const bad of [{ __unexpected: 1 }, 'text', [1, 2]]) {
-      const r = core.invoke(method, bad);
+      const r = await core.invoke(method, bad);
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.error.code).toBe('invalid_input');
     }
   });
 
-  it('answers an unknown method with its code, in the caller language', () => {
+  it('answers an unknown method with its code, in the caller language', async () => {
     const core = testCore();
-    const zh = core.invoke('enterprises.drop', {}, 'zh-CN');
-    const en = core.invoke('enterprises.drop', {}, 'en');
+    const zh = await core.invoke('enterprises.drop', {}, 'zh-CN');
+    const en = await core.invoke('enterprises.drop', {}, 'en');
     expect(!zh.ok && zh.error).toMatchObject({ code: 'unknown_method', message: '未知的操作：enterprises.drop' });
     expect(!en.ok && en.error).toMatchObject({ code: 'unknown_method', message: 'Unknown operation: enterprises.drop' });
   });
 });
 
 describe('enterprises', () => {
-  it('refuses a wrong USCC check character with a field message in Chinese and English', () => {
+  it('refuses a wrong USCC check character with a field message in Chinese and English', async () => {
     const core = testCore();
     seedReference(core.context());
     const bad = { ...valid, uscc: valid.uscc.slice(0, 17) + (valid.uscc[17] === '0' ? '1' : '0') };
-    const zh = core.invoke('enterprises.create', bad, 'zh-CN');
-    const en = core.invoke('enterprises.create', bad, 'en');
+    const zh = await core.invoke('enterprises.create', bad, 'zh-CN');
+    const en = await core.invoke('enterprises.create', bad, 'en');
     expect(!zh.ok && zh.error.fields).toEqual([expect.objectContaining({ field: 'uscc', code: 'uscc_check', message: '统一社会信用代码校验位错误，请核对' })]);
     expect(!en.ok && en.error.fields?.[0]?.message).toBe('The check character of the Unified Social Credit Code is wrong');
     expect(core.db.prepare('SELECT count(*) AS n FROM enterprises').get()).toEqual({ n: 0 });
   });
 
-  it('keeps the USCC unique among live enterprises, but frees it when one is deleted', () => {
+  it('keeps the USCC unique among live enterprises, but frees it when one is deleted', async () => {
     const core = testCore();
     seedReference(core.context());
     const first = core.call('enterprises.create', valid);
-    const dup = core.invoke('enterprises.create', { ...valid, name: '另一家公司', uscc: valid.uscc.toLowerCase() });
+    const dup = await core.invoke('enterprises.create', { ...valid, name: '另一家公司', uscc: valid.uscc.toLowerCase() });
     expect(!dup.ok && dup.error.fields?.[0]).toMatchObject({ field: 'uscc', code: 'uscc_taken', params: { name: valid.name } });
     core.call('enterprises.delete', { id: first.id as string });
-    expect(core.invoke('enterprises.create', { ...valid, name: '另一家公司' }).ok).toBe(true);
+    expect((await core.invoke('enterprises.create', { ...valid, name: '另一家公司' })).ok).toBe(true);
     // Restoring the first would now collide: refused with the same rule.
-    const restored = core.invoke('enterprises.restore', { id: first.id as string });
+    const restored = await core.invoke('enterprises.restore', { id: first.id as string });
     expect(!restored.ok && restored.error.fields?.[0]?.code).toBe('uscc_taken');
   });
 
-  it('names missing required fields and unknown enum values per field', () => {
+  it('names missing required fields and unknown enum values per field', async () => {
     const core = testCore();
-    const r = core.invoke('enterprises.create', { name: '  ', kind: 'giant', status: 'settled' }, 'zh-CN');
+    const r = await core.invoke('enterprises.create', { name: '  ', kind: 'giant', status: 'settled' }, 'zh-CN');
     expect(!r.ok && r.error.fields?.map((f) => [f.field, f.code])).toEqual([['name', 'required'], ['kind', 'invalid_input']]);
   });
 
-  it('updates only what changed and shows it in the history', () => {
+  it('updates only what changed and shows it in the history', async () => {
     const core = testCore();
     seedReference(core.context());
     const e = core.call('enterprises.create', valid);
@@ -71,33 +71,33 @@ describe('enterprises', () => {
     expect(history.at(-1)).toMatchObject({ field: 'headcount', old_value: null, new_value: 30 });
   });
 
-  it('refuses an exit date before the entry date', () => {
+  it('refuses an exit date before the entry date', async () => {
     const core = testCore();
-    const r = core.invoke('enterprises.create', { ...valid, entry_date: '2020-05-01', exit_date: '2019-01-01' });
+    const r = await core.invoke('enterprises.create', { ...valid, entry_date: '2020-05-01', exit_date: '2019-01-01' });
     expect(!r.ok && r.error.fields?.[0]).toMatchObject({ field: 'exit_date', code: 'date_order' });
   });
 });
 
 describe('other registries', () => {
-  it('an incubation needs a park enterprise or a team name', () => {
+  it('an incubation needs a park enterprise or a team name', async () => {
     const core = testCore();
-    const r = core.invoke('incubations.create', { stage: 'applied' });
+    const r = await core.invoke('incubations.create', { stage: 'applied' });
     expect(!r.ok && r.error.fields?.[0]?.code).toBe('team_or_enterprise');
-    expect(core.invoke('incubations.create', { stage: 'applied', team_name: '海洋大数据团队' }).ok).toBe(true);
+    expect((await core.invoke('incubations.create', { stage: 'applied', team_name: '海洋大数据团队' })).ok).toBe(true);
   });
 
-  it('a lost lead needs its reason', () => {
+  it('a lost lead needs its reason', async () => {
     const core = testCore();
     seedReference(core.context());
-    const r = core.invoke('leads.create', { company: '深圳某科技', source: 'referral', stage: 'lost' });
+    const r = await core.invoke('leads.create', { company: '深圳某科技', source: 'referral', stage: 'lost' });
     expect(!r.ok && r.error.fields?.[0]).toMatchObject({ field: 'lost_reason', code: 'required' });
   });
 
-  it('a target whose metric cannot be computed is refused with the reason', () => {
+  it('a target whose metric cannot be computed is refused with the reason', async () => {
     const core = testCore();
     seedReference(core.context());
     const plan = (core.call('plans.list', {}) as { id: string }[])[0]!;
-    const r = core.invoke('targets.create', {
+    const r = await core.invoke('targets.create', {
       plan_id: plan.id, name: '坏指标', unit: '家', deadline: '2020-12-31',
       measure: { kind: 'count', entity: 'enterprises', where: { password: ['x'] }, dateField: 'entry_date' },
     }, 'en');
@@ -105,12 +105,12 @@ describe('other registries', () => {
     expect(!r.ok && r.error.fields?.[0]?.message).toContain('enterprises.password cannot be filtered');
   });
 
-  it('an industry still in use cannot be deleted', () => {
+  it('an industry still in use cannot be deleted', async () => {
     const core = testCore();
     seedReference(core.context());
     core.call('enterprises.create', { ...valid, industry: 'bigdata' });
-    const r = core.invoke('industries.delete', { id: 'bigdata' }, 'en');
+    const r = await core.invoke('industries.delete', { id: 'bigdata' }, 'en');
     expect(!r.ok && r.error).toMatchObject({ code: 'in_use', message: 'Still used by 1 records; cannot delete' });
-    expect(core.invoke('industries.delete', { id: 'other' }).ok).toBe(true);
+    expect((await core.invoke('industries.delete', { id: 'other' })).ok).toBe(true);
   });
 });

@@ -14,7 +14,7 @@ describe('grid pages from SQL', () => {
   const core = bigCore();
   const rows = (req: object) => core.call('enterprises.rows', { startRow: 0, endRow: 100, ...req } as never) as Page;
 
-  it('sorts in SQL with a total order; scrolled pages (keyset, NULLs included) equal one ORDER BY', () => {
+  it('sorts in SQL with a total order; scrolled pages (keyset, NULLs included) equal one ORDER BY', async () => {
     const sorts = [{ colId: 'name', sort: 'asc' }, { colId: 'revenue', sort: 'desc' }, { colId: 'exit_date', sort: 'desc' }, { colId: 'exit_date', sort: 'asc' }] as const;
     // No filter; a broad filter (walks the sort index); a narrow one (drives from the filter's index).
     const filters = [
@@ -43,7 +43,7 @@ describe('grid pages from SQL', () => {
     }
   });
 
-  it('filters text, numbers, dates and enum labels in either language, with exact counts', () => {
+  it('filters text, numbers, dates and enum labels in either language, with exact counts', async () => {
     const expectCount = (where: string, params: unknown[]) => (core.db.prepare(`SELECT count(*) AS n FROM enterprises WHERE deleted = 0 AND ${where}`).get(...params) as { n: number }).n;
     expect(rows({ filterModel: { status: { filterType: 'text', type: 'contains', filter: '在孵' } } }).count).toBe(expectCount("status = 'incubating'", []));
     expect(rows({ filterModel: { status: { filterType: 'text', type: 'equals', filter: 'Graduated' } } }).count).toBe(expectCount("status = 'graduated'", []));
@@ -55,21 +55,21 @@ describe('grid pages from SQL', () => {
     for (const r of both.rows) expect(r.name).toContain('数据');
   });
 
-  it('a contains filter on the name is exact for Latin text too', () => {
+  it('a contains filter on the name is exact for Latin text too', async () => {
     const r = rows({ filterModel: { name: { filterType: 'text', type: 'contains', filter: '1A' } } });
     expect(r.count).toBe((core.db.prepare("SELECT count(*) AS n FROM enterprises WHERE name LIKE '%1A%'").get() as { n: number }).n);
   });
 
-  it('rejects columns that are not in the allow-list, so no SQL can be smuggled in', () => {
-    const sort = core.invoke('enterprises.rows', { startRow: 0, endRow: 10, sortModel: [{ colId: 'name; DROP TABLE enterprises', sort: 'asc' }] });
+  it('rejects columns that are not in the allow-list, so no SQL can be smuggled in', async () => {
+    const sort = await core.invoke('enterprises.rows', { startRow: 0, endRow: 10, sortModel: [{ colId: 'name; DROP TABLE enterprises', sort: 'asc' }] });
     expect(sort.ok).toBe(false);
-    const filter = core.invoke('enterprises.rows', { startRow: 0, endRow: 10, filterModel: { 'id) OR (1=1': { filterType: 'text', type: 'equals', filter: 'x' } } });
+    const filter = await core.invoke('enterprises.rows', { startRow: 0, endRow: 10, filterModel: { 'id) OR (1=1': { filterType: 'text', type: 'equals', filter: 'x' } } });
     expect(filter.ok).toBe(false);
     const injectValue = rows({ filterModel: { name: { filterType: 'text', type: 'equals', filter: "x' OR '1'='1" } } });
     expect(injectValue.count).toBe(0);
   });
 
-  it('sees a write in the next page request (caches key on the data version)', () => {
+  it('sees a write in the next page request (caches key on the data version)', async () => {
     const before = rows({}).count;
     core.call('enterprises.delete', { id: rows({}).rows[0]!.id as string });
     expect(rows({}).count).toBe(before - 1);

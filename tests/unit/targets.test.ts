@@ -83,20 +83,20 @@ beforeAll(() => {
 const progress = (asOf: string) => Object.fromEntries(core.call('targets.progress', { asOf }).map((t) => [t.name, t])) as { [name: string]: TargetProgress } & Record<'core' | 'hatched' | 'signed' | 'investment' | 'makerspace', TargetProgress>;
 
 describe('plan targets as of a date', () => {
-  it('core enterprises: replays kind changes and deletes from the change log', () => {
+  it('core enterprises: replays kind changes and deletes from the change log', async () => {
     expect(progress('2019-12-31').core).toMatchObject({ value: 1, status: 'at_risk' }); // E1 only: E2 was a startup then
     expect(progress('2020-06-30').core).toMatchObject({ value: 3, status: 'achieved' }); // E1, E2 (core since March), E3
     expect(progress('2020-12-31').core).toMatchObject({ value: 3, status: 'achieved' }); // E3 deleted; E4 entered late but dated 2020-11-01
     expect(progress('2026-11-21').core.value).toBe(3);
   });
 
-  it('startups hatched: by the date of the graduation stage event, inside the plan window', () => {
+  it('startups hatched: by the date of the graduation stage event, inside the plan window', async () => {
     expect(progress('2020-04-30').hatched.value).toBe(0);
     expect(progress('2020-06-30').hatched.value).toBe(1);
     expect(progress('2021-06-30').hatched).toMatchObject({ value: 1, status: 'missed' }); // I2 graduated after the deadline
   });
 
-  it('signed projects count once per enterprise; sums add only the increment of a capital increase', () => {
+  it('signed projects count once per enterprise; sums add only the increment of a capital increase', async () => {
     expect(progress('2019-12-31').signed.value).toBe(1); // L1
     expect(progress('2020-06-30').signed.value).toBe(1); // L2 is the same project (E5)
     expect(progress('2020-12-31').signed).toMatchObject({ value: 2, status: 'achieved' }); // + L4 (jumped to funded)
@@ -104,7 +104,7 @@ describe('plan targets as of a date', () => {
     expect(progress('2020-12-31').investment).toMatchObject({ value: 110_000_000, status: 'achieved' });
   });
 
-  it('projects the recent trend to the deadline and calls a short fall at risk', () => {
+  it('projects the recent trend to the deadline and calls a short fall at risk', async () => {
     // 2019-06-30 → 2020-06-30: 0 → 1 project; 184 more days to the deadline at 1/366 per day.
     const signed = progress('2020-06-30').signed;
     expect(signed.projection).toBe(1.5);
@@ -113,7 +113,7 @@ describe('plan targets as of a date', () => {
     expect(signed.burnup.at(-1)).toEqual({ month: '2020-06', value: 1 });
   });
 
-  it('milestones: achieved once completed, overdue when open past the deadline', () => {
+  it('milestones: achieved once completed, overdue when open past the deadline', async () => {
     expect(progress('2020-05-31').makerspace.status).toBe('on_track');
     expect(progress('2020-06-01').makerspace.status).toBe('achieved');
   });
@@ -122,7 +122,7 @@ describe('plan targets as of a date', () => {
 describe('the lead funnel', () => {
   const funnel = (asOf: string) => core.call('dashboard.overview', { asOf }).funnel as { stages: { stage: string; atOrBeyond: number; current: number; conversion: number | null }[]; lost: number };
 
-  it('counts leads at or beyond each stage, with stage-to-stage conversion rates', () => {
+  it('counts leads at or beyond each stage, with stage-to-stage conversion rates', async () => {
     const f = funnel('2020-12-31');
     expect(f.stages.map((s) => [s.stage, s.atOrBeyond, s.conversion])).toEqual([
       ['promoted', 3, null],
@@ -135,27 +135,27 @@ describe('the lead funnel', () => {
     expect(f.lost).toBe(1);
   });
 
-  it('shows the pipeline as it stood on an earlier date', () => {
+  it('shows the pipeline as it stood on an earlier date', async () => {
     const f = funnel('2019-12-31'); // L1 signed, L4 negotiating, L3 lost, L2 not yet a lead
     expect(f.stages.slice(0, 3).map((s) => [s.atOrBeyond, s.current])).toEqual([[2, 0], [2, 1], [1, 1]]);
     expect(f.lost).toBe(1);
   });
 
-  it('averages the days spent in a stage over stays that ended', () => {
+  it('averages the days spent in a stage over stays that ended', async () => {
     const t = (core.call('dashboard.overview', { asOf: '2020-12-31' }).leadTimeInStage as { stage: string; days: number }[]).find((x) => x.stage === 'signed')!;
     expect(t.days).toBe(31); // L4: signed 2020-10-01 → funded 2020-11-01 (L1, L2 are still signed)
   });
 });
 
 describe('conversion of a lead', () => {
-  it('refuses a lead that has not been won, and a second conversion', () => {
-    const r = core.invoke('leads.convert', { id: ids.L3! }, 'en');
+  it('refuses a lead that has not been won, and a second conversion', async () => {
+    const r = await core.invoke('leads.convert', { id: ids.L3! }, 'en');
     expect(!r.ok && r.error.code).toBe('not_won');
-    const again = core.invoke('leads.convert', { id: ids.L1! }, 'en');
+    const again = await core.invoke('leads.convert', { id: ids.L1! }, 'en');
     expect(!again.ok && again.error.message).toBe('This lead is already linked to “线索L1”');
   });
 
-  it('links by credit code when an enterprise already has it', () => {
+  it('links by credit code when an enterprise already has it', async () => {
     on('2026-11-21');
     const code = completeUscc('91440400MA4UKWXN');
     const e = call('enterprises.create', { name: '已有企业', kind: 'startup', status: 'settled', uscc: code }) as { id: string };
@@ -166,7 +166,7 @@ describe('conversion of a lead', () => {
 });
 
 describe('incubator regulations (2018) as warnings', () => {
-  it('warns when a startup was older than 24 months at admission, or incubated beyond 48 months', () => {
+  it('warns when a startup was older than 24 months at admission, or incubated beyond 48 months', async () => {
     on('2021-02-01');
     const e = call('enterprises.create', { name: '老企业', kind: 'startup', status: 'incubating', founded_date: '2016-01-01', entry_date: '2017-01-01' }) as { id: string };
     const i = call('incubations.create', { enterprise_id: e.id, stage: 'incubating', admitted_date: '2018-03-01' }) as { id: string };
@@ -177,14 +177,14 @@ describe('incubator regulations (2018) as warnings', () => {
     ]);
   });
 
-  it('a stay of exactly 48 months is allowed; 49 is not', () => {
+  it('a stay of exactly 48 months is allowed; 49 is not', async () => {
     on('2023-01-01');
     const i = call('incubations.create', { team_name: '长期团队', stage: 'incubating', admitted_date: '2018-01-15' }) as { id: string };
     expect(core.call('incubations.assess', { id: i.id, asOf: '2022-01-15' }).warnings).toEqual([]);
     expect(core.call('incubations.assess', { id: i.id, asOf: '2022-02-15' }).warnings).toEqual([{ code: 'incubated_too_long', months: 49 }]);
   });
 
-  it('checks the graduation criteria: financing ≥ 5M, two-year revenue ≥ 10M, high-tech status, listing', () => {
+  it('checks the graduation criteria: financing ≥ 5M, two-year revenue ≥ 10M, high-tech status, listing', async () => {
     on('2023-01-01');
     const e = call('enterprises.create', { name: '成长企业', kind: 'startup', status: 'incubating', revenue: 6_000_000, revenue_prev: 3_000_000 }) as { id: string };
     const i = call('incubations.create', { enterprise_id: e.id, stage: 'incubating', admitted_date: '2021-01-01' }) as { id: string };

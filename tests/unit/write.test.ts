@@ -6,7 +6,7 @@ import { testCore } from './helpers';
 const sample = { name: '珠海数智科技有限公司', kind: 'startup', status: 'settled', headcount: 12, registered_capital: 5_000_000, tags: ['AI'] };
 
 describe('the write path', () => {
-  it('logs one entry per field set on insert, with stamp, site and user', () => {
+  it('logs one entry per field set on insert, with stamp, site and user', async () => {
     const core = testCore();
     const ctx = core.context();
     const id = insertRow(ctx, 'enterprises', sample);
@@ -21,7 +21,7 @@ describe('the write path', () => {
     expect(log.find((c) => c.field === 'tags')!.new_value).toEqual(['AI']);
   });
 
-  it('logs only the fields that changed on update, with old and new values', () => {
+  it('logs only the fields that changed on update, with old and new values', async () => {
     const core = testCore();
     const ctx = core.context();
     const id = insertRow(ctx, 'enterprises', sample);
@@ -38,19 +38,19 @@ describe('the write path', () => {
     expect(rowHistory(core.db, 'enterprises', id).some((c) => c.field === 'contacts')).toBe(false);
   });
 
-  it('deletes as a tombstone, logged, and restores the same way', () => {
+  it('deletes as a tombstone, logged, and restores the same way', async () => {
     const core = testCore();
     const ctx = core.context();
     const id = insertRow(ctx, 'enterprises', sample);
     deleteRow(ctx, 'enterprises', id);
     expect(core.db.prepare('SELECT deleted FROM enterprises WHERE id = ?').get(id)).toEqual({ deleted: 1 });
-    expect(core.invoke('enterprises.get', { id }).ok).toBe(false);
+    expect((await core.invoke('enterprises.get', { id })).ok).toBe(false);
     restoreRow(ctx, 'enterprises', id);
     const tail = rowHistory(core.db, 'enterprises', id).slice(-2);
     expect(tail.map((c) => [c.field, c.old_value, c.new_value])).toEqual([['deleted', 0, 1], ['deleted', 1, 0]]);
   });
 
-  it('rolls back the row, its log entries and the clock as a whole when anything fails', () => {
+  it('rolls back the row, its log entries and the clock as a whole when anything fails', async () => {
     const core = testCore();
     const ctx = core.context();
     const rows = () => (core.db.prepare('SELECT count(*) AS n FROM enterprises').get() as { n: number }).n;
@@ -67,7 +67,7 @@ describe('the write path', () => {
     expect([rows(), changes(), clock()]).toEqual([r0, c0, k0]);
   });
 
-  it('stamps never go backwards even when the wall clock does', () => {
+  it('stamps never go backwards even when the wall clock does', async () => {
     let t = 1_000_000;
     const core = testCore({ now: () => t });
     const ctx = core.context();
@@ -79,7 +79,7 @@ describe('the write path', () => {
     expect(ctx.clock.tick() > `${new Date(5_000_000).toISOString()}-0003`).toBe(true);
   });
 
-  it('keeps the clock across reopening the file', () => {
+  it('keeps the clock across reopening the file', async () => {
     const core = testCore();
     insertRow(core.context(), 'enterprises', sample);
     const saved = core.setting('clock');

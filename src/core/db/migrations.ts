@@ -254,5 +254,29 @@ ALTER TABLE enterprises ADD COLUMN listed_or_acquired INTEGER;        -- 1 = lis
 CREATE INDEX activities_date ON activities (date) WHERE deleted = 0;
 `,
   },
+  {
+    id: '0003_imports',
+    sql: `
+-- One spreadsheet import: what came in, what it did, and whether it was reverted.
+CREATE TABLE import_batches (
+  id TEXT PRIMARY KEY,
+  entity TEXT NOT NULL,
+  file_name TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  rows INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL,
+  skipped INTEGER NOT NULL,
+  rejected INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  reverted_at TEXT
+) STRICT;
+
+-- Which import batch wrote a change (NULL for ordinary edits), so a batch can be reverted in one step.
+ALTER TABLE changes ADD COLUMN batch TEXT;
+CREATE INDEX changes_batch ON changes (batch) WHERE batch IS NOT NULL;
+`,
+  },
 ];
 

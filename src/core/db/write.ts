@@ -17,6 +17,8 @@ export interface WriteContext {
   user: string;
   /** Bumped after each committed write; caches (grid counts, cursors) key on it. */
   version: { value: number };
+  /** Set while an import runs: its changes carry the batch id so the import can be reverted. */
+  batch?: string;
 }
 
 export type Row = Record<string, unknown>;
@@ -158,8 +160,8 @@ export function decodeRow(table: TableName, row: Row): Row {
 }
 
 function logChange(ctx: WriteContext, stamp: string, table: string, id: string, field: string, oldV: unknown, newV: unknown): void {
-  prepared(ctx.db, 'INSERT INTO changes (stamp, site, user, tbl, row_id, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(stamp, ctx.clock.site, ctx.user, table, id, field, JSON.stringify(oldV), JSON.stringify(newV));
+  prepared(ctx.db, 'INSERT INTO changes (stamp, site, user, tbl, row_id, field, old_value, new_value, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(stamp, ctx.clock.site, ctx.user, table, id, field, JSON.stringify(oldV), JSON.stringify(newV), ctx.batch ?? null);
 }
 
 function refreshSearch(ctx: WriteContext, table: TableName, id: string): void {

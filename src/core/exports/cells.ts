@@ -1,0 +1,29 @@
+/**
+ * Cell values on the way out. Text that a spreadsheet would evaluate (= + - @, tab, carriage return
+ * and their full-width forms) gets a leading apostrophe; imports take it off again.
+ */
+const FORMULA_START = /^[=+\-@\t\r＝＋－＠]/;
+
+export function neutralise(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** Display width in character cells: CJK and full-width characters take two. */
+export function displayWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return w;
+}
+
+export type ColumnKind = 'text' | 'number' | 'money' | 'date';
+
+export interface OutColumn {
+  key: string;
+  header: string;
+  kind: ColumnKind;
+}
+
+/** Money is stored in yuan; sheets show 万元 (or 千元 for the Torch return). */
+export function moneyValue(yuan: unknown, divisor: number): number | null {
+  return typeof yuan === 'number' ? yuan / divisor : null;
+}

@@ -1,0 +1,28 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { neutralise, type OutColumn } from './cells';
+
+const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/** UTF-8 with a byte-order mark (so Excel opens Chinese text correctly); money in 万元. */
+export async function writeCsv(path: string, columns: OutColumn[], rows: Iterable<Record<string, unknown>>, onRow?: (n: number) => void): Promise<void> {
+  const out = createWriteStream(path);
+  const write = async (line: string) => {
+    if (!out.write(line)) await once(out, 'drain');
+  };
+  await write(`\uFEFF${columns.map((c) => quote(c.header)).join(',')}\r\n`);
+  let n = 0;
+  for (const r of rows) {
+    const line = columns.map((c) => {
+      const v = r[c.key];
+      if (v === null || v === undefined) return '';
+      if (c.kind === 'money') return typeof v === 'number' ? String(v / 10_000) : '';
+      if (c.kind === 'number') return String(v);
+      return quote(neutralise(String(v)));
+    });
+    await write(`${line.join(',')}\r\n`);
+    if (++n % 5000 === 0) onRow?.(n);
+  }
+  out.end();
+  await once(out, 'finish');
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import type { Db } from '../db/open';
+import { decodeRow } from '../db/write';
+import { enterprisesView } from '../enterprises/handlers';
+import type { Locale } from '../errors';
+import { GridRunner, gridRequestSchema, type GridView } from '../grid/query';
+import { incubationsView } from '../incubation/handlers';
+import { leadsView } from '../leads/handlers';
+import type { OutColumn } from './cells';
+import { writeCsv } from './csv';
+import { exportColumns, labelMaps } from './views';
+import { writeXlsx } from './xlsx';
+
+/** A grid view's matching rows — all of them, not just those loaded — to .xlsx or .csv. */
+export const exportRequestSchema = z.strictObject({
+  view: z.enum(['enterprises', 'leads', 'incubations']),
+  filterModel: gridRequestSchema.shape.filterModel,
+  sortModel: gridRequestSchema.shape.sortModel,
+  /** The grid's visible columns in order, with the headers the user sees; default: the view's set. */
+  columns: z.array(z.strictObject({ key: z.string().max(64), header: z.string().max(200) })).max(60).optional(),
+  format: z.enum(['xlsx', 'csv']),
+});
+export type ExportRequest = z.infer<typeof exportRequestSchema>;
+
+const views: Record<ExportRequest['view'], GridView> = { enterprises: enterprisesView, leads: leadsView, incubations: incubationsView };
+const tables = { enterprises: 'enterprises', leads: 'leads', incubations: 'incubations' } as const;
+
+export async function exportGrid(db: Db, req: ExportRequest, path: string, locale: Locale, onProgress: (done: number, total: number) => void = () => {}): Promise<{ rows: number }> {
+  const runner = new GridRunner(views[req.view]);
+  const { page, count } = runner.sqlFor(db, { startRow: 0, endRow: 1_000_000_000, sortModel: req.sortModel, filterModel: req.filterModel });
+  const total = (db.prepare(count.sql).get(...count.params) as { n: number }).n;
+  const known = exportColumns[req.view];
+  const chosen = req.columns?.length ? req.columns.map((c) => ({ spec: known.find((k) => k.key === c.key), header: c.header })).filter((c) => c.spec) : known.map((spec) => ({ spec, header: locale === 'en' ? spec.en : spec.zh }));
+  const columns: OutColumn[] = chosen.map((c) => ({ key: c.spec!.key, header: c.header, kind: c.spec!.kind }));
+  const labels = labelMaps(db, locale);
+  const labelled = chosen.filter((c) => c.spec!.labels).map((c) => [c.spec!.key, labels[c.spec!.labels!]!] as const);
+  function* rows() {
+    for (const raw of db.prepare(page.sql).iterate(...page.params) as Iterable<Record<string, unknown>>) {
+      const r = decodeRow(tables[req.view], raw);
+      for (const [key, map] of labelled) if (typeof r[key] === 'string') r[key] = map.get(r[key] as string) ?? r[key];
+      yield r;
+    }
+  }
+  if (req.format === 'csv') await writeCsv(path, columns, rows(), (n) => onProgress(n, total));
+  else await writeXlsx(path, [{ name: sheetName(req.view, locale), columns, rows: rows() }], (n) => onProgress(n, total));
+  return { rows: total };
+}
+
+const sheetName = (view: ExportRequest['view'], locale: Locale) =>
+  locale === 'en' ? view[0]!.toUpperCase() + view.slice(1) : { enterprises: '企业', leads: '招商线索', incubations: '孵化' }[view];

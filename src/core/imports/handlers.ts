@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { exportGrid, exportRequestSchema } from '../exports/grid';
+import { writeXlsx } from '../exports/xlsx';
+import { handler, slice } from '../handler';
+import { runImport, revertImport, type ImportReport } from './importer';
+import { readTable, type Cell } from './read';
+
+/** Rejected rows of finished imports (original cells + reasons), for the correction workbook. */
+const rejectedCells = new Map<string, { header: Cell[]; rows: { row: number; cells: Cell[]; reasons: string[] }[]; name: string }>();
+
+const importInput = z.strictObject({
+  file: z.uuid(),
+  entity: z.enum(['enterprises', 'leads', 'incubations']).default('enterprises'),
+  mode: z.enum(['create', 'update', 'upsert']).default('create'),
+  dryRun: z.boolean().default(true),
+  sheet: z.string().max(100).optional(),
+  headerRow: z.number().int().min(1).max(30).optional(),
+  mapping: z.record(z.string().regex(/^\d{1,3}$/), z.string().max(40)).optional(),
+  overrides: z.record(z.string().regex(/^\d{1,7}$/), z.enum(['create', 'update', 'skip'])).optional(),
+});
+
+export const importHandlers = slice('imports', {
+  /** Reads and applies a spreadsheet as a job (a dry run unless dryRun is false). */
+  start: handler(importInput, (ctx, input) => {
+    const file = ctx.files.get(input.file);
+    return ctx.jobs.start('import', ctx.locale, async ({ progress, signal }) => {
+      const table = await readTable(file.path, file.name, { sheet: input.sheet, signal, onProgress: (n) => progress(n, n * 3) });
+      const report: ImportReport = await runImport(ctx, table, {
+        entity: input.entity, mode: input.mode, dryRun: input.dryRun, fileName: file.name, headerRow: input.headerRow,
+        mapping: input.mapping && Object.fromEntries(Object.entries(input.mapping).map(([k, v]) => [Number(k), v])),
+        overrides: input.overrides && Object.fromEntries(Object.entries(input.overrides).map(([k, v]) => [Number(k), v])),
+        locale: ctx.locale, signal, onProgress: progress,
+      });
+      const reasons = new Map(report.rejected.map((r) => [r.row, r.reasons]));
+      rejectedCells.set(report.batchId ?? `${input.file}:${input.dryRun}`, {
+        name: file.name,
+        header: table.rows[report.headerRow - 1] ?? [],
+        rows: [...reasons].map(([row, rs]) => ({ row, cells: table.rows[row - 1] ?? [], reasons: rs })),
+      });
+      if (rejectedCells.size > 20) rejectedCells.delete(rejectedCells.keys().next().value!);
+      return report;
+    });
+  }),
+  /** The rejected rows as an .xlsx with a reason column, to correct and import again. */
+  rejectedFile: handler(z.strictObject({ key: z.string().max(100) }), async (ctx, { key }) => {
+    const r = rejectedCells.get(key);
+    if (!r) return null;
+    const path = ctx.files.outputPath(`${r.name.replace(/\.[^.]+$/, '')}-未导入行.xlsx`);
+    const header = r.header.map((h, i) => ({ key: String(i), header: String(h ?? ''), kind: 'text' as const }));
+    await writeXlsx(path, [{
+      name: ctx.locale === 'en' ? 'Rejected rows' : '未导入行',
+      columns: [{ key: 'row', header: ctx.locale === 'en' ? 'Row' : '原行号', kind: 'number' }, ...header, { key: 'reason', header: ctx.locale === 'en' ? 'Reasons' : '原因', kind: 'text' }],
+      rows: r.rows.map((x) => ({ row: x.row, reason: x.reasons.join('；'), ...Object.fromEntries(x.cells.map((c, i) => [String(i), c instanceof Date ? c.toISOString().slice(0, 10) : c])) })),
+    }]);
+    return { token: ctx.files.register(path), name: path.split(/[\\/]/).pop()! };
+  }),
+  revert: handler(z.strictObject({ batchId: z.uuid() }), (ctx, { batchId }) => revertImport(ctx, batchId)),
+  batches: handler(z.strictObject({}), (ctx) => ctx.db.prepare('SELECT * FROM import_batches ORDER BY imported_at DESC LIMIT 100').all() as Record<string, unknown>[]),
+});
+
+export const exportHandlers = slice('exports', {
+  /** A grid view's matching rows to .xlsx or .csv, as a job whose result is a file token. */
+  start: handler(exportRequestSchema, (ctx, req) =>
+    ctx.jobs.start('export', ctx.locale, async ({ progress }) => {
+      const stamp = new Date().toISOString().slice(0, 10);
+      const path = ctx.files.outputPath(`ParkPilot-${req.view}-${stamp}.${req.format}`);
+      const { rows } = await exportGrid(ctx.db, req, path, ctx.locale, progress);
+      return { token: ctx.files.register(path), name: path.split(/[\\/]/).pop()!, rows };
+    }),
+  ),
+});
+
+export const jobHandlers = slice('jobs', {
+  status: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => ctx.jobs.status(id)),
+  cancel: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => ctx.jobs.cancel(id)),
+});

@@ -1,0 +1,153 @@
+import type { Db } from '../db/open';
+import type { Locale } from '../errors';
+import { labelMaps } from '../exports/views';
+import { overview } from '../targets/dashboard';
+import { chartSvg } from './charts';
+import type { Period, Report, Section } from './model';
+
+const STATUS_ZH: Record<string, string> = { achieved: '已达成', on_track: '按计划推进', at_risk: '有风险', missed: '未达成', overdue: '已逾期' };
+const STATUS_EN: Record<string, string> = { achieved: 'Achieved', on_track: 'On track', at_risk: 'At risk', missed: 'Missed', overdue: 'Overdue' };
+
+/**
+ * The park operations report (月报/季报/年报) for a period, as of a date: key figures, the plan-target
+ * table with status and projection, new entries and exits, the lead funnel, incubation statistics.
+ */
+export function operationsReport(db: Db, period: Period, asOf: string, locale: Locale, today: string): Report {
+  const en = locale === 'en';
+  const d = overview(db, asOf, today);
+  const labels = labelMaps(db, locale);
+  const count = (sql: string, ...params: unknown[]) => (db.prepare(sql).get(...params) as { n: number }).n;
+  const entries = db
+    .prepare('SELECT name, uscc, industry, kind, entry_date, registered_capital FROM enterprises WHERE deleted = 0 AND entry_date BETWEEN ? AND ? ORDER BY entry_date, name')
+    .all(period.from, period.to) as Record<string, unknown>[];
+  const exits = db.prepare('SELECT name, uscc, industry, kind, exit_date FROM enterprises WHERE deleted = 0 AND exit_date BETWEEN ? AND ? ORDER BY exit_date, name').all(period.from, period.to) as Record<string, unknown>[];
+  for (const r of [...entries, ...exits]) {
+    r.industry = labels.industry!.get(r.industry as string) ?? r.industry;
+    r.kind = labels.enterpriseKind!.get(r.kind as string) ?? r.kind;
+  }
+  const signed = count(
+    "SELECT count(DISTINCT e.row_id) AS n FROM stage_events e JOIN pipeline_stages s ON s.id = e.stage AND s.kind = 'won' WHERE e.entity = 'leads' AND e.deleted = 0 AND e.date BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM stage_events p JOIN pipeline_stages ps ON ps.id = p.stage AND ps.kind = 'won' WHERE p.entity = 'leads' AND p.row_id = e.row_id AND p.date < ?)",
+    period.from, period.to, period.from,
+  );
+  const graduated = count("SELECT count(DISTINCT row_id) AS n FROM stage_events WHERE entity = 'incubations' AND stage = 'graduated' AND deleted = 0 AND date BETWEEN ? AND ?", period.from, period.to);
+  const admitted = count("SELECT count(DISTINCT row_id) AS n FROM stage_events WHERE entity = 'incubations' AND stage = 'admitted' AND deleted = 0 AND date BETWEEN ? AND ?", period.from, period.to);
+  const inIncubation = (d.incubationStages.admitted ?? 0) + (d.incubationStages.incubating ?? 0);
+  const t = (zh: string, e: string) => (en ? e : zh);
+  const status = en ? STATUS_EN : STATUS_ZH;
+
+  const sections: Section[] = [
+    {
+      kind: 'figures',
+      title: t('一、主要指标', '1. Key figures'),
+      figures: [
+        { label: t('在园企业（家）', 'Enterprises in the park'), value: d.enterprises },
+        { label: t('本期新入驻（家）', 'New entries this period'), value: entries.length },
+        { label: t('本期迁出（家）', 'Exits this period'), value: exits.length },
+        { label: t('在孵企业（家）', 'In incubation'), value: inIncubation },
+        { label: t('本期签约项目（个）', 'Projects signed this period'), value: signed },
+        { label: t('本期新入孵（家）', 'Admitted to incubation'), value: admitted },
+        { label: t('本期毕业（家）', 'Graduated this period'), value: graduated },
+        { label: t('逾期未跟进线索（条）', 'Overdue lead follow-ups'), value: d.overdue.count },
+      ],
+    },
+    {
+      kind: 'table',
+      title: t('二、规划目标完成情况', '2. Plan targets'),
+      columns: [
+        { key: 'plan', header: t('规划', 'Plan'), kind: 'text' },
+        { key: 'name', header: t('目标', 'Target'), kind: 'text' },
+        { key: 'range', header: t('目标值', 'Target range'), kind: 'text' },
+        { key: 'value', header: t('当前值', 'Value'), kind: 'number' },
+        { key: 'projection', header: t('到期预测', 'Projected'), kind: 'number' },
+        { key: 'deadline', header: t('截止日期', 'Deadline'), kind: 'date' },
+        { key: 'status', header: t('状态', 'Status'), kind: 'text' },
+      ],
+      rows: d.targets.map((x) => ({
+        plan: x.plan_name,
+        name: en && x.name_en ? x.name_en : x.name,
+        range: x.kind === 'milestone' ? t('完成', 'Done') : x.max_value == null ? `≥ ${x.min_value} ${x.unit}` : `${x.min_value}–${x.max_value} ${x.unit}`,
+        value: x.kind === 'milestone' ? (x.done_date ?? t('未完成', 'Open')) : x.value,
+        projection: x.kind === 'milestone' ? null : x.projection,
+        deadline: x.deadline,
+        status: status[x.status],
+      })),
+    },
+    {
+      kind: 'chart',
+      title: t('三、招商漏斗', '3. Lead funnel'),
+      svg: chartSvg({
+        series: [{
+          type: 'funnel', sort: 'none', left: '10%', width: '80%', top: 10, bottom: 10, minSize: '10%',
+          label: { position: 'inside', formatter: (p: { name: string; value: number; data: { conversion: number | null } }) => `${p.name} ${p.value}${p.data.conversion != null ? ` (${p.data.conversion}%)` : ''}` },
+          data: d.funnel.stages.map((s) => ({ name: labels.leadStage!.get(s.stage) ?? s.stage, value: s.atOrBeyond, conversion: s.conversion })),
+        }],
+      }),
+      caption: t(`截至 ${asOf}，括号内为相对上一阶段的转化率；另有 ${d.funnel.lost} 条线索流失。`, `As of ${asOf}; conversion from the previous stage in brackets; ${d.funnel.lost} leads lost.`),
+      data: {
+        columns: [
+          { key: 'stage', header: t('阶段', 'Stage'), kind: 'text' },
+          { key: 'n', header: t('到达本阶段及以后（条）', 'At this stage or later'), kind: 'number' },
+          { key: 'conversion', header: t('转化率（%）', 'Conversion (%)'), kind: 'number' },
+        ],
+        rows: d.funnel.stages.map((s) => ({ stage: labels.leadStage!.get(s.stage) ?? s.stage, n: s.atOrBeyond, conversion: s.conversion })),
+      },
+    },
+    {
+      kind: 'table',
+      title: t('四、本期新入驻企业', '4. New entries this period'),
+      columns: [
+        { key: 'name', header: t('企业名称', 'Company'), kind: 'text' },
+        { key: 'uscc', header: t('统一社会信用代码', 'Credit code'), kind: 'text' },
+        { key: 'industry', header: t('所属行业', 'Industry'), kind: 'text' },
+        { key: 'kind', header: t('企业类型', 'Kind'), kind: 'text' },
+        { key: 'entry_date', header: t('入驻日期', 'Entry date'), kind: 'date' },
+        { key: 'registered_capital', header: t('注册资本（万元）', 'Capital (10k CNY)'), kind: 'money' },
+      ],
+      rows: entries,
+      empty: t('本期无新入驻企业', 'No new entries'),
+    },
+    {
+      kind: 'table',
+      title: t('五、本期迁出企业', '5. Exits this period'),
+      columns: [
+        { key: 'name', header: t('企业名称', 'Company'), kind: 'text' },
+        { key: 'uscc', header: t('统一社会信用代码', 'Credit code'), kind: 'text' },
+        { key: 'industry', header: t('所属行业', 'Industry'), kind: 'text' },
+        { key: 'exit_date', header: t('迁出日期', 'Exit date'), kind: 'date' },
+      ],
+      rows: exits,
+      empty: t('本期无迁出企业', 'No exits'),
+    },
+    {
+      kind: 'chart',
+      title: t('六、行业分布', '6. Industry mix'),
+      svg: chartSvg({
+        legend: { bottom: 0 },
+        series: [{ type: 'pie', radius: ['35%', '62%'], center: ['50%', '45%'], label: { formatter: '{b} {c}' }, data: d.industryMix.map((r) => ({ name: labels.industry!.get(r.industry) ?? (r.industry || '—'), value: r.n })) }],
+      }),
+      data: {
+        columns: [
+          { key: 'industry', header: t('行业', 'Industry'), kind: 'text' },
+          { key: 'n', header: t('企业数（家）', 'Enterprises'), kind: 'number' },
+        ],
+        rows: d.industryMix.map((r) => ({ industry: labels.industry!.get(r.industry) ?? (r.industry || '—'), n: r.n })),
+      },
+    },
+    {
+      kind: 'table',
+      title: t('七、孵化统计', '7. Incubation'),
+      columns: [
+        { key: 'stage', header: t('阶段', 'Stage'), kind: 'text' },
+        { key: 'n', header: t('数量（家）', 'Count'), kind: 'number' },
+      ],
+      rows: ['applied', 'screening', 'admitted', 'incubating', 'graduated', 'terminated'].map((s) => ({ stage: labels.incubationStage!.get(s) ?? s, n: d.incubationStages[s] ?? 0 })),
+    },
+  ];
+  return {
+    title: t(`园区运营报告（${period.label}）`, `Park operations report (${period.from} – ${period.to})`),
+    subtitle: t(`统计期间 ${period.from} 至 ${period.to}，数据截至 ${asOf}`, `Period ${period.from} to ${period.to}, data as of ${asOf}`),
+    organisation: t('大数据产业园 · 孵化基地', 'Big-data industrial park and incubation base'),
+    generatedAt: t(`ParkPilot 生成于 ${today}`, `Produced by ParkPilot on ${today}`),
+    sections,
+  };
+}
