@@ -108,6 +108,7 @@ export const methods = [
   'exports.start',
   'jobs.status',
   'jobs.cancel',
+  'reports.start',
   'meta.enums',
   'meta.info',
   'stats.get',
