@@ -28,9 +28,28 @@ let core: ParkCore;
 let window: BrowserWindow | undefined;
 let unsubscribe: (() => void) | undefined;
 
+/** Reports print with Electron's own Chromium: a hidden, sandboxed window and printToPDF. */
+async function printPdf(html: string, options: { headerTitle: string }): Promise<Buffer> {
+  const win = new BrowserWindow({ show: false, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false } });
+  try {
+    await win.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
+    const font = 'font-family: sans-serif; font-size: 8pt; color: #5f6b7a; width: 100%; margin: 0 16mm;';
+    return await win.webContents.printToPDF({
+      pageSize: 'A4',
+      printBackground: true,
+      displayHeaderFooter: true,
+      headerTemplate: `<div style='${font}'>${options.headerTitle.replace(/[<>&'"]/g, '')}</div>`,
+      footerTemplate: `<div style='${font} text-align: center;'><span class="pageNumber"></span> / <span class="totalPages"></span></div>`,
+      margins: { top: 0.87, bottom: 0.79, left: 0.63, right: 0.63 },
+    });
+  } finally {
+    win.destroy();
+  }
+}
+
 function openCore(file: string, create: boolean): ParkCore {
   const isNew = !existsSync(file);
-  const opened = new ParkCore(file, { create, user: process.env.USER ?? process.env.USERNAME ?? 'desktop', ...(nativeBinding ? { nativeBinding } : {}) });
+  const opened = new ParkCore(file, { create, user: process.env.USER ?? process.env.USERNAME ?? 'desktop', printPdf, ...(nativeBinding ? { nativeBinding } : {}) });
   if (isNew) seedDemo(opened.context());
   return opened;
 }

@@ -2,8 +2,8 @@ import { contextBridge, ipcRenderer } from 'electron';
 import { methods } from '../core/methods';
 
 /**
- * The only bridge into the renderer: `invoke` for the API's known methods and a subscription to
- * core events. No Node, no ipcRenderer, no arbitrary channels cross.
+ * The only bridge into the renderer: `invoke` for the API's known methods, a subscription to core
+ * events, and handing files in and out (by token). No Node, no ipcRenderer, no arbitrary channels cross.
  */
 const known = new Set<string>(methods);
 
@@ -12,6 +12,8 @@ contextBridge.exposeInMainWorld('parkpilot', {
     if (!known.has(method)) return Promise.resolve({ ok: false, error: { code: 'unknown_method', message: `Unknown operation: ${method}` } });
     return ipcRenderer.invoke('parkpilot:invoke', method, input, locale);
   },
+  upload: (name: string, bytes: ArrayBuffer) => ipcRenderer.invoke('parkpilot:upload', String(name), bytes),
+  save: (token: string, name: string) => ipcRenderer.invoke('parkpilot:save', String(token), String(name)),
   onEvent: (listener: (event: unknown) => void) => {
     const wrapped = (_e: unknown, payload: unknown) => listener(payload);
     ipcRenderer.on('parkpilot:event', wrapped);

@@ -1,8 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import type { Locale } from '../core/errors';
 import type { ParkCore } from '../core/service';
 
@@ -62,6 +63,8 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
         req.on('close', () => events.delete(res));
         return;
       }
+      if (url.pathname === '/api/upload' && req.method === 'POST') return void handleUpload(options.core, url.searchParams.get('name') ?? 'upload', req, res);
+      if (url.pathname.startsWith('/api/download/') && req.method === 'GET') return handleDownload(options.core, url.pathname.slice(14), res);
       if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'invalid_input', message: 'POST only' } });
       return void handleApi(options.core, decodeURIComponent(url.pathname.slice(5)), req, res);
     }
@@ -111,6 +114,50 @@ async function handleApi(core: ParkCore, method: string, req: IncomingMessage, r
   }
   const result = await core.invoke(method, input, locale);
   send(res, result.ok ? 200 : result.error.code === 'unknown_method' ? 404 : result.error.code === 'internal' ? 500 : 400, result);
+}
+
+const MAX_UPLOAD = 200 * 1024 * 1024;
+
+/** A spreadsheet from the page, streamed to a private temporary file; the page gets a token for it. */
+async function handleUpload(core: ParkCore, name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const safeName = basename(name).slice(0, 200) || 'upload';
+  const path = core.files.outputPath(safeName);
+  const out = createWriteStream(path);
+  let size = 0;
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_UPLOAD) {
+        out.destroy();
+        return send(res, 413, { ok: false, error: { code: 'import_too_large', message: `> ${MAX_UPLOAD / 1048576} MB` } });
+      }
+      if (!out.write(chunk)) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'finish');
+    send(res, 200, { ok: true, value: { token: core.files.register(path, safeName), name: safeName, size } });
+  } catch (err) {
+    out.destroy();
+    send(res, 500, { ok: false, error: { code: 'internal', message: (err as Error).message } });
+  }
+}
+
+/** A file the core produced (export, report, rejected rows), by its token. */
+function handleDownload(core: ParkCore, fileToken: string, res: ServerResponse): void {
+  let file: { path: string; name: string };
+  try {
+    file = core.files.get(decodeURIComponent(fileToken));
+  } catch {
+    return send(res, 404, { ok: false, error: { code: 'not_found', message: 'not found' } });
+  }
+  const ext = extname(file.name);
+  const types: Record<string, string> = { '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', '.csv': 'text/csv; charset=utf-8', '.pdf': 'application/pdf' };
+  res.writeHead(200, {
+    'Content-Type': types[ext] ?? 'application/octet-stream',
+    'Content-Disposition': `attachment; filename="${encodeURIComponent(file.name)}"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+    'Cache-Control': 'no-store',
+  });
+  createReadStream(file.path).pipe(res);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -22,8 +22,27 @@ export async function writeXlsx(path: string, sheets: SheetSpec[], onRow?: (n: n
   let n = 0;
   for (const spec of sheets) {
     const divisor = spec.moneyDivisor ?? 10_000;
+    const toCells = (record: Record<string, unknown>) =>
+      spec.columns.map((c) => {
+        const v = record[c.key];
+        if (v === null || v === undefined || v === '') return null;
+        if (c.kind === 'money') return moneyValue(v, divisor);
+        if (c.kind === 'number') return typeof v === 'number' ? v : Number(v);
+        if (c.kind === 'date') return typeof v === 'string' && /^\d{4}-\d\d-\d\d/.test(v) ? new Date(`${v.slice(0, 10)}T00:00:00Z`) : null;
+        return neutralise(String(v));
+      });
+    // A streamed sheet fixes its column widths when the first row is written: measure a first batch.
+    const iterator = (spec.rows as AsyncIterable<Record<string, unknown>>)[Symbol.asyncIterator]?.() ?? toAsync(spec.rows as Iterable<Record<string, unknown>>);
+    const first: (number | string | Date | null)[][] = [];
+    let next = await iterator.next();
+    while (!next.done && first.length < 500) {
+      first.push(toCells(next.value));
+      next = await iterator.next();
+    }
+    const widths = spec.columns.map((c, i) =>
+      Math.min(60, Math.max(8, displayWidth(c.header) + 2, ...first.map((r) => (c.kind === 'date' ? 12 : displayWidth(r[i] === null || r[i] === undefined ? '' : String(r[i])) + 2)))),
+    );
     const ws = workbook.addWorksheet(spec.name.slice(0, 31), { views: [{ state: 'frozen', ySplit: spec.title ? 2 : 1 }] });
-    const widths = spec.columns.map((c) => Math.max(8, displayWidth(c.header) + 2));
     ws.columns = spec.columns.map((c, i) => ({
       key: c.key,
       width: widths[i],
@@ -37,29 +56,24 @@ export async function writeXlsx(path: string, sheets: SheetSpec[], onRow?: (n: n
     const header = ws.addRow(spec.columns.map((c) => c.header));
     header.font = { bold: true };
     header.commit();
-    let sampled = 0;
-    for await (const record of spec.rows as AsyncIterable<Record<string, unknown>>) {
-      const values = spec.columns.map((c) => {
-        const v = record[c.key];
-        if (v === null || v === undefined || v === '') return null;
-        if (c.kind === 'money') return moneyValue(v, divisor);
-        if (c.kind === 'number') return typeof v === 'number' ? v : Number(v);
-        if (c.kind === 'date') return typeof v === 'string' && /^\d{4}-\d\d-\d\d/.test(v) ? new Date(`${v.slice(0, 10)}T00:00:00Z`) : null;
-        return neutralise(String(v));
-      });
-      if (sampled < 500) {
-        values.forEach((v, i) => {
-          const w = spec.columns[i]!.kind === 'date' ? 12 : displayWidth(v === null ? '' : String(v)) + 2;
-          if (w > widths[i]!) widths[i] = Math.min(60, w);
-        });
-        sampled++;
-        if (sampled === 500 || sampled === 1) spec.columns.forEach((_, i) => (ws.getColumn(i + 1).width = widths[i]));
-      }
-      ws.addRow(values).commit();
+    const write = (cells: (number | string | Date | null)[]) => {
+      ws.addRow(cells).commit();
       if (++n % 5000 === 0) onRow?.(n);
+    };
+    first.forEach(write);
+    while (!next.done) {
+      write(toCells(next.value));
+      next = await iterator.next();
     }
-    spec.columns.forEach((_, i) => (ws.getColumn(i + 1).width = widths[i]));
     ws.commit();
   }
   await workbook.commit();
+}
+
+async function* toAsyncGen<T>(items: Iterable<T>): AsyncGenerator<T> {
+  for (const item of items) yield item;
+}
+
+function toAsync<T>(items: Iterable<T>): AsyncIterator<T> {
+  return toAsyncGen(items);
 }

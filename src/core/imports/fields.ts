@@ -24,7 +24,7 @@ const int = (...aliases: string[]): ImportField => ({ kind: 'int', aliases });
 
 export const importFields: Record<ImportEntity, Record<string, ImportField>> = {
   enterprises: {
-    name: { kind: 'text', aliases: ['企业名称', '公司名称', '企业', '单位名称', '名称', 'company', 'enterprise', 'enterprise name', 'name'], required: true },
+    name: { kind: 'text', aliases: ['企业名称', '公司名称', '企业', '公司', '单位名称', '名称', 'company', 'enterprise', 'enterprise name', 'name'], required: true },
     uscc: { kind: 'uscc', aliases: ['统一社会信用代码', '社会信用代码', '信用代码', '统一代码', 'uscc', 'credit code', 'unified social credit code'] },
     industry: { kind: 'industry', aliases: ['所属行业', '行业', '行业类别', 'industry'] },
     kind: { kind: 'enum', enumName: 'enterpriseKind', aliases: ['企业类型', '类型', '企业类别', 'kind', 'type'] },

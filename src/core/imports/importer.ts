@@ -4,6 +4,7 @@ import { deleteRow, readLive, transact, updateRow, type Row } from '../db/write'
 import { AppError, formatMessage, type FieldIssue, type Locale } from '../errors';
 import type { CoreContext, Handler } from '../handler';
 import { headerKey, headerUnit, importFields, labelIndex, matchField, type ImportEntity } from './fields';
+import { leadStages } from '../leads/pipeline';
 import { isBlank, parseDate, parseNumber, parseText, parseUscc, type Parsed } from './normalize';
 import type { Cell, Table } from './read';
 
@@ -60,12 +61,16 @@ export interface ImportReport {
 const NAME_FIELD: Record<ImportEntity, string> = { enterprises: 'name', leads: 'company', incubations: 'team_name' };
 const TABLE: Record<ImportEntity, 'enterprises' | 'leads' | 'incubations'> = { enterprises: 'enterprises', leads: 'leads', incubations: 'incubations' };
 
-/** The header row: the first of the top 30 rows in which at least two cells name known fields. */
-export function findHeaderRow(entity: ImportEntity, rows: Cell[][]): number {
+/**
+ * The header row: of the top 30 rows, the one whose cells name the most known fields (by their
+ * usual headers, or headers the user mapped before); the earliest wins a tie.
+ */
+export function findHeaderRow(db: Db, entity: ImportEntity, rows: Cell[][]): number {
+  const remembered = rememberedMapping(db, entity);
   let best = -1;
-  let bestHits = 1;
+  let bestHits = 0;
   for (let i = 0; i < Math.min(rows.length, 30); i++) {
-    const hits = (rows[i] ?? []).filter((c) => typeof c === 'string' && matchField(entity, c)).length;
+    const hits = (rows[i] ?? []).filter((c) => typeof c === 'string' && (matchField(entity, c) || remembered[headerKey(c)])).length;
     if (hits > bestHits) {
       best = i;
       bestHits = hits;
@@ -98,7 +103,7 @@ export function mapColumns(db: Db, entity: ImportEntity, header: Cell[], given: 
 
 export async function runImport(ctx: CoreContext, table: Table, options: ImportOptions): Promise<ImportReport> {
   const { entity } = options;
-  const headerRow = options.headerRow ?? findHeaderRow(entity, table.rows);
+  const headerRow = options.headerRow ?? findHeaderRow(ctx.db, entity, table.rows);
   const columns = mapColumns(ctx.db, entity, table.rows[headerRow - 1] ?? [], options.mapping);
   const fields = importFields[entity];
   const indexes = new Map<string, Map<string, string>>();
@@ -192,7 +197,7 @@ export async function runImport(ctx: CoreContext, table: Table, options: ImportO
               applyRow(update, importCtx, { id: match.id, patch: p.values });
               action = 'update';
             } else {
-              applyRow(create, importCtx, p.values);
+              applyRow(create, importCtx, { ...createDefaults(ctx.db, entity, p.values), ...p.values });
               action = 'create';
             }
           } catch (err) {
@@ -221,6 +226,13 @@ export async function runImport(ctx: CoreContext, table: Table, options: ImportO
   }
   options.onProgress?.(1, 1);
   return report;
+}
+
+/** What a new record gets for required fields the spreadsheet does not carry. */
+function createDefaults(db: Db, entity: ImportEntity, values: Row): Row {
+  if (entity === 'enterprises') return { kind: 'startup', status: values.exit_date ? 'exited' : 'settled' };
+  if (entity === 'leads') return { source: 'other', stage: leadStages(db).find((s) => s.kind === 'open')?.id ?? 'promoted' };
+  return { stage: values.exit_date ? 'graduated' : values.admitted_date ? 'incubating' : 'applied' };
 }
 
 /** One row through a handler, in a savepoint so a row that fails leaves nothing behind. */

@@ -8,11 +8,13 @@ import { useRoute } from './lib/route';
 import { applyTheme, savedTheme, type Theme } from './lib/theme';
 import { Overview } from './pages/Overview';
 import { Pipeline } from './pages/Pipeline';
+import { ImportPage } from './pages/ImportPage';
+import { ReportsPage } from './pages/ReportsPage';
 import { RegistryPage } from './pages/RegistryPage';
 import { Settings } from './pages/Settings';
 import { registries } from './pages/registries';
 
-const PAGES = ['overview', 'enterprises', 'incubations', 'leads', 'pipeline', 'targets', 'settings'] as const;
+const PAGES = ['overview', 'enterprises', 'incubations', 'leads', 'pipeline', 'targets', 'imports', 'reports', 'settings'] as const;
 
 export function App() {
   const { t, i18n } = useTranslation();
@@ -93,6 +95,8 @@ export function App() {
           <main id="main" tabIndex={-1}>
             {page === 'overview' && <Overview dataVersion={dataVersion} theme={theme} />}
             {page === 'pipeline' && <Pipeline dataVersion={dataVersion} />}
+            {page === 'imports' && <ImportPage />}
+            {page === 'reports' && <ReportsPage />}
             {page === 'settings' && <Settings theme={theme} onTheme={changeTheme} onLocale={changeLocale} />}
             {registry && <RegistryPage key={page} config={registry} route={route} theme={theme} dataVersion={dataVersion} />}
           </main>

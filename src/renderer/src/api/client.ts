@@ -10,6 +10,10 @@ type Result = { ok: true; value: unknown } | { ok: false; error: ErrorPayload };
 interface Bridge {
   invoke: (method: string, input: unknown, locale: string) => Promise<Result>;
   onEvent: (listener: (event: CoreEvent) => void) => () => void;
+  /** Hands a file the user picked to the core; answers a token. */
+  upload: (name: string, bytes: ArrayBuffer) => Promise<Result>;
+  /** Gives the user a file the core produced (a download, or a save dialog in the app). */
+  save: (token: string, name: string) => Promise<void>;
 }
 
 export interface CoreEvent {
@@ -52,6 +56,18 @@ function httpBridge(): Bridge {
       source.onmessage = (m) => listener(JSON.parse(m.data as string) as CoreEvent);
       return () => source.close();
     },
+    upload: async (name, bytes) => {
+      const res = await fetch(`/api/upload?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'X-ParkPilot-Token': token }, body: bytes });
+      return (await res.json()) as Result;
+    },
+    save: async (fileToken, name) => {
+      const a = document.createElement('a');
+      a.href = `/api/download/${encodeURIComponent(fileToken)}?token=${encodeURIComponent(token)}`;
+      a.download = name;
+      document.body.append(a);
+      a.click();
+      a.remove();
+    },
   };
 }
 
@@ -66,4 +82,24 @@ export const api = new Proxy({} as Api, {
 });
 
 export const onCoreEvent = (listener: (event: CoreEvent) => void) => bridge.onEvent(listener);
+
+export async function uploadFile(file: File): Promise<{ token: string; name: string }> {
+  const result = await bridge.upload(file.name, await file.arrayBuffer());
+  if (!result.ok) throw new ApiError(result.error);
+  return result.value as { token: string; name: string };
+}
+
+export const saveFile = (token: string, name: string) => bridge.save(token, name);
+
+/** Polls a job until it ends, reporting progress; resolves with its result or throws its error. */
+export async function runJob<R>(id: string, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<R> {
+  for (;;) {
+    const s = await api['jobs.status']({ id });
+    onProgress?.(s.done, s.total);
+    if (s.state === 'done') return s.result as R;
+    if (s.state !== 'running') throw new ApiError(s.error ?? { code: 'internal', message: s.state });
+    if (signal?.aborted) await api['jobs.cancel']({ id });
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
 export type { Method };

@@ -3,7 +3,7 @@ import { AgGridReact } from 'ag-grid-react';
 import { AG_GRID_LOCALE_CN, AG_GRID_LOCALE_EN } from '@ag-grid-community/locale';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api/client';
+import { api, ApiError, runJob, saveFile } from '../api/client';
 import { EntityForm } from '../components/EntityForm';
 import { ActivitiesPanel } from '../components/ActivitiesPanel';
 import { HistoryPanel } from '../components/HistoryPanel';
@@ -180,6 +180,28 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
     }
   };
 
+  /** Every matching row (not only the loaded ones), with the grid's filter, sort and visible columns. */
+  const [exporting, setExporting] = useState(false);
+  const exportRows = async (format: 'xlsx' | 'csv') => {
+    const grid = gridApi.current;
+    if (!grid || config.area === 'targets') return;
+    setExporting(true);
+    try {
+      const columns = grid
+        .getAllDisplayedColumns()
+        .map((c) => ({ key: c.getColDef().field ?? (c.getColId() === 'name' && config.area === 'incubations' ? 'enterprise_name' : c.getColId()), header: c.getColDef().headerName ?? c.getColId() }));
+      const sortModel = grid.getColumnState().filter((c) => c.sort).sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0)).map((c) => ({ colId: c.colId, sort: c.sort! }));
+      const job = await api['exports.start']({ view: config.area, format, columns, sortModel, filterModel: toCoreFilter(grid.getFilterModel() as Record<string, unknown>, config.moneyColumns) as never });
+      const out = await runJob<{ token: string; name: string; rows: number }>(job.id);
+      await saveFile(out.token, out.name);
+      toast({ kind: 'info', text: t('exports.done', { n: out.rows }) });
+    } catch (err) {
+      toast({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
+    } finally {
+      setExporting(false);
+    }
+  };
+
   const drawerOpen = creating || selected !== null;
 
   return (
@@ -193,6 +215,11 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
             {t('common.clearFilters')}
           </button>
         )}
+        {config.area !== 'targets' && (['xlsx', 'csv'] as const).map((format) => (
+          <button key={format} type="button" disabled={exporting} onClick={() => void exportRows(format)}>
+            {exporting ? t('exports.working') : t(`exports.${format}`)}
+          </button>
+        ))}
         <button type="button" className="primary" onClick={() => { setSelected(null); setCreating(true); setTab('details'); }}>
           + {t('common.new')}
         </button>

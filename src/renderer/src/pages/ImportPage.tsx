@@ -1,0 +1,205 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError, runJob, saveFile, uploadFile } from '../api/client';
+import { useToast } from '../components/Toasts';
+import { formatDateTime } from '../lib/format';
+
+type Report = {
+  rows: number; created: number; updated: number; skipped: number; dryRun: boolean; batchId: string | null;
+  rejected: { row: number; reasons: string[] }[]; preview: { row: number; action: string; name: string; reasons: string[] }[];
+  columns: { index: number; header: string; field: string }[]; sheets: string[]; sheet: string; headerRow: number; encoding?: string;
+};
+type Entity = 'enterprises' | 'leads' | 'incubations';
+type Batch = Record<string, unknown> & { id: string };
+
+const FIELDS: Record<Entity, string[]> = {
+  enterprises: ['name', 'uscc', 'industry', 'kind', 'status', 'building', 'unit', 'area_m2', 'entry_date', 'exit_date', 'founded_date', 'registered_capital', 'headcount', 'revenue', 'revenue_prev', 'tax', 'rd_spend', 'patents', 'software_copyrights', 'notes'],
+  leads: ['company', 'uscc', 'source', 'industry', 'intended_investment', 'expected_area_m2', 'stage', 'owner_id', 'next_follow_up', 'probability', 'lost_reason', 'notes'],
+  incubations: ['enterprise_id', 'team_name', 'cohort', 'stage', 'mentor_id', 'applied_date', 'admitted_date', 'exit_date', 'agreement_start', 'agreement_end', 'notes'],
+};
+
+/**
+ * Spreadsheet import: pick a file, check the dry run (counts, column mapping you can correct,
+ * a preview and every rejected row with its reason), then import — one batch, revertable in one step.
+ */
+export function ImportPage() {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const [file, setFile] = useState<{ token: string; name: string } | null>(null);
+  const [entity, setEntity] = useState<Entity>('enterprises');
+  const [mode, setMode] = useState<'create' | 'update' | 'upsert'>('create');
+  const [sheet, setSheet] = useState<string | undefined>();
+  const [mapping, setMapping] = useState<Record<string, string>>({});
+  const [report, setReport] = useState<Report | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [batches, setBatches] = useState<Batch[]>([]);
+  const abort = useRef<AbortController | null>(null);
+
+  const loadBatches = useCallback(() => void api['imports.batches']({}).then((b) => setBatches(b as Batch[])), []);
+  useEffect(loadBatches, [loadBatches]);
+
+  const run = async (dryRun: boolean, over: { token?: string; sheet?: string; mapping?: Record<string, string> } = {}) => {
+    const token = over.token ?? file?.token;
+    if (!token) return;
+    setError(null);
+    setProgress(0);
+    abort.current = new AbortController();
+    try {
+      const job = await api['imports.start']({ file: token, entity, mode, dryRun, ...((over.sheet ?? sheet) ? { sheet: over.sheet ?? sheet } : {}), ...(Object.keys(over.mapping ?? mapping).length ? { mapping: over.mapping ?? mapping } : {}) });
+      const r = await runJob<Report>(job.id, (done, total) => setProgress(Math.round((done / Math.max(1, total)) * 100)), abort.current.signal);
+      setReport(r);
+      setMapping(Object.fromEntries(r.columns.map((c) => [String(c.index), c.field])));
+      if (!dryRun) {
+        toast({ kind: 'info', text: t('imports.done', { created: r.created, updated: r.updated }) });
+        loadBatches();
+      }
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setProgress(null);
+    }
+  };
+
+  const pick = async (f: File | undefined) => {
+    if (!f) return;
+    setReport(null);
+    setMapping({});
+    setSheet(undefined);
+    try {
+      const uploaded = await uploadFile(f);
+      setFile(uploaded);
+      await run(true, { token: uploaded.token, mapping: {} });
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+
+  const downloadRejected = async () => {
+    if (!report) return;
+    const out = await api['imports.rejectedFile']({ key: report.batchId ?? `${file!.token}:${String(report.dryRun)}` });
+    if (out) await saveFile(out.token, out.name);
+  };
+
+  const revert = async (id: string) => {
+    try {
+      const r = await api['imports.revert']({ batchId: id });
+      toast({ kind: 'info', text: t('imports.reverted', { deleted: r.deleted, restored: r.restored }) });
+      loadBatches();
+    } catch (err) {
+      toast({ kind: 'error', text: (err as Error).message });
+    }
+  };
+
+  return (
+    <div className="import-page">
+      <h1>{t('imports.title')}</h1>
+      <section className="card import-form">
+        <label className="inline">{t('imports.entity')}
+          <select aria-label={t('imports.entity')} value={entity} onChange={(e) => { setEntity(e.target.value as Entity); setReport(null); setMapping({}); }}>
+            {(['enterprises', 'leads', 'incubations'] as const).map((x) => <option key={x} value={x}>{t(`nav.${x}`)}</option>)}
+          </select>
+        </label>
+        <label className="inline">{t('imports.mode')}
+          <select aria-label={t('imports.mode')} value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
+            {(['create', 'update', 'upsert'] as const).map((m) => <option key={m} value={m}>{t(`imports.mode_${m}`)}</option>)}
+          </select>
+        </label>
+        <label className="file-pick">
+          {t('imports.choose')}
+          <input type="file" aria-label={t('imports.choose')} accept=".xlsx,.csv,.xls" onChange={(e) => void pick(e.target.files?.[0])} />
+        </label>
+        {file && <span className="muted">{file.name}</span>}
+      </section>
+      {progress !== null && (
+        <div className="progress-row" role="status">
+          <div className="bar"><span style={{ width: `${progress}%` }} /></div>
+          <span>{progress}%</span>
+          <button type="button" onClick={() => abort.current?.abort()}>{t('common.cancel')}</button>
+        </div>
+      )}
+      {error && <p className="form-error" role="alert">{error}</p>}
+      {report && (
+        <>
+          <section className="card">
+            <h2>{report.dryRun ? t('imports.dryRun') : t('imports.result')}</h2>
+            <div className="counts" data-testid="import-counts">
+              <span>{t('imports.rows', { n: report.rows })}</span>
+              <span className="ok">{t('imports.created', { n: report.created })}</span>
+              <span>{t('imports.updated', { n: report.updated })}</span>
+              <span className="muted">{t('imports.skipped', { n: report.skipped })}</span>
+              <span className="bad">{t('imports.rejected', { n: report.rejected.length })}</span>
+            </div>
+            <p className="muted small">{t('imports.source', { sheet: report.sheet, row: report.headerRow })}{report.encoding ? ` · ${report.encoding.toUpperCase()}` : ''}</p>
+            <div className="row-buttons">
+              {report.dryRun && <button type="button" className="primary" disabled={report.created + report.updated === 0} onClick={() => void run(false)}>{t('imports.apply', { n: report.created + report.updated })}</button>}
+              {report.rejected.length > 0 && <button type="button" onClick={() => void downloadRejected()}>{t('imports.downloadRejected')}</button>}
+              {!report.dryRun && report.batchId && <button type="button" className="danger" onClick={() => void revert(report.batchId!)}>{t('imports.revert')}</button>}
+            </div>
+          </section>
+          {report.dryRun && (
+            <section className="card">
+              <h2>{t('imports.mapping')}</h2>
+              {report.sheets.length > 1 && (
+                <label className="inline">{t('imports.sheet')}
+                  <select value={report.sheet} onChange={(e) => { setSheet(e.target.value); void run(true, { sheet: e.target.value, mapping: {} }); }}>
+                    {report.sheets.map((s) => <option key={s}>{s}</option>)}
+                  </select>
+                </label>
+              )}
+              <table className="plain mapping">
+                <thead><tr><th>{t('imports.column')}</th><th>{t('imports.field')}</th></tr></thead>
+                <tbody>
+                  {report.columns.filter((c) => c.header).map((c) => (
+                    <tr key={c.index}>
+                      <td>{c.header}</td>
+                      <td>
+                        <select aria-label={`${t('imports.field')} ${c.header}`} value={mapping[String(c.index)] ?? ''} onChange={(e) => setMapping({ ...mapping, [String(c.index)]: e.target.value })}>
+                          <option value="">{t('imports.ignore')}</option>
+                          {FIELDS[entity].map((f) => <option key={f} value={f}>{t(`field.${f}`)}</option>)}
+                        </select>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <button type="button" onClick={() => void run(true)}>{t('imports.recheck')}</button>
+            </section>
+          )}
+          <section className="card">
+            <h2>{t('imports.preview')}</h2>
+            <table className="plain preview">
+              <thead><tr><th>{t('imports.row')}</th><th>{t('imports.action')}</th><th>{t('imports.name')}</th><th>{t('imports.reasons')}</th></tr></thead>
+              <tbody>
+                {report.preview.map((p) => (
+                  <tr key={p.row} className={`action-${p.action}`} data-row={p.row}>
+                    <td>{p.row}</td><td>{t(`imports.action_${p.action}`)}</td><td>{p.name}</td><td>{p.reasons.join('；')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        </>
+      )}
+      <section className="card">
+        <h2>{t('imports.history')}</h2>
+        {batches.length === 0 ? <p className="muted">{t('imports.noHistory')}</p> : (
+          <table className="plain">
+            <thead><tr><th>{t('imports.when')}</th><th>{t('imports.file')}</th><th>{t('imports.entity')}</th><th>{t('imports.counts')}</th><th /></tr></thead>
+            <tbody>
+              {batches.map((b) => (
+                <tr key={b.id}>
+                  <td>{formatDateTime(String(b.imported_at), 'zh-CN')}</td>
+                  <td>{String(b.file_name)}</td>
+                  <td>{t(`nav.${String(b.entity)}`)}</td>
+                  <td>{t('imports.batchCounts', { created: b.created, updated: b.updated, rejected: b.rejected })}</td>
+                  <td>{b.reverted_at ? <span className="muted">{t('imports.wasReverted')}</span> : <button type="button" className="danger" onClick={() => void revert(b.id)}>{t('imports.revert')}</button>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}

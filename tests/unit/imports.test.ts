@@ -1,0 +1,225 @@
+import ExcelJS from 'exceljs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { exportGrid } from '../../src/core/exports/grid';
+import { neutralise } from '../../src/core/exports/cells';
+import { decodeCsv, readTable } from '../../src/core/imports/read';
+import { parseDate, parseNumber, parseUscc } from '../../src/core/imports/normalize';
+import type { ImportReport } from '../../src/core/imports/importer';
+import { seedReference } from '../../src/core/seed/seed';
+import type { ParkCore } from '../../src/core/service';
+import { completeUscc } from '../../src/core/util/uscc';
+import { tempFile, testCore } from './helpers';
+
+const A = completeUscc('91440400MA4UKWXN');
+const B = completeUscc('91440400MA4UKWXP');
+const C = completeUscc('52440400MJ000001');
+
+function freshCore(): ParkCore {
+  const core = testCore();
+  seedReference(core.context());
+  return core;
+}
+
+async function importFile(core: ParkCore, path: string, name: string, options: { entity?: string; mode?: string; dryRun?: boolean; mapping?: Record<string, string> } = {}): Promise<ImportReport> {
+  const token = core.files.register(path, name);
+  const job = core.call('imports.start', { file: token, entity: 'enterprises', mode: 'create', dryRun: false, ...options } as never);
+  const done = await core.jobs.wait(job.id);
+  if (done.state !== 'done') throw new Error(done.error?.message ?? done.state);
+  return done.result as ImportReport;
+}
+
+function csvFile(text: string, name = 'roster.csv'): string {
+  const path = tempFile(name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** GB18030 bytes for a string, by inverting the platform's decoder over the GBK two-byte range. */
+function gbk(text: string): Buffer {
+  const table = new Map<string, number[]>();
+  const decoder = new TextDecoder('gb18030');
+  for (let hi = 0x81; hi <= 0xfe; hi++) for (let lo = 0x40; lo <= 0xfe; lo++) table.set(decoder.decode(Uint8Array.of(hi, lo)), [hi, lo]);
+  return Buffer.from([...text].flatMap((ch) => (ch.charCodeAt(0) < 128 ? [ch.charCodeAt(0)] : table.get(ch)!)));
+}
+
+describe('reading values the way spreadsheets hold them', () => {
+  it('dates: ISO, slashes, Chinese, compact, Excel serials; impossible dates are refused', () => {
+    for (const v of ['2016-06-23', '2016/6/23', '2016.06.23', '2016年6月23日', '20160623', 42544, new Date(Date.UTC(2016, 5, 23))]) expect(parseDate(v)).toEqual({ value: '2016-06-23' });
+    expect(parseDate('2019-02-29')).toMatchObject({ problem: 'import_date_impossible' });
+    expect(parseDate('2020-02-29')).toEqual({ value: '2020-02-29' });
+    expect(parseDate('2016-13-01')).toMatchObject({ problem: 'import_date_impossible' });
+    expect(parseDate('下个月')).toMatchObject({ problem: 'import_date' });
+  });
+
+  it('numbers: thousands separators, units in the cell or the column, whole yuan', () => {
+    expect(parseNumber('1,234', {})).toEqual({ value: 1234 });
+    expect(parseNumber('1，500.5', { money: 10_000 })).toEqual({ value: 15_005_000 });
+    expect(parseNumber('300万', { money: 1 })).toEqual({ value: 3_000_000 });
+    expect(parseNumber('1.2亿元', { money: 10_000 })).toEqual({ value: 120_000_000 });
+    expect(parseNumber('850 千元', { money: 10_000 })).toEqual({ value: 850_000 });
+    expect(parseNumber('120㎡', {})).toEqual({ value: 120 });
+    expect(parseNumber('12.5', { integer: true })).toMatchObject({ problem: 'import_integer' });
+    expect(parseNumber('约100', {})).toMatchObject({ problem: 'import_number' });
+  });
+
+  it('credit codes: a code a spreadsheet turned into a number is refused, never stored', () => {
+    expect(parseUscc(914404000000000000)).toMatchObject({ problem: 'import_uscc_number' });
+    expect(parseUscc('9.14404E+17')).toMatchObject({ problem: 'import_uscc_number' });
+    expect(parseUscc(` ${A.toLowerCase()} `)).toEqual({ value: A });
+    expect(parseUscc(A.slice(0, 17) + (A[17] === '1' ? '2' : '1'))).toMatchObject({ problem: 'uscc_check' });
+  });
+
+  it('CSV encodings: UTF-8 with or without BOM, and GBK/GB18030 detected automatically', () => {
+    expect(decodeCsv(Buffer.from('\uFEFF企业名称\n', 'utf8'))).toEqual({ text: '企业名称\n', encoding: 'utf-8' });
+    expect(decodeCsv(Buffer.from('企业名称\n', 'utf8')).encoding).toBe('utf-8');
+    expect(decodeCsv(gbk('企业名称,所属行业\n珠海数据科技有限公司,大数据\n'))).toEqual({ text: '企业名称,所属行业\n珠海数据科技有限公司,大数据\n', encoding: 'gb18030' });
+  });
+});
+
+describe('importing a roster', () => {
+  it('finds the header below title rows and merged cells in an .xlsx, and maps Chinese headers', async () => {
+    const path = tempFile('roster.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('入驻企业');
+    ws.addRow(['2020 年园区入驻企业花名册']);
+    ws.mergeCells('A1:F1');
+    ws.addRow(['填报单位：园区管理办公室']);
+    ws.addRow(['企业名称', '统一社会信用代码', '所属行业', '入驻日期', '注册资本（万元）', '从业人数']);
+    ws.addRow(['珠海星河数据科技有限公司', A, '大数据', new Date(Date.UTC(2019, 2, 5)), 1500, 42]);
+    ws.addRow(['横琴云图智能科技有限公司', B, '人工智能', '2020/1/8', '2,000', '15']);
+    wb.addWorksheet('说明').addRow(['本表由园区填写']);
+    await wb.xlsx.writeFile(path);
+    const core = freshCore();
+    const r = await importFile(core, path, 'roster.xlsx');
+    expect(r).toMatchObject({ sheet: '入驻企业', sheets: ['入驻企业', '说明'], headerRow: 3, rows: 2, created: 2, rejected: [] });
+    expect(r.columns.map((c) => c.field)).toEqual(['name', 'uscc', 'industry', 'entry_date', 'registered_capital', 'headcount']);
+    const e = core.db.prepare('SELECT industry, entry_date, registered_capital, headcount, kind, status FROM enterprises WHERE uscc = ?').get(B);
+    expect(e).toEqual({ industry: 'ai', entry_date: '2020-01-08', registered_capital: 20_000_000, headcount: 15, kind: 'startup', status: 'settled' });
+  });
+
+  it('gives every rejected row its spreadsheet row number and reasons', async () => {
+    const core = freshCore();
+    const path = csvFile(
+      ['企业名称,统一社会信用代码,企业类型,入驻日期', `好企业,${A},核心企业,2020-01-01`, `,${B},初创企业,2020-01-02`, `坏代码,${A.slice(0, 17)}0,初创企业,2020-01-03`,
+        '数字代码,9.14404E+17,初创企业,2020-01-04', `怪类型,${C},巨头,2020-01-05`, '错日期,,初创企业,2019-02-30'].join('\n'),
+    );
+    const r = await importFile(core, path, 'roster.csv');
+    expect(r.created).toBe(1);
+    const byRow = Object.fromEntries(r.rejected.map((x) => [x.row, x.reasons.join(' | ')]));
+    expect(Object.keys(byRow)).toEqual(['3', '4', '5', '6', '7']);
+    expect(byRow[3]).toContain('缺少企业名称');
+    expect(byRow[4]).toMatch(/校验位错误|check character/);
+    expect(byRow[5]).toContain('被表格软件转成了数字');
+    expect(byRow[6]).toContain('企业类型“巨头”不是可选的值');
+    expect(byRow[7]).toContain('入驻日期“2019-02-30”是不存在的日期');
+    expect(r.rows).toBe(r.created + r.updated + r.skipped + r.rejected.length);
+  });
+
+  it('dedupes by credit code then name, in the file and against the database, by mode', async () => {
+    const core = freshCore();
+    core.call('enterprises.create', { name: '已有企业', uscc: A, kind: 'startup', status: 'settled', headcount: 5 });
+    const text = ['企业名称,统一社会信用代码,从业人数', `已有企业（新名称）,${A},50`, `新企业,${B},8`, `新企业重复,${B},9`, '无代码企业,,3', '无代码企业,,4'].join('\n');
+    const dry = await importFile(core, csvFile(text), 'r.csv', { mode: 'create', dryRun: true });
+    expect([dry.created, dry.updated, dry.skipped, dry.rejected.length]).toEqual([2, 0, 1, 2]);
+    expect(dry.rejected.map((x) => x.row)).toEqual([4, 6]); // same code as row 3; same name as row 5
+    expect(core.db.prepare('SELECT count(*) AS n FROM enterprises').get()).toEqual({ n: 1 }); // a dry run writes nothing
+    const update = await importFile(core, csvFile(text), 'r.csv', { mode: 'update', dryRun: true });
+    expect([update.created, update.updated, update.skipped]).toEqual([0, 1, 2]);
+    const upsert = await importFile(core, csvFile(text), 'r.csv', { mode: 'upsert' });
+    expect([upsert.created, upsert.updated, upsert.skipped, upsert.rejected.length]).toEqual([2, 1, 0, 2]);
+    expect(core.db.prepare('SELECT name, headcount FROM enterprises WHERE uscc = ?').get(A)).toEqual({ name: '已有企业（新名称）', headcount: 50 });
+  });
+
+  it('reverts an import in one step: created rows go, updated fields come back', async () => {
+    const core = freshCore();
+    const existing = core.call('enterprises.create', { name: '已有企业', uscc: A, kind: 'startup', status: 'settled', headcount: 5 });
+    const r = await importFile(core, csvFile(`企业名称,统一社会信用代码,从业人数\n已有企业,${A},60\n另一家,${B},7\n`), 'r.csv', { mode: 'upsert' });
+    expect([r.created, r.updated]).toEqual([1, 1]);
+    const reverted = core.call('imports.revert', { batchId: r.batchId! });
+    expect(reverted).toEqual({ deleted: 1, restored: 1 });
+    expect(core.db.prepare('SELECT headcount FROM enterprises WHERE id = ?').get(existing.id)).toEqual({ headcount: 5 });
+    expect(core.db.prepare('SELECT count(*) AS n FROM enterprises WHERE deleted = 0').get()).toEqual({ n: 1 });
+    expect(() => core.call('imports.revert', { batchId: r.batchId! })).toThrow(/already reverted/);
+  });
+
+  it('remembers a corrected column mapping for the next file', async () => {
+    const core = freshCore();
+    const text = `公司,代码编号,员工\n甲公司,${A},3\n`;
+    const first = await importFile(core, csvFile(text), 'a.csv', { dryRun: true });
+    expect(first.columns.map((c) => c.field)).toEqual(['name', '', '']);
+    await importFile(core, csvFile(text), 'a.csv', { mapping: { '1': 'uscc', '2': 'headcount' } });
+    const next = await importFile(core, csvFile(`公司,代码编号,员工\n乙公司,${B},4\n`), 'b.csv', { dryRun: true });
+    expect(next.columns.map((c) => c.field)).toEqual(['name', 'uscc', 'headcount']);
+  });
+
+  it('refuses .xls with advice, and a zip bomb before expanding it', async () => {
+    const core = freshCore();
+    await expect(importFile(core, csvFile('x', 'old.xls'), 'old.xls')).rejects.toThrow(/另存为|save the file as/);
+    const bomb = tempFile('bomb.xlsx');
+    // A zip whose central directory declares a 2 GB entry compressed into a few bytes.
+    const name = Buffer.from('xl/worksheets/sheet1.xml');
+    const central = Buffer.alloc(46 + name.length);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt32LE(100, 20);
+    central.writeUInt32LE(2_000_000_000, 24);
+    central.writeUInt16LE(name.length, 28);
+    name.copy(central, 46);
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(1, 10);
+    end.writeUInt32LE(central.length, 12);
+    end.writeUInt32LE(0, 16);
+    writeFileSync(bomb, Buffer.concat([central, end]));
+    await expect(readTable(bomb, 'bomb.xlsx')).rejects.toThrow(/zip bomb/);
+  });
+});
+
+describe('exporting', () => {
+  it('neutralises formula-like text (and full-width forms); the importer takes the apostrophe off', async () => {
+    expect(['=SUM(A1)', '+1', '-2', '@x', '\tx', '＝1', 'ok'].map(neutralise)).toEqual(["'=SUM(A1)", "'+1", "'-2", "'@x", "'\tx", "'＝1", 'ok']);
+    const core = freshCore();
+    core.call('enterprises.create', { name: '=HYPERLINK("http://x")', kind: 'startup', status: 'settled' });
+    const path = tempFile('e.csv');
+    await exportGrid(core.db, { view: 'enterprises', format: 'csv', filterModel: {}, sortModel: [] }, path, 'zh-CN');
+    const text = readFileSync(path, 'utf8');
+    expect(text.startsWith('\uFEFF企业名称,')).toBe(true);
+    expect(text).toContain(`"'=HYPERLINK(""http://x"")"`);
+  });
+
+  it('writes a real workbook: bold frozen header, 万元 as numbers, dates as dates, CJK widths', async () => {
+    const core = freshCore();
+    core.call('enterprises.create', { name: '珠海星河数据科技有限公司', uscc: A, kind: 'core', status: 'settled', registered_capital: 15_000_000, entry_date: '2019-03-05' });
+    const path = tempFile('e.xlsx');
+    await exportGrid(core.db, { view: 'enterprises', format: 'xlsx', filterModel: {}, sortModel: [] }, path, 'zh-CN');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path);
+    const ws = wb.worksheets[0]!;
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(ws.getRow(1).font?.bold).toBe(true);
+    const header = (ws.getRow(1).values as string[]).slice(1);
+    const cell = (h: string) => ws.getRow(2).getCell(header.indexOf(h) + 1);
+    expect(cell('注册资本（万元）').value).toBe(1500);
+    expect(cell('注册资本（万元）').numFmt).toContain('万元');
+    expect(cell('入驻日期').value).toEqual(new Date(Date.UTC(2019, 2, 5)));
+    expect(cell('企业类型').value).toBe('核心企业');
+    expect(ws.getColumn(header.indexOf('企业名称') + 1).width).toBeGreaterThanOrEqual(26); // 12 CJK characters
+  });
+
+  it('round trip: export, then import into an empty database, gives the same records', async () => {
+    const source = freshCore();
+    source.call('enterprises.create', { name: '甲数据科技有限公司', uscc: A, industry: 'bigdata', kind: 'core', status: 'settled', entry_date: '2019-03-05', registered_capital: 12_345_600, headcount: 12, area_m2: 350.5, notes: '=危险公式' });
+    source.call('enterprises.create', { name: '乙团队', industry: 'ai', kind: 'startup', status: 'incubating', revenue: 800_000, exit_date: null });
+    source.call('enterprises.create', { name: '丙服务机构', uscc: C, kind: 'service', status: 'exited', entry_date: '2018-01-01', exit_date: '2020-06-30', tax: 10_000 });
+    const columns = 'name, uscc, industry, kind, status, building, unit, area_m2, entry_date, exit_date, founded_date, registered_capital, headcount, revenue, revenue_prev, tax, rd_spend, patents, software_copyrights, notes';
+    const records = (core: ParkCore) => core.db.prepare(`SELECT ${columns} FROM enterprises WHERE deleted = 0 ORDER BY name`).all();
+    for (const format of ['xlsx', 'csv'] as const) {
+      const path = tempFile(`roundtrip.${format}`);
+      await exportGrid(source.db, { view: 'enterprises', format, filterModel: {}, sortModel: [] }, path, 'zh-CN');
+      const target = freshCore();
+      const r = await importFile(target, path, `roundtrip.${format}`);
+      expect(r.rejected).toEqual([]);
+      expect(records(target)).toEqual(records(source));
+    }
+  });
+});
