@@ -276,6 +276,11 @@ CREATE TABLE import_batches (
 -- Which import batch wrote a change (NULL for ordinary edits), so a batch can be reverted in one step.
 ALTER TABLE changes ADD COLUMN batch TEXT;
 CREATE INDEX changes_batch ON changes (batch) WHERE batch IS NOT NULL;
+
+-- As-of replay asks "which fields of this table changed after D": one range per field.
+CREATE INDEX changes_field ON changes (tbl, field, stamp);
+-- The Overview's park make-up as of a date (mix, count, entries and exits) reads only this index.
+CREATE INDEX enterprises_presence ON enterprises (entry_date, exit_date, industry) WHERE deleted = 0;
 `,
   },
 ];

@@ -44,6 +44,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('foreign_keys = ON');
     db.pragma('trusted_schema = OFF');
     migrate(db, known, options.readonly ?? false);
+    // Gathers statistics for indexes that have none yet (e.g. just created by a migration), so the
+    // planner does not guess; cheap when there is nothing to do.
+    if (!options.readonly) db.pragma('optimize = 0x10002');
     return db;
   } catch (err) {
     db.close();

@@ -113,7 +113,17 @@ export function measure(db: Db, m: Measure, window: Window, asOf: string): Measu
   const add = (date: string, v: number) => byMonth.set(date.slice(0, 7), (byMonth.get(date.slice(0, 7)) ?? 0) + v);
   const qualifying: { project: string; date: string; amount: number }[] = [];
 
-  if (m.entity === 'leads') {
+  if (m.entity === 'leads' && replayed.size === 0) {
+    // Nothing to replay: one project per enterprise, dated by its first lead, worth its largest amount — all in SQL.
+    const rows = prepared(
+      db,
+      `SELECT substr(first, 1, 7) AS month, ${m.kind === 'sum' ? 'sum(amount)' : 'count(*)'} AS v FROM (
+         SELECT coalesce(t.enterprise_id, t.id) AS project, min(${dateJoin.date}) AS first, max(${amount}) AS amount
+         FROM leads t ${dateJoin.sql} WHERE ${conds.join(' AND ')} GROUP BY project
+       ) GROUP BY month`,
+    ).all(...params) as { month: string; v: number }[];
+    for (const r of rows) byMonth.set(r.month, r.v);
+  } else if (m.entity === 'leads') {
     const rows = prepared(db, `SELECT coalesce(t.enterprise_id, t.id) AS project, ${dateJoin.date} AS date, ${amount} AS amount FROM leads t ${dateJoin.sql} WHERE ${conds.join(' AND ')}`).all(...params) as typeof qualifying;
     qualifying.push(...rows);
   } else {
@@ -135,7 +145,7 @@ export function measure(db: Db, m: Measure, window: Window, asOf: string): Measu
     }
   }
 
-  if (m.entity === 'leads') {
+  if (m.entity === 'leads' && qualifying.length) {
     // One project per enterprise: dated by its first lead, worth its largest amount (first + increments).
     const projects = new Map<string, { date: string; amount: number }>();
     for (const q of qualifying) {
