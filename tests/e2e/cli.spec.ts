@@ -53,3 +53,33 @@ test('bad arguments and unreadable files: one line on stderr and a non-zero exit
     expect(c.err).toMatch(/^parkpilot: /);
   }
 });
+
+test('import --json, export and report from the command line, read back with LibreOffice and pdftotext', () => {
+  const db = join(dir, 'files.db');
+  expect(run('demo', '--db', db).code).toBe(0);
+  const csv = join(dir, 'roster.csv');
+  require('node:fs').writeFileSync(csv, '企业名称,统一社会信用代码,注册资本（万元）\n新入驻数据公司,91440400MA5TEXT11E,"1,200"\n,91440400MA5TEXT2X6,10\n');
+  const dry = run('import', csv, '--db', db, '--dry-run', '--json');
+  expect(dry.code).toBe(0);
+  expect(JSON.parse(dry.out)).toMatchObject({ rows: 2, created: 1, updated: 0, skipped: 0, rejected: [{ row: 3 }] });
+  const real = JSON.parse(run('import', csv, '--db', db, '--json').out) as { batch: string; created: number };
+  expect(real.created).toBe(1);
+  expect(run('import-revert', real.batch, '--db', db).out).toContain('1 created rows deleted');
+
+  const xlsx = join(dir, 'leads.xlsx');
+  expect(run('export', '--db', db, '--view', 'leads', '--filter', 'stage=signed', '--format', 'xlsx', '--out', xlsx).code).toBe(0);
+  spawnSync('soffice', ['--headless', '--convert-to', 'csv', '--outdir', dir, xlsx], { timeout: 120_000 });
+  const lines = require('node:fs').readFileSync(join(dir, 'leads.csv'), 'utf8').trim().split('\n');
+  const stats = JSON.parse(run('stats', '--db', db, '--json').out);
+  expect(lines.length - 1).toBe(stats.leads.byStage.signed);
+
+  const pdf = join(dir, 'ops.pdf');
+  const r = spawnSync(process.execPath, ['bin/parkpilot.js', 'report', '--db', db, '--kind', 'operations', '--period', '2020-Q4', '--format', 'pdf', '--out', pdf], { encoding: 'utf8', env: { ...process.env, LANG: 'zh_CN.UTF-8' } });
+  expect(r.status).toBe(0);
+  const text = spawnSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).stdout;
+  expect(text).toContain('园区运营报告（2020年第4季度）');
+  expect(text).toContain('孵化初创企业');
+  const torch = join(dir, 'torch.xlsx');
+  expect(run('report', '--db', db, '--kind', 'torch', '--period', '2020', '--format', 'xlsx', '--out', torch).code).toBe(0);
+  expect(run('report', '--db', db, '--kind', 'torch', '--period', 'last year', '--format', 'xlsx', '--out', torch).code).toBe(2);
+});

@@ -1,0 +1,85 @@
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Spreadsheets in and out through the UI, as an administrator does it: import a roster whose one
+ * column needs a mapping correction, read the dry-run counts, import, revert; export the filtered grid;
+ * produce the operations report. Files are read back the way users' tools read them.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const dir = mkdtempSync(join(tmpdir(), 'parkpilot-e2e-'));
+// Valid codes (built with the GB 32100 check) and one with a wrong check character.
+const CODES = ['91440400MA5TEXT11E', '91440400MA5TEXT2X6'];
+
+test('import a roster: correct a column mapping, check the dry run, import, then revert', async ({ page }) => {
+  const roster = join(dir, '园区企业花名册.csv');
+  writeFileSync(
+    roster,
+    `\uFEFF2020年入驻企业花名册,,,\n企业名称,统一社会信用代码,员工数量,入驻日期\n珠海试验数据科技有限公司,${CODES[0]},35,2020/3/5\n横琴试验智能科技有限公司,${CODES[1]},12,2020年6月1日\n错误代码企业,91440400MA5TEXT110,8,2020-07-01\n`,
+  );
+  await page.goto('/#/imports');
+  await page.getByLabel('选择文件（.xlsx、.csv）').setInputFiles(roster);
+  const counts = page.getByTestId('import-counts');
+  await expect(counts).toContainText('共 3 行');
+  await expect(counts).toContainText('新建 2');
+  await expect(counts).toContainText('拒绝 1');
+  await expect(page.locator('tr.action-reject')).toContainText('校验位错误');
+  // "员工数量" is not a header ParkPilot knows: map it to 从业人数 and dry-run again.
+  const headcount = page.getByLabel('对应字段 员工数量');
+  await expect(headcount).toHaveValue('');
+  await headcount.selectOption('headcount');
+  await page.getByRole('button', { name: '按新的对应关系重新试导入' }).click();
+  await expect(page.getByLabel('对应字段 员工数量')).toHaveValue('headcount');
+  await page.screenshot({ path: 'tests/e2e/.screens/import-dry-run.png', fullPage: true });
+  await page.getByRole('button', { name: '确认导入（2 条）' }).click();
+  await expect(page.getByRole('heading', { name: '导入完成' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: '导入完成：新建 2 条' })).toBeVisible();
+
+  await page.goto('/#/enterprises');
+  await page.locator('.ag-floating-filter[aria-colindex="1"] input').fill('试验');
+  await expect(page.locator('.count')).toHaveText('共 2 条');
+  await page.getByRole('gridcell', { name: '珠海试验数据科技有限公司' }).click();
+  await expect(page.getByRole('complementary').getByLabel('从业人数')).toHaveValue('35'); // the corrected column arrived
+  await expect(page.getByRole('complementary').getByLabel('入驻日期')).toHaveValue('2020-03-05');
+
+  await page.goto('/#/imports');
+  await page.locator('tr', { hasText: '园区企业花名册.csv' }).getByRole('button', { name: '撤销此次导入' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已撤销：删除 2 条新建记录' })).toBeVisible();
+  await page.goto('/#/enterprises');
+  await page.locator('.ag-floating-filter[aria-colindex="1"] input').fill('试验');
+  await expect(page.locator('.count')).toHaveText('共 0 条');
+});
+
+test('export the filtered grid: every matching row, read back by LibreOffice', async ({ page }) => {
+  await page.goto('/#/enterprises?status=incubating');
+  await expect(page.locator('.count')).toHaveText(/共 \d+ 条/);
+  const expected = Number((await page.locator('.count').innerText()).replace(/\D/g, ''));
+  expect(expected).toBeGreaterThan(100); // more rows than the grid loads at once
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: '导出 Excel' }).click();
+  const file = join(dir, (await download).suggestedFilename());
+  await (await download).saveAs(file);
+  execFileSync('soffice', ['--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76', '--outdir', dir, file], { stdio: 'ignore', timeout: 120_000 });
+  const csv = readFileSync(file.replace(/\.xlsx$/, '.csv'), 'utf8').trim().split('\n');
+  expect(csv[0]).toContain('企业名称');
+  expect(csv).toHaveLength(expected + 1);
+  expect(csv.slice(1).every((line) => line.includes('在孵'))).toBe(true);
+});
+
+test('produce the operations report as a PDF that holds the targets in Chinese', async ({ page }) => {
+  await page.goto('/#/reports');
+  await page.getByLabel('统计期间').fill('2020');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: '生成报表' }).click();
+  const file = join(dir, 'report.pdf');
+  await (await download).saveAs(file);
+  await expect(page.getByRole('status').filter({ hasText: '已生成' })).toBeVisible();
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  expect(text).toContain('园区运营报告（2020年）');
+  for (const name of ['引进或孵化核心企业', '孵化初创企业', '建成大数据众创空间']) expect(text).toContain(name);
+  expect(text).toMatch(/第\s*1\s*页\s*\/\s*共\s*\d+\s*页/); // page numbers in the footer
+});
