@@ -103,3 +103,9 @@ export async function runJob<R>(id: string, onProgress?: (done: number, total: n
   }
 }
 export type { Method };
+
+/** What to tell the user about a failed call: the field messages when there are any, else the message. */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError) return err.payload.fields?.map((f) => f.message).join('；') || err.message;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api/client';
+import { api, errorText } from '../api/client';
 import { formatDate } from '../lib/format';
 
 type Activity = Record<string, unknown> & { id: string; kind: string; date: string; text: string | null; staff_name: string | null };
@@ -29,7 +29,7 @@ export function ActivitiesPanel({ leadId, enterpriseId }: { leadId?: string; ent
       setDraft({ ...draft, text: '' });
       load();
     } catch (err) {
-      setError(err instanceof ApiError ? (err.payload.fields?.map((f) => `${f.field}: ${f.message}`).join('；') || err.message) : String(err));
+      setError(errorText(err));
     }
   };
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api/client';
+import { api, errorText } from '../api/client';
 import { Modal } from './Modal';
 import { useToast } from './Toasts';
 
@@ -28,7 +28,7 @@ export function ConvertDialog({ leadId, company, onClose, onDone }: { leadId: st
       toast({ kind: 'info', text: r.linked ? t('convert.linked', { name: r.enterprise.name as string }) : t('convert.created', { name: r.enterprise.name as string }) });
       onDone();
     } catch (err) {
-      setError(err instanceof ApiError ? (err.payload.fields?.map((f) => f.message).join('；') || err.message) : String(err));
+      setError(errorText(err));
     }
   };
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api/client';
+import { api, errorText } from '../api/client';
 import { formatDate } from '../lib/format';
 import { ConvertDialog } from './ConvertDialog';
 
@@ -38,7 +38,7 @@ export function StagePanel({ entity, row, onChanged }: { entity: 'leads' | 'incu
       load();
       onChanged();
     } catch (err) {
-      setError(err instanceof ApiError ? (err.payload.fields?.map((f) => f.message).join('；') || err.message) : String(err));
+      setError(errorText(err));
     }
   };
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api/client';
+import { api, errorText } from '../api/client';
 import { reloadLabels } from '../i18n';
 
 type Stage = Awaited<ReturnType<(typeof api)['pipeline.stages']>>[number];
@@ -22,7 +22,7 @@ export function PipelineSettings() {
       await load();
       await reloadLabels();
     } catch (err) {
-      setError(err instanceof ApiError ? (err.payload.fields?.map((f) => `${f.field}: ${f.message}`).join('；') || err.message) : String(err));
+      setError(errorText(err));
     }
   };
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, runJob, saveFile } from '../api/client';
+import { api, errorText, runJob, saveFile } from '../api/client';
 
 /** The official reports: park operations (month, quarter, year) and the Torch statistics return. */
 export function ReportsPage() {
@@ -24,7 +24,7 @@ export function ReportsPage() {
       setDone(out);
       await saveFile(out.token, out.name);
     } catch (err) {
-      setError(err instanceof ApiError ? (err.payload.fields?.map((f) => f.message).join('；') || err.message) : String(err));
+      setError(errorText(err));
     } finally {
       setProgress(null);
     }

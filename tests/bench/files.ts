@@ -1,0 +1,87 @@
+/**
+ * `npm run bench` (second part) — spreadsheets and reports at 100,000 rows, each beside a reference run
+ * on the same machine: import of an .xlsx and of the same rows as .csv (rows/s, peak memory) against
+ * `sqlite3 .import`; export to .xlsx against LibreOffice converting the same CSV; the operations report
+ * to PDF. Targets: CSV import within 2× of sqlite3, export faster than LibreOffice, report ≤ 3 s.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { exportGrid } from '../../src/core/exports/grid';
+import { runImport } from '../../src/core/imports/importer';
+import { readTable } from '../../src/core/imports/read';
+import { parsePeriod } from '../../src/core/reports/model';
+import { operationsReport } from '../../src/core/reports/operations';
+import { reportHtml } from '../../src/core/reports/html';
+import { generate, seedReference } from '../../src/core/seed/seed';
+import { ParkCore } from '../../src/core/service';
+import { closePrinter, printPdf } from '../../src/server/pdf';
+
+const ROWS = Number(process.env.BENCH_FILE_ROWS ?? 100_000);
+const DIR = resolve('.bench/files');
+rmSync(DIR, { recursive: true, force: true });
+mkdirSync(DIR, { recursive: true });
+
+const now = () => performance.now();
+const lines: string[] = [];
+const row = (what: string, ms: number, note = '') => lines.push(`${what.padEnd(58)} ${(ms / 1000).toFixed(2).padStart(8)} s  ${note}`);
+
+/** Peak resident memory while `work` runs, sampled every 20 ms. */
+async function measured<T>(work: () => Promise<T> | T): Promise<{ ms: number; peakMb: number; value: T }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const t = now();
+  const value = await work();
+  const ms = now() - t;
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  return { ms, peakMb: Math.round(peak / 1048576), value };
+}
+
+function timed(cmd: string, args: string[]): number {
+  const t = now();
+  execFileSync(cmd, args, { stdio: 'ignore', timeout: 600_000 });
+  return now() - t;
+}
+
+async function main() {
+  // A park of ROWS enterprises to export from.
+  const source = new ParkCore(join(DIR, 'source.db'), { user: 'bench' });
+  generate(source.context(), { enterprises: ROWS, leads: 1_000, activities: 0 });
+  const csv = join(DIR, 'enterprises.csv');
+  const xlsx = join(DIR, 'enterprises.xlsx');
+  const req = { view: 'enterprises' as const, filterModel: {}, sortModel: [] };
+
+  const exp = await measured(() => exportGrid(source.db, { ...req, format: 'xlsx' }, xlsx, 'zh-CN'));
+  await exportGrid(source.db, { ...req, format: 'csv' }, csv, 'zh-CN');
+  let office = NaN;
+  if (existsSync('/usr/bin/soffice')) office = timed('soffice', ['--headless', '--convert-to', 'xlsx', '--outdir', join(DIR, 'office'), csv]);
+  row(`export ${ROWS.toLocaleString()} rows → .xlsx (streamed)`, exp.ms, `peak ${exp.peakMb} MB, ${(statSync(xlsx).size / 1048576).toFixed(1)} MB file`);
+  row('  reference: LibreOffice converting the same CSV to .xlsx', office, Number.isNaN(office) ? 'soffice not installed' : exp.ms < office ? 'ParkPilot faster ✓' : 'ParkPilot SLOWER');
+
+  // Imports into empty databases, through the same path the app uses (validation, dedupe, change log).
+  for (const [file, name] of [[csv, 'enterprises.csv'], [xlsx, 'enterprises.xlsx']] as const) {
+    const target = new ParkCore(join(DIR, `import-${name}.db`), { user: 'bench' });
+    seedReference(target.context());
+    const r = await measured(async () => runImport(target.context(), await readTable(file, name), { entity: 'enterprises', mode: 'create', dryRun: false, fileName: name, locale: 'zh-CN' }));
+    row(`import ${name} (${ROWS.toLocaleString()} rows)`, r.ms, `${Math.round(ROWS / (r.ms / 1000)).toLocaleString()} rows/s, peak ${r.peakMb} MB, created ${r.value.created}, rejected ${r.value.rejected.length}`);
+    target.close();
+  }
+  rmSync(join(DIR, 'sqlite-import.db'), { force: true });
+  const sq = timed('sqlite3', [join(DIR, 'sqlite-import.db'), '.mode csv', `.import ${csv} enterprises`]);
+  row('  reference: sqlite3 .import of the same CSV (no validation)', sq, '');
+
+  // The operations report to PDF, on the demo-sized park of this bench.
+  const rep = await measured(async () => {
+    const report = operationsReport(source.db, parsePeriod('2020')!, '2020-12-31', 'zh-CN', '2026-11-21');
+    return printPdf(reportHtml(report), { headerTitle: report.title });
+  });
+  row(`operations report → PDF (${ROWS.toLocaleString()} enterprises)`, rep.ms, `${(rep.value.length / 1024).toFixed(0)} KB, target ≤ 3 s ${rep.ms <= 3000 ? '✓' : 'OVER'}`);
+  await closePrinter();
+  source.close();
+
+  console.log(`\nParkPilot file benchmark — ${ROWS.toLocaleString()} rows (2 shared cores; compare with the reference lines, run on the same machine)`);
+  for (const l of lines) console.log(l);
+}
+
+void main();
