@@ -3,6 +3,7 @@ import { AppError, type FieldIssue } from './errors';
 import { handler, type CoreContext } from './handler';
 import { GridRunner, gridRequestSchema, type GridView } from './grid/query';
 import type { TableName } from './db/tables';
+import { prepared } from './db/open';
 import { decodeRow, deleteRow, insertRow, readLive, restoreRow, rowHistory, transact, updateRow, type Row } from './db/write';
 
 /**
@@ -76,5 +77,5 @@ export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def
 /** A rules helper: the referenced live row exists. */
 export function refExists(ctx: CoreContext, table: TableName, id: unknown): boolean {
   if (id == null) return true;
-  return !!ctx.db.prepare(`SELECT 1 FROM ${table} WHERE id = ? AND deleted = 0`).get(id);
+  return !!prepared(ctx.db, `SELECT 1 FROM ${table} WHERE id = ? AND deleted = 0`).get(id);
 }

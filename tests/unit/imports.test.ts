@@ -67,6 +67,8 @@ describe('reading values the way spreadsheets hold them', () => {
     expect(parseUscc(914404000000000000)).toMatchObject({ problem: 'import_uscc_number' });
     expect(parseUscc('9.14404E+17')).toMatchObject({ problem: 'import_uscc_number' });
     expect(parseUscc(` ${A.toLowerCase()} `)).toEqual({ value: A });
+    const withE = completeUscc('914404007707390E'); // digits, an E, digits: a real code, not 9.14E+96
+    expect(parseUscc(withE)).toEqual({ value: withE });
     expect(parseUscc(A.slice(0, 17) + (A[17] === '1' ? '2' : '1'))).toMatchObject({ problem: 'uscc_check' });
   });
 

@@ -19,6 +19,8 @@ export interface WriteContext {
   version: { value: number };
   /** Set while an import runs: its changes carry the batch id so the import can be reverted. */
   batch?: string;
+  /** Bulk writes (imports): a created row is logged as one whole-row snapshot (field '*'). */
+  snapshotInserts?: boolean;
 }
 
 export type Row = Record<string, unknown>;
@@ -34,15 +36,18 @@ export interface ChangeEntry {
   new_value: unknown;
 }
 
-/** Runs `fn` in one transaction with the clock saved at its end; nested calls join the outer one. */
+/**
+ * Runs `fn` in one transaction with the clock saved at its end. Nested calls simply join the outer
+ * transaction (no savepoint each): whoever needs a partial rollback takes its own savepoint.
+ */
 export function transact<T>(ctx: WriteContext, fn: () => T): T {
-  const outer = !ctx.db.inTransaction;
+  if (ctx.db.inTransaction) return fn();
   const result = ctx.db.transaction(() => {
     const value = fn();
-    if (outer) saveClock(ctx);
+    saveClock(ctx);
     return value;
   })();
-  if (outer) ctx.version.value++;
+  ctx.version.value++;
   return result;
 }
 
@@ -55,9 +60,12 @@ export function insertRow(ctx: WriteContext, table: TableName, values: Row, id: 
     const sqlCols = ['id', ...cols, 'created_at', 'updated_at'];
     prepared(ctx.db, `INSERT INTO ${table} (${sqlCols.join(', ')}) VALUES (${sqlCols.map(() => '?').join(', ')})`)
       .run(id, ...cols.map((c) => toSql(spec, c, values[c])), now, now);
-    for (const c of cols) {
-      const value = normalise(spec, c, values[c]);
-      if (!isEmpty(value)) logChange(ctx, stamp, table, id, c, null, value);
+    if (ctx.snapshotInserts) logChange(ctx, stamp, table, id, '*', null, snapshotOf(spec, cols, values));
+    else {
+      for (const c of cols) {
+        const value = normalise(spec, c, values[c]);
+        if (!isEmpty(value)) logChange(ctx, stamp, table, id, c, null, value);
+      }
     }
     refreshSearch(ctx, table, id);
     return id;
@@ -119,12 +127,7 @@ export function insertMany(ctx: WriteContext, table: TableName, rows: Row[]): st
       const stamp = ctx.clock.tick();
       const now = stampTime(stamp);
       insert.run(id, ...cols.map((c) => toSql(spec, c, row[c] ?? null)), now, now);
-      const snapshot: Row = {};
-      for (const c of cols) {
-        const value = normalise(spec, c, row[c]);
-        if (!isEmpty(value)) snapshot[c] = value;
-      }
-      logChange(ctx, stamp, table, id, '*', null, snapshot);
+      logChange(ctx, stamp, table, id, '*', null, snapshotOf(spec, cols, row));
       refreshSearch(ctx, table, id);
       ids.push(id);
     }
@@ -199,3 +202,13 @@ function toSql(spec: TableSpec, column: string, value: unknown): unknown {
 }
 
 const isEmpty = (v: unknown) => v === null || (Array.isArray(v) && v.length === 0);
+
+/** A created row as one change-log value: its non-empty fields. */
+function snapshotOf(spec: TableSpec, cols: string[], values: Row): Row {
+  const snapshot: Row = {};
+  for (const c of cols) {
+    const value = normalise(spec, c, values[c]);
+    if (!isEmpty(value)) snapshot[c] = value;
+  }
+  return snapshot;
+}

@@ -3,6 +3,7 @@ import type { FieldIssue } from '../errors';
 import { entityHandlers, refExists } from '../entity';
 import { count, enumOf, longText, optionalDate, requiredText, shortText, usccIssue, withNormalizedUscc, yuan } from '../fields';
 import { handler, slice } from '../handler';
+import { prepared } from '../db/open';
 import { labelsOf } from '../grid/labels';
 
 export const enterpriseFields = {
@@ -72,8 +73,7 @@ const entity = entityHandlers({
     if (bad) issues.push(bad);
     else if (typeof row.uscc === 'string') {
       // Unique among live enterprises (the partial unique index enforces it; this says who has it).
-      const other = ctx.db
-        .prepare('SELECT name FROM enterprises WHERE uscc = ? AND deleted = 0 AND id IS NOT ?')
+      const other = prepared(ctx.db, 'SELECT name FROM enterprises WHERE uscc = ? AND deleted = 0 AND id IS NOT ?')
         .get(row.uscc, id ?? null) as { name: string } | undefined;
       if (other) issues.push({ field: 'uscc', code: 'uscc_taken', params: { name: other.name } });
     }

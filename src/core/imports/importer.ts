@@ -1,5 +1,5 @@
 import { handlers } from '../api';
-import type { Db } from '../db/open';
+import { prepared, type Db } from '../db/open';
 import { deleteRow, readLive, transact, updateRow, type Row } from '../db/write';
 import { AppError, formatMessage, type FieldIssue, type Locale } from '../errors';
 import type { CoreContext, Handler } from '../handler';
@@ -177,7 +177,7 @@ export async function runImport(ctx: CoreContext, table: Table, options: ImportO
     rows: prepared.length, created: 0, updated: 0, skipped: 0, rejected: [], preview: [], batchId: null,
   };
   const batchId = ctx.ids();
-  const importCtx: CoreContext = { ...ctx, batch: batchId };
+  const importCtx: CoreContext = { ...ctx, batch: batchId, snapshotInserts: true };
   const create = handlers[`${entity}.create`] as Handler;
   const update = handlers[`${entity}.update`] as Handler;
   const DRY_RUN = Symbol('dry run');
@@ -266,10 +266,10 @@ function findExisting(db: Db, entity: ImportEntity, values: Row): { id: string; 
   }
   const nameCol = NAME_FIELD[entity];
   if (values.uscc) {
-    const hit = db.prepare(`SELECT id, ${nameCol} AS name FROM ${table} WHERE deleted = 0 AND uscc = ?`).get(values.uscc) as { id: string; name: string } | undefined;
+    const hit = prepared(db, `SELECT id, ${nameCol} AS name FROM ${table} WHERE deleted = 0 AND uscc = ?`).get(values.uscc) as { id: string; name: string } | undefined;
     if (hit) return hit;
   }
-  return db.prepare(`SELECT id, ${nameCol} AS name FROM ${table} WHERE deleted = 0 AND ${nameCol} = ?`).get(values[nameCol]) as never;
+  return prepared(db, `SELECT id, ${nameCol} AS name FROM ${table} WHERE deleted = 0 AND ${nameCol} = ?`).get(values[nameCol]) as never;
 }
 
 /**

@@ -71,10 +71,11 @@ function finish(n: number, multiplier: number, options: { money?: number; intege
 export function parseUscc(cell: Cell): Parsed<string> {
   if (typeof cell === 'number') return { problem: 'import_uscc_number', params: { value: String(cell) } };
   const s = String(cell ?? '').trim();
-  if (/^\d+(\.\d+)?e\+?\d+$/i.test(s) || (/^\d{16,}$/.test(s) && s.length !== 18)) return { problem: 'import_uscc_number', params: { value: s } };
   const code = normalizeUscc(s.replace(/^'/, ''));
   const problem = usccProblem(code);
-  return problem ? { problem: `uscc_${problem}`, params: { value: code } } : { value: code };
+  if (!problem) return { value: code }; // a valid code may contain "E" between digits: it is not a number
+  if (/^\d+(\.\d+)?e\+?\d+$/i.test(s) || (/^\d{16,}$/.test(s) && s.length !== 18)) return { problem: 'import_uscc_number', params: { value: s } };
+  return { problem: `uscc_${problem}`, params: { value: code } };
 }
 
 /** Text, with the apostrophe ParkPilot's exports put before formula-like text taken off again. */

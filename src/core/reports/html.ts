@@ -17,8 +17,11 @@ function section(s: Section): string {
     case 'table': {
       const divisor = s.moneyDivisor ?? 10_000;
       const head = s.columns.map((c) => `<th class="${c.kind}">${esc(c.header)}</th>`).join('');
+      const shown = s.pdfLimit ? s.rows.slice(0, s.pdfLimit) : s.rows;
+      const rest = s.rows.length - shown.length;
       const body = s.rows.length
-        ? s.rows.map((r) => `<tr>${s.columns.map((c) => `<td class="${c.kind}">${cell(r[c.key], c.kind, divisor)}</td>`).join('')}</tr>`).join('')
+        ? shown.map((r) => `<tr>${s.columns.map((c) => `<td class="${c.kind}">${cell(r[c.key], c.kind, divisor)}</td>`).join('')}</tr>`).join('') +
+          (rest > 0 ? `<tr><td colspan="${s.columns.length}" class="empty">${esc((s.more ?? '…… {n}').replace('{n}', String(rest)))}</td></tr>` : '')
         : `<tr><td colspan="${s.columns.length}" class="empty">${esc(s.empty ?? '—')}</td></tr>`;
       return `<section><h2>${esc(s.title)}</h2><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></section>`;
     }

@@ -12,7 +12,7 @@ export interface ReportColumn {
 
 export type Section =
   | { kind: 'figures'; title: string; figures: { label: string; value: string | number; note?: string }[] }
-  | { kind: 'table'; title: string; columns: ReportColumn[]; rows: Record<string, unknown>[]; empty?: string; moneyDivisor?: number }
+  | { kind: 'table'; title: string; columns: ReportColumn[]; rows: Record<string, unknown>[]; empty?: string; moneyDivisor?: number; /** Rows the PDF shows; the workbook has them all. */ pdfLimit?: number; more?: string }
   | { kind: 'chart'; title: string; svg: string; caption?: string; data?: { columns: ReportColumn[]; rows: Record<string, unknown>[] } }
   | { kind: 'text'; title: string; paragraphs: string[] };
 

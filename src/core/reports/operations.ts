@@ -105,6 +105,8 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
       ],
       rows: entries,
       empty: t('本期无新入驻企业', 'No new entries'),
+      pdfLimit: 200,
+      more: t('……另有 {n} 家，完整名单见 Excel 版报表', '… {n} more: the full list is in the Excel version'),
     },
     {
       kind: 'table',
@@ -117,6 +119,8 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
       ],
       rows: exits,
       empty: t('本期无迁出企业', 'No exits'),
+      pdfLimit: 200,
+      more: t('……另有 {n} 家，完整名单见 Excel 版报表', '… {n} more: the full list is in the Excel version'),
     },
     {
       kind: 'chart',

@@ -98,8 +98,8 @@ export function torchReport(db: Db, year: number, locale: Locale, today: string)
         { label: t('未通过校验（项）', 'Failed checks'), value: problems.length },
       ],
     },
-    { kind: 'table', title: t('二、在孵企业名单', '2. Startups in incubation'), columns, rows: inIncubation, moneyDivisor: 1_000, empty: t('无', 'None') },
-    { kind: 'table', title: t('三、当年毕业企业名单', '3. Graduated in the year'), columns, rows: graduated, moneyDivisor: 1_000, empty: t('无', 'None') },
+    { kind: 'table', title: t('二、在孵企业名单', '2. Startups in incubation'), columns, rows: inIncubation, moneyDivisor: 1_000, empty: t('无', 'None'), pdfLimit: 500, more: t('……另有 {n} 家，完整名单见 Excel 版', '… {n} more in the Excel version') },
+    { kind: 'table', title: t('三、当年毕业企业名单', '3. Graduated in the year'), columns, rows: graduated, moneyDivisor: 1_000, empty: t('无', 'None'), pdfLimit: 500, more: t('……另有 {n} 家，完整名单见 Excel 版', '… {n} more in the Excel version') },
     {
       kind: 'table',
       title: t('四、未通过的校验', '4. Failed consistency checks'),
