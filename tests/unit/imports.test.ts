@@ -1,8 +1,8 @@
-import ExcelJS from 'exceljs';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { exportGrid } from '../../src/core/exports/grid';
 import { neutralise } from '../../src/core/exports/cells';
+import { excel } from '../../src/core/imports/exceljs-utf8';
 import { decodeCsv, readTable } from '../../src/core/imports/read';
 import { parseDate, parseNumber, parseUscc } from '../../src/core/imports/normalize';
 import type { ImportReport } from '../../src/core/imports/importer';
@@ -11,6 +11,8 @@ import type { ParkCore } from '../../src/core/service';
 import { completeUscc } from '../../src/core/util/uscc';
 import { tempFile, testCore } from './helpers';
 
+// exceljs only through excel(), which first installs the UTF-8-safe reader (see exceljs-utf8.ts).
+const ExcelJS = excel();
 const A = completeUscc('91440400MA4UKWXN');
 const B = completeUscc('91440400MA4UKWXP');
 const C = completeUscc('52440400MJ000001');
@@ -153,6 +155,19 @@ describe('importing a roster', () => {
     await importFile(core, csvFile(text), 'a.csv', { mapping: { '1': 'uscc', '2': 'headcount' } });
     const next = await importFile(core, csvFile(`公司,代码编号,员工\n乙公司,${B},4\n`), 'b.csv', { dryRun: true });
     expect(next.columns.map((c) => c.field)).toEqual(['name', 'uscc', 'headcount']);
+  });
+
+  it('reads Chinese text intact in a large .xlsx (characters split between stream chunks)', async () => {
+    const path = tempFile('big.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('企业');
+    ws.addRow(['企业名称', '所属行业']);
+    for (let i = 0; i < 4000; i++) ws.addRow([`珠海横琴数据智能科技有限公司第${i}号`, '软件和信息技术服务']);
+    await wb.xlsx.writeFile(path);
+    const table = await readTable(path, 'big.xlsx');
+    const text = table.rows.flat().join('');
+    expect(text).not.toContain('\uFFFD');
+    expect(table.rows[4000]).toEqual(['珠海横琴数据智能科技有限公司第3999号', '软件和信息技术服务']);
   });
 
   it('refuses .xls with advice, and a zip bomb before expanding it', async () => {

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { excel } from '../imports/exceljs-utf8';
 import { displayWidth, moneyValue, neutralise, type OutColumn } from './cells';
 
 export interface SheetSpec {
@@ -18,7 +18,7 @@ const MONEY_FORMAT: Record<number, string> = { 10_000: '#,##0.00"万元"', 1_000
  * numbers as numbers, money in 万元 with its format, dates as real dates, formula-like text defused.
  */
 export async function writeXlsx(path: string, sheets: SheetSpec[], onRow?: (n: number) => void): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
+  const workbook = new (excel().stream.xlsx.WorkbookWriter)({ filename: path, useStyles: true, useSharedStrings: false });
   let n = 0;
   for (const spec of sheets) {
     const divisor = spec.moneyDivisor ?? 10_000;

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from './exceljs-utf8';
 import { parse } from 'csv-parse';
 import { closeSync, openSync, readSync, statSync, readFileSync } from 'node:fs';
 import { AppError } from '../errors';
@@ -69,7 +70,7 @@ async function readCsv(path: string, options: { onProgress?: (rows: number) => v
 }
 
 async function readXlsx(path: string, options: { sheet?: string; onProgress?: (rows: number) => void; signal?: AbortSignal }): Promise<Table> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+  const reader = new (excel().stream.xlsx.WorkbookReader)(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
   const sheets: string[] = [];
   let chosen: string | null = null;
   const rows: Cell[][] = [];
