@@ -283,5 +283,16 @@ CREATE INDEX changes_field ON changes (tbl, field, stamp);
 CREATE INDEX enterprises_presence ON enterprises (entry_date, exit_date, industry) WHERE deleted = 0;
 `,
   },
+  {
+    id: '0004_overview_indexes',
+    sql: `
+-- Targets counted over enterprises of a kind, dated by entry (the plan's core-enterprise target).
+CREATE INDEX enterprises_kind_entry ON enterprises (kind, entry_date) WHERE deleted = 0;
+-- "First reached stage X by D": answered from the index alone.
+CREATE INDEX stage_events_reach ON stage_events (entity, stage, date, row_id) WHERE deleted = 0;
+-- Leads as projects (one per enterprise, largest amount) without reading the table.
+CREATE INDEX leads_project ON leads (id, enterprise_id, intended_investment) WHERE deleted = 0;
+`,
+  },
 ];
 

@@ -102,8 +102,9 @@ export function measure(db: Db, m: Measure, window: Window, asOf: string): Measu
 
   // Rows with no change after asOf: their stored values are their values on asOf — plain SQL.
   const dateJoin = stageDateSource(db, m, asOf);
-  const conds = [`t.id NOT IN (SELECT value FROM json_each(?))`, 't.deleted = 0', `${dateJoin.date} BETWEEN ? AND ?`];
-  const params: unknown[] = [...dateJoin.params, JSON.stringify([...replayed.keys()]), from, to];
+  // Rows to replay are excluded here (only when there are any: the clause makes SQLite read each row).
+  const conds = [...(replayed.size ? ['t.id NOT IN (SELECT value FROM json_each(?))'] : []), 't.deleted = 0', `${dateJoin.date} BETWEEN ? AND ?`];
+  const params: unknown[] = [...dateJoin.params, ...(replayed.size ? [JSON.stringify([...replayed.keys()])] : []), from, to];
   for (const [field, values] of Object.entries(m.where)) {
     conds.push(`t.${field} IN (${values.map(() => '?').join(', ')})`);
     params.push(...values);
