@@ -1,30 +1,18 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, errorText } from '../api/client';
+import { api } from '../api/client';
 import { reloadLabels } from '../i18n';
+import { useEditableList } from '../lib/useEditableList';
 
 type Stage = Awaited<ReturnType<(typeof api)['pipeline.stages']>>[number];
 const KINDS = ['open', 'won', 'lost'] as const;
+const loadStages = () => api['pipeline.stages']({});
 
 /** This database's investment-lead stages: two presets, or edit them one by one. */
 export function PipelineSettings() {
   const { t } = useTranslation();
-  const [stages, setStages] = useState<Stage[]>([]);
+  const { items: stages, error, run } = useEditableList(loadStages, reloadLabels);
   const [draft, setDraft] = useState({ id: '', name_zh: '', name_en: '', kind: 'open' as Stage['kind'] });
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => setStages(await api['pipeline.stages']({})), []);
-  useEffect(() => void load(), [load]);
-
-  const run = async (fn: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await fn();
-      await load();
-      await reloadLabels();
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
 
   return (
     <section className="card">

@@ -1,32 +1,16 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api/client';
-import { useToast } from '../components/Toasts';
+import { api } from '../api/client';
+import { useEditableList } from '../lib/useEditableList';
 
-type Staff = Awaited<ReturnType<(typeof api)['staff.list']>>[number];
 const ROLES = ['investment', 'mentor', 'admin'] as const;
+const loadStaff = () => api['staff.list']({});
 
 /** The people leads and startups are assigned to: investment officers and mentors. */
 export function StaffSettings() {
   const { t } = useTranslation();
-  const toast = useToast();
-  const [staff, setStaff] = useState<Staff[]>([]);
+  const { items: staff, error, run: save } = useEditableList(loadStaff);
   const [draft, setDraft] = useState({ name: '', role: 'investment' as (typeof ROLES)[number], phone: '' });
-  const [error, setError] = useState<string | null>(null);
-  const reload = useCallback(async () => setStaff(await api['staff.list']({})), []);
-  useEffect(() => void reload(), [reload]);
-
-  const save = async (fn: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await fn();
-      await reload();
-    } catch (err) {
-      const message = err instanceof ApiError ? (err.payload.fields ?? []).map((f) => `${t(`field.${f.field}`, { defaultValue: f.field })}: ${f.message}`).join('；') || err.message : String(err);
-      toast({ kind: 'error', text: message });
-      setError(message);
-    }
-  };
 
   return (
     <section className="card">
