@@ -67,7 +67,7 @@ export function insertRow(ctx: WriteContext, table: TableName, values: Row, id: 
         if (!isEmpty(value)) logChange(ctx, stamp, table, id, c, null, value);
       }
     }
-    refreshSearch(ctx, table, id);
+    refreshSearch(ctx, table, id, true);
     return id;
   });
 }
@@ -128,7 +128,7 @@ export function insertMany(ctx: WriteContext, table: TableName, rows: Row[]): st
       const now = stampTime(stamp);
       insert.run(id, ...cols.map((c) => toSql(spec, c, row[c] ?? null)), now, now);
       logChange(ctx, stamp, table, id, '*', null, snapshotOf(spec, cols, row));
-      refreshSearch(ctx, table, id);
+      refreshSearch(ctx, table, id, true);
       ids.push(id);
     }
     return ids;
@@ -167,11 +167,12 @@ function logChange(ctx: WriteContext, stamp: string, table: string, id: string, 
     .run(stamp, ctx.clock.site, ctx.user, table, id, field, JSON.stringify(oldV), JSON.stringify(newV), ctx.batch ?? null);
 }
 
-function refreshSearch(ctx: WriteContext, table: TableName, id: string): void {
+/** Keeps a row's search tokens in step; a row just inserted has none to remove yet. */
+function refreshSearch(ctx: WriteContext, table: TableName, id: string, inserted = false): void {
   const spec: TableSpec = tables[table];
   if (!spec.search) return;
   const row = prepared(ctx.db, `SELECT rowid AS rid, * FROM ${table} WHERE id = ?`).get(id) as Row & { rid: number };
-  prepared(ctx.db, `DELETE FROM ${spec.search.fts} WHERE rowid = ?`).run(row.rid);
+  if (!inserted) prepared(ctx.db, `DELETE FROM ${spec.search.fts} WHERE rowid = ?`).run(row.rid);
   if (row.deleted === 0) {
     prepared(ctx.db, `INSERT INTO ${spec.search.fts} (rowid, tokens) VALUES (?, ?)`).run(row.rid, searchTokens(spec.search.text(decodeRow(table, row))));
   }

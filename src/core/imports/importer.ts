@@ -201,6 +201,7 @@ export async function runImport(ctx: CoreContext, table: Table, options: ImportO
               action = 'create';
             }
           } catch (err) {
+            if (!(err instanceof AppError)) throw err;
             action = 'reject';
             reasons = reasonsOf(err, options.locale, columns);
           }
@@ -235,16 +236,18 @@ function createDefaults(db: Db, entity: ImportEntity, values: Row): Row {
   return { stage: values.exit_date ? 'graduated' : values.admitted_date ? 'incubating' : 'applied' };
 }
 
-/** One row through a handler, in a savepoint so a row that fails leaves nothing behind. */
+/**
+ * One row through a handler. Handlers raise their AppErrors (input, rules, not found) before they
+ * write anything, so a rejected row leaves nothing behind without a savepoint per row; any other error
+ * (the disk, the database) is not a row's fault and aborts the whole import.
+ */
 function applyRow(h: Handler, ctx: CoreContext, input: unknown): void {
-  ctx.db.transaction(() => {
-    const parsed = h.input.safeParse(input);
-    if (!parsed.success) {
-      const fields: FieldIssue[] = parsed.error.issues.map((i) => ({ field: String(i.path.at(-1) ?? ''), code: 'invalid_input', params: { detail: i.message } }));
-      throw new AppError('invalid_input', { detail: fields.map((f) => f.field).join(', ') }, fields);
-    }
-    h.run(ctx, parsed.data);
-  })();
+  const parsed = h.input.safeParse(input);
+  if (!parsed.success) {
+    const fields: FieldIssue[] = parsed.error.issues.map((i) => ({ field: String(i.path.at(-1) ?? ''), code: 'invalid_input', params: { detail: i.message } }));
+    throw new AppError('invalid_input', { detail: fields.map((f) => f.field).join(', ') }, fields);
+  }
+  h.run(ctx, parsed.data);
 }
 
 function reasonsOf(err: unknown, locale: Locale, columns: ImportColumn[]): string[] {
