@@ -1,4 +1,3 @@
-import { displayWidth } from '../exports/cells';
 import type { Report, Section } from './model';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -66,4 +65,3 @@ ${r.sections.map(section).join('\n')}
 </body></html>`;
 }
 
-export { displayWidth };

@@ -1,58 +1,31 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api/client';
-import { useToast } from '../components/Toasts';
+import { api } from '../api/client';
 import { reloadLabels, type UiLocale } from '../i18n';
 import type { Theme } from '../lib/theme';
+import { useEditableList } from '../lib/useEditableList';
 import { PipelineSettings } from './PipelineSettings';
 import { StaffSettings } from './StaffSettings';
 
 type Industry = Awaited<ReturnType<(typeof api)['industries.list']>>[number];
 type Info = Awaited<ReturnType<(typeof api)['meta.info']>>;
+const loadIndustries = () => api['industries.list']({});
 
 export function Settings({ theme, onTheme, onLocale }: { theme: Theme; onTheme: (t: Theme) => void; onLocale: (l: UiLocale) => void }) {
   const { t, i18n } = useTranslation();
-  const toast = useToast();
-  const [industries, setIndustries] = useState<Industry[]>([]);
   const [info, setInfo] = useState<Info | null>(null);
   const [draft, setDraft] = useState({ id: '', name_zh: '', name_en: '' });
-  const [error, setError] = useState<string | null>(null);
 
-  const reload = useCallback(async () => {
-    setIndustries(await api['industries.list']({}));
-    await reloadLabels();
-  }, []);
-  useEffect(() => {
-    void reload();
-    void api['meta.info']({}).then(setInfo);
-  }, [reload]);
+  const { items: industries, error, run } = useEditableList(loadIndustries, reloadLabels);
+  useEffect(() => void api['meta.info']({}).then(setInfo), []);
 
-  const add = async () => {
-    setError(null);
-    try {
+  const add = () =>
+    run(async () => {
       await api['industries.create']({ ...draft, sort: industries.length + 1 });
       setDraft({ id: '', name_zh: '', name_en: '' });
-      await reload();
-    } catch (err) {
-      setError(err instanceof ApiError ? (err.payload.fields ?? []).map((f) => `${f.field}: ${f.message}`).join('；') || err.message : String(err));
-    }
-  };
-  const remove = async (id: string) => {
-    try {
-      await api['industries.delete']({ id });
-      await reload();
-    } catch (err) {
-      toast({ kind: 'error', text: (err as Error).message });
-    }
-  };
-  const rename = async (id: string, patch: Partial<Industry>) => {
-    try {
-      await api['industries.update']({ id, patch });
-      await reload();
-    } catch (err) {
-      toast({ kind: 'error', text: (err as Error).message });
-    }
-  };
+    });
+  const remove = (id: string) => run(() => api['industries.delete']({ id }));
+  const rename = (id: string, patch: Partial<Industry>) => run(() => api['industries.update']({ id, patch }));
 
   return (
     <div className="settings">
