@@ -34,11 +34,7 @@ const messages = {
   date_in_future: { 'zh-CN': '日期不能晚于今天', en: 'The date cannot be after today' },
   import_too_large: { 'zh-CN': '文件过大：{detail}', en: 'The file is too large: {detail}' },
   import_bomb: { 'zh-CN': '文件解压后体积异常（疑似压缩炸弹），已拒绝读取', en: 'The file expands to an absurd size (a zip bomb?); it was not read' },
-  import_xls: {
-    'zh-CN': '暂不支持旧版 .xls 文件，请在 Excel/WPS 中“另存为” .xlsx 或 .csv 后再导入',
-    en: 'Old .xls files are not supported yet; save the file as .xlsx or .csv in Excel or WPS and import that',
-  },
-  import_format: { 'zh-CN': '无法识别的文件：{detail}（支持 .xlsx、.csv）', en: 'Unrecognised file: {detail} (.xlsx and .csv are supported)' },
+  import_format: { 'zh-CN': '无法识别的文件：{detail}（支持 .xlsx、.xls、.csv）', en: 'Unrecognised file: {detail} (.xlsx, .xls and .csv are supported)' },
   import_sheet: { 'zh-CN': '找不到工作表“{detail}”', en: 'There is no sheet “{detail}”' },
   import_no_header: { 'zh-CN': '在前 30 行中没有找到表头（如“企业名称”）', en: 'No header row (such as “Company”) in the first 30 rows' },
   import_missing: { 'zh-CN': '缺少{field}', en: '{field} is missing' },

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportGrid } from '../../src/core/exports/grid';
 import { neutralise } from '../../src/core/exports/cells';
@@ -170,9 +171,27 @@ describe('importing a roster', () => {
     expect(table.rows[4000]).toEqual(['珠海横琴数据智能科技有限公司第3999号', '软件和信息技术服务']);
   });
 
-  it('refuses .xls with advice, and a zip bomb before expanding it', async () => {
+  it('reads a legacy .xls saved by LibreOffice: title row, Chinese text, date cells, chosen sheet', async () => {
+    // tests/fixtures/roster-libreoffice.xls: BIFF8 written by LibreOffice Calc ("MS Excel 97" filter).
+    const fixture = resolve(__dirname, '../fixtures/roster-libreoffice.xls');
     const core = freshCore();
-    await expect(importFile(core, csvFile('x', 'old.xls'), 'old.xls')).rejects.toThrow(/另存为|save the file as/);
+    const r = await importFile(core, fixture, 'roster-libreoffice.xls');
+    expect(r).toMatchObject({ sheet: '在园企业名册', sheets: ['在园企业名册', '说明'], headerRow: 2, rows: 3, created: 2 });
+    expect(r.rejected).toEqual([{ row: 5, reasons: [expect.stringMatching(/组织机构代码）校验不通过/)] }]);
+    const rows = core.db.prepare('SELECT name, uscc, industry, entry_date, registered_capital, headcount FROM enterprises ORDER BY entry_date').all();
+    expect(rows).toEqual([
+      { name: '珠海数据科技有限公司', uscc: '91440400MA4UKWXN6G', industry: 'bigdata', entry_date: '2016-06-23', registered_capital: 15_005_000, headcount: 42 },
+      { name: '横琴云算信息技术有限公司', uscc: '91440400MA4UKWXP25', industry: 'cloud', entry_date: '2019-01-08', registered_capital: 3_000_000, headcount: 12 },
+    ]);
+    expect((await readTable(fixture, 'roster-libreoffice.xls', { sheet: '说明' })).rows).toEqual([['本表由园区办公室维护']]);
+    await expect(readTable(fixture, 'roster-libreoffice.xls', { sheet: '没有' })).rejects.toThrow(/没有|no sheet/);
+  });
+
+  it('refuses a damaged .xls with a clear message, and a zip bomb before expanding it', async () => {
+    const core = freshCore();
+    const damaged = tempFile('damaged.xls');
+    writeFileSync(damaged, Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(600, 7)]));
+    await expect(importFile(core, damaged, 'damaged.xls')).rejects.toThrow(/无法识别的文件|Unrecognised file/);
     const bomb = tempFile('bomb.xlsx');
     // A zip whose central directory declares a 2 GB entry compressed into a few bytes.
     const name = Buffer.from('xl/worksheets/sheet1.xml');

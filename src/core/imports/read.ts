@@ -3,9 +3,10 @@ import { excel } from './exceljs-utf8';
 import { parse } from 'csv-parse';
 import { closeSync, openSync, readSync, statSync, readFileSync } from 'node:fs';
 import { AppError } from '../errors';
+import { readXls } from './xls';
 
 /**
- * Reads a spreadsheet into rows of raw cells. CSV: UTF-8 (with or without BOM) when it decodes
+ * Reads a spreadsheet into rows of raw cells. Legacy .xls: see xls.ts. CSV: UTF-8 (with or without BOM) when it decodes
  * strictly, otherwise GB18030 (a superset of GBK). XLSX: streamed sheet by sheet, dates as Date.
  * Limits refuse absurd files and zip bombs before anything is expanded.
  */
@@ -42,7 +43,7 @@ export async function readTable(path: string, name: string, options: { sheet?: s
     checkZip(path, size);
     return readXlsx(path, options);
   }
-  if (kind === 'xls') throw new AppError('import_xls');
+  if (kind === 'xls') return readXls(path, options);
   throw new AppError('import_format', { detail: name });
 }
 
