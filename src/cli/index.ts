@@ -23,7 +23,7 @@ const USAGE = `usage: parkpilot <command> [options]
   import    FILE --db DB [--entity enterprises|leads|incubations] [--mode create|update|upsert]
             [--sheet NAME] [--dry-run] [--json] [--rejected OUT.xlsx]
   import-revert BATCH --db DB                    undo one import in one step
-  export    --db DB --view enterprises|leads|incubations [--filter COL=VALUE …] [--sort COL[:desc]]
+  export    --db DB --view enterprises|leads|incubations|targets [--filter COL=VALUE …] [--sort COL[:desc]] [--as-of DATE (targets)]
             --format xlsx|csv --out FILE
   report    --db DB --kind operations|torch --period 2020|2020-Q4|2020-12 [--as-of DATE]
             --format pdf|xlsx --out FILE
@@ -186,13 +186,15 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'export': {
-      const view = oneOf(option(values, 'view'), ['enterprises', 'leads', 'incubations'], '--view');
+      const view = oneOf(option(values, 'view'), ['enterprises', 'leads', 'incubations', 'targets'], '--view');
+      const asOf = values['as-of'] as string | undefined;
+      if (asOf !== undefined && !/^\d{4}-\d\d-\d\d$/.test(asOf)) throw new UsageError('--as-of must be a date like 2020-12-31');
       const format = oneOf(option(values, 'format'), ['xlsx', 'csv'], '--format');
       const out = option(values, 'out');
       const core = openExisting(option(values, 'db'));
       try {
         const [sortCol, sortDir] = ((values.sort as string | undefined) ?? '').split(':');
-        const started = core.call('exports.start', { view, format, filterModel: filtersFromArgs((values.filter as string[] | undefined) ?? []) as never, sortModel: sortCol ? [{ colId: sortCol, sort: sortDir === 'desc' ? 'desc' : 'asc' }] : [] }, locale);
+        const started = core.call('exports.start', { view, format, ...(asOf && view === 'targets' ? { asOf } : {}), filterModel: filtersFromArgs((values.filter as string[] | undefined) ?? []) as never, sortModel: sortCol ? [{ colId: sortCol, sort: sortDir === 'desc' ? 'desc' : 'asc' }] : [] }, locale);
         const job = await waitWithProgress(core, started.id, 'exporting');
         const result = job.result as { token: string; rows: number };
         copyFileSync(core.files.get(result.token).path, out);

@@ -15,6 +15,7 @@ export const enums = {
     agency: ['中介机构', 'Agency'], inbound: ['主动来访', 'Walk-in enquiry'], online: ['网络平台', 'Online platform'], other: ['其他', 'Other'],
   },
   activityKind: { call: ['电话', 'Call'], visit: ['走访', 'Visit'], meeting: ['会议', 'Meeting'], note: ['备注', 'Note'] },
+  targetStatus: { achieved: ['已达成', 'Achieved'], on_track: ['按计划推进', 'On track'], at_risk: ['有风险', 'At risk'], missed: ['未达成', 'Missed'], overdue: ['已逾期', 'Overdue'] },
   staffRole: { investment: ['招商专员', 'Investment officer'], mentor: ['创业导师', 'Mentor'], admin: ['管理员', 'Administrator'] },
 } as const satisfies Record<string, Record<string, readonly [string, string]>>;
 

@@ -73,6 +73,17 @@ test('import --json, export and report from the command line, read back with Lib
   const stats = JSON.parse(run('stats', '--db', db, '--json').out);
   expect(lines.length - 1).toBe(stats.leads.byStage.signed);
 
+  // The targets view carries each target's value and status as of the chosen day, as `stats` computes them.
+  const targetsCsv = join(dir, 'targets.csv');
+  expect(run('export', '--db', db, '--view', 'targets', '--as-of', '2020-12-31', '--format', 'csv', '--out', targetsCsv).code).toBe(0);
+  const [header, ...targetRows] = require('node:fs').readFileSync(targetsCsv, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n').map((l: string) => l.split(','));
+  const asOf2020 = JSON.parse(run('stats', '--db', db, '--json', '--as-of', '2020-12-31').out) as { targets: { name: string; value: number; status: string }[] };
+  expect(targetRows.length).toBe(asOf2020.targets.length);
+  const hatched = targetRows.find((r: string[]) => r[header.indexOf('Target')] === '孵化初创企业')!;
+  const expected = asOf2020.targets.find((t) => t.name === '孵化初创企业')!;
+  expect(Number(hatched[header.indexOf('Value')])).toBe(expected.value);
+  expect(hatched[header.indexOf('Status')]).toBe({ achieved: 'Achieved', on_track: 'On track', at_risk: 'At risk', missed: 'Missed', overdue: 'Overdue' }[expected.status]);
+
   const pdf = join(dir, 'ops.pdf');
   const r = spawnSync(process.execPath, ['bin/parkpilot.js', 'report', '--db', db, '--kind', 'operations', '--period', '2020-Q4', '--format', 'pdf', '--out', pdf], { encoding: 'utf8', env: { ...process.env, LANG: 'zh_CN.UTF-8' } });
   expect(r.status).toBe(0);

@@ -6,6 +6,8 @@ import type { Locale } from '../errors';
 import { GridRunner, gridRequestSchema, type GridView } from '../grid/query';
 import { incubationsView } from '../incubation/handlers';
 import { leadsView } from '../leads/handlers';
+import { isoDate } from '../fields';
+import { targetProgress, targetsView } from '../targets/handlers';
 import type { OutColumn } from './cells';
 import { writeCsv } from './csv';
 import { exportColumns, labelMaps } from './views';
@@ -13,7 +15,9 @@ import { writeXlsx } from './xlsx';
 
 /** A grid view's matching rows — all of them, not just those loaded — to .xlsx or .csv. */
 export const exportRequestSchema = z.strictObject({
-  view: z.enum(['enterprises', 'leads', 'incubations']),
+  view: z.enum(['enterprises', 'leads', 'incubations', 'targets']),
+  /** Targets only: the date their value, projection and status are computed for (default: today). */
+  asOf: isoDate.optional(),
   filterModel: gridRequestSchema.shape.filterModel,
   sortModel: gridRequestSchema.shape.sortModel,
   /** The grid's visible columns in order, with the headers the user sees; default: the view's set. */
@@ -22,10 +26,21 @@ export const exportRequestSchema = z.strictObject({
 });
 export type ExportRequest = z.infer<typeof exportRequestSchema>;
 
-const views: Record<ExportRequest['view'], GridView> = { enterprises: enterprisesView, leads: leadsView, incubations: incubationsView };
-const tables = { enterprises: 'enterprises', leads: 'leads', incubations: 'incubations' } as const;
+const views: Record<ExportRequest['view'], GridView> = { enterprises: enterprisesView, leads: leadsView, incubations: incubationsView, targets: targetsView };
+const tables = { enterprises: 'enterprises', leads: 'leads', incubations: 'incubations', targets: 'targets' } as const;
 
-export async function exportGrid(db: Db, req: ExportRequest, path: string, locale: Locale, onProgress: (done: number, total: number) => void = () => {}): Promise<{ rows: number }> {
+/** Targets carry their progress as of the chosen day beside the definition; other views are rows as stored. */
+function progressColumns(db: Db, req: ExportRequest, today: string): ((r: Record<string, unknown>) => void) | null {
+  if (req.view !== 'targets') return null;
+  const progress = new Map(targetProgress(db, req.asOf ?? today).map((p) => [p.id, p]));
+  return (r) => {
+    const p = progress.get(r.id as string);
+    if (!p) return;
+    Object.assign(r, { baseline: p.baseline, value: p.value, percent_of_min: p.percent_of_min, projection: p.projection, status: p.status });
+  };
+}
+
+export async function exportGrid(db: Db, req: ExportRequest, path: string, locale: Locale, onProgress: (done: number, total: number) => void = () => {}, today = new Date().toISOString().slice(0, 10)): Promise<{ rows: number }> {
   const runner = new GridRunner(views[req.view]);
   const { page, count } = runner.sqlFor(db, { startRow: 0, endRow: 1_000_000_000, sortModel: req.sortModel, filterModel: req.filterModel });
   const total = (db.prepare(count.sql).get(...count.params) as { n: number }).n;
@@ -34,9 +49,11 @@ export async function exportGrid(db: Db, req: ExportRequest, path: string, local
   const columns: OutColumn[] = chosen.map((c) => ({ key: c.spec!.key, header: c.header, kind: c.spec!.kind }));
   const labels = labelMaps(db, locale);
   const labelled = chosen.filter((c) => c.spec!.labels).map((c) => [c.spec!.key, labels[c.spec!.labels!]!] as const);
+  const addProgress = progressColumns(db, req, today);
   function* rows() {
     for (const raw of db.prepare(page.sql).iterate(...page.params) as Iterable<Record<string, unknown>>) {
       const r = decodeRow(tables[req.view], raw);
+      addProgress?.(r);
       for (const [key, map] of labelled) if (typeof r[key] === 'string') r[key] = map.get(r[key] as string) ?? r[key];
       yield r;
     }
@@ -47,4 +64,4 @@ export async function exportGrid(db: Db, req: ExportRequest, path: string, local
 }
 
 const sheetName = (view: ExportRequest['view'], locale: Locale) =>
-  locale === 'en' ? view[0]!.toUpperCase() + view.slice(1) : { enterprises: '企业', leads: '招商线索', incubations: '孵化' }[view];
+  locale === 'en' ? view[0]!.toUpperCase() + view.slice(1) : { enterprises: '企业', leads: '招商线索', incubations: '孵化', targets: '规划目标' }[view];

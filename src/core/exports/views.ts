@@ -19,7 +19,7 @@ export interface ExportColumn {
 
 const c = (key: string, zh: string, en: string, kind: ColumnKind = 'text', labels?: ExportColumn['labels']): ExportColumn => ({ key, zh, en, kind, ...(labels ? { labels } : {}) });
 
-export const exportColumns: Record<'enterprises' | 'leads' | 'incubations', ExportColumn[]> = {
+export const exportColumns: Record<'enterprises' | 'leads' | 'incubations' | 'targets', ExportColumn[]> = {
   enterprises: [
     c('name', '企业名称', 'Company'), c('uscc', '统一社会信用代码', 'Credit code'), c('industry', '所属行业', 'Industry', 'text', 'industry'),
     c('kind', '企业类型', 'Kind', 'text', 'enterpriseKind'), c('status', '状态', 'Status', 'text', 'enterpriseStatus'), c('building', '楼栋', 'Building'),
@@ -41,6 +41,12 @@ export const exportColumns: Record<'enterprises' | 'leads' | 'incubations', Expo
     c('stage', '阶段', 'Stage', 'text', 'incubationStage'), c('mentor_name', '创业导师', 'Mentor'), c('applied_date', '申请日期', 'Applied', 'date'),
     c('admitted_date', '入孵日期', 'Admitted', 'date'), c('exit_date', '毕业日期', 'Graduated', 'date'), c('agreement_start', '协议开始', 'Agreement start', 'date'),
     c('agreement_end', '协议到期', 'Agreement end', 'date'), c('notes', '备注', 'Notes'),
+  ],
+  targets: [
+    c('plan_name', '规划', 'Plan'), c('name', '目标', 'Target'), c('unit', '单位', 'Unit'), c('min_value', '目标下限', 'Minimum', 'number'),
+    c('max_value', '目标上限', 'Maximum', 'number'), c('baseline', '基数', 'Baseline', 'number'), c('deadline', '截止日期', 'Deadline', 'date'),
+    c('value', '当前值', 'Value', 'number'), c('percent_of_min', '完成率（%）', 'Percent of minimum', 'number'), c('projection', '预计到期值', 'Projection', 'number'),
+    c('status', '状态', 'Status', 'text', 'targetStatus'), c('done_date', '完成日期', 'Completed', 'date'), c('evidence', '佐证材料', 'Evidence'),
   ],
 };
 

@@ -64,7 +64,7 @@ export const exportHandlers = slice('exports', {
     ctx.jobs.start('export', ctx.locale, async ({ progress }) => {
       const stamp = new Date().toISOString().slice(0, 10);
       const path = ctx.files.outputPath(`ParkPilot-${req.view}-${stamp}.${req.format}`);
-      const { rows } = await exportGrid(ctx.db, req, path, ctx.locale, progress);
+      const { rows } = await exportGrid(ctx.db, req, path, ctx.locale, progress, ctx.today());
       return { token: ctx.files.register(path), name: path.split(/[\\/]/).pop()!, rows };
     }),
   ),

@@ -1,12 +1,11 @@
 import type { Db } from '../db/open';
+import { enums } from '../enums';
 import type { Locale } from '../errors';
 import { labelMaps } from '../exports/views';
 import { overview } from '../targets/dashboard';
+import type { TargetStatus } from '../targets/handlers';
 import { chartSvg } from './charts';
 import type { Period, Report, Section } from './model';
-
-const STATUS_ZH: Record<string, string> = { achieved: '已达成', on_track: '按计划推进', at_risk: '有风险', missed: '未达成', overdue: '已逾期' };
-const STATUS_EN: Record<string, string> = { achieved: 'Achieved', on_track: 'On track', at_risk: 'At risk', missed: 'Missed', overdue: 'Overdue' };
 
 /**
  * The park operations report (月报/季报/年报) for a period, as of a date: key figures, the plan-target
@@ -33,7 +32,7 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
   const admitted = count("SELECT count(DISTINCT row_id) AS n FROM stage_events WHERE entity = 'incubations' AND stage = 'admitted' AND deleted = 0 AND date BETWEEN ? AND ?", period.from, period.to);
   const inIncubation = (d.incubationStages.admitted ?? 0) + (d.incubationStages.incubating ?? 0);
   const t = (zh: string, e: string) => (en ? e : zh);
-  const status = en ? STATUS_EN : STATUS_ZH;
+  const status = (code: TargetStatus) => enums.targetStatus[code][en ? 1 : 0];
 
   const sections: Section[] = [
     {
@@ -69,7 +68,7 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
         value: x.kind === 'milestone' ? (x.done_date ?? t('未完成', 'Open')) : x.value,
         projection: x.kind === 'milestone' ? null : x.projection,
         deadline: x.deadline,
-        status: status[x.status],
+        status: status(x.status),
       })),
     },
     {

@@ -5,7 +5,7 @@ import { entityHandlers, refExists } from '../entity';
 import type { FieldIssue } from '../errors';
 import { id, isoDate, longText, optionalDate, optionalId, requiredText, shortText } from '../fields';
 import { handler, slice } from '../handler';
-import { gridRequestSchema } from '../grid/query';
+import { gridRequestSchema, type GridView } from '../grid/query';
 import { INCUBATION_ORDER, measurable, measure, measureProblem, measureSchema, type Measure } from './measure';
 import { leadStages } from '../leads/pipeline';
 
@@ -136,6 +136,23 @@ export function targetProgress(db: Db, asOf: string, planId?: string): TargetPro
   });
 }
 
+/** The targets grid: definitions with their plan; value and status are added from targetProgress. */
+export const targetsView = {
+  from: 'targets t JOIN plans p ON p.id = t.plan_id',
+  rowid: 't.rowid',
+  where: 't.deleted = 0',
+  select: 't.*, p.name AS plan_name',
+  columns: {
+    name: { sql: 't.name', type: 'text', sortable: true },
+    plan_name: { sql: 'p.name', type: 'text' },
+    unit: { sql: 't.unit', type: 'text' },
+    min_value: { sql: 't.min_value', type: 'number' },
+    max_value: { sql: 't.max_value', type: 'number' },
+    deadline: { sql: 't.deadline', type: 'date', sortable: true },
+    updated_at: { sql: 't.updated_at', type: 'date', sortable: true },
+  },
+} satisfies GridView;
+
 const entity = entityHandlers({
   table: 'targets',
   fields: targetFields,
@@ -148,21 +165,7 @@ const entity = entityHandlers({
     if (problem) issues.push({ field: 'measure', code: 'bad_measure', params: { detail: problem } });
     return issues;
   },
-  view: {
-    from: 'targets t JOIN plans p ON p.id = t.plan_id',
-    rowid: 't.rowid',
-    where: 't.deleted = 0',
-    select: 't.*, p.name AS plan_name',
-    columns: {
-      name: { sql: 't.name', type: 'text', sortable: true },
-      plan_name: { sql: 'p.name', type: 'text' },
-      unit: { sql: 't.unit', type: 'text' },
-      min_value: { sql: 't.min_value', type: 'number' },
-      max_value: { sql: 't.max_value', type: 'number' },
-      deadline: { sql: 't.deadline', type: 'date', sortable: true },
-      updated_at: { sql: 't.updated_at', type: 'date', sortable: true },
-    },
-  },
+  view: targetsView,
 });
 
 export const targetsHandlers = slice('targets', {

@@ -184,12 +184,15 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
   const [exporting, setExporting] = useState(false);
   const exportRows = async (format: 'xlsx' | 'csv') => {
     const grid = gridApi.current;
-    if (!grid || config.area === 'targets') return;
+    if (!grid) return;
     setExporting(true);
     try {
-      const columns = grid
-        .getAllDisplayedColumns()
-        .map((c) => ({ key: c.getColDef().field ?? (c.getColId() === 'name' && config.area === 'incubations' ? 'enterprise_name' : c.getColId()), header: c.getColDef().headerName ?? c.getColId() }));
+      const columns = grid.getAllDisplayedColumns().flatMap((c) =>
+        // The targets grid shows min–max in one column; a sheet wants two numeric ones.
+        c.getColId() === 'range'
+          ? [{ key: 'min_value', header: t('field.min_value') }, { key: 'max_value', header: t('field.max_value') }]
+          : [{ key: c.getColDef().field ?? (c.getColId() === 'name' && config.area === 'incubations' ? 'enterprise_name' : c.getColId()), header: c.getColDef().headerName ?? c.getColId() }],
+      );
       const sortModel = grid.getColumnState().filter((c) => c.sort).sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0)).map((c) => ({ colId: c.colId, sort: c.sort! }));
       const job = await api['exports.start']({ view: config.area, format, columns, sortModel, filterModel: toCoreFilter(grid.getFilterModel() as Record<string, unknown>, config.moneyColumns) as never });
       const out = await runJob<{ token: string; name: string; rows: number }>(job.id);
@@ -215,7 +218,7 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
             {t('common.clearFilters')}
           </button>
         )}
-        {config.area !== 'targets' && (['xlsx', 'csv'] as const).map((format) => (
+        {(['xlsx', 'csv'] as const).map((format) => (
           <button key={format} type="button" disabled={exporting} onClick={() => void exportRows(format)}>
             {exporting ? t('exports.working') : t(`exports.${format}`)}
           </button>
