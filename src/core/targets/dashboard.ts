@@ -27,22 +27,52 @@ export interface FunnelStage {
 
 /**
  * How many rows are in each stage on asOf. From today on that is the stored stage (every stage change
- * records an event, and events are never dated in the future); before, each row's last event by then.
+ * records an event, and events are never dated in the future); before, the stay (event) each row was
+ * in on that day: whole months from stage_months, the month of asOf exactly from the events, minus
+ * the stays of withdrawn (deleted) rows.
  */
 function stagesOn(db: Db, entity: 'leads' | 'incubations', asOf: string, today: string): Map<string, number> {
-  const rows = (
-    asOf >= today
-      ? prepared(db, `SELECT stage, count(*) AS n FROM ${entity} WHERE deleted = 0 GROUP BY stage`).all()
-      : prepared(
-          db,
-          `SELECT e.stage AS stage, count(*) AS n FROM (
-             SELECT row_id, stage, row_number() OVER (PARTITION BY row_id ORDER BY date DESC, rowid DESC) AS rn
-             FROM stage_events WHERE entity = ? AND deleted = 0 AND date <= ?
-           ) e JOIN ${entity} t ON t.id = e.row_id AND t.deleted = 0
-           WHERE e.rn = 1 GROUP BY e.stage`,
-        ).all(entity, asOf)
-  ) as { stage: string; n: number }[];
-  return new Map(rows.map((r) => [r.stage, r.n]));
+  if (asOf >= today) {
+    const rows = prepared(db, `SELECT stage, count(*) AS n FROM ${entity} WHERE deleted = 0 GROUP BY stage`).all() as { stage: string; n: number }[];
+    return new Map(rows.map((r) => [r.stage, r.n]));
+  }
+  const m = monthBounds(asOf);
+  const out = new Map<string, number>();
+  const add = (rows: { stage: string; n: number }[], sign = 1) => {
+    for (const r of rows) out.set(r.stage, (out.get(r.stage) ?? 0) + sign * r.n);
+  };
+  add(
+    prepared(db, "SELECT stage, sum(n) AS n FROM stage_months WHERE entity = ? AND start_month < ? AND (end_month = '' OR end_month > ?) GROUP BY stage").all(entity, m.month, m.month) as {
+      stage: string;
+      n: number;
+    }[],
+  );
+  add(
+    prepared(
+      db,
+      `SELECT stage, count(*) AS n FROM stage_events WHERE rowid IN (
+         SELECT rowid FROM stage_events WHERE entity = ? AND deleted = 0 AND date BETWEEN ? AND ?
+         UNION SELECT rowid FROM stage_events WHERE entity = ? AND deleted = 0 AND until BETWEEN ? AND ?
+       ) AND date <= ? AND (until IS NULL OR until > ?) GROUP BY stage`,
+    ).all(entity, m.first, m.last, entity, m.first, m.last, asOf, asOf) as { stage: string; n: number }[],
+  );
+  add(
+    prepared(
+      db,
+      `SELECT e.stage AS stage, count(*) AS n FROM ${entity} t INDEXED BY ${entity}_tombstones
+       JOIN stage_events e ON e.entity = ? AND e.row_id = t.id AND e.deleted = 0
+       WHERE t.deleted = 1 AND e.date <= ? AND (e.until IS NULL OR e.until > ?) GROUP BY e.stage`,
+    ).all(entity, asOf, asOf) as { stage: string; n: number }[],
+    -1,
+  );
+  for (const [stage, n] of out) if (n === 0) out.delete(stage);
+  return out;
+}
+
+/** The month of a date as stage_months and enterprise_months key it, and its first and last day. */
+function monthBounds(date: string): { month: string; first: string; last: string } {
+  const month = date.slice(0, 7);
+  return { month, first: `${month}-01`, last: `${month}-31` };
 }
 
 export function leadFunnel(db: Db, asOf: string, today: string): { stages: FunnelStage[]; lost: number } {
@@ -62,33 +92,79 @@ export function leadFunnel(db: Db, asOf: string, today: string): { stages: Funne
 
 /** Average days spent in each stage by stays that ended (moved on) on or before asOf. */
 export function timeInStage(db: Db, entity: 'leads' | 'incubations', asOf: string): { stage: string; days: number; leads: number }[] {
-  return prepared(
-    db,
-    `SELECT stage, round(avg(d), 1) AS days, count(*) AS leads FROM (
-       SELECT stage, julianday(lead(date) OVER w) - julianday(date) AS d
-       FROM stage_events WHERE entity = ? AND deleted = 0 AND date <= ?
-       WINDOW w AS (PARTITION BY row_id ORDER BY date, rowid)
-     ) WHERE d IS NOT NULL GROUP BY stage`,
-  ).all(entity, asOf) as { stage: string; days: number; leads: number }[];
+  const m = monthBounds(asOf);
+  const totals = new Map<string, { days: number; n: number }>();
+  const rows = [
+    ...(prepared(db, "SELECT stage, sum(days) AS days, sum(n) AS n FROM stage_months WHERE entity = ? AND end_month <> '' AND end_month < ? GROUP BY stage").all(entity, m.month) as { stage: string; days: number; n: number }[]),
+    ...(prepared(
+      db,
+      'SELECT stage, sum(julianday(until) - julianday(date)) AS days, count(*) AS n FROM stage_events WHERE entity = ? AND deleted = 0 AND until BETWEEN ? AND ? GROUP BY stage',
+    ).all(entity, m.first, asOf) as { stage: string; days: number; n: number }[]),
+  ];
+  for (const r of rows) {
+    const t = totals.get(r.stage) ?? { days: 0, n: 0 };
+    totals.set(r.stage, { days: t.days + r.days, n: t.n + r.n });
+  }
+  return [...totals]
+    .filter(([, t]) => t.n > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([stage, t]) => ({ stage, days: Math.round((t.days / t.n) * 10) / 10, leads: t.n }));
 }
 
 /** Incubation stage transitions up to asOf, forward moves only (a sankey must not loop). */
 export function incubationFlow(db: Db, asOf: string): { source: string; target: string; value: number }[] {
-  const rows = prepared(
-    db,
-    "SELECT from_stage AS source, stage AS target, count(*) AS value FROM stage_events WHERE entity = 'incubations' AND deleted = 0 AND date <= ? AND from_stage IS NOT NULL GROUP BY from_stage, stage",
-  ).all(asOf) as { source: string; target: string; value: number }[];
-  return rows.filter((r) => INCUBATION_ORDER.indexOf(r.target) > INCUBATION_ORDER.indexOf(r.source));
+  const m = monthBounds(asOf);
+  const flows = new Map<string, { source: string; target: string; value: number }>();
+  const rows = [
+    ...(prepared(db, "SELECT from_stage AS source, stage AS target, sum(n) AS value FROM stage_months WHERE entity = 'incubations' AND from_stage <> '' AND start_month < ? GROUP BY from_stage, stage").all(m.month) as {
+      source: string;
+      target: string;
+      value: number;
+    }[]),
+    ...(prepared(
+      db,
+      "SELECT from_stage AS source, stage AS target, count(*) AS value FROM stage_events WHERE entity = 'incubations' AND deleted = 0 AND date BETWEEN ? AND ? AND from_stage IS NOT NULL GROUP BY from_stage, stage",
+    ).all(m.first, asOf) as { source: string; target: string; value: number }[]),
+  ];
+  for (const r of rows) {
+    const key = `${r.source}>${r.target}`;
+    const f = flows.get(key);
+    if (f) f.value += r.value;
+    else flows.set(key, { ...r });
+  }
+  return [...flows.values()].filter((r) => r.value > 0 && INCUBATION_ORDER.indexOf(r.target) > INCUBATION_ORDER.indexOf(r.source)).sort((a, b) => (a.source + a.target < b.source + b.target ? -1 : 1));
 }
 
-/** Enterprises present on asOf (entered by then, not yet left), by industry: one pass over an index. */
+/**
+ * Enterprises present on asOf (entered by then, not yet left), by industry: whole months from
+ * enterprise_months, and the rows that entered or left in the month of asOf checked by date.
+ */
 function industryMix(db: Db, asOf: string): { industry: string; n: number }[] {
-  return prepared(
-    db,
-    `SELECT coalesce(industry, '') AS industry, count(*) AS n FROM enterprises INDEXED BY enterprises_presence
-     WHERE deleted = 0 AND (entry_date IS NULL OR entry_date <= ?) AND (exit_date IS NULL OR exit_date > ?)
-     GROUP BY industry ORDER BY n DESC`,
-  ).all(asOf, asOf) as { industry: string; n: number }[];
+  const m = monthBounds(asOf);
+  const counts = new Map<string, number>();
+  const rows = [
+    ...(prepared(
+      db,
+      "SELECT industry, sum(n) AS n FROM enterprise_months WHERE (entry_month = '' OR entry_month < ?) AND (exit_month = '' OR exit_month > ?) GROUP BY industry",
+    ).all(m.month, m.month) as { industry: string; n: number }[]),
+    // Entered in the month of asOf (from enterprises_presence alone)...
+    ...(prepared(
+      db,
+      `SELECT coalesce(industry, '') AS industry, count(*) AS n FROM enterprises INDEXED BY enterprises_presence
+       WHERE deleted = 0 AND entry_date BETWEEN ? AND ? AND entry_date <= ? AND (exit_date IS NULL OR exit_date > ?) GROUP BY 1`,
+    ).all(m.first, m.last, asOf, asOf) as { industry: string; n: number }[]),
+    // ...or entered before it (or on no known date) and left in it (from enterprises_exit_presence).
+    ...(prepared(
+      db,
+      `SELECT coalesce(industry, '') AS industry, count(*) AS n FROM enterprises INDEXED BY enterprises_exit_presence
+       WHERE deleted = 0 AND exit_date BETWEEN ? AND ? AND (entry_date IS NULL OR entry_date < ?) AND exit_date > ? GROUP BY 1`,
+    ).all(m.first, m.last, m.first, asOf) as { industry: string; n: number }[]),
+  ];
+  for (const r of rows) counts.set(r.industry, (counts.get(r.industry) ?? 0) + r.n);
+  return [...counts]
+    .filter(([, n]) => n > 0)
+    .map(([industry, n]) => ({ industry, n }))
+    .sort((a, b) => b.n - a.n || (a.industry < b.industry ? -1 : 1));
 }
 
 const quarterOf = (date: string) => `${date.slice(0, 4)}-Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
@@ -109,24 +185,31 @@ function entriesAndExits(db: Db, asOf: string): { quarter: string; from: string;
   }
   const first = quarters[0]!.from;
   const byQuarter = new Map(quarters.map((q) => [q.quarter, q]));
-  const perQuarter = (column: 'entry_date' | 'exit_date') =>
-    prepared(
-      db,
-      `SELECT substr(${column}, 1, 4) || '-Q' || ((CAST(substr(${column}, 6, 2) AS INTEGER) + 2) / 3) AS q, count(*) AS n
-       FROM enterprises WHERE deleted = 0 AND ${column} BETWEEN ? AND ? GROUP BY q`,
-    ).all(first, asOf) as { q: string; n: number }[];
-  for (const r of perQuarter('entry_date')) byQuarter.get(r.q)!.entries = r.n;
-  for (const r of perQuarter('exit_date')) byQuarter.get(r.q)!.exits = r.n;
+  // Whole months from enterprise_months; the month of asOf (up to asOf) from the rows themselves.
+  const m = monthBounds(asOf);
+  const perMonth = (column: 'entry_date' | 'exit_date') => {
+    const key = column === 'entry_date' ? 'entry_month' : 'exit_month';
+    return [
+      ...(prepared(db, `SELECT ${key} AS month, sum(n) AS n FROM enterprise_months WHERE ${key} >= ? AND ${key} < ? GROUP BY ${key}`).all(first.slice(0, 7), m.month) as { month: string; n: number }[]),
+      ...(prepared(db, `SELECT substr(${column}, 1, 7) AS month, count(*) AS n FROM enterprises WHERE deleted = 0 AND ${column} BETWEEN ? AND ?`).all(m.first < first ? first : m.first, asOf) as {
+        month: string | null;
+        n: number;
+      }[]),
+    ];
+  };
+  for (const r of perMonth('entry_date')) if (r.month && r.n) (byQuarter.get(quarterOf(r.month)) ?? { entries: 0 }).entries += r.n;
+  for (const r of perMonth('exit_date')) if (r.month && r.n) (byQuarter.get(quarterOf(r.month)) ?? { exits: 0 }).exits += r.n;
   return quarters;
 }
 
 function overdueFollowUps(db: Db, asOf: string): { count: number; leads: { id: string; company: string; next_follow_up: string; owner: string | null }[] } {
   const open = leadStages(db).filter((s) => s.kind === 'open').map((s) => s.id);
-  const where = `l.deleted = 0 AND l.stage IN (SELECT value FROM json_each(?)) AND l.next_follow_up < ?`;
+  // A literal IN list: one (stage, next_follow_up) index range per open stage.
+  const where = `l.deleted = 0 AND l.stage IN (${open.map(() => '?').join(', ') || 'NULL'}) AND l.next_follow_up < ?`;
   return {
-    count: (prepared(db, `SELECT count(*) AS n FROM leads l WHERE ${where}`).get(JSON.stringify(open), asOf) as { n: number }).n,
+    count: (prepared(db, `SELECT count(*) AS n FROM leads l INDEXED BY leads_stage_follow_up WHERE ${where}`).get(...open, asOf) as { n: number }).n,
     leads: prepared(db, `SELECT l.id, l.company, l.next_follow_up, s.name AS owner FROM leads l LEFT JOIN staff s ON s.id = l.owner_id WHERE ${where} ORDER BY l.next_follow_up LIMIT 20`).all(
-      JSON.stringify(open),
+      ...open,
       asOf,
     ) as { id: string; company: string; next_follow_up: string; owner: string | null }[],
   };

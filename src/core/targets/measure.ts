@@ -184,13 +184,16 @@ function stageDateSource(db: Db, m: Computed, asOf: string): { sql: string; date
  * stored value.
  */
 function replay(db: Db, table: MeasuredEntity, fields: string[], asOf: string): Map<string, Record<string, unknown>> {
-  const later = prepared(
-    db,
-    `SELECT c.row_id, c.field, c.old_value FROM changes c
-     WHERE c.tbl = ? AND c.stamp > ? AND c.field IN (SELECT value FROM json_each(?))
-       AND c.stamp > (SELECT min(c2.stamp) FROM changes c2 WHERE c2.tbl = c.tbl AND c2.row_id = c.row_id)
-     ORDER BY c.row_id, c.stamp, c.seq`,
-  ).all(table, endOfDay(asOf), JSON.stringify(fields)) as { row_id: string; field: string; old_value: string | null }[];
+  // Fields as a literal IN list and no ORDER BY: the plan must probe (tbl, field, stamp) for the few
+  // later changes, not walk every change of the table in row order (a bulk load logs a million).
+  const later = (
+    prepared(
+      db,
+      `SELECT c.row_id, c.field, c.old_value, c.stamp, c.seq FROM changes c INDEXED BY changes_field
+       WHERE c.tbl = ? AND c.field IN (${fields.map(() => '?').join(', ')}) AND c.stamp > ?
+         AND c.stamp > (SELECT min(c2.stamp) FROM changes c2 WHERE c2.tbl = c.tbl AND c2.row_id = c.row_id)`,
+    ).all(table, ...fields, endOfDay(asOf)) as { row_id: string; field: string; old_value: string | null; stamp: string; seq: number }[]
+  ).sort((a, b) => (a.row_id < b.row_id ? -1 : a.row_id > b.row_id ? 1 : a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : a.seq - b.seq));
   const out = new Map<string, Record<string, unknown>>();
   if (!later.length) return out;
   const ids = [...new Set(later.map((c) => c.row_id))];
