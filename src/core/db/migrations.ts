@@ -349,6 +349,8 @@ CREATE INDEX incubations_tombstones ON incubations (id) WHERE deleted = 1;
 CREATE INDEX enterprises_exit_presence ON enterprises (exit_date, entry_date, industry) WHERE deleted = 0;
 -- Overdue follow-ups: per open stage, one range of dates.
 CREATE INDEX leads_stage_follow_up ON leads (stage, next_follow_up) WHERE deleted = 0;
+-- Each row's first event in a set of stages, grouped by row from the index alone.
+CREATE INDEX stage_events_row_reach ON stage_events (entity, row_id, stage, date) WHERE deleted = 0;
 
 -- Stays by stage, entry (from_stage) and the months they began and ended, with their total length:
 -- the funnel as of a past day, time in stage and the incubation flow.
