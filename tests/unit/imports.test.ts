@@ -148,6 +148,25 @@ describe('importing a roster', () => {
     expect(() => core.call('imports.revert', { batchId: r.batchId! })).toThrow(/already reverted/);
   });
 
+  it('a large import rebuilds the secondary indexes once: same schema after, same rows findable by index', async () => {
+    const core = freshCore();
+    const schema = () => core.db.prepare("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'enterprises' ORDER BY name").all();
+    const before = schema();
+    const lines = ['企业名称,所属行业,入驻日期,注册资本（万元）'];
+    for (let i = 0; i < 2500; i++) lines.push(`批量企业${i},${i % 2 ? '大数据' : '云计算'},2020-${String(1 + (i % 12)).padStart(2, '0')}-15,${i}`);
+    const dry = await importFile(core, csvFile(lines.join('\n')), 'bulk.csv', { dryRun: true });
+    expect(dry.created).toBe(2500);
+    expect(schema()).toEqual(before);
+    expect(core.db.prepare('SELECT count(*) AS n FROM enterprises').get()).toEqual({ n: 0 });
+    const r = await importFile(core, csvFile(lines.join('\n')), 'bulk.csv');
+    expect(r.created).toBe(2500);
+    expect(schema()).toEqual(before);
+    expect(core.db.pragma('integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+    const plan = core.db.prepare("EXPLAIN QUERY PLAN SELECT id FROM enterprises WHERE deleted = 0 AND registered_capital > 24000000").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join()).toContain('enterprises_capital');
+    expect(core.db.prepare('SELECT count(*) AS n FROM enterprises WHERE deleted = 0 AND registered_capital > 24000000').get()).toEqual({ n: 99 });
+  });
+
   it('remembers a corrected column mapping for the next file', async () => {
     const core = freshCore();
     const text = `公司,代码编号,员工\n甲公司,${A},3\n`;

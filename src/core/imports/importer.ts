@@ -1,5 +1,6 @@
 import { handlers } from '../api';
 import { prepared, type Db } from '../db/open';
+import { deferIndexes } from '../db/deferred-indexes';
 import { deleteRow, readLive, transact, updateRow, type Row } from '../db/write';
 import { AppError, formatMessage, type FieldIssue, type Locale } from '../errors';
 import type { CoreContext, Handler } from '../handler';
@@ -58,6 +59,10 @@ export interface ImportReport {
   batchId: string | null;
 }
 
+/** From this many rows on, an import rebuilds the table's secondary indexes once at the end. */
+const BULK_ROWS = 2_000;
+/** Columns an import looks existing rows up by (findExisting, the rules): their indexes stay. */
+const LOOKUP_COLUMNS: Record<ImportEntity, string[]> = { enterprises: ['name', 'uscc', 'id'], leads: ['company', 'uscc', 'enterprise_id', 'id'], incubations: ['team_name', 'enterprise_id', 'id'] };
 const NAME_FIELD: Record<ImportEntity, string> = { enterprises: 'name', leads: 'company', incubations: 'team_name' };
 const TABLE: Record<ImportEntity, 'enterprises' | 'leads' | 'incubations'> = { enterprises: 'enterprises', leads: 'leads', incubations: 'incubations' };
 
@@ -181,8 +186,11 @@ export async function runImport(ctx: CoreContext, table: Table, options: ImportO
   const create = handlers[`${entity}.create`] as Handler;
   const update = handlers[`${entity}.update`] as Handler;
   const DRY_RUN = Symbol('dry run');
+  // Large files: secondary indexes are rebuilt once after the rows are in (see deferred-indexes.ts).
+  const bulk = prepared.length >= BULK_ROWS;
   try {
     transact(importCtx, () => {
+      const deferred = bulk ? deferIndexes(ctx.db, TABLE[entity], LOOKUP_COLUMNS[entity]) : null;
       prepared.forEach((p, n) => {
         let action: RowAction = 'reject';
         let reasons = p.reasons;
@@ -213,6 +221,7 @@ export async function runImport(ctx: CoreContext, table: Table, options: ImportO
         if (report.preview.length < 200) report.preview.push({ row: p.row, action, name: String(p.values[NAME_FIELD[entity]] ?? p.values.enterprise_id ?? ''), reasons });
         if (n % 5000 === 0) options.onProgress?.(prepared.length + n, prepared.length * 2);
       });
+      deferred?.rebuild();
       if (options.dryRun) throw DRY_RUN;
       ctx.db
         .prepare('INSERT INTO import_batches (id, entity, file_name, mode, rows, created, updated, skipped, rejected, user, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
