@@ -22,7 +22,7 @@ test('import a roster: correct a column mapping, check the dry run, import, then
     `\uFEFF2020年入驻企业花名册,,,\n企业名称,统一社会信用代码,员工数量,入驻日期\n珠海试验数据科技有限公司,${CODES[0]},35,2020/3/5\n横琴试验智能科技有限公司,${CODES[1]},12,2020年6月1日\n错误代码企业,91440400MA5TEXT110,8,2020-07-01\n`,
   );
   await page.goto('/#/imports');
-  await page.getByLabel('选择文件（.xlsx、.csv）').setInputFiles(roster);
+  await page.getByLabel('选择文件（.xlsx、.xls、.csv）').setInputFiles(roster);
   const counts = page.getByTestId('import-counts');
   await expect(counts).toContainText('共 3 行');
   await expect(counts).toContainText('新建 2');
@@ -52,6 +52,32 @@ test('import a roster: correct a column mapping, check the dry run, import, then
   await page.goto('/#/enterprises');
   await page.locator('.ag-floating-filter[aria-colindex="1"] input').fill('试验');
   await expect(page.locator('.count')).toHaveText('共 0 条');
+});
+
+test('a legacy .xls roster (saved by LibreOffice) goes through the same dry run', async ({ page }) => {
+  await page.goto('/#/imports');
+  await page.getByLabel('选择文件（.xlsx、.xls、.csv）').setInputFiles(join(__dirname, '../fixtures/roster-libreoffice.xls'));
+  const counts = page.getByTestId('import-counts');
+  await expect(counts).toContainText('共 3 行');
+  await expect(counts).toContainText('新建 2');
+  await expect(counts).toContainText('拒绝 1');
+  await expect(page.locator('tr.action-reject')).toContainText('组织机构代码');
+});
+
+test('export the plan targets with their values and statuses', async ({ page }) => {
+  await page.goto('/#/targets');
+  await expect(page.locator('.count')).toHaveText(/共 \d+ 条/);
+  const shown = Number((await page.locator('.count').innerText()).replace(/\D/g, ''));
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: '导出 CSV' }).click();
+  const file = join(dir, (await download).suggestedFilename());
+  await (await download).saveAs(file);
+  const [header, ...rows] = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n').map((l) => l.split(','));
+  expect(rows).toHaveLength(shown);
+  for (const column of ['目标', '当前值', '状态', '目标下限', '目标上限']) expect(header).toContain(column);
+  const hatched = rows.find((r) => r[header!.indexOf('目标')] === '孵化初创企业')!;
+  expect(hatched[header!.indexOf('目标下限')]).toBe('8');
+  expect(['已达成', '按计划推进', '有风险', '未达成', '已逾期']).toContain(hatched[header!.indexOf('状态')]);
 });
 
 test('export the filtered grid: every matching row, read back by LibreOffice', async ({ page }) => {
