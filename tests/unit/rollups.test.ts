@@ -6,7 +6,7 @@ import type { ParkCore } from '../../src/core/service';
 import { testCore } from './helpers';
 
 /**
- * The Overview reads aggregates that triggers keep (enterprise_months, stage_months, stage_events.until).
+ * The Overview reads aggregates the write path keeps (enterprise_months, stage_months, stage_events.until).
  * Here random histories are written through the handlers — creates, edits of dates and industries,
  * deletes and restores, stage moves entered out of date order — and every figure the aggregates give
  * is compared, for many as-of dates, with the same figure computed straight from the rows by the
@@ -144,7 +144,7 @@ function writeHistory(core: ParkCore, seed: number, steps: number): void {
 
 const asOfDates = ['2017-12-31', '2018-01-01', '2018-06-30', '2019-01-31', '2019-03-01', '2019-12-31', '2020-02-29', '2020-07-15', '2021-05-31', '2021-12-31', '2024-01-01'];
 
-describe('Overview aggregates kept by triggers equal the figures computed from the rows', () => {
+describe('Overview aggregates kept by the write path equal the figures computed from the rows', () => {
   for (const seed of [1, 2, 3]) {
     it(`random history #${seed}: mix, entries/exits, stages on a day, time in stage, incubation flow`, () => {
       const core = testCore();

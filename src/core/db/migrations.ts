@@ -297,9 +297,9 @@ CREATE INDEX leads_project ON leads (id, enterprise_id, intended_investment) WHE
   {
     id: '0005_overview_rollups',
     sql: `
--- Aggregates the Overview reads instead of scanning a million rows. Triggers keep them in step with
--- every writer (the write path, imports, bulk loads), inside the writer's own transaction. Months
--- are 'YYYY-MM', '' when the date is missing; rows whose count drops to 0 are removed.
+-- Aggregates the Overview reads instead of scanning a million rows, filled here from the rows and
+-- then kept in step by the write path (db/aggregates.ts) inside each write's transaction. Months are
+-- 'YYYY-MM', '' when the date is missing; rows whose count drops to 0 are removed.
 
 -- Live enterprises by industry and the months they entered and left: industry mix, entries/exits.
 CREATE TABLE enterprise_months (
@@ -312,23 +312,6 @@ CREATE TABLE enterprise_months (
 INSERT INTO enterprise_months
   SELECT coalesce(industry, ''), coalesce(substr(entry_date, 1, 7), ''), coalesce(substr(exit_date, 1, 7), ''), count(*)
   FROM enterprises WHERE deleted = 0 GROUP BY 1, 2, 3;
-
-CREATE TRIGGER enterprise_months_insert AFTER INSERT ON enterprises WHEN NEW.deleted = 0 BEGIN
-  INSERT INTO enterprise_months VALUES (coalesce(NEW.industry, ''), coalesce(substr(NEW.entry_date, 1, 7), ''), coalesce(substr(NEW.exit_date, 1, 7), ''), 1)
-    ON CONFLICT DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER enterprise_months_update AFTER UPDATE OF industry, entry_date, exit_date, deleted ON enterprises BEGIN
-  UPDATE enterprise_months SET n = n - 1
-    WHERE OLD.deleted = 0 AND industry = coalesce(OLD.industry, '') AND entry_month = coalesce(substr(OLD.entry_date, 1, 7), '') AND exit_month = coalesce(substr(OLD.exit_date, 1, 7), '');
-  INSERT INTO enterprise_months SELECT coalesce(NEW.industry, ''), coalesce(substr(NEW.entry_date, 1, 7), ''), coalesce(substr(NEW.exit_date, 1, 7), ''), 1
-    WHERE NEW.deleted = 0 ON CONFLICT DO UPDATE SET n = n + 1;
-  DELETE FROM enterprise_months WHERE n = 0 AND industry = coalesce(OLD.industry, '') AND entry_month = coalesce(substr(OLD.entry_date, 1, 7), '') AND exit_month = coalesce(substr(OLD.exit_date, 1, 7), '');
-END;
-CREATE TRIGGER enterprise_months_delete AFTER DELETE ON enterprises WHEN OLD.deleted = 0 BEGIN
-  UPDATE enterprise_months SET n = n - 1
-    WHERE industry = coalesce(OLD.industry, '') AND entry_month = coalesce(substr(OLD.entry_date, 1, 7), '') AND exit_month = coalesce(substr(OLD.exit_date, 1, 7), '');
-  DELETE FROM enterprise_months WHERE n = 0 AND industry = coalesce(OLD.industry, '') AND entry_month = coalesce(substr(OLD.entry_date, 1, 7), '') AND exit_month = coalesce(substr(OLD.exit_date, 1, 7), '');
-END;
 
 -- Each stage event opens a stay in its stage that lasts until the row's next event (by date, then
 -- order of entry); until is NULL while it is the row's latest. "Stage on day D" is the stay with
@@ -367,29 +350,6 @@ CREATE TABLE stage_months (
 INSERT INTO stage_months
   SELECT entity, coalesce(from_stage, ''), stage, substr(date, 1, 7), coalesce(substr(until, 1, 7), ''), count(*), coalesce(sum(julianday(until) - julianday(date)), 0)
   FROM stage_events WHERE deleted = 0 GROUP BY 1, 2, 3, 4, 5;
-
--- A stay's span changed (its end, or it was withdrawn): move it in stage_months.
-CREATE TRIGGER stage_months_update AFTER UPDATE OF until, deleted, date, stage, from_stage ON stage_events BEGIN
-  UPDATE stage_months SET n = n - 1, days = days - coalesce(julianday(OLD.until) - julianday(OLD.date), 0)
-    WHERE OLD.deleted = 0 AND entity = OLD.entity AND from_stage = coalesce(OLD.from_stage, '') AND stage = OLD.stage
-      AND start_month = substr(OLD.date, 1, 7) AND end_month = coalesce(substr(OLD.until, 1, 7), '');
-  INSERT INTO stage_months SELECT NEW.entity, coalesce(NEW.from_stage, ''), NEW.stage, substr(NEW.date, 1, 7), coalesce(substr(NEW.until, 1, 7), ''), 1, coalesce(julianday(NEW.until) - julianday(NEW.date), 0)
-    WHERE NEW.deleted = 0 ON CONFLICT DO UPDATE SET n = n + 1, days = days + excluded.days;
-  DELETE FROM stage_months WHERE n = 0 AND entity = OLD.entity AND from_stage = coalesce(OLD.from_stage, '') AND stage = OLD.stage
-    AND start_month = substr(OLD.date, 1, 7) AND end_month = coalesce(substr(OLD.until, 1, 7), '');
-END;
--- A new event: its stay counts from its date; the stay before it now ends on that date, and the new
--- one ends where the next event (if it was entered out of order) begins.
-CREATE TRIGGER stage_events_insert AFTER INSERT ON stage_events WHEN NEW.deleted = 0 BEGIN
-  INSERT INTO stage_months VALUES (NEW.entity, coalesce(NEW.from_stage, ''), NEW.stage, substr(NEW.date, 1, 7), '', 1, 0)
-    ON CONFLICT DO UPDATE SET n = n + 1;
-  UPDATE stage_events SET until = NEW.date WHERE rowid = (
-    SELECT p.rowid FROM stage_events p WHERE p.entity = NEW.entity AND p.row_id = NEW.row_id AND p.deleted = 0 AND p.rowid <> NEW.rowid AND p.date <= NEW.date
-    ORDER BY p.date DESC, p.rowid DESC LIMIT 1);
-  UPDATE stage_events SET until = (
-    SELECT min(n.date) FROM stage_events n WHERE n.entity = NEW.entity AND n.row_id = NEW.row_id AND n.deleted = 0 AND n.date > NEW.date)
-  WHERE rowid = NEW.rowid;
-END;
 `,
   },
 ];

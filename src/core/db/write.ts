@@ -1,4 +1,5 @@
 import { AppError } from '../errors';
+import { afterWrite } from './aggregates';
 import type { IdFactory } from '../util/ids';
 import { searchTokens } from '../search/tokens';
 import type { HybridClock } from './clock';
@@ -58,7 +59,7 @@ export function insertRow(ctx: WriteContext, table: TableName, values: Row, id: 
     const now = stampTime(stamp);
     const cols = Object.keys(spec.columns).filter((c) => values[c] !== undefined);
     const sqlCols = ['id', ...cols, 'created_at', 'updated_at'];
-    prepared(ctx.db, `INSERT INTO ${table} (${sqlCols.join(', ')}) VALUES (${sqlCols.map(() => '?').join(', ')})`)
+    const { lastInsertRowid } = prepared(ctx.db, `INSERT INTO ${table} (${sqlCols.join(', ')}) VALUES (${sqlCols.map(() => '?').join(', ')})`)
       .run(id, ...cols.map((c) => toSql(spec, c, values[c])), now, now);
     if (ctx.snapshotInserts) logChange(ctx, stamp, table, id, '*', null, snapshotOf(spec, cols, values));
     else {
@@ -67,7 +68,8 @@ export function insertRow(ctx: WriteContext, table: TableName, values: Row, id: 
         if (!isEmpty(value)) logChange(ctx, stamp, table, id, c, null, value);
       }
     }
-    refreshSearch(ctx, table, id, true);
+    indexNew(ctx, table, Number(lastInsertRowid), values);
+    afterWrite(ctx.db, table, null, { ...values, id, deleted: 0 });
     return id;
   });
 }
@@ -86,17 +88,19 @@ export function updateRow(ctx: WriteContext, table: TableName, id: string, patch
       .run(...changed.map((c) => toSql(spec, c, patch[c])), stampTime(stamp), id);
     for (const c of changed) logChange(ctx, stamp, table, id, c, before[c] ?? null, normalise(spec, c, patch[c]));
     refreshSearch(ctx, table, id);
+    afterWrite(ctx.db, table, before, { ...before, ...Object.fromEntries(changed.map((c) => [c, normalise(spec, c, patch[c])])) });
     return changed;
   });
 }
 
 export function deleteRow(ctx: WriteContext, table: TableName, id: string): void {
   transact(ctx, () => {
-    readLive(ctx.db, table, id);
+    const before = readLive(ctx.db, table, id);
     const stamp = ctx.clock.tick();
     prepared(ctx.db, `UPDATE ${table} SET deleted = 1, updated_at = ? WHERE id = ?`).run(stampTime(stamp), id);
     logChange(ctx, stamp, table, id, 'deleted', 0, 1);
     refreshSearch(ctx, table, id);
+    afterWrite(ctx.db, table, before, { ...before, deleted: 1 });
   });
 }
 
@@ -107,6 +111,8 @@ export function restoreRow(ctx: WriteContext, table: TableName, id: string): voi
     if (done.changes !== 1) throw new AppError('not_found');
     logChange(ctx, stamp, table, id, 'deleted', 1, 0);
     refreshSearch(ctx, table, id);
+    const after = readLive(ctx.db, table, id);
+    afterWrite(ctx.db, table, { ...after, deleted: 1 }, after);
   });
 }
 
@@ -126,9 +132,10 @@ export function insertMany(ctx: WriteContext, table: TableName, rows: Row[]): st
       const id = (row.id as string | undefined) ?? ctx.ids();
       const stamp = ctx.clock.tick();
       const now = stampTime(stamp);
-      insert.run(id, ...cols.map((c) => toSql(spec, c, row[c] ?? null)), now, now);
+      const { lastInsertRowid } = insert.run(id, ...cols.map((c) => toSql(spec, c, row[c] ?? null)), now, now);
       logChange(ctx, stamp, table, id, '*', null, snapshotOf(spec, cols, row));
-      refreshSearch(ctx, table, id, true);
+      indexNew(ctx, table, Number(lastInsertRowid), row);
+      afterWrite(ctx.db, table, null, { ...row, id, deleted: 0 });
       ids.push(id);
     }
     return ids;
@@ -167,12 +174,21 @@ function logChange(ctx: WriteContext, stamp: string, table: string, id: string, 
     .run(stamp, ctx.clock.site, ctx.user, table, id, field, JSON.stringify(oldV), JSON.stringify(newV), ctx.batch ?? null);
 }
 
-/** Keeps a row's search tokens in step; a row just inserted has none to remove yet. */
-function refreshSearch(ctx: WriteContext, table: TableName, id: string, inserted = false): void {
+/** Search tokens of a row just inserted, from the values in hand (stored the way they read back). */
+function indexNew(ctx: WriteContext, table: TableName, rowid: number, values: Row): void {
+  const spec: TableSpec = tables[table];
+  if (!spec.search) return;
+  const row: Row = {};
+  for (const c of Object.keys(spec.columns)) row[c] = normalise(spec, c, values[c]);
+  prepared(ctx.db, `INSERT INTO ${spec.search.fts} (rowid, tokens) VALUES (?, ?)`).run(rowid, searchTokens(spec.search.text(row)));
+}
+
+/** Keeps a changed row's search tokens in step (tombstones have none). */
+function refreshSearch(ctx: WriteContext, table: TableName, id: string): void {
   const spec: TableSpec = tables[table];
   if (!spec.search) return;
   const row = prepared(ctx.db, `SELECT rowid AS rid, * FROM ${table} WHERE id = ?`).get(id) as Row & { rid: number };
-  if (!inserted) prepared(ctx.db, `DELETE FROM ${spec.search.fts} WHERE rowid = ?`).run(row.rid);
+  prepared(ctx.db, `DELETE FROM ${spec.search.fts} WHERE rowid = ?`).run(row.rid);
   if (row.deleted === 0) {
     prepared(ctx.db, `INSERT INTO ${spec.search.fts} (rowid, tokens) VALUES (?, ?)`).run(row.rid, searchTokens(spec.search.text(decodeRow(table, row))));
   }
