@@ -77,6 +77,7 @@ export class ParkCore {
     };
     try {
       if (!isMethod(method)) throw new AppError('unknown_method', { method });
+      this.refuseWhileImporting(method);
       const h = handlers[method] as Handler;
       const parsed = h.input.safeParse(input ?? {});
       if (!parsed.success) throw zodToAppError(parsed.error);
@@ -97,10 +98,19 @@ export class ParkCore {
 
   /** Typed call for in-process users (CLI, tests); throws AppError on failure. */
   call<M extends Method>(method: M, input: ApiInput<M>, locale: Locale = 'zh-CN'): ApiOutput<M> {
+    this.refuseWhileImporting(method);
     const h = handlers[method] as Handler;
     const parsed = h.input.safeParse(input ?? {});
     if (!parsed.success) throw zodToAppError(parsed.error);
     return h.run(this.context(locale), parsed.data) as ApiOutput<M>;
+  }
+
+  /**
+   * Calls between two chunks of an import would run inside its open transaction (and see, or be
+   * rolled back with, its rows): only job status and cancel, and static metadata, are answered then.
+   */
+  private refuseWhileImporting(method: string): void {
+    if (this.db.inTransaction && !/^(jobs\.|meta\.)/.test(method)) throw new AppError('busy');
   }
 
   setting(key: string): string | null {

@@ -167,6 +167,26 @@ describe('importing a roster', () => {
     expect(core.db.prepare('SELECT count(*) AS n FROM enterprises WHERE deleted = 0 AND registered_capital > 24000000').get()).toEqual({ n: 99 });
   });
 
+  it('a long import shows progress while it writes, refuses other writes meanwhile, and can be cancelled', async () => {
+    const core = freshCore();
+    const lines = ['企业名称,入驻日期'];
+    for (let i = 0; i < 5000; i++) lines.push(`长导入企业${i},2021-03-01`);
+    const token = core.files.register(csvFile(lines.join('\n')), 'long.csv');
+    const job = core.call('imports.start', { file: token, entity: 'enterprises', mode: 'create', dryRun: false });
+    for (let i = 0; i < 10_000 && !core.db.inTransaction; i++) await new Promise((r) => setImmediate(r));
+    expect(core.db.inTransaction).toBe(true); // between two chunks of the write phase
+    const status = core.invoke('jobs.status', { id: job.id }) as { ok: true; value: { state: string; done: number; total: number } };
+    expect(status.value.state).toBe('running');
+    expect(status.value.done).toBeGreaterThan(0);
+    expect(status.value.done).toBeLessThan(status.value.total);
+    expect(core.invoke('enterprises.create', { name: '插队企业', kind: 'startup', status: 'settled' }, 'zh-CN')).toMatchObject({ ok: false, error: { code: 'busy', message: '正在导入数据，请稍候再试' } });
+    core.call('jobs.cancel', { id: job.id });
+    expect((await core.jobs.wait(job.id)).state).toBe('cancelled');
+    expect(core.db.inTransaction).toBe(false);
+    expect(core.db.prepare('SELECT count(*) AS n FROM enterprises').get()).toEqual({ n: 0 });
+    expect(core.call('enterprises.create', { name: '现在可以了', kind: 'startup', status: 'settled' })).toMatchObject({ name: '现在可以了' });
+  });
+
   it('remembers a corrected column mapping for the next file', async () => {
     const core = freshCore();
     const text = `公司,代码编号,员工\n甲公司,${A},3\n`;

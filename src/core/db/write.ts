@@ -52,6 +52,27 @@ export function transact<T>(ctx: WriteContext, fn: () => T): T {
   return result;
 }
 
+/**
+ * A long write (an import) in one transaction that lets the event loop run between chunks, so its
+ * progress reaches the screen and Cancel is heard. `pause()` yields; everything written before and
+ * after it commits or rolls back together. While the transaction is open the core refuses other
+ * calls with `busy` (service.ts), since they would run inside it.
+ */
+export async function transactAsync<T>(ctx: WriteContext, fn: (pause: () => Promise<void>) => Promise<T>): Promise<T> {
+  if (ctx.db.inTransaction) throw new AppError('busy');
+  ctx.db.exec('BEGIN IMMEDIATE');
+  try {
+    const value = await fn(() => new Promise((resolve) => setImmediate(resolve)));
+    saveClock(ctx);
+    ctx.db.exec('COMMIT');
+    ctx.version.value++;
+    return value;
+  } catch (err) {
+    if (ctx.db.inTransaction) ctx.db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
 export function insertRow(ctx: WriteContext, table: TableName, values: Row, id: string = ctx.ids()): string {
   return transact(ctx, () => {
     const spec: TableSpec = tables[table];

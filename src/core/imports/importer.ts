@@ -1,7 +1,7 @@
 import { handlers } from '../api';
 import { prepared, type Db } from '../db/open';
 import { deferIndexes } from '../db/deferred-indexes';
-import { deleteRow, readLive, transact, updateRow, type Row } from '../db/write';
+import { deleteRow, readLive, transact, transactAsync, updateRow, type Row } from '../db/write';
 import { AppError, formatMessage, type FieldIssue, type Locale } from '../errors';
 import type { CoreContext, Handler } from '../handler';
 import { headerKey, headerUnit, importFields, labelIndex, matchField, type ImportEntity } from './fields';
@@ -189,9 +189,10 @@ export async function runImport(ctx: CoreContext, table: Table, options: ImportO
   // Large files: secondary indexes are rebuilt once after the rows are in (see deferred-indexes.ts).
   const bulk = prepared.length >= BULK_ROWS;
   try {
-    transact(importCtx, () => {
+    await transactAsync(importCtx, async (pause) => {
       const deferred = bulk ? deferIndexes(ctx.db, TABLE[entity], LOOKUP_COLUMNS[entity]) : null;
-      prepared.forEach((p, n) => {
+      for (let n = 0; n < prepared.length; n++) {
+        const p = prepared[n]!;
         let action: RowAction = 'reject';
         let reasons = p.reasons;
         if (!reasons.length) {
@@ -219,8 +220,12 @@ export async function runImport(ctx: CoreContext, table: Table, options: ImportO
         else if (action === 'skip') report.skipped++;
         else report.rejected.push({ row: p.row, reasons });
         if (report.preview.length < 200) report.preview.push({ row: p.row, action, name: String(p.values[NAME_FIELD[entity]] ?? p.values.enterprise_id ?? ''), reasons });
-        if (n % 5000 === 0) options.onProgress?.(prepared.length + n, prepared.length * 2);
-      });
+        if (n % 1000 === 999) {
+          options.onProgress?.(prepared.length + n, prepared.length * 2);
+          await pause();
+          if (options.signal?.aborted) throw new AppError('cancelled');
+        }
+      }
       deferred?.rebuild();
       if (options.dryRun) throw DRY_RUN;
       ctx.db
