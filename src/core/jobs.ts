@@ -6,7 +6,9 @@ import { AppError, toErrorPayload, type ErrorPayload, type Locale } from './erro
 
 /**
  * Long work (imports, exports, reports) runs as jobs: started by one call, polled for progress,
- * cancellable, and yielding between chunks so the shell stays responsive.
+ * cancellable, and yielding between chunks so the shell stays responsive. Jobs run one after the
+ * other: they share the database connection, and an import holds a transaction open across its
+ * chunks, so a second job waits its turn (as "running" at 0) instead of running inside it.
  */
 export interface JobState<R = unknown> {
   id: string;
@@ -25,6 +27,8 @@ export interface JobControl {
 
 export class Jobs {
   private jobs = new Map<string, { state: JobState; abort: AbortController }>();
+  /** The end of the last job started: the next one begins after it. */
+  private tail: Promise<unknown> = Promise.resolve();
 
   start<R>(kind: string, locale: Locale, work: (control: JobControl) => Promise<R>): JobState<R> {
     const id = randomUUID();
@@ -33,13 +37,18 @@ export class Jobs {
     this.jobs.set(id, { state, abort });
     if (this.jobs.size > 50) this.jobs.delete(this.jobs.keys().next().value!);
     const control: JobControl = { progress: (done, total) => Object.assign(state, { done, total }), signal: abort.signal };
-    void new Promise((r) => setImmediate(r))
-      .then(() => work(control))
+    const run = this.tail
+      .then(() => new Promise((r) => setImmediate(r)))
+      .then(() => {
+        if (abort.signal.aborted) throw new AppError('cancelled'); // cancelled while waiting its turn
+        return work(control);
+      })
       .then((result) => Object.assign(state, { state: 'done', result, done: state.total }))
       .catch((err: unknown) => {
         const cancelled = abort.signal.aborted || (err instanceof AppError && err.code === 'cancelled');
         Object.assign(state, { state: cancelled ? 'cancelled' : 'failed', error: toErrorPayload(err, locale) });
       });
+    this.tail = run;
     return { ...state };
   }
 

@@ -187,6 +187,20 @@ describe('importing a roster', () => {
     expect(core.call('enterprises.create', { name: '现在可以了', kind: 'startup', status: 'settled' })).toMatchObject({ name: '现在可以了' });
   });
 
+  it('two imports started together run one after the other, both complete', async () => {
+    const core = freshCore();
+    const file = (prefix: string) => {
+      const lines = ['企业名称'];
+      for (let i = 0; i < 2500; i++) lines.push(`${prefix}${i}`);
+      return core.files.register(csvFile(lines.join('\n')), `${prefix}.csv`);
+    };
+    const first = core.call('imports.start', { file: file('甲批次'), entity: 'enterprises', mode: 'create', dryRun: false });
+    const second = core.call('imports.start', { file: file('乙批次'), entity: 'enterprises', mode: 'create', dryRun: false });
+    const [a, b] = await Promise.all([core.jobs.wait(first.id), core.jobs.wait(second.id)]);
+    expect([a.state, b.state]).toEqual(['done', 'done']);
+    expect(core.db.prepare('SELECT count(*) AS n FROM enterprises WHERE deleted = 0').get()).toEqual({ n: 5000 });
+  });
+
   it('remembers a corrected column mapping for the next file', async () => {
     const core = freshCore();
     const text = `公司,代码编号,员工\n甲公司,${A},3\n`;
