@@ -233,8 +233,8 @@ describe('importing a roster', () => {
     expect(r.rejected).toEqual([{ row: 5, reasons: [expect.stringMatching(/组织机构代码）校验不通过/)] }]);
     const rows = core.db.prepare('SELECT name, uscc, industry, entry_date, registered_capital, headcount FROM enterprises ORDER BY entry_date').all();
     expect(rows).toEqual([
-      { name: '珠海旧表试验数据有限公司', uscc: '91440400MA4UKWXN6G', industry: 'bigdata', entry_date: '2016-06-23', registered_capital: 15_005_000, headcount: 42 },
-      { name: '横琴旧表试验云算有限公司', uscc: '91440400MA4UKWXP25', industry: 'cloud', entry_date: '2019-01-08', registered_capital: 3_000_000, headcount: 12 },
+      { name: '珠海旧表试验数据有限公司', uscc: '91440400MA5KQ7A17J', industry: 'bigdata', entry_date: '2016-06-23', registered_capital: 15_005_000, headcount: 42 },
+      { name: '横琴旧表试验云算有限公司', uscc: '91440400MA5KQ7B21N', industry: 'cloud', entry_date: '2019-01-08', registered_capital: 3_000_000, headcount: 12 },
     ]);
     expect((await readTable(fixture, 'roster-libreoffice.xls', { sheet: '说明' })).rows).toEqual([['本表由园区办公室维护']]);
     await expect(readTable(fixture, 'roster-libreoffice.xls', { sheet: '没有' })).rejects.toThrow(/没有|no sheet/);
