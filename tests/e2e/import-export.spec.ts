@@ -82,6 +82,8 @@ test('export the plan targets with their values and statuses', async ({ page }) 
 
 test('export the filtered grid: every matching row, read back by LibreOffice', async ({ page }) => {
   await page.goto('/#/enterprises?status=incubating');
+  // Count and the clear-filters button come from the same answer: once it shows, the count is filtered.
+  await expect(page.getByRole('button', { name: '清除筛选' }).first()).toBeVisible();
   await expect(page.locator('.count')).toHaveText(/共 \d+ 条/);
   const expected = Number((await page.locator('.count').innerText()).replace(/\D/g, ''));
   expect(expected).toBeGreaterThan(100); // more rows than the grid loads at once

@@ -23,6 +23,11 @@ async function gridCount(page: Page): Promise<number> {
   return Number((await page.locator('.count').innerText()).replace(/\D/g, ''));
 }
 
+/** The grid's exact count, once the filters from the route have been applied (it starts unfiltered). */
+async function expectGridCount(page: Page, expected: number): Promise<void> {
+  await expect.poll(() => gridCount(page), { timeout: 10_000 }).toBe(expected);
+}
+
 test('drag a lead from 在谈 to 签约, then convert it into an enterprise', async ({ page }) => {
   await page.goto('/#/overview');
   const signedBefore = await funnelValue(page, '签约');
@@ -55,7 +60,7 @@ test('drag a lead from 在谈 to 签约, then convert it into an enterprise', as
   await page.screenshot({ path: 'tests/e2e/.screens/overview-dashboard.png', fullPage: true });
   await funnelChart(page).locator('text', { hasText: /^签约 \d+/ }).click();
   await expect(page).toHaveURL(/#\/leads\?stage=signed%2Cstarting%2Cfunded%2Cproducing$/);
-  expect(await gridCount(page)).toBe(signedAfter);
+  await expectGridCount(page, signedAfter);
   await expect(page.getByRole('gridcell', { name: company })).toHaveCount(1, { timeout: 10_000 }).catch(async () => {
     // The lead may sit below the first screen of rows; filter the grid by its name to find it.
     await page.locator('.ag-floating-filter[aria-colindex="1"] input').fill(company);
@@ -68,7 +73,7 @@ test('a target card agrees with the grid it summarises', async ({ page }) => {
   const card = page.locator('[data-target="引进或孵化核心企业"]');
   const value = Number(await card.locator('.big').innerText());
   await page.goto('/#/enterprises?kind=core&entry_date=2017-10-13..2020-12-31');
-  expect(await gridCount(page)).toBe(value);
+  await expectGridCount(page, value);
 });
 
 test('the as-of date replays the plan: statuses on 2020-12-31', async ({ page }) => {
