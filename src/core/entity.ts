@@ -38,6 +38,8 @@ export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def
       check(ctx, values);
       return transact(ctx, () => {
         const id = insertRow(ctx, def.table, values);
+        // A bulk load (an import) never reads the answer: skip reading the row back unless onChange needs it.
+        if (ctx.snapshotInserts && !def.onChange) return { id } as Row;
         const after = readLive(ctx.db, def.table, id);
         def.onChange?.(ctx, id, null, after);
         return after;
