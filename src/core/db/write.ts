@@ -89,7 +89,7 @@ export function insertRow(ctx: WriteContext, table: TableName, values: Row, id: 
         if (!isEmpty(value)) logChange(ctx, stamp, table, id, c, null, value);
       }
     }
-    indexNew(ctx, table, Number(lastInsertRowid), values);
+    insertTokens(ctx, table, Number(lastInsertRowid), values);
     afterWrite(ctx.db, table, null, { ...values, id, deleted: 0 });
     return id;
   });
@@ -155,7 +155,7 @@ export function insertMany(ctx: WriteContext, table: TableName, rows: Row[]): st
       const now = stampTime(stamp);
       const { lastInsertRowid } = insert.run(id, ...cols.map((c) => toSql(spec, c, row[c] ?? null)), now, now);
       logChange(ctx, stamp, table, id, '*', null, snapshotOf(spec, cols, row));
-      indexNew(ctx, table, Number(lastInsertRowid), row);
+      insertTokens(ctx, table, Number(lastInsertRowid), row);
       afterWrite(ctx.db, table, null, { ...row, id, deleted: 0 });
       ids.push(id);
     }
@@ -195,8 +195,8 @@ function logChange(ctx: WriteContext, stamp: string, table: string, id: string, 
     .run(stamp, ctx.clock.site, ctx.user, table, id, field, JSON.stringify(oldV), JSON.stringify(newV), ctx.batch ?? null);
 }
 
-/** Search tokens of a row just inserted, from the values in hand (stored the way they read back). */
-function indexNew(ctx: WriteContext, table: TableName, rowid: number, values: Row): void {
+/** A row's search tokens from the values in hand (normalised the way they read back); none may exist yet. */
+function insertTokens(ctx: WriteContext, table: TableName, rowid: number, values: Row): void {
   const spec: TableSpec = tables[table];
   if (!spec.search) return;
   const row: Row = {};
@@ -210,9 +210,7 @@ function refreshSearch(ctx: WriteContext, table: TableName, id: string): void {
   if (!spec.search) return;
   const row = prepared(ctx.db, `SELECT rowid AS rid, * FROM ${table} WHERE id = ?`).get(id) as Row & { rid: number };
   prepared(ctx.db, `DELETE FROM ${spec.search.fts} WHERE rowid = ?`).run(row.rid);
-  if (row.deleted === 0) {
-    prepared(ctx.db, `INSERT INTO ${spec.search.fts} (rowid, tokens) VALUES (?, ?)`).run(row.rid, searchTokens(spec.search.text(decodeRow(table, row))));
-  }
+  if (row.deleted === 0) insertTokens(ctx, table, row.rid, decodeRow(table, row));
 }
 
 function saveClock(ctx: WriteContext): void {
