@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { worthDeferring } from '../../src/core/db/deferred-indexes';
 import { exportGrid } from '../../src/core/exports/grid';
 import { neutralise } from '../../src/core/exports/cells';
 import { excel } from '../../src/core/imports/exceljs-utf8';
@@ -165,6 +166,11 @@ describe('importing a roster', () => {
     const plan = core.db.prepare("EXPLAIN QUERY PLAN SELECT id FROM enterprises WHERE deleted = 0 AND registered_capital > 24000000").all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join()).toContain('enterprises_capital');
     expect(core.db.prepare('SELECT count(*) AS n FROM enterprises WHERE deleted = 0 AND registered_capital > 24000000').get()).toEqual({ n: 99 });
+    // Rebuilding sorts the whole table: only a load that at least doubles it defers its indexes.
+    expect(worthDeferring(core.db, 'enterprises', 1_999)).toBe(false);
+    expect(worthDeferring(core.db, 'enterprises', 2_400)).toBe(false);
+    expect(worthDeferring(core.db, 'enterprises', 2_500)).toBe(true);
+    expect(worthDeferring(core.db, 'leads', 2_000)).toBe(true);
   });
 
   it('a long import shows progress while it writes, refuses other writes meanwhile, and can be cancelled', async () => {

@@ -1,6 +1,6 @@
 import { handlers } from '../api';
 import { prepared, type Db } from '../db/open';
-import { deferIndexes } from '../db/deferred-indexes';
+import { deferIndexes, worthDeferring } from '../db/deferred-indexes';
 import { deleteRow, readLive, transact, transactAsync, updateRow, type Row } from '../db/write';
 import { AppError, formatMessage, type FieldIssue, type Locale } from '../errors';
 import type { CoreContext, Handler } from '../handler';
@@ -59,8 +59,6 @@ export interface ImportReport {
   batchId: string | null;
 }
 
-/** From this many rows on, an import rebuilds the table's secondary indexes once at the end. */
-const BULK_ROWS = 2_000;
 /** Columns an import looks existing rows up by (findExisting, the rules): their indexes stay. */
 const LOOKUP_COLUMNS: Record<ImportEntity, string[]> = { enterprises: ['name', 'uscc', 'id'], leads: ['company', 'uscc', 'enterprise_id', 'id'], incubations: ['team_name', 'enterprise_id', 'id'] };
 const NAME_FIELD: Record<ImportEntity, string> = { enterprises: 'name', leads: 'company', incubations: 'team_name' };
@@ -186,8 +184,8 @@ export async function runImport(ctx: CoreContext, table: Table, options: ImportO
   const create = handlers[`${entity}.create`] as Handler;
   const update = handlers[`${entity}.update`] as Handler;
   const DRY_RUN = Symbol('dry run');
-  // Large files: secondary indexes are rebuilt once after the rows are in (see deferred-indexes.ts).
-  const bulk = prepared.length >= BULK_ROWS;
+  // Large files into small tables: secondary indexes are rebuilt once after the rows are in (see deferred-indexes.ts).
+  const bulk = worthDeferring(ctx.db, TABLE[entity], prepared.length);
   try {
     await transactAsync(importCtx, async (pause) => {
       const deferred = bulk ? deferIndexes(ctx.db, TABLE[entity], LOOKUP_COLUMNS[entity]) : null;
