@@ -1,11 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { worthDeferring } from '../../src/core/db/deferred-indexes';
+import { tableRows, worthDeferring } from '../../src/core/db/deferred-indexes';
 import { exportGrid } from '../../src/core/exports/grid';
 import { neutralise } from '../../src/core/exports/cells';
 import { excel } from '../../src/core/imports/exceljs-utf8';
-import { decodeCsv, readTable } from '../../src/core/imports/read';
+import { openTable, type Cell } from '../../src/core/imports/read';
+import { sheetRowEstimate, zipEntries } from '../../src/core/imports/zip';
 import { parseDate, parseNumber, parseUscc } from '../../src/core/imports/normalize';
 import type { ImportReport } from '../../src/core/imports/importer';
 import { seedReference } from '../../src/core/seed/seed';
@@ -33,7 +34,18 @@ async function importFile(core: ParkCore, path: string, name: string, options: {
   return done.result as ImportReport;
 }
 
-function csvFile(text: string, name = 'roster.csv'): string {
+/** A sheet read whole through the importer's streaming reader, row n at index n − 1. */
+async function readTable(path: string, name: string, options: { sheet?: string } = {}) {
+  const source = await openTable(path, name, options);
+  const rows: Cell[][] = [];
+  for await (const r of source.rows) {
+    while (rows.length < r.row - 1) rows.push([]);
+    rows.push(r.cells);
+  }
+  return { rows, sheet: source.sheet, sheets: source.sheets, encoding: source.encoding };
+}
+
+function csvFile(text: string | Buffer, name = 'roster.csv'): string {
   const path = tempFile(name);
   writeFileSync(path, text);
   return path;
@@ -76,10 +88,21 @@ describe('reading values the way spreadsheets hold them', () => {
     expect(parseUscc(A.slice(0, 17) + (A[17] === '1' ? '2' : '1'))).toMatchObject({ problem: 'uscc_check' });
   });
 
-  it('CSV encodings: UTF-8 with or without BOM, and GBK/GB18030 detected automatically', () => {
-    expect(decodeCsv(Buffer.from('\uFEFF企业名称\n', 'utf8'))).toEqual({ text: '企业名称\n', encoding: 'utf-8' });
-    expect(decodeCsv(Buffer.from('企业名称\n', 'utf8')).encoding).toBe('utf-8');
-    expect(decodeCsv(gbk('企业名称,所属行业\n珠海数据科技有限公司,大数据\n'))).toEqual({ text: '企业名称,所属行业\n珠海数据科技有限公司,大数据\n', encoding: 'gb18030' });
+  it('CSV encodings: UTF-8 with or without BOM, and GBK/GB18030 detected automatically', async () => {
+    expect(await readTable(csvFile('\uFEFF企业名称\n'), 'a.csv')).toMatchObject({ rows: [['企业名称']], encoding: 'utf-8' });
+    expect(await readTable(csvFile('企业名称\n'), 'a.csv')).toMatchObject({ rows: [['企业名称']], encoding: 'utf-8' });
+    const text = '企业名称,所属行业\n珠海数据科技有限公司,大数据\n';
+    expect(await readTable(csvFile(gbk(text)), 'a.csv')).toMatchObject({ rows: [['企业名称', '所属行业'], ['珠海数据科技有限公司', '大数据']], encoding: 'gb18030' });
+    // A file longer than one read chunk, with a character split across the chunk boundary.
+    const long = '企业名称\n' + Array.from({ length: 200_000 }, (_, i) => `珠海数据${i}`).join('\n');
+    const utf8 = await readTable(csvFile(long), 'long.csv');
+    expect(utf8.encoding).toBe('utf-8');
+    expect(utf8.rows.flat().join('')).not.toContain('\uFFFD');
+    expect(utf8.rows.at(-1)).toEqual(['珠海数据199999']);
+    const gb = await readTable(csvFile(gbk(long)), 'long.csv');
+    expect(gb.encoding).toBe('gb18030');
+    expect(gb.rows.at(-1)).toEqual(['珠海数据199999']);
+    expect(gb.rows.flat().join('')).not.toContain('\uFFFD');
   });
 });
 
@@ -167,10 +190,11 @@ describe('importing a roster', () => {
     expect(plan.map((p) => p.detail).join()).toContain('enterprises_capital');
     expect(core.db.prepare('SELECT count(*) AS n FROM enterprises WHERE deleted = 0 AND registered_capital > 24000000').get()).toEqual({ n: 99 });
     // Rebuilding sorts the whole table: only a load that at least doubles it defers its indexes.
-    expect(worthDeferring(core.db, 'enterprises', 1_999)).toBe(false);
-    expect(worthDeferring(core.db, 'enterprises', 2_400)).toBe(false);
-    expect(worthDeferring(core.db, 'enterprises', 2_500)).toBe(true);
-    expect(worthDeferring(core.db, 'leads', 2_000)).toBe(true);
+    expect(tableRows(core.db, 'enterprises')).toBe(2500);
+    expect(worthDeferring(0, 1_999)).toBe(false);
+    expect(worthDeferring(tableRows(core.db, 'leads'), 2_000)).toBe(true);
+    expect(worthDeferring(2_500, 2_400)).toBe(false);
+    expect(worthDeferring(2_500, 2_500)).toBe(true);
   });
 
   it('a long import shows progress while it writes, refuses other writes meanwhile, and can be cancelled', async () => {
@@ -179,18 +203,63 @@ describe('importing a roster', () => {
     for (let i = 0; i < 5000; i++) lines.push(`长导入企业${i},2021-03-01`);
     const token = core.files.register(csvFile(lines.join('\n')), 'long.csv');
     const job = core.call('imports.start', { file: token, entity: 'enterprises', mode: 'create', dryRun: false });
-    for (let i = 0; i < 10_000 && !core.db.inTransaction; i++) await new Promise((r) => setImmediate(r));
+    const status = () => core.invoke('jobs.status', { id: job.id }) as { ok: true; value: { state: string; done: number; total: number } };
+    for (let i = 0; i < 10_000 && !(core.db.inTransaction && status().value.done > 0); i++) await new Promise((r) => setImmediate(r));
     expect(core.db.inTransaction).toBe(true); // between two chunks of the write phase
-    const status = core.invoke('jobs.status', { id: job.id }) as { ok: true; value: { state: string; done: number; total: number } };
-    expect(status.value.state).toBe('running');
-    expect(status.value.done).toBeGreaterThan(0);
-    expect(status.value.done).toBeLessThan(status.value.total);
+    expect(status().value.state).toBe('running');
+    expect(status().value.done).toBeGreaterThan(0);
+    expect(status().value.done).toBeLessThan(status().value.total);
     expect(core.invoke('enterprises.create', { name: '插队企业', kind: 'startup', status: 'settled' }, 'zh-CN')).toMatchObject({ ok: false, error: { code: 'busy', message: '正在导入数据，请稍候再试' } });
     core.call('jobs.cancel', { id: job.id });
     expect((await core.jobs.wait(job.id)).state).toBe('cancelled');
     expect(core.db.inTransaction).toBe(false);
     expect(core.db.prepare('SELECT count(*) AS n FROM enterprises').get()).toEqual({ n: 0 });
     expect(core.call('enterprises.create', { name: '现在可以了', kind: 'startup', status: 'settled' })).toMatchObject({ name: '现在可以了' });
+  });
+
+  it('an .xlsx import reports progress by rows (its sheet arrives whole before the first row)', async () => {
+    const core = freshCore();
+    const path = tempFile('progress.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('企业');
+    ws.addRow(['企业名称', '入驻日期']);
+    for (let i = 0; i < 5000; i++) ws.addRow([`进度企业${i}`, '2021-03-01']);
+    await wb.xlsx.writeFile(path);
+    const job = core.call('imports.start', { file: core.files.register(path, 'progress.xlsx'), entity: 'enterprises', mode: 'create', dryRun: true });
+    const seen: number[] = [];
+    for (let i = 0; i < 100_000 && core.jobs.status(job.id).state === 'running'; i++) {
+      const { done, total } = core.jobs.status(job.id);
+      if (total > 1 && done > 0 && seen.at(-1) !== done / total) seen.push(done / total);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect((await core.jobs.wait(job.id)).state).toBe('done');
+    expect(seen[0]).toBeLessThan(0.5);
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+    // Cancelled before its first row, while the sheet is still being unpacked: nothing is written.
+    const again = core.call('imports.start', { file: core.files.register(path, 'progress.xlsx'), entity: 'enterprises', mode: 'create', dryRun: false });
+    await new Promise((r) => setTimeout(r, 5));
+    core.call('jobs.cancel', { id: again.id });
+    expect((await core.jobs.wait(again.id)).state).toBe('cancelled');
+    expect(core.db.prepare('SELECT count(*) AS n FROM enterprises').get()).toEqual({ n: 0 });
+  });
+
+  it('estimates an .xlsx sheet\'s rows from its head: the declared dimension, or the size of the rows seen', async () => {
+    const rows = (path: string) => sheetRowEstimate(path, zipEntries(path, statSync(path).size).find((e) => e.name === 'xl/worksheets/sheet1.xml')!);
+    const plain = tempFile('plain.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('企业');
+    for (let i = 0; i <= 3000; i++) ws.addRow([`估算企业${i}`, i, '2021-03-01']);
+    await wb.xlsx.writeFile(plain);
+    expect(rows(plain)).toBe(3001);
+    // exceljs's streaming writer, like ParkPilot's own export, declares no dimension.
+    const streamed = tempFile('streamed.xlsx');
+    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: streamed });
+    const sheet = writer.addWorksheet('企业');
+    for (let i = 0; i <= 3000; i++) sheet.addRow([`估算企业${i}`, i, '2021-03-01']).commit();
+    await writer.commit();
+    expect(rows(streamed)).toBeGreaterThan(2700);
+    expect(rows(streamed)).toBeLessThan(3300);
   });
 
   it('two imports started together run one after the other, both complete', async () => {

@@ -3,7 +3,7 @@ import { exportGrid, exportRequestSchema } from '../exports/grid';
 import { writeXlsx } from '../exports/xlsx';
 import { handler, slice } from '../handler';
 import { runImport, revertImport, type ImportReport } from './importer';
-import { readTable, type Cell } from './read';
+import { openTable, type Cell } from './read';
 
 /** Rejected rows of finished imports (original cells + reasons), for the correction workbook. */
 const rejectedCells = new Map<string, { header: Cell[]; rows: { row: number; cells: Cell[]; reasons: string[] }[]; name: string }>();
@@ -24,19 +24,16 @@ export const importHandlers = slice('imports', {
   start: handler(importInput, (ctx, input) => {
     const file = ctx.files.get(input.file);
     return ctx.jobs.start('import', ctx.locale, async ({ progress, signal }) => {
-      const table = await readTable(file.path, file.name, { sheet: input.sheet, signal, onProgress: (n) => progress(n, n * 3) });
-      const report: ImportReport = await runImport(ctx, table, {
+      const source = await openTable(file.path, file.name, { sheet: input.sheet, signal });
+      const rejected: { row: number; cells: Cell[]; reasons: string[] }[] = [];
+      const report: ImportReport = await runImport(ctx, source, {
         entity: input.entity, mode: input.mode, dryRun: input.dryRun, fileName: file.name, headerRow: input.headerRow,
         mapping: input.mapping && Object.fromEntries(Object.entries(input.mapping).map(([k, v]) => [Number(k), v])),
         overrides: input.overrides && Object.fromEntries(Object.entries(input.overrides).map(([k, v]) => [Number(k), v])),
-        locale: ctx.locale, signal, onProgress: progress,
+        locale: ctx.locale, signal, onProgress: progress, onRejected: (row, cells) => rejected.push({ row, cells, reasons: [] }),
       });
-      const reasons = new Map(report.rejected.map((r) => [r.row, r.reasons]));
-      rejectedCells.set(report.batchId ?? `${input.file}:${input.dryRun}`, {
-        name: file.name,
-        header: table.rows[report.headerRow - 1] ?? [],
-        rows: [...reasons].map(([row, rs]) => ({ row, cells: table.rows[row - 1] ?? [], reasons: rs })),
-      });
+      report.rejected.forEach((r, i) => (rejected[i]!.reasons = r.reasons));
+      rejectedCells.set(report.batchId ?? `${input.file}:${input.dryRun}`, { name: file.name, header: report.columns.map((c) => c.header), rows: rejected });
       if (rejectedCells.size > 20) rejectedCells.delete(rejectedCells.keys().next().value!);
       return report;
     });

@@ -1,13 +1,13 @@
 import { handlers } from '../api';
 import { prepared, type Db } from '../db/open';
-import { deferIndexes, worthDeferring } from '../db/deferred-indexes';
+import { deferIndexes, tableRows, worthDeferring } from '../db/deferred-indexes';
 import { deleteRow, readLive, transact, transactAsync, updateRow, type Row } from '../db/write';
 import { AppError, formatMessage, type FieldIssue, type Locale } from '../errors';
 import type { CoreContext, Handler } from '../handler';
 import { headerKey, headerUnit, importFields, labelIndex, matchField, type ImportEntity } from './fields';
 import { leadStages } from '../leads/pipeline';
 import { isBlank, parseDate, parseNumber, parseText, parseUscc, type Parsed } from './normalize';
-import type { Cell, Table } from './read';
+import type { Cell, SourceRow, TableSource } from './read';
 
 /**
  * Spreadsheet rows into the registry. Every input row ends up created, updated (merged), skipped or
@@ -31,6 +31,8 @@ export interface ImportOptions {
   overrides?: Record<number, 'create' | 'update' | 'skip'>;
   locale: Locale;
   onProgress?: (done: number, total: number) => void;
+  /** Hears each rejected row with its cells, e.g. to keep them for the correction workbook. */
+  onRejected?: (row: number, cells: Cell[]) => void;
   signal?: AbortSignal;
 }
 
@@ -64,23 +66,27 @@ const LOOKUP_COLUMNS: Record<ImportEntity, string[]> = { enterprises: ['name', '
 const NAME_FIELD: Record<ImportEntity, string> = { enterprises: 'name', leads: 'company', incubations: 'team_name' };
 const TABLE: Record<ImportEntity, 'enterprises' | 'leads' | 'incubations'> = { enterprises: 'enterprises', leads: 'leads', incubations: 'incubations' };
 
+/** Rows of the file read before the header is chosen: the header is one of these. */
+const HEADER_SEARCH_ROWS = 30;
+
 /**
  * The header row: of the top 30 rows, the one whose cells name the most known fields (by their
  * usual headers, or headers the user mapped before); the earliest wins a tie.
  */
-export function findHeaderRow(db: Db, entity: ImportEntity, rows: Cell[][]): number {
+export function findHeaderRow(db: Db, entity: ImportEntity, rows: SourceRow[]): number {
   const remembered = rememberedMapping(db, entity);
   let best = -1;
   let bestHits = 0;
-  for (let i = 0; i < Math.min(rows.length, 30); i++) {
-    const hits = (rows[i] ?? []).filter((c) => typeof c === 'string' && (matchField(entity, c) || remembered[headerKey(c)])).length;
+  for (const { row, cells } of rows) {
+    if (row > HEADER_SEARCH_ROWS) break;
+    const hits = cells.filter((c) => typeof c === 'string' && (matchField(entity, c) || remembered[headerKey(c)])).length;
     if (hits > bestHits) {
-      best = i;
+      best = row;
       bestHits = hits;
     }
   }
   if (best < 0) throw new AppError('import_no_header');
-  return best + 1;
+  return best;
 }
 
 const mappingKey = (entity: ImportEntity) => `import.mapping.${entity}`;
@@ -104,34 +110,151 @@ export function mapColumns(db: Db, entity: ImportEntity, header: Cell[], given: 
   });
 }
 
-export async function runImport(ctx: CoreContext, table: Table, options: ImportOptions): Promise<ImportReport> {
+/**
+ * Reads the source row by row and settles each row as it arrives (normalise, dedupe, apply), inside
+ * one transaction that yields every 1,000 rows; nothing but the report and the rejected rows' cells
+ * is kept, so memory stays flat however long the file.
+ */
+export async function runImport(ctx: CoreContext, source: TableSource, options: ImportOptions): Promise<ImportReport> {
   const { entity } = options;
-  const headerRow = options.headerRow ?? findHeaderRow(ctx.db, entity, table.rows);
-  const columns = mapColumns(ctx.db, entity, table.rows[headerRow - 1] ?? [], options.mapping);
+  const report: ImportReport = {
+    entity, mode: options.mode, dryRun: options.dryRun, sheet: '', sheets: [], encoding: source.encoding, headerRow: 0, columns: [],
+    rows: 0, created: 0, updated: 0, skipped: 0, rejected: [], preview: [], batchId: null,
+  };
+  const batchId = ctx.ids();
+  const importCtx: CoreContext = { ...ctx, batch: batchId, snapshotInserts: true };
+  const table = TABLE[entity];
+  const rowsBefore = tableRows(ctx.db, table);
+  const progress = () => options.onProgress?.(Math.round(source.fraction * 900), 1000);
+  const DRY_RUN = Symbol('dry run');
+  try {
+    await transactAsync(importCtx, async (pause) => {
+      const top: SourceRow[] = [];
+      // The header is chosen from the top rows; then those below it are settled, and every row after.
+      const start = (): ((r: SourceRow) => void) => {
+        report.headerRow = options.headerRow ?? findHeaderRow(ctx.db, entity, top);
+        report.columns = mapColumns(ctx.db, entity, top.find((r) => r.row === report.headerRow)?.cells ?? [], options.mapping);
+        const settle = rowSettler(importCtx, report, options);
+        for (const r of top) if (r.row > report.headerRow) settle(r);
+        return settle;
+      };
+      let settle: ((r: SourceRow) => void) | null = null;
+      let deferred: { rebuild(): void } | null = null;
+      let sincePause = 0;
+      for await (const r of source.rows) {
+        if (settle) settle(r);
+        else if (r.row <= HEADER_SEARCH_ROWS) top.push(r);
+        else (settle = start())(r);
+        if (++sincePause < 1000) continue;
+        sincePause = 0;
+        // Large files into small tables: secondary indexes are rebuilt once after the rows are in
+        // (see deferred-indexes.ts); the rows already written are part of that rebuild.
+        if (!deferred && worthDeferring(rowsBefore, report.rows / Math.max(source.fraction, 1e-6))) deferred = deferIndexes(ctx.db, table, LOOKUP_COLUMNS[entity]);
+        progress();
+        await pause();
+        if (options.signal?.aborted) throw new AppError('cancelled');
+      }
+      if (options.signal?.aborted) throw new AppError('cancelled'); // the reader stops short when cancelled
+      if (!settle) start();
+      report.sheet = source.sheet;
+      report.sheets = source.sheets;
+      // A dry run rolls back, which brings the indexes back as they were: no rebuild needed.
+      if (options.dryRun) throw DRY_RUN;
+      options.onProgress?.(950, 1000);
+      deferred?.rebuild();
+      ctx.db
+        .prepare('INSERT INTO import_batches (id, entity, file_name, mode, rows, created, updated, skipped, rejected, user, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(batchId, entity, options.fileName, options.mode, report.rows, report.created, report.updated, report.skipped, report.rejected.length, ctx.user, new Date().toISOString());
+      const remembered = rememberedMapping(ctx.db, entity);
+      for (const c of report.columns) if (c.header) remembered[headerKey(c.header)] = c.field;
+      ctx.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(mappingKey(entity), JSON.stringify(remembered));
+    });
+    report.batchId = batchId;
+  } catch (err) {
+    if (err !== DRY_RUN) throw err;
+  }
+  options.onProgress?.(1, 1);
+  return report;
+}
+
+/**
+ * What happens to each data row, in file order: its cells normalised into field values (or reasons),
+ * a duplicate of an earlier row rejected (by credit code, then exact name; the first one wins), then
+ * created, merged or skipped through the entity's own handlers. Tallies into `report`.
+ */
+function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptions): (r: SourceRow) => void {
+  const { entity } = options;
+  const normalise = rowNormaliser(ctx.db, entity, report.columns, options.locale);
+  const t = (code: string, params: Record<string, string | number> = {}) => formatMessage(code as never, params, options.locale);
+  const create = handlers[`${entity}.create`] as Handler;
+  const update = handlers[`${entity}.update`] as Handler;
+  const seenUscc = new Map<string, number>();
+  const seenName = new Map<string, number>();
+  return ({ row, cells }) => {
+    if (cells.every(isBlank)) return;
+    report.rows++;
+    const { values, reasons: problems } = normalise(cells);
+    let reasons = problems;
+    let action: RowAction = 'reject';
+    if (!reasons.length) {
+      const uscc = values.uscc as string | undefined;
+      const name = (values[NAME_FIELD[entity]] ?? (entity === 'incubations' ? values.enterprise_id : undefined)) as string | undefined;
+      const byUscc = uscc ? seenUscc.get(uscc) : undefined;
+      const byName = name ? seenName.get(name) : undefined;
+      if (byUscc) reasons = [t('import_duplicate_row', { row: byUscc, by: options.locale === 'en' ? 'credit code' : '统一社会信用代码' })];
+      else if (byName) reasons = [t('import_duplicate_row', { row: byName, by: options.locale === 'en' ? 'name' : '名称' })];
+      if (uscc && !byUscc) seenUscc.set(uscc, row);
+      if (name && !byName) seenName.set(name, row);
+    }
+    if (!reasons.length) {
+      const match = findExisting(ctx.db, entity, values);
+      const wanted = options.overrides?.[row] ?? (match ? (options.mode === 'create' ? 'skip-existing' : 'update') : options.mode === 'update' ? 'skip-missing' : 'create');
+      try {
+        if (wanted === 'skip' || wanted === 'skip-existing' || wanted === 'skip-missing') {
+          action = 'skip';
+          reasons = [wanted === 'skip' ? t('import_skipped') : wanted === 'skip-existing' ? t('import_exists', { name: match?.name ?? '' }) : t('import_not_found')];
+        } else if (wanted === 'update' && match) {
+          applyRow(update, ctx, { id: match.id, patch: values });
+          action = 'update';
+        } else {
+          applyRow(create, ctx, { ...createDefaults(ctx.db, entity, values), ...values });
+          action = 'create';
+        }
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        action = 'reject';
+        reasons = reasonsOf(err, options.locale, report.columns);
+      }
+    }
+    if (action === 'create') report.created++;
+    else if (action === 'update') report.updated++;
+    else if (action === 'skip') report.skipped++;
+    else {
+      report.rejected.push({ row, reasons });
+      options.onRejected?.(row, cells);
+    }
+    if (report.preview.length < 200) report.preview.push({ row, action, name: String(values[NAME_FIELD[entity]] ?? values.enterprise_id ?? ''), reasons });
+  };
+}
+
+/** Turns a row's cells into field values by the column mapping, or into one reason per problem. */
+function rowNormaliser(db: Db, entity: ImportEntity, columns: ImportColumn[], locale: Locale): (cells: Cell[]) => { values: Row; reasons: string[] } {
   const fields = importFields[entity];
+  const mapped = columns.filter((c) => c.field);
   const indexes = new Map<string, Map<string, string>>();
   const lookup = (field: string) => {
-    if (!indexes.has(field)) indexes.set(field, labelIndex(ctx.db, fields[field]!));
+    if (!indexes.has(field)) indexes.set(field, labelIndex(db, fields[field]!));
     return indexes.get(field)!;
   };
-  const t = (code: string, params: Record<string, string | number> = {}) => formatMessage(code as never, params, options.locale);
-
-  // 1. Normalise every data row into field values, or reasons.
-  type Prepared = { row: number; values: Row; reasons: string[]; key: { uscc?: string; name?: string } };
-  const prepared: Prepared[] = [];
-  const dataRows = table.rows.slice(headerRow);
-  for (let i = 0; i < dataRows.length; i++) {
-    const cells = dataRows[i]!;
-    if (cells.every(isBlank)) continue;
-    const row = headerRow + i + 1;
+  const t = (code: string, params: Record<string, string | number> = {}) => formatMessage(code as never, params, locale);
+  const required = Object.entries(fields).filter(([, spec]) => spec.required).map(([field]) => ({ field, label: columns.find((c) => c.field === field)?.header || field }));
+  return (cells) => {
     const values: Row = {};
     const reasons: string[] = [];
-    for (const col of columns) {
-      if (!col.field) continue;
+    for (const col of mapped) {
       const spec = fields[col.field]!;
       const cell = cells[col.index] ?? null;
       if (isBlank(cell)) continue;
-      const label = col.header || col.field;
       const parsed: Parsed<unknown> = (() => {
         switch (spec.kind) {
           case 'date': return parseDate(cell);
@@ -146,99 +269,12 @@ export async function runImport(ctx: CoreContext, table: Table, options: ImportO
           }
         }
       })();
-      if ('problem' in parsed) reasons.push(t(parsed.problem, { field: label, ...parsed.params }));
+      if ('problem' in parsed) reasons.push(t(parsed.problem, { field: col.header || col.field, ...parsed.params }));
       else values[col.field] = parsed.value;
     }
-    for (const [field, spec] of Object.entries(fields)) {
-      if (spec.required && values[field] == null) reasons.push(t('import_missing', { field: columns.find((c) => c.field === field)?.header || field }));
-    }
-    const name = (values[NAME_FIELD[entity]] ?? (entity === 'incubations' ? values.enterprise_id : undefined)) as string | undefined;
-    prepared.push({ row, values, reasons, key: { uscc: values.uscc as string | undefined, name } });
-    if (i % 2000 === 0) {
-      options.onProgress?.(i, dataRows.length * 2);
-      await new Promise((r) => setImmediate(r));
-      if (options.signal?.aborted) throw new AppError('cancelled');
-    }
-  }
-
-  // 2. Duplicates inside the file: by credit code, then by exact name; the first occurrence wins.
-  const seenUscc = new Map<string, number>();
-  const seenName = new Map<string, number>();
-  for (const p of prepared) {
-    if (p.reasons.length) continue;
-    const byUscc = p.key.uscc ? seenUscc.get(p.key.uscc) : undefined;
-    const byName = p.key.name ? seenName.get(p.key.name) : undefined;
-    if (byUscc) p.reasons.push(t('import_duplicate_row', { row: byUscc, by: options.locale === 'en' ? 'credit code' : '统一社会信用代码' }));
-    else if (byName) p.reasons.push(t('import_duplicate_row', { row: byName, by: options.locale === 'en' ? 'name' : '名称' }));
-    if (p.key.uscc && !byUscc) seenUscc.set(p.key.uscc, p.row);
-    if (p.key.name && !byName) seenName.set(p.key.name, p.row);
-  }
-
-  // 3. Apply, in one transaction (rolled back for a dry run), through the entity's own handlers.
-  const report: ImportReport = {
-    entity, mode: options.mode, dryRun: options.dryRun, sheet: table.sheet, sheets: table.sheets, encoding: table.encoding, headerRow, columns,
-    rows: prepared.length, created: 0, updated: 0, skipped: 0, rejected: [], preview: [], batchId: null,
+    for (const r of required) if (values[r.field] == null) reasons.push(t('import_missing', { field: r.label }));
+    return { values, reasons };
   };
-  const batchId = ctx.ids();
-  const importCtx: CoreContext = { ...ctx, batch: batchId, snapshotInserts: true };
-  const create = handlers[`${entity}.create`] as Handler;
-  const update = handlers[`${entity}.update`] as Handler;
-  const DRY_RUN = Symbol('dry run');
-  // Large files into small tables: secondary indexes are rebuilt once after the rows are in (see deferred-indexes.ts).
-  const bulk = worthDeferring(ctx.db, TABLE[entity], prepared.length);
-  try {
-    await transactAsync(importCtx, async (pause) => {
-      const deferred = bulk ? deferIndexes(ctx.db, TABLE[entity], LOOKUP_COLUMNS[entity]) : null;
-      for (let n = 0; n < prepared.length; n++) {
-        const p = prepared[n]!;
-        let action: RowAction = 'reject';
-        let reasons = p.reasons;
-        if (!reasons.length) {
-          const match = findExisting(ctx.db, entity, p.values);
-          const wanted = options.overrides?.[p.row] ?? (match ? (options.mode === 'create' ? 'skip-existing' : 'update') : options.mode === 'update' ? 'skip-missing' : 'create');
-          try {
-            if (wanted === 'skip' || wanted === 'skip-existing' || wanted === 'skip-missing') {
-              action = 'skip';
-              reasons = [wanted === 'skip' ? t('import_skipped') : wanted === 'skip-existing' ? t('import_exists', { name: match?.name ?? '' }) : t('import_not_found')];
-            } else if (wanted === 'update' && match) {
-              applyRow(update, importCtx, { id: match.id, patch: p.values });
-              action = 'update';
-            } else {
-              applyRow(create, importCtx, { ...createDefaults(ctx.db, entity, p.values), ...p.values });
-              action = 'create';
-            }
-          } catch (err) {
-            if (!(err instanceof AppError)) throw err;
-            action = 'reject';
-            reasons = reasonsOf(err, options.locale, columns);
-          }
-        }
-        if (action === 'create') report.created++;
-        else if (action === 'update') report.updated++;
-        else if (action === 'skip') report.skipped++;
-        else report.rejected.push({ row: p.row, reasons });
-        if (report.preview.length < 200) report.preview.push({ row: p.row, action, name: String(p.values[NAME_FIELD[entity]] ?? p.values.enterprise_id ?? ''), reasons });
-        if (n % 1000 === 999) {
-          options.onProgress?.(prepared.length + n, prepared.length * 2);
-          await pause();
-          if (options.signal?.aborted) throw new AppError('cancelled');
-        }
-      }
-      deferred?.rebuild();
-      if (options.dryRun) throw DRY_RUN;
-      ctx.db
-        .prepare('INSERT INTO import_batches (id, entity, file_name, mode, rows, created, updated, skipped, rejected, user, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(batchId, entity, options.fileName, options.mode, report.rows, report.created, report.updated, report.skipped, report.rejected.length, ctx.user, new Date().toISOString());
-      const remembered = rememberedMapping(ctx.db, entity);
-      for (const c of columns) if (c.header) remembered[headerKey(c.header)] = c.field;
-      ctx.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(mappingKey(entity), JSON.stringify(remembered));
-    });
-    report.batchId = batchId;
-  } catch (err) {
-    if (err !== DRY_RUN) throw err;
-  }
-  options.onProgress?.(1, 1);
-  return report;
 }
 
 /** What a new record gets for required fields the spreadsheet does not carry. */

@@ -1,7 +1,7 @@
 import * as XLSX from '@e965/xlsx';
 import { readFileSync } from 'node:fs';
 import { AppError } from '../errors';
-import { LIMITS, type Cell, type Table } from './read';
+import { LIMITS, type Cell } from './read';
 
 /**
  * Legacy Excel 97–2003 workbooks (.xls, BIFF8/BIFF5) read with SheetJS. Many offices' systems also
@@ -9,7 +9,7 @@ import { LIMITS, type Cell, type Table } from './read';
  * recognised by their number format and turned into UTC midnights from the serial number, so no
  * time zone can shift a day. Rows keep their spreadsheet numbers (row 1 is index 0).
  */
-export function readXls(path: string, options: { sheet?: string } = {}): Table {
+export function readXls(path: string, options: { sheet?: string } = {}): { sheets: string[]; sheet: string; rows: Cell[][] } {
   let workbook: XLSX.WorkBook;
   try {
     workbook = XLSX.read(readFileSync(path), { type: 'buffer', dense: true, cellNF: true, cellDates: false, cellHTML: false, cellFormula: false, sheetRows: LIMITS.rows + 1 });
