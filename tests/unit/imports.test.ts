@@ -340,6 +340,29 @@ describe('importing a roster', () => {
 });
 
 describe('exporting', () => {
+  it('a long .xlsx export reports progress as it goes; a write meanwhile gets a clear answer, not a crash', async () => {
+    const core = freshCore();
+    const lines = ['企业名称,入驻日期,注册资本（万元）'];
+    for (let i = 0; i < 12_000; i++) lines.push(`导出企业${i},2021-03-01,${i}`);
+    expect((await importFile(core, csvFile(lines.join('\n')), 'many.csv')).created).toBe(12_000);
+    const job = core.call('exports.start', { view: 'enterprises', filterModel: {}, sortModel: [], format: 'xlsx' });
+    let midway: { done: number; total: number } | null = null;
+    let write: unknown = null;
+    const poll = setInterval(() => {
+      const s = core.jobs.status(job.id);
+      if (!midway && s.state === 'running' && s.done > 0 && s.done < s.total) {
+        midway = { done: s.done, total: s.total };
+        write = core.invoke('enterprises.create', { name: '导出时新建', kind: 'startup', status: 'settled' }, 'zh-CN');
+      }
+    }, 1);
+    const done = await core.jobs.wait(job.id);
+    clearInterval(poll);
+    expect(done.state).toBe('done');
+    expect(midway).toMatchObject({ total: 12_000 });
+    expect(write).toMatchObject({ ok: false, error: { code: 'busy_reading', message: '正在导出数据，请稍候再试' } });
+    expect(core.call('enterprises.create', { name: '导出后新建', kind: 'startup', status: 'settled' })).toMatchObject({ name: '导出后新建' });
+  });
+
   it('neutralises formula-like text (and full-width forms); the importer takes the apostrophe off', async () => {
     expect(['=SUM(A1)', '+1', '-2', '@x', '\tx', '＝1', 'ok'].map(neutralise)).toEqual(["'=SUM(A1)", "'+1", "'-2", "'@x", "'\tx", "'＝1", 'ok']);
     const core = freshCore();

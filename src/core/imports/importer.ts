@@ -113,9 +113,9 @@ export function mapColumns(db: Db, entity: ImportEntity, header: Cell[], given: 
 }
 
 /**
- * Reads the source row by row and settles each row as it arrives (normalise, dedupe, apply), inside
- * one transaction that yields every 1,000 rows; nothing but the report and the rejected rows' cells
- * is kept, so memory stays flat however long the file.
+ * Reads the source a chunk of 1,000 rows at a time and settles each chunk (normalise, dedupe, apply)
+ * inside one transaction that yields between chunks. Nothing but the report and the rejected rows'
+ * cells is kept, so memory stays flat however long the file.
  */
 export async function runImport(ctx: CoreContext, source: TableSource, options: ImportOptions): Promise<ImportReport> {
   const { entity } = options;
