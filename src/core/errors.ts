@@ -55,7 +55,6 @@ const messages = {
   import_reverted: { 'zh-CN': '该批次已于 {date} 撤销', en: 'This import was already reverted on {date}' },
   cancelled: { 'zh-CN': '已取消', en: 'Cancelled' },
   busy: { 'zh-CN': '正在导入数据，请稍候再试', en: 'An import is writing to the database; try again in a moment' },
-  busy_reading: { 'zh-CN': '正在导出数据，请稍候再试', en: 'An export is reading the database; try again in a moment' },
   required: { 'zh-CN': '必填', en: 'Required' },
   date_order: { 'zh-CN': '迁出日期不能早于入驻日期', en: 'The exit date cannot be before the entry date' },
   team_or_enterprise: {

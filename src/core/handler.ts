@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Locale } from './errors';
+import type { Db } from './db/open';
 import type { WriteContext } from './db/write';
 import type { Files, Jobs } from './jobs';
 
@@ -10,6 +11,12 @@ export interface CoreContext extends WriteContext {
   today: () => string;
   jobs: Jobs;
   files: Files;
+  /**
+   * A read-only connection to the same database, for long reads (exports) that yield between chunks:
+   * it reads one consistent snapshot, and the main connection stays free to write meanwhile.
+   * The caller closes it.
+   */
+  openReader: () => Db;
   /** Prints HTML to PDF: Electron's printToPDF in the app, system Chromium in the CLI and web shell. */
   printPdf?: (html: string, options: { headerTitle: string }) => Promise<Buffer>;
 }

@@ -50,6 +50,7 @@ export class ParkCore {
       today: () => new Date(now()).toISOString().slice(0, 10),
       jobs: new Jobs(),
       files: new Files(),
+      openReader: () => openDatabase(file, { readonly: true, create: false, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) }),
       ...(options.printPdf ? { printPdf: options.printPdf } : {}),
     };
   }

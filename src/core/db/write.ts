@@ -43,27 +43,13 @@ export interface ChangeEntry {
  */
 export function transact<T>(ctx: WriteContext, fn: () => T): T {
   if (ctx.db.inTransaction) return fn();
-  let result: T;
-  try {
-    result = ctx.db.transaction(() => {
-      const value = fn();
-      saveClock(ctx);
-      return value;
-    })();
-  } catch (err) {
-    throw readerBusy(err) ?? err;
-  }
+  const result = ctx.db.transaction(() => {
+    const value = fn();
+    saveClock(ctx);
+    return value;
+  })();
   ctx.version.value++;
   return result;
-}
-
-/**
- * An export streams its rows through an open statement and yields between chunks; meanwhile SQLite's
- * connection takes reads but refuses to begin a write (better-sqlite3 says "busy executing a query"
- * before anything is written). The user gets that in their language instead.
- */
-function readerBusy(err: unknown): AppError | null {
-  return err instanceof TypeError && /busy executing a query/.test(err.message) ? new AppError('busy_reading') : null;
 }
 
 /**
@@ -74,11 +60,7 @@ function readerBusy(err: unknown): AppError | null {
  */
 export async function transactAsync<T>(ctx: WriteContext, fn: (pause: () => Promise<void>) => Promise<T>): Promise<T> {
   if (ctx.db.inTransaction) throw new AppError('busy');
-  try {
-    ctx.db.exec('BEGIN IMMEDIATE');
-  } catch (err) {
-    throw readerBusy(err) ?? err;
-  }
+  ctx.db.exec('BEGIN IMMEDIATE');
   try {
     const value = await fn(() => new Promise((resolve) => setImmediate(resolve)));
     saveClock(ctx);

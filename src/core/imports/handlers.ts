@@ -61,8 +61,15 @@ export const exportHandlers = slice('exports', {
     ctx.jobs.start('export', ctx.locale, async ({ progress }) => {
       const stamp = new Date().toISOString().slice(0, 10);
       const path = ctx.files.outputPath(`ParkPilot-${req.view}-${stamp}.${req.format}`);
-      const { rows } = await exportGrid(ctx.db, req, path, ctx.locale, progress, ctx.today());
-      return { token: ctx.files.register(path), name: path.split(/[\\/]/).pop()!, rows };
+      // Its own connection: the export reads one snapshot while edits go on beside it.
+      const reader = ctx.openReader();
+      try {
+        reader.exec('BEGIN'); // count and rows from the same snapshot
+        const { rows } = await exportGrid(reader, req, path, ctx.locale, progress, ctx.today());
+        return { token: ctx.files.register(path), name: path.split(/[\\/]/).pop()!, rows };
+      } finally {
+        reader.close();
+      }
     }),
   ),
 });
