@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { enums } from './enums';
-import { handler, slice, type Handler } from './handler';
+import { handler, readHandler, slice, type Handler } from './handler';
 import { activitiesHandlers, leadsHandlers } from './leads/handlers';
 import { enterprisesHandlers } from './enterprises/handlers';
 import { financingHandlers, incubationsHandlers, startupMilestonesHandlers } from './incubation/handlers';
@@ -30,7 +30,7 @@ const metaHandlers = slice('meta', {
 });
 
 const statsHandlers = slice('stats', {
-  get: handler(z.strictObject({ asOf: isoDate.optional() }), (ctx, { asOf }) => stats(ctx.db, asOf ?? ctx.today())),
+  get: readHandler(z.strictObject({ asOf: isoDate.optional() }), (ctx, { asOf }) => stats(ctx.db, asOf ?? ctx.today())),
 });
 
 /** Joins slices; a name registered twice is a programming error caught at start-up. */

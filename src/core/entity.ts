@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError, type FieldIssue } from './errors';
-import { handler, type CoreContext } from './handler';
+import { handler, readHandler, type CoreContext } from './handler';
 import { GridRunner, gridRequestSchema, type GridView } from './grid/query';
 import type { TableName } from './db/tables';
 import { prepared } from './db/open';
@@ -32,7 +32,7 @@ export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def
     if (issues.length) throw new AppError('invalid_input', { detail: issues.map((i) => i.field).join(', ') }, issues);
   };
   return {
-    get: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => readLive(ctx.db, def.table, id)),
+    get: readHandler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => readLive(ctx.db, def.table, id)),
     create: handler(createSchema, (ctx, input) => {
       const values = def.prepare ? def.prepare(input as Row) : (input as Row);
       check(ctx, values);
@@ -71,8 +71,8 @@ export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def
       restoreRow(ctx, def.table, id);
       return readLive(ctx.db, def.table, id);
     }),
-    rows: handler(gridRequestSchema, (ctx, req) => grid.run(ctx.db, req, ctx.version.value)),
-    history: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => rowHistory(ctx.db, def.table, id)),
+    rows: readHandler(gridRequestSchema, (ctx, req) => grid.run(ctx.db, req, ctx.version.value)),
+    history: readHandler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => rowHistory(ctx.db, def.table, id)),
   };
 }
 

@@ -24,10 +24,17 @@ export interface CoreContext extends WriteContext {
 export interface Handler<I extends z.ZodType = z.ZodType, O = unknown> {
   input: I;
   run: (ctx: CoreContext, input: z.output<I>) => O;
+  /** Only reads: may be answered from a read-only snapshot while an import holds the write transaction. */
+  reads?: boolean;
 }
 
 export function handler<I extends z.ZodType, O>(input: I, run: (ctx: CoreContext, input: z.output<I>) => O): Handler<I, O> {
   return { input, run };
+}
+
+/** A handler that only reads the database (see `Handler.reads`). */
+export function readHandler<I extends z.ZodType, O>(input: I, run: (ctx: CoreContext, input: z.output<I>) => O): Handler<I, O> {
+  return { input, run, reads: true };
 }
 
 /** Prefixes a slice's keys with its area: `{ list }` under 'enterprises' → `{ 'enterprises.list' }`. */

@@ -78,11 +78,11 @@ export class ParkCore {
     };
     try {
       if (!isMethod(method)) throw new AppError('unknown_method', { method });
-      this.refuseWhileImporting(method);
       const h = handlers[method] as Handler;
+      const ctx = this.contextFor(method, h, locale);
       const parsed = h.input.safeParse(input ?? {});
       if (!parsed.success) throw zodToAppError(parsed.error);
-      const value = h.run(this.context(locale), parsed.data);
+      const value = h.run(ctx, parsed.data);
       if (value instanceof Promise) {
         return value.then(
           (v: unknown): Result<unknown> => (notify(), { ok: true, value: v }),
@@ -99,19 +99,28 @@ export class ParkCore {
 
   /** Typed call for in-process users (CLI, tests); throws AppError on failure. */
   call<M extends Method>(method: M, input: ApiInput<M>, locale: Locale = 'zh-CN'): ApiOutput<M> {
-    this.refuseWhileImporting(method);
     const h = handlers[method] as Handler;
+    const ctx = this.contextFor(method, h, locale);
     const parsed = h.input.safeParse(input ?? {});
     if (!parsed.success) throw zodToAppError(parsed.error);
-    return h.run(this.context(locale), parsed.data) as ApiOutput<M>;
+    return h.run(ctx, parsed.data) as ApiOutput<M>;
   }
 
+  /** Opened the first time an import runs; answers reads until the core closes. */
+  private snapshot: Db | null = null;
+
   /**
-   * Calls between two chunks of an import would run inside its open transaction (and see, or be
-   * rolled back with, its rows): only job status and cancel, and static metadata, are answered then.
+   * Calls between two chunks of an import would otherwise run inside its open transaction (and see,
+   * or be rolled back with, its rows). Reads go to a read-only connection instead, which sees the
+   * database as it was before the import; writes are refused until it commits. Job status and cancel,
+   * and static metadata, need no database.
    */
-  private refuseWhileImporting(method: string): void {
-    if (this.db.inTransaction && !/^(jobs\.|meta\.)/.test(method)) throw new AppError('busy');
+  private contextFor(method: string, h: Handler, locale: Locale): CoreContext {
+    const ctx = this.context(locale);
+    if (!this.db.inTransaction || /^(jobs\.|meta\.)/.test(method)) return ctx;
+    if (!h.reads) throw new AppError('busy');
+    this.snapshot ??= this.ctx.openReader();
+    return { ...ctx, db: this.snapshot };
   }
 
   setting(key: string): string | null {
@@ -131,6 +140,7 @@ export class ParkCore {
   }
 
   close(): void {
+    this.snapshot?.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -197,8 +197,9 @@ describe('importing a roster', () => {
     expect(worthDeferring(2_500, 2_500)).toBe(true);
   });
 
-  it('a long import shows progress while it writes, refuses other writes meanwhile, and can be cancelled', async () => {
+  it('a long import shows progress while it writes, answers reads from before it, refuses other writes, and can be cancelled', async () => {
     const core = freshCore();
+    core.call('enterprises.create', { name: '已在园企业', kind: 'startup', status: 'settled' });
     const lines = ['企业名称,入驻日期'];
     for (let i = 0; i < 5000; i++) lines.push(`长导入企业${i},2021-03-01`);
     const token = core.files.register(csvFile(lines.join('\n')), 'long.csv');
@@ -210,10 +211,14 @@ describe('importing a roster', () => {
     expect(status().value.done).toBeGreaterThan(0);
     expect(status().value.done).toBeLessThan(status().value.total);
     expect(core.invoke('enterprises.create', { name: '插队企业', kind: 'startup', status: 'settled' }, 'zh-CN')).toMatchObject({ ok: false, error: { code: 'busy', message: '正在导入数据，请稍候再试' } });
+    // Reads are answered meanwhile, from the database as it was before the import began.
+    expect(core.invoke('enterprises.rows', { startRow: 0, endRow: 100, sortModel: [], filterModel: {} })).toMatchObject({ ok: true, value: { count: 1, rows: [{ name: '已在园企业' }] } });
+    expect(core.invoke('search.query', { q: '长导入' })).toMatchObject({ ok: true, value: [] });
+    expect(core.invoke('dashboard.overview', {})).toMatchObject({ ok: true });
     core.call('jobs.cancel', { id: job.id });
     expect((await core.jobs.wait(job.id)).state).toBe('cancelled');
     expect(core.db.inTransaction).toBe(false);
-    expect(core.db.prepare('SELECT count(*) AS n FROM enterprises').get()).toEqual({ n: 0 });
+    expect(core.db.prepare('SELECT count(*) AS n FROM enterprises').get()).toEqual({ n: 1 });
     expect(core.call('enterprises.create', { name: '现在可以了', kind: 'startup', status: 'settled' })).toMatchObject({ name: '现在可以了' });
   });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FieldIssue } from '../errors';
 import { entityHandlers, refExists } from '../entity';
 import { count, enumOf, longText, optionalDate, requiredText, shortText, usccIssue, withNormalizedUscc, yuan } from '../fields';
-import { handler, slice } from '../handler';
+import { readHandler, slice } from '../handler';
 import { prepared } from '../db/open';
 import { labelsOf } from '../grid/labels';
 
@@ -87,7 +87,7 @@ const entity = entityHandlers({
 export const enterprisesHandlers = slice('enterprises', {
   ...entity,
   /** The kinds/statuses summary the Overview and `stats` show. */
-  summary: handler(z.strictObject({}), (ctx) => ({
+  summary: readHandler(z.strictObject({}), (ctx) => ({
       total: (ctx.db.prepare('SELECT count(*) AS n FROM enterprises WHERE deleted = 0').get() as { n: number }).n,
       byStatus: ctx.db.prepare('SELECT status AS key, count(*) AS n FROM enterprises WHERE deleted = 0 GROUP BY status').all() as { key: string; n: number }[],
       byKind: ctx.db.prepare('SELECT kind AS key, count(*) AS n FROM enterprises WHERE deleted = 0 GROUP BY kind').all() as { key: string; n: number }[],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { exportGrid, exportRequestSchema } from '../exports/grid';
 import { writeXlsx } from '../exports/xlsx';
-import { handler, slice } from '../handler';
+import { handler, readHandler, slice } from '../handler';
 import { runImport, revertImport, type ImportReport } from './importer';
 import { openTable, type Cell } from './read';
 
@@ -52,7 +52,7 @@ export const importHandlers = slice('imports', {
     return { token: ctx.files.register(path), name: path.split(/[\\/]/).pop()! };
   }),
   revert: handler(z.strictObject({ batchId: z.uuid() }), (ctx, { batchId }) => revertImport(ctx, batchId)),
-  batches: handler(z.strictObject({}), (ctx) => ctx.db.prepare('SELECT * FROM import_batches ORDER BY imported_at DESC LIMIT 100').all() as Record<string, unknown>[]),
+  batches: readHandler(z.strictObject({}), (ctx) => ctx.db.prepare('SELECT * FROM import_batches ORDER BY imported_at DESC LIMIT 100').all() as Record<string, unknown>[]),
 });
 
 export const exportHandlers = slice('exports', {

@@ -7,7 +7,7 @@ import { enumOf, isoDate, longText, optionalDate, optionalId, requiredText, shor
 import { recordStage } from '../stages/events';
 import { assessIncubation } from './rules';
 import { labelsOf } from '../grid/labels';
-import { handler, slice } from '../handler';
+import { handler, readHandler, slice } from '../handler';
 
 export const incubationFields = {
   enterprise_id: optionalId,
@@ -88,7 +88,7 @@ export const financingHandlers = slice('financing', {
     rules: (ctx, row) => (refExists(ctx, 'incubations', row.incubation_id) ? [] : [{ field: 'incubation_id', code: 'unknown_reference', params: { detail: String(row.incubation_id) } }]),
     view: { from: 'financing_rounds f', rowid: 'f.rowid', where: 'f.deleted = 0', select: 'f.*', columns: { date: { sql: 'f.date', type: 'date', sortable: true } } },
   }),
-  of: handler(z.strictObject({ incubation_id: z.uuid() }), (ctx, { incubation_id }) =>
+  of: readHandler(z.strictObject({ incubation_id: z.uuid() }), (ctx, { incubation_id }) =>
     ctx.db.prepare('SELECT * FROM financing_rounds WHERE deleted = 0 AND incubation_id = ? ORDER BY date').all(incubation_id) as Record<string, unknown>[],
   ),
 });
@@ -100,7 +100,7 @@ export const startupMilestonesHandlers = slice('startupMilestones', {
     rules: (ctx, row) => (refExists(ctx, 'incubations', row.incubation_id) ? [] : [{ field: 'incubation_id', code: 'unknown_reference', params: { detail: String(row.incubation_id) } }]),
     view: { from: 'startup_milestones m', rowid: 'm.rowid', where: 'm.deleted = 0', select: 'm.*', columns: { deadline: { sql: 'm.deadline', type: 'date', sortable: true } } },
   }),
-  of: handler(z.strictObject({ incubation_id: z.uuid() }), (ctx, { incubation_id }) =>
+  of: readHandler(z.strictObject({ incubation_id: z.uuid() }), (ctx, { incubation_id }) =>
     ctx.db.prepare('SELECT * FROM startup_milestones WHERE deleted = 0 AND incubation_id = ? ORDER BY deadline IS NULL, deadline').all(incubation_id) as Record<string, unknown>[],
   ),
 });

@@ -9,7 +9,7 @@ import { enumOf, isoDate, longText, optionalDate, optionalId, requiredText, shor
 import { recordStage } from '../stages/events';
 import { leadStages, stageLabels } from './pipeline';
 import { labelsOf } from '../grid/labels';
-import { handler, slice, type CoreContext } from '../handler';
+import { handler, readHandler, slice, type CoreContext } from '../handler';
 
 export const leadFields = {
   company: requiredText,
@@ -121,7 +121,7 @@ export const leadsHandlers = slice('leads', {
     });
   }),
   /** The kanban: each stage's leads (soonest follow-up first, up to `perStage`) and exact count. */
-  board: handler(
+  board: readHandler(
     z.strictObject({ owner_id: z.uuid().optional(), industry: z.string().max(40).optional(), source: z.string().max(40).optional(), perStage: z.number().int().min(1).max(500).default(100) }),
     (ctx, q) => {
       const where = ['l.deleted = 0', 'l.stage = ?'];
@@ -145,7 +145,7 @@ export const leadsHandlers = slice('leads', {
       }));
     },
   ),
-  matches: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => matchEnterprise(ctx, readLive(ctx.db, 'leads', id))),
+  matches: readHandler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => matchEnterprise(ctx, readLive(ctx.db, 'leads', id))),
   /**
    * A signed or settled lead becomes an enterprise, or is linked to the one it already is (same USCC or
    * name). A project is one enterprise: several leads of one enterprise count once (see targets).
@@ -175,7 +175,7 @@ export const leadsHandlers = slice('leads', {
       return { enterprise: readLive(ctx.db, 'enterprises', enterpriseId), linked };
     });
   }),
-  overdue: handler(z.strictObject({ asOf: isoDate.optional() }), (ctx, { asOf }) => ({
+  overdue: readHandler(z.strictObject({ asOf: isoDate.optional() }), (ctx, { asOf }) => ({
     count: (ctx.db
       .prepare("SELECT count(*) AS n FROM leads WHERE deleted = 0 AND stage NOT IN ('lost', 'producing') AND next_follow_up < ?")
       .get(asOf ?? ctx.today()) as { n: number }).n,
@@ -217,7 +217,7 @@ export const activitiesHandlers = slice('activities', {
     },
   }),
   /** The activities of one lead or enterprise, newest first. */
-  of: handler(z.strictObject({ lead_id: z.uuid().optional(), enterprise_id: z.uuid().optional() }), (ctx, q) =>
+  of: readHandler(z.strictObject({ lead_id: z.uuid().optional(), enterprise_id: z.uuid().optional() }), (ctx, q) =>
     ctx.db
       .prepare(
         `SELECT a.*, s.name AS staff_name FROM activities a LEFT JOIN staff s ON s.id = a.staff_id

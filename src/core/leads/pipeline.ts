@@ -3,7 +3,7 @@ import { deleteRow, insertRow, readLive, transact, updateRow, type WriteContext 
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { requiredText } from '../fields';
-import { handler, slice } from '../handler';
+import { handler, readHandler, slice } from '../handler';
 
 /**
  * The investment-lead pipeline's stages, configurable per database. `kind` gives a stage its meaning
@@ -71,7 +71,7 @@ const stageCode = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/);
 const stageFields = { name_zh: requiredText, name_en: requiredText, sort: z.number().int().min(0).max(1000), kind: z.enum(['open', 'won', 'lost']) };
 
 export const pipelineHandlers = slice('pipeline', {
-  stages: handler(z.strictObject({}), (ctx) => leadStages(ctx.db)),
+  stages: readHandler(z.strictObject({}), (ctx) => leadStages(ctx.db)),
   applyPreset: handler(z.strictObject({ preset: z.enum(['government', 'sales']) }), (ctx, { preset }) => {
     applyPreset(ctx, preset);
     return leadStages(ctx.db);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { handler, slice } from '../handler';
+import { readHandler, slice } from '../handler';
 import type { Db } from '../db/open';
 import { matchExpression } from './tokens';
 
@@ -45,5 +45,5 @@ export function search(db: Db, query: string, limit: number): SearchHit[] {
 }
 
 export const searchHandlers = slice('search', {
-  query: handler(z.strictObject({ q: z.string().max(100), limit: z.number().int().min(1).max(100).default(20) }), (ctx, { q, limit }) => search(ctx.db, q, limit)),
+  query: readHandler(z.strictObject({ q: z.string().max(100), limit: z.number().int().min(1).max(100).default(20) }), (ctx, { q, limit }) => search(ctx.db, q, limit)),
 });

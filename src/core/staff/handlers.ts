@@ -3,7 +3,7 @@ import { AppError } from '../errors';
 import { entityHandlers } from '../entity';
 import { enumOf, requiredText, shortText } from '../fields';
 import { labelsOf } from '../grid/labels';
-import { handler, slice } from '../handler';
+import { handler, readHandler, slice } from '../handler';
 import { deleteRow, insertRow, readLive, updateRow } from '../db/write';
 
 /** Staff (owners of leads, mentors) and the editable industry list: small reference tables. */
@@ -22,7 +22,7 @@ export const staffHandlers = slice('staff', {
       columns: { name: { sql: 'staff.name', type: 'text', sortable: true }, role: { sql: 'staff.role', type: 'enum', labels: labelsOf('staffRole') } },
     },
   }),
-  list: handler(z.strictObject({}), (ctx) => ctx.db.prepare('SELECT id, name, role, phone, email FROM staff WHERE deleted = 0 ORDER BY role, name').all() as { id: string; name: string; role: string; phone: string | null; email: string | null }[]),
+  list: readHandler(z.strictObject({}), (ctx) => ctx.db.prepare('SELECT id, name, role, phone, email FROM staff WHERE deleted = 0 ORDER BY role, name').all() as { id: string; name: string; role: string; phone: string | null; email: string | null }[]),
 });
 
 const industryCode = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/);
@@ -30,7 +30,7 @@ const industryFields = { name_zh: requiredText, name_en: requiredText, sort: z.n
 
 /** Industries are keyed by a readable code (bigdata, ai …) so filters, imports and targets can name them. */
 export const industriesHandlers = slice('industries', {
-  list: handler(z.strictObject({}), (ctx) =>
+  list: readHandler(z.strictObject({}), (ctx) =>
     ctx.db.prepare('SELECT id, name_zh, name_en, sort FROM industries WHERE deleted = 0 ORDER BY sort, id').all() as { id: string; name_zh: string; name_en: string; sort: number }[],
   ),
   create: handler(z.strictObject({ id: industryCode, ...industryFields }), (ctx, { id, ...values }) => {

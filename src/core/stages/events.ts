@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import { insertRow, type WriteContext } from '../db/write';
-import { handler, slice } from '../handler';
+import { readHandler, slice } from '../handler';
 
 /**
  * Stage changes of leads and incubations as dated events. The funnel, time-in-stage, the incubation
@@ -30,5 +30,5 @@ export function stageHistory(db: Db, entity: StagedEntity, rowId: string): Stage
 }
 
 export const stageEventHandlers = slice('stages', {
-  history: handler(z.strictObject({ entity: z.enum(['leads', 'incubations']), id: z.uuid() }), (ctx, { entity, id }) => stageHistory(ctx.db, entity, id)),
+  history: readHandler(z.strictObject({ entity: z.enum(['leads', 'incubations']), id: z.uuid() }), (ctx, { entity, id }) => stageHistory(ctx.db, entity, id)),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { prepared, type Db } from '../db/open';
 import { isoDate } from '../fields';
-import { handler, slice } from '../handler';
+import { readHandler, slice } from '../handler';
 import { leadStages } from '../leads/pipeline';
 import { targetProgress } from './handlers';
 
@@ -241,5 +241,5 @@ export function overview(db: Db, asOf: string, today: string) {
 }
 
 export const dashboardHandlers = slice('dashboard', {
-  overview: handler(z.strictObject({ asOf: isoDate.optional() }), (ctx, { asOf }) => overview(ctx.db, asOf ?? ctx.today(), ctx.today())),
+  overview: readHandler(z.strictObject({ asOf: isoDate.optional() }), (ctx, { asOf }) => overview(ctx.db, asOf ?? ctx.today(), ctx.today())),
 });

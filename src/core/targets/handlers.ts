@@ -4,7 +4,7 @@ import { decodeRow } from '../db/write';
 import { entityHandlers, refExists } from '../entity';
 import type { FieldIssue } from '../errors';
 import { id, isoDate, longText, optionalDate, optionalId, requiredText, shortText } from '../fields';
-import { handler, slice } from '../handler';
+import { handler, readHandler, slice } from '../handler';
 import { gridRequestSchema, type GridView } from '../grid/query';
 import { INCUBATION_ORDER, measurable, measure, measureProblem, measureSchema, type Measure } from './measure';
 import { leadStages } from '../leads/pipeline';
@@ -177,11 +177,11 @@ export const targetsHandlers = slice('targets', {
     return { ...page, rows: page.rows.map((r) => ({ ...r, value: progress.get(r.id as string)?.value ?? null, status: progress.get(r.id as string)?.status ?? null })) };
   }),
   /** What a computed target may count, sum, filter and date by: the metric editor's choices. */
-  measurable: handler(z.strictObject({}), (ctx) => ({
+  measurable: readHandler(z.strictObject({}), (ctx) => ({
     ...measurable,
     stages: { leads: leadStages(ctx.db).map((s) => s.id), incubations: [...INCUBATION_ORDER, 'terminated'] },
   })),
-  progress: handler(z.strictObject({ asOf: isoDate.optional(), planId: z.uuid().optional() }), (ctx, { asOf, planId }) =>
+  progress: readHandler(z.strictObject({ asOf: isoDate.optional(), planId: z.uuid().optional() }), (ctx, { asOf, planId }) =>
     targetProgress(ctx.db, asOf ?? ctx.today(), planId),
   ),
 });
@@ -192,7 +192,7 @@ export const plansHandlers = slice('plans', {
     fields: { name: requiredText, source: shortText, start_date: isoDate, deadline: isoDate, notes: longText },
     view: { from: 'plans', rowid: 'plans.rowid', where: 'plans.deleted = 0', select: 'plans.*', columns: { name: { sql: 'plans.name', type: 'text', sortable: true } } },
   }),
-  list: handler(z.strictObject({}), (ctx) => ctx.db.prepare('SELECT * FROM plans WHERE deleted = 0 ORDER BY start_date').all() as Record<string, unknown>[]),
+  list: readHandler(z.strictObject({}), (ctx) => ctx.db.prepare('SELECT * FROM plans WHERE deleted = 0 ORDER BY start_date').all() as Record<string, unknown>[]),
 });
 
 export const milestonesHandlers = slice('milestones', {
@@ -205,7 +205,7 @@ export const milestonesHandlers = slice('milestones', {
       columns: { name: { sql: 'm.name', type: 'text', sortable: true }, due_date: { sql: 'm.due_date', type: 'date', sortable: true } },
     },
   }),
-  list: handler(z.strictObject({ planId: z.uuid().optional() }), (ctx, { planId }) =>
+  list: readHandler(z.strictObject({ planId: z.uuid().optional() }), (ctx, { planId }) =>
     ctx.db.prepare('SELECT * FROM milestones WHERE deleted = 0 AND (? IS NULL OR plan_id = ?) ORDER BY due_date').all(planId ?? null, planId ?? null) as Record<string, unknown>[],
   ),
 });
