@@ -18,8 +18,10 @@ import { closePrinter, printPdf } from '../../src/server/pdf';
 
 const ROWS = Number(process.env.BENCH_FILE_ROWS ?? 100_000);
 const DIR = resolve('.bench/files');
-rmSync(DIR, { recursive: true, force: true });
-mkdirSync(DIR, { recursive: true });
+if (process.argv[2] !== 'import-one') {
+  rmSync(DIR, { recursive: true, force: true });
+  mkdirSync(DIR, { recursive: true });
+}
 
 const now = () => performance.now();
 const lines: string[] = [];
@@ -58,18 +60,13 @@ async function main() {
   row(`export ${ROWS.toLocaleString()} rows → .xlsx (streamed)`, exp.ms, `peak ${exp.peakMb} MB, ${(statSync(xlsx).size / 1048576).toFixed(1)} MB file`);
   row('  reference: LibreOffice converting the same CSV to .xlsx', office, Number.isNaN(office) ? 'soffice not installed' : exp.ms < office ? 'ParkPilot faster ✓' : 'ParkPilot SLOWER');
 
-  // Imports into empty databases, through the same call the app makes (validation, dedupe, change log).
+  // Imports into empty databases, through the same call the app makes (validation, dedupe, change
+  // log), each in a fresh process so its peak memory is its own and not what generating and
+  // exporting left behind.
   for (const [file, name] of [[csv, 'enterprises.csv'], [xlsx, 'enterprises.xlsx']] as const) {
-    const target = new ParkCore(join(DIR, `import-${name}.db`), { user: 'bench' });
-    seedReference(target.context());
-    const r = await measured(async () => {
-      const job = target.call('imports.start', { file: target.files.register(file, name), entity: 'enterprises', mode: 'create', dryRun: false });
-      const done = await target.jobs.wait(job.id);
-      if (done.state !== 'done') throw new Error(done.error?.message ?? done.state);
-      return done.result as ImportReport;
-    });
-    row(`import ${name} (${ROWS.toLocaleString()} rows)`, r.ms, `${Math.round(ROWS / (r.ms / 1000)).toLocaleString()} rows/s, peak ${r.peakMb} MB, created ${r.value.created}, rejected ${r.value.rejected.length}`);
-    target.close();
+    const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, 'import-one', file, name], { encoding: 'utf8', timeout: 600_000 });
+    const r = JSON.parse(out.trim().split('\n').pop()!) as { ms: number; peakMb: number; created: number; rejected: number };
+    row(`import ${name} (${ROWS.toLocaleString()} rows)`, r.ms, `${Math.round(ROWS / (r.ms / 1000)).toLocaleString()} rows/s, peak ${r.peakMb} MB, created ${r.created}, rejected ${r.rejected}`);
   }
   rmSync(join(DIR, 'sqlite-import.db'), { force: true });
   const sq = timed('sqlite3', [join(DIR, 'sqlite-import.db'), '.mode csv', `.import ${csv} enterprises`]);
@@ -111,4 +108,19 @@ async function main() {
   for (const l of lines) console.log(l);
 }
 
-void main();
+/** One import in this process (the parent runs it as a child): prints its time and peak memory as JSON. */
+async function importOne(file: string, name: string) {
+  const target = new ParkCore(join(DIR, `import-${name}.db`), { user: 'bench' });
+  seedReference(target.context());
+  const r = await measured(async () => {
+    const job = target.call('imports.start', { file: target.files.register(file, name), entity: 'enterprises', mode: 'create', dryRun: false });
+    const done = await target.jobs.wait(job.id);
+    if (done.state !== 'done') throw new Error(done.error?.message ?? done.state);
+    return done.result as ImportReport;
+  });
+  target.close();
+  console.log(JSON.stringify({ ms: r.ms, peakMb: r.peakMb, created: r.value.created, rejected: r.value.rejected.length }));
+}
+
+if (process.argv[2] === 'import-one') void importOne(process.argv[3]!, process.argv[4]!);
+else void main();
