@@ -54,6 +54,48 @@ test('import a roster: correct a column mapping, check the dry run, import, then
   await expect(page.locator('.count')).toHaveText('共 0 条');
 });
 
+test('rows that match existing records: choose row by row to update or skip', async ({ page }) => {
+  const first = join(dir, '逐行第一批.csv');
+  writeFileSync(first, '企业名称,从业人数\n逐行选择甲公司,10\n逐行选择乙公司,20\n');
+  const second = join(dir, '逐行第二批.csv');
+  writeFileSync(second, '企业名称,从业人数\n逐行选择甲公司,11\n逐行选择乙公司,21\n逐行选择丙公司,30\n');
+  await page.goto('/#/imports');
+  await page.getByLabel('选择文件（.xlsx、.xls、.csv）').setInputFiles(first);
+  await page.getByRole('button', { name: '确认导入（2 条）' }).click();
+  await expect(page.getByRole('heading', { name: '导入完成' })).toBeVisible();
+
+  await page.getByLabel('遇到已有记录').selectOption('upsert');
+  await page.getByLabel('选择文件（.xlsx、.xls、.csv）').setInputFiles(second);
+  const counts = page.getByTestId('import-counts');
+  await expect(counts).toContainText('新建 1');
+  await expect(counts).toContainText('更新 2');
+  const matches = page.getByRole('region', { name: '与系统中已有记录对应的行（2）' });
+  await expect(matches.locator('tbody tr')).toHaveCount(2);
+  await expect(matches.locator('tr[data-row="2"]')).toContainText('逐行选择甲公司');
+  // Keep 甲 as it is: skip its row; 乙 follows the file's choice and is updated.
+  await matches.getByLabel('第 2 行的处理').selectOption('skip');
+  await expect(counts).toContainText('更新 1');
+  await expect(counts).toContainText('跳过 1');
+  await page.screenshot({ path: 'tests/e2e/.screens/import-row-choices.png', fullPage: true });
+  await page.getByRole('button', { name: '确认导入（2 条）' }).click();
+  await expect(page.getByRole('heading', { name: '导入完成' })).toBeVisible();
+
+  await page.goto('/#/enterprises');
+  await page.locator('.ag-floating-filter[aria-colindex="1"] input').fill('逐行选择');
+  await expect(page.locator('.count')).toHaveText('共 3 条');
+  await page.getByRole('gridcell', { name: '逐行选择甲公司' }).click();
+  await expect(page.getByRole('complementary').getByLabel('从业人数')).toHaveValue('10');
+  await page.getByRole('gridcell', { name: '逐行选择乙公司' }).click();
+  await expect(page.getByRole('complementary').getByLabel('从业人数')).toHaveValue('21');
+
+  // Leave the park as it was: revert both batches, newest first.
+  await page.goto('/#/imports');
+  for (const name of ['逐行第二批.csv', '逐行第一批.csv']) {
+    await page.locator('tr', { hasText: name }).getByRole('button', { name: '撤销此次导入' }).click();
+    await expect(page.locator('tr', { hasText: name })).toContainText('已撤销');
+  }
+});
+
 test('a legacy .xls roster (saved by LibreOffice) goes through the same dry run', async ({ page }) => {
   await page.goto('/#/imports');
   await page.getByLabel('选择文件（.xlsx、.xls、.csv）').setInputFiles(join(__dirname, '../fixtures/roster-libreoffice.xls'));

@@ -26,7 +26,7 @@ function freshCore(): ParkCore {
   return core;
 }
 
-async function importFile(core: ParkCore, path: string, name: string, options: { entity?: string; mode?: string; dryRun?: boolean; mapping?: Record<string, string> } = {}): Promise<ImportReport> {
+async function importFile(core: ParkCore, path: string, name: string, options: { entity?: string; mode?: string; dryRun?: boolean; mapping?: Record<string, string>; overrides?: Record<string, string> } = {}): Promise<ImportReport> {
   const token = core.files.register(path, name);
   const job = core.call('imports.start', { file: token, entity: 'enterprises', mode: 'create', dryRun: false, ...options } as never);
   const done = await core.jobs.wait(job.id);
@@ -158,6 +158,25 @@ describe('importing a roster', () => {
     const upsert = await importFile(core, csvFile(text), 'r.csv', { mode: 'upsert' });
     expect([upsert.created, upsert.updated, upsert.skipped, upsert.rejected.length]).toEqual([2, 1, 0, 2]);
     expect(core.db.prepare('SELECT name, headcount FROM enterprises WHERE uscc = ?').get(A)).toEqual({ name: '已有企业（新名称）', headcount: 50 });
+  });
+
+  it('lists the rows that match existing records, and takes a choice per row over the file\'s mode', async () => {
+    const core = freshCore();
+    core.call('enterprises.create', { name: '甲企业', uscc: A, kind: 'startup', status: 'settled', headcount: 5 });
+    core.call('enterprises.create', { name: '乙企业', kind: 'startup', status: 'settled', headcount: 6 });
+    const text = ['企业名称,统一社会信用代码,从业人数', `甲企业新名,${A},50`, '乙企业,,60', `丙企业,${B},7`].join('\n');
+    const dry = await importFile(core, csvFile(text), 'm.csv', { mode: 'upsert', dryRun: true });
+    expect(dry.matches).toEqual([
+      { row: 2, name: '甲企业新名', existing: '甲企业', action: 'update' },
+      { row: 3, name: '乙企业', existing: '乙企业', action: 'update' },
+    ]);
+    // Row 2 is skipped this time and row 3 still updated, whatever the file's mode says.
+    const chosen = await importFile(core, csvFile(text), 'm.csv', { mode: 'upsert', overrides: { '2': 'skip' } });
+    expect([chosen.created, chosen.updated, chosen.skipped]).toEqual([1, 1, 1]);
+    expect(chosen.matches[0]).toMatchObject({ row: 2, action: 'skip', chosen: 'skip' });
+    expect(core.db.prepare('SELECT name, headcount FROM enterprises ORDER BY name').all()).toEqual([
+      { name: '丙企业', headcount: 7 }, { name: '乙企业', headcount: 60 }, { name: '甲企业', headcount: 5 },
+    ]);
   });
 
   it('reverts an import in one step: created rows go, updated fields come back', async () => {

@@ -58,6 +58,11 @@ export interface ImportReport {
   rejected: { row: number; reasons: string[] }[];
   /** The first rows with what happens to them, for the dry-run preview. */
   preview: { row: number; action: RowAction; name: string; reasons: string[] }[];
+  /**
+   * Rows that are a record the database already has (same credit code, or else the same name): where
+   * the user may choose, row by row, to update it, skip the row or create anyway. The first 1,000.
+   */
+  matches: { row: number; name: string; existing: string; action: RowAction; chosen?: 'create' | 'update' | 'skip' }[];
   batchId: string | null;
 }
 
@@ -121,7 +126,7 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
   const { entity } = options;
   const report: ImportReport = {
     entity, mode: options.mode, dryRun: options.dryRun, sheet: '', sheets: [], encoding: source.encoding, headerRow: 0, columns: [],
-    rows: 0, created: 0, updated: 0, skipped: 0, rejected: [], preview: [], batchId: null,
+    rows: 0, created: 0, updated: 0, skipped: 0, rejected: [], preview: [], matches: [], batchId: null,
   };
   const batchId = ctx.ids();
   const importCtx: CoreContext = { ...ctx, batch: batchId, snapshotInserts: true };
@@ -213,8 +218,9 @@ function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptio
       if (uscc && !byUscc) seenUscc.set(uscc, row);
       if (name && !byName) seenName.set(name, row);
     }
+    let match: { id: string; name: string } | undefined;
     if (!reasons.length) {
-      const match = findExisting(ctx.db, entity, values);
+      match = findExisting(ctx.db, entity, values);
       const wanted = options.overrides?.[row] ?? (match ? (options.mode === 'create' ? 'skip-existing' : 'update') : options.mode === 'update' ? 'skip-missing' : 'create');
       try {
         if (wanted === 'skip' || wanted === 'skip-existing' || wanted === 'skip-missing') {
@@ -240,7 +246,9 @@ function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptio
       report.rejected.push({ row, reasons });
       options.onRejected?.(row, cells);
     }
-    if (report.preview.length < 200) report.preview.push({ row, action, name: String(values[NAME_FIELD[entity]] ?? values.enterprise_id ?? ''), reasons });
+    const name = String(values[NAME_FIELD[entity]] ?? values.enterprise_id ?? '');
+    if (report.preview.length < 200) report.preview.push({ row, action, name, reasons });
+    if (match && report.matches.length < 1_000) report.matches.push({ row, name, existing: match.name, action, ...(options.overrides?.[row] ? { chosen: options.overrides[row] } : {}) });
   };
 }
 

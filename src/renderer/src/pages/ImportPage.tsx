@@ -5,11 +5,14 @@ import { useToast } from '../components/Toasts';
 import { formatDateTime } from '../lib/format';
 
 type Report = {
-  rows: number; created: number; updated: number; skipped: number; dryRun: boolean; batchId: string | null;
+  rows: number; created: number; updated: number; skipped: number; dryRun: boolean; batchId: string | null; mode: 'create' | 'update' | 'upsert';
   rejected: { row: number; reasons: string[] }[]; preview: { row: number; action: string; name: string; reasons: string[] }[];
+  matches: { row: number; name: string; existing: string; action: string; chosen?: Choice }[];
   columns: { index: number; header: string; field: string }[]; sheets: string[]; sheet: string; headerRow: number; encoding?: string;
 };
 type Entity = 'enterprises' | 'leads' | 'incubations';
+/** What the user chose for one row, over the file's mode. */
+type Choice = 'create' | 'update' | 'skip';
 type Batch = Record<string, unknown> & { id: string };
 
 const FIELDS: Record<Entity, string[]> = {
@@ -30,24 +33,35 @@ export function ImportPage() {
   const [mode, setMode] = useState<'create' | 'update' | 'upsert'>('create');
   const [sheet, setSheet] = useState<string | undefined>();
   const [mapping, setMapping] = useState<Record<string, string>>({});
+  const [overrides, setOverrides] = useState<Record<string, Choice>>({});
   const [report, setReport] = useState<Report | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [batches, setBatches] = useState<Batch[]>([]);
   const abort = useRef<AbortController | null>(null);
+  /** The latest run: an earlier dry run that finishes later must not replace its answer. */
+  const latest = useRef(0);
 
   const loadBatches = useCallback(() => void api['imports.batches']({}).then((b) => setBatches(b as Batch[])), []);
   useEffect(loadBatches, [loadBatches]);
 
-  const run = async (dryRun: boolean, over: { token?: string; sheet?: string; mapping?: Record<string, string> } = {}) => {
+  const run = async (dryRun: boolean, over: { token?: string; sheet?: string; mapping?: Record<string, string>; overrides?: Record<string, Choice> } = {}) => {
     const token = over.token ?? file?.token;
     if (!token) return;
+    const seq = ++latest.current;
     setError(null);
     setProgress(0);
     abort.current = new AbortController();
     try {
-      const job = await api['imports.start']({ file: token, entity, mode, dryRun, ...((over.sheet ?? sheet) ? { sheet: over.sheet ?? sheet } : {}), ...(Object.keys(over.mapping ?? mapping).length ? { mapping: over.mapping ?? mapping } : {}) });
-      const r = await runJob<Report>(job.id, (done, total) => setProgress(Math.round((done / Math.max(1, total)) * 100)), abort.current.signal);
+      const rowChoices = over.overrides ?? overrides;
+      const job = await api['imports.start']({
+        file: token, entity, mode, dryRun,
+        ...((over.sheet ?? sheet) ? { sheet: over.sheet ?? sheet } : {}),
+        ...(Object.keys(over.mapping ?? mapping).length ? { mapping: over.mapping ?? mapping } : {}),
+        ...(Object.keys(rowChoices).length ? { overrides: rowChoices } : {}),
+      });
+      const r = await runJob<Report>(job.id, (done, total) => seq === latest.current && setProgress(Math.round((done / Math.max(1, total)) * 100)), abort.current.signal);
+      if (seq !== latest.current) return;
       setReport(r);
       setMapping(Object.fromEntries(r.columns.map((c) => [String(c.index), c.field])));
       if (!dryRun) {
@@ -55,9 +69,9 @@ export function ImportPage() {
         loadBatches();
       }
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      if (seq === latest.current) setError(err instanceof ApiError ? err.message : String(err));
     } finally {
-      setProgress(null);
+      if (seq === latest.current) setProgress(null);
     }
   };
 
@@ -65,11 +79,12 @@ export function ImportPage() {
     if (!f) return;
     setReport(null);
     setMapping({});
+    setOverrides({});
     setSheet(undefined);
     try {
       const uploaded = await uploadFile(f);
       setFile(uploaded);
-      await run(true, { token: uploaded.token, mapping: {} });
+      await run(true, { token: uploaded.token, mapping: {}, overrides: {} });
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     }
@@ -96,7 +111,7 @@ export function ImportPage() {
       <h1>{t('imports.title')}</h1>
       <section className="card import-form">
         <label className="inline">{t('imports.entity')}
-          <select aria-label={t('imports.entity')} value={entity} onChange={(e) => { setEntity(e.target.value as Entity); setReport(null); setMapping({}); }}>
+          <select aria-label={t('imports.entity')} value={entity} onChange={(e) => { setEntity(e.target.value as Entity); setReport(null); setMapping({}); setOverrides({}); }}>
             {(['enterprises', 'leads', 'incubations'] as const).map((x) => <option key={x} value={x}>{t(`nav.${x}`)}</option>)}
           </select>
         </label>
@@ -132,7 +147,7 @@ export function ImportPage() {
             </div>
             <p className="muted small">{t('imports.source', { sheet: report.sheet, row: report.headerRow })}{report.encoding ? ` · ${report.encoding.toUpperCase()}` : ''}</p>
             <div className="row-buttons">
-              {report.dryRun && <button type="button" className="primary" disabled={report.created + report.updated === 0} onClick={() => void run(false)}>{t('imports.apply', { n: report.created + report.updated })}</button>}
+              {report.dryRun && <button type="button" className="primary" disabled={progress !== null || report.created + report.updated === 0} onClick={() => void run(false)}>{t('imports.apply', { n: report.created + report.updated })}</button>}
               {report.rejected.length > 0 && <button type="button" onClick={() => void downloadRejected()}>{t('imports.downloadRejected')}</button>}
               {!report.dryRun && report.batchId && <button type="button" className="danger" onClick={() => void revert(report.batchId!)}>{t('imports.revert')}</button>}
             </div>
@@ -164,6 +179,40 @@ export function ImportPage() {
                 </tbody>
               </table>
               <button type="button" onClick={() => void run(true)}>{t('imports.recheck')}</button>
+            </section>
+          )}
+          {report.dryRun && report.matches.length > 0 && (
+            <section className="card" aria-labelledby="import-matches">
+              <h2 id="import-matches">{t('imports.matches', { n: report.matches.length })}</h2>
+              <p className="muted small">{t('imports.matchesHelp')}</p>
+              <table className="plain matches">
+                <thead><tr><th>{t('imports.row')}</th><th>{t('imports.name')}</th><th>{t('imports.existing')}</th><th>{t('imports.action')}</th></tr></thead>
+                <tbody>
+                  {report.matches.map((m) => (
+                    <tr key={m.row} className={`action-${m.action}`} data-row={m.row}>
+                      <td>{m.row}</td><td>{m.name}</td><td>{m.existing}</td>
+                      <td>
+                        <select
+                          aria-label={t('imports.choiceFor', { row: m.row })}
+                          value={overrides[String(m.row)] ?? ''}
+                          onChange={(e) => {
+                            const next = { ...overrides };
+                            if (e.target.value) next[String(m.row)] = e.target.value as Choice;
+                            else delete next[String(m.row)];
+                            setOverrides(next);
+                            void run(true, { overrides: next });
+                          }}
+                        >
+                          <option value="">{t('imports.byFile', { action: t(report.mode === 'create' ? 'imports.action_skip' : 'imports.action_update') })}</option>
+                          <option value="update">{t('imports.action_update')}</option>
+                          <option value="skip">{t('imports.action_skip')}</option>
+                          <option value="create">{t('imports.createAnyway')}</option>
+                        </select>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             </section>
           )}
           <section className="card">
