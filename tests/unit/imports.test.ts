@@ -26,7 +26,7 @@ function freshCore(): ParkCore {
   return core;
 }
 
-async function importFile(core: ParkCore, path: string, name: string, options: { entity?: string; mode?: string; dryRun?: boolean; mapping?: Record<string, string>; overrides?: Record<string, string> } = {}): Promise<ImportReport> {
+async function importFile(core: ParkCore, path: string, name: string, options: { entity?: string; mode?: string; dryRun?: boolean; headerRow?: number; mapping?: Record<string, string>; overrides?: Record<string, string> } = {}): Promise<ImportReport> {
   const token = core.files.register(path, name);
   const job = core.call('imports.start', { file: token, entity: 'enterprises', mode: 'create', dryRun: false, ...options } as never);
   const done = await core.jobs.wait(job.id);
@@ -125,6 +125,17 @@ describe('importing a roster', () => {
     expect(r.columns.map((c) => c.field)).toEqual(['name', 'uscc', 'industry', 'entry_date', 'registered_capital', 'headcount']);
     const e = core.db.prepare('SELECT industry, entry_date, registered_capital, headcount, kind, status FROM enterprises WHERE uscc = ?').get(B);
     expect(e).toEqual({ industry: 'ai', entry_date: '2020-01-08', registered_capital: 20_000_000, headcount: 15, kind: 'startup', status: 'settled' });
+  });
+
+  it('takes a header row the user names, even when another row looks more like one', async () => {
+    const core = freshCore();
+    // Row 1 names known fields too (a note above the table); the user says the table starts at row 2.
+    const text = ['企业名称说明,统一社会信用代码,从业人数', '企业名称,从业人数', '甲企业,3', '乙企业,4'].join('\n');
+    const auto = await importFile(core, csvFile(text), 'h.csv', { dryRun: true });
+    expect(auto.headerRow).toBe(1);
+    const named = await importFile(core, csvFile(text), 'h.csv', { headerRow: 2 });
+    expect(named).toMatchObject({ headerRow: 2, rows: 2, created: 2 });
+    expect(core.db.prepare('SELECT name, headcount FROM enterprises ORDER BY name').all()).toEqual([{ name: '乙企业', headcount: 4 }, { name: '甲企业', headcount: 3 }]);
   });
 
   it('gives every rejected row its spreadsheet row number and reasons', async () => {
