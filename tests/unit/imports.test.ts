@@ -154,6 +154,17 @@ describe('importing a roster', () => {
     expect(byRow[6]).toContain('企业类型“巨头”不是可选的值');
     expect(byRow[7]).toContain('入驻日期“2019-02-30”是不存在的日期');
     expect(r.rows).toBe(r.created + r.updated + r.skipped + r.rejected.length);
+
+    // The rejected rows as a workbook to correct: original row number, the cells as they were, the reasons.
+    const out = await core.call('imports.rejectedFile', { key: r.batchId! });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(core.files.get(out!.token).path);
+    const ws = wb.worksheets[0]!;
+    expect(ws.name).toBe('未导入行');
+    expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual(['原行号', '企业名称', '统一社会信用代码', '企业类型', '入驻日期', '原因']);
+    expect(ws.rowCount).toBe(6);
+    expect((ws.getRow(3).values as unknown[]).slice(1)).toEqual([4, '坏代码', `${A.slice(0, 17)}0`, '初创企业', '2020-01-03', byRow[4]!.replace(' | ', '；')]);
+    expect((ws.getRow(4).values as unknown[]).slice(1, 3)).toEqual([5, '数字代码']);
   });
 
   it('dedupes by credit code then name, in the file and against the database, by mode', async () => {

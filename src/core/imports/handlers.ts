@@ -30,9 +30,8 @@ export const importHandlers = slice('imports', {
         entity: input.entity, mode: input.mode, dryRun: input.dryRun, fileName: file.name, headerRow: input.headerRow,
         mapping: input.mapping && Object.fromEntries(Object.entries(input.mapping).map(([k, v]) => [Number(k), v])),
         overrides: input.overrides && Object.fromEntries(Object.entries(input.overrides).map(([k, v]) => [Number(k), v])),
-        locale: ctx.locale, signal, onProgress: progress, onRejected: (row, cells) => rejected.push({ row, cells, reasons: [] }),
+        locale: ctx.locale, signal, onProgress: progress, onRejected: (row, cells, reasons) => rejected.push({ row, cells, reasons }),
       });
-      report.rejected.forEach((r, i) => (rejected[i]!.reasons = r.reasons));
       rejectedCells.set(report.batchId ?? `${input.file}:${input.dryRun}`, { name: file.name, header: report.columns.map((c) => c.header), rows: rejected });
       if (rejectedCells.size > 20) rejectedCells.delete(rejectedCells.keys().next().value!);
       return report;

@@ -31,8 +31,8 @@ export interface ImportOptions {
   overrides?: Record<number, 'create' | 'update' | 'skip'>;
   locale: Locale;
   onProgress?: (done: number, total: number) => void;
-  /** Hears each rejected row with its cells, e.g. to keep them for the correction workbook. */
-  onRejected?: (row: number, cells: Cell[]) => void;
+  /** Hears each rejected row with its cells and reasons, e.g. to keep them for the correction workbook. */
+  onRejected?: (row: number, cells: Cell[], reasons: string[]) => void;
   signal?: AbortSignal;
 }
 
@@ -244,7 +244,7 @@ function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptio
     else if (action === 'skip') report.skipped++;
     else {
       report.rejected.push({ row, reasons });
-      options.onRejected?.(row, cells);
+      options.onRejected?.(row, cells, reasons);
     }
     const name = String(values[NAME_FIELD[entity]] ?? values.enterprise_id ?? '');
     if (report.preview.length < 200) report.preview.push({ row, action, name, reasons });
