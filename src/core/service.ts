@@ -106,7 +106,7 @@ export class ParkCore {
     return h.run(ctx, parsed.data) as ApiOutput<M>;
   }
 
-  /** Opened the first time an import runs; answers reads until the core closes. */
+  /** Opened for the first read that arrives during an import; kept until the core closes. */
   private snapshot: Db | null = null;
 
   /**
