@@ -49,7 +49,7 @@ export async function openTable(path: string, name: string, options: { sheet?: s
   if (kind === 'xlsx') {
     const entries = zipEntries(path, size);
     checkZip(entries);
-    return openXlsx(path, entries, options.sheet, options.signal);
+    return openXlsx(path, size, entries, options.sheet, options.signal);
   }
   if (kind === 'xls') return openXls(path, options.sheet);
   throw new AppError('import_format', { detail: name });
@@ -129,7 +129,7 @@ function openCsv(path: string, size: number, signal: AbortSignal | undefined): T
  * strings (as Excel, LibreOffice and exceljs itself write them) to a temporary file, so the whole
  * zip is read before the first row arrives. The row count comes from the sheet's head (zip.ts).
  */
-function openXlsx(path: string, entries: ZipEntry[], wanted: string | undefined, signal: AbortSignal | undefined): TableSource {
+function openXlsx(path: string, size: number, entries: ZipEntry[], wanted: string | undefined, signal: AbortSignal | undefined): TableSource {
   const state = { bytes: 0, sheets: [] as string[], sheet: '', row: 0, rows: null as number | null };
   async function* rows(): AsyncGenerator<SourceRow> {
     const { input, bytes } = counted(path, state, signal);
@@ -156,13 +156,12 @@ function openXlsx(path: string, entries: ZipEntry[], wanted: string | undefined,
     }
     if (!state.sheet) throw new AppError('import_sheet', { detail: wanted ?? '' });
   }
-  const size = entries.reduce((n, e) => n + e.compressed, 0) || 1;
   return {
     rows: rows(),
     get sheets() { return state.sheets; },
     get sheet() { return state.sheet; },
     // Without a row count, the file's bytes read are the best there is.
-    get fraction() { return state.rows ? Math.min(1, state.row / state.rows) : Math.min(1, state.bytes / size); },
+    get fraction() { return state.rows ? Math.min(1, state.row / state.rows) : size ? Math.min(1, state.bytes / size) : 1; },
   };
 }
 

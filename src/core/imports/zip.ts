@@ -15,7 +15,7 @@ export interface ZipEntry {
 }
 
 /** Limits a spreadsheet's zip must keep: total expanded size, and the ratio of any large entry. */
-export const ZIP_LIMITS = { unzippedBytes: 1024 * 1024 * 1024, ratio: 200 };
+const ZIP_LIMITS = { unzippedBytes: 1024 * 1024 * 1024, ratio: 200 };
 
 function readAt(fd: number, length: number, position: number): Buffer {
   const buffer = Buffer.alloc(length);
