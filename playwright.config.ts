@@ -1,7 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { defineConfig } from '@playwright/test';
 
 // E2E runs the real renderer in Debian's Chromium against the web shell on a fresh demo database.
-const PORT = 5199;
+// The port is PARKPILOT_E2E_PORT, or a free one chosen once: the config is read again in each worker,
+// and the workers inherit the runner's environment, so they all agree on it.
+process.env.PARKPILOT_E2E_PORT ??= freePort();
+const PORT = Number(process.env.PARKPILOT_E2E_PORT);
 const DB = '.e2e/demo.db';
 
 export default defineConfig({
@@ -27,3 +31,8 @@ export default defineConfig({
     timeout: 60_000,
   },
 });
+
+function freePort(): string {
+  const script = "const s = require('net').createServer().listen(0, '127.0.0.1', () => { process.stdout.write(String(s.address().port)); s.close(); })";
+  return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+}
