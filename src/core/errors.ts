@@ -3,6 +3,8 @@
  * The message is rendered in the user's language from this catalogue, so the CLI, the web shell
  * and the desktop app all say the same thing.
  */
+import { syncMessages } from './sync/messages';
+
 export type Locale = 'zh-CN' | 'en';
 
 const messages = {
@@ -79,6 +81,7 @@ const messages = {
   sqlite_too_old: { 'zh-CN': 'SQLite 版本过旧：{detail}', en: 'SQLite is too old: {detail}' },
   unauthorized: { 'zh-CN': '未授权的请求', en: 'Unauthorized request' },
   internal: { 'zh-CN': '内部错误：{detail}', en: 'Internal error: {detail}' },
+  ...syncMessages,
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type ErrorCode = keyof typeof messages;

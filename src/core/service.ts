@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { handlers, isMethod, type ApiInput, type ApiOutput, type Method } from './api';
 import { HybridClock, type ClockState } from './db/clock';
@@ -8,6 +7,7 @@ import type { CoreContext } from './handler';
 import type { Handler } from './handler';
 import { randomIds, type IdFactory } from './util/ids';
 import { Files, Jobs } from './jobs';
+import { claimSite } from './sync/identity';
 
 export interface CoreEvent {
   type: 'changed';
@@ -37,8 +37,7 @@ export class ParkCore {
   constructor(file: string, options: CoreOptions = {}) {
     this.db = openDatabase(file, options);
     const now = options.now ?? Date.now;
-    const site = options.site ?? this.setting('site') ?? randomBytes(8).toString('hex');
-    if (!this.setting('site')) this.setSetting('site', site);
+    const { site } = claimSite(this.db, file, options.user, options.site);
     const saved = this.setting('clock');
     const state: ClockState = saved ? (JSON.parse(saved) as ClockState) : { millis: 0, counter: 0 };
     this.ctx = {

@@ -3,6 +3,13 @@
  * `<ISO millis>-<counter hex4>-<site id>`: it sorts as a string, never goes backwards on one site,
  * and two sites' stamps are totally ordered by the site id, which is what laptop merge needs.
  */
+
+/**
+ * How far ahead of this machine's clock a received stamp may be. A laptop whose date is wrong by more
+ * would otherwise win every later conflict and drag every copy's clock into the future (Actual's
+ * issues 3786 and 7106), so its package is refused with a message that names the device's date.
+ */
+export const MAX_CLOCK_AHEAD_MS = 10 * 60_000;
 export interface ClockState {
   millis: number;
   counter: number;
@@ -19,13 +26,22 @@ export class HybridClock {
     if (!/^[0-9a-f]{16}$/.test(site)) throw new Error(`bad site id ${site}`);
   }
 
-  /** A new stamp for a local event. */
+  /**
+   * A new stamp for a local event. More than 65,536 events inside one millisecond (a bulk load on a
+   * fast machine) borrow the next millisecond instead of failing: stamps stay unique and ordered, and
+   * run at most a few milliseconds ahead of the wall clock.
+   */
   tick(): string {
     const wall = this.now();
     if (wall > this.state.millis) this.state = { millis: wall, counter: 0 };
-    else this.state = { millis: this.state.millis, counter: this.state.counter + 1 };
-    if (this.state.counter > 0xffff) throw new Error('clock counter overflow');
+    else if (this.state.counter < 0xffff) this.state = { millis: this.state.millis, counter: this.state.counter + 1 };
+    else this.state = { millis: this.state.millis + 1, counter: 0 };
     return format(this.state.millis, this.state.counter, this.site);
+  }
+
+  /** The wall-clock time of this machine (milliseconds), for checking received stamps. */
+  wallTime(): number {
+    return this.now();
   }
 
   /** Fold in a stamp received from another site so later local stamps sort after it. */
@@ -37,7 +53,7 @@ export class HybridClock {
     if (millis === this.state.millis && millis === remote.millis) counter = Math.max(this.state.counter, remote.counter) + 1;
     else if (millis === this.state.millis) counter = this.state.counter + 1;
     else if (millis === remote.millis) counter = remote.counter + 1;
-    this.state = { millis, counter };
+    this.state = counter > 0xffff ? { millis: millis + 1, counter: 0 } : { millis, counter };
   }
 
   snapshot(): ClockState {

@@ -352,5 +352,62 @@ INSERT INTO stage_months
   FROM stage_events WHERE deleted = 0 GROUP BY 1, 2, 3, 4, 5;
 `,
   },
+  {
+    id: '0006_sync',
+    sql: `
+-- A change has the same identity on every copy: (stamp, tbl, row_id, field). Receiving it twice stores
+-- it once. The unique index starts with stamp, so it also serves the old stamp index.
+CREATE UNIQUE INDEX changes_identity ON changes (stamp, tbl, row_id, field);
+DROP INDEX changes_stamp;
+-- The latest change of a field of a row (merge, review, as-of replay); '*' is a bulk-load snapshot.
+CREATE INDEX changes_latest ON changes (tbl, row_id, field, stamp);
+-- What this copy holds from each site (max stamp per site), and a site's changes after a stamp.
+CREATE INDEX changes_site ON changes (site, stamp);
+
+-- The park database this file belongs to: the same in every copy taken from it (checkouts, hub).
+INSERT INTO settings (key, value) SELECT 'db_id', lower(hex(randomblob(16)))
+  WHERE NOT EXISTS (SELECT 1 FROM settings WHERE key = 'db_id');
+
+-- Copies this one has exchanged changes with, and what each held (site -> max stamp) when last heard.
+CREATE TABLE sync_peers (
+  site TEXT PRIMARY KEY,
+  seen TEXT NOT NULL DEFAULT '{}',
+  last_heard TEXT,
+  last_sent TEXT
+) STRICT;
+-- Every site whose changes this copy holds: the device and person behind it (history, review).
+CREATE TABLE sync_sites (site TEXT PRIMARY KEY, device TEXT NOT NULL, person TEXT, first_seen TEXT NOT NULL) STRICT;
+
+-- Merge outcomes a person must look at: a value that lost to a concurrent one (conflict), an edit that
+-- reached a deleted record (deleted_edit). Synced like any table; the id is derived from the losing
+-- change, so every copy that sees the same conflict records the same item.
+CREATE TABLE review_items (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('conflict', 'deleted_edit')),
+  tbl TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  kept_value TEXT,              -- JSON, the value that stayed when the item was made
+  lost_value TEXT,              -- JSON
+  lost_stamp TEXT NOT NULL,
+  lost_site TEXT NOT NULL,
+  lost_user TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+  resolution TEXT,              -- kept | lost | other | restored
+  resolved_by TEXT,
+  resolved_at TEXT,${rowMeta}
+) STRICT;
+CREATE INDEX review_items_open ON review_items (status, tbl, row_id) WHERE deleted = 0;
+
+-- The same enterprise created on two devices (same credit code): the row with the smaller id survives,
+-- the other (id here) is absorbed into it. Synced, so every copy folds the two histories into one row.
+CREATE TABLE row_aliases (
+  id TEXT PRIMARY KEY,
+  tbl TEXT NOT NULL,
+  target_id TEXT NOT NULL,${rowMeta}
+) STRICT;
+CREATE INDEX row_aliases_target ON row_aliases (tbl, target_id);
+`,
+  },
 ];
 

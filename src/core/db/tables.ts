@@ -55,6 +55,13 @@ export const tables = {
   stage_events: { columns: { entity: text, row_id: text, from_stage: text, stage: text, date: text, note: text } },
   financing_rounds: { columns: { incubation_id: text, date: text, round: text, amount: int, investor: text } },
   startup_milestones: { columns: { incubation_id: text, goal: text, unit: text, target_value: real, deadline: text, done_date: text } },
+  review_items: {
+    columns: {
+      kind: text, tbl: text, row_id: text, field: text, kept_value: text, lost_value: text, lost_stamp: text, lost_site: text,
+      lost_user: text, status: text, resolution: text, resolved_by: text, resolved_at: text,
+    },
+  },
+  row_aliases: { columns: { tbl: text, target_id: text } },
 } as const satisfies Record<string, TableSpec>;
 
 export type TableName = keyof typeof tables;

@@ -205,7 +205,7 @@ function insertTokens(ctx: WriteContext, table: TableName, rowid: number, values
 }
 
 /** Keeps a changed row's search tokens in step (tombstones have none). */
-function refreshSearch(ctx: WriteContext, table: TableName, id: string): void {
+export function refreshSearch(ctx: WriteContext, table: TableName, id: string): void {
   const spec: TableSpec = tables[table];
   if (!spec.search) return;
   const row = prepared(ctx.db, `SELECT rowid AS rid, * FROM ${table} WHERE id = ?`).get(id) as Row & { rid: number };
@@ -218,12 +218,12 @@ function saveClock(ctx: WriteContext): void {
     .run(JSON.stringify(ctx.clock.snapshot()));
 }
 
-function stampTime(stamp: string): string {
+export function stampTime(stamp: string): string {
   return stamp.slice(0, 24);
 }
 
 /** The value as it reads back from the table: JSON lists are never null, text is never ''. */
-function normalise(spec: TableSpec, column: string, value: unknown): unknown {
+export function normalise(spec: TableSpec, column: string, value: unknown): unknown {
   const kind = spec.columns[column];
   if (value === undefined || value === null || value === '') return kind === 'json' ? [] : null;
   if (kind === 'int') return Math.trunc(Number(value));
@@ -232,7 +232,7 @@ function normalise(spec: TableSpec, column: string, value: unknown): unknown {
   return value;
 }
 
-function toSql(spec: TableSpec, column: string, value: unknown): unknown {
+export function toSql(spec: TableSpec, column: string, value: unknown): unknown {
   const v = normalise(spec, column, value);
   return spec.columns[column] === 'json' ? JSON.stringify(v) : v;
 }

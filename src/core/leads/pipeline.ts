@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deleteRow, insertRow, readLive, transact, updateRow, type WriteContext } from '../db/write';
+import { deleteRow, insertRow, readLive, restoreRow, transact, updateRow, type WriteContext } from '../db/write';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { requiredText } from '../fields';
@@ -60,7 +60,7 @@ export function applyPreset(ctx: WriteContext, preset: keyof typeof presets): vo
       const existing = ctx.db.prepare('SELECT deleted FROM pipeline_stages WHERE id = ?').get(id) as { deleted: number } | undefined;
       if (!existing) insertRow(ctx, 'pipeline_stages', { ...values, sort: i + 1 }, id);
       else {
-        if (existing.deleted) ctx.db.prepare('UPDATE pipeline_stages SET deleted = 0 WHERE id = ?').run(id);
+        if (existing.deleted) restoreRow(ctx, 'pipeline_stages', id);
         updateRow(ctx, 'pipeline_stages', id, { ...values, sort: i + 1 });
       }
     });

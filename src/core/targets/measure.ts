@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { prepared, type Db } from '../db/open';
+import { fieldWinners, type LogEntry } from '../db/materialize';
 import { AppError } from '../errors';
 import { isoDate } from '../fields';
 import { leadStages } from '../leads/pipeline';
@@ -187,32 +188,43 @@ function stageDateSource(db: Db, m: Computed, asOf: string): { sql: string; date
 
 /**
  * The rows of `table` that changed after `asOf` (not counting their creation), with the listed fields
- * as they were at the end of that day: the old value of each field's first later change, else the
- * stored value.
+ * as they were at the end of that day: each field's last write on or before it by clock order (merged
+ * changes from other copies included, and bulk-load '*' snapshots like per-field writes), not the old
+ * value some later writer happened to see. A row absorbed into another (the same enterprise created on
+ * two devices) never counts: its history counts under the survivor.
  */
 function replay(db: Db, table: MeasuredEntity, fields: string[], asOf: string): Map<string, Record<string, unknown>> {
   // Fields as a literal IN list and no ORDER BY: the plan must probe (tbl, field, stamp) for the few
   // later changes, not walk every change of the table in row order (a bulk load logs a million).
-  const later = (
-    prepared(
-      db,
-      `SELECT c.row_id, c.field, c.old_value, c.stamp, c.seq FROM changes c INDEXED BY changes_field
-       WHERE c.tbl = ? AND c.field IN (${fields.map(() => '?').join(', ')}) AND c.stamp > ?
-         AND c.stamp > (SELECT min(c2.stamp) FROM changes c2 WHERE c2.tbl = c.tbl AND c2.row_id = c.row_id)`,
-    ).all(table, ...fields, endOfDay(asOf)) as { row_id: string; field: string; old_value: string | null; stamp: string; seq: number }[]
-  ).sort((a, b) => (a.row_id < b.row_id ? -1 : a.row_id > b.row_id ? 1 : a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : a.seq - b.seq));
+  const ids = [
+    ...new Set(
+      (
+        prepared(
+          db,
+          `SELECT c.row_id FROM changes c INDEXED BY changes_field
+           WHERE c.tbl = ? AND c.field IN (${fields.map(() => '?').join(', ')}) AND c.stamp > ?
+             AND c.stamp > (SELECT min(c2.stamp) FROM changes c2 WHERE c2.tbl = c.tbl AND c2.row_id = c.row_id)`,
+        ).all(table, ...fields, endOfDay(asOf)) as { row_id: string }[]
+      ).map((r) => r.row_id),
+    ),
+  ];
   const out = new Map<string, Record<string, unknown>>();
-  if (!later.length) return out;
-  const ids = [...new Set(later.map((c) => c.row_id))];
-  const current = db.prepare(`SELECT id, ${fields.join(', ')} FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Record<string, unknown>[];
-  for (const row of current) out.set(row.id as string, row);
-  const seen = new Set<string>();
-  for (const c of later) {
-    const key = `${c.row_id}\u0000${c.field}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const row = out.get(c.row_id);
-    if (row) row[c.field] = c.old_value === null ? null : JSON.parse(c.old_value);
+  if (!ids.length) return out;
+  const entries = db
+    .prepare(
+      `SELECT stamp, site, user, tbl, row_id, field, old_value, new_value FROM changes
+       WHERE tbl = ? AND row_id IN (SELECT value FROM json_each(?)) AND stamp <= ? AND field IN (${fields.map(() => '?').join(', ')}, '*')`,
+    )
+    .all(table, JSON.stringify(ids), endOfDay(asOf), ...fields) as LogEntry[];
+  const byRow = new Map<string, LogEntry[]>(ids.map((id) => [id, []]));
+  for (const e of entries) byRow.get(e.row_id)!.push(e);
+  const absorbed = new Set((db.prepare('SELECT id FROM row_aliases WHERE tbl = ? AND deleted = 0 AND id IN (SELECT value FROM json_each(?))').all(table, JSON.stringify(ids)) as { id: string }[]).map((r) => r.id));
+  for (const [id, rowEntries] of byRow) {
+    const wins = fieldWinners(rowEntries);
+    const row: Record<string, unknown> = { id };
+    for (const f of fields) row[f] = wins.get(f)?.value ?? (f === 'deleted' ? 0 : null);
+    if (absorbed.has(id)) row.deleted = 1;
+    out.set(id, row);
   }
   return out;
 }
