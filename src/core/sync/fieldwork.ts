@@ -1,0 +1,184 @@
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { prepared, type Db } from '../db/open';
+import { isTableName, tables } from '../db/tables';
+import { readLive, restoreRow, stampTime, transact, updateRow, type Row, type WriteContext } from '../db/write';
+import { AppError } from '../errors';
+import { newSiteId } from './identity';
+import { mergeChanges, type MergeOptions, type MergeReport } from './merge';
+import { checkManifest, readSource, buildPackage, encodePackage, writeFileAtomic } from './package';
+import { knownSites, peerSeen, recordPeer, recordSites, vectorOf } from './peers';
+
+/**
+ * The fieldwork round trip: the office checks out a laptop copy (a new file with a new site id), the
+ * laptop works offline, and each side merges the other's change packages by the rules of merge.ts.
+ */
+export interface FieldCopy {
+  officeSite: string;
+  officeDevice: string;
+  officeFile: string;
+  device: string;
+  person: string | null;
+  takenAt: string;
+}
+
+const setting = (db: Db, key: string) => (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+const put = (db: Db, key: string, value: string) =>
+  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+
+export function fieldCopyOf(db: Db): FieldCopy | null {
+  const raw = setting(db, 'field_copy');
+  return raw ? (JSON.parse(raw) as FieldCopy) : null;
+}
+
+/** Writes a laptop copy of the office database to `out` (which must not exist) for `device`. */
+export function checkout(ctx: WriteContext, out: string, device: string, person: string | null): { site: string; file: string } {
+  if (existsSync(out)) throw new AppError('sync_out_exists', { detail: out });
+  const officeSite = ctx.clock.site;
+  const officeDevice = (prepared(ctx.db, 'SELECT device FROM sync_sites WHERE site = ?').get(officeSite) as { device: string } | undefined)?.device ?? officeSite;
+  const held = vectorOf(ctx.db);
+  // One consistent snapshot of the whole file, written by SQLite itself.
+  ctx.db.prepare('VACUUM INTO ?').run(out);
+  const site = newSiteId();
+  const copy = new Database(out, { fileMustExist: true });
+  try {
+    copy.transaction(() => {
+      put(copy, 'site', site);
+      copy.prepare("DELETE FROM settings WHERE key IN ('site_home', 'hub')").run();
+      put(copy, 'device', device);
+      const info: FieldCopy = { officeSite, officeDevice, officeFile: basename(ctx.db.name), device, person, takenAt: new Date(ctx.clock.wallTime()).toISOString() };
+      put(copy, 'field_copy', JSON.stringify(info));
+      recordSites(copy, [{ site, device, person }]);
+      // The laptop holds everything the office held; the office is its peer.
+      copy.prepare('DELETE FROM sync_peers').run();
+      recordPeer(copy, officeSite, held);
+    })();
+  } finally {
+    copy.close();
+  }
+  recordSites(ctx.db, [{ site, device, person }]);
+  recordPeer(ctx.db, site, held, true);
+  return { site, file: out };
+}
+
+/** Writes the changes `receiver` lacks (by default a field copy's office) to a package file. */
+export function exportPackage(ctx: WriteContext, out: string, receiver: string | null, password?: string): { changes: number; bytes: number } {
+  const target = receiver ?? fieldCopyOf(ctx.db)?.officeSite ?? null;
+  const pkg = buildPackage(ctx.db, target);
+  const bytes = encodePackage(pkg, password);
+  writeFileAtomic(out, bytes);
+  if (target) recordPeer(ctx.db, target, {}, true);
+  return { changes: pkg.changes.length, bytes: bytes.length };
+}
+
+/** Merges a package file or another copy's database file (dry run: the same work, rolled back). */
+export async function importSource(ctx: WriteContext, file: string, options: MergeOptions & { password?: string } = {}): Promise<MergeReport & { sender: { site: string; device: string; person: string | null } }> {
+  const pkg = readSource(file, ctx.db, options.password);
+  const sender = checkManifest(ctx.db, pkg.manifest);
+  const report = await mergeChanges(ctx, pkg.changes, sender, options);
+  return { ...report, sender: { site: sender.site, device: sender.device, person: sender.person } };
+}
+
+export interface PeerStatus {
+  site: string;
+  device: string | null;
+  person: string | null;
+  lastHeard: string | null;
+  lastSent: string | null;
+  /** Changes here the peer has not had from us (as far as we know). */
+  waiting: number;
+}
+
+export function syncStatus(ctx: WriteContext) {
+  const db = ctx.db;
+  const sites = new Map(knownSites(db).map((s) => [s.site, s]));
+  const count = prepared(db, 'SELECT count(*) AS n FROM changes WHERE site = ? AND stamp > ?');
+  const waitingFor = (seen: Record<string, string>) =>
+    Object.keys(vectorOf(db)).reduce((n, site) => n + (count.get(site, seen[site] ?? '') as { n: number }).n, 0);
+  const peers: PeerStatus[] = (db.prepare('SELECT site, last_heard, last_sent FROM sync_peers ORDER BY coalesce(last_heard, last_sent) DESC').all() as { site: string; last_heard: string | null; last_sent: string | null }[]).map((p) => ({
+    site: p.site,
+    device: sites.get(p.site)?.device ?? null,
+    person: sites.get(p.site)?.person ?? null,
+    lastHeard: p.last_heard,
+    lastSent: p.last_sent,
+    waiting: waitingFor(peerSeen(db, p.site)),
+  }));
+  const field = fieldCopyOf(db);
+  const me = ctx.clock.site;
+  const returned = field ? (peerSeen(db, field.officeSite)[me] ?? '') : '';
+  return {
+    site: me,
+    device: sites.get(me)?.device ?? setting(db, 'device'),
+    dbId: setting(db, 'db_id'),
+    fieldCopy: field,
+    /** On a field copy: its own changes the office has not had yet. */
+    unreturned: field ? (count.get(me, returned) as { n: number }).n : 0,
+    peers,
+    openReviews: (db.prepare("SELECT count(*) AS n FROM review_items WHERE status = 'open' AND deleted = 0").get() as { n: number }).n,
+  };
+}
+
+export interface ReviewItem {
+  id: string;
+  kind: 'conflict' | 'deleted_edit';
+  tbl: string;
+  row_id: string;
+  field: string;
+  label: string | null;
+  current: unknown;
+  kept: unknown;
+  lost: unknown;
+  lostBy: string;
+  lostDevice: string | null;
+  lostAt: string;
+  status: 'open' | 'resolved';
+  resolution: string | null;
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+}
+
+const LABEL: Record<string, string> = { enterprises: 'name', leads: 'company', incubations: 'team_name', staff: 'name', plans: 'name', targets: 'name', milestones: 'name', industries: 'name_zh', pipeline_stages: 'name_zh' };
+
+export function reviewItems(db: Db, status: 'open' | 'all'): ReviewItem[] {
+  const rows = db.prepare(`SELECT r.*, s.device FROM review_items r LEFT JOIN sync_sites s ON s.site = r.lost_site WHERE r.deleted = 0 ${status === 'open' ? "AND r.status = 'open'" : ''} ORDER BY r.status DESC, r.lost_stamp DESC LIMIT 1000`).all() as Row[];
+  return rows.map((r) => {
+    const tbl = String(r.tbl);
+    const target = isTableName(tbl) ? (db.prepare(`SELECT * FROM ${tbl} WHERE id = ?`).get(r.row_id) as Row | undefined) : undefined;
+    const kind = isTableName(tbl) ? (tables[tbl].columns as Record<string, string>)[String(r.field)] : undefined;
+    const cur = target?.[String(r.field)];
+    return {
+      id: String(r.id), kind: r.kind as ReviewItem['kind'], tbl, row_id: String(r.row_id), field: String(r.field),
+      label: target && LABEL[tbl] ? (target[LABEL[tbl]] as string | null) : null,
+      current: kind === 'json' && typeof cur === 'string' ? JSON.parse(cur) : (cur ?? null),
+      kept: r.kept_value == null ? null : JSON.parse(String(r.kept_value)),
+      lost: r.lost_value == null ? null : JSON.parse(String(r.lost_value)),
+      lostBy: String(r.lost_user), lostDevice: (r.device as string | null) ?? null, lostAt: stampTime(String(r.lost_stamp)),
+      status: r.status as ReviewItem['status'], resolution: (r.resolution as string | null) ?? null,
+      resolvedBy: (r.resolved_by as string | null) ?? null, resolvedAt: (r.resolved_at as string | null) ?? null,
+    };
+  });
+}
+
+/**
+ * A person's answer to a review item, written like any edit (so it travels to every copy): keep the
+ * value that stayed, take the one that lost, or type another; for an edit on a deleted record,
+ * restore it or leave it deleted.
+ */
+export function resolveReview(ctx: WriteContext, id: string, choice: 'kept' | 'lost' | 'other' | 'restore', value?: unknown): ReviewItem {
+  transact(ctx, () => {
+    const item = readLive(ctx.db, 'review_items', id);
+    if (item.status !== 'open') throw new AppError('sync_review_resolved', { by: String(item.resolved_by ?? '') });
+    const tbl = String(item.tbl);
+    if (!isTableName(tbl)) throw new AppError('not_found');
+    if (item.kind === 'deleted_edit') {
+      if (choice === 'restore') restoreRow(ctx, tbl, String(item.row_id));
+      else if (choice !== 'kept') throw new AppError('invalid_input', { detail: 'choice' });
+    } else if (choice === 'lost' || choice === 'other') {
+      const v = choice === 'lost' ? JSON.parse(String(item.lost_value)) : value;
+      updateRow(ctx, tbl, String(item.row_id), { [String(item.field)]: v ?? null });
+    } else if (choice !== 'kept') throw new AppError('invalid_input', { detail: 'choice' });
+    updateRow(ctx, 'review_items', id, { status: 'resolved', resolution: choice, resolved_by: ctx.user, resolved_at: new Date(ctx.clock.wallTime()).toISOString() });
+  });
+  return reviewItems(ctx.db, 'all').find((r) => r.id === id)!;
+}

@@ -1,0 +1,321 @@
+import { MAX_CLOCK_AHEAD_MS, parse as parseStamp } from '../db/clock';
+import { derivedId, entriesOf, fieldWinners, materialize, membersOf, survivorOf, type FieldWrite, type LogEntry } from '../db/materialize';
+import { prepared } from '../db/open';
+import { isTableName, tables, type TableName } from '../db/tables';
+import { insertRow, stampTime, transactAsync, type Row, type WriteContext } from '../db/write';
+import { AppError } from '../errors';
+import { recordPeer, recordSites, type SiteInfo, type Vector } from './peers';
+
+/**
+ * Merging changes from another copy (a laptop's package, its database file, later the office hub).
+ *
+ * Values: each field keeps the write with the largest clock stamp (see db/materialize.ts), so copies
+ * converge whatever order changes arrive in. Comparing a change's old value with the value it meets
+ * decides only whether a person must look at it:
+ * - fast-forward: the receiver had not changed the field since the sender's copy (or the later writer
+ *   had seen the earlier value) → applied silently;
+ * - converged: both wrote the same value → nothing to do;
+ * - conflict: both changed it to different values → the clock winner stays and a review item records
+ *   the losing value, who wrote it, when and on which device.
+ * An edit that meets a deletion the editor had not seen (or a deletion that meets an edit the deleter
+ * had not seen) is applied to the tombstone and a review item offers to restore the record. Review
+ * items take their id from the losing change, so every copy that meets the same conflict records the
+ * same item, and resolving one is an ordinary write that travels like any other.
+ */
+export interface Sender {
+  site: string;
+  device: string;
+  person: string | null;
+  /** What the sender held from each site when it wrote the package. */
+  seen: Vector;
+  sites: SiteInfo[];
+}
+
+export interface Conflict {
+  table: string;
+  id: string;
+  field: string;
+  kept: unknown;
+  lost: unknown;
+  lostBy: string;
+  lostDevice: string | null;
+  lostAt: string;
+}
+
+export interface MergeReport {
+  dryRun: boolean;
+  /** Changes in the package. */
+  changes: number;
+  /** Of those, already held here (merging twice changes nothing). */
+  duplicates: number;
+  /** Of those, new here and stored. */
+  applied: number;
+  fastForward: number;
+  converged: number;
+  conflicts: Conflict[];
+  absorbed: { uscc: string; kept: string; absorbed: string }[];
+  newRecords: number;
+  deletedEdits: number;
+  reviewItems: number;
+}
+
+export interface MergeOptions {
+  dryRun?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Tables in reference order: a row's references are folded before the row. */
+const ORDER: TableName[] = [
+  'row_aliases', 'industries', 'staff', 'pipeline_stages', 'plans', 'enterprises', 'incubations', 'leads', 'activities',
+  'targets', 'milestones', 'stage_events', 'financing_rounds', 'startup_milestones',
+];
+const tableOrder = (): TableName[] => [...ORDER, ...(Object.keys(tables) as TableName[]).filter((t) => !ORDER.includes(t))];
+
+/** Bookkeeping tables are plain last-writer-wins: a conflict about a review item is not reviewed again. */
+const NO_REVIEW = new Set<string>(['review_items', 'row_aliases']);
+
+const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v));
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** Refuses a package whose changes this program cannot apply safely; nothing is written. */
+export function checkIncoming(ctx: WriteContext, changes: LogEntry[], sender: Sender): void {
+  const wall = ctx.clock.wallTime();
+  let latest: LogEntry | null = null;
+  for (const c of changes) {
+    const bad = (detail: string) => new AppError('sync_bad_change', { detail: `${c.tbl}.${c.field} ${detail}` });
+    if (!isTableName(c.tbl)) throw bad('(table)');
+    const columns = tables[c.tbl].columns as Record<string, unknown>;
+    if (c.field !== '*' && c.field !== 'deleted' && !Object.hasOwn(columns, c.field)) throw bad('(field)');
+    try {
+      parseStamp(c.stamp);
+      const value = parse(c.new_value);
+      parse(c.old_value);
+      if (c.field === '*') {
+        if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('snapshot');
+        for (const k of Object.keys(value)) if (!Object.hasOwn(columns, k)) throw new Error(k);
+      }
+    } catch {
+      throw bad('(value)');
+    }
+    if (typeof c.row_id !== 'string' || !c.row_id || c.row_id.length > 64) throw bad('(row)');
+    if (!latest || c.stamp > latest.stamp) latest = c;
+  }
+  if (latest) {
+    const { millis } = parseStamp(latest.stamp);
+    if (millis > wall + MAX_CLOCK_AHEAD_MS) {
+      const device = sender.sites.find((s) => s.site === latest.site)?.device ?? latest.site;
+      throw new AppError('sync_clock_ahead', {
+        device,
+        stamp: stampTime(latest.stamp).replace('T', ' ').slice(0, 19),
+        now: new Date(wall).toISOString().replace('T', ' ').slice(0, 19),
+        minutes: MAX_CLOCK_AHEAD_MS / 60_000,
+      });
+    }
+  }
+}
+
+class DryRunDone extends Error {}
+
+interface PendingReview {
+  kind: 'conflict' | 'deleted_edit';
+  tbl: TableName;
+  rowId: string;
+  field: string;
+  lost: unknown;
+  loser: LogEntry;
+}
+
+export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sender: Sender, options: MergeOptions = {}): Promise<MergeReport> {
+  checkIncoming(ctx, changes, sender);
+  const report: MergeReport = {
+    dryRun: !!options.dryRun, changes: changes.length, duplicates: 0, applied: 0, fastForward: 0, converged: 0,
+    conflicts: [], absorbed: [], newRecords: 0, deletedEdits: 0, reviewItems: 0,
+  };
+  const db = ctx.db;
+  try {
+    await transactAsync(ctx, async (pause) => {
+      db.pragma('defer_foreign_keys = ON');
+      let work = 0;
+      const total = changes.length * 2;
+      const step = async () => {
+        if (++work % 2000 === 0) {
+          options.onProgress?.(work, total);
+          await pause();
+          if (options.signal?.aborted) throw new AppError('cancelled');
+        }
+      };
+
+      // 1. What is new here (a change has one identity on every copy).
+      const held = prepared(db, 'SELECT 1 FROM changes WHERE stamp = ? AND tbl = ? AND row_id = ? AND field = ?');
+      const keys = new Set<string>();
+      const fresh: LogEntry[] = [];
+      for (const c of changes) {
+        const key = `${c.stamp}\u0000${c.tbl}\u0000${c.row_id}\u0000${c.field}`;
+        if (keys.has(key) || held.get(c.stamp, c.tbl, c.row_id, c.field)) report.duplicates++;
+        else fresh.push(c);
+        keys.add(key);
+        await step();
+      }
+      fresh.sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
+      report.applied = fresh.length;
+
+      // 2. Classify against what each field holds here, in clock order, before storing anything.
+      const reviews = classify(ctx, fresh, report);
+
+      // 3. Store, then move the clock past everything received.
+      const insert = prepared(db, 'INSERT INTO changes (stamp, site, user, tbl, row_id, field, old_value, new_value, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)');
+      for (const c of fresh) {
+        insert.run(c.stamp, c.site, c.user, c.tbl, c.row_id, c.field, c.old_value, c.new_value);
+        await step();
+      }
+      if (fresh.length) ctx.clock.receive(fresh[fresh.length - 1]!.stamp);
+
+      // 4. Rewrite the touched rows from their logs, references first.
+      const touched = new Map<TableName, Set<string>>();
+      for (const c of fresh) {
+        const t = c.tbl as TableName;
+        if (!touched.has(t)) touched.set(t, new Set());
+        touched.get(t)!.add(c.row_id);
+      }
+      for (const id of touched.get('row_aliases') ?? []) {
+        const alias = prepared(db, 'SELECT tbl FROM row_aliases WHERE id = ?').get(id) as { tbl: string } | undefined;
+        if (alias && isTableName(alias.tbl)) touched.get(alias.tbl)?.add(id) ?? touched.set(alias.tbl, new Set([id]));
+      }
+      for (const table of tableOrder()) {
+        for (const id of touched.get(table) ?? []) {
+          const existed = !!prepared(db, `SELECT 1 FROM ${table} WHERE id = ?`).get(id);
+          materialize(ctx, table, id, (kept, absorbed, uscc) => {
+            report.absorbed.push({ uscc, kept, absorbed });
+            reviews.push(...absorbedReviews(ctx, table, kept, absorbed));
+          });
+          if (!existed && prepared(db, `SELECT 1 FROM ${table} WHERE id = ?`).get(id)) report.newRecords++;
+          await step();
+        }
+      }
+      // Review items of the other side arrive as rows; they need no review of their own.
+      reviews.push(...deletedEdits(ctx, fresh, sender));
+
+      // 5. Review items, with the value that stayed.
+      for (const r of reviews) {
+        const root = survivorOf(db, r.tbl, r.rowId);
+        const row = prepared(db, `SELECT * FROM ${r.tbl} WHERE id = ?`).get(root) as Row | undefined;
+        const kept = r.kind === 'deleted_edit' ? 1 : row ? decode(r.tbl, r.field, row[r.field]) : null;
+        if (r.kind === 'conflict' && same(kept, r.lost)) continue;
+        const conflict: Conflict = {
+          table: r.tbl, id: root, field: r.field, kept, lost: r.lost, lostBy: r.loser.user,
+          lostDevice: sender.sites.find((s) => s.site === r.loser.site)?.device ?? deviceOf(ctx, r.loser.site), lostAt: stampTime(r.loser.stamp),
+        };
+        if (r.kind === 'conflict') report.conflicts.push(conflict);
+        else report.deletedEdits++;
+        const id = derivedId(`${r.kind}\n${r.loser.stamp}\n${r.tbl}\n${r.loser.row_id}\n${r.field}`);
+        if (prepared(db, 'SELECT 1 FROM review_items WHERE id = ?').get(id)) continue;
+        insertRow(ctx, 'review_items', {
+          kind: r.kind, tbl: r.tbl, row_id: root, field: r.field, kept_value: JSON.stringify(kept), lost_value: JSON.stringify(r.lost),
+          lost_stamp: r.loser.stamp, lost_site: r.loser.site, lost_user: r.loser.user, status: 'open',
+        }, id);
+        report.reviewItems++;
+      }
+
+      recordSites(db, sender.sites);
+      recordPeer(db, sender.site, sender.seen);
+      options.onProgress?.(total, total);
+      if (options.dryRun) throw new DryRunDone();
+    });
+  } catch (err) {
+    if (!(err instanceof DryRunDone)) throw err;
+  }
+  return report;
+}
+
+function decode(table: TableName, field: string, value: unknown): unknown {
+  const kind = (tables[table].columns as Record<string, string>)[field];
+  return kind === 'json' && typeof value === 'string' ? JSON.parse(value) : value;
+}
+
+function deviceOf(ctx: WriteContext, site: string): string | null {
+  return (prepared(ctx.db, 'SELECT device FROM sync_sites WHERE site = ?').get(site) as { device: string } | undefined)?.device ?? null;
+}
+
+/** The current write of one field of a row (its survivor's history), from the log. */
+function currentWrite(ctx: WriteContext, table: TableName, root: string, field: string): FieldWrite | undefined {
+  const ids = membersOf(ctx.db, table, root);
+  const stmt = prepared(ctx.db, "SELECT stamp, site, user, tbl, row_id, field, old_value, new_value FROM changes WHERE tbl = ? AND row_id = ? AND field IN (?, '*') ORDER BY stamp DESC");
+  const entries = ids.flatMap((id) => stmt.all(table, id, field) as LogEntry[]);
+  return fieldWinners(entries.filter((e) => e.field === field || (e.field === '*' && field in ((parse(e.new_value) ?? {}) as Row)))).get(field);
+}
+
+/** Counts each new change as fast-forward, converged or conflict, and lists the losers to review. */
+function classify(ctx: WriteContext, fresh: LogEntry[], report: MergeReport): PendingReview[] {
+  const state = new Map<string, FieldWrite | undefined>();
+  const reviews: PendingReview[] = [];
+  for (const e of fresh) {
+    const table = e.tbl as TableName;
+    const root = survivorOf(ctx.db, table, e.row_id);
+    const writes: [string, unknown, unknown][] =
+      e.field === '*' ? Object.entries((parse(e.new_value) ?? {}) as Row).map(([f, v]) => [f, v, null]) : [[e.field, parse(e.new_value), parse(e.old_value)]];
+    let outcome: 'ff' | 'same' | 'conflict' = writes.length ? 'same' : 'ff';
+    for (const [field, value, old] of writes) {
+      const key = `${table}\u0000${root}\u0000${field}`;
+      const w = state.has(key) ? state.get(key) : currentWrite(ctx, table, root, field);
+      let result: 'ff' | 'same' | 'conflict';
+      if (!w) result = 'ff';
+      else if (same(value, w.value)) result = 'same';
+      else if (e.stamp > w.stamp) {
+        result = same(old, w.value) ? 'ff' : 'conflict';
+        if (result === 'conflict' && !NO_REVIEW.has(table)) reviews.push({ kind: 'conflict', tbl: table, rowId: root, field, lost: w.value, loser: w.entry });
+      } else {
+        result = same(w.old, value) ? 'ff' : 'conflict';
+        if (result === 'conflict' && !NO_REVIEW.has(table)) reviews.push({ kind: 'conflict', tbl: table, rowId: root, field, lost: value, loser: e });
+      }
+      if (NO_REVIEW.has(table) && result === 'conflict') result = 'ff';
+      if (!w || e.stamp > w.stamp) state.set(key, { stamp: e.stamp, value, old, entry: e });
+      if (result === 'conflict') outcome = 'conflict';
+      else if (result === 'ff' && outcome === 'same') outcome = 'ff';
+    }
+    if (outcome === 'ff') report.fastForward++;
+    else if (outcome === 'same') report.converged++;
+  }
+  return reviews;
+}
+
+/** Two records merged as one: each field where the two histories disagree is a conflict to review. */
+function absorbedReviews(ctx: WriteContext, table: TableName, kept: string, absorbed: string): PendingReview[] {
+  const keptSide = fieldWinners(entriesOf(ctx.db, table, membersOf(ctx.db, table, kept).filter((id) => id !== absorbed)));
+  const goneSide = fieldWinners(entriesOf(ctx.db, table, [absorbed]));
+  const out: PendingReview[] = [];
+  for (const [field, gone] of goneSide) {
+    const stay = keptSide.get(field);
+    if (!stay || field === 'deleted' || same(stay.value, gone.value)) continue;
+    const loser = stay.stamp < gone.stamp ? stay : gone;
+    out.push({ kind: 'conflict', tbl: table, rowId: kept, field, lost: loser.value, loser: loser.entry });
+  }
+  return out;
+}
+
+/**
+ * Edits that met a deletion their writer had not seen, or a deletion that met edits its writer had not
+ * seen: the edit is kept on the tombstone, and one review item per deletion offers to restore it.
+ */
+function deletedEdits(ctx: WriteContext, fresh: LogEntry[], sender: Sender): PendingReview[] {
+  const freshKeys = new Set(fresh.map((c) => `${c.stamp}\u0000${c.tbl}\u0000${c.row_id}\u0000${c.field}`));
+  const isFresh = (c: LogEntry) => freshKeys.has(`${c.stamp}\u0000${c.tbl}\u0000${c.row_id}\u0000${c.field}`);
+  const unseenBySender = (c: LogEntry) => c.stamp > (sender.seen[c.site] ?? '');
+  const rows = new Set(fresh.filter((c) => !NO_REVIEW.has(c.tbl)).map((c) => `${c.tbl}\u0000${survivorOf(ctx.db, c.tbl, c.row_id)}`));
+  const out: PendingReview[] = [];
+  for (const key of rows) {
+    const [tbl, root] = key.split('\u0000') as [TableName, string];
+    const row = prepared(ctx.db, `SELECT deleted FROM ${tbl} WHERE id = ?`).get(root) as { deleted: number } | undefined;
+    if (!row || row.deleted !== 1) continue;
+    const entries = entriesOf(ctx.db, tbl, membersOf(ctx.db, tbl, root));
+    const del = fieldWinners(entries).get('deleted');
+    if (!del || !Number(del.value)) continue;
+    const edits = entries.filter((e) => e.field !== 'deleted' && e.field !== '*');
+    // The deletion came with the package and meets edits here the sender had not seen, or the deletion
+    // is ours and the sender edited without having seen it.
+    const missed = isFresh(del.entry) ? edits.find((e) => !isFresh(e) && unseenBySender(e)) : unseenBySender(del.entry) ? edits.find(isFresh) : undefined;
+    if (!missed) continue;
+    out.push({ kind: 'deleted_edit', tbl, rowId: root, field: 'deleted', lost: { [missed.field]: parse(missed.new_value) }, loser: { ...del.entry, field: 'deleted' } });
+  }
+  return out;
+}

@@ -1,0 +1,189 @@
+import Database from 'better-sqlite3';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { LogEntry } from '../db/materialize';
+import { migrations } from '../db/migrations';
+import type { Db } from '../db/open';
+import { AppError } from '../errors';
+import { changesSince, knownSites, peerSeen, vectorOf, type SiteInfo, type Vector } from './peers';
+import type { Sender } from './merge';
+
+/**
+ * A change package (.ppsync): what one copy sends another. Gzipped lines: first a manifest (format,
+ * schema ids, park database id, sender and what it holds, intended receiver, clock range, counts and a
+ * SHA-256 over manifest and changes), then one change per line. With a password the whole file is
+ * sealed with AES-256-GCM under a scrypt key, so a lost USB stick gives away nothing and any altered
+ * byte is refused.
+ */
+export const PACKAGE_FORMAT = 1;
+const SEALED = Buffer.from('PPSE1');
+
+export interface Manifest {
+  ppsync: number;
+  schema: string[];
+  dbId: string;
+  sender: SiteInfo & { seen: Vector };
+  receiver: string | null;
+  range: { from: string; to: string } | null;
+  counts: { changes: number };
+  sites: SiteInfo[];
+  createdAt: string;
+  checksum?: string;
+}
+
+export interface ChangePackage {
+  manifest: Manifest;
+  changes: LogEntry[];
+}
+
+const setting = (db: Db, key: string) => (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+
+/** The changes `receiver` has not seen (everything, when we never heard from it). */
+export function buildPackage(db: Db, receiver: string | null, now: Date = new Date()): ChangePackage {
+  const changes = changesSince(db, receiver ? peerSeen(db, receiver) : {});
+  const site = setting(db, 'site')!;
+  const sites = knownSites(db);
+  const me = sites.find((s) => s.site === site) ?? { site, device: setting(db, 'device') ?? site, person: null };
+  return {
+    manifest: {
+      ppsync: PACKAGE_FORMAT,
+      schema: (db.prepare('SELECT id FROM schema_migrations ORDER BY id').all() as { id: string }[]).map((r) => r.id),
+      dbId: setting(db, 'db_id') ?? '',
+      sender: { ...me, seen: vectorOf(db) },
+      receiver,
+      range: changes.length ? { from: changes[0]!.stamp, to: changes[changes.length - 1]!.stamp } : null,
+      counts: { changes: changes.length },
+      sites,
+      createdAt: now.toISOString(),
+    },
+    changes,
+  };
+}
+
+const row = (c: LogEntry) => JSON.stringify([c.stamp, c.site, c.user, c.tbl, c.row_id, c.field, c.old_value, c.new_value]);
+
+function checksum(manifest: Manifest, lines: string[]): string {
+  const hash = createHash('sha256').update(JSON.stringify({ ...manifest, checksum: undefined }));
+  for (const l of lines) hash.update('\n').update(l);
+  return hash.digest('hex');
+}
+
+export function encodePackage(pkg: ChangePackage, password?: string): Buffer {
+  const lines = pkg.changes.map(row);
+  const manifest = { ...pkg.manifest, checksum: checksum(pkg.manifest, lines) };
+  const packed = gzipSync(Buffer.from([JSON.stringify(manifest), ...lines].join('\n'), 'utf8'));
+  if (!password) return packed;
+  const salt = randomBytes(16);
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', scryptSync(password, salt, 32), iv);
+  const body = Buffer.concat([cipher.update(packed), cipher.final()]);
+  return Buffer.concat([SEALED, salt, iv, cipher.getAuthTag(), body]);
+}
+
+export function isSealed(bytes: Buffer): boolean {
+  return bytes.subarray(0, SEALED.length).equals(SEALED);
+}
+
+export function decodePackage(bytes: Buffer, password?: string): ChangePackage {
+  let packed = bytes;
+  if (isSealed(bytes)) {
+    if (!password) throw new AppError('sync_password_needed');
+    try {
+      const salt = bytes.subarray(5, 21);
+      const iv = bytes.subarray(21, 33);
+      const tag = bytes.subarray(33, 49);
+      const decipher = createDecipheriv('aes-256-gcm', scryptSync(password, salt, 32), iv);
+      decipher.setAuthTag(tag);
+      packed = Buffer.concat([decipher.update(bytes.subarray(49)), decipher.final()]);
+    } catch {
+      throw new AppError('sync_password');
+    }
+  }
+  let text: string;
+  try {
+    text = gunzipSync(packed).toString('utf8');
+  } catch (err) {
+    throw new AppError('sync_truncated', { detail: (err as Error).message });
+  }
+  const [head = '', ...lines] = text.split('\n');
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(head) as Manifest;
+  } catch {
+    throw new AppError('sync_truncated', { detail: 'manifest' });
+  }
+  if (typeof manifest.ppsync !== 'number' || !Array.isArray(manifest.schema)) throw new AppError('sync_truncated', { detail: 'manifest' });
+  if (manifest.ppsync > PACKAGE_FORMAT) throw new AppError('sync_newer_version', { detail: `format ${manifest.ppsync}` });
+  if (lines.length !== manifest.counts?.changes) throw new AppError('sync_truncated', { detail: `${lines.length} / ${manifest.counts?.changes} changes` });
+  if (checksum(manifest, lines) !== manifest.checksum) throw new AppError('sync_tampered');
+  const changes = lines.map((l): LogEntry => {
+    const a = JSON.parse(l) as unknown[];
+    const ok = Array.isArray(a) && a.length === 8 && a.slice(0, 6).every((v) => typeof v === 'string') && a.slice(6).every((v) => v === null || typeof v === 'string');
+    if (!ok) throw new AppError('sync_tampered');
+    const [stamp, site, user, tbl, row_id, field, old_value, new_value] = a as string[];
+    return { stamp: stamp!, site: site!, user: user!, tbl: tbl!, row_id: row_id!, field: field!, old_value: old_value ?? null, new_value: new_value ?? null };
+  });
+  return { manifest, changes };
+}
+
+/** Writes next to the destination and renames into place: a crash never leaves half a package. */
+export function writeFileAtomic(path: string, bytes: Buffer): void {
+  const tmp = `${path}.${randomBytes(4).toString('hex')}.part`;
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    writeSync(fd, bytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** A change package read from a .ppsync file, or straight from a laptop's database file. */
+export function readSource(file: string, receiverDb: Db, password?: string): ChangePackage {
+  if (!existsSync(file)) throw new AppError('not_found');
+  const head = readFileSync(file).subarray(0, 16);
+  if (head.toString('latin1').startsWith('SQLite format 3')) return readDatabase(file, receiverDb);
+  return decodePackage(readFileSync(file), password);
+}
+
+/** Reads another copy's database file (read-only) as the package it would send us. */
+function readDatabase(file: string, receiverDb: Db): ChangePackage {
+  let other: Db;
+  try {
+    other = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new AppError('not_a_database', { detail: `${file}: ${(err as Error).message}` });
+  }
+  try {
+    const hasSync = other.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'sync_sites'").get();
+    if (!hasSync) throw new AppError('not_a_database', { detail: `${file}: no change log to merge` });
+    const mySite = setting(receiverDb, 'site')!;
+    // It lacks nothing we send; we lack what it holds beyond what we hold.
+    const pkg = buildPackage(other, null);
+    const mine = vectorOf(receiverDb);
+    pkg.changes = changesSince(other, mine);
+    pkg.manifest.receiver = mySite;
+    pkg.manifest.counts = { changes: pkg.changes.length };
+    return pkg;
+  } finally {
+    other.close();
+  }
+}
+
+/** Refusals that need nothing but the manifest: another park, ourselves, a newer program. */
+export function checkManifest(db: Db, manifest: Manifest): Sender {
+  const known = migrations.map((m) => m.id);
+  const unknown = manifest.schema.filter((id) => !known.includes(id));
+  if (unknown.length) throw new AppError('sync_newer_version', { detail: unknown.join(', ') });
+  const dbId = setting(db, 'db_id');
+  if (manifest.dbId !== dbId) throw new AppError('sync_other_database', { detail: manifest.sender.device });
+  if (manifest.sender.site === setting(db, 'site')) throw new AppError('sync_own_package');
+  return { site: manifest.sender.site, device: manifest.sender.device, person: manifest.sender.person, seen: manifest.sender.seen, sites: manifest.sites };
+}
