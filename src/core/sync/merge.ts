@@ -180,7 +180,9 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       }
       for (const id of touched.get('row_aliases') ?? []) {
         const alias = prepared(db, 'SELECT tbl FROM row_aliases WHERE id = ?').get(id) as { tbl: string } | undefined;
-        if (alias && isTableName(alias.tbl)) touched.get(alias.tbl)?.add(id) ?? touched.set(alias.tbl, new Set([id]));
+        if (!alias || !isTableName(alias.tbl)) continue;
+        if (!touched.has(alias.tbl)) touched.set(alias.tbl, new Set());
+        touched.get(alias.tbl)!.add(id);
       }
       for (const table of tableOrder()) {
         for (const id of touched.get(table) ?? []) {
