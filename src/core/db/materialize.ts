@@ -34,7 +34,7 @@ export interface FieldWrite {
 }
 
 /** Columns that hold an enterprise id: merged rows' references follow the survivor. */
-const ENTERPRISE_REFS: Partial<Record<TableName, string>> = { incubations: 'enterprise_id', leads: 'enterprise_id', activities: 'enterprise_id' };
+export const ENTERPRISE_REFS: Partial<Record<TableName, string>> = { incubations: 'enterprise_id', leads: 'enterprise_id', activities: 'enterprise_id' };
 
 const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v));
 

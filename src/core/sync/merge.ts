@@ -1,5 +1,5 @@
 import { MAX_CLOCK_AHEAD_MS, parse as parseStamp } from '../db/clock';
-import { derivedId, entriesOf, fieldWinners, materialize, membersOf, survivorOf, type FieldWrite, type LogEntry } from '../db/materialize';
+import { ENTERPRISE_REFS, derivedId, entriesOf, fieldWinners, materialize, membersOf, survivorOf, type FieldWrite, type LogEntry } from '../db/materialize';
 import { prepared } from '../db/open';
 import { isTableName, tables, type TableName } from '../db/tables';
 import { insertRow, stampTime, transactAsync, type Row, type WriteContext } from '../db/write';
@@ -173,27 +173,39 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
 
       // 4. Rewrite the touched rows from their logs, references first.
       const touched = new Map<TableName, Set<string>>();
-      for (const c of fresh) {
-        const t = c.tbl as TableName;
+      const touch = (t: TableName, id: string) => {
         if (!touched.has(t)) touched.set(t, new Set());
-        touched.get(t)!.add(c.row_id);
-      }
+        touched.get(t)!.add(id);
+      };
+      for (const c of fresh) touch(c.tbl as TableName, c.row_id);
+      const fold = async (table: TableName, id: string) => {
+        const existed = !!prepared(db, `SELECT 1 FROM ${table} WHERE id = ?`).get(id);
+        materialize(ctx, table, id, (kept, absorbed, uscc) => {
+          report.absorbed.push({ uscc, kept, absorbed });
+          reviews.push(...absorbedReviews(ctx, table, kept, absorbed));
+        });
+        if (!existed && prepared(db, `SELECT 1 FROM ${table} WHERE id = ?`).get(id)) report.newRecords++;
+        await step();
+      };
+      // Aliases first: a row absorbed into another becomes a tombstone, its survivor folds both
+      // histories, and the rows that refer to it follow the survivor.
       for (const id of touched.get('row_aliases') ?? []) {
-        const alias = prepared(db, 'SELECT tbl FROM row_aliases WHERE id = ?').get(id) as { tbl: string } | undefined;
+        await fold('row_aliases', id);
+        const alias = prepared(db, 'SELECT tbl, target_id FROM row_aliases WHERE id = ?').get(id) as { tbl: string; target_id: string } | undefined;
         if (!alias || !isTableName(alias.tbl)) continue;
-        if (!touched.has(alias.tbl)) touched.set(alias.tbl, new Set());
-        touched.get(alias.tbl)!.add(id);
-      }
-      for (const table of tableOrder()) {
-        for (const id of touched.get(table) ?? []) {
-          const existed = !!prepared(db, `SELECT 1 FROM ${table} WHERE id = ?`).get(id);
-          materialize(ctx, table, id, (kept, absorbed, uscc) => {
-            report.absorbed.push({ uscc, kept, absorbed });
-            reviews.push(...absorbedReviews(ctx, table, kept, absorbed));
-          });
-          if (!existed && prepared(db, `SELECT 1 FROM ${table} WHERE id = ?`).get(id)) report.newRecords++;
-          await step();
+        touch(alias.tbl, id);
+        touch(alias.tbl, alias.target_id);
+        if (alias.tbl === 'enterprises') {
+          for (const [refTable, col] of Object.entries(ENTERPRISE_REFS) as [TableName, string][]) {
+            for (const r of prepared(db, `SELECT id FROM ${refTable} WHERE ${col} = ?`).all(id) as { id: string }[]) touch(refTable, r.id);
+          }
         }
+      }
+      // A change to an absorbed row changes its survivor.
+      for (const [table, ids] of touched) for (const id of [...ids]) ids.add(survivorOf(db, table, id));
+      for (const table of tableOrder()) {
+        if (table === 'row_aliases') continue;
+        for (const id of touched.get(table) ?? []) await fold(table, id);
       }
       // Review items of the other side arrive as rows; they need no review of their own.
       reviews.push(...deletedEdits(ctx, fresh, sender));

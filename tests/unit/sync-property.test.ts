@@ -1,0 +1,16 @@
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { commands, runScenario } from './sync-property';
+
+/**
+ * An office and two laptops with random creates, edits, deletes, restores, leads, a small pool of
+ * shared credit codes, clock offsets and random exchange schedules (packages repeated, reordered and
+ * cut off): every copy converges to the same content, merging twice is merging once, nothing is lost
+ * silently, one live enterprise per credit code, references resolve, rows equal the fold of their log,
+ * aggregates and search equal a rebuild. `npm run bench:sync` runs many more.
+ */
+describe('sync properties', () => {
+  it('office + 2 laptops, random work and exchanges, converge with nothing lost', async () => {
+    await fc.assert(fc.asyncProperty(commands(3), (cmds) => runScenario(cmds)), { numRuns: Number(process.env.SYNC_RUNS ?? 60), seed: process.env.SYNC_SEED ? Number(process.env.SYNC_SEED) : undefined });
+  }, 600_000);
+});

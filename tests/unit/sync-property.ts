@@ -1,0 +1,195 @@
+import fc from 'fast-check';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { derivedId, foldRow, type LogEntry } from '../../src/core/db/materialize';
+import { tables, type TableName } from '../../src/core/db/tables';
+import { ParkCore } from '../../src/core/service';
+import { checkout, exportPackage, importSource } from '../../src/core/sync/fieldwork';
+import { completeUscc } from '../../src/core/util/uscc';
+import { seededIds } from '../../src/core/util/ids';
+import { contentHash } from './sync-helpers';
+
+/**
+ * The model behind the sync property tests (and the bench's longer run): an office and laptops doing
+ * random work and exchanging packages in a random schedule, then the invariants every copy must hold.
+ */
+const POOL = ['91440400MA4W1001', '91440400MA4W1002', '91440400MA4W1003'].map(completeUscc);
+const FIELDS = ['headcount', 'revenue', 'notes', 'status', 'building'] as const;
+
+export type Cmd =
+  | { t: 'create'; copy: number; uscc: number | null; name: number }
+  | { t: 'edit'; copy: number; pick: number; field: number; value: number }
+  | { t: 'delete'; copy: number; pick: number }
+  | { t: 'restore'; copy: number; pick: number }
+  | { t: 'lead'; copy: number; pick: number }
+  | { t: 'skew'; copy: number; ms: number }
+  | { t: 'send'; from: number; to: number; twice: boolean; cut: boolean };
+
+export function commands(copies: number): fc.Arbitrary<Cmd[]> {
+  const copy = fc.nat({ max: copies - 1 });
+  const cmd: fc.Arbitrary<Cmd> = fc.oneof(
+    { arbitrary: fc.record({ t: fc.constant('create' as const), copy, uscc: fc.option(fc.nat({ max: POOL.length - 1 }), { freq: 2 }), name: fc.nat({ max: 5 }) }), weight: 3 },
+    { arbitrary: fc.record({ t: fc.constant('edit' as const), copy, pick: fc.nat(), field: fc.nat({ max: FIELDS.length - 1 }), value: fc.nat({ max: 3 }) }), weight: 5 },
+    { arbitrary: fc.record({ t: fc.constant('delete' as const), copy, pick: fc.nat() }), weight: 1 },
+    { arbitrary: fc.record({ t: fc.constant('restore' as const), copy, pick: fc.nat() }), weight: 1 },
+    { arbitrary: fc.record({ t: fc.constant('lead' as const), copy, pick: fc.nat() }), weight: 1 },
+    { arbitrary: fc.record({ t: fc.constant('skew' as const), copy, ms: fc.integer({ min: 0, max: 300_000 }) }), weight: 1 },
+    { arbitrary: fc.record({ t: fc.constant('send' as const), from: copy, to: copy, twice: fc.boolean(), cut: fc.boolean() }), weight: 4 },
+  );
+  return fc.array(cmd, { maxLength: 30 });
+}
+
+interface Copy {
+  core: ParkCore;
+  clock: { t: number };
+}
+
+const value = (field: string, v: number): unknown =>
+  field === 'status' ? ['settled', 'incubating', 'exited', 'graduated'][v] : field === 'notes' || field === 'building' ? `${field}-${v}` : v * 10;
+
+function live(core: ParkCore, deleted: 0 | 1): string[] {
+  return (core.db.prepare('SELECT id FROM enterprises WHERE deleted = ? AND id NOT IN (SELECT id FROM row_aliases) ORDER BY id').all(deleted) as { id: string }[]).map((r) => r.id);
+}
+
+const attempt = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch {
+    // A refusal (credit code taken here, record gone) is a user's ordinary experience, not a failure.
+  }
+};
+
+export async function runScenario(cmds: Cmd[], copies = 3): Promise<void> {
+  const dir = mkdtempSync(join(process.env.PARKPILOT_PROPERTY_TMP ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir()), 'pp-sync-'));
+  const all: Copy[] = [];
+  try {
+    const start = Date.UTC(2026, 10, 21, 9);
+    const open = (file: string, i: number): Copy => {
+      const clock = { t: start + i * 1000 };
+      return { core: new ParkCore(file, { user: `user${i}`, now: () => clock.t++, ids: seededIds(100 + i, start + i) }), clock };
+    };
+    const office = open(join(dir, 'office.db'), 0);
+    office.core.call('pipeline.applyPreset', { preset: 'government' });
+    office.core.call('enterprises.create', { name: '基础企业', kind: 'startup', status: 'settled', uscc: POOL[0] });
+    all.push(office);
+    for (let i = 1; i < copies; i++) {
+      checkout(office.core.context(), join(dir, `laptop${i}.db`), `laptop${i}`, `person${i}`);
+      all.push(open(join(dir, `laptop${i}.db`), i));
+    }
+    let n = 0;
+    const send = async (from: Copy, to: Copy, twice: boolean, cut: boolean) => {
+      const file = join(dir, `p${n++}.ppsync`);
+      exportPackage(from.core.context(), file, to.core.context().clock.site);
+      if (cut) {
+        // An interrupted copy of the package: refused, nothing changes.
+        const bytes = readFileSync(file);
+        const cutFile = `${file}.cut`;
+        writeFileSync(cutFile, bytes.subarray(0, Math.max(10, bytes.length >> 1)));
+        const before = contentHash(to.core.db);
+        let refused = false;
+        await importSource(to.core.context(), cutFile).catch(() => (refused = true));
+        if (!refused || contentHash(to.core.db) !== before) throw new Error('a cut package changed the database');
+      }
+      await importSource(to.core.context(), file);
+      if (twice) {
+        const before = contentHash(to.core.db);
+        const again = await importSource(to.core.context(), file);
+        if (again.applied !== 0 || contentHash(to.core.db) !== before) throw new Error('merging twice changed the database');
+      }
+    };
+    for (const c of cmds) {
+      if (c.t === 'send') {
+        if (c.from !== c.to) await send(all[c.from]!, all[c.to]!, c.twice, c.cut);
+        continue;
+      }
+      const { core, clock } = all[c.copy]!;
+      if (c.t === 'skew') clock.t += c.ms;
+      else if (c.t === 'create') attempt(() => core.call('enterprises.create', { name: `企业${c.name}`, kind: 'startup', status: 'settled', ...(c.uscc === null ? {} : { uscc: POOL[c.uscc] }) }));
+      else {
+        const ids = live(core, c.t === 'restore' ? 1 : 0);
+        if (!ids.length) continue;
+        const id = ids[c.pick % ids.length]!;
+        if (c.t === 'edit') attempt(() => core.call('enterprises.update', { id, patch: { [FIELDS[c.field]!]: value(FIELDS[c.field]!, c.value) } }));
+        else if (c.t === 'delete') attempt(() => core.call('enterprises.delete', { id }));
+        else if (c.t === 'restore') attempt(() => core.call('enterprises.restore', { id }));
+        else attempt(() => core.call('leads.create', { company: '线索', source: 'referral', stage: 'promoted', enterprise_id: id }));
+      }
+    }
+    // Settle: everyone hears from everyone until nothing new travels.
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < all.length; i++) for (let j = 0; j < all.length; j++) if (i !== j) await send(all[i]!, all[j]!, false, false);
+      if (new Set(all.map((c) => contentHash(c.core.db))).size === 1) break;
+    }
+    checkInvariants(all.map((c) => c.core));
+  } finally {
+    for (const c of all) c.core.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+export function checkInvariants(cores: ParkCore[]): void {
+  const hashes = new Set(cores.map((c) => contentHash(c.db)));
+  if (hashes.size !== 1) throw new Error('the copies did not converge');
+  for (const core of cores) {
+    const db = core.db;
+    const dup = db.prepare('SELECT uscc, count(*) AS n FROM enterprises WHERE deleted = 0 AND uscc IS NOT NULL GROUP BY uscc HAVING n > 1').all();
+    if (dup.length) throw new Error(`two live enterprises share a credit code: ${JSON.stringify(dup)}`);
+    const dangling = db.prepare('SELECT l.id FROM leads l LEFT JOIN enterprises e ON e.id = l.enterprise_id WHERE l.enterprise_id IS NOT NULL AND (e.id IS NULL OR e.id IN (SELECT id FROM row_aliases))').all();
+    if (dangling.length) throw new Error(`references that do not resolve: ${JSON.stringify(dangling)}`);
+    // Every row is what its log says.
+    for (const table of Object.keys(tables) as TableName[]) {
+      for (const { id } of db.prepare(`SELECT id FROM ${table}`).all() as { id: string }[]) {
+        const folded = foldRow(db, table, id);
+        const stored = db.prepare(`SELECT * FROM ${table} WHERE id = ?`).get(id) as Record<string, unknown>;
+        if (!folded) throw new Error(`${table} ${id} has no history`);
+        for (const col of Object.keys(tables[table].columns)) {
+          const kind = (tables[table].columns as Record<string, string>)[col];
+          const v = kind === 'json' && typeof stored[col] === 'string' ? JSON.parse(stored[col]) : stored[col];
+          if (!same(v, folded.values[col])) throw new Error(`${table}.${col} of ${id} is ${JSON.stringify(v)}, its log says ${JSON.stringify(folded.values[col])}`);
+        }
+        if (stored.deleted !== folded.deleted) throw new Error(`${table} ${id} deleted=${String(stored.deleted)}, its log says ${folded.deleted}`);
+      }
+    }
+    // The Overview aggregate equals a rebuild.
+    const kept = JSON.stringify(db.prepare('SELECT industry, entry_month, exit_month, n FROM enterprise_months ORDER BY 1, 2, 3').all());
+    const rebuilt = JSON.stringify(
+      db.prepare("SELECT coalesce(industry, '') AS industry, coalesce(substr(entry_date, 1, 7), '') AS entry_month, coalesce(substr(exit_date, 1, 7), '') AS exit_month, count(*) AS n FROM enterprises WHERE deleted = 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3").all(),
+    );
+    if (kept !== rebuilt) throw new Error('enterprise_months differs from a rebuild');
+    const indexed = (db.prepare('SELECT count(*) AS n FROM enterprises_fts').get() as { n: number }).n;
+    const liveRows = (db.prepare('SELECT count(*) AS n FROM enterprises WHERE deleted = 0').get() as { n: number }).n;
+    if (indexed !== liveRows) throw new Error(`search index has ${indexed} rows for ${liveRows} live enterprises`);
+    noSilentLoss(db);
+  }
+}
+
+/** Every value written and no longer stored was seen by a later writer, or has a review item. */
+function noSilentLoss(db: ParkCore['db']): void {
+  const entries = db.prepare("SELECT stamp, site, user, tbl, row_id, field, old_value, new_value FROM changes WHERE tbl = 'enterprises' AND field NOT IN ('*', 'deleted')").all() as LogEntry[];
+  const alias = new Map((db.prepare('SELECT id, target_id FROM row_aliases').all() as { id: string; target_id: string }[]).map((r) => [r.id, r.target_id]));
+  const root = (id: string) => {
+    let cur = id;
+    while (alias.has(cur)) cur = alias.get(cur)!;
+    return cur;
+  };
+  const byField = new Map<string, LogEntry[]>();
+  for (const e of entries) {
+    const key = `${root(e.row_id)}\u0000${e.field}`;
+    byField.set(key, [...(byField.get(key) ?? []), e]);
+  }
+  const items = new Set((db.prepare('SELECT id FROM review_items').all() as { id: string }[]).map((r) => r.id));
+  for (const [key, list] of byField) {
+    const [id, field] = key.split('\u0000') as [string, string];
+    const row = db.prepare(`SELECT ${field} AS v FROM enterprises WHERE id = ?`).get(id) as { v: unknown };
+    for (const e of list) {
+      const v = e.new_value === null ? null : JSON.parse(e.new_value);
+      if (same(v, row.v)) continue;
+      if (list.some((f) => f.stamp > e.stamp && f.old_value === e.new_value)) continue;
+      if (items.has(derivedId(`conflict\n${e.stamp}\nenterprises\n${e.row_id}\n${field}`))) continue;
+      throw new Error(`enterprises.${field} = ${e.new_value} by ${e.user} at ${e.stamp} was lost without a review item`);
+    }
+  }
+}
