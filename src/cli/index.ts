@@ -9,6 +9,8 @@ import type { ImportReport } from '../core/imports/importer';
 import { startServer } from '../server/http';
 import { closePrinter, printPdf } from '../server/pdf';
 import { defaultDatabase } from './paths';
+import { runSync, SYNC_USAGE } from './sync';
+import { UsageError } from './usage';
 
 /**
  * `parkpilot` — the command line over the same core the app uses. Every failure is one line on
@@ -27,11 +29,11 @@ const USAGE = `usage: parkpilot <command> [options]
             --format xlsx|csv --out FILE
   report    --db DB --kind operations|torch --period 2020|2020-Q4|2020-12 [--as-of DATE]
             --format pdf|xlsx --out FILE
+${SYNC_USAGE}
   help                                           this text`;
 
 const locale: Locale = (process.env.LANG ?? '').startsWith('zh') ? 'zh-CN' : 'en';
 
-class UsageError extends Error {}
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -66,6 +68,7 @@ export function createDemo(file: string): void {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === 'checkout' || command === 'sync') return runSync(command, rest, locale);
   const { values, positionals } = parseArgs({
     args: rest,
     strict: true,

@@ -14,6 +14,7 @@ import { stats } from './stats';
 import { dashboardHandlers } from './targets/dashboard';
 import { exportHandlers, importHandlers, jobHandlers } from './imports/handlers';
 import { reportHandlers } from './reports/handlers';
+import { syncHandlers } from './sync/handlers';
 
 const metaHandlers = slice('meta', {
   enums: handler(z.strictObject({}), () => enums),
@@ -67,6 +68,7 @@ export const handlers = merge(
   exportHandlers,
   jobHandlers,
   reportHandlers,
+  syncHandlers,
   metaHandlers,
   statsHandlers,
 );

@@ -29,6 +29,8 @@ export type Row = Record<string, unknown>;
 export interface ChangeEntry {
   stamp: string;
   site: string;
+  /** The device of the site (from sync_sites), when known. */
+  device?: string | null;
   user: string;
   tbl: string;
   row_id: string;
@@ -165,7 +167,8 @@ export function insertMany(ctx: WriteContext, table: TableName, rows: Row[]): st
 
 /** The field-level history of one row, oldest first. */
 export function rowHistory(db: Db, table: TableName, id: string): ChangeEntry[] {
-  const rows = prepared(db, 'SELECT stamp, site, user, tbl, row_id, field, old_value, new_value FROM changes WHERE tbl = ? AND row_id = ? ORDER BY stamp, seq')
+  // With the device each change was made on: merged changes name the laptop they came from.
+  const rows = prepared(db, 'SELECT c.stamp, c.site, s.device, c.user, c.tbl, c.row_id, c.field, c.old_value, c.new_value FROM changes c LEFT JOIN sync_sites s ON s.site = c.site WHERE c.tbl = ? AND c.row_id = ? ORDER BY c.stamp, c.seq')
     .all(table, id) as ChangeEntry[];
   return rows.map((r) => ({
     ...r,

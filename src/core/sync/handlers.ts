@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { handler, readHandler, slice } from '../handler';
+import { checkout, exportPackage, importSource, resolveReview, reviewItems, syncStatus } from './fieldwork';
+
+const password = z.string().min(1).max(200).optional();
+const siteId = z.string().regex(/^[0-9a-f]{16}$/);
+
+/** Laptop copies, change packages, merge (with preview) and the review queue. */
+export const syncHandlers = slice('sync', {
+  status: readHandler(z.strictObject({}), (ctx) => syncStatus(ctx)),
+  /** A laptop copy of this database, as a file to save (the renderer never names a path). */
+  checkout: handler(z.strictObject({ device: z.string().trim().min(1).max(60), person: z.string().trim().max(60).optional() }), (ctx, { device, person }) => {
+    const out = ctx.files.outputPath(`ParkPilot-${device}.db`);
+    const { site } = checkout(ctx, out, device, person || null);
+    return { token: ctx.files.register(out), name: out.split(/[\\/]/).pop()!, site };
+  }),
+  /** The changes `receiver` lacks (a field copy's office by default) as a .ppsync file to save. */
+  exportPackage: handler(z.strictObject({ receiver: siteId.optional(), password }), (ctx, input) => {
+    const stamp = new Date(ctx.clock.wallTime()).toISOString().slice(0, 10);
+    const out = ctx.files.outputPath(`ParkPilot-${ctx.clock.site.slice(0, 6)}-${stamp}.ppsync`);
+    const { changes, bytes } = exportPackage(ctx, out, input.receiver ?? null, input.password);
+    return { token: ctx.files.register(out), name: out.split(/[\\/]/).pop()!, changes, bytes };
+  }),
+  /** Merges an uploaded package or laptop database as a job; a preview is the same merge rolled back. */
+  merge: handler(z.strictObject({ file: z.uuid(), dryRun: z.boolean().default(true), password }), (ctx, input) => {
+    const file = ctx.files.get(input.file);
+    return ctx.jobs.start('merge', ctx.locale, ({ progress, signal }) =>
+      importSource(ctx, file.path, { dryRun: input.dryRun, password: input.password, signal, onProgress: progress }),
+    );
+  }),
+  reviews: readHandler(z.strictObject({ status: z.enum(['open', 'all']).default('open') }), (ctx, { status }) => reviewItems(ctx.db, status)),
+  resolve: handler(
+    z.strictObject({ id: z.uuid(), choice: z.enum(['kept', 'lost', 'other', 'restore']), value: z.union([z.string().max(2000), z.number(), z.null()]).optional() }),
+    (ctx, { id, choice, value }) => resolveReview(ctx, id, choice, value),
+  ),
+});
