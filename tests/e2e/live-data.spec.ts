@@ -5,11 +5,9 @@ import { expect, test, type Page } from '@playwright/test';
  * again by itself (the core reports which tables changed), and a screen that does not, does not.
  */
 async function call(page: Page, method: string, input: unknown): Promise<{ ok: boolean }> {
-  return page.evaluate(async ([m, i]) => {
-    const token = document.querySelector<HTMLMetaElement>('meta[name="parkpilot-token"]')!.content;
-    const res = await fetch(`/api/${m as string}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-ParkPilot-Token': token }, body: JSON.stringify({ input: i }) });
-    return (await res.json()) as { ok: boolean };
-  }, [method, input] as const);
+  const token = (await page.locator('meta[name="parkpilot-token"]').getAttribute('content')) ?? '';
+  const res = await page.request.post(`/api/${method}`, { headers: { 'X-ParkPilot-Token': token }, data: { input } });
+  return (await res.json()) as { ok: boolean };
 }
 
 const countOf = async (page: Page) => Number((await page.locator('.count').innerText()).replace(/\D/g, ''));

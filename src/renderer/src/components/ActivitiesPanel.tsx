@@ -25,7 +25,7 @@ export function ActivitiesPanel({ leadId, enterpriseId }: { leadId?: string; ent
     try {
       await api['activities.create']({ ...owner, kind: draft.kind, date: draft.date, staff_id: draft.staff_id || null, text: draft.text || null });
       setDraft({ ...draft, text: '' });
-      list.reload();
+      void list.reload();
     } catch (err) {
       setError(errorText(err));
     }

@@ -25,9 +25,9 @@ export function IncubationPanel({ id, onChanged }: { id: string; onChanged: () =
   const milestones = milestoneList.data ?? [];
   const rounds = roundList.data ?? [];
   const load = () => {
-    assessed.reload();
-    milestoneList.reload();
-    roundList.reload();
+    void assessed.reload();
+    void milestoneList.reload();
+    void roundList.reload();
   };
 
   const run = async (fn: () => Promise<unknown>, reset: () => void) => {

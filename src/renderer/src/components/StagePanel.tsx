@@ -32,7 +32,7 @@ export function StagePanel({ entity, row, onChanged }: { entity: 'leads' | 'incu
     try {
       if (entity === 'leads') await api['leads.moveStage']({ id: row.id, stage, date, ...(kindOf(stage) === 'lost' ? { lost_reason: reason } : {}) });
       else await api['incubations.moveStage']({ id: row.id, stage: stage as (typeof INCUBATION_STAGES)[number], date });
-      history.reload();
+      void history.reload();
       onChanged();
     } catch (err) {
       setError(errorText(err));

@@ -13,8 +13,8 @@ export interface CoreData<T> {
   /** The failure, worded for the user (`errorText`); null after a successful load. */
   error: string | null;
   loading: boolean;
-  /** Loads again now (after the screen itself changed something). */
-  reload: () => void;
+  /** Loads again now (after the screen itself changed something); settles once data this new is in. */
+  reload: () => Promise<void>;
 }
 
 /** The tables whose changes concern a screen, or 'all' (Overview, reports: everything counts). */
@@ -71,27 +71,41 @@ export function useCoreData<T>(load: (() => Promise<T>) | null, deps: Dependency
   useEffect(() => {
     loader.current = load;
   });
+  /** Callers of `reload` waiting for an answer at least as new as their own request. */
+  const waiting = useRef<{ seq: number; resolve: () => void }[]>([]);
 
-  const fetchNow = useCallback(() => {
+  const fetchNow = useCallback((): Promise<void> => {
     const run = loader.current;
     const seq = ++latest.current;
-    if (!run) return setState({ data: null, error: null, loading: false });
+    const settled = new Promise<void>((resolve) => waiting.current.push({ seq, resolve }));
+    const land = (next: (s: { data: T | null; error: string | null; loading: boolean }) => { data: T | null; error: string | null; loading: boolean }) => {
+      if (seq !== latest.current) return; // a newer load is under way: its answer counts
+      setState(next);
+      const done = waiting.current.filter((w) => w.seq <= seq);
+      waiting.current = waiting.current.filter((w) => w.seq > seq);
+      for (const w of done) w.resolve();
+    };
+    if (!run) {
+      land(() => ({ data: null, error: null, loading: false }));
+      return settled;
+    }
     setState((s) => ({ ...s, loading: true }));
     run().then(
-      (data) => seq === latest.current && setState({ data, error: null, loading: false }),
-      (err: unknown) => seq === latest.current && setState((s) => ({ data: s.data, error: errorText(err), loading: false })),
+      (data) => land(() => ({ data, error: null, loading: false })),
+      (err: unknown) => land((s) => ({ data: s.data, error: errorText(err), loading: false })),
     );
+    return settled;
     // The caller's deps decide when the loader is a new one (like useEffect's own deps).
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
 
   useEffect(() => {
-    fetchNow();
+    void fetchNow();
     // A load still running when the inputs change or the screen goes is answered into the void.
     const counter = latest;
     return () => void counter.current++;
   }, [fetchNow]);
-  useCoreChanges(watch, fetchNow);
+  useCoreChanges(watch, () => void fetchNow());
 
   return { ...state, reload: fetchNow };
 }

@@ -16,7 +16,7 @@ export function useEditableList<T>(load: () => Promise<T[]>, watch: Watch, after
       setActionError(null);
       try {
         await change();
-        reload();
+        await reload();
         await afterChange?.();
       } catch (err) {
         setActionError(errorText(err));

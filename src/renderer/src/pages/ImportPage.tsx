@@ -69,7 +69,7 @@ export function ImportPage() {
       setMapping(Object.fromEntries(r.columns.map((c) => [String(c.index), c.field])));
       if (!dryRun) {
         toast({ kind: 'info', text: t('imports.done', { created: r.created, updated: r.updated }) });
-        loadBatches();
+        void loadBatches();
       }
     } catch (err) {
       if (seq === latest.current) setError(errorText(err));
@@ -103,7 +103,7 @@ export function ImportPage() {
     try {
       const r = await api['imports.revert']({ batchId: id });
       toast({ kind: 'info', text: t('imports.reverted', { deleted: r.deleted, restored: r.restored }) });
-      loadBatches();
+      void loadBatches();
     } catch (err) {
       toast({ kind: 'error', text: errorText(err) });
     }

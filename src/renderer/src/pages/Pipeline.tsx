@@ -43,8 +43,9 @@ export function Pipeline() {
     try {
       await api['leads.moveStage']({ id: card.id, stage, ...(lostReason ? { lost_reason: lostReason } : {}) });
       toast({ kind: 'info', text: t('pipeline.moved', { name: card.company, stage: t(`enum.leadStage.${stage}`) }) });
-      load();
-      setTimeout(() => document.querySelector<HTMLElement>(`[data-card="${card.id}"]`)?.focus(), 100);
+      // Focus follows the card to its new column once the board shows it there, so moves can be repeated.
+      await load();
+      setTimeout(() => document.querySelector<HTMLElement>(`[data-card="${card.id}"]`)?.focus(), 50);
     } catch (err) {
       toast({ kind: 'error', text: errorText(err) });
     }
@@ -149,7 +150,7 @@ export function Pipeline() {
           <button type="button" className="primary" disabled={!reason.trim()} onClick={() => { if (lostFor) void move(lostFor.card, lostFor.stage, reason.trim()); setLostFor(null); }}>{t('common.save')}</button>
         </div>
       </Modal>
-      {converting && <ConvertDialog leadId={converting.id} company={converting.company} onClose={() => setConverting(null)} onDone={() => { setConverting(null); load(); }} />}
+      {converting && <ConvertDialog leadId={converting.id} company={converting.company} onClose={() => setConverting(null)} onDone={() => { setConverting(null); void load(); }} />}
     </div>
   );
 }
