@@ -30,6 +30,9 @@ export class Jobs {
   /** The end of the last job started: the next one begins after it. */
   private tail: Promise<unknown> = Promise.resolve();
 
+  /** `onSettled` hears each job end (done, failed or cancelled): the core reports what it changed. */
+  constructor(private readonly onSettled?: (job: JobState) => void) {}
+
   start<R>(kind: string, locale: Locale, work: (control: JobControl) => Promise<R>): JobState<R> {
     const id = randomUUID();
     const abort = new AbortController();
@@ -47,7 +50,8 @@ export class Jobs {
       .catch((err: unknown) => {
         const cancelled = abort.signal.aborted || (err instanceof AppError && err.code === 'cancelled');
         Object.assign(state, { state: cancelled ? 'cancelled' : 'failed', error: toErrorPayload(err, locale) });
-      });
+      })
+      .finally(() => this.onSettled?.({ ...state }));
     this.tail = run;
     return { ...state };
   }

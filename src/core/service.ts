@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { handlers, isMethod, type ApiInput, type ApiOutput, type Method } from './api';
 import { HybridClock, type ClockState } from './db/clock';
-import { openDatabase, type Db, type OpenOptions } from './db/open';
+import { openDatabase, prepared, type Db, type OpenOptions } from './db/open';
 import { AppError, toErrorPayload, type ErrorPayload, type FieldIssue, type Locale } from './errors';
 import type { CoreContext } from './handler';
 import type { Handler } from './handler';
@@ -9,11 +9,20 @@ import { randomIds, type IdFactory } from './util/ids';
 import { Files, Jobs } from './jobs';
 import { claimSite } from './sync/identity';
 
+/**
+ * What the core tells the shells after data changed: the call (or job) that changed it and the tables
+ * it wrote, so a screen refetches only when a change concerns it.
+ */
 export interface CoreEvent {
   type: 'changed';
   version: number;
+  /** The method, or `jobs.<kind>` when a job (an import) committed. */
   method: string;
+  tables: string[];
 }
+
+/** Events a shell adds: the desktop app reopened another database file. */
+export type ShellEvent = CoreEvent | { type: 'reopened'; file?: string };
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
 
@@ -47,7 +56,7 @@ export class ParkCore {
       user: options.user ?? 'local',
       version: { value: 0 },
       today: () => new Date(now()).toISOString().slice(0, 10),
-      jobs: new Jobs(),
+      jobs: new Jobs((job) => this.emitChanges(`jobs.${job.kind}`)),
       files: new Files(),
       openReader: () => openDatabase(file, { readonly: true, create: false, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) }),
       ...(options.printPdf ? { printPdf: options.printPdf } : {}),
@@ -60,8 +69,27 @@ export class ParkCore {
 
   private readonly listeners = new Set<(event: CoreEvent) => void>();
 
+  /** The version and change-log position last reported to listeners. */
+  private reported: { version: number; seq: number } | null = null;
+
+  /** Tells listeners which tables changed since the last report, if any write committed since. */
+  private emitChanges(method: string): void {
+    const version = this.ctx.version.value;
+    if (!this.reported || version === this.reported.version || this.db.inTransaction || !this.db.open) return;
+    const since = this.reported.seq;
+    const seq = this.lastSeq();
+    const tables = (prepared(this.db, 'SELECT DISTINCT tbl FROM changes WHERE seq > ?').pluck().all(since) as string[]).sort();
+    this.reported = { version, seq };
+    for (const l of this.listeners) l({ type: 'changed', version, method, tables });
+  }
+
+  private lastSeq(): number {
+    return prepared(this.db, 'SELECT coalesce(max(seq), 0) FROM changes').pluck().get() as number;
+  }
+
   /** Subscribe to data-change events (the shells relay them to the renderer). Returns unsubscribe. */
   onEvent(listener: (event: CoreEvent) => void): () => void {
+    this.reported ??= { version: this.ctx.version.value, seq: this.lastSeq() };
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -71,10 +99,7 @@ export class ParkCore {
    * handlers answer at once; the few asynchronous ones (files) answer with a promise of the result.
    */
   invoke(method: string, input: unknown, locale: Locale = 'zh-CN'): Result<unknown> | Promise<Result<unknown>> {
-    const before = this.ctx.version.value;
-    const notify = () => {
-      if (this.ctx.version.value !== before) for (const l of this.listeners) l({ type: 'changed', version: this.ctx.version.value, method });
-    };
+    const notify = () => this.emitChanges(method);
     try {
       if (!isMethod(method)) throw new AppError('unknown_method', { method });
       const h = handlers[method] as Handler;

@@ -1,6 +1,12 @@
+import { enterpriseRegistry } from '../enterprises/fields';
+import { incubationRegistry } from '../incubation/fields';
+import { leadRegistry } from '../leads/fields';
+import { storageOf } from '../registry/field';
+
 /**
  * What the write path may touch: every writable table and its columns with their storage kind.
- * Table and column names reach SQL only from here, never from a caller.
+ * Table and column names reach SQL only from here, never from a caller. The registry areas'
+ * columns derive from their field registries (`<area>/fields.ts`).
  */
 export type ColumnKind = 'text' | 'int' | 'real' | 'json';
 
@@ -19,27 +25,12 @@ export const tables = {
   industries: { columns: { name_zh: text, name_en: text, sort: int } },
   staff: { columns: { name: text, role: text, phone: text, email: text } },
   enterprises: {
-    columns: {
-      name: text, uscc: text, industry: text, kind: text, status: text, building: text, unit: text,
-      area_m2: real, entry_date: text, exit_date: text, registered_capital: int, headcount: int,
-      revenue: int, tax: int, rd_spend: int, patents: int, software_copyrights: int,
-      qualifications: json, contacts: json, tags: json, notes: text,
-      founded_date: text, revenue_prev: int, listed_or_acquired: int,
-    },
+    columns: storageOf(enterpriseRegistry),
     search: { fts: 'enterprises_fts', text: (r) => [r.name, r.uscc, ...((r.tags as string[] | undefined) ?? [])].filter(Boolean).join(' ') },
   },
-  incubations: {
-    columns: {
-      enterprise_id: text, team_name: text, cohort: text, stage: text, mentor_id: text, applied_date: text,
-      admitted_date: text, exit_date: text, agreement_start: text, agreement_end: text, notes: text,
-    },
-  },
+  incubations: { columns: storageOf(incubationRegistry) },
   leads: {
-    columns: {
-      company: text, uscc: text, source: text, industry: text, intended_investment: int, expected_area_m2: real,
-      stage: text, owner_id: text, next_follow_up: text, probability: int, lost_reason: text,
-      enterprise_id: text, notes: text,
-    },
+    columns: storageOf(leadRegistry),
     search: { fts: 'leads_fts', text: (r) => [r.company, r.uscc].filter(Boolean).join(' ') },
   },
   activities: { columns: { lead_id: text, enterprise_id: text, kind: text, date: text, staff_id: text, text: text } },

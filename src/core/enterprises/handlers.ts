@@ -1,67 +1,16 @@
 import { z } from 'zod';
 import type { FieldIssue } from '../errors';
 import { entityHandlers, refExists } from '../entity';
-import { count, enumOf, longText, optionalDate, requiredText, shortText, usccIssue, withNormalizedUscc, yuan } from '../fields';
+import { usccIssue, withNormalizedUscc } from '../fields';
+import { gridView } from '../registry/derive';
+import { inputShape } from '../registry/field';
+import { enterpriseRegistry } from './fields';
 import { readHandler, slice } from '../handler';
 import { prepared } from '../db/open';
-import { labelsOf } from '../grid/labels';
 
-export const enterpriseFields = {
-  name: requiredText,
-  uscc: z.string().max(40).nullish(),
-  industry: z.string().max(40).nullish(),
-  kind: enumOf('enterpriseKind'),
-  status: enumOf('enterpriseStatus'),
-  building: shortText,
-  unit: shortText,
-  area_m2: z.number().min(0).max(1e7).nullish(),
-  entry_date: optionalDate,
-  exit_date: optionalDate,
-  registered_capital: yuan,
-  headcount: count,
-  revenue: yuan,
-  tax: yuan,
-  rd_spend: yuan,
-  patents: count,
-  software_copyrights: count,
-  qualifications: z.array(z.strictObject({ type: enumOf('qualification'), expires: optionalDate })).max(10).nullish(),
-  contacts: z.array(z.strictObject({ name: requiredText, role: shortText, phone: shortText, email: shortText })).max(20).nullish(),
-  tags: z.array(z.string().trim().min(1).max(40)).max(30).nullish(),
-  notes: longText,
-  founded_date: optionalDate,
-  revenue_prev: yuan,
-  listed_or_acquired: z.number().int().min(0).max(1).nullish(),
-};
+export const enterpriseFields = inputShape(enterpriseRegistry);
 
-const money = (col: string) => ({ sql: `e.${col}`, type: 'number' as const, sortable: true });
-
-export const enterprisesView = {
-  from: 'enterprises e',
-  rowid: 'e.rowid',
-  where: 'e.deleted = 0',
-  select: 'e.*',
-  columns: {
-    name: { sql: 'e.name', type: 'text', sortable: true, fts: 'enterprises_fts' },
-    uscc: { sql: 'e.uscc', type: 'text', sortable: true },
-    industry: { sql: 'e.industry', type: 'text', sortable: true },
-    kind: { sql: 'e.kind', type: 'enum', sortable: true, labels: labelsOf('enterpriseKind') },
-    status: { sql: 'e.status', type: 'enum', sortable: true, labels: labelsOf('enterpriseStatus') },
-    building: { sql: 'e.building', type: 'text', sortable: true },
-    unit: { sql: 'e.unit', type: 'text' },
-    area_m2: { sql: 'e.area_m2', type: 'number', sortable: true },
-    entry_date: { sql: 'e.entry_date', type: 'date', sortable: true },
-    exit_date: { sql: 'e.exit_date', type: 'date', sortable: true },
-    registered_capital: money('registered_capital'),
-    headcount: money('headcount'),
-    revenue: money('revenue'),
-    tax: money('tax'),
-    rd_spend: money('rd_spend'),
-    patents: money('patents'),
-    software_copyrights: { sql: 'e.software_copyrights', type: 'number' },
-    tags: { sql: 'e.tags', type: 'text' },
-    updated_at: { sql: 'e.updated_at', type: 'date', sortable: true },
-  },
-} as const;
+export const enterprisesView = gridView(enterpriseRegistry, { from: 'enterprises e', alias: 'e', fts: { field: 'name', table: 'enterprises_fts' } });
 
 const entity = entityHandlers({
   table: 'enterprises',

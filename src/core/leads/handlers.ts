@@ -5,49 +5,18 @@ import { prepared } from '../db/open';
 import { readLive, transact, updateRow, type Row } from '../db/write';
 import { enterprisesHandlers } from '../enterprises/handlers';
 import { AppError } from '../errors';
-import { enumOf, isoDate, longText, optionalDate, optionalId, requiredText, shortText, usccIssue, withNormalizedUscc, yuan } from '../fields';
+import { enumOf, isoDate, longText, optionalId, shortText, usccIssue, withNormalizedUscc } from '../fields';
 import { recordStage } from '../stages/events';
-import { leadStages, stageLabels } from './pipeline';
+import { leadStages } from './pipeline';
+import { leadRegistry } from './fields';
+import { gridView } from '../registry/derive';
 import { labelsOf } from '../grid/labels';
+import { inputShape } from '../registry/field';
 import { handler, readHandler, slice, type CoreContext } from '../handler';
 
-export const leadFields = {
-  company: requiredText,
-  uscc: z.string().max(40).nullish(),
-  source: enumOf('leadSource'),
-  industry: z.string().max(40).nullish(),
-  intended_investment: yuan,
-  expected_area_m2: z.number().min(0).max(1e7).nullish(),
-  stage: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/),
-  owner_id: optionalId,
-  next_follow_up: optionalDate,
-  probability: z.number().int().min(0).max(100).nullish(),
-  lost_reason: shortText,
-  enterprise_id: optionalId,
-  notes: longText,
-};
+export const leadFields = inputShape(leadRegistry);
 
-export const leadsView = {
-  from: 'leads l LEFT JOIN staff s ON s.id = l.owner_id',
-  rowid: 'l.rowid',
-  where: 'l.deleted = 0',
-  select: 'l.*, s.name AS owner_name',
-  columns: {
-    company: { sql: 'l.company', type: 'text', sortable: true, fts: 'leads_fts' },
-    uscc: { sql: 'l.uscc', type: 'text', sortable: true },
-    source: { sql: 'l.source', type: 'enum', sortable: true, labels: labelsOf('leadSource') },
-    industry: { sql: 'l.industry', type: 'text', sortable: true },
-    intended_investment: { sql: 'l.intended_investment', type: 'number', sortable: true },
-    expected_area_m2: { sql: 'l.expected_area_m2', type: 'number', sortable: true },
-    stage: { sql: 'l.stage', type: 'enum', sortable: true, labels: stageLabels },
-    owner_name: { sql: 's.name', type: 'text' },
-    owner_id: { sql: 'l.owner_id', type: 'text', sortable: true },
-    next_follow_up: { sql: 'l.next_follow_up', type: 'date', sortable: true },
-    probability: { sql: 'l.probability', type: 'number', sortable: true },
-    lost_reason: { sql: 'l.lost_reason', type: 'text' },
-    updated_at: { sql: 'l.updated_at', type: 'date', sortable: true },
-  },
-} as const;
+export const leadsView = gridView(leadRegistry, { from: 'leads l LEFT JOIN staff s ON s.id = l.owner_id', alias: 'l', fts: { field: 'company', table: 'leads_fts' } });
 
 const entity = entityHandlers({
   table: 'leads',

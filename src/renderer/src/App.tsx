@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, onCoreEvent, setApiLocale } from './api/client';
+import { api, setApiLocale } from './api/client';
 import { SearchDialog } from './components/SearchDialog';
 import { ToastProvider } from './components/Toasts';
 import { rememberLocale, type UiLocale } from './i18n';
 import { useRoute } from './lib/route';
 import { applyTheme, savedTheme, type Theme } from './lib/theme';
+import { useCoreData, useShellEvents } from './lib/useCoreData';
 import { Overview } from './pages/Overview';
 import { Pipeline } from './pages/Pipeline';
 import { ImportPage } from './pages/ImportPage';
@@ -21,16 +22,9 @@ export function App() {
   const route = useRoute();
   const [theme, setTheme] = useState<Theme>(savedTheme);
   const [searchOpen, setSearchOpen] = useState(false);
-  const [dataset, setDataset] = useState<string | null>(null);
-  const [dataVersion, setDataVersion] = useState(0);
-
-  useEffect(() => {
-    void api['meta.info']({}).then((info) => setDataset(info.dataset));
-    return onCoreEvent((e) => {
-      if (e.type === 'reopened') location.reload();
-      else setDataVersion((v) => v + 1);
-    });
-  }, []);
+  const dataset = useCoreData(() => api['meta.info']({}), [], []).data?.dataset ?? null;
+  // Another database file was opened in the desktop app: start over on it.
+  useShellEvents((e) => e.type === 'reopened' && location.reload());
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -93,12 +87,12 @@ export function App() {
           </header>
           {dataset === 'demo' && <div className="demo-banner" role="note">{t('app.demoBanner')}</div>}
           <main id="main" tabIndex={-1}>
-            {page === 'overview' && <Overview dataVersion={dataVersion} theme={theme} />}
-            {page === 'pipeline' && <Pipeline dataVersion={dataVersion} />}
+            {page === 'overview' && <Overview theme={theme} />}
+            {page === 'pipeline' && <Pipeline />}
             {page === 'imports' && <ImportPage />}
             {page === 'reports' && <ReportsPage />}
             {page === 'settings' && <Settings theme={theme} onTheme={changeTheme} onLocale={changeLocale} />}
-            {registry && <RegistryPage key={page} config={registry} route={route} theme={theme} dataVersion={dataVersion} />}
+            {registry && <RegistryPage key={page} config={registry} route={route} theme={theme} />}
           </main>
         </div>
       </div>

@@ -1,25 +1,18 @@
 import type { Api, Method } from '../../../core/api';
 import type { ErrorPayload } from '../../../core/errors';
+import type { Result, ShellEvent } from '../../../core/service';
 
 /**
  * The renderer's typed client. The shell decides the transport: Electron's preload bridge when it
  * is there, otherwise HTTP to the web shell with the launch token from the page's meta tag.
  */
-type Result = { ok: true; value: unknown } | { ok: false; error: ErrorPayload };
-
 interface Bridge {
-  invoke: (method: string, input: unknown, locale: string) => Promise<Result>;
-  onEvent: (listener: (event: CoreEvent) => void) => () => void;
+  invoke: (method: string, input: unknown, locale: string) => Promise<Result<unknown>>;
+  onEvent: (listener: (event: ShellEvent) => void) => () => void;
   /** Hands a file the user picked to the core; answers a token. */
-  upload: (name: string, bytes: ArrayBuffer) => Promise<Result>;
+  upload: (name: string, bytes: ArrayBuffer) => Promise<Result<{ token: string; name: string }>>;
   /** Gives the user a file the core produced (a download, or a save dialog in the app). */
   save: (token: string, name: string) => Promise<void>;
-}
-
-export interface CoreEvent {
-  type: 'changed' | 'reopened';
-  version?: number;
-  method?: string;
 }
 
 declare global {
@@ -49,16 +42,16 @@ function httpBridge(): Bridge {
         headers: { 'Content-Type': 'application/json', 'X-ParkPilot-Token': token, 'X-ParkPilot-Locale': locale },
         body: JSON.stringify({ input }),
       });
-      return (await res.json()) as Result;
+      return (await res.json()) as Result<unknown>;
     },
     onEvent: (listener) => {
       const source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
-      source.onmessage = (m) => listener(JSON.parse(m.data as string) as CoreEvent);
+      source.onmessage = (m) => listener(JSON.parse(m.data as string) as ShellEvent);
       return () => source.close();
     },
     upload: async (name, bytes) => {
       const res = await fetch(`/api/upload?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'X-ParkPilot-Token': token }, body: bytes });
-      return (await res.json()) as Result;
+      return (await res.json()) as Result<{ token: string; name: string }>;
     },
     save: async (fileToken, name) => {
       const a = document.createElement('a');
@@ -81,12 +74,12 @@ export const api = new Proxy({} as Api, {
   },
 });
 
-export const onCoreEvent = (listener: (event: CoreEvent) => void) => bridge.onEvent(listener);
+export const onCoreEvent = (listener: (event: ShellEvent) => void) => bridge.onEvent(listener);
 
 export async function uploadFile(file: File): Promise<{ token: string; name: string }> {
   const result = await bridge.upload(file.name, await file.arrayBuffer());
   if (!result.ok) throw new ApiError(result.error);
-  return result.value as { token: string; name: string };
+  return result.value;
 }
 
 export const saveFile = (token: string, name: string) => bridge.save(token, name);

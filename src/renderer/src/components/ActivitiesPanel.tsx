@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorText } from '../api/client';
 import { formatDate } from '../lib/format';
+import { useCoreData } from '../lib/useCoreData';
+import { ErrorBanner } from './ErrorBanner';
 
 type Activity = Record<string, unknown> & { id: string; kind: string; date: string; text: string | null; staff_name: string | null };
 const KINDS = ['call', 'visit', 'meeting', 'note'] as const;
@@ -10,24 +12,20 @@ const today = () => new Date().toISOString().slice(0, 10);
 /** Calls, visits, meetings and notes on a lead or an enterprise, newest first, with a quick add form. */
 export function ActivitiesPanel({ leadId, enterpriseId }: { leadId?: string; enterpriseId?: string }) {
   const { t, i18n } = useTranslation();
-  const [items, setItems] = useState<Activity[]>([]);
-  const [staff, setStaff] = useState<{ id: string; name: string }[]>([]);
   const [draft, setDraft] = useState({ kind: 'call' as (typeof KINDS)[number], date: today(), staff_id: '', text: '' });
   const [error, setError] = useState<string | null>(null);
   const owner = leadId ? { lead_id: leadId } : { enterprise_id: enterpriseId! };
 
-  const load = useCallback(() => void (api['activities.of'](leadId ? { lead_id: leadId } : { enterprise_id: enterpriseId! }) as Promise<Activity[]>).then(setItems), [leadId, enterpriseId]);
-  useEffect(() => {
-    load();
-    void api['staff.list']({}).then(setStaff);
-  }, [load]);
+  const list = useCoreData(() => api['activities.of'](leadId ? { lead_id: leadId } : { enterprise_id: enterpriseId! }) as Promise<Activity[]>, [leadId, enterpriseId], ['activities', 'staff']);
+  const items = list.data ?? [];
+  const staff = useCoreData(() => api['staff.list']({}), [], ['staff']).data ?? [];
 
   const add = async () => {
     setError(null);
     try {
       await api['activities.create']({ ...owner, kind: draft.kind, date: draft.date, staff_id: draft.staff_id || null, text: draft.text || null });
       setDraft({ ...draft, text: '' });
-      load();
+      void list.reload();
     } catch (err) {
       setError(errorText(err));
     }
@@ -48,7 +46,8 @@ export function ActivitiesPanel({ leadId, enterpriseId }: { leadId?: string; ent
         <button type="button" className="primary" onClick={() => void add()}>{t('activities.add')}</button>
       </div>
       {error && <p className="field-error" role="alert">{error}</p>}
-      {items.length === 0 ? <p className="muted">{t('activities.empty')}</p> : (
+      <ErrorBanner error={list.error} />
+      {items.length === 0 ? !list.loading && !list.error && <p className="muted">{t('activities.empty')}</p> : (
         <ol className="stage-history">
           {items.map((a) => (
             <li key={a.id}>

@@ -1,26 +1,25 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorText } from '../api/client';
+import { useCoreData } from '../lib/useCoreData';
+import { ErrorBanner } from './ErrorBanner';
 import { Modal } from './Modal';
 import { useToast } from './Toasts';
-
-type Match = Awaited<ReturnType<(typeof api)['leads.matches']>>[number];
 
 /** Turns a won lead into a park enterprise, or links it to the enterprise it already is. */
 export function ConvertDialog({ leadId, company, onClose, onDone }: { leadId: string; company: string; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const toast = useToast();
-  const [matches, setMatches] = useState<Match[] | null>(null);
+  const { data: matches, error: loadError } = useCoreData(() => api['leads.matches']({ id: leadId }), [leadId], ['enterprises', 'leads']);
   const [choice, setChoice] = useState<string>('new');
   const [kind, setKind] = useState<'core' | 'startup' | 'service'>('startup');
   const [error, setError] = useState<string | null>(null);
 
+  // The likeliest match is chosen for the user once the matches arrive.
+  const first = matches?.[0]?.id;
   useEffect(() => {
-    void api['leads.matches']({ id: leadId }).then((m) => {
-      setMatches(m);
-      if (m[0]) setChoice(m[0].id);
-    });
-  }, [leadId]);
+    if (first) setChoice(first);
+  }, [first]);
 
   const submit = async () => {
     try {
@@ -36,7 +35,8 @@ export function ConvertDialog({ leadId, company, onClose, onDone }: { leadId: st
     <Modal open onClose={onClose} label={t('convert.title')} className="confirm">
       <h2>{t('convert.title')}</h2>
       <p>{company}</p>
-      {matches === null ? <p className="muted">{t('common.loading')}</p> : (
+      <ErrorBanner error={loadError} />
+      {matches === null ? !loadError && <p className="muted">{t('common.loading')}</p> : (
         <fieldset className="choices">
           {matches.map((m) => (
             <label key={m.id}>

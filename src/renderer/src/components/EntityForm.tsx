@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api/client';
+import { api, ApiError, errorText } from '../api/client';
 import { wanToYuan } from '../lib/format';
+import { useCoreData } from '../lib/useCoreData';
 import type { FieldDef, RegistryConfig, Row } from '../pages/registries';
 import { EnterprisePicker } from './EnterprisePicker';
 import { MeasureEditor } from './MeasureEditor';
@@ -52,17 +53,18 @@ export function EntityForm({ config, row, onSaved, onCancel }: { config: Registr
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const [options, setOptions] = useState<Options>({ staff: [], industries: [], plans: [] });
   const formRef = useRef<HTMLFormElement>(null);
 
-  useEffect(() => {
+  const loaded = useCoreData(async (): Promise<Options> => {
     const kinds = new Set(config.fields.map((f) => f.kind));
-    void Promise.all([
+    const [staff, industries, plans] = await Promise.all([
       kinds.has('staff') ? api['staff.list']({}) : [],
       kinds.has('industry') ? api['industries.list']({}) : [],
       kinds.has('plan') ? (api['plans.list']({}) as Promise<{ id: string; name: string }[]>) : [],
-    ]).then(([staff, industries, plans]) => setOptions({ staff, industries, plans }));
-  }, [config.fields]);
+    ]);
+    return { staff, industries, plans };
+  }, [config.fields], ['staff', 'industries', 'plans']);
+  const options: Options = loaded.data ?? { staff: [], industries: [], plans: [] };
 
   const set = (name: string, v: FormValue) => setValues((all) => ({ ...all, [name]: v }));
   const label = (f: FieldDef) => t(f.labelKey ?? `field.${f.name}`);
@@ -102,7 +104,7 @@ export function EntityForm({ config, row, onSaved, onCancel }: { config: Registr
         setErrors(byField);
         setFormError(t('common.fixErrors'));
         focusFirstError(byField);
-      } else setFormError(err instanceof Error ? err.message : String(err));
+      } else setFormError(errorText(err));
     } finally {
       setSaving(false);
     }
@@ -115,7 +117,7 @@ export function EntityForm({ config, row, onSaved, onCancel }: { config: Registr
 
   return (
     <form ref={formRef} className="entity-form" onSubmit={(e) => void submit(e)} noValidate onKeyDown={(e) => { if ((e.ctrlKey || e.metaKey) && e.key === 's') void submit(e); }}>
-      {formError && <div className="form-error" role="alert">{formError}</div>}
+      {(formError ?? loaded.error) && <div className="form-error" role="alert">{formError ?? loaded.error}</div>}
       <div className="fields">
         {config.fields.map((f) => (
           <div key={f.name} className={`field ${f.wide ? 'wide' : ''} ${errors[f.name] ? 'invalid' : ''}`}>

@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
+import { useCoreData } from '../lib/useCoreData';
+import { ErrorBanner } from './ErrorBanner';
 import { formatDate, formatDateTime, formatWan } from '../lib/format';
 import type { Area, FieldDef } from '../pages/registries';
 
@@ -17,10 +18,8 @@ type Call = (input: unknown) => Promise<unknown>;
 /** A record's field-level history from the change log, newest first, grouped by write. */
 export function HistoryPanel({ area, id, fields }: { area: Area; id: string; fields: FieldDef[] }) {
   const { t, i18n } = useTranslation();
-  const [changes, setChanges] = useState<Change[] | null>(null);
-  useEffect(() => {
-    void ((api as unknown as Record<string, Call>)[`${area}.history`]!({ id }) as Promise<Change[]>).then(setChanges);
-  }, [area, id]);
+  const { data: changes, error } = useCoreData(() => (api as unknown as Record<string, Call>)[`${area}.history`]!({ id }) as Promise<Change[]>, [area, id], [area]);
+  if (error) return <ErrorBanner error={error} />;
   if (!changes) return <p className="muted">{t('common.loading')}</p>;
   if (!changes.length) return <p className="muted">{t('history.empty')}</p>;
 

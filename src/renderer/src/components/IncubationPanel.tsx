@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api/client';
+import { api, ApiError, errorText } from '../api/client';
 import { formatDate, formatWan, wanToYuan } from '../lib/format';
+import { useCoreData } from '../lib/useCoreData';
+import { ErrorBanner } from './ErrorBanner';
 
-type Assessment = Awaited<ReturnType<(typeof api)['incubations.assess']>>;
 type Item = Record<string, unknown> & { id: string };
 
 /**
@@ -13,19 +14,21 @@ type Item = Record<string, unknown> & { id: string };
 export function IncubationPanel({ id, onChanged }: { id: string; onChanged: () => void }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
-  const [assessment, setAssessment] = useState<Assessment | null>(null);
-  const [milestones, setMilestones] = useState<Item[]>([]);
-  const [rounds, setRounds] = useState<Item[]>([]);
   const [ms, setMs] = useState({ goal: '', unit: '', target_value: '', deadline: '' });
   const [round, setRound] = useState({ date: '', round: '', amount: '', investor: '' });
   const [error, setError] = useState<string | null>(null);
 
-  const load = useCallback(() => {
-    void api['incubations.assess']({ id }).then(setAssessment);
-    void (api['startupMilestones.of']({ incubation_id: id }) as Promise<Item[]>).then(setMilestones);
-    void (api['financing.of']({ incubation_id: id }) as Promise<Item[]>).then(setRounds);
-  }, [id]);
-  useEffect(load, [load]);
+  const assessed = useCoreData(() => api['incubations.assess']({ id }), [id], ['incubations', 'enterprises', 'financing_rounds']);
+  const milestoneList = useCoreData(() => api['startupMilestones.of']({ incubation_id: id }) as Promise<Item[]>, [id], ['startup_milestones']);
+  const roundList = useCoreData(() => api['financing.of']({ incubation_id: id }) as Promise<Item[]>, [id], ['financing_rounds']);
+  const assessment = assessed.data;
+  const milestones = milestoneList.data ?? [];
+  const rounds = roundList.data ?? [];
+  const load = () => {
+    void assessed.reload();
+    void milestoneList.reload();
+    void roundList.reload();
+  };
 
   const run = async (fn: () => Promise<unknown>, reset: () => void) => {
     setError(null);
@@ -35,7 +38,8 @@ export function IncubationPanel({ id, onChanged }: { id: string; onChanged: () =
       load();
       onChanged();
     } catch (err) {
-      setError(err instanceof ApiError ? (err.payload.fields?.map((f) => `${t(`incubation.${f.field}`, { defaultValue: f.field })}: ${f.message}`).join('；') || err.message) : String(err));
+      // Field messages here name the field, as the small forms have no label beside each input.
+      setError(err instanceof ApiError && err.payload.fields?.length ? err.payload.fields.map((f) => `${t(`incubation.${f.field}`, { defaultValue: f.field })}: ${f.message}`).join('；') : errorText(err));
     }
   };
 
@@ -44,6 +48,7 @@ export function IncubationPanel({ id, onChanged }: { id: string; onChanged: () =
 
   return (
     <div className="panel">
+      <ErrorBanner error={assessed.error ?? milestoneList.error ?? roundList.error} />
       {assessment && assessment.warnings.length > 0 && (
         <div className="warnings" role="alert">
           {assessment.warnings.map((w) => <p key={w.code}>⚠ {t(`incubation.warning_${w.code}`, { months: w.months })}</p>)}

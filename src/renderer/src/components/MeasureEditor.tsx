@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
+import { useCoreData } from '../lib/useCoreData';
+import { ErrorBanner } from './ErrorBanner';
 
 type Measurable = Awaited<ReturnType<(typeof api)['targets.measurable']>>;
 type Entity = 'enterprises' | 'incubations' | 'leads';
@@ -21,14 +22,10 @@ const FILTER_SOURCE: Record<string, string> = { kind: 'enterpriseKind', status: 
  */
 export function MeasureEditor({ id, value, onChange }: { id: string; value: string; onChange: (json: string) => void }) {
   const { t } = useTranslation();
-  const [allowed, setAllowed] = useState<Measurable | null>(null);
-  const [staff, setStaff] = useState<{ id: string; name: string }[]>([]);
-  const [industries, setIndustries] = useState<{ id: string }[]>([]);
-  useEffect(() => {
-    void api['targets.measurable']({}).then(setAllowed);
-    void api['staff.list']({}).then(setStaff);
-    void api['industries.list']({}).then(setIndustries);
-  }, []);
+  const measurable = useCoreData(() => api['targets.measurable']({}), [], ['pipeline_stages']);
+  const allowed: Measurable | null = measurable.data;
+  const staff = useCoreData(() => api['staff.list']({}), [], ['staff']).data ?? [];
+  const industries = useCoreData(() => api['industries.list']({}), [], ['industries']).data ?? [];
 
   let m: Measure;
   try {
@@ -37,6 +34,7 @@ export function MeasureEditor({ id, value, onChange }: { id: string; value: stri
     m = { kind: 'milestone' };
   }
   const set = (next: Measure) => onChange(JSON.stringify(next));
+  if (measurable.error) return <ErrorBanner error={measurable.error} />;
   if (!allowed) return <p className="muted" id={id}>{t('common.loading')}</p>;
 
   const entity: Entity = m.entity ?? 'enterprises';

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
+import { useCoreData } from '../lib/useCoreData';
+import { ErrorBanner } from './ErrorBanner';
 import { navigate } from '../lib/route';
 import { Modal } from './Modal';
 
@@ -10,32 +12,22 @@ type Hit = Awaited<ReturnType<(typeof api)['search.query']>>[number];
 export function SearchDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
-  const [hits, setHits] = useState<Hit[]>([]);
   const [active, setActive] = useState(0);
-  const [busy, setBusy] = useState(false);
+  /** The query once typing pauses for 120 ms. */
+  const [settled, setSettled] = useState('');
 
   useEffect(() => {
     if (!open) return void setQ('');
   }, [open]);
 
   useEffect(() => {
-    if (!q.trim()) return void setHits([]);
-    let stale = false;
-    setBusy(true);
-    const timer = setTimeout(() => {
-      void api['search.query']({ q, limit: 20 }).then((r) => {
-        if (!stale) {
-          setHits(r);
-          setActive(0);
-          setBusy(false);
-        }
-      });
-    }, 120);
-    return () => {
-      stale = true;
-      clearTimeout(timer);
-    };
+    const timer = setTimeout(() => setSettled(q.trim() ? q : ''), q.trim() ? 120 : 0);
+    return () => clearTimeout(timer);
   }, [q]);
+  const found = useCoreData(settled ? () => api['search.query']({ q: settled, limit: 20 }) : null, [settled], ['enterprises', 'leads']);
+  const hits: Hit[] = q.trim() && settled ? (found.data ?? []) : [];
+  const busy = q !== settled || found.loading;
+  useEffect(() => setActive(0), [found.data]);
 
   const openHit = (h: Hit | undefined) => {
     if (!h) return;
@@ -73,6 +65,7 @@ export function SearchDialog({ open, onClose }: { open: boolean; onClose: () => 
           </li>
         ))}
       </ul>
+      <ErrorBanner error={found.error} />
       <p className="search-foot">{!q.trim() ? t('app.typeToSearch') : !busy && hits.length === 0 ? t('app.noResults') : t('app.searchHint')}</p>
     </Modal>
   );

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorText } from '../api/client';
 import { formatDate } from '../lib/format';
+import { useCoreData } from '../lib/useCoreData';
+import { ErrorBanner } from './ErrorBanner';
 import { ConvertDialog } from './ConvertDialog';
 
-type Event = Awaited<ReturnType<(typeof api)['stages.history']>>[number];
 type Row = Record<string, unknown> & { id: string };
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -13,8 +14,6 @@ const INCUBATION_STAGES = ['applied', 'screening', 'admitted', 'incubating', 'gr
 /** A lead's or incubation's stage history, and a dated move to another stage. */
 export function StagePanel({ entity, row, onChanged }: { entity: 'leads' | 'incubations'; row: Row; onChanged: () => void }) {
   const { t, i18n } = useTranslation();
-  const [events, setEvents] = useState<Event[]>([]);
-  const [stages, setStages] = useState<{ id: string; kind: string }[]>([]);
   const [stage, setStage] = useState(String(row.stage));
   const [date, setDate] = useState(today());
   const [reason, setReason] = useState('');
@@ -22,12 +21,10 @@ export function StagePanel({ entity, row, onChanged }: { entity: 'leads' | 'incu
   const [converting, setConverting] = useState(false);
   const enumName = entity === 'leads' ? 'leadStage' : 'incubationStage';
 
-  const load = useCallback(() => void api['stages.history']({ entity, id: row.id }).then(setEvents), [entity, row.id]);
-  useEffect(() => {
-    load();
-    if (entity === 'leads') void api['pipeline.stages']({}).then(setStages);
-    else setStages(INCUBATION_STAGES.map((id) => ({ id, kind: id === 'terminated' ? 'lost' : 'open' })));
-  }, [entity, load]);
+  const history = useCoreData(() => api['stages.history']({ entity, id: row.id }), [entity, row.id], ['stage_events']);
+  const events = history.data ?? [];
+  const leadStages = useCoreData(entity === 'leads' ? () => api['pipeline.stages']({}) : null, [entity], ['pipeline_stages']);
+  const stages: { id: string; kind: string }[] = entity === 'leads' ? (leadStages.data ?? []) : INCUBATION_STAGES.map((id) => ({ id, kind: id === 'terminated' ? 'lost' : 'open' }));
 
   const kindOf = (code: string) => stages.find((s) => s.id === code)?.kind;
   const move = async () => {
@@ -35,7 +32,7 @@ export function StagePanel({ entity, row, onChanged }: { entity: 'leads' | 'incu
     try {
       if (entity === 'leads') await api['leads.moveStage']({ id: row.id, stage, date, ...(kindOf(stage) === 'lost' ? { lost_reason: reason } : {}) });
       else await api['incubations.moveStage']({ id: row.id, stage: stage as (typeof INCUBATION_STAGES)[number], date });
-      load();
+      void history.reload();
       onChanged();
     } catch (err) {
       setError(errorText(err));
@@ -59,7 +56,8 @@ export function StagePanel({ entity, row, onChanged }: { entity: 'leads' | 'incu
       )}
       {entity === 'leads' && !!row.enterprise_id && <a href={`#/enterprises/${String(row.enterprise_id)}`}>{t('pipeline.linked')}</a>}
       <h3>{t('stages.history')}</h3>
-      {events.length === 0 ? <p className="muted">{t('history.empty')}</p> : (
+      <ErrorBanner error={history.error ?? leadStages.error} />
+      {events.length === 0 ? !history.loading && !history.error && <p className="muted">{t('history.empty')}</p> : (
         <ol className="stage-history">
           {events.map((e) => (
             <li key={e.id}>

@@ -1,27 +1,28 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { errorText } from '../api/client';
+import { useCoreData, type Watch } from './useCoreData';
 
 /**
- * A small list edited in place (Settings): loads it, and runs each change followed by a reload,
- * keeping the last error to show beside the list. `load` must be stable (module-level or memoised).
+ * A small list edited in place (Settings): loads it through `useCoreData` (so it follows changes
+ * made elsewhere too), and runs each change followed by a reload, keeping the last error to show
+ * beside the list. `load` must be stable (module-level or memoised).
  */
-export function useEditableList<T>(load: () => Promise<T[]>, afterChange?: () => Promise<void>) {
-  const [items, setItems] = useState<T[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const reload = useCallback(async () => setItems(await load()), [load]);
-  useEffect(() => void reload(), [reload]);
+export function useEditableList<T>(load: () => Promise<T[]>, watch: Watch, afterChange?: () => Promise<void>) {
+  const list = useCoreData(load, [load], watch);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const { reload } = list;
   const run = useCallback(
     async (change: () => Promise<unknown>) => {
-      setError(null);
+      setActionError(null);
       try {
         await change();
         await reload();
         await afterChange?.();
       } catch (err) {
-        setError(errorText(err));
+        setActionError(errorText(err));
       }
     },
     [reload, afterChange],
   );
-  return { items, error, run };
+  return { items: list.data ?? [], error: actionError ?? list.error, run };
 }

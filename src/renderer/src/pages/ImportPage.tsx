@@ -1,8 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, runJob, saveFile, uploadFile } from '../api/client';
+import { api, errorText, runJob, saveFile, uploadFile } from '../api/client';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { useToast } from '../components/Toasts';
 import { formatDateTime } from '../lib/format';
+import { useCoreData } from '../lib/useCoreData';
 
 type Report = {
   rows: number; created: number; updated: number; skipped: number; dryRun: boolean; batchId: string | null; mode: 'create' | 'update' | 'upsert';
@@ -37,13 +39,14 @@ export function ImportPage() {
   const [report, setReport] = useState<Report | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [batches, setBatches] = useState<Batch[]>([]);
   const abort = useRef<AbortController | null>(null);
   /** The latest run: an earlier dry run that finishes later must not replace its answer. */
   const latest = useRef(0);
 
-  const loadBatches = useCallback(() => void api['imports.batches']({}).then((b) => setBatches(b as Batch[])), []);
-  useEffect(loadBatches, [loadBatches]);
+  // Batches are rows of their own table (not in the change log): reloaded after every change.
+  const batchList = useCoreData(() => api['imports.batches']({}) as Promise<Batch[]>, []);
+  const batches = batchList.data ?? [];
+  const loadBatches = batchList.reload;
 
   const run = async (dryRun: boolean, over: { token?: string; sheet?: string; mapping?: Record<string, string>; overrides?: Record<string, Choice> } = {}) => {
     const token = over.token ?? file?.token;
@@ -66,10 +69,10 @@ export function ImportPage() {
       setMapping(Object.fromEntries(r.columns.map((c) => [String(c.index), c.field])));
       if (!dryRun) {
         toast({ kind: 'info', text: t('imports.done', { created: r.created, updated: r.updated }) });
-        loadBatches();
+        void loadBatches();
       }
     } catch (err) {
-      if (seq === latest.current) setError(err instanceof ApiError ? err.message : String(err));
+      if (seq === latest.current) setError(errorText(err));
     } finally {
       if (seq === latest.current) setProgress(null);
     }
@@ -86,7 +89,7 @@ export function ImportPage() {
       setFile(uploaded);
       await run(true, { token: uploaded.token, mapping: {}, overrides: {} });
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(errorText(err));
     }
   };
 
@@ -100,9 +103,9 @@ export function ImportPage() {
     try {
       const r = await api['imports.revert']({ batchId: id });
       toast({ kind: 'info', text: t('imports.reverted', { deleted: r.deleted, restored: r.restored }) });
-      loadBatches();
+      void loadBatches();
     } catch (err) {
-      toast({ kind: 'error', text: (err as Error).message });
+      toast({ kind: 'error', text: errorText(err) });
     }
   };
 
@@ -232,6 +235,7 @@ export function ImportPage() {
       )}
       <section className="card">
         <h2>{t('imports.history')}</h2>
+        <ErrorBanner error={batchList.error} />
         {batches.length === 0 ? <p className="muted">{t('imports.noHistory')}</p> : (
           <table className="plain">
             <thead><tr><th>{t('imports.when')}</th><th>{t('imports.file')}</th><th>{t('imports.entity')}</th><th>{t('imports.counts')}</th><th /></tr></thead>

@@ -2,10 +2,12 @@ import { useEffect, useMemo, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { Chart, type ChartOption } from '../components/Chart';
 import { formatDate, formatNumber } from '../lib/format';
 import { navigate } from '../lib/route';
 import type { Theme } from '../lib/theme';
+import { useCoreData } from '../lib/useCoreData';
 
 type Dashboard = Awaited<ReturnType<(typeof api)['dashboard.overview']>>;
 type Target = Dashboard['targets'][number];
@@ -14,30 +16,20 @@ const today = () => new Date().toISOString().slice(0, 10);
 const STORAGE_KEY = 'parkpilot.asOf';
 
 /** The park office's morning view: targets, pipelines and the park's make-up, as of any date. */
-export function Overview({ dataVersion, theme }: { dataVersion: number; theme: Theme }) {
+export function Overview({ theme }: { theme: Theme }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const [asOf, setAsOf] = useState(() => sessionStorage.getItem(STORAGE_KEY) ?? today());
-  const [data, setData] = useState<Dashboard | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    sessionStorage.setItem(STORAGE_KEY, asOf);
-    let stale = false;
-    api['dashboard.overview']({ asOf })
-      .then((d) => !stale && (setData(d), setError(null)))
-      .catch((err: unknown) => !stale && setError(err instanceof Error ? err.message : String(err)));
-    return () => {
-      stale = true;
-    };
-  }, [asOf, dataVersion]);
+  useEffect(() => sessionStorage.setItem(STORAGE_KEY, asOf), [asOf]);
+  // Every table feeds some figure here, so any change reloads it.
+  const { data, error } = useCoreData(() => api['dashboard.overview']({ asOf }), [asOf]);
 
   const charts = useMemo(() => (data ? buildCharts(data, t) : null), [data, t]);
   const [burnupId, setBurnupId] = useState<string | null>(null);
   const computed = data?.targets.filter((x) => x.kind !== 'milestone') ?? [];
   const burnupTarget = computed.find((x) => x.id === burnupId) ?? computed[0];
 
-  if (error) return <p className="error-banner" role="alert">{t('common.error')}: {error}</p>;
+  if (error) return <ErrorBanner error={error} />;
   if (!data || !charts) return <p className="muted" aria-busy>{t('common.loading')}</p>;
 
   const openLeads = data.funnel.stages.filter((s) => s.conversion === null || s.current >= 0).reduce((a, s) => a + s.current, 0);

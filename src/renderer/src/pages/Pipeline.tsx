@@ -1,42 +1,36 @@
-import { useCallback, useEffect, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api/client';
+import { api, errorText } from '../api/client';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { ConvertDialog } from '../components/ConvertDialog';
 import { Modal } from '../components/Modal';
 import { useToast } from '../components/Toasts';
 import { formatDate, formatWan } from '../lib/format';
 import { navigate } from '../lib/route';
+import { useCoreData } from '../lib/useCoreData';
 
 type Column = Awaited<ReturnType<(typeof api)['leads.board']>>[number];
 type Card = Column['leads'][number];
-type Staff = Awaited<ReturnType<(typeof api)['staff.list']>>[number];
 
 /**
  * The investment pipeline as a kanban board. Drag a card to another stage, or focus it and press
  * Alt+→ / Alt+← (Enter opens the lead). A drop on a lost stage asks for the reason; won leads offer
  * "convert to enterprise".
  */
-export function Pipeline({ dataVersion }: { dataVersion: number }) {
+export function Pipeline() {
   const { t, i18n } = useTranslation();
   const toast = useToast();
-  const [board, setBoard] = useState<Column[] | null>(null);
   const [filters, setFilters] = useState<{ owner_id?: string; industry?: string; source?: string }>({});
-  const [staff, setStaff] = useState<Staff[]>([]);
-  const [industries, setIndustries] = useState<{ id: string }[]>([]);
   const [lostFor, setLostFor] = useState<{ card: Card; stage: string } | null>(null);
   const [reason, setReason] = useState('');
   const [converting, setConverting] = useState<Card | null>(null);
   const [dragOver, setDragOver] = useState<string | null>(null);
 
-  const load = useCallback(() => {
-    const clean = Object.fromEntries(Object.entries(filters).filter(([, v]) => v));
-    void api['leads.board'](clean).then(setBoard);
-  }, [filters]);
-  useEffect(load, [load, dataVersion]);
-  useEffect(() => {
-    void api['staff.list']({}).then(setStaff);
-    void api['industries.list']({}).then(setIndustries);
-  }, []);
+  const boardData = useCoreData(() => api['leads.board'](Object.fromEntries(Object.entries(filters).filter(([, v]) => v))), [filters], ['leads', 'pipeline_stages', 'staff']);
+  const board: Column[] | null = boardData.data;
+  const load = boardData.reload;
+  const staff = useCoreData(() => api['staff.list']({}), [], ['staff']).data ?? [];
+  const industries = useCoreData(() => api['industries.list']({}), [], ['industries']).data ?? [];
 
   const move = async (card: Card, stage: string, lostReason?: string) => {
     if (card.stage === stage) return;
@@ -49,10 +43,11 @@ export function Pipeline({ dataVersion }: { dataVersion: number }) {
     try {
       await api['leads.moveStage']({ id: card.id, stage, ...(lostReason ? { lost_reason: lostReason } : {}) });
       toast({ kind: 'info', text: t('pipeline.moved', { name: card.company, stage: t(`enum.leadStage.${stage}`) }) });
-      load();
-      setTimeout(() => document.querySelector<HTMLElement>(`[data-card="${card.id}"]`)?.focus(), 100);
+      // Focus follows the card to its new column once the board shows it there, so moves can be repeated.
+      await load();
+      setTimeout(() => document.querySelector<HTMLElement>(`[data-card="${card.id}"]`)?.focus(), 50);
     } catch (err) {
-      toast({ kind: 'error', text: err instanceof ApiError ? (err.payload.fields?.[0]?.message ?? err.message) : String(err) });
+      toast({ kind: 'error', text: errorText(err) });
     }
   };
 
@@ -94,7 +89,8 @@ export function Pipeline({ dataVersion }: { dataVersion: number }) {
         {select('source', t('field.source'), Object.keys(t('enum.leadSource', { returnObjects: true }) as Record<string, string>).map((c) => ({ value: c, label: t(`enum.leadSource.${c}`) })))}
         <a href="#/leads">{t('pipeline.asGrid')}</a>
       </div>
-      {!board ? <p className="muted">{t('common.loading')}</p> : (
+      <ErrorBanner error={boardData.error} />
+      {!board ? (!boardData.error && <p className="muted">{t('common.loading')}</p>) : (
         <div className="board">
           {board.map((col) => (
             <section
@@ -154,7 +150,7 @@ export function Pipeline({ dataVersion }: { dataVersion: number }) {
           <button type="button" className="primary" disabled={!reason.trim()} onClick={() => { if (lostFor) void move(lostFor.card, lostFor.stage, reason.trim()); setLostFor(null); }}>{t('common.save')}</button>
         </div>
       </Modal>
-      {converting && <ConvertDialog leadId={converting.id} company={converting.company} onClose={() => setConverting(null)} onDone={() => { setConverting(null); load(); }} />}
+      {converting && <ConvertDialog leadId={converting.id} company={converting.company} onClose={() => setConverting(null)} onDone={() => { setConverting(null); void load(); }} />}
     </div>
   );
 }

@@ -11,7 +11,7 @@ const loadStages = () => api['pipeline.stages']({});
 /** This database's investment-lead stages: two presets, or edit them one by one. */
 export function PipelineSettings() {
   const { t } = useTranslation();
-  const { items: stages, error, run } = useEditableList(loadStages, reloadLabels);
+  const { items: stages, error, run } = useEditableList(loadStages, ['pipeline_stages'], reloadLabels);
   const [draft, setDraft] = useState({ id: '', name_zh: '', name_en: '', kind: 'open' as Stage['kind'] });
 
   return (

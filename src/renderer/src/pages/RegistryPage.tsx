@@ -3,7 +3,8 @@ import { AgGridReact } from 'ag-grid-react';
 import { AG_GRID_LOCALE_CN, AG_GRID_LOCALE_EN } from '@ag-grid-community/locale';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, runJob, saveFile } from '../api/client';
+import { api, ApiError, errorText, runJob, saveFile } from '../api/client';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { EntityForm } from '../components/EntityForm';
 import { ActivitiesPanel } from '../components/ActivitiesPanel';
 import { HistoryPanel } from '../components/HistoryPanel';
@@ -14,6 +15,7 @@ import { useToast } from '../components/Toasts';
 import { formatNumber } from '../lib/format';
 import { navigate, type Route } from '../lib/route';
 import { gridThemes, type Theme } from '../lib/theme';
+import { useCoreChanges } from '../lib/useCoreData';
 import type { RegistryConfig, Row } from './registries';
 
 type Call = (input: unknown) => Promise<unknown>;
@@ -41,7 +43,7 @@ function toCoreFilter(model: Record<string, unknown>, moneyColumns: string[]): R
   return out;
 }
 
-export function RegistryPage({ config, route, theme, dataVersion }: { config: RegistryConfig; route: Route; theme: Theme; dataVersion: number }) {
+export function RegistryPage({ config, route, theme }: { config: RegistryConfig; route: Route; theme: Theme }) {
   const { t, i18n } = useTranslation();
   const toast = useToast();
   const gridApi = useRef<GridApi<Row> | null>(null);
@@ -75,7 +77,7 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
             params.successCallback(result.rows, result.count);
           })
           .catch((err: unknown) => {
-            setLoadError(err instanceof Error ? err.message : String(err));
+            setLoadError(errorText(err));
             params.failCallback();
           });
       },
@@ -89,7 +91,7 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
       setCreating(false);
       call(`${config.area}.get`)({ id: route.id })
         .then((r) => setSelected(r as Row))
-        .catch((err: unknown) => toast({ kind: 'error', text: err instanceof Error ? err.message : String(err) }));
+        .catch((err: unknown) => toast({ kind: 'error', text: errorText(err) }));
     }
   }, [route.id, config.area, toast]);
 
@@ -108,10 +110,7 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
   );
 
   const refresh = useCallback(() => gridApi.current?.refreshInfiniteCache(), []);
-  const firstVersion = useRef(dataVersion);
-  useEffect(() => {
-    if (dataVersion !== firstVersion.current) refresh();
-  }, [dataVersion, refresh]);
+  useCoreChanges(config.watch, refresh);
 
   const onGridReady = (e: GridReadyEvent<Row>) => {
     gridApi.current = e.api;
@@ -127,7 +126,7 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
       .then(() => toast({ kind: 'info', text: t('common.inlineSaved', { field: e.colDef.headerName }) }))
       .catch((err: unknown) => {
         e.node.setDataValue(field, e.oldValue);
-        toast({ kind: 'error', text: t('common.inlineFailed', { message: err instanceof ApiError ? (err.fieldMessage(field) ?? err.message) : String(err) }) });
+        toast({ kind: 'error', text: t('common.inlineFailed', { message: err instanceof ApiError ? (err.fieldMessage(field) ?? errorText(err)) : errorText(err) }) });
       });
   };
 
@@ -171,12 +170,12 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
                 refresh();
                 toast({ kind: 'info', text: t('common.restored', { name: config.nameOf(target) }) });
               })
-              .catch((err: unknown) => toast({ kind: 'error', text: String((err as Error).message) }));
+              .catch((err: unknown) => toast({ kind: 'error', text: errorText(err) }));
           },
         },
       });
     } catch (err) {
-      toast({ kind: 'error', text: (err as Error).message });
+      toast({ kind: 'error', text: errorText(err) });
     }
   };
 
@@ -199,7 +198,7 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
       await saveFile(out.token, out.name);
       toast({ kind: 'info', text: t('exports.done', { n: out.rows }) });
     } catch (err) {
-      toast({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
+      toast({ kind: 'error', text: errorText(err) });
     } finally {
       setExporting(false);
     }
@@ -256,7 +255,7 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
               {filtered && <button type="button" onClick={() => gridApi.current?.setFilterModel(null)}>{t('common.clearFilters')}</button>}
             </div>
           )}
-          {loadError && <div className="error-banner" role="alert">{t('common.error')}: {loadError}</div>}
+          <ErrorBanner error={loadError} />
         </div>
         {drawerOpen && (
           <aside className="drawer" aria-label={t('common.details')} onKeyDown={(e) => { if (e.key === 'Escape' && !e.defaultPrevented) closeDrawer(); }}>

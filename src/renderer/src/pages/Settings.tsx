@@ -1,23 +1,22 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { reloadLabels, type UiLocale } from '../i18n';
 import type { Theme } from '../lib/theme';
 import { useEditableList } from '../lib/useEditableList';
+import { useCoreData } from '../lib/useCoreData';
 import { PipelineSettings } from './PipelineSettings';
 import { StaffSettings } from './StaffSettings';
 
 type Industry = Awaited<ReturnType<(typeof api)['industries.list']>>[number];
-type Info = Awaited<ReturnType<(typeof api)['meta.info']>>;
 const loadIndustries = () => api['industries.list']({});
 
 export function Settings({ theme, onTheme, onLocale }: { theme: Theme; onTheme: (t: Theme) => void; onLocale: (l: UiLocale) => void }) {
   const { t, i18n } = useTranslation();
-  const [info, setInfo] = useState<Info | null>(null);
   const [draft, setDraft] = useState({ id: '', name_zh: '', name_en: '' });
 
-  const { items: industries, error, run } = useEditableList(loadIndustries, reloadLabels);
-  useEffect(() => void api['meta.info']({}).then(setInfo), []);
+  const { items: industries, error, run } = useEditableList(loadIndustries, ['industries'], reloadLabels);
+  const info = useCoreData(() => api['meta.info']({}), [], []).data;
 
   const add = () =>
     run(async () => {

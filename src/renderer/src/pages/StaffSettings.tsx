@@ -9,7 +9,7 @@ const loadStaff = () => api['staff.list']({});
 /** The people leads and startups are assigned to: investment officers and mentors. */
 export function StaffSettings() {
   const { t } = useTranslation();
-  const { items: staff, error, run: save } = useEditableList(loadStaff);
+  const { items: staff, error, run: save } = useEditableList(loadStaff, ['staff']);
   const [draft, setDraft] = useState({ name: '', role: 'investment' as (typeof ROLES)[number], phone: '' });
 
   return (

@@ -2,6 +2,7 @@ import type { ColDef, ValueFormatterParams } from 'ag-grid-community';
 import type { TFunction } from 'i18next';
 import type { EnumName } from '../../../core/enums';
 import { formatDate, formatNumber, formatWan } from '../lib/format';
+import type { Watch } from '../lib/useCoreData';
 
 /**
  * What each registry page shows: its grid columns and its form fields. Everything here is
@@ -33,6 +34,8 @@ export interface RegistryConfig {
   moneyColumns: string[];
   /** Filter set when arriving with `?key=value` in the address (e.g. from the Overview). */
   routeFilters: string[];
+  /** The tables the grid shows data of: a change to one of them refreshes it. */
+  watch: Watch;
 }
 
 type Fmt = (p: ValueFormatterParams<Row>) => string;
@@ -58,6 +61,7 @@ export const registries: Record<Area, RegistryConfig> = {
     nameOf: (r) => String(r.name ?? ''),
     moneyColumns: ['registered_capital', 'revenue', 'tax', 'rd_spend'],
     routeFilters: ['status', 'kind', 'industry', 'entry_date', 'exit_date'],
+    watch: ['enterprises'],
     columns: (t, locale) => [
       textCol('name', t, { sortable: true, editable: true, pinned: 'left', width: 280 }),
       textCol('uscc', t, { sortable: true, width: 200 }),
@@ -110,6 +114,7 @@ export const registries: Record<Area, RegistryConfig> = {
     nameOf: (r) => String(r.enterprise_name ?? r.team_name ?? ''),
     moneyColumns: [],
     routeFilters: ['stage', 'cohort'],
+    watch: ['incubations', 'enterprises', 'staff'],
     columns: (t, locale) => [
       { colId: 'name', headerName: t('field.incubatee'), filter: 'agTextColumnFilter', pinned: 'left', width: 260, valueGetter: (p) => (p.data ? String(p.data.enterprise_name ?? p.data.team_name ?? '') : '') },
       textCol('cohort', t, { sortable: true, editable: true, width: 110 }),
@@ -141,6 +146,7 @@ export const registries: Record<Area, RegistryConfig> = {
     nameOf: (r) => String(r.company ?? ''),
     moneyColumns: ['intended_investment'],
     routeFilters: ['stage', 'source', 'industry'],
+    watch: ['leads', 'staff'],
     columns: (t, locale) => [
       textCol('company', t, { sortable: true, editable: true, pinned: 'left', width: 260 }),
       enumCol('stage', 'leadStage', t),
@@ -176,6 +182,8 @@ export const registries: Record<Area, RegistryConfig> = {
     nameOf: (r) => String(r.name ?? ''),
     moneyColumns: [],
     routeFilters: [],
+    // Progress is computed from every registry.
+    watch: 'all',
     columns: (t, locale) => [
       textCol('name', t, { headerName: t('field.target_name'), sortable: true, pinned: 'left', width: 300 }),
       textCol('plan_name', t, { width: 260 }),
