@@ -78,7 +78,7 @@ export class ParkCore {
     if (!this.reported || version === this.reported.version || this.db.inTransaction || !this.db.open) return;
     const since = this.reported.seq;
     const seq = this.lastSeq();
-    const tables = (prepared(this.db, 'SELECT DISTINCT tbl FROM changes WHERE seq > ?').pluck().all(since) as string[]).sort();
+    const tables = (prepared(this.db, 'SELECT DISTINCT tbl FROM changes NOT INDEXED WHERE seq > ?').pluck().all(since) as string[]).sort();
     this.reported = { version, seq };
     for (const l of this.listeners) l({ type: 'changed', version, method, tables });
   }

@@ -138,13 +138,17 @@ export function materialize(ctx: WriteContext, table: TableName, id: string, onA
 
   const after: Row = { ...folded.values, id, deleted: folded.deleted };
   if (before) {
-    prepared(ctx.db, `UPDATE ${table} SET ${cols.map((c) => `${c} = ?`).join(', ')}, deleted = ?, updated_at = ? WHERE id = ?`)
-      .run(...cols.map((c) => toSql(spec, c, folded.values[c])), folded.deleted, folded.updated, id);
+    // Only the columns that changed: SQLite rewrites the index entries of every column named in SET.
+    const changed = cols.filter((c) => !same(before[c], folded.values[c]));
+    prepared(ctx.db, `UPDATE ${table} SET ${changed.map((c) => `${c} = ?, `).join('')}deleted = ?, updated_at = ? WHERE id = ?`)
+      .run(...changed.map((c) => toSql(spec, c, folded.values[c])), folded.deleted, folded.updated, id);
+    const search = spec.search;
+    if (search && (before.deleted !== folded.deleted || search.text(before) !== search.text(after))) refreshSearch(ctx, table, id);
   } else {
     prepared(ctx.db, `INSERT INTO ${table} (id, ${cols.join(', ')}, deleted, created_at, updated_at) VALUES (?, ${cols.map(() => '?').join(', ')}, ?, ?, ?)`)
       .run(id, ...cols.map((c) => toSql(spec, c, folded.values[c])), folded.deleted, folded.created, folded.updated);
+    refreshSearch(ctx, table, id);
   }
-  refreshSearch(ctx, table, id);
   afterWrite(ctx.db, table, before, after);
   return true;
 }
