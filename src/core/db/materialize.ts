@@ -54,9 +54,34 @@ export function fieldWinners(entries: LogEntry[]): Map<string, FieldWrite> {
   return out;
 }
 
-export function entriesOf(db: Db, table: string, ids: string[]): LogEntry[] {
+export function entriesOf(db: Db, table: string, ids: string[], cache?: EntryCache): LogEntry[] {
+  if (cache) return ids.flatMap((id) => cache.get(table, id));
   const stmt = prepared(db, 'SELECT stamp, site, user, tbl, row_id, field, old_value, new_value FROM changes WHERE tbl = ? AND row_id = ?');
   return ids.flatMap((id) => stmt.all(table, id) as LogEntry[]);
+}
+
+/**
+ * A merge reads each touched row's history several times (to classify, to fold, to look for edits on
+ * deleted rows): it reads it once into this cache and appends the changes it stores.
+ */
+export class EntryCache {
+  private rows = new Map<string, LogEntry[]>();
+  constructor(private readonly db: Db) {}
+
+  get(table: string, id: string): LogEntry[] {
+    const key = `${table}\u0000${id}`;
+    let list = this.rows.get(key);
+    if (!list) {
+      list = prepared(this.db, 'SELECT stamp, site, user, tbl, row_id, field, old_value, new_value FROM changes WHERE tbl = ? AND row_id = ?').all(table, id) as LogEntry[];
+      this.rows.set(key, list);
+    }
+    return list;
+  }
+
+  /** A change just stored: rows already read see it; others will read it from the table. */
+  add(e: LogEntry): void {
+    this.rows.get(`${e.tbl}\u0000${e.row_id}`)?.push(e);
+  }
 }
 
 /** The id a row is folded under: itself, or the survivor it was absorbed into. */
@@ -89,9 +114,9 @@ export interface FoldedRow {
 }
 
 /** The row `id` as the log says (under its survivor's history), or null when the log has nothing. */
-export function foldRow(db: Db, table: TableName, id: string): FoldedRow | null {
+export function foldRow(db: Db, table: TableName, id: string, cache?: EntryCache): FoldedRow | null {
   const root = survivorOf(db, table, id);
-  const entries = entriesOf(db, table, membersOf(db, table, root));
+  const entries = entriesOf(db, table, membersOf(db, table, root), cache);
   if (entries.length === 0) return null;
   const spec: TableSpec = tables[table];
   const wins = fieldWinners(entries);
@@ -116,8 +141,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * Rewrites row `id` from its log (see the module comment). Returns whether the stored row changed.
  * An enterprise that would share its credit code with another live one absorbs, or is absorbed by, it.
  */
-export function materialize(ctx: WriteContext, table: TableName, id: string, onAbsorb?: (kept: string, absorbed: string, uscc: string) => void): boolean {
-  const folded = foldRow(ctx.db, table, id);
+export function materialize(ctx: WriteContext, table: TableName, id: string, onAbsorb?: (kept: string, absorbed: string, uscc: string) => void, cache?: EntryCache): boolean {
+  const folded = foldRow(ctx.db, table, id, cache);
   if (!folded) return false;
   const spec: TableSpec = tables[table];
   const cols = Object.keys(spec.columns);
@@ -131,8 +156,8 @@ export function materialize(ctx: WriteContext, table: TableName, id: string, onA
       const [kept, absorbed] = other.id < id ? [other.id, id] : [id, other.id];
       absorb(ctx, 'enterprises', kept, absorbed);
       onAbsorb?.(kept, absorbed, folded.values.uscc);
-      materialize(ctx, table, absorbed);
-      return materialize(ctx, table, kept, onAbsorb) || true;
+      materialize(ctx, table, absorbed, undefined, cache);
+      return materialize(ctx, table, kept, onAbsorb, cache) || true;
     }
   }
 

@@ -1,5 +1,5 @@
 import { MAX_CLOCK_AHEAD_MS, parse as parseStamp } from '../db/clock';
-import { ENTERPRISE_REFS, derivedId, entriesOf, fieldWinners, materialize, membersOf, survivorOf, type FieldWrite, type LogEntry } from '../db/materialize';
+import { ENTERPRISE_REFS, EntryCache, derivedId, entriesOf, fieldWinners, materialize, membersOf, survivorOf, type FieldWrite, type LogEntry } from '../db/materialize';
 import { prepared } from '../db/open';
 import { isTableName, tables, type TableName } from '../db/tables';
 import { insertRow, stampTime, transactAsync, type Row, type WriteContext } from '../db/write';
@@ -161,12 +161,14 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       report.applied = fresh.length;
 
       // 2. Classify against what each field holds here, in clock order, before storing anything.
-      const reviews = classify(ctx, fresh, report);
+      const cache = new EntryCache(db);
+      const reviews = classify(ctx, fresh, report, cache);
 
       // 3. Store, then move the clock past everything received.
       const insert = prepared(db, 'INSERT INTO changes (stamp, site, user, tbl, row_id, field, old_value, new_value, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)');
       for (const c of fresh) {
         insert.run(c.stamp, c.site, c.user, c.tbl, c.row_id, c.field, c.old_value, c.new_value);
+        cache.add(c);
         await step();
       }
       if (fresh.length) ctx.clock.receive(fresh[fresh.length - 1]!.stamp);
@@ -183,7 +185,7 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
         materialize(ctx, table, id, (kept, absorbed, uscc) => {
           report.absorbed.push({ uscc, kept, absorbed });
           reviews.push(...absorbedReviews(ctx, table, kept, absorbed));
-        });
+        }, cache);
         if (!existed && prepared(db, `SELECT 1 FROM ${table} WHERE id = ?`).get(id)) report.newRecords++;
         await step();
       };
@@ -208,7 +210,7 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
         for (const id of touched.get(table) ?? []) await fold(table, id);
       }
       // Review items of the other side arrive as rows; they need no review of their own.
-      reviews.push(...deletedEdits(ctx, fresh, sender));
+      reviews.push(...deletedEdits(ctx, fresh, sender, cache));
 
       // 5. Review items, with the value that stayed.
       for (const r of reviews) {
@@ -252,15 +254,13 @@ function deviceOf(ctx: WriteContext, site: string): string | null {
 }
 
 /** The current write of one field of a row (its survivor's history), from the log. */
-function currentWrite(ctx: WriteContext, table: TableName, root: string, field: string): FieldWrite | undefined {
-  const ids = membersOf(ctx.db, table, root);
-  const stmt = prepared(ctx.db, "SELECT stamp, site, user, tbl, row_id, field, old_value, new_value FROM changes WHERE tbl = ? AND row_id = ? AND field IN (?, '*') ORDER BY stamp DESC");
-  const entries = ids.flatMap((id) => stmt.all(table, id, field) as LogEntry[]);
-  return fieldWinners(entries.filter((e) => e.field === field || (e.field === '*' && field in ((parse(e.new_value) ?? {}) as Row)))).get(field);
+function currentWrite(ctx: WriteContext, table: TableName, root: string, field: string, cache: EntryCache): FieldWrite | undefined {
+  const entries = entriesOf(ctx.db, table, membersOf(ctx.db, table, root), cache);
+  return fieldWinners(entries.filter((e) => e.field === field || e.field === '*')).get(field);
 }
 
 /** Counts each new change as fast-forward, converged or conflict, and lists the losers to review. */
-function classify(ctx: WriteContext, fresh: LogEntry[], report: MergeReport): PendingReview[] {
+function classify(ctx: WriteContext, fresh: LogEntry[], report: MergeReport, cache: EntryCache): PendingReview[] {
   const state = new Map<string, FieldWrite | undefined>();
   const reviews: PendingReview[] = [];
   for (const e of fresh) {
@@ -271,7 +271,7 @@ function classify(ctx: WriteContext, fresh: LogEntry[], report: MergeReport): Pe
     let outcome: 'ff' | 'same' | 'conflict' = writes.length ? 'same' : 'ff';
     for (const [field, value, old] of writes) {
       const key = `${table}\u0000${root}\u0000${field}`;
-      const w = state.has(key) ? state.get(key) : currentWrite(ctx, table, root, field);
+      const w = state.has(key) ? state.get(key) : currentWrite(ctx, table, root, field, cache);
       let result: 'ff' | 'same' | 'conflict';
       if (!w) result = 'ff';
       else if (same(value, w.value)) result = 'same';
@@ -311,7 +311,7 @@ function absorbedReviews(ctx: WriteContext, table: TableName, kept: string, abso
  * Edits that met a deletion their writer had not seen, or a deletion that met edits its writer had not
  * seen: the edit is kept on the tombstone, and one review item per deletion offers to restore it.
  */
-function deletedEdits(ctx: WriteContext, fresh: LogEntry[], sender: Sender): PendingReview[] {
+function deletedEdits(ctx: WriteContext, fresh: LogEntry[], sender: Sender, cache: EntryCache): PendingReview[] {
   const freshKeys = new Set(fresh.map((c) => `${c.stamp}\u0000${c.tbl}\u0000${c.row_id}\u0000${c.field}`));
   const isFresh = (c: LogEntry) => freshKeys.has(`${c.stamp}\u0000${c.tbl}\u0000${c.row_id}\u0000${c.field}`);
   const unseenBySender = (c: LogEntry) => c.stamp > (sender.seen[c.site] ?? '');
@@ -321,7 +321,7 @@ function deletedEdits(ctx: WriteContext, fresh: LogEntry[], sender: Sender): Pen
     const [tbl, root] = key.split('\u0000') as [TableName, string];
     const row = prepared(ctx.db, `SELECT deleted FROM ${tbl} WHERE id = ?`).get(root) as { deleted: number } | undefined;
     if (!row || row.deleted !== 1) continue;
-    const entries = entriesOf(ctx.db, tbl, membersOf(ctx.db, tbl, root));
+    const entries = entriesOf(ctx.db, tbl, membersOf(ctx.db, tbl, root), cache);
     const del = fieldWinners(entries).get('deleted');
     if (!del || !Number(del.value)) continue;
     const edits = entries.filter((e) => e.field !== 'deleted' && e.field !== '*');
