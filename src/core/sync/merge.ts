@@ -239,7 +239,12 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       if (options.dryRun) throw new DryRunDone();
     });
   } catch (err) {
-    if (!(err instanceof DryRunDone)) throw err;
+    if (err instanceof DryRunDone) return report;
+    // A row the package does not create, or a reference to a record it does not carry: a package
+    // written for another receiver, or cut down by hand. Nothing was kept.
+    const code = (err as { code?: string }).code;
+    if (code === 'SQLITE_CONSTRAINT_NOTNULL' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new AppError('sync_incomplete', { detail: (err as Error).message });
+    throw err;
   }
   return report;
 }
