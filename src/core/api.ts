@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { enums } from './enums';
+import { registryMetas } from './registry/meta';
 import { handler, readHandler, slice, type Handler } from './handler';
 import { activitiesHandlers, leadsHandlers } from './leads/handlers';
 import { enterprisesHandlers } from './enterprises/handlers';
@@ -17,6 +18,8 @@ import { reportHandlers } from './reports/handlers';
 
 const metaHandlers = slice('meta', {
   enums: handler(z.strictObject({}), () => enums),
+  /** Each registry area's fields (labels, types, grid and form behaviour), from the field registries. */
+  fields: handler(z.strictObject({}), () => registryMetas),
   info: handler(z.strictObject({}), (ctx) => {
     const setting = (key: string) => (ctx.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
     return {

@@ -110,6 +110,7 @@ export const methods = [
   'jobs.cancel',
   'reports.start',
   'meta.enums',
+  'meta.fields',
   'meta.info',
   'stats.get',
 ] as const;
