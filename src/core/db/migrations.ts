@@ -352,5 +352,12 @@ INSERT INTO stage_months
   FROM stage_events WHERE deleted = 0 GROUP BY 1, 2, 3, 4, 5;
 `,
   },
+  {
+    id: '0007_enterprise_floor',
+    sql: `
+-- The floor an enterprise occupies in its building (e.g. 3F, B1): the park office finds tenants by it.
+ALTER TABLE enterprises ADD COLUMN floor TEXT;
+`,
+  },
 ];
 
