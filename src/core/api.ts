@@ -45,7 +45,7 @@ function merge<S extends Record<string, Handler>[]>(...slices: S): UnionToInters
       out[k] = h;
     }
   }
-  return out as never;
+  return out as UnionToIntersection<S[number]>;
 }
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
