@@ -11,6 +11,7 @@ import { closePrinter, printPdf } from '../server/pdf';
 import { defaultDatabase } from './paths';
 import { runSync, SYNC_USAGE } from './sync';
 import { UsageError } from './usage';
+import type { GridFilterModel } from '../core/grid/query';
 
 /**
  * `parkpilot` — the command line over the same core the app uses. Every failure is one line on
@@ -197,7 +198,7 @@ async function main(argv: string[]): Promise<void> {
       const core = openExisting(option(values, 'db'));
       try {
         const [sortCol, sortDir] = ((values.sort as string | undefined) ?? '').split(':');
-        const started = core.call('exports.start', { view, format, ...(asOf && view === 'targets' ? { asOf } : {}), filterModel: filtersFromArgs((values.filter as string[] | undefined) ?? []) as never, sortModel: sortCol ? [{ colId: sortCol, sort: sortDir === 'desc' ? 'desc' : 'asc' }] : [] }, locale);
+        const started = core.call('exports.start', { view, format, ...(asOf && view === 'targets' ? { asOf } : {}), filterModel: filtersFromArgs((values.filter as string[] | undefined) ?? []), sortModel: sortCol ? [{ colId: sortCol, sort: sortDir === 'desc' ? 'desc' : 'asc' }] : [] }, locale);
         const job = await waitWithProgress(core, started.id, 'exporting');
         const result = job.result as { token: string; rows: number };
         copyFileSync(core.files.get(result.token).path, out);
@@ -249,12 +250,12 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], name: st
 }
 
 /** `--filter status=在孵`, `--filter entry_date=2019-01-01..2019-12-31`, `--filter name~数据` (contains). */
-function filtersFromArgs(args: string[]): Record<string, unknown> {
-  const model: Record<string, unknown> = {};
+function filtersFromArgs(args: string[]): GridFilterModel {
+  const model: GridFilterModel = {};
   for (const a of args) {
     const m = /^([a-z_0-9]+)(=|~)(.*)$/.exec(a);
     if (!m) throw new UsageError(`--filter ${a}: write COLUMN=VALUE, COLUMN~TEXT or COLUMN=FROM..TO`);
-    const [, col, op, value] = m as unknown as [string, string, string, string];
+    const [, col = '', op, value = ''] = m;
     const range = /^(\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d)$/.exec(value);
     model[col] = range
       ? { filterType: 'date', type: 'inRange', dateFrom: range[1], dateTo: range[2] }

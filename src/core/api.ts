@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { enums } from './enums';
+import { registryMetas } from './registry/meta';
 import { handler, readHandler, slice, type Handler } from './handler';
 import { activitiesHandlers, leadsHandlers } from './leads/handlers';
 import { enterprisesHandlers } from './enterprises/handlers';
@@ -18,6 +19,8 @@ import { syncHandlers } from './sync/handlers';
 
 const metaHandlers = slice('meta', {
   enums: handler(z.strictObject({}), () => enums),
+  /** Each registry area's fields (labels, types, grid and form behaviour), from the field registries. */
+  fields: handler(z.strictObject({}), () => registryMetas),
   info: handler(z.strictObject({}), (ctx) => {
     const setting = (key: string) => (ctx.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
     return {
@@ -43,7 +46,7 @@ function merge<S extends Record<string, Handler>[]>(...slices: S): UnionToInters
       out[k] = h;
     }
   }
-  return out as never;
+  return out as UnionToIntersection<S[number]>;
 }
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 

@@ -5,6 +5,12 @@ import { GridRunner, gridRequestSchema, type GridView } from './grid/query';
 import type { TableName } from './db/tables';
 import { prepared } from './db/open';
 import { decodeRow, deleteRow, insertRow, readLive, restoreRow, rowHistory, transact, updateRow, type Row } from './db/write';
+import type { BaseRow } from './registry/field';
+
+/** A record of an area as it reads back: each input field's type (JSON decoded), plus id and stamps. */
+export type EntityRow<F extends z.ZodRawShape> = { [K in keyof F]: Exclude<z.output<F[K]>, undefined> } & BaseRow;
+/** A grid row: the record plus the columns its view joins or computes (names, the last-changed stamp). */
+export type GridRow<F extends z.ZodRawShape> = EntityRow<F> & Record<string, unknown>;
 
 /**
  * The handlers every registry area has — get, create, update, delete, rows (grid page), history —
@@ -25,22 +31,25 @@ export interface EntityDef<T extends TableName, F extends z.ZodRawShape> {
 }
 
 export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def: EntityDef<T, F>) {
+  type Entity = EntityRow<F>;
   const createSchema = z.strictObject(def.fields);
-  const grid = new GridRunner<Row>(def.view, (r) => decodeRow(def.table, r));
+  // Rows leave the database untyped; the table's columns are the registry's fields, so this is their type.
+  const live = (ctx: CoreContext, id: string) => readLive(ctx.db, def.table, id) as Entity;
+  const grid = new GridRunner<GridRow<F>>(def.view, (r) => decodeRow(def.table, r) as GridRow<F>);
   const check = (ctx: CoreContext, row: Row, id?: string) => {
     const issues = def.rules?.(ctx, row, id) ?? [];
     if (issues.length) throw new AppError('invalid_input', { detail: issues.map((i) => i.field).join(', ') }, issues);
   };
   return {
-    get: readHandler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => readLive(ctx.db, def.table, id)),
+    get: readHandler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => live(ctx, id)),
     create: handler(createSchema, (ctx, input) => {
       const values = def.prepare ? def.prepare(input as Row) : (input as Row);
       check(ctx, values);
       return transact(ctx, () => {
         const id = insertRow(ctx, def.table, values);
         // A bulk load (an import) never reads the answer: skip reading the row back unless onChange needs it.
-        if (ctx.snapshotInserts && !def.onChange) return { id } as Row;
-        const after = readLive(ctx.db, def.table, id);
+        if (ctx.snapshotInserts && !def.onChange) return { id } as Entity;
+        const after = live(ctx, id);
         def.onChange?.(ctx, id, null, after);
         return after;
       });
@@ -53,7 +62,7 @@ export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def
       const cleanPatch = Object.fromEntries(Object.keys(patch).map((k) => [k, prepared[k]]));
       return transact(ctx, () => {
         const changed = updateRow(ctx, def.table, id, cleanPatch);
-        const after = readLive(ctx.db, def.table, id);
+        const after = live(ctx, id);
         if (changed.length) def.onChange?.(ctx, id, before, after);
         return { row: after, changed };
       });
@@ -69,7 +78,7 @@ export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def
       if (!row) throw new AppError('not_found');
       check(ctx, decodeRow(def.table, row), id);
       restoreRow(ctx, def.table, id);
-      return readLive(ctx.db, def.table, id);
+      return live(ctx, id);
     }),
     rows: readHandler(gridRequestSchema, (ctx, req) => grid.run(ctx.db, req, ctx.version.value)),
     history: readHandler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => rowHistory(ctx.db, def.table, id)),

@@ -25,3 +25,10 @@ export type EnumCode<E extends EnumName> = keyof (typeof enums)[E] & string;
 export function enumCodes<E extends EnumName>(name: E): [EnumCode<E>, ...EnumCode<E>[]] {
   return Object.keys(enums[name]) as [EnumCode<E>, ...EnumCode<E>[]];
 }
+
+/**
+ * The ordered enums, in one place: incubation stages run in the order `enums` lists them. Terminated
+ * is a dead end (like a lost lead), so the progression a startup climbs stops at graduated.
+ */
+export const incubationStages: readonly string[] = enumCodes('incubationStage');
+export const incubationProgression: readonly string[] = incubationStages.filter((s) => s !== 'terminated');

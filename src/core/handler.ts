@@ -38,6 +38,7 @@ export function readHandler<I extends z.ZodType, O>(input: I, run: (ctx: CoreCon
 }
 
 /** Prefixes a slice's keys with its area: `{ list }` under 'enterprises' → `{ 'enterprises.list' }`. */
-export function slice<A extends string, S extends Record<string, Handler>>(area: A, handlers: S): { [K in keyof S & string as `${A}.${K}`]: S[K] } {
-  return Object.fromEntries(Object.entries(handlers).map(([k, h]) => [`${area}.${k}`, h])) as never;
+export type Slice<A extends string, S> = { [K in keyof S & string as `${A}.${K}`]: S[K] };
+export function slice<A extends string, S extends Record<string, Handler>>(area: A, handlers: S): Slice<A, S> {
+  return Object.fromEntries(Object.entries(handlers).map(([k, h]) => [`${area}.${k}`, h])) as Slice<A, S>;
 }

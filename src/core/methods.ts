@@ -116,6 +116,7 @@ export const methods = [
   'sync.reviews',
   'sync.resolve',
   'meta.enums',
+  'meta.fields',
   'meta.info',
   'stats.get',
 ] as const;

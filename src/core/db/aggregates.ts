@@ -46,6 +46,9 @@ interface Stay {
   deleted: number;
 }
 
+/** A stored stage event (as the write path hands it over) as the stay it opened. */
+const stayOf = (r: Row): Stay => ({ id: String(r.id), from_stage: (r.from_stage as string | null) ?? null, stage: String(r.stage), date: String(r.date), until: (r.until as string | null) ?? null, deleted: Number(r.deleted) });
+
 const days = (from: string, to: string | null) => (to === null ? 0 : (Date.parse(to) - Date.parse(from)) / 86_400_000);
 
 /**
@@ -54,7 +57,7 @@ const days = (from: string, to: string | null) => (to === null ? 0 : (Date.parse
  * live event is counted there with its stored until; the changed one is taken out first.
  */
 function rechain(db: Db, entity: string, rowId: string, changedId: string, before: Row | null): void {
-  if (before && before.deleted === 0) stayCount(db, entity, before as unknown as Stay, (before.until as string | null) ?? null, -1);
+  if (before && before.deleted === 0) stayCount(db, entity, stayOf(before), (before.until as string | null) ?? null, -1);
   const events = prepared(db, 'SELECT id, from_stage, stage, date, until, deleted FROM stage_events WHERE entity = ? AND row_id = ? ORDER BY date, rowid').all(entity, rowId) as Stay[];
   const live = events.filter((e) => e.deleted === 0);
   live.forEach((e, i) => {

@@ -409,5 +409,12 @@ CREATE TABLE row_aliases (
 CREATE INDEX row_aliases_target ON row_aliases (tbl, target_id);
 `,
   },
+  {
+    id: '0007_enterprise_floor',
+    sql: `
+-- The floor an enterprise occupies in its building (e.g. 3F, B1): the park office finds tenants by it.
+ALTER TABLE enterprises ADD COLUMN floor TEXT;
+`,
+  },
 ];
 

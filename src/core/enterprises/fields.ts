@@ -16,6 +16,7 @@ export const enterpriseRegistry = {
   kind: field.enum('enterpriseKind', ['企业类型', 'Kind'], { import: ['类型', '企业类别', 'kind', 'type'], grid: { sortable: true, width: 120 } }),
   status: field.enum('enterpriseStatus', ['状态', 'Status'], { import: ['入驻状态', '企业状态', 'status'], grid: { sortable: true, editable: true, width: 120 } }),
   building: field.text(['楼栋', 'Building'], { import: ['楼宇', '所在楼宇', 'building'], grid: { sortable: true, editable: true, width: 130 } }),
+  floor: field.text(['楼层', 'Floor'], { import: ['所在楼层', '层', 'storey', 'level'], grid: { editable: true, width: 90 } }),
   unit: field.text(['房号', 'Unit'], { import: ['房间号', '单元', 'unit', 'room'], grid: { editable: true, width: 90 } }),
   area_m2: field.area(['面积', 'Area'], { import: ['租赁面积', '面积（平方米）', 'area', 'area m2'], grid: { sortable: true, editable: true } }),
   entry_date: field.date(['入驻日期', 'Entry date'], { import: ['入园日期', '入驻时间', '入园时间', 'entered'], grid: { sortable: true } }),

@@ -2,7 +2,7 @@ import { handlers } from '../api';
 import { prepared, type Db } from '../db/open';
 import { deferIndexes, tableRows, worthDeferring } from '../db/deferred-indexes';
 import { deleteRow, readLive, transact, transactAsync, updateRow, type Row } from '../db/write';
-import { AppError, formatMessage, type FieldIssue, type Locale } from '../errors';
+import { AppError, formatMessage, type ErrorCode, type FieldIssue, type Locale } from '../errors';
 import type { CoreContext, Handler } from '../handler';
 import { headerKey, headerUnit, importFields, labelIndex, matchField, type ImportEntity } from './fields';
 import { leadStages } from '../leads/pipeline';
@@ -197,7 +197,7 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
 function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptions): (r: SourceRow) => void {
   const { entity } = options;
   const normalise = rowNormaliser(ctx.db, entity, report.columns, options.locale);
-  const t = (code: string, params: Record<string, string | number> = {}) => formatMessage(code as never, params, options.locale);
+  const t = (code: ErrorCode, params: Record<string, string | number> = {}) => formatMessage(code, params, options.locale);
   const create = handlers[`${entity}.create`] as Handler;
   const update = handlers[`${entity}.update`] as Handler;
   const seenUscc = new Map<string, number>();
@@ -261,7 +261,7 @@ function rowNormaliser(db: Db, entity: ImportEntity, columns: ImportColumn[], lo
     if (!indexes.has(field)) indexes.set(field, labelIndex(db, fields[field]!));
     return indexes.get(field)!;
   };
-  const t = (code: string, params: Record<string, string | number> = {}) => formatMessage(code as never, params, locale);
+  const t = (code: ErrorCode, params: Record<string, string | number> = {}) => formatMessage(code, params, locale);
   const required = Object.entries(fields).filter(([, spec]) => spec.required).map(([field]) => ({ field, label: columns.find((c) => c.field === field)?.header || field }));
   return (cells) => {
     const values: Row = {};
@@ -323,11 +323,12 @@ function reasonsOf(err: unknown, locale: Locale, columns: ImportColumn[]): strin
 }
 
 /** The live record a row is: same credit code first, then the same name. */
-function findExisting(db: Db, entity: ImportEntity, values: Row): { id: string; name: string } | undefined {
+type Existing = { id: string; name: string };
+function findExisting(db: Db, entity: ImportEntity, values: Row): Existing | undefined {
   const table = TABLE[entity];
   if (entity === 'incubations') {
-    if (values.enterprise_id) return db.prepare("SELECT i.id, e.name FROM incubations i JOIN enterprises e ON e.id = i.enterprise_id WHERE i.deleted = 0 AND i.enterprise_id = ?").get(values.enterprise_id) as never;
-    if (values.team_name) return db.prepare('SELECT id, team_name AS name FROM incubations WHERE deleted = 0 AND team_name = ?').get(values.team_name) as never;
+    if (values.enterprise_id) return db.prepare("SELECT i.id, e.name FROM incubations i JOIN enterprises e ON e.id = i.enterprise_id WHERE i.deleted = 0 AND i.enterprise_id = ?").get(values.enterprise_id) as Existing | undefined;
+    if (values.team_name) return db.prepare('SELECT id, team_name AS name FROM incubations WHERE deleted = 0 AND team_name = ?').get(values.team_name) as Existing | undefined;
     return undefined;
   }
   const nameCol = NAME_FIELD[entity];
@@ -335,7 +336,7 @@ function findExisting(db: Db, entity: ImportEntity, values: Row): { id: string; 
     const hit = prepared(db, `SELECT id, ${nameCol} AS name FROM ${table} WHERE deleted = 0 AND uscc = ?`).get(values.uscc) as { id: string; name: string } | undefined;
     if (hit) return hit;
   }
-  return prepared(db, `SELECT id, ${nameCol} AS name FROM ${table} WHERE deleted = 0 AND ${nameCol} = ?`).get(values[nameCol]) as never;
+  return prepared(db, `SELECT id, ${nameCol} AS name FROM ${table} WHERE deleted = 0 AND ${nameCol} = ?`).get(values[nameCol]) as Existing | undefined;
 }
 
 /**

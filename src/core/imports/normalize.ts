@@ -1,11 +1,12 @@
 import { normalizeUscc, usccProblem } from '../util/uscc';
 import type { Cell } from './read';
+import type { ErrorCode } from '../errors';
 
 /**
  * Turns what spreadsheets hold into stored values, or a reason it cannot. Each parser returns
  * `{ value }` or `{ problem }` with a reason code (see errors.ts) and its parameters.
  */
-export type Parsed<T> = { value: T } | { problem: string; params?: Record<string, string | number> };
+export type Parsed<T> = { value: T } | { problem: ErrorCode; params?: Record<string, string | number> };
 
 const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
 const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();

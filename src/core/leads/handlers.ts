@@ -67,10 +67,11 @@ const convertInput = z.strictObject({
 });
 
 /** Enterprises that a lead may already be: same USCC first, then the exact same name. */
-function matchEnterprise(ctx: CoreContext, lead: Row): { id: string; name: string; uscc: string | null; by: 'uscc' | 'name' }[] {
-  const byUscc = lead.uscc ? (ctx.db.prepare("SELECT id, name, uscc, 'uscc' AS by FROM enterprises WHERE deleted = 0 AND uscc = ?").all(lead.uscc) as never[]) : [];
+type EnterpriseMatch = { id: string; name: string; uscc: string | null; by: 'uscc' | 'name' };
+function matchEnterprise(ctx: CoreContext, lead: Row): EnterpriseMatch[] {
+  const byUscc = lead.uscc ? (ctx.db.prepare("SELECT id, name, uscc, 'uscc' AS by FROM enterprises WHERE deleted = 0 AND uscc = ?").all(lead.uscc) as EnterpriseMatch[]) : [];
   if (byUscc.length) return byUscc;
-  return ctx.db.prepare("SELECT id, name, uscc, 'name' AS by FROM enterprises WHERE deleted = 0 AND name = ?").all(lead.company) as never[];
+  return ctx.db.prepare("SELECT id, name, uscc, 'name' AS by FROM enterprises WHERE deleted = 0 AND name = ?").all(lead.company) as EnterpriseMatch[];
 }
 
 export const leadsHandlers = slice('leads', {

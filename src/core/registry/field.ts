@@ -97,12 +97,13 @@ export const field = {
 export type StoredOf<R extends Registry> = { [K in keyof R as R[K] extends StoredField ? K : never]: R[K] extends StoredField<infer S> ? S : never };
 /** The row a registry's table holds, as it reads back (JSON decoded), plus the columns every table has. */
 export type RowOf<R extends Registry> = { [K in keyof StoredOf<R>]: StoredOf<R>[K] extends z.ZodType ? Exclude<z.output<StoredOf<R>[K]>, undefined> : never } & BaseRow;
-export interface BaseRow {
+// A type, not an interface: rows stay assignable to Record<string, unknown> (generic screens, the write path).
+export type BaseRow = {
   id: string;
   created_at: string;
   updated_at: string;
   deleted: number;
-}
+};
 
 /** The label with its unit, as the form, the grid header and the export header show it. */
 export function fullLabel(spec: FieldSpec, locale: 0 | 1): string {

@@ -6,6 +6,7 @@ import { overview } from '../targets/dashboard';
 import type { TargetStatus } from '../targets/handlers';
 import { chartSvg } from './charts';
 import type { Period, Report, Section } from './model';
+import { incubationStages } from '../enums';
 
 /**
  * The park operations report (月报/季报/年报) for a period, as of a date: key figures, the plan-target
@@ -143,7 +144,7 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
         { key: 'stage', header: t('阶段', 'Stage'), kind: 'text' },
         { key: 'n', header: t('数量（家）', 'Count'), kind: 'number' },
       ],
-      rows: ['applied', 'screening', 'admitted', 'incubating', 'graduated', 'terminated'].map((s) => ({ stage: labels.incubationStage!.get(s) ?? s, n: d.incubationStages[s] ?? 0 })),
+      rows: incubationStages.map((s) => ({ stage: labels.incubationStage!.get(s) ?? s, n: d.incubationStages[s] ?? 0 })),
     },
   ];
   return {

@@ -4,6 +4,7 @@ import { isoDate } from '../fields';
 import { readHandler, slice } from '../handler';
 import { leadStages } from '../leads/pipeline';
 import { targetProgress } from './handlers';
+import { incubationStages } from '../enums';
 
 /**
  * Everything the Overview draws, as of one date, in one call: target progress, the lead funnel with
@@ -11,7 +12,6 @@ import { targetProgress } from './handlers';
  * quarter, overdue follow-ups and the timeline of milestones and deadlines. Stage figures come from
  * dated stage events, so an earlier as-of date shows the pipeline as it stood then.
  */
-const INCUBATION_ORDER = ['applied', 'screening', 'admitted', 'incubating', 'graduated', 'terminated'];
 
 export interface FunnelStage {
   stage: string;
@@ -132,7 +132,7 @@ export function incubationFlow(db: Db, asOf: string): { source: string; target: 
     if (f) f.value += r.value;
     else flows.set(key, { ...r });
   }
-  return [...flows.values()].filter((r) => r.value > 0 && INCUBATION_ORDER.indexOf(r.target) > INCUBATION_ORDER.indexOf(r.source)).sort((a, b) => (a.source + a.target < b.source + b.target ? -1 : 1));
+  return [...flows.values()].filter((r) => r.value > 0 && incubationStages.indexOf(r.target) > incubationStages.indexOf(r.source)).sort((a, b) => (a.source + a.target < b.source + b.target ? -1 : 1));
 }
 
 /**

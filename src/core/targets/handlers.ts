@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { incubationStages } from '../enums';
 import type { Db } from '../db/open';
 import { decodeRow } from '../db/write';
 import { entityHandlers, refExists } from '../entity';
@@ -6,7 +7,7 @@ import type { FieldIssue } from '../errors';
 import { id, isoDate, longText, optionalDate, optionalId, requiredText, shortText } from '../fields';
 import { handler, readHandler, slice } from '../handler';
 import { gridRequestSchema, type GridView } from '../grid/query';
-import { INCUBATION_ORDER, measurable, measure, measureProblem, measureSchema, type Measure } from './measure';
+import { measurable, measure, measureProblem, measureSchema, type Measure } from './measure';
 import { leadStages } from '../leads/pipeline';
 
 export const targetFields = {
@@ -179,7 +180,7 @@ export const targetsHandlers = slice('targets', {
   /** What a computed target may count, sum, filter and date by: the metric editor's choices. */
   measurable: readHandler(z.strictObject({}), (ctx) => ({
     ...measurable,
-    stages: { leads: leadStages(ctx.db).map((s) => s.id), incubations: [...INCUBATION_ORDER, 'terminated'] },
+    stages: { leads: leadStages(ctx.db).map((s) => s.id), incubations: [...incubationStages] },
   })),
   progress: readHandler(z.strictObject({ asOf: isoDate.optional(), planId: z.uuid().optional() }), (ctx, { asOf, planId }) =>
     targetProgress(ctx.db, asOf ?? ctx.today(), planId),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { prepared, type Db } from '../db/open';
 import { fieldWinners, type LogEntry } from '../db/materialize';
+import { incubationProgression, incubationStages } from '../enums';
 import { AppError } from '../errors';
 import { isoDate } from '../fields';
 import { leadStages } from '../leads/pipeline';
@@ -18,8 +19,8 @@ export const measurable = {
 } as const;
 export type MeasuredEntity = keyof typeof measurable;
 
-/** Incubation stages in order; terminated is a dead end, like a lost lead. */
-export const INCUBATION_ORDER = ['applied', 'screening', 'admitted', 'incubating', 'graduated'];
+/** Incubation stages in order, up to graduated (terminated is a dead end, like a lost lead). */
+export const INCUBATION_ORDER = incubationProgression;
 
 export const measureSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -47,7 +48,7 @@ export function measureProblem(m: Measure, db?: Db): string | null {
   if (m.dateField.startsWith('stage:')) {
     if (m.entity === 'enterprises') return 'enterprises have no stages';
     const stage = m.dateField.slice(6);
-    const known = m.entity === 'incubations' ? [...INCUBATION_ORDER, 'terminated'] : db ? leadStages(db).map((s) => s.id) : [stage];
+    const known = m.entity === 'incubations' ? [...incubationStages] : db ? leadStages(db).map((s) => s.id) : [stage];
     if (!known.includes(stage)) return `${m.entity} have no stage ${stage}`;
   } else if (!(allowed.dates as readonly string[]).includes(m.dateField)) return `${m.entity}.${m.dateField} is not a date field`;
   if (m.kind === 'sum' && !(allowed.sums as readonly string[]).includes(m.field ?? '')) return `${m.entity}.${m.field ?? '?'} cannot be summed`;

@@ -5,6 +5,7 @@ import { setApiLocale } from './api/client';
 import { App } from './App';
 import { initI18n, reloadLabels, savedLocale } from './i18n';
 import { applyTheme, savedTheme } from './lib/theme';
+import { loadRegistries } from './pages/registries';
 import './styles.css';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
@@ -16,7 +17,7 @@ async function boot(): Promise<void> {
   const i18n = await initI18n(locale);
   const root = createRoot(document.getElementById('root')!);
   try {
-    await reloadLabels();
+    await Promise.all([reloadLabels(), loadRegistries()]);
   } catch (err) {
     root.render(<p className="fatal" role="alert">{i18n.t('errors.network', { message: (err as Error).message })}</p>);
     return;

@@ -1,4 +1,4 @@
-import type { Api, Method } from '../../../core/api';
+import type { Api, ApiOutput, Method } from '../../../core/api';
 import type { ErrorPayload } from '../../../core/errors';
 import type { Result, ShellEvent } from '../../../core/service';
 
@@ -66,12 +66,18 @@ function httpBridge(): Bridge {
 
 const bridge: Bridge = window.parkpilot ?? httpBridge();
 
+/**
+ * A call whose input is built at run time (one form and one grid serve every registry area): the
+ * core validates it at the boundary, so its type is the method's answer and the input stays open.
+ */
+export async function invokeMethod<M extends Method>(method: M, input: unknown): Promise<ApiOutput<M>> {
+  const result = await bridge.invoke(method, input ?? {}, currentLocale);
+  if (!result.ok) throw new ApiError(result.error);
+  return result.value as ApiOutput<M>;
+}
+
 export const api = new Proxy({} as Api, {
-  get: (_target, method: string) => async (input: unknown) => {
-    const result = await bridge.invoke(method, input ?? {}, currentLocale);
-    if (!result.ok) throw new ApiError(result.error);
-    return result.value;
-  },
+  get: (_target, method: Method) => (input: unknown) => invokeMethod(method, input),
 });
 
 export const onCoreEvent = (listener: (event: ShellEvent) => void) => bridge.onEvent(listener);

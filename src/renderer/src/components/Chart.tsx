@@ -10,7 +10,7 @@ echarts.use([BarChart, FunnelChart, LineChart, PieChart, SankeyChart, GridCompon
 export type ChartOption = echarts.EChartsCoreOption;
 
 /** An ECharts chart that follows the theme, resizes with its box and reports clicks. */
-export function Chart({ option, theme, label, onClick, height }: { option: ChartOption; theme: 'light' | 'dark'; label: string; onClick?: (p: { name: string; data: unknown; dataIndex: number; dataType?: string }) => void; height?: number }) {
+export function Chart({ option, theme, label, onClick, height }: { option: ChartOption; theme: 'light' | 'dark'; label: string; onClick?: (p: echarts.ECElementEvent) => void; height?: number }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const clickRef = useRef(onClick);
@@ -19,7 +19,7 @@ export function Chart({ option, theme, label, onClick, height }: { option: Chart
   useEffect(() => {
     const c = echarts.init(el.current!, theme === 'dark' ? 'dark' : undefined, { renderer: 'svg' });
     chart.current = c;
-    c.on('click', (p) => clickRef.current?.(p as never));
+    c.on('click', (p: echarts.ECElementEvent) => clickRef.current?.(p));
     const ro = new ResizeObserver(() => c.resize());
     ro.observe(el.current!);
     return () => {

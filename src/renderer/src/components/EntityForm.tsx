@@ -1,14 +1,12 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, errorText } from '../api/client';
+import { api, ApiError, errorText, invokeMethod } from '../api/client';
 import { wanToYuan } from '../lib/format';
 import { useCoreData } from '../lib/useCoreData';
 import type { FieldDef, RegistryConfig, Row } from '../pages/registries';
 import { EnterprisePicker } from './EnterprisePicker';
 import { MeasureEditor } from './MeasureEditor';
 
-type Call = (input: unknown) => Promise<unknown>;
-const call = (method: string): Call => (api as unknown as Record<string, Call>)[method]!;
 type FormValue = string | Record<string, string | null>[];
 type Options = { staff: { id: string; name: string; role: string }[]; industries: { id: string }[]; plans: { id: string; name: string }[] };
 
@@ -92,10 +90,10 @@ export function EntityForm({ config, row, onSaved, onCancel }: { config: Registr
     try {
       if (row) {
         const patch = Object.fromEntries(Object.entries(payload).filter(([k, v]) => JSON.stringify(v ?? null) !== JSON.stringify(row[k] ?? null) || k in {}));
-        const result = (await call(`${config.area}.update`)({ id: row.id, patch })) as { row: Row };
+        const result = await invokeMethod(`${config.area}.update`, { id: row.id, patch });
         onSaved(result.row, false);
       } else {
-        const created = (await call(`${config.area}.create`)(Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== null)))) as Row;
+        const created = await invokeMethod(`${config.area}.create`, Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== null)));
         onSaved(created, true);
       }
     } catch (err) {

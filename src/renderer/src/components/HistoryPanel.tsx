@@ -1,24 +1,17 @@
 import { useTranslation } from 'react-i18next';
-import { api } from '../api/client';
+import type { ChangeEntry } from '../../../core/db/write';
+import { invokeMethod } from '../api/client';
 import { useCoreData } from '../lib/useCoreData';
 import { ErrorBanner } from './ErrorBanner';
 import { formatDate, formatDateTime, formatWan } from '../lib/format';
 import type { Area, FieldDef } from '../pages/registries';
 
-interface Change {
-  stamp: string;
-  user: string;
-  field: string;
-  old_value: unknown;
-  new_value: unknown;
-}
-
-type Call = (input: unknown) => Promise<unknown>;
+type Change = ChangeEntry;
 
 /** A record's field-level history from the change log, newest first, grouped by write. */
 export function HistoryPanel({ area, id, fields }: { area: Area; id: string; fields: FieldDef[] }) {
   const { t, i18n } = useTranslation();
-  const { data: changes, error } = useCoreData(() => (api as unknown as Record<string, Call>)[`${area}.history`]!({ id }) as Promise<Change[]>, [area, id], [area]);
+  const { data: changes, error } = useCoreData(() => invokeMethod(`${area}.history`, { id }), [area, id], [area]);
   if (error) return <ErrorBanner error={error} />;
   if (!changes) return <p className="muted">{t('common.loading')}</p>;
   if (!changes.length) return <p className="muted">{t('history.empty')}</p>;

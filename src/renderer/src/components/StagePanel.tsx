@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { EnumCode } from '../../../core/enums';
 import { api, errorText } from '../api/client';
 import { formatDate } from '../lib/format';
 import { useCoreData } from '../lib/useCoreData';
@@ -7,9 +8,9 @@ import { ErrorBanner } from './ErrorBanner';
 import { ConvertDialog } from './ConvertDialog';
 
 type Row = Record<string, unknown> & { id: string };
+type IncubationStage = EnumCode<'incubationStage'>;
 
 const today = () => new Date().toISOString().slice(0, 10);
-const INCUBATION_STAGES = ['applied', 'screening', 'admitted', 'incubating', 'graduated', 'terminated'] as const;
 
 /** A lead's or incubation's stage history, and a dated move to another stage. */
 export function StagePanel({ entity, row, onChanged }: { entity: 'leads' | 'incubations'; row: Row; onChanged: () => void }) {
@@ -20,18 +21,20 @@ export function StagePanel({ entity, row, onChanged }: { entity: 'leads' | 'incu
   const [error, setError] = useState<string | null>(null);
   const [converting, setConverting] = useState(false);
   const enumName = entity === 'leads' ? 'leadStage' : 'incubationStage';
+  // Incubation stages in the core's order (`meta.enums` keeps it), as the labels were loaded.
+  const incubationStages = Object.keys(t('enum.incubationStage', { returnObjects: true }) as Record<IncubationStage, string>) as IncubationStage[];
 
   const history = useCoreData(() => api['stages.history']({ entity, id: row.id }), [entity, row.id], ['stage_events']);
   const events = history.data ?? [];
   const leadStages = useCoreData(entity === 'leads' ? () => api['pipeline.stages']({}) : null, [entity], ['pipeline_stages']);
-  const stages: { id: string; kind: string }[] = entity === 'leads' ? (leadStages.data ?? []) : INCUBATION_STAGES.map((id) => ({ id, kind: id === 'terminated' ? 'lost' : 'open' }));
+  const stages: { id: string; kind: string }[] = entity === 'leads' ? (leadStages.data ?? []) : incubationStages.map((id) => ({ id, kind: id === 'terminated' ? 'lost' : 'open' }));
 
   const kindOf = (code: string) => stages.find((s) => s.id === code)?.kind;
   const move = async () => {
     setError(null);
     try {
       if (entity === 'leads') await api['leads.moveStage']({ id: row.id, stage, date, ...(kindOf(stage) === 'lost' ? { lost_reason: reason } : {}) });
-      else await api['incubations.moveStage']({ id: row.id, stage: stage as (typeof INCUBATION_STAGES)[number], date });
+      else await api['incubations.moveStage']({ id: row.id, stage: stage as IncubationStage, date });
       void history.reload();
       onChanged();
     } catch (err) {

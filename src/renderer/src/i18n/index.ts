@@ -63,5 +63,5 @@ export function addLabels(bundle: Record<string, Record<string, readonly [string
 /** Reloads the database-driven labels (after industries or stages change). */
 export async function reloadLabels(): Promise<void> {
   const [enums, industries, stages] = await Promise.all([api['meta.enums']({}), api['industries.list']({}), api['pipeline.stages']({})]);
-  addLabels(enums as never, industries, stages);
+  addLabels(enums, industries, stages);
 }

@@ -1,18 +1,15 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ImportEntity } from '../../../core/imports/fields';
+import type { ImportReport } from '../../../core/imports/importer';
 import { api, errorText, runJob, saveFile, uploadFile } from '../api/client';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { useToast } from '../components/Toasts';
 import { formatDateTime } from '../lib/format';
 import { useCoreData } from '../lib/useCoreData';
 
-type Report = {
-  rows: number; created: number; updated: number; skipped: number; dryRun: boolean; batchId: string | null; mode: 'create' | 'update' | 'upsert';
-  rejected: { row: number; reasons: string[] }[]; preview: { row: number; action: string; name: string; reasons: string[] }[];
-  matches: { row: number; name: string; existing: string; action: string; chosen?: Choice }[];
-  columns: { index: number; header: string; field: string }[]; sheets: string[]; sheet: string; headerRow: number; encoding?: string;
-};
-type Entity = 'enterprises' | 'leads' | 'incubations';
+type Report = ImportReport;
+type Entity = ImportEntity;
 /** What the user chose for one row, over the file's mode. */
 type Choice = 'create' | 'update' | 'skip';
 type Batch = Record<string, unknown> & { id: string };

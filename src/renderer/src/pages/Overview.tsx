@@ -107,7 +107,7 @@ export function Overview({ theme }: { theme: Theme }) {
           <h2>{t('overview.entriesExits')}</h2>
           <Chart option={charts.entriesExits} theme={theme} label={t('overview.entriesExits')} onClick={(p) => {
             const q = data.entriesExits[p.dataIndex]!;
-            const column = (p as unknown as { seriesIndex: number }).seriesIndex === 0 ? 'entry_date' : 'exit_date';
+            const column = p.seriesIndex === 0 ? 'entry_date' : 'exit_date';
             navigate(`enterprises?${column}=${q.from}..${q.to}`);
           }} />
         </div>

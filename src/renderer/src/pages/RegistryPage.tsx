@@ -3,7 +3,8 @@ import { AgGridReact } from 'ag-grid-react';
 import { AG_GRID_LOCALE_CN, AG_GRID_LOCALE_EN } from '@ag-grid-community/locale';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, errorText, runJob, saveFile } from '../api/client';
+import type { GridFilterModel } from '../../../core/grid/query';
+import { api, ApiError, errorText, invokeMethod, runJob, saveFile } from '../api/client';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { EntityForm } from '../components/EntityForm';
 import { ActivitiesPanel } from '../components/ActivitiesPanel';
@@ -18,7 +19,6 @@ import { gridThemes, type Theme } from '../lib/theme';
 import { useCoreChanges } from '../lib/useCoreData';
 import type { RegistryConfig, Row } from './registries';
 
-type Call = (input: unknown) => Promise<unknown>;
 type DrawerTab = 'details' | 'history' | 'stages' | 'activities' | 'startup';
 /** Tabs beyond details and history, per registry. */
 const EXTRA_TABS: Partial<Record<RegistryConfig['area'], DrawerTab[]>> = {
@@ -26,10 +26,9 @@ const EXTRA_TABS: Partial<Record<RegistryConfig['area'], DrawerTab[]>> = {
   incubations: ['stages', 'startup'],
   enterprises: ['activities'],
 };
-const call = (method: string): Call => (api as unknown as Record<string, Call>)[method]!;
 
 /** Multiplies 万元 filter values to yuan, the unit the core compares in. */
-function toCoreFilter(model: Record<string, unknown>, moneyColumns: string[]): Record<string, unknown> {
+function toCoreFilter(model: Record<string, unknown>, moneyColumns: string[]): GridFilterModel {
   const out: Record<string, unknown> = {};
   for (const [col, f] of Object.entries(model)) {
     if (!moneyColumns.includes(col)) {
@@ -40,7 +39,8 @@ function toCoreFilter(model: Record<string, unknown>, moneyColumns: string[]): R
     const m = f as Record<string, unknown>;
     out[col] = Array.isArray(m.conditions) ? { ...m, conditions: (m.conditions as Record<string, unknown>[]).map(scale) } : scale(m);
   }
-  return out;
+  // AG Grid's filter model, in the shape the core's schema checks on arrival.
+  return out as GridFilterModel;
 }
 
 export function RegistryPage({ config, route, theme }: { config: RegistryConfig; route: Route; theme: Theme }) {
@@ -68,9 +68,8 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
           sortModel: params.sortModel.map((s) => ({ colId: s.colId, sort: s.sort })),
           filterModel: toCoreFilter(params.filterModel as Record<string, unknown>, config.moneyColumns),
         };
-        call(`${config.area}.rows`)(request)
-          .then((r) => {
-            const result = r as { rows: Row[]; count: number };
+        invokeMethod(`${config.area}.rows`, request)
+          .then((result) => {
             setCount(result.count);
             setFiltered(Object.keys(request.filterModel).length > 0);
             setLoadError(null);
@@ -89,8 +88,8 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
   useEffect(() => {
     if (route.id) {
       setCreating(false);
-      call(`${config.area}.get`)({ id: route.id })
-        .then((r) => setSelected(r as Row))
+      invokeMethod(`${config.area}.get`, { id: route.id })
+        .then(setSelected)
         .catch((err: unknown) => toast({ kind: 'error', text: errorText(err) }));
     }
   }, [route.id, config.area, toast]);
@@ -122,7 +121,7 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
     let value = e.newValue as unknown;
     if (typeof value === 'string' && e.colDef.filter === 'agNumberColumnFilter') value = value.trim() === '' ? null : Number(value);
     if (value === '') value = null;
-    call(`${config.area}.update`)({ id: e.data.id, patch: { [field]: value } })
+    invokeMethod(`${config.area}.update`, { id: e.data.id, patch: { [field]: value } })
       .then(() => toast({ kind: 'info', text: t('common.inlineSaved', { field: e.colDef.headerName }) }))
       .catch((err: unknown) => {
         e.node.setDataValue(field, e.oldValue);
@@ -140,8 +139,8 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
   const reloadSelected = () => {
     if (!selected) return;
     refresh();
-    call(`${config.area}.get`)({ id: selected.id })
-      .then((r) => setSelected(r as Row))
+    invokeMethod(`${config.area}.get`, { id: selected.id })
+      .then(setSelected)
       .catch(() => {});
   };
 
@@ -156,7 +155,7 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
     setConfirming(false);
     const target = selected;
     try {
-      await call(`${config.area}.delete`)({ id: target.id });
+      await invokeMethod(`${config.area}.delete`, { id: target.id });
       closeDrawer();
       refresh();
       toast({
@@ -165,7 +164,7 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
         action: {
           label: t('common.undo'),
           run: () => {
-            void call(`${config.area}.restore`)({ id: target.id })
+            void invokeMethod(`${config.area}.restore`, { id: target.id })
               .then(() => {
                 refresh();
                 toast({ kind: 'info', text: t('common.restored', { name: config.nameOf(target) }) });
@@ -193,7 +192,7 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
           : [{ key: c.getColDef().field ?? (c.getColId() === 'name' && config.area === 'incubations' ? 'enterprise_name' : c.getColId()), header: c.getColDef().headerName ?? c.getColId() }],
       );
       const sortModel = grid.getColumnState().filter((c) => c.sort).sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0)).map((c) => ({ colId: c.colId, sort: c.sort! }));
-      const job = await api['exports.start']({ view: config.area, format, columns, sortModel, filterModel: toCoreFilter(grid.getFilterModel() as Record<string, unknown>, config.moneyColumns) as never });
+      const job = await api['exports.start']({ view: config.area, format, columns, sortModel, filterModel: toCoreFilter(grid.getFilterModel() as Record<string, unknown>, config.moneyColumns) });
       const out = await runJob<{ token: string; name: string; rows: number }>(job.id);
       await saveFile(out.token, out.name);
       toast({ kind: 'info', text: t('exports.done', { n: out.rows }) });
@@ -210,7 +209,7 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
     <div className="registry">
       <div className="toolbar">
         <h1>{t(`nav.${config.area}`)}</h1>
-        <span className="count" aria-live="polite">{count === null ? t('common.loading') : t('common.rows', { count: formatNumber(count, locale) as unknown as number })}</span>
+        <span className="count" aria-live="polite">{count === null ? t('common.loading') : t('common.rows', { count, n: formatNumber(count, locale) })}</span>
         <div className="spacer" />
         {filtered && (
           <button type="button" onClick={() => gridApi.current?.setFilterModel(null)}>

@@ -1,12 +1,16 @@
 import type { ColDef, ValueFormatterParams } from 'ag-grid-community';
-import type { TFunction } from 'i18next';
+import i18next, { type TFunction } from 'i18next';
 import type { EnumName } from '../../../core/enums';
+import type { FieldMeta } from '../../../core/registry/derive';
+import type { FieldType } from '../../../core/registry/field';
+import { api } from '../api/client';
 import { formatDate, formatNumber, formatWan } from '../lib/format';
 import type { Watch } from '../lib/useCoreData';
 
 /**
- * What each registry page shows: its grid columns and its form fields. Everything here is
- * presentation; the data, rules and SQL live in the core.
+ * What each registry page shows: its grid columns and its form fields. The enterprises, leads and
+ * incubations pages build them from the core's field registries (`meta.fields`, loaded at start);
+ * only presentation choices (a record's title, new-record defaults, the drawer's tabs) live here.
  */
 export type Area = 'enterprises' | 'incubations' | 'leads' | 'targets';
 export type FieldKind = 'text' | 'textarea' | 'number' | 'money' | 'date' | 'bool' | 'enum' | 'industry' | 'staff' | 'enterprise' | 'plan' | 'tags' | 'json' | 'measure' | 'qualifications' | 'contacts';
@@ -55,128 +59,86 @@ const enumCol = (field: string, enumName: string, t: TFunction, extra: Partial<C
   valueFormatter: ((p) => (p.value ? t(`enum.${enumName}.${String(p.value)}`) : '')) as Fmt, ...extra,
 });
 
-export const registries: Record<Area, RegistryConfig> = {
+const FORM_KIND: Record<FieldType, FieldKind> = {
+  text: 'text', uscc: 'text', longText: 'textarea', int: 'number', number: 'number', money: 'money', date: 'date', bool: 'bool',
+  enum: 'enum', stage: 'enum', industry: 'industry', staff: 'staff', enterprise: 'enterprise', plan: 'plan',
+  tags: 'tags', json: 'json', measure: 'measure', qualifications: 'qualifications', contacts: 'contacts',
+};
+
+/** A grid column from a registry field: its filter, format and editing follow the field's type. */
+function columnOf(area: Area, f: FieldMeta, t: TFunction, locale: string): ColDef<Row> {
+  const grid = f.grid!;
+  const extra: Partial<ColDef<Row>> = {
+    headerName: t(`fields.${area}.${f.name}`),
+    ...(grid.sortable ? { sortable: true } : {}),
+    ...(grid.editable ? { editable: true } : {}),
+    ...(grid.width ? { width: grid.width } : {}),
+    ...(grid.pinned ? { pinned: grid.pinned } : {}),
+    ...(grid.filter === false ? { filter: false } : {}),
+  };
+  if (f.type === 'date') return dateCol(f.name, t, locale, extra);
+  if (f.type === 'money') return { ...moneyCol(f.name, t, locale), ...extra };
+  if (f.type === 'int' || f.type === 'number') return numberCol(f.name, t, locale, extra);
+  if (f.enum) {
+    const select = grid.editable && f.enum.codes ? { cellEditor: 'agSelectCellEditor', cellEditorParams: { values: f.enum.codes } } : {};
+    return enumCol(f.name, f.enum.name, t, { ...extra, ...select });
+  }
+  if (f.type === 'industry') return { field: f.name, filter: 'agTextColumnFilter', width: 140, valueFormatter: ((p) => (p.value ? t(`enum.industry.${String(p.value)}`) : '')) as Fmt, ...extra };
+  return textCol(f.name, t, extra);
+}
+
+/** A registry area's page from its fields (shown columns in registry order, form fields, money filters). */
+function fromRegistry(area: Area, metas: FieldMeta[], page: Pick<RegistryConfig, 'nameOf' | 'defaults' | 'watch'>): RegistryConfig {
+  const shown = metas.filter((f) => f.grid);
+  return {
+    area,
+    ...page,
+    columns: (t, locale) => shown.map((f) => columnOf(area, f, t, locale)),
+    fields: metas.filter((f) => f.form).map((f) => ({
+      name: f.name,
+      kind: FORM_KIND[f.type],
+      labelKey: `fields.${area}.${f.name}`,
+      ...(f.enum ? { enumName: f.enum.name } : {}),
+      ...(f.form?.role ? { role: f.form.role } : {}),
+      ...(f.required ? { required: true } : {}),
+      ...(f.form?.wide ? { wide: true } : {}),
+    })),
+    moneyColumns: shown.filter((f) => f.type === 'money').map((f) => f.name),
+    // Links (e.g. from the Overview) may filter any shown column a text or date filter can take.
+    routeFilters: shown.filter((f) => f.grid!.filter === 'text' || f.grid!.filter === 'date').map((f) => f.name),
+  };
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+const registryPages = {
   enterprises: {
-    area: 'enterprises',
-    nameOf: (r) => String(r.name ?? ''),
-    moneyColumns: ['registered_capital', 'revenue', 'tax', 'rd_spend'],
-    routeFilters: ['status', 'kind', 'industry', 'entry_date', 'exit_date'],
+    nameOf: (r: Row) => String(r.name ?? ''),
+    defaults: () => ({ kind: 'startup', status: 'settled', entry_date: today() }),
     watch: ['enterprises'],
-    columns: (t, locale) => [
-      textCol('name', t, { sortable: true, editable: true, pinned: 'left', width: 280 }),
-      textCol('uscc', t, { sortable: true, width: 200 }),
-      { field: 'industry', headerName: t('field.industry'), filter: 'agTextColumnFilter', sortable: true, width: 140, valueFormatter: ((p) => (p.value ? t(`enum.industry.${String(p.value)}`) : '')) as Fmt },
-      enumCol('kind', 'enterpriseKind', t),
-      enumCol('status', 'enterpriseStatus', t, { editable: true, cellEditor: 'agSelectCellEditor', cellEditorParams: { values: ['settled', 'incubating', 'graduated', 'exited'] } }),
-      textCol('building', t, { sortable: true, editable: true, width: 130 }),
-      textCol('unit', t, { editable: true, width: 90 }),
-      numberCol('area_m2', t, locale, { editable: true }),
-      dateCol('entry_date', t, locale),
-      dateCol('exit_date', t, locale),
-      moneyCol('registered_capital', t, locale),
-      numberCol('headcount', t, locale, { editable: true }),
-      moneyCol('revenue', t, locale),
-      moneyCol('tax', t, locale),
-      moneyCol('rd_spend', t, locale),
-      numberCol('patents', t, locale),
-      dateCol('updated_at', t, locale, { filter: false }),
-    ],
-    fields: [
-      { name: 'name', kind: 'text', required: true, wide: true },
-      { name: 'uscc', kind: 'text' },
-      { name: 'industry', kind: 'industry' },
-      { name: 'kind', kind: 'enum', enumName: 'enterpriseKind', required: true },
-      { name: 'status', kind: 'enum', enumName: 'enterpriseStatus', required: true },
-      { name: 'building', kind: 'text' },
-      { name: 'unit', kind: 'text' },
-      { name: 'area_m2', kind: 'number' },
-      { name: 'entry_date', kind: 'date' },
-      { name: 'exit_date', kind: 'date' },
-      { name: 'founded_date', kind: 'date' },
-      { name: 'registered_capital', kind: 'money' },
-      { name: 'headcount', kind: 'number' },
-      { name: 'revenue', kind: 'money' },
-      { name: 'revenue_prev', kind: 'money' },
-      { name: 'tax', kind: 'money' },
-      { name: 'rd_spend', kind: 'money' },
-      { name: 'patents', kind: 'number' },
-      { name: 'software_copyrights', kind: 'number' },
-      { name: 'listed_or_acquired', kind: 'bool' },
-      { name: 'qualifications', kind: 'qualifications', wide: true },
-      { name: 'contacts', kind: 'contacts', wide: true },
-      { name: 'tags', kind: 'tags', wide: true },
-      { name: 'notes', kind: 'textarea', wide: true },
-    ],
-    defaults: () => ({ kind: 'startup', status: 'settled', entry_date: new Date().toISOString().slice(0, 10) }),
   },
   incubations: {
-    area: 'incubations',
-    nameOf: (r) => String(r.enterprise_name ?? r.team_name ?? ''),
-    moneyColumns: [],
-    routeFilters: ['stage', 'cohort'],
+    nameOf: (r: Row) => String(r.enterprise_name ?? r.team_name ?? ''),
+    defaults: () => ({ stage: 'applied', applied_date: today(), cohort: `${new Date().getFullYear()}届` }),
     watch: ['incubations', 'enterprises', 'staff'],
-    columns: (t, locale) => [
-      { colId: 'name', headerName: t('field.incubatee'), filter: 'agTextColumnFilter', pinned: 'left', width: 260, valueGetter: (p) => (p.data ? String(p.data.enterprise_name ?? p.data.team_name ?? '') : '') },
-      textCol('cohort', t, { sortable: true, editable: true, width: 110 }),
-      enumCol('stage', 'incubationStage', t, { editable: true, cellEditor: 'agSelectCellEditor', cellEditorParams: { values: ['applied', 'screening', 'admitted', 'incubating', 'graduated', 'terminated'] } }),
-      textCol('mentor_name', t, { width: 120 }),
-      dateCol('applied_date', t, locale),
-      dateCol('admitted_date', t, locale),
-      dateCol('exit_date', t, locale, { headerName: t('field.incubation_exit_date'), width: 150 }),
-      dateCol('agreement_end', t, locale),
-      dateCol('updated_at', t, locale, { filter: false }),
-    ],
-    fields: [
-      { name: 'enterprise_id', kind: 'enterprise', wide: true },
-      { name: 'team_name', kind: 'text', wide: true },
-      { name: 'cohort', kind: 'text' },
-      { name: 'stage', kind: 'enum', enumName: 'incubationStage', required: true },
-      { name: 'mentor_id', kind: 'staff', role: 'mentor' },
-      { name: 'applied_date', kind: 'date' },
-      { name: 'admitted_date', kind: 'date' },
-      { name: 'exit_date', kind: 'date', labelKey: 'field.incubation_exit_date' },
-      { name: 'agreement_start', kind: 'date' },
-      { name: 'agreement_end', kind: 'date' },
-      { name: 'notes', kind: 'textarea', wide: true },
-    ],
-    defaults: () => ({ stage: 'applied', applied_date: new Date().toISOString().slice(0, 10), cohort: `${new Date().getFullYear()}届` }),
   },
   leads: {
-    area: 'leads',
-    nameOf: (r) => String(r.company ?? ''),
-    moneyColumns: ['intended_investment'],
-    routeFilters: ['stage', 'source', 'industry'],
-    watch: ['leads', 'staff'],
-    columns: (t, locale) => [
-      textCol('company', t, { sortable: true, editable: true, pinned: 'left', width: 260 }),
-      enumCol('stage', 'leadStage', t),
-      enumCol('source', 'leadSource', t, { width: 130 }),
-      { field: 'industry', headerName: t('field.industry'), filter: 'agTextColumnFilter', sortable: true, width: 140, valueFormatter: ((p) => (p.value ? t(`enum.industry.${String(p.value)}`) : '')) as Fmt },
-      moneyCol('intended_investment', t, locale),
-      numberCol('expected_area_m2', t, locale),
-      textCol('owner_name', t, { width: 110 }),
-      dateCol('next_follow_up', t, locale),
-      numberCol('probability', t, locale, { editable: true, width: 110 }),
-      textCol('lost_reason', t, { width: 160 }),
-      textCol('uscc', t, { sortable: true, width: 200 }),
-      dateCol('updated_at', t, locale, { filter: false }),
-    ],
-    fields: [
-      { name: 'company', kind: 'text', required: true, wide: true },
-      { name: 'uscc', kind: 'text' },
-      { name: 'source', kind: 'enum', enumName: 'leadSource', required: true },
-      { name: 'industry', kind: 'industry' },
-      { name: 'stage', kind: 'enum', enumName: 'leadStage', required: true },
-      { name: 'intended_investment', kind: 'money' },
-      { name: 'expected_area_m2', kind: 'number' },
-      { name: 'owner_id', kind: 'staff', role: 'investment' },
-      { name: 'next_follow_up', kind: 'date' },
-      { name: 'probability', kind: 'number' },
-      { name: 'lost_reason', kind: 'text', wide: true },
-      { name: 'notes', kind: 'textarea', wide: true },
-    ],
+    nameOf: (r: Row) => String(r.company ?? ''),
     defaults: () => ({ stage: 'promoted', source: 'referral', probability: 10 }),
+    watch: ['leads', 'staff'],
   },
+} satisfies Record<string, Pick<RegistryConfig, 'nameOf' | 'defaults' | 'watch'>>;
+
+/** Reads the field registries from the core and builds the pages; labels go to i18n as `fields.<area>.<name>`. */
+export async function loadRegistries(): Promise<void> {
+  const metas = await api['meta.fields']({});
+  const labels = (i: 0 | 1) => Object.fromEntries(Object.entries(metas).map(([area, fields]) => [area, Object.fromEntries(fields.map((f) => [f.name, f.label[i]]))]));
+  i18next.addResourceBundle('zh-CN', 'translation', { fields: labels(0) }, true, true);
+  i18next.addResourceBundle('en', 'translation', { fields: labels(1) }, true, true);
+  for (const area of ['enterprises', 'incubations', 'leads'] as const) registries[area] = fromRegistry(area, metas[area], registryPages[area]);
+}
+
+/** The pages; the registry areas are filled in by `loadRegistries` before the app renders. */
+export const registries: Partial<Record<Area, RegistryConfig>> & Pick<Record<Area, RegistryConfig>, 'targets'> = {
   targets: {
     area: 'targets',
     nameOf: (r) => String(r.name ?? ''),
