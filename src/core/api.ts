@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { enums } from './enums';
 import { registryMetas } from './registry/meta';
-import { handler, readHandler, slice, type Handler } from './handler';
+import { handler, slice, type Handler } from './handler';
 import { activitiesHandlers, leadsHandlers } from './leads/handlers';
 import { enterprisesHandlers } from './enterprises/handlers';
 import { financingHandlers, incubationsHandlers, startupMilestonesHandlers } from './incubation/handlers';
@@ -10,10 +10,10 @@ import { stageEventHandlers } from './stages/events';
 import { searchHandlers } from './search/handlers';
 import { industriesHandlers, staffHandlers } from './staff/handlers';
 import { milestonesHandlers, plansHandlers, targetsHandlers } from './targets/handlers';
-import { isoDate } from './fields';
-import { stats } from './stats';
-import { dashboardHandlers } from './targets/dashboard';
-import { exportHandlers, importHandlers, jobHandlers } from './imports/handlers';
+import { dashboardHandlers, statsHandlers } from './overview/handlers';
+import { importHandlers } from './imports/handlers';
+import { exportHandlers } from './exports/handlers';
+import { jobHandlers } from './job-handlers';
 import { reportHandlers } from './reports/handlers';
 import { syncHandlers } from './sync/handlers';
 
@@ -31,10 +31,6 @@ const metaHandlers = slice('meta', {
       today: ctx.today(),
     };
   }),
-});
-
-const statsHandlers = slice('stats', {
-  get: readHandler(z.strictObject({ asOf: isoDate.optional() }), (ctx, { asOf }) => stats(ctx.db, asOf ?? ctx.today())),
 });
 
 /** Joins slices; a name registered twice is a programming error caught at start-up. */

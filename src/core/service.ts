@@ -1,8 +1,8 @@
-import type { z } from 'zod';
 import { handlers, isMethod, type ApiInput, type ApiOutput, type Method } from './api';
 import { HybridClock, type ClockState } from './db/clock';
 import { openDatabase, prepared, type Db, type OpenOptions } from './db/open';
-import { AppError, toErrorPayload, type ErrorPayload, type FieldIssue, type Locale } from './errors';
+import { AppError, toErrorPayload, type ErrorPayload, type Locale } from './errors';
+import { dispatch } from './dispatch';
 import type { CoreContext } from './handler';
 import type { Handler } from './handler';
 import { randomIds, type IdFactory } from './util/ids';
@@ -102,11 +102,8 @@ export class ParkCore {
     const notify = () => this.emitChanges(method);
     try {
       if (!isMethod(method)) throw new AppError('unknown_method', { method });
-      const h = handlers[method] as Handler;
-      const ctx = this.contextFor(method, h, locale);
-      const parsed = h.input.safeParse(input ?? {});
-      if (!parsed.success) throw zodToAppError(parsed.error);
-      const value = h.run(ctx, parsed.data);
+      const h: Handler = handlers[method];
+      const value = dispatch(h, this.contextFor(method, h, locale), input);
       if (value instanceof Promise) {
         return value.then(
           (v: unknown): Result<unknown> => (notify(), { ok: true, value: v }),
@@ -123,11 +120,9 @@ export class ParkCore {
 
   /** Typed call for in-process users (CLI, tests); throws AppError on failure. */
   call<M extends Method>(method: M, input: ApiInput<M>, locale: Locale = 'zh-CN'): ApiOutput<M> {
-    const h = handlers[method] as Handler;
-    const ctx = this.contextFor(method, h, locale);
-    const parsed = h.input.safeParse(input ?? {});
-    if (!parsed.success) throw zodToAppError(parsed.error);
-    return h.run(ctx, parsed.data) as ApiOutput<M>;
+    const h: Handler = handlers[method];
+    // The map's entry for M answers ApiOutput<M>; indexing by a generic key loses that, so it is restated.
+    return dispatch(h, this.contextFor(method, h, locale), input) as ApiOutput<M>;
   }
 
   /** Opened for the first read that arrives during an import; kept until the core closes. */
@@ -167,13 +162,4 @@ export class ParkCore {
     this.snapshot?.close();
     if (this.db.open) this.db.close();
   }
-}
-
-function zodToAppError(error: z.ZodError): AppError {
-  const fields: FieldIssue[] = error.issues.map((issue) => {
-    const field = issue.path.map(String).join('.') || '(input)';
-    const missing = (issue.code === 'invalid_type' && issue.input === undefined) || (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1);
-    return missing ? { field, code: 'required' } : { field, code: 'invalid_input', params: { detail: issue.message } };
-  });
-  return new AppError('invalid_input', { detail: fields.map((f) => f.field).join(', ') }, fields);
 }

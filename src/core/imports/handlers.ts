@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { exportGrid, exportRequestSchema } from '../exports/grid';
 import { writeXlsx } from '../exports/xlsx';
 import { handler, readHandler, slice } from '../handler';
 import { runImport, revertImport, type ImportReport } from './importer';
@@ -52,28 +51,4 @@ export const importHandlers = slice('imports', {
   }),
   revert: handler(z.strictObject({ batchId: z.uuid() }), (ctx, { batchId }) => revertImport(ctx, batchId)),
   batches: readHandler(z.strictObject({}), (ctx) => ctx.db.prepare('SELECT * FROM import_batches ORDER BY imported_at DESC LIMIT 100').all() as Record<string, unknown>[]),
-});
-
-export const exportHandlers = slice('exports', {
-  /** A grid view's matching rows to .xlsx or .csv, as a job whose result is a file token. */
-  start: handler(exportRequestSchema, (ctx, req) =>
-    ctx.jobs.start('export', ctx.locale, async ({ progress }) => {
-      const stamp = new Date().toISOString().slice(0, 10);
-      const path = ctx.files.outputPath(`ParkPilot-${req.view}-${stamp}.${req.format}`);
-      // Its own connection: the export reads one snapshot while edits go on beside it.
-      const reader = ctx.openReader();
-      try {
-        reader.exec('BEGIN'); // count and rows from the same snapshot
-        const { rows } = await exportGrid(reader, req, path, ctx.locale, progress, ctx.today());
-        return { token: ctx.files.register(path), name: path.split(/[\\/]/).pop()!, rows };
-      } finally {
-        reader.close();
-      }
-    }),
-  ),
-});
-
-export const jobHandlers = slice('jobs', {
-  status: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => ctx.jobs.status(id)),
-  cancel: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => ctx.jobs.cancel(id)),
 });

@@ -1,8 +1,11 @@
-import { handlers } from '../api';
+import { enterprisesHandlers } from '../enterprises/handlers';
+import { incubationsHandlers } from '../incubation/handlers';
+import { leadsHandlers } from '../leads/handlers';
+import { dispatch } from '../dispatch';
 import { prepared, type Db } from '../db/open';
 import { deferIndexes, tableRows, worthDeferring } from '../db/deferred-indexes';
 import { deleteRow, readLive, transact, transactAsync, updateRow, type Row } from '../db/write';
-import { AppError, formatMessage, type ErrorCode, type FieldIssue, type Locale } from '../errors';
+import { AppError, formatMessage, type ErrorCode, type Locale } from '../errors';
 import type { CoreContext, Handler } from '../handler';
 import { headerKey, headerUnit, importFields, labelIndex, matchField, type ImportEntity } from './fields';
 import { leadStages } from '../leads/pipeline';
@@ -70,6 +73,7 @@ export interface ImportReport {
 const LOOKUP_COLUMNS: Record<ImportEntity, string[]> = { enterprises: ['name', 'uscc', 'id'], leads: ['company', 'uscc', 'enterprise_id', 'id'], incubations: ['team_name', 'enterprise_id', 'id'] };
 const NAME_FIELD: Record<ImportEntity, string> = { enterprises: 'name', leads: 'company', incubations: 'team_name' };
 const TABLE: Record<ImportEntity, 'enterprises' | 'leads' | 'incubations'> = { enterprises: 'enterprises', leads: 'leads', incubations: 'incubations' };
+const SLICES = { enterprises: enterprisesHandlers, leads: leadsHandlers, incubations: incubationsHandlers };
 
 /** Rows of the file read before the header is chosen: the header is one of these. */
 const HEADER_SEARCH_ROWS = 30;
@@ -198,8 +202,10 @@ function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptio
   const { entity } = options;
   const normalise = rowNormaliser(ctx.db, entity, report.columns, options.locale);
   const t = (code: ErrorCode, params: Record<string, string | number> = {}) => formatMessage(code, params, options.locale);
-  const create = handlers[`${entity}.create`] as Handler;
-  const update = handlers[`${entity}.update`] as Handler;
+  // The entity's own slice (not the whole API map): every rule of its create and update applies.
+  const slice: Record<string, Handler> = SLICES[entity];
+  const create = slice[`${entity}.create`]!;
+  const update = slice[`${entity}.update`]!;
   const seenUscc = new Map<string, number>();
   const seenName = new Map<string, number>();
   return ({ row, cells }) => {
@@ -227,13 +233,16 @@ function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptio
           action = 'skip';
           reasons = [wanted === 'skip' ? t('import_skipped') : wanted === 'skip-existing' ? t('import_exists', { name: match?.name ?? '' }) : t('import_not_found')];
         } else if (wanted === 'update' && match) {
-          applyRow(update, ctx, { id: match.id, patch: values });
+          dispatch(update, ctx, { id: match.id, patch: values });
           action = 'update';
         } else {
-          applyRow(create, ctx, { ...createDefaults(ctx.db, entity, values), ...values });
+          dispatch(create, ctx, { ...createDefaults(ctx.db, entity, values), ...values });
           action = 'create';
         }
       } catch (err) {
+        // Handlers raise their AppErrors (input, rules, not found) before they write anything, so a
+        // rejected row leaves nothing behind without a savepoint per row; any other error (the disk,
+        // the database) is not a row's fault and aborts the whole import.
         if (!(err instanceof AppError)) throw err;
         action = 'reject';
         reasons = reasonsOf(err, options.locale, report.columns);
@@ -299,24 +308,11 @@ function createDefaults(db: Db, entity: ImportEntity, values: Row): Row {
   return { stage: values.exit_date ? 'graduated' : values.admitted_date ? 'incubating' : 'applied' };
 }
 
-/**
- * One row through a handler. Handlers raise their AppErrors (input, rules, not found) before they
- * write anything, so a rejected row leaves nothing behind without a savepoint per row; any other error
- * (the disk, the database) is not a row's fault and aborts the whole import.
- */
-function applyRow(h: Handler, ctx: CoreContext, input: unknown): void {
-  const parsed = h.input.safeParse(input);
-  if (!parsed.success) {
-    const fields: FieldIssue[] = parsed.error.issues.map((i) => ({ field: String(i.path.at(-1) ?? ''), code: 'invalid_input', params: { detail: i.message } }));
-    throw new AppError('invalid_input', { detail: fields.map((f) => f.field).join(', ') }, fields);
-  }
-  h.run(ctx, parsed.data);
-}
-
 function reasonsOf(err: unknown, locale: Locale, columns: ImportColumn[]): string[] {
   if (err instanceof AppError) {
     const payload = err.toPayload(locale);
-    if (payload.fields?.length) return payload.fields.map((f) => `${columns.find((c) => c.field === f.field)?.header || f.field}: ${f.message}`);
+    // A field's path ends in its name (`patch.name` on an update): the reason names the file's column.
+    if (payload.fields?.length) return payload.fields.map((f) => { const name = f.field.split('.').at(-1)!; return `${columns.find((c) => c.field === name)?.header || name}: ${f.message}`; });
     return [payload.message];
   }
   return [err instanceof Error ? err.message : String(err)];

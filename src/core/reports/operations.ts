@@ -2,7 +2,7 @@ import type { Db } from '../db/open';
 import { enums } from '../enums';
 import type { Locale } from '../errors';
 import { labelMaps } from '../exports/views';
-import { overview } from '../targets/dashboard';
+import { overview } from '../overview/dashboard';
 import type { TargetStatus } from '../targets/handlers';
 import { chartSvg } from './charts';
 import type { Period, Report, Section } from './model';

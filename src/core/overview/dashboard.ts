@@ -3,7 +3,7 @@ import { prepared, type Db } from '../db/open';
 import { isoDate } from '../fields';
 import { readHandler, slice } from '../handler';
 import { leadStages } from '../leads/pipeline';
-import { targetProgress } from './handlers';
+import { targetProgress } from '../targets/handlers';
 import { incubationStages } from '../enums';
 
 /**

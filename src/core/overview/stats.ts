@@ -1,5 +1,5 @@
-import type { Db } from './db/open';
-import { targetProgress } from './targets/handlers';
+import type { Db } from '../db/open';
+import { targetProgress } from '../targets/handlers';
 
 const countBy = (db: Db, table: string, column: string) =>
   Object.fromEntries(
