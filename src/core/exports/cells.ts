@@ -4,6 +4,7 @@
  * whitespace, line breaks, control characters or zero-width characters — spreadsheets skip those
  * (LibreOffice evaluates "\0=1+1" from a CSV) — and text beginning with a tab or carriage return.
  */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this must see past
 export const FORMULA_LIKE = /^(?:[\s\x00-\x1f\x7f\u200b-\u200f\u2060\ufeff]*[=+\-@＝＋－＠]|[\t\r])/;
 
 export function neutralise(text: string): string {

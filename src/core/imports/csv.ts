@@ -51,7 +51,11 @@ function announcedEncoding(path: string): TextEncoding | null {
   // each of them — on the odd side for little endian. Text in UTF-8 or GBK has no zero bytes.
   let even = 0;
   let odd = 0;
-  for (let i = 0; i < h.length; i++) if (h[i] === 0) i % 2 ? odd++ : even++;
+  for (let i = 0; i < h.length; i++) {
+    if (h[i] !== 0) continue;
+    if (i % 2) odd++;
+    else even++;
+  }
   if (odd + even < h.length / 8) return null;
   if (odd > even * 4) return 'utf-16le';
   if (even > odd * 4) return 'utf-16be';
