@@ -148,6 +148,8 @@ export function isErrorCode(code: string): code is ErrorCode {
 /** Turns anything thrown into a payload; unknown errors become `internal` without leaking stacks. */
 export function toErrorPayload(err: unknown, locale: Locale): ErrorPayload {
   if (err instanceof AppError) return err.toPayload(locale);
+  // SQLite's "database is locked" after the busy timeout: another process is writing.
+  if (/^SQLITE_BUSY/.test(String((err as { code?: unknown } | null)?.code ?? ''))) return new AppError('db_locked').toPayload(locale);
   const detail = err instanceof Error ? err.message : String(err);
   return new AppError('internal', { detail }).toPayload(locale);
 }
