@@ -214,6 +214,23 @@ describe('hostile input: .xlsx cells', () => {
     expect((await readAll(path, 'over.xlsx')).rows).toHaveLength(100);
   });
 
+  it('a damaged directory (found by the fuzz run: exceljs then hung for ever) is refused at once', async () => {
+    const path = tempFile('dir.xlsx');
+    xlsxFile(path, [row(1, [inline('A1', '企业名称')])]);
+    const bytes = readFileSync(path);
+    const dir = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    // The second entry's name length made huge: the directory now holds fewer entries than it counts,
+    // and the entries it lost are still in the file for exceljs to stumble over.
+    const second = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), dir + 4);
+    const damaged = Buffer.from(bytes);
+    damaged.writeUInt16LE(0x7fff, second + 28);
+    writeFileSync(path, damaged);
+    await expect(openTable(path, 'dir.xlsx')).rejects.toMatchObject({ code: 'import_format' });
+    // The end record cut inside: its fields read past the file.
+    writeFileSync(path, bytes.subarray(0, bytes.length - 8));
+    await expect(openTable(path, 'dir.xlsx')).rejects.toMatchObject({ code: 'import_format' });
+  }, 20_000);
+
   it('a zip that is not one (truncated directory) is refused by name', async () => {
     const path = tempFile('cut.xlsx');
     xlsxFile(path, [row(1, [inline('A1', '企业名称')])]);

@@ -29,7 +29,10 @@ function readAt(fd: number, length: number, position: number): Buffer {
   return buffer.subarray(0, n);
 }
 
-export function zipEntries(path: string, size: number): ZipEntry[] {
+/** The entries, and where the central directory begins (the end of the last entry's data). */
+export type ZipDirectory = ZipEntry[] & { dirOffset?: number };
+
+export function zipEntries(path: string, size: number): ZipDirectory {
   const fd = openSync(path, 'r');
   try {
     const tailSize = Math.min(size, 65_557);
@@ -53,7 +56,13 @@ export function zipEntries(path: string, size: number): ZipEntry[] {
       });
       p += 46 + nameLength + dir.readUInt16LE(p + 30) + dir.readUInt16LE(p + 32);
     }
-    return entries;
+    // A directory that does not hold the entries it counts has been damaged.
+    if (entries.length !== count || entries.some((e) => e.offset >= dirOffset)) throw new AppError('import_format', { detail: 'damaged zip directory' });
+    return Object.assign(entries, { dirOffset });
+  } catch (err) {
+    // A directory cut short makes a read run past the buffer: the file's fault, not the program's.
+    if (err instanceof RangeError) throw new AppError('import_format', { detail: 'damaged zip directory' });
+    throw err;
   } finally {
     closeSync(fd);
   }
@@ -81,7 +90,7 @@ function dataStart(fd: number, entry: ZipEntry): number {
  * the two must describe the same entries: each entry's data runs up to the next one (a data
  * descriptor of up to 24 bytes may sit between), with nothing hidden in the gaps.
  */
-function checkContiguous(path: string, entries: ZipEntry[]): void {
+function checkContiguous(path: string, entries: ZipDirectory): void {
   const fd = openSync(path, 'r');
   try {
     const sorted = [...entries].sort((a, b) => a.offset - b.offset);
@@ -96,6 +105,7 @@ function checkContiguous(path: string, entries: ZipEntry[]): void {
       }
       end = start + entry.compressed;
     }
+    if (entries.dirOffset !== undefined && entries.dirOffset - end > 24) throw new AppError('import_format', { detail: 'damaged zip: entries outside its directory' });
   } finally {
     closeSync(fd);
   }
@@ -111,7 +121,7 @@ const ROW_TAG = /<(?:[A-Za-z_][\w.-]*:)?row[\s>/]/g;
  * sheet with more rows than the limit is refused as too large — in seconds, instead of after exceljs
  * has unpacked the whole sheet and the importer has settled a million rows.
  */
-export async function inspectZip(path: string, entries: ZipEntry[], signal?: AbortSignal): Promise<void> {
+export async function inspectZip(path: string, entries: ZipDirectory, signal?: AbortSignal): Promise<void> {
   checkContiguous(path, entries);
   let total = 0;
   for (const entry of entries) {
