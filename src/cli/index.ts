@@ -8,6 +8,7 @@ import type { JobState } from '../core/jobs';
 import type { ImportReport } from '../core/imports/importer';
 import { startServer } from '../server/http';
 import { closePrinter, printPdf } from '../server/pdf';
+import { waitForWriteLock } from './lock';
 import { defaultDatabase } from './paths';
 import { runSync, SYNC_USAGE } from './sync';
 import { UsageError } from './usage';
@@ -158,6 +159,7 @@ async function main(argv: string[]): Promise<void> {
       const mode = oneOf(values.mode ?? 'create', ['create', 'update', 'upsert'], '--mode');
       const core = openExisting(option(values, 'db'));
       try {
+        await waitForWriteLock(core.db, locale, (line) => process.stderr.write(`parkpilot: ${line}\n`));
         const token = core.files.register(resolve(file), basename(file));
         const started = core.call('imports.start', { file: token, entity, mode, dryRun: !!values['dry-run'], ...(values.sheet ? { sheet: values.sheet as string } : {}) }, locale);
         const job = await waitWithProgress(core, started.id, 'importing');
@@ -182,6 +184,7 @@ async function main(argv: string[]): Promise<void> {
       if (!batch) throw new UsageError('import-revert needs the BATCH id that import printed');
       const core = openExisting(option(values, 'db'));
       try {
+        await waitForWriteLock(core.db, locale, (line) => process.stderr.write(`parkpilot: ${line}\n`));
         const r = core.call('imports.revert', { batchId: batch }, locale);
         process.stdout.write(`reverted: ${r.deleted} created rows deleted, ${r.restored} updated rows restored\n`);
       } finally {

@@ -80,6 +80,26 @@ const messages = {
   },
   sqlite_too_old: { 'zh-CN': 'SQLite 版本过旧：{detail}', en: 'SQLite is too old: {detail}' },
   unauthorized: { 'zh-CN': '未授权的请求', en: 'Unauthorized request' },
+  // Hostile and malformed input (issue 12 §3, §4).
+  import_encoding: { 'zh-CN': '不支持的文本编码：{detail}（请另存为 UTF-8 或 GBK 的 CSV）', en: 'Unsupported text encoding: {detail} (save the CSV as UTF-8 or GBK)' },
+  import_csv: { 'zh-CN': 'CSV 文件第 {line} 行附近格式有误：{detail}', en: 'The CSV file is malformed near line {line}: {detail}' },
+  import_csv_quote: { 'zh-CN': 'CSV 文件第 {line} 行开始的引号没有闭合', en: 'The quote opened on line {line} of the CSV file is never closed' },
+  import_csv_record: { 'zh-CN': 'CSV 文件第 {line} 行的记录超过 {max} 个字符，不像名单中的一行', en: 'The record on line {line} of the CSV file is longer than {max} characters; it is not a row of a roster' },
+  import_cell_formula: {
+    'zh-CN': '{field}“{value}”是没有保存计算结果的公式；请在 Excel 或 WPS 中打开并保存后再导入',
+    en: '{field} “{value}” is a formula saved without its result; open and save the file in Excel or WPS, then import again',
+  },
+  import_cell_error: { 'zh-CN': '{field}是错误值 {value}', en: '{field} holds the error value {value}' },
+  host_not_loopback: {
+    'zh-CN': '只能在本机地址（127.0.0.1、::1、localhost）上提供服务：{detail} 需要登录账户，目前尚不支持',
+    en: 'The web shell serves loopback addresses only (127.0.0.1, ::1, localhost): {detail} would need sign-in, which ParkPilot does not have yet',
+  },
+  db_locked: {
+    'zh-CN': '另一个 ParkPilot 正在写入此数据库，请等它完成后再试',
+    en: 'Another ParkPilot is writing this database; try again when it has finished',
+  },
+  cross_origin: { 'zh-CN': '拒绝来自其他网站的请求', en: 'Requests from other sites are refused' },
+  bad_request: { 'zh-CN': '无法理解的请求：{detail}', en: 'Malformed request: {detail}' },
   internal: { 'zh-CN': '内部错误：{detail}', en: 'Internal error: {detail}' },
   ...syncMessages,
 } as const satisfies Record<string, Record<Locale, string>>;
@@ -131,6 +151,8 @@ export function isErrorCode(code: string): code is ErrorCode {
 /** Turns anything thrown into a payload; unknown errors become `internal` without leaking stacks. */
 export function toErrorPayload(err: unknown, locale: Locale): ErrorPayload {
   if (err instanceof AppError) return err.toPayload(locale);
+  // SQLite's "database is locked" after the busy timeout: another process is writing.
+  if (/^SQLITE_BUSY/.test(String((err as { code?: unknown } | null)?.code ?? ''))) return new AppError('db_locked').toPayload(locale);
   const detail = err instanceof Error ? err.message : String(err);
   return new AppError('internal', { detail }).toPayload(locale);
 }

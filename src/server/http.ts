@@ -1,16 +1,20 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, extname, join, normalize, resolve, sep } from 'node:path';
-import type { Locale } from '../core/errors';
+import { AppError, toErrorPayload, type ErrorCode, type Locale } from '../core/errors';
 import type { ParkCore } from '../core/service';
 
 /**
- * The web shell: the built renderer and the handler map over HTTP. Loopback only by default; every
- * API call must carry this launch's token (the page receives it in a meta tag), and the Host header
- * must name this server, which stops other sites and DNS-rebinding pages from using the API.
+ * The web shell: the built renderer and the handler map over HTTP. Loopback only (there are no
+ * accounts yet, so another address is refused); every API call must carry this launch's token in its
+ * X-ParkPilot-Token header (never the query string, which leaks into logs and history; the page
+ * receives it in a meta tag), and the Host header must name this server, which stops DNS-rebinding
+ * pages. Requests from other origins (an Origin header or Sec-Fetch-Site that is not this server's)
+ * are refused outright, the page with the token included. No request may crash or hang the server:
+ * every failure is answered with a status and a coded error.
  */
 export interface ServerOptions {
   core: ParkCore;
@@ -18,6 +22,8 @@ export interface ServerOptions {
   host?: string;
   port?: number;
   token?: string;
+  /** Largest upload accepted, in bytes (default 200 MB, the importer's own limit). */
+  maxUpload?: number;
 }
 
 export interface RunningServer {
@@ -34,8 +40,25 @@ const TYPES: Record<string, string> = {
 const MAX_BODY = 8 * 1024 * 1024;
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+/** Addresses the web shell may listen on: this machine only. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** The HTTP status for a coded error. */
+function statusOf(code: ErrorCode): number {
+  if (code === 'internal') return 500;
+  if (code === 'unknown_method' || code === 'not_found') return 404;
+  if (code === 'unauthorized') return 401;
+  if (code === 'cross_origin') return 403;
+  if (code === 'db_locked' || code === 'busy') return 409;
+  if (code === 'import_too_large') return 413;
+  return 400;
+}
+
 export function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host)) throw new AppError('host_not_loopback', { detail: host });
   const token = options.token ?? randomBytes(24).toString('hex');
   const root = resolve(options.rendererDir);
   const indexFile = join(root, 'index.html');
@@ -47,15 +70,15 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     for (const res of events) res.write(`data: ${JSON.stringify(e)}\n\n`);
   });
 
-  const server = createServer((req, res) => {
+  const route = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    if (!allowedHosts.has(req.headers.host ?? '')) return send(res, 421, { ok: false, error: { code: 'unauthorized', message: 'bad host' } });
+    const locale = localeOf(req);
+    if (!allowedHosts.has(req.headers.host ?? '')) return fail(res, 421, 'unauthorized', locale);
+    if (!sameOrigin(req, allowedHosts)) return fail(res, 403, 'cross_origin', locale);
     const url = new URL(req.url ?? '/', 'http://local');
     if (url.pathname.startsWith('/api/')) {
-      if (!tokenOk(req.headers['x-parkpilot-token'] ?? url.searchParams.get('token'), token)) {
-        return send(res, 401, { ok: false, error: { code: 'unauthorized', message: 'Unauthorized request' } });
-      }
+      if (!tokenOk(req.headers['x-parkpilot-token'], token)) return fail(res, 401, 'unauthorized', locale);
       if (url.pathname === '/api/events' && req.method === 'GET') {
         res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
         res.write(': connected\n\n');
@@ -63,13 +86,43 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
         req.on('close', () => events.delete(res));
         return;
       }
-      if (url.pathname === '/api/upload' && req.method === 'POST') return void handleUpload(options.core, url.searchParams.get('name') ?? 'upload', req, res);
-      if (url.pathname.startsWith('/api/download/') && req.method === 'GET') return handleDownload(options.core, url.pathname.slice(14), res);
-      if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'invalid_input', message: 'POST only' } });
-      return void handleApi(options.core, decodeURIComponent(url.pathname.slice(5)), req, res);
+      if (url.pathname === '/api/upload' && req.method === 'POST') return handleUpload(options.core, url.searchParams.get('name') ?? 'upload', req, res, options.maxUpload ?? MAX_UPLOAD);
+      if (url.pathname.startsWith('/api/download/') && req.method === 'GET') return handleDownload(options.core, decodeURIComponent(url.pathname.slice(14)), res);
+      if (req.method !== 'POST') return fail(res, 405, 'bad_request', locale, 'POST only');
+      return handleApi(options.core, decodeURIComponent(url.pathname.slice(5)), req, res);
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, {});
-    serveStatic(root, url.pathname, indexHtml, res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'bad_request', locale, 'GET only');
+    serveStatic(root, decodeURIComponent(url.pathname), indexHtml, res);
+  };
+
+  const server = createServer((req, res) => {
+    // A malformed escape (GET /%) throws URIError; anything else thrown is a bug, but neither may
+    // take the server down: the request gets its answer and the server goes on.
+    const failed = (err: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (err instanceof URIError) return fail(res, 400, 'bad_request', localeOf(req), 'malformed percent-escape');
+      const payload = toErrorPayload(err, localeOf(req));
+      send(res, statusOf(payload.code), { ok: false, error: payload });
+    };
+    try {
+      const pending = route(req, res);
+      if (pending) pending.catch(failed);
+    } catch (err) {
+      failed(err);
+    }
+  });
+  // CONNECT and Upgrade (WebSocket) requests are not served: answered, not dropped.
+  const refuse = (_req: IncomingMessage, socket: import('node:stream').Duplex) => {
+    socket.on('error', () => {});
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  };
+  server.on('connect', refuse);
+  server.on('upgrade', refuse);
+  // Requests Node's parser cannot read (bad request line, headers) get a 400 and the socket closes.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return void socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    socket.end(`HTTP/1.1 ${status} Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
 
   return new Promise((resolvePromise, reject) => {
@@ -92,44 +145,78 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   });
 }
 
+const localeOf = (req: IncomingMessage): Locale => (String(req.headers['x-parkpilot-locale'] ?? '').startsWith('en') ? 'en' : 'zh-CN');
+
+function fail(res: ServerResponse, status: number, code: ErrorCode, locale: Locale, detail = ''): void {
+  send(res, status, { ok: false, error: new AppError(code, { detail }).toPayload(locale) });
+}
+
+/**
+ * A browser names the page that sent a request: Origin on cross-origin requests and on POSTs, and
+ * Sec-Fetch-Site on all of them. Either, when present, must say this server; other clients (the CLI,
+ * tests, curl) send neither.
+ */
+function sameOrigin(req: IncomingMessage, allowedHosts: Set<string>): boolean {
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    const host = /^http:\/\/([^/]+)$/.exec(origin)?.[1];
+    if (!host || !allowedHosts.has(host)) return false;
+  }
+  const site = req.headers['sec-fetch-site'];
+  return site === undefined || site === 'same-origin' || site === 'none';
+}
+
 function tokenOk(given: string | string[] | null | undefined, token: string): boolean {
   if (typeof given !== 'string' || given.length !== token.length) return false;
   return timingSafeEqual(Buffer.from(given), Buffer.from(token));
 }
 
 async function handleApi(core: ParkCore, method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const locale: Locale = String(req.headers['x-parkpilot-locale'] ?? '').startsWith('en') ? 'en' : 'zh-CN';
-  let body = '';
+  const locale = localeOf(req);
+  const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return send(res, 413, { ok: false, error: { code: 'invalid_input', message: 'request too large' } });
-    body += chunk;
+    if (size > MAX_BODY) {
+      res.setHeader('Connection', 'close');
+      return fail(res, 413, 'bad_request', locale, `request body over ${MAX_BODY / 1048576} MB`);
+    }
+    chunks.push(chunk as Buffer);
   }
+  const body = Buffer.concat(chunks).toString('utf8'); // joined first: a character may span two chunks
   let input: unknown;
   try {
-    input = body ? (JSON.parse(body) as { input?: unknown }).input : undefined;
+    const parsed: unknown = body ? JSON.parse(body) : {};
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail(res, 400, 'bad_request', locale, 'the body must be {"input": …}');
+    input = (parsed as { input?: unknown }).input;
   } catch {
-    return send(res, 400, await core.invoke('(malformed json)', undefined, locale));
+    return fail(res, 400, 'bad_request', locale, 'malformed JSON');
   }
   const result = await core.invoke(method, input, locale);
-  send(res, result.ok ? 200 : result.error.code === 'unknown_method' ? 404 : result.error.code === 'internal' ? 500 : 400, result);
+  send(res, result.ok ? 200 : statusOf(result.error.code), result);
 }
 
 const MAX_UPLOAD = 200 * 1024 * 1024;
 
 /** A spreadsheet from the page, streamed to a private temporary file; the page gets a token for it. */
-async function handleUpload(core: ParkCore, name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const safeName = basename(name).slice(0, 200) || 'upload';
+async function handleUpload(core: ParkCore, name: string, req: IncomingMessage, res: ServerResponse, maxUpload: number): Promise<void> {
+  // eslint-disable-next-line no-control-regex -- control characters have no place in a file name
+  const safeName = basename(name.replace(/\\/g, '/')).replace(/[\0-\x1f]/g, '').slice(0, 200) || 'upload';
   const path = core.files.outputPath(safeName);
   const out = createWriteStream(path);
+  const discard = () => {
+    out.destroy();
+    rmSync(path, { force: true });
+  };
   let size = 0;
   try {
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
-      if (size > MAX_UPLOAD) {
-        out.destroy();
-        return send(res, 413, { ok: false, error: { code: 'import_too_large', message: `> ${MAX_UPLOAD / 1048576} MB` } });
+      if (size > maxUpload) {
+        // Refused: the part already written goes too, and the rest of the body is not read.
+        discard();
+        res.setHeader('Connection', 'close');
+        return fail(res, 413, 'import_too_large', localeOf(req), `> ${Math.round(maxUpload / 1048576)} MB`);
       }
       if (!out.write(chunk)) await once(out, 'drain');
     }
@@ -137,8 +224,8 @@ async function handleUpload(core: ParkCore, name: string, req: IncomingMessage, 
     await once(out, 'finish');
     send(res, 200, { ok: true, value: { token: core.files.register(path, safeName), name: safeName, size } });
   } catch (err) {
-    out.destroy();
-    send(res, 500, { ok: false, error: { code: 'internal', message: (err as Error).message } });
+    discard(); // the client went away mid-upload, or the disk failed
+    throw err;
   }
 }
 
@@ -146,7 +233,7 @@ async function handleUpload(core: ParkCore, name: string, req: IncomingMessage, 
 function handleDownload(core: ParkCore, fileToken: string, res: ServerResponse): void {
   let file: { path: string; name: string };
   try {
-    file = core.files.get(decodeURIComponent(fileToken));
+    file = core.files.get(fileToken);
   } catch {
     return send(res, 404, { ok: false, error: { code: 'not_found', message: 'not found' } });
   }
@@ -157,20 +244,26 @@ function handleDownload(core: ParkCore, fileToken: string, res: ServerResponse):
     'Content-Disposition': `attachment; filename="${encodeURIComponent(file.name)}"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
     'Cache-Control': 'no-store',
   });
-  createReadStream(file.path).pipe(res);
+  const stream = createReadStream(file.path);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(JSON.stringify(body));
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(json) });
+  res.end(json);
 }
 
 function serveStatic(root: string, pathname: string, indexHtml: string, res: ServerResponse): void {
-  const file = resolve(root, `.${normalize(decodeURIComponent(pathname))}`);
+  if (pathname.includes('\0')) return fail(res, 400, 'bad_request', 'en', 'NUL in path');
+  const file = resolve(root, `.${normalize(pathname)}`);
   const inside = file === root || file.startsWith(root + sep);
   if (inside && file !== root && existsSync(file) && statSync(file).isFile() && !file.endsWith('index.html')) {
     res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
-    createReadStream(file).pipe(res);
+    const stream = createReadStream(file);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
     return;
   }
   if (extname(pathname) && pathname !== '/index.html') {

@@ -94,3 +94,39 @@ test('import --json, export and report from the command line, read back with Lib
   expect(run('report', '--db', db, '--kind', 'torch', '--period', '2020', '--format', 'xlsx', '--out', torch).code).toBe(0);
   expect(run('report', '--db', db, '--kind', 'torch', '--period', 'last year', '--format', 'xlsx', '--out', torch).code).toBe(2);
 });
+
+test('hostile files and a busy database (issue 12 §2, §4): foreign files untouched, reads go on, a writer waits', async () => {
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const { spawn } = await import('node:child_process');
+  // Another program's SQLite file and an empty file: refused, not one byte changed.
+  const foreign = join(dir, 'foreign.db');
+  spawnSync(process.execPath, ['-e', `const D=require('better-sqlite3');const d=new D(${JSON.stringify(foreign)});d.exec("CREATE TABLE t(x);INSERT INTO t VALUES (1)");d.close()`]);
+  const empty = join(dir, 'empty.db');
+  writeFileSync(empty, '');
+  for (const file of [foreign, empty]) {
+    const before = readFileSync(file);
+    const r = run('stats', '--db', file);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^parkpilot: .*not (a ParkPilot database|changed)|empty file/);
+    expect(readFileSync(file).equals(before)).toBe(true);
+  }
+  // serve beyond loopback is refused with the reason.
+  const open = run('serve', '--db', foreign, '--host', '0.0.0.0');
+  expect(open.code).not.toBe(0);
+  const db = join(dir, 'busy.db');
+  expect(run('demo', '--db', db).code).toBe(0);
+  expect(run('serve', '--db', db, '--host', '0.0.0.0').err).toMatch(/^parkpilot: The web shell serves loopback addresses only.*0\.0\.0\.0/);
+  // Another process holds the write lock for 3 s.
+  const holder = spawn(process.execPath, ['-e', `const D=require('better-sqlite3');const d=new D(${JSON.stringify(db)});d.exec('BEGIN IMMEDIATE');d.exec("INSERT INTO settings(key,value) VALUES('holder','1')");process.stdout.write('held\\n');setTimeout(()=>{d.exec('ROLLBACK');d.close()},3000)`]);
+  await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+  const started = Date.now();
+  const stats = run('stats', '--db', db, '--json');
+  expect(stats.code).toBe(0);
+  expect(Date.now() - started).toBeLessThan(4500); // under the 5 s busy timeout: answered while the writer holds the lock
+  const csv = join(dir, 'busy.csv');
+  writeFileSync(csv, '企业名称,入驻日期\n等锁企业,2021-03-01\n');
+  const imported = run('import', csv, '--db', db);
+  expect(imported.err).toContain('another ParkPilot is writing this database; waiting');
+  expect(imported.code).toBe(0);
+  expect(imported.out).toMatch(/1 created/);
+});

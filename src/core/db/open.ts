@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { AppError } from '../errors';
 import { migrations, type Migration } from './migrations';
 
@@ -18,14 +18,35 @@ export interface OpenOptions {
 /** Minimum SQLite: contentless_delete FTS5 needs 3.43; WAL-reset fix is in 3.51.3. */
 const MIN_SQLITE = [3, 43, 0];
 
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
 /**
- * Opens (or creates) a ParkPilot database: pragmas first, then the schema check. A file whose applied
- * migrations are not a prefix of the known ones is closed untouched with a clear error.
+ * Refuses, before SQLite touches it, a file that cannot be a ParkPilot database: an empty file (SQLite
+ * would happily turn it into a new database) or one that is not SQLite at all.
+ */
+function checkExistingFile(file: string): void {
+  if (statSync(file).size === 0) throw new AppError('schema_mismatch', { detail: `${file}: empty file, not a ParkPilot database` });
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(16);
+    readSync(fd, head, 0, 16, 0);
+    if (!head.equals(SQLITE_HEADER)) throw new AppError('schema_mismatch', { detail: `${file}: not an SQLite file` });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Opens (or creates) a ParkPilot database: connection pragmas, then the schema check, and only then
+ * anything that writes (WAL mode, migrations, statistics). A file that is not a ParkPilot database —
+ * a foreign SQLite file, an empty file when `create` is false — or whose applied migrations are not a
+ * prefix of the known ones is closed untouched, byte for byte, with a clear error.
  */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const known = options.knownMigrations ?? migrations;
   const isNew = file === ':memory:' || !existsSync(file);
   if (isNew && options.create === false) throw new AppError('not_a_database', { detail: `${file}: not found` });
+  if (!isNew && options.create === false) checkExistingFile(file);
   let db: Db;
   try {
     db = new Database(file, {
@@ -38,8 +59,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   }
   try {
     checkSqliteVersion(db);
-    db.pragma('busy_timeout = 5000');
-    if (!options.readonly) db.pragma('journal_mode = WAL');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('trusted_schema = OFF');
@@ -50,15 +70,43 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     // trigger (the Overview aggregates) opens a statement journal, and a file for each costs more than
     // the write itself.
     db.pragma('temp_store = MEMORY');
-    migrate(db, known, options.readonly ?? false);
-    // Gathers statistics for indexes that have none yet (e.g. just created by a migration), so the
-    // planner does not guess; cheap when there is nothing to do.
-    if (!options.readonly) db.pragma('optimize = 0x10002');
+    const applied = appliedMigrations(db);
+    // Only the commands that create a database may make one of a file without ParkPilot's schema.
+    if (applied.length === 0 && !isNew && options.create === false) throw new AppError('schema_mismatch', { detail: 'not a ParkPilot database' });
+    if (!options.readonly && db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+    migrate(db, known, options.readonly ?? false, applied);
+    if (!options.readonly) optimizeIfFree(db);
     return db;
   } catch (err) {
     db.close();
     if (err instanceof AppError) throw err;
+    if (isBusy(err)) throw new AppError('db_locked');
     throw new AppError('not_a_database', { detail: `${file}: ${(err as Error).message}` });
+  }
+}
+
+/** How long a write waits for another process's write to end before it fails with `db_locked`. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/** SQLite's "another connection holds the lock" (SQLITE_BUSY and its extended codes). */
+export function isBusy(err: unknown): boolean {
+  return typeof (err as { code?: unknown })?.code === 'string' && (err as { code: string }).code.startsWith('SQLITE_BUSY');
+}
+
+/**
+ * Gathers statistics for indexes that have none yet (e.g. just created by a migration), so the
+ * planner does not guess; cheap when there is nothing to do. It needs the write lock: when another
+ * process is writing (an import), it is skipped rather than waited for, so opening — and read-only
+ * commands such as `stats` or an export — never stall behind that writer.
+ */
+function optimizeIfFree(db: Db): void {
+  db.pragma('busy_timeout = 0');
+  try {
+    db.pragma('optimize = 0x10002');
+  } catch (err) {
+    if (!isBusy(err)) throw err;
+  } finally {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
 }
 
@@ -81,8 +129,7 @@ export function appliedMigrations(db: Db): string[] {
   return (db.prepare('SELECT id FROM schema_migrations ORDER BY id').all() as { id: string }[]).map((r) => r.id);
 }
 
-function migrate(db: Db, known: readonly Migration[], readonly: boolean): void {
-  const applied = appliedMigrations(db);
+function migrate(db: Db, known: readonly Migration[], readonly: boolean, applied: string[]): void {
   for (let i = 0; i < applied.length; i++) {
     if (i >= known.length) throw new AppError('schema_too_new', { detail: applied.slice(known.length).join(', ') });
     if (applied[i] !== known[i]!.id) {

@@ -1,11 +1,14 @@
 /**
- * Cell values on the way out. Text that a spreadsheet would evaluate (= + - @, tab, carriage return
- * and their full-width forms) gets a leading apostrophe; imports take it off again.
+ * Cell values on the way out. Text that a spreadsheet would evaluate gets a leading apostrophe; imports
+ * take it off again. That is text beginning with = + - @ (or their full-width forms), also behind
+ * whitespace, line breaks, control characters or zero-width characters — spreadsheets skip those
+ * (LibreOffice evaluates "\0=1+1" from a CSV) — and text beginning with a tab or carriage return.
  */
-const FORMULA_START = /^[=+\-@\t\r＝＋－＠]/;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this must see past
+export const FORMULA_LIKE = /^(?:[\s\x00-\x1f\x7f\u200b-\u200f\u2060\ufeff]*[=+\-@＝＋－＠]|[\t\r])/;
 
 export function neutralise(text: string): string {
-  return FORMULA_START.test(text) ? `'${text}` : text;
+  return FORMULA_LIKE.test(text) ? `'${text}` : text;
 }
 
 /** Display width in character cells: CJK and full-width characters take two. */

@@ -10,7 +10,7 @@ export async function writeCsv(path: string, columns: OutColumn[], rows: Iterabl
   const write = async (line: string) => {
     if (!out.write(line)) await once(out, 'drain');
   };
-  await write(`\uFEFF${columns.map((c) => quote(c.header)).join(',')}\r\n`);
+  await write(`\uFEFF${columns.map((c) => quote(neutralise(c.header))).join(',')}\r\n`);
   let n = 0;
   for (const r of rows) {
     const line = columns.map((c) => {

@@ -52,13 +52,13 @@ export async function writeXlsx(path: string, sheets: SheetSpec[], onRow?: (n: n
       t.font = { bold: true, size: 13 };
       t.commit();
     }
-    const header = ws.addRow(spec.columns.map((c) => c.header));
+    const header = ws.addRow(spec.columns.map((c) => preserved(neutralise(c.header))));
     header.font = { bold: true };
     header.commit();
     // Each cell gets its column's style object itself: exceljs caches a style's id by object, and
     // the copy it makes per cell would otherwise be rendered to XML once per cell (a third of the time).
     const write = (cells: (number | string | Date | null)[]) => {
-      const row = ws.addRow(cells);
+      const row = ws.addRow(cells.map(preserved));
       row.eachCell((cell, col) => (cell.style = styles[col - 1]!));
       row.commit();
       if (++n % 5000 === 0) onRow?.(n);
@@ -74,6 +74,14 @@ export async function writeXlsx(path: string, sheets: SheetSpec[], onRow?: (n: n
     ws.commit();
   }
   await workbook.commit();
+}
+
+/**
+ * Text that begins or ends with whitespace, or holds a line break, as a one-run rich text: exceljs then
+ * writes it with xml:space="preserve", without which Excel and LibreOffice drop the spaces.
+ */
+function preserved<T>(cell: T): T | { richText: { text: string }[] } {
+  return typeof cell === 'string' && /^\s|\s$|\n/.test(cell) ? { richText: [{ text: cell }] } : cell;
 }
 
 async function* toAsyncGen<T>(items: Iterable<T>): AsyncGenerator<T> {

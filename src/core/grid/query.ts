@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { prepared, type Db } from '../db/open';
+import { AppError } from '../errors';
 import { isAllCjk, matchExpression } from '../search/tokens';
 
 /**
@@ -54,13 +55,16 @@ const combined = z.object({
   conditions: z.array(condition).min(1).max(4),
 });
 
+/** Rows one grid page may ask for (the grid asks for 100 at a time; exports read without pages). */
+export const MAX_PAGE_ROWS = 1000;
+
 export const gridRequestSchema = z.strictObject({
   startRow: z.number().int().min(0),
   endRow: z.number().int().min(1),
   sortModel: z.array(z.strictObject({ colId: z.string().max(64), sort: z.enum(['asc', 'desc']) })).max(3).default([]),
   filterModel: z.record(z.string().max(64), z.union([condition, combined])).default({}),
   quickFilter: z.string().max(200).optional(),
-});
+}).refine((r) => r.endRow > r.startRow && r.endRow - r.startRow <= MAX_PAGE_ROWS, { message: `endRow must be above startRow, by at most ${MAX_PAGE_ROWS} rows`, path: ['endRow'] });
 export type GridRequest = z.infer<typeof gridRequestSchema>;
 export type GridFilterModel = GridRequest['filterModel'];
 
@@ -101,9 +105,10 @@ export function whereClause(view: GridView, filterModel: GridFilterModel, quickF
   return { sql: parts.join(' AND '), params };
 }
 
-export class GridColumnError extends Error {
+/** A column (or filter type) the view does not have: the caller's mistake, answered as invalid input. */
+export class GridColumnError extends AppError {
   constructor(readonly column: string) {
-    super(`unknown column ${column}`);
+    super('invalid_input', { detail: `unknown column ${column}` }, [{ field: column, code: 'invalid_input', params: { detail: 'unknown column' } }]);
   }
 }
 

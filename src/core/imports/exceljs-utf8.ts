@@ -7,10 +7,18 @@ import { StringDecoder } from 'node:string_decoder';
  * puts a fixed copy of its small SAX adapter — same events, but a stateful UTF-8 decoder — into the
  * module cache before exceljs loads it. exceljs is therefore only ever loaded through `excel()`:
  * a static import would be hoisted above the fix by the bundler.
+ *
+ * The same adapter marks two kinds of cell that exceljs's streaming reader gets wrong: ISO dates
+ * (`t="d"`, which it reads with parseFloat: "2021-03-01" became 2021, that is 1905-07-13) and error
+ * values (`t="e"`: a formula's cached #DIV/0! became NaN). Both are turned into text cells that begin
+ * with a marker — U+0000, which no XML text can hold — so the reader (read.ts) can tell them apart.
  */
 const require = createRequire(import.meta.url);
 
 let loaded: typeof import('exceljs') | null = null;
+
+/** Prefixes of the text the adapter gives ISO-date and error cells. */
+export const CELL_MARK = { date: '\u0000d:', error: '\u0000e:' } as const;
 
 export function excel(): typeof import('exceljs') {
   if (!loaded) {
@@ -30,9 +38,29 @@ function installUtf8SafeSax(): void {
     let error: unknown;
     let events: { eventType: string; value: unknown }[] = [];
     parser.on('error', (err) => (error = err));
-    parser.on('opentag', (value) => events.push({ eventType: 'opentag', value }));
-    parser.on('text', (value) => events.push({ eventType: 'text', value }));
-    parser.on('closetag', (value) => events.push({ eventType: 'closetag', value }));
+    // The marked cell being read, and whether its <v> text has been marked yet.
+    let marked: string | null = null;
+    let markNext = false;
+    parser.on('opentag', (value) => {
+      const node = value as { name: string; attributes: Record<string, string> };
+      if (node.name === 'c') {
+        const t = node.attributes.t;
+        marked = t === 'd' ? CELL_MARK.date : t === 'e' ? CELL_MARK.error : null;
+        if (marked) node.attributes.t = 'str';
+      } else if (node.name === 'v' && marked) markNext = true;
+      events.push({ eventType: 'opentag', value });
+    });
+    parser.on('text', (value) => {
+      if (markNext) {
+        markNext = false;
+        value = `${marked}${value as string}`;
+      }
+      events.push({ eventType: 'text', value });
+    });
+    parser.on('closetag', (value) => {
+      if ((value as { name: string }).name === 'c') marked = null;
+      events.push({ eventType: 'closetag', value });
+    });
     for await (const chunk of iterable) {
       parser.write(typeof chunk === 'string' ? chunk : decoder.write(chunk));
       if (error) throw error;
@@ -40,11 +68,12 @@ function installUtf8SafeSax(): void {
       events = [];
     }
     const rest = decoder.end();
-    if (rest) {
-      parser.write(rest);
-      if (error) throw error;
-      yield events;
-    }
+    if (rest) parser.write(rest);
+    // Closing reports a document cut short (unclosed tags), which would otherwise import as its
+    // first rows without a word.
+    (parser as unknown as { close: () => void }).close();
+    if (error) throw error;
+    if (events.length) yield events;
   }
   const mod = new Module(path);
   mod.filename = path;

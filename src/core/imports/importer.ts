@@ -10,7 +10,7 @@ import type { CoreContext, Handler } from '../handler';
 import { headerKey, headerUnit, importFields, labelIndex, matchField, type ImportEntity } from './fields';
 import { leadStages } from '../leads/pipeline';
 import { isBlank, parseDate, parseNumber, parseText, parseUscc, type Parsed } from './normalize';
-import type { Cell, SourceRow, TableSource } from './read';
+import { CellProblem, type Cell, type SourceRow, type TableSource } from './source';
 
 /**
  * Spreadsheet rows into the registry. Every input row ends up created, updated (merged), skipped or
@@ -279,6 +279,10 @@ function rowNormaliser(db: Db, entity: ImportEntity, columns: ImportColumn[], lo
       const spec = fields[col.field]!;
       const cell = cells[col.index] ?? null;
       if (isBlank(cell)) continue;
+      if (cell instanceof CellProblem) {
+        reasons.push(t(cell.kind === 'formula' ? 'import_cell_formula' : cell.kind === 'error' ? 'import_cell_error' : 'import_date', { field: col.header || col.field, value: cell.text }));
+        continue;
+      }
       const parsed: Parsed<unknown> = (() => {
         switch (spec.kind) {
           case 'date': return parseDate(cell);

@@ -1,5 +1,6 @@
+import { FORMULA_LIKE } from '../exports/cells';
 import { normalizeUscc, usccProblem } from '../util/uscc';
-import type { Cell } from './read';
+import type { Cell } from './source';
 import type { ErrorCode } from '../errors';
 
 /**
@@ -9,10 +10,17 @@ import type { ErrorCode } from '../errors';
 export type Parsed<T> = { value: T } | { problem: ErrorCode; params?: Record<string, string | number> };
 
 const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
+const FIRST_DAY = Date.UTC(1900, 0, 1);
+const LAST_DAY = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
 
 export function parseDate(cell: Cell): Parsed<string> {
-  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? { problem: 'import_date', params: { value: String(cell) } } : { value: cell.toISOString().slice(0, 10) };
+  if (cell instanceof Date) {
+    // Before 1900 is a negative or zero Excel serial (no spreadsheet date); beyond 9999 is no ISO date.
+    const t = cell.getTime();
+    if (Number.isNaN(t) || t < FIRST_DAY || t > LAST_DAY) return { problem: 'import_date', params: { value: Number.isNaN(t) ? String(cell) : cell.toISOString() } };
+    return { value: cell.toISOString().slice(0, 10) };
+  }
   if (typeof cell === 'number') {
     // An Excel serial day number (a date cell saved without its format, or read from CSV).
     if (cell < 1 || cell > 2_958_465 || !Number.isFinite(cell)) return { problem: 'import_date', params: { value: String(cell) } };
@@ -83,7 +91,7 @@ export function parseUscc(cell: Cell): Parsed<string> {
 export function parseText(cell: Cell): string {
   if (cell instanceof Date) return cell.toISOString().slice(0, 10);
   const s = String(cell ?? '').trim();
-  return /^'[=+\-@\t\r＝＋－＠]/.test(s) ? s.slice(1) : s;
+  return s.startsWith("'") && FORMULA_LIKE.test(s.slice(1)) ? s.slice(1).trim() : s;
 }
 
 export const isBlank = (cell: Cell) => cell === null || cell === undefined || (typeof cell === 'string' && cell.trim() === '');

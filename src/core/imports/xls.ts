@@ -1,7 +1,7 @@
 import * as XLSX from '@e965/xlsx';
 import { readFileSync } from 'node:fs';
 import { AppError } from '../errors';
-import { LIMITS, type Cell } from './read';
+import { CellProblem, LIMITS, type Cell } from './source';
 
 /**
  * Legacy Excel 97–2003 workbooks (.xls, BIFF8/BIFF5) read with SheetJS. Many offices' systems also
@@ -52,7 +52,10 @@ function cellValue(cell: XLSX.CellObject | undefined): Cell {
       return Boolean(cell.v);
     case 'd':
       return cell.v instanceof Date ? cell.v : null;
+    case 'e':
+      // An error value (#N/A, #DIV/0!): the importer rejects its row rather than read it as blank.
+      return new CellProblem('error', typeof cell.w === 'string' ? cell.w : '#N/A');
     default:
-      return null; // errors (#N/A) and stubs
+      return null; // stubs
   }
 }

@@ -45,21 +45,51 @@ function httpBridge(): Bridge {
       return (await res.json()) as Result<unknown>;
     },
     onEvent: (listener) => {
-      const source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
-      source.onmessage = (m) => listener(JSON.parse(m.data as string) as ShellEvent);
-      return () => source.close();
+      // EventSource cannot send a header, and the shell takes the token from no query string: the
+      // event stream is read with fetch instead, and reconnected when it drops.
+      const stop = new AbortController();
+      const connect = async () => {
+        while (!stop.signal.aborted) {
+          try {
+            const res = await fetch('/api/events', { headers: { 'X-ParkPilot-Token': token }, signal: stop.signal });
+            const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+            let buffer = '';
+            for (;;) {
+              const { done, value } = await reader.read();
+              if (done) break;
+              buffer += value;
+              let end;
+              while ((end = buffer.indexOf('\n\n')) >= 0) {
+                const data = buffer.slice(0, end).split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+                buffer = buffer.slice(end + 2);
+                if (data) listener(JSON.parse(data) as ShellEvent);
+              }
+            }
+          } catch {
+            // dropped or stopped: retry below unless stopped
+          }
+          if (!stop.signal.aborted) await new Promise((r) => setTimeout(r, 1000));
+        }
+      };
+      void connect();
+      return () => stop.abort();
     },
     upload: async (name, bytes) => {
       const res = await fetch(`/api/upload?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'X-ParkPilot-Token': token }, body: bytes });
       return (await res.json()) as Result<{ token: string; name: string }>;
     },
     save: async (fileToken, name) => {
+      // Fetched with the token in its header, then handed to the browser as a download.
+      const res = await fetch(`/api/download/${encodeURIComponent(fileToken)}`, { headers: { 'X-ParkPilot-Token': token } });
+      if (!res.ok) throw new ApiError(((await res.json()) as { error: ErrorPayload }).error);
+      const url = URL.createObjectURL(await res.blob());
       const a = document.createElement('a');
-      a.href = `/api/download/${encodeURIComponent(fileToken)}?token=${encodeURIComponent(token)}`;
+      a.href = url;
       a.download = name;
       document.body.append(a);
       a.click();
       a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
     },
   };
 }
