@@ -31,18 +31,26 @@ export interface CoreOptions extends OpenOptions {
  * only entrance; it validates input with the handler's schema and turns failures into coded errors.
  */
 export class ParkCore {
-  readonly db: Db;
   private readonly ctx: Omit<CoreContext, 'locale'>;
 
-  constructor(file: string, options: CoreOptions = {}) {
-    this.db = openDatabase(file, options);
+  /** The open database (a restore replaces the connection; see `reopen`). */
+  get db(): Db {
+    return this.ctx.db;
+  }
+
+  constructor(
+    private readonly file: string,
+    private readonly options: CoreOptions = {},
+  ) {
+    const db = openDatabase(file, options);
     const now = options.now ?? Date.now;
+    this.ctx = { db } as Omit<CoreContext, 'locale'>; // settings are read before the context is complete
     const site = options.site ?? this.setting('site') ?? randomBytes(8).toString('hex');
     if (!this.setting('site')) this.setSetting('site', site);
     const saved = this.setting('clock');
     const state: ClockState = saved ? (JSON.parse(saved) as ClockState) : { millis: 0, counter: 0 };
     this.ctx = {
-      db: this.db,
+      db,
       clock: new HybridClock(site, state, now),
       ids: options.ids ?? randomIds,
       user: options.user ?? 'local',
@@ -52,7 +60,24 @@ export class ParkCore {
       files: new Files(),
       openReader: () => openDatabase(file, { readonly: true, create: false, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) }),
       ...(options.printPdf ? { printPdf: options.printPdf } : {}),
+      reopen: (swap) => this.reopen(swap),
     };
+  }
+
+  /**
+   * Closes every connection, runs `swap` (a restore puts another file in place there) and opens the
+   * file again. The clock stays: it is already ahead of anything the restored file holds.
+   */
+  private reopen(swap: () => void): void {
+    this.snapshot?.close();
+    this.snapshot = null;
+    this.ctx.db.close();
+    try {
+      swap();
+    } finally {
+      this.ctx.db = openDatabase(this.file, { ...this.options, create: false });
+      this.ctx.version.value++;
+    }
   }
 
   context(locale: Locale = 'zh-CN'): CoreContext {
@@ -142,6 +167,7 @@ export class ParkCore {
   close(): void {
     this.snapshot?.close();
     if (this.db.open) this.db.close();
+    this.ctx.files.dispose();
   }
 }
 

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
+import { backupBefore } from '../backup/engine';
 import { AppError } from '../errors';
 import { migrations, type Migration } from './migrations';
 
@@ -92,6 +93,7 @@ function migrate(db: Db, known: readonly Migration[], readonly: boolean): void {
   const pending = known.slice(applied.length);
   if (pending.length === 0) return;
   if (readonly) throw new AppError('schema_mismatch', { detail: `needs ${pending.map((m) => m.id).join(', ')}` });
+  if (applied.length > 0) backupBefore(db, 'migration'); // an existing database is copied before its schema changes
   db.transaction(() => {
     db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL) STRICT');
     const record = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
