@@ -82,6 +82,9 @@ export class Jobs {
   }
 }
 
+/** The largest spreadsheet a shell accepts (web-shell upload or desktop IPC); larger is refused before it is stored. */
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+
 /** This process's private temporary folders: `parkpilot-run-<pid>-XXXXXX` (mode 0700) in the OS temp folder. */
 export const RUN_DIR_PREFIX = 'parkpilot-run-';
 const RUN_DIR = /^parkpilot-run-(\d+)-/;

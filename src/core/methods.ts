@@ -112,4 +112,10 @@ export const methods = [
   'meta.enums',
   'meta.info',
   'stats.get',
+  'backups.list',
+  'backups.create',
+  'backups.setBudget',
+  'backups.health',
+  'backups.check',
+  'backups.restore',
 ] as const;

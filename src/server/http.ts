@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -122,13 +122,14 @@ const MAX_UPLOAD = 200 * 1024 * 1024;
 async function handleUpload(core: ParkCore, name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const safeName = basename(name).slice(0, 200) || 'upload';
   const path = core.files.outputPath(safeName);
-  const out = createWriteStream(path);
+  const out = createWriteStream(path, { mode: 0o600 });
   let size = 0;
   try {
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
       if (size > MAX_UPLOAD) {
         out.destroy();
+        rmSync(path, { force: true }); // a refused upload leaves nothing behind
         return send(res, 413, { ok: false, error: { code: 'import_too_large', message: `> ${MAX_UPLOAD / 1048576} MB` } });
       }
       if (!out.write(chunk)) await once(out, 'drain');
@@ -138,6 +139,7 @@ async function handleUpload(core: ParkCore, name: string, req: IncomingMessage, 
     send(res, 200, { ok: true, value: { token: core.files.register(path, safeName), name: safeName, size } });
   } catch (err) {
     out.destroy();
+    rmSync(path, { force: true });
     send(res, 500, { ok: false, error: { code: 'internal', message: (err as Error).message } });
   }
 }

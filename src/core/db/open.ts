@@ -59,6 +59,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   } catch (err) {
     db.close();
     if (err instanceof AppError) throw err;
+    // A ParkPilot file damaged on disk (not a foreign file): the restore screen, not "cannot open".
+    if (/^SQLITE_CORRUPT/.test((err as { code?: string }).code ?? '')) throw new AppError('database_corrupt', { detail: (err as Error).message });
     throw new AppError('not_a_database', { detail: `${file}: ${(err as Error).message}` });
   }
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, onCoreEvent, setApiLocale } from './api/client';
+import { api, onCoreEvent, onDatabaseDamage, setApiLocale } from './api/client';
 import { SearchDialog } from './components/SearchDialog';
 import { ToastProvider } from './components/Toasts';
 import { rememberLocale, type UiLocale } from './i18n';
@@ -12,6 +12,8 @@ import { ImportPage } from './pages/ImportPage';
 import { ReportsPage } from './pages/ReportsPage';
 import { RegistryPage } from './pages/RegistryPage';
 import { Settings } from './pages/Settings';
+import { DamageScreen } from './pages/BackupsSettings';
+import { useDatabaseDamage } from './lib/useDatabaseDamage';
 import { registries } from './pages/registries';
 
 const PAGES = ['overview', 'enterprises', 'incubations', 'leads', 'pipeline', 'targets', 'imports', 'reports', 'settings'] as const;
@@ -23,6 +25,7 @@ export function App() {
   const [searchOpen, setSearchOpen] = useState(false);
   const [dataset, setDataset] = useState<string | null>(null);
   const [dataVersion, setDataVersion] = useState(0);
+  const damage = useDatabaseDamage(onDatabaseDamage);
 
   useEffect(() => {
     void api['meta.info']({}).then((info) => setDataset(info.dataset));
@@ -93,12 +96,13 @@ export function App() {
           </header>
           {dataset === 'demo' && <div className="demo-banner" role="note">{t('app.demoBanner')}</div>}
           <main id="main" tabIndex={-1}>
-            {page === 'overview' && <Overview dataVersion={dataVersion} theme={theme} />}
-            {page === 'pipeline' && <Pipeline dataVersion={dataVersion} />}
-            {page === 'imports' && <ImportPage />}
-            {page === 'reports' && <ReportsPage />}
-            {page === 'settings' && <Settings theme={theme} onTheme={changeTheme} onLocale={changeLocale} />}
-            {registry && <RegistryPage key={page} config={registry} route={route} theme={theme} dataVersion={dataVersion} />}
+            {damage !== null && <DamageScreen detail={damage} />}
+            {damage === null && page === 'overview' && <Overview dataVersion={dataVersion} theme={theme} />}
+            {damage === null && page === 'pipeline' && <Pipeline dataVersion={dataVersion} />}
+            {damage === null && page === 'imports' && <ImportPage />}
+            {damage === null && page === 'reports' && <ReportsPage />}
+            {damage === null && page === 'settings' && <Settings theme={theme} onTheme={changeTheme} onLocale={changeLocale} />}
+            {damage === null && registry && <RegistryPage key={page} config={registry} route={route} theme={theme} dataVersion={dataVersion} />}
           </main>
         </div>
       </div>

@@ -11,7 +11,7 @@ interface Bridge {
   invoke: (method: string, input: unknown, locale: string) => Promise<Result>;
   onEvent: (listener: (event: CoreEvent) => void) => () => void;
   /** Hands a file the user picked to the core; answers a token. */
-  upload: (name: string, bytes: ArrayBuffer) => Promise<Result>;
+  upload: (name: string, bytes: ArrayBuffer, locale?: string) => Promise<Result>;
   /** Gives the user a file the core produced (a download, or a save dialog in the app). */
   save: (token: string, name: string) => Promise<void>;
 }
@@ -73,9 +73,17 @@ function httpBridge(): Bridge {
 
 const bridge: Bridge = window.parkpilot ?? httpBridge();
 
+/** Told when any call finds the database damaged: the app then shows its restore screen. */
+const damageListeners = new Set<(error: ErrorPayload) => void>();
+export function onDatabaseDamage(listener: (error: ErrorPayload) => void): () => void {
+  damageListeners.add(listener);
+  return () => damageListeners.delete(listener);
+}
+
 export const api = new Proxy({} as Api, {
   get: (_target, method: string) => async (input: unknown) => {
     const result = await bridge.invoke(method, input ?? {}, currentLocale);
+    if (!result.ok && result.error.code === 'database_corrupt') for (const l of damageListeners) l(result.error);
     if (!result.ok) throw new ApiError(result.error);
     return result.value;
   },
@@ -84,7 +92,7 @@ export const api = new Proxy({} as Api, {
 export const onCoreEvent = (listener: (event: CoreEvent) => void) => bridge.onEvent(listener);
 
 export async function uploadFile(file: File): Promise<{ token: string; name: string }> {
-  const result = await bridge.upload(file.name, await file.arrayBuffer());
+  const result = await bridge.upload(file.name, await file.arrayBuffer(), currentLocale);
   if (!result.ok) throw new ApiError(result.error);
   return result.value as { token: string; name: string };
 }

@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import { reloadLabels, type UiLocale } from '../i18n';
 import type { Theme } from '../lib/theme';
 import { useEditableList } from '../lib/useEditableList';
+import { BackupsSettings } from './BackupsSettings';
 import { PipelineSettings } from './PipelineSettings';
 import { StaffSettings } from './StaffSettings';
 
@@ -74,6 +75,7 @@ export function Settings({ theme, onTheme, onLocale }: { theme: Theme; onTheme: 
       </section>
       <PipelineSettings />
       <StaffSettings />
+      <BackupsSettings />
       {info && (
         <section className="card">
           <h2>{t('settings.database')}</h2>
