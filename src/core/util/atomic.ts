@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -38,8 +38,22 @@ export function writeAtomicallySync(dest: string, write: (tmp: string) => void):
   }
 }
 
+/**
+ * Copies a produced file (private, 0600, in the temp folder) to where the user asked. Bytes only: the
+ * copy gets the ordinary mode of a new file of the user's, not the temp file's private one.
+ */
 export function copyAtomically(source: string, dest: string): void {
-  writeAtomicallySync(dest, (tmp) => copyFileSync(source, tmp));
+  writeAtomicallySync(dest, (tmp) => {
+    const from = openSync(source, 'r');
+    const to = openSync(tmp, 'wx');
+    try {
+      const buffer = Buffer.allocUnsafe(1 << 20);
+      for (let n; (n = readSync(from, buffer, 0, buffer.length, null)) > 0; ) writeSync(to, buffer, 0, n);
+    } finally {
+      closeSync(from);
+      closeSync(to);
+    }
+  });
 }
 
 /** Flushes `tmp`, renames it to `dest` and flushes the folder, so the new name survives a power cut. */
