@@ -8,7 +8,7 @@
  */
 import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -25,7 +25,6 @@ export interface Tally {
   failures: string[];
 }
 
-const CLI = resolve('bin/parkpilot.js');
 const OLD = 'the older file, which must survive\n';
 
 export class CrashLab {
@@ -39,9 +38,15 @@ export class CrashLab {
   private exportLines = 0;
   private readonly timings = new Map<Operation, number>();
 
+  /** A copy of the built command, so a rebuild meanwhile does not change what is being tested. */
+  private readonly cliPath: string;
+
   constructor(readonly dir: string) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
+    cpSync(resolve('out/main'), join(dir, 'app/out/main'), { recursive: true });
+    cpSync(resolve('bin/parkpilot.js'), join(dir, 'app/bin/parkpilot.js'));
+    this.cliPath = join(dir, 'app/bin/parkpilot.js');
     // The children's temporary folder: what a killed run leaves there is counted, undisturbed by others.
     // A short path: Chromium puts sockets in it, whose names have a length limit.
     this.tmp = mkdtempSync(join(tmpdir(), 'ppcrash-'));
@@ -56,7 +61,7 @@ export class CrashLab {
   }
 
   private cli(args: string[]): { code: number | null; out: string; err: string } {
-    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, TMPDIR: this.tmp, LANG: 'en_US.UTF-8' } });
+    const r = spawnSync(process.execPath, [this.cliPath, ...args], { encoding: 'utf8', env: { ...process.env, TMPDIR: this.tmp, LANG: 'en_US.UTF-8' } });
     return { code: r.status, out: r.stdout, err: r.stderr };
   }
 
@@ -126,7 +131,7 @@ export class CrashLab {
 
   private runAndKill(args: string[], delay: number): Promise<boolean> {
     return new Promise((resolvePromise) => {
-      const child = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore', env: { ...process.env, TMPDIR: this.tmp, LANG: 'en_US.UTF-8' } });
+      const child = spawn(process.execPath, [this.cliPath, ...args], { stdio: 'ignore', env: { ...process.env, TMPDIR: this.tmp, LANG: 'en_US.UTF-8' } });
       let exited = false;
       const timer = setTimeout(() => child.kill('SIGKILL'), delay);
       child.on('exit', (code) => {
