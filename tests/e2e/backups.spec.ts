@@ -78,6 +78,7 @@ test('Settings → Backups: back up now, the list, and restore (the current file
     await addRow.getByLabel('英文名称').fill('Fintech');
     await addRow.getByRole('button', { name: '添加行业' }).click();
     await expect(page.locator('td.mono', { hasText: 'fintech' })).toBeVisible();
+    await section.scrollIntoViewIfNeeded();
     await shot(page, 'backups-settings');
     await rows.first().getByRole('button', { name: /恢复/ }).click();
     const dialog = page.getByRole('dialog');

@@ -19,7 +19,7 @@ export function useDatabaseDamage(subscribe: (listener: (e: ErrorPayload) => voi
       }, () => {});
     };
     poll(150);
-    const unsubscribe = subscribe((e) => setDamage(e.message));
+    const unsubscribe = subscribe((e) => setDamage(String(e.params?.detail ?? e.message)));
     return () => {
       stopped = true;
       clearTimeout(timer);
