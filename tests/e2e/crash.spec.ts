@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CrashLab } from '../bench/crash-lab';
@@ -11,7 +11,8 @@ import { CrashLab } from '../bench/crash-lab';
  */
 test('SIGKILL during import, revert, export, report and backup: all or nothing, no cut-off file', async () => {
   test.setTimeout(900_000);
-  const lab = new CrashLab(mkdtempSync(join(tmpdir(), 'parkpilot-crash-')));
+  const dir = mkdtempSync(join(tmpdir(), 'parkpilot-crash-'));
+  const lab = new CrashLab(dir);
   try {
     lab.prepare(500);
     for (const op of ['import', 'revert', 'export', 'report', 'backup'] as const) {
@@ -22,5 +23,6 @@ test('SIGKILL during import, revert, export, report and backup: all or nothing, 
     expect(lab.checkTempSwept()).toEqual([]);
   } finally {
     lab.dispose();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
