@@ -167,7 +167,10 @@ async function main(argv: string[]): Promise<void> {
         const report = job.result as ImportReport;
         if (values.rejected && report.rejected.length) {
           const out = await core.call('imports.rejectedFile', { key: report.batchId ?? `${token}:${!!values['dry-run']}` }, locale);
-          if (out) copyAtomically(core.files.get(out.token).path, values.rejected as string);
+          if (out) {
+            copyAtomically(core.files.get(out.token).path, values.rejected as string);
+            core.files.release(out.token);
+          }
         }
         if (values.json) {
           process.stdout.write(`${JSON.stringify({ rows: report.rows, created: report.created, updated: report.updated, skipped: report.skipped, rejected: report.rejected, dryRun: report.dryRun, batch: report.batchId, sheet: report.sheet, headerRow: report.headerRow, columns: report.columns }, null, 2)}\n`);
