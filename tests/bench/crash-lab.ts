@@ -55,13 +55,18 @@ export class CrashLab {
     this.imported = join(dir, 'imported.db');
   }
 
+  /** The copied command finds the project's packages through NODE_PATH, wherever the lab's folder is. */
+  private get env(): NodeJS.ProcessEnv {
+    return { ...process.env, TMPDIR: this.tmp, LANG: 'en_US.UTF-8', NODE_PATH: resolve('node_modules') };
+  }
+
   /** Removes the children's temporary folder (the lab's own folder stays for inspection). */
   dispose(): void {
     rmSync(this.tmp, { recursive: true, force: true });
   }
 
   private cli(args: string[]): { code: number | null; out: string; err: string } {
-    const r = spawnSync(process.execPath, [this.cliPath, ...args], { encoding: 'utf8', env: { ...process.env, TMPDIR: this.tmp, LANG: 'en_US.UTF-8' } });
+    const r = spawnSync(process.execPath, [this.cliPath, ...args], { encoding: 'utf8', env: this.env });
     return { code: r.status, out: r.stdout, err: r.stderr };
   }
 
@@ -131,7 +136,7 @@ export class CrashLab {
 
   private runAndKill(args: string[], delay: number): Promise<boolean> {
     return new Promise((resolvePromise) => {
-      const child = spawn(process.execPath, [this.cliPath, ...args], { stdio: 'ignore', env: { ...process.env, TMPDIR: this.tmp, LANG: 'en_US.UTF-8' } });
+      const child = spawn(process.execPath, [this.cliPath, ...args], { stdio: 'ignore', env: this.env });
       let exited = false;
       const timer = setTimeout(() => child.kill('SIGKILL'), delay);
       child.on('exit', (code) => {
