@@ -1,7 +1,7 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError, formatMessage, type Locale } from '../core/errors';
+import { AppError, formatMessage, isDatabaseDamage, type Locale } from '../core/errors';
 import { generate, seedDemo } from '../core/seed/seed';
 import { ParkCore } from '../core/service';
 import type { JobState } from '../core/jobs';
@@ -9,6 +9,9 @@ import type { ImportReport } from '../core/imports/importer';
 import { startServer } from '../server/http';
 import { closePrinter, printPdf } from '../server/pdf';
 import { waitForWriteLock } from './lock';
+import { copyAtomically } from '../core/util/atomic';
+import { afterOpen } from '../core/backup/startup';
+import { backupCommand, checkCommand, formatCheck, restoreCommand } from './backup';
 import { defaultDatabase } from './paths';
 import { runSync, SYNC_USAGE } from './sync';
 import { UsageError } from './usage';
@@ -32,6 +35,9 @@ const USAGE = `usage: parkpilot <command> [options]
   report    --db DB --kind operations|torch --period 2020|2020-Q4|2020-12 [--as-of DATE]
             --format pdf|xlsx --out FILE
 ${SYNC_USAGE}
+  backup    --db DB [--out FILE]                 a verified copy (default: into the backup folder beside DB)
+  restore   FILE --db DB                         put a backup in place (the current file is kept as a backup first)
+  check     --db DB [--json]                     integrity, foreign keys, search index and Overview aggregates
   help                                           this text`;
 
 const locale: Locale = (process.env.LANG ?? '').startsWith('zh') ? 'zh-CN' : 'en';
@@ -103,6 +109,7 @@ async function main(argv: string[]): Promise<void> {
       const port = values.port === undefined ? 0 : count(values, 'port');
       if (port > 65535) throw new UsageError('--port must be between 0 and 65535');
       const core = openExisting(file);
+      void afterOpen(core).then((r) => r.error && process.stderr.write(`daily backup failed: ${r.error}\n`));
       const server = await startServer({ core, rendererDir: join(__dirname, '../renderer'), host: (values.host as string | undefined) ?? '127.0.0.1', port });
       process.stdout.write(`ParkPilot web shell: ${server.url}  (database: ${file})\n`);
       const stop = () => void server.close().then(() => (core.close(), process.exit(0)));
@@ -166,7 +173,10 @@ async function main(argv: string[]): Promise<void> {
         const report = job.result as ImportReport;
         if (values.rejected && report.rejected.length) {
           const out = await core.call('imports.rejectedFile', { key: report.batchId ?? `${token}:${!!values['dry-run']}` }, locale);
-          if (out) copyFileSync(core.files.get(out.token).path, values.rejected as string);
+          if (out) {
+            copyAtomically(core.files.get(out.token).path, values.rejected as string);
+            core.files.release(out.token);
+          }
         }
         if (values.json) {
           process.stdout.write(`${JSON.stringify({ rows: report.rows, created: report.created, updated: report.updated, skipped: report.skipped, rejected: report.rejected, dryRun: report.dryRun, batch: report.batchId, sheet: report.sheet, headerRow: report.headerRow, columns: report.columns }, null, 2)}\n`);
@@ -204,7 +214,8 @@ async function main(argv: string[]): Promise<void> {
         const started = core.call('exports.start', { view, format, ...(asOf && view === 'targets' ? { asOf } : {}), filterModel: filtersFromArgs((values.filter as string[] | undefined) ?? []), sortModel: sortCol ? [{ colId: sortCol, sort: sortDir === 'desc' ? 'desc' : 'asc' }] : [] }, locale);
         const job = await waitWithProgress(core, started.id, 'exporting');
         const result = job.result as { token: string; rows: number };
-        copyFileSync(core.files.get(result.token).path, out);
+        copyAtomically(core.files.get(result.token).path, out);
+        core.files.release(result.token);
         process.stderr.write(`exported ${result.rows} rows to ${out}\n`);
       } finally {
         core.close();
@@ -223,12 +234,32 @@ async function main(argv: string[]): Promise<void> {
       try {
         const started = core.call('reports.start', { kind, format, period: period.toUpperCase().replace('-Q', '-Q'), ...(asOf ? { asOf } : {}) }, locale);
         const job = await waitWithProgress(core, started.id, 'writing the report');
-        copyFileSync(core.files.get((job.result as { token: string }).token).path, out);
+        const { token } = job.result as { token: string };
+        copyAtomically(core.files.get(token).path, out);
+        core.files.release(token);
         process.stderr.write(`report written to ${out}\n`);
       } finally {
         core.close();
         await closePrinter();
       }
+      return;
+    }
+    case 'backup': {
+      process.stdout.write(`${backupCommand(option(values, 'db'), values.out as string | undefined)}\n`);
+      return;
+    }
+    case 'restore': {
+      const source = positionals[0];
+      if (!source) throw new UsageError('restore needs the backup FILE to put in place');
+      if (!existsSync(source)) throw new UsageError(`${source}: no such file`);
+      const { kept } = restoreCommand(source, option(values, 'db'));
+      process.stderr.write(`restored ${source} to ${values.db as string}${kept ? `; the previous file is kept as ${kept}` : ''}\n`);
+      return;
+    }
+    case 'check': {
+      const report = checkCommand(option(values, 'db'));
+      process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCheck(report)}\n`);
+      if (!report.ok) process.exitCode = 1;
       return;
     }
     case undefined:
@@ -286,7 +317,9 @@ async function waitWithProgress(core: ParkCore, id: string, label: string): Prom
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   const message =
-    err instanceof AppError ? formatMessage(err.code, err.params, locale) : err instanceof Error ? err.message : String(err);
+    err instanceof AppError ? formatMessage(err.code, err.params, locale)
+    : isDatabaseDamage(err) ? formatMessage('database_corrupt', { detail: (err as Error).message }, locale)
+    : err instanceof Error ? err.message : String(err);
   process.stderr.write(`parkpilot: ${message.split('\n')[0]}\n`);
   process.exit(err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1);
 });

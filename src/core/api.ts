@@ -16,6 +16,7 @@ import { exportHandlers } from './exports/handlers';
 import { jobHandlers } from './job-handlers';
 import { reportHandlers } from './reports/handlers';
 import { syncHandlers } from './sync/handlers';
+import { backupHandlers } from './backup/handlers';
 
 const metaHandlers = slice('meta', {
   enums: handler(z.strictObject({}), () => enums),
@@ -70,6 +71,7 @@ export const handlers = merge(
   syncHandlers,
   metaHandlers,
   statsHandlers,
+  backupHandlers,
 );
 
 export type Handlers = typeof handlers;

@@ -102,6 +102,13 @@ const messages = {
   bad_request: { 'zh-CN': '无法理解的请求：{detail}', en: 'Malformed request: {detail}' },
   internal: { 'zh-CN': '内部错误：{detail}', en: 'Internal error: {detail}' },
   ...syncMessages,
+  database_corrupt: {
+    'zh-CN': '数据库文件已损坏（{detail}）。请在“设置 → 备份”中从备份恢复；损坏的文件会先另存一份',
+    en: 'The database file is damaged ({detail}). Restore it from a backup in Settings → Backups; the damaged file is kept aside first',
+  },
+  backup_failed: { 'zh-CN': '无法写入备份：{detail}；操作未执行，数据未改动', en: 'Could not write a backup: {detail}. Nothing was done and nothing changed' },
+  restore_invalid: { 'zh-CN': '该文件不是完好的 ParkPilot 数据库，不能用于恢复：{detail}', en: 'This file is not an intact ParkPilot database and cannot be restored: {detail}' },
+  database_in_use: { 'zh-CN': '另一个 ParkPilot 正在使用该数据库，请先关闭它', en: 'Another ParkPilot has this database open; close it first' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type ErrorCode = keyof typeof messages;
@@ -148,11 +155,19 @@ export function isErrorCode(code: string): code is ErrorCode {
   return code in messages;
 }
 
+/** SQLite found damage (SQLITE_CORRUPT*, SQLITE_NOTADB) on a file it had opened. */
+export function isDatabaseDamage(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code);
+}
+
 /** Turns anything thrown into a payload; unknown errors become `internal` without leaking stacks. */
 export function toErrorPayload(err: unknown, locale: Locale): ErrorPayload {
   if (err instanceof AppError) return err.toPayload(locale);
   // SQLite's "database is locked" after the busy timeout: another process is writing.
   if (/^SQLITE_BUSY/.test(String((err as { code?: unknown } | null)?.code ?? ''))) return new AppError('db_locked').toPayload(locale);
+  // Damage noticed by any query gets the one clear message (and the renderer its restore screen).
+  if (isDatabaseDamage(err)) return new AppError('database_corrupt', { detail: (err as Error).message }).toPayload(locale);
   const detail = err instanceof Error ? err.message : String(err);
   return new AppError('internal', { detail }).toPayload(locale);
 }

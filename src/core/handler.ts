@@ -19,6 +19,8 @@ export interface CoreContext extends WriteContext {
   openReader: () => Db;
   /** Prints HTML to PDF: Electron's printToPDF in the app, system Chromium in the CLI and web shell. */
   printPdf?: (html: string, options: { headerTitle: string }) => Promise<Buffer>;
+  /** Closes the database, runs `swap` (a restore replaces the file) and opens it again; set by ParkCore. */
+  reopen?: (swap: () => void) => void;
 }
 
 export interface Handler<I extends z.ZodType = z.ZodType, O = unknown> {

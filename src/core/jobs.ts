@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { processAlive } from './util/atomic';
 import { AppError, toErrorPayload, type ErrorPayload, type Locale } from './errors';
 
 /**
@@ -56,6 +57,12 @@ export class Jobs {
     return { ...state };
   }
 
+  /** True while a job runs or waits its turn (a restore must not swap the file under it). */
+  get busy(): boolean {
+    for (const { state } of this.jobs.values()) if (state.state === 'running') return true;
+    return false;
+  }
+
   status(id: string): JobState {
     const job = this.jobs.get(id);
     if (!job) throw new AppError('not_found');
@@ -79,9 +86,44 @@ export class Jobs {
   }
 }
 
+/** The largest spreadsheet a shell accepts (web-shell upload or desktop IPC); larger is refused before it is stored. */
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+
+/** This process's private temporary folders: `parkpilot-run-<pid>-XXXXXX` (mode 0700) in the OS temp folder. */
+export const RUN_DIR_PREFIX = 'parkpilot-run-';
+const RUN_DIR = /^parkpilot-run-(\d+)-/;
+
+/**
+ * Removes the temporary folders of ParkPilot processes that no longer run (killed, or crashed before
+ * they could clean up: uploads, outputs, a PDF printer's browser profile). Called at start-up.
+ */
+export function sweepStaleRunDirs(root = tmpdir()): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const m = RUN_DIR.exec(name);
+    if (!m || processAlive(Number(m[1]))) continue;
+    rmSync(join(root, name), { recursive: true, force: true, maxRetries: 2 });
+    removed++;
+  }
+  return removed;
+}
+
+/** A new private temporary folder of this process (swept by the next start if this one is killed). */
+export function privateRunDir(label = ''): string {
+  return mkdtempSync(join(tmpdir(), `${RUN_DIR_PREFIX}${process.pid}-${label}`));
+}
+
 /**
  * Files that cross the API by token, never by path: uploads the shell stored, and outputs (exports,
  * reports, rejected rows) the shell hands to the user. The renderer cannot name an arbitrary path.
+ * They live in this process's private folder (0700, files 0600), removed when the core closes and,
+ * after a kill, by the next start.
  */
 export class Files {
   private files = new Map<string, { path: string; name: string }>();
@@ -89,6 +131,8 @@ export class Files {
 
   register(path: string, name = basename(path)): string {
     const token = randomUUID();
+    // Outputs and uploads are private; a file the CLI names on its command line is the user's own.
+    if (this.dir && path.startsWith(this.dir)) chmodSync(path, 0o600);
     this.files.set(token, { path, name });
     return token;
   }
@@ -101,9 +145,26 @@ export class Files {
 
   /** A fresh path for an output file, in this process's own temporary folder. */
   outputPath(name: string): string {
-    if (!this.dir) this.dir = mkdtempSync(join(tmpdir(), 'parkpilot-'));
+    if (!this.dir) {
+      sweepStaleRunDirs();
+      this.dir = privateRunDir();
+    }
     const sub = join(this.dir, randomUUID());
-    mkdirSync(sub);
+    mkdirSync(sub, { mode: 0o700 });
     return join(sub, name.replace(/[\\/:*?"<>|]/g, '_'));
+  }
+
+  /** Forgets a file and, when it is one of this folder's, deletes it (the CLI after copying it out). */
+  release(token: string): void {
+    const f = this.files.get(token);
+    this.files.delete(token);
+    if (f && this.dir && f.path.startsWith(this.dir)) rmSync(dirname(f.path), { recursive: true, force: true });
+  }
+
+  /** Deletes the private folder and everything in it (the core is closing). */
+  dispose(): void {
+    this.files.clear();
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true, maxRetries: 2 });
+    this.dir = null;
   }
 }

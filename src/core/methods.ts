@@ -119,4 +119,10 @@ export const methods = [
   'meta.fields',
   'meta.info',
   'stats.get',
+  'backups.list',
+  'backups.create',
+  'backups.setBudget',
+  'backups.health',
+  'backups.check',
+  'backups.restore',
 ] as const;

@@ -40,17 +40,25 @@ export interface CoreOptions extends OpenOptions {
  * only entrance; it validates input with the handler's schema and turns failures into coded errors.
  */
 export class ParkCore {
-  readonly db: Db;
   private readonly ctx: Omit<CoreContext, 'locale'>;
 
-  constructor(file: string, options: CoreOptions = {}) {
-    this.db = openDatabase(file, options);
+  /** The open database (a restore replaces the connection; see `reopen`). */
+  get db(): Db {
+    return this.ctx.db;
+  }
+
+  constructor(
+    private readonly file: string,
+    private readonly options: CoreOptions = {},
+  ) {
+    const db = openDatabase(file, options);
     const now = options.now ?? Date.now;
-    const { site } = claimSite(this.db, file, options.user, options.site);
+    this.ctx = { db } as Omit<CoreContext, 'locale'>; // settings are read before the context is complete
+    const { site } = claimSite(db, file, options.user, options.site);
     const saved = this.setting('clock');
     const state: ClockState = saved ? (JSON.parse(saved) as ClockState) : { millis: 0, counter: 0 };
     this.ctx = {
-      db: this.db,
+      db,
       clock: new HybridClock(site, state, now),
       ids: options.ids ?? randomIds,
       user: options.user ?? 'local',
@@ -60,7 +68,28 @@ export class ParkCore {
       files: new Files(),
       openReader: () => openDatabase(file, { readonly: true, create: false, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) }),
       ...(options.printPdf ? { printPdf: options.printPdf } : {}),
+      reopen: (swap) => this.reopen(swap),
     };
+  }
+
+  /**
+   * Closes every connection, runs `swap` (a restore puts another file in place there) and opens the
+   * file again. The clock's time stays: it is already ahead of anything the restored file holds.
+   */
+  private reopen(swap: () => void): void {
+    this.snapshot?.close();
+    this.snapshot = null;
+    this.ctx.db.close();
+    try {
+      swap();
+    } finally {
+      this.ctx.db = openDatabase(this.file, { ...this.options, create: false });
+      // The restored file is another copy of history: it writes under a new site id (its peers then
+      // send it everything they hold, including the changes the backup predates).
+      const { site } = claimSite(this.ctx.db, this.file, this.options.user, this.options.site);
+      this.ctx.clock = new HybridClock(site, this.ctx.clock.snapshot(), this.options.now ?? Date.now);
+      this.ctx.version.value++;
+    }
   }
 
   context(locale: Locale = 'zh-CN'): CoreContext {
@@ -161,5 +190,6 @@ export class ParkCore {
   close(): void {
     this.snapshot?.close();
     if (this.db.open) this.db.close();
+    this.ctx.files.dispose();
   }
 }

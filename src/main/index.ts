@@ -1,7 +1,10 @@
 import { app, BrowserWindow, dialog, Menu, type MenuItemConstructorOptions } from 'electron';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { verifiedCopy } from '../core/backup/engine';
+import { afterOpen } from '../core/backup/startup';
 import { AppError, formatMessage, type Locale } from '../core/errors';
+import { writeAtomicallySync } from '../core/util/atomic';
 import { seedDemo } from '../core/seed/seed';
 import { ParkCore } from '../core/service';
 import { relayApi, relayEvents } from './ipc';
@@ -65,6 +68,7 @@ function switchTo(file: string, create: boolean): void {
   }
   core.close();
   core = next;
+  void afterOpen(core, nativeBinding);
   bindEvents();
   window?.webContents.send('parkpilot:event', { type: 'reopened', file });
 }
@@ -105,7 +109,8 @@ function buildMenu(): void {
           accelerator: 'CmdOrCtrl+Shift+S',
           click: async () => {
             const r = await dialog.showSaveDialog({ filters, defaultPath: 'parkpilot-copy.db' });
-            if (!r.canceled && r.filePath) await core.db.backup(r.filePath);
+            // Checked, then renamed into place: never a half-written copy at the chosen name.
+            if (!r.canceled && r.filePath) writeAtomicallySync(r.filePath, (tmp) => verifiedCopy(core.db, 'main', tmp));
           },
         },
         { type: 'separator' },
@@ -155,6 +160,7 @@ app.whenReady().then(() => {
     app.exit(1);
     return;
   }
+  void afterOpen(core, nativeBinding);
   serveRenderer(join(__dirname, '../renderer'));
   relayApi(() => core);
   buildMenu();

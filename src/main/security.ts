@@ -18,9 +18,14 @@ export function isTrustedSender(url: string | undefined): boolean {
 
 export function hardenApp(): void {
   app.on('web-contents-created', (_event, contents: WebContents) => {
-    contents.on('will-navigate', (event, url) => {
+    // A page may leave the app by a link (will-navigate), a server redirect (will-redirect) or inside
+    // a frame (will-frame-navigate): every way is held to the same rule, the app's own origin only.
+    const stayInApp = (event: { preventDefault: () => void }, url: string) => {
       if (!isTrustedSender(url)) event.preventDefault();
-    });
+    };
+    contents.on('will-navigate', (event, url) => stayInApp(event, url));
+    contents.on('will-redirect', (event, url) => stayInApp(event, url));
+    contents.on('will-frame-navigate', (event) => stayInApp(event, event.url));
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
       try {

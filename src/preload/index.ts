@@ -12,7 +12,7 @@ contextBridge.exposeInMainWorld('parkpilot', {
     if (!known.has(method)) return Promise.resolve({ ok: false, error: { code: 'unknown_method', message: `Unknown operation: ${method}` } });
     return ipcRenderer.invoke('parkpilot:invoke', method, input, locale);
   },
-  upload: (name: string, bytes: ArrayBuffer) => ipcRenderer.invoke('parkpilot:upload', String(name), bytes),
+  upload: (name: string, bytes: ArrayBuffer, locale?: string) => ipcRenderer.invoke('parkpilot:upload', String(name), bytes, String(locale ?? 'zh-CN')),
   save: (token: string, name: string) => ipcRenderer.invoke('parkpilot:save', String(token), String(name)),
   onEvent: (listener: (event: unknown) => void) => {
     const wrapped = (_e: unknown, payload: unknown) => listener(payload);

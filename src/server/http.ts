@@ -203,7 +203,7 @@ async function handleUpload(core: ParkCore, name: string, req: IncomingMessage, 
   // eslint-disable-next-line no-control-regex -- control characters have no place in a file name
   const safeName = basename(name.replace(/\\/g, '/')).replace(/[\0-\x1f]/g, '').slice(0, 200) || 'upload';
   const path = core.files.outputPath(safeName);
-  const out = createWriteStream(path);
+  const out = createWriteStream(path, { mode: 0o600 });
   const discard = () => {
     out.destroy();
     rmSync(path, { force: true });

@@ -1,12 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { privateRunDir, sweepStaleRunDirs } from '../core/jobs';
 
 /**
  * Prints report HTML to an A4 PDF with the system Chromium (Debian's /usr/bin/chromium, or
  * CHROMIUM_PATH), with a header and page numbers. The desktop app prints with Electron instead.
  */
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-let browser: Promise<Browser> | null = null;
+let browser: Promise<{ browser: Browser; dir: string }> | null = null;
 
 export function chromiumPath(): string | undefined {
   return CANDIDATES.find((p): p is string => !!p && existsSync(p));
@@ -15,8 +16,8 @@ export function chromiumPath(): string | undefined {
 export async function printPdf(html: string, options: { headerTitle: string }): Promise<Buffer> {
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('PDF needs Chromium: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH');
-  browser ??= chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
-  const page = await (await browser).newPage();
+  browser ??= launch(executablePath);
+  const page = await (await browser).browser.newPage();
   try {
     await page.setContent(html, { waitUntil: 'load' });
     const font = 'font-family: "Noto Sans CJK SC", sans-serif; font-size: 8pt; color: #5f6b7a; width: 100%; margin: 0 16mm;';
@@ -33,7 +34,33 @@ export async function printPdf(html: string, options: { headerTitle: string }): 
   }
 }
 
+/**
+ * Chromium's profile and Playwright's scratch folder are made in the OS temp folder at launch; a
+ * process killed mid-report would leave them there for good. They go into this process's private
+ * folder instead (the temp variables point there while the browser starts), which is removed when the
+ * printer closes and swept by the next start after a kill.
+ */
+async function launch(executablePath: string): Promise<{ browser: Browser; dir: string }> {
+  sweepStaleRunDirs();
+  const dir = privateRunDir('chromium-');
+  const keys = ['TMPDIR', 'TEMP', 'TMP'] as const;
+  const saved = keys.map((k) => process.env[k]);
+  // Chromium itself keeps the usual temp folder: it puts sockets there, and a deep path (macOS) would
+  // exceed their length limit.
+  const env = { ...process.env } as Record<string, string>;
+  for (const k of keys) process.env[k] = dir;
+  try {
+    return { browser: await chromium.launch({ executablePath, env, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] }), dir };
+  } finally {
+    keys.forEach((k, i) => (saved[i] === undefined ? delete process.env[k] : (process.env[k] = saved[i])));
+  }
+}
+
 export async function closePrinter(): Promise<void> {
-  if (browser) await (await browser).close();
+  const running = browser;
   browser = null;
+  if (!running) return;
+  const { browser: b, dir } = await running;
+  await b.close();
+  rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
 }

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { backupBefore } from '../backup/engine';
 import { AppError } from '../errors';
 import { migrations, type Migration } from './migrations';
 
@@ -81,6 +82,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.close();
     if (err instanceof AppError) throw err;
     if (isBusy(err)) throw new AppError('db_locked');
+    // A ParkPilot file damaged on disk (not a foreign file): the restore screen, not "cannot open".
+    if (/^SQLITE_CORRUPT/.test((err as { code?: string }).code ?? '')) throw new AppError('database_corrupt', { detail: (err as Error).message });
     throw new AppError('not_a_database', { detail: `${file}: ${(err as Error).message}` });
   }
 }
@@ -139,6 +142,7 @@ function migrate(db: Db, known: readonly Migration[], readonly: boolean, applied
   const pending = known.slice(applied.length);
   if (pending.length === 0) return;
   if (readonly) throw new AppError('schema_mismatch', { detail: `needs ${pending.map((m) => m.id).join(', ')}` });
+  if (applied.length > 0) backupBefore(db, 'migration'); // an existing database is copied before its schema changes
   db.transaction(() => {
     db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL) STRICT');
     const record = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');

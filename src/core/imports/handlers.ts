@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { writeXlsx } from '../exports/xlsx';
+import { backupBefore } from '../backup/engine';
 import { handler, readHandler, slice } from '../handler';
 import { runImport, revertImport, type ImportReport } from './importer';
 import { openTable, type Cell } from './read';
@@ -23,6 +24,7 @@ export const importHandlers = slice('imports', {
   start: handler(importInput, (ctx, input) => {
     const file = ctx.files.get(input.file);
     return ctx.jobs.start('import', ctx.locale, async ({ progress, signal }) => {
+      if (!input.dryRun) backupBefore(ctx.db, 'import'); // a verified copy first; no backup, no import
       const source = await openTable(file.path, file.name, { sheet: input.sheet, signal });
       const rejected: { row: number; cells: Cell[]; reasons: string[] }[] = [];
       const report: ImportReport = await runImport(ctx, source, {
@@ -49,6 +51,10 @@ export const importHandlers = slice('imports', {
     }]);
     return { token: ctx.files.register(path), name: path.split(/[\\/]/).pop()! };
   }),
-  revert: handler(z.strictObject({ batchId: z.uuid() }), (ctx, { batchId }) => revertImport(ctx, batchId)),
+  revert: handler(z.strictObject({ batchId: z.uuid() }), (ctx, { batchId }) => {
+    const batch = ctx.db.prepare('SELECT reverted_at FROM import_batches WHERE id = ?').get(batchId) as { reverted_at: string | null } | undefined;
+    if (batch && !batch.reverted_at) backupBefore(ctx.db, 'revert'); // (refusals below need no backup)
+    return revertImport(ctx, batchId);
+  }),
   batches: readHandler(z.strictObject({}), (ctx) => ctx.db.prepare('SELECT * FROM import_batches ORDER BY imported_at DESC LIMIT 100').all() as Record<string, unknown>[]),
 });

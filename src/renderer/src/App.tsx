@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, setApiLocale } from './api/client';
+import { api, onDatabaseDamage, setApiLocale } from './api/client';
 import { SearchDialog } from './components/SearchDialog';
 import { ToastProvider } from './components/Toasts';
 import { rememberLocale, type UiLocale } from './i18n';
@@ -13,6 +13,8 @@ import { ImportPage } from './pages/ImportPage';
 import { ReportsPage } from './pages/ReportsPage';
 import { RegistryPage } from './pages/RegistryPage';
 import { Settings } from './pages/Settings';
+import { DamageScreen } from './pages/BackupsSettings';
+import { useDatabaseDamage } from './lib/useDatabaseDamage';
 import { registries } from './pages/registries';
 
 const PAGES = ['overview', 'enterprises', 'incubations', 'leads', 'pipeline', 'targets', 'imports', 'reports', 'settings'] as const;
@@ -25,6 +27,7 @@ export function App() {
   const dataset = useCoreData(() => api['meta.info']({}), [], []).data?.dataset ?? null;
   // Another database file was opened in the desktop app: start over on it.
   useShellEvents((e) => e.type === 'reopened' && location.reload());
+  const damage = useDatabaseDamage(onDatabaseDamage);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -87,12 +90,13 @@ export function App() {
           </header>
           {dataset === 'demo' && <div className="demo-banner" role="note">{t('app.demoBanner')}</div>}
           <main id="main" tabIndex={-1}>
-            {page === 'overview' && <Overview theme={theme} />}
-            {page === 'pipeline' && <Pipeline />}
-            {page === 'imports' && <ImportPage />}
-            {page === 'reports' && <ReportsPage />}
-            {page === 'settings' && <Settings theme={theme} onTheme={changeTheme} onLocale={changeLocale} />}
-            {registry && <RegistryPage key={page} config={registry} route={route} theme={theme} />}
+            {damage !== null && <DamageScreen detail={damage} />}
+            {damage === null && page === 'overview' && <Overview theme={theme} />}
+            {damage === null && page === 'pipeline' && <Pipeline />}
+            {damage === null && page === 'imports' && <ImportPage />}
+            {damage === null && page === 'reports' && <ReportsPage />}
+            {damage === null && page === 'settings' && <Settings theme={theme} onTheme={changeTheme} onLocale={changeLocale} />}
+            {damage === null && registry && <RegistryPage key={page} config={registry} route={route} theme={theme} />}
           </main>
         </div>
       </div>

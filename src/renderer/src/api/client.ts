@@ -10,7 +10,7 @@ interface Bridge {
   invoke: (method: string, input: unknown, locale: string) => Promise<Result<unknown>>;
   onEvent: (listener: (event: ShellEvent) => void) => () => void;
   /** Hands a file the user picked to the core; answers a token. */
-  upload: (name: string, bytes: ArrayBuffer) => Promise<Result<{ token: string; name: string }>>;
+  upload: (name: string, bytes: ArrayBuffer, locale?: string) => Promise<Result<{ token: string; name: string }>>;
   /** Gives the user a file the core produced (a download, or a save dialog in the app). */
   save: (token: string, name: string) => Promise<void>;
 }
@@ -96,12 +96,20 @@ function httpBridge(): Bridge {
 
 const bridge: Bridge = window.parkpilot ?? httpBridge();
 
+/** Told when any call finds the database damaged: the app then shows its restore screen. */
+const damageListeners = new Set<(error: ErrorPayload) => void>();
+export function onDatabaseDamage(listener: (error: ErrorPayload) => void): () => void {
+  damageListeners.add(listener);
+  return () => damageListeners.delete(listener);
+}
+
 /**
  * A call whose input is built at run time (one form and one grid serve every registry area): the
  * core validates it at the boundary, so its type is the method's answer and the input stays open.
  */
 export async function invokeMethod<M extends Method>(method: M, input: unknown): Promise<ApiOutput<M>> {
   const result = await bridge.invoke(method, input ?? {}, currentLocale);
+  if (!result.ok && result.error.code === 'database_corrupt') for (const l of damageListeners) l(result.error);
   if (!result.ok) throw new ApiError(result.error);
   return result.value as ApiOutput<M>;
 }
@@ -113,7 +121,7 @@ export const api = new Proxy({} as Api, {
 export const onCoreEvent = (listener: (event: ShellEvent) => void) => bridge.onEvent(listener);
 
 export async function uploadFile(file: File): Promise<{ token: string; name: string }> {
-  const result = await bridge.upload(file.name, await file.arrayBuffer());
+  const result = await bridge.upload(file.name, await file.arrayBuffer(), currentLocale);
   if (!result.ok) throw new ApiError(result.error);
   return result.value;
 }

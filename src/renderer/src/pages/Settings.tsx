@@ -5,6 +5,7 @@ import { reloadLabels, type UiLocale } from '../i18n';
 import type { Theme } from '../lib/theme';
 import { useEditableList } from '../lib/useEditableList';
 import { useCoreData } from '../lib/useCoreData';
+import { BackupsSettings } from './BackupsSettings';
 import { PipelineSettings } from './PipelineSettings';
 import { StaffSettings } from './StaffSettings';
 
@@ -73,6 +74,7 @@ export function Settings({ theme, onTheme, onLocale }: { theme: Theme; onTheme: 
       </section>
       <PipelineSettings />
       <StaffSettings />
+      <BackupsSettings />
       {info && (
         <section className="card">
           <h2>{t('settings.database')}</h2>

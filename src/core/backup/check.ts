@@ -1,0 +1,92 @@
+import type { Db } from '../db/open';
+import { tables, type TableName } from '../db/tables';
+import { decodeRow } from '../db/write';
+import { searchTokens } from '../search/tokens';
+
+/**
+ * `parkpilot check`: everything that can be wrong with a database file short of a wrong value typed
+ * by a user. SQLite's own integrity check, the foreign keys, each search index against one rebuilt
+ * from the rows, and the Overview aggregates against the same figures computed from the rows.
+ */
+export interface CheckReport {
+  ok: boolean;
+  integrity: string[];
+  foreignKeys: { table: string; rowid: number; parent: string }[];
+  search: { table: string; fts: string; missing: number; extra: number; ok: boolean }[];
+  aggregates: { name: string; differences: number; ok: boolean }[];
+}
+
+export function checkDatabase(db: Db): CheckReport {
+  const integrity = (db.prepare('PRAGMA integrity_check(50)').all() as { integrity_check: string }[]).map((r) => r.integrity_check).filter((v) => v !== 'ok');
+  // Nothing more is trustworthy on a file SQLite already finds damaged (and reading on may fail).
+  if (integrity.length) return { ok: false, integrity, foreignKeys: [], search: [], aggregates: [] };
+  const foreignKeys = (db.prepare('PRAGMA foreign_key_check').all() as { table: string; rowid: number; parent: string }[]).slice(0, 100);
+  const search = (Object.keys(tables) as TableName[]).flatMap((t) => (hasSearch(t) ? [searchAgainstRebuild(db, t)] : []));
+  const aggregates = aggregatesAgainstRebuild(db);
+  const ok = foreignKeys.length === 0 && search.every((s) => s.ok) && aggregates.every((a) => a.ok);
+  return { ok, integrity, foreignKeys, search, aggregates };
+}
+
+const hasSearch = (t: TableName) => 'search' in tables[t];
+
+/**
+ * Builds the index the write path would have written for every live row into a temporary FTS5 table,
+ * then compares every token instance (term, row, position) of the two through fts5vocab.
+ */
+function searchAgainstRebuild(db: Db, table: TableName): CheckReport['search'][number] {
+  const spec = tables[table] as { search: { fts: string; text: (r: Record<string, unknown>) => string } };
+  const fts = spec.search.fts;
+  db.exec("CREATE VIRTUAL TABLE temp.pp_check_fts USING fts5 (tokens, content = '', contentless_delete = 1, tokenize = 'unicode61')");
+  try {
+    const insert = db.prepare('INSERT INTO temp.pp_check_fts (rowid, tokens) VALUES (?, ?)');
+    // In chunks by rowid: a connection cannot write (even to temp) while it iterates.
+    const chunk = db.prepare(`SELECT rowid AS rid, * FROM ${table} WHERE deleted = 0 AND rowid > ? ORDER BY rowid LIMIT 5000`);
+    for (let last = -Infinity; ; ) {
+      const rows = chunk.all(last) as (Record<string, unknown> & { rid: number })[];
+      if (!rows.length) break;
+      db.transaction(() => {
+        for (const row of rows) insert.run(row.rid, searchTokens(spec.search.text(decodeRow(table, row))));
+      })();
+      last = rows.at(-1)!.rid;
+    }
+    db.exec(`CREATE VIRTUAL TABLE temp.pp_check_have USING fts5vocab(main, ${fts}, 'instance'); CREATE VIRTUAL TABLE temp.pp_check_want USING fts5vocab(temp, pp_check_fts, 'instance')`);
+    const diff = (a: string, b: string) => (db.prepare(`SELECT count(*) AS n FROM (SELECT term, doc, offset FROM temp.${a} EXCEPT SELECT term, doc, offset FROM temp.${b})`).get() as { n: number }).n;
+    const missing = diff('pp_check_want', 'pp_check_have');
+    const extra = diff('pp_check_have', 'pp_check_want');
+    return { table, fts, missing, extra, ok: missing === 0 && extra === 0 };
+  } finally {
+    db.exec('DROP TABLE IF EXISTS temp.pp_check_have; DROP TABLE IF EXISTS temp.pp_check_want; DROP TABLE IF EXISTS temp.pp_check_fts');
+  }
+}
+
+/** Each aggregate as stored, against the same SQL that filled it in migration 0005. */
+const AGGREGATES: { name: string; stored: string; rebuilt: string }[] = [
+  {
+    name: 'enterprise_months',
+    stored: 'SELECT industry, entry_month, exit_month, n FROM enterprise_months',
+    rebuilt: `SELECT coalesce(industry, ''), coalesce(substr(entry_date, 1, 7), ''), coalesce(substr(exit_date, 1, 7), ''), count(*)
+      FROM enterprises WHERE deleted = 0 GROUP BY 1, 2, 3`,
+  },
+  {
+    name: 'stage_events.until',
+    stored: 'SELECT id, until FROM stage_events WHERE deleted = 0',
+    rebuilt: `SELECT e.id, (SELECT n.date FROM stage_events n
+        WHERE n.entity = e.entity AND n.row_id = e.row_id AND n.deleted = 0 AND (n.date > e.date OR (n.date = e.date AND n.rowid > e.rowid))
+        ORDER BY n.date, n.rowid LIMIT 1) FROM stage_events e WHERE e.deleted = 0`,
+  },
+  {
+    name: 'stage_months',
+    stored: 'SELECT entity, from_stage, stage, start_month, end_month, n, round(days, 3) FROM stage_months',
+    rebuilt: `SELECT entity, coalesce(from_stage, ''), stage, substr(date, 1, 7), coalesce(substr(until, 1, 7), ''), count(*),
+        round(coalesce(sum(julianday(until) - julianday(date)), 0), 3)
+      FROM stage_events WHERE deleted = 0 GROUP BY 1, 2, 3, 4, 5`,
+  },
+];
+
+function aggregatesAgainstRebuild(db: Db): CheckReport['aggregates'] {
+  return AGGREGATES.map(({ name, stored, rebuilt }) => {
+    const n = (sql: string) => (db.prepare(`SELECT count(*) AS n FROM (${sql})`).get() as { n: number }).n;
+    const differences = n(`${stored} EXCEPT ${rebuilt}`) + n(`${rebuilt} EXCEPT ${stored}`);
+    return { name, differences, ok: differences === 0 };
+  });
+}

@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError, isDatabaseDamage } from '../errors';
+import type { Db } from '../db/open';
+import { migrations } from '../db/migrations';
+import { commitFile, partPath, writeAtomicallySync } from '../util/atomic';
+import { backupDir, backupName, DEFAULT_POLICY, listBackups, planRotation, type BackupEntry, type BackupReason, type RotationPolicy } from './store';
+
+export interface BackupOptions {
+  /** Clock for the backup's time stamp and the daily check (tests). */
+  now?: () => number;
+  /** Rotation settings; the size budget otherwise comes from the database's `backup_budget_mb` setting. */
+  policy?: Partial<RotationPolicy>;
+}
+
+export const BUDGET_SETTING = 'backup_budget_mb';
+
+/** The rotation for this database: the defaults, with the budget the user chose in Settings. */
+export function policyFor(db: Db, override: Partial<RotationPolicy> = {}): RotationPolicy {
+  let budgetBytes = DEFAULT_POLICY.budgetBytes;
+  try {
+    const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(BUDGET_SETTING) as { value: string } | undefined;
+    const mb = Number(row?.value);
+    if (row && Number.isFinite(mb) && mb > 0) budgetBytes = mb * 1024 * 1024;
+  } catch {
+    // a damaged or foreign file: the default budget
+  }
+  return { ...DEFAULT_POLICY, budgetBytes, ...override };
+}
+
+/**
+ * Takes a verified backup of `db` before an operation that changes much at once (import, revert,
+ * merge, migration), once a day on open, or when the user asks. The copy is made with `VACUUM INTO`
+ * (one consistent snapshot of the committed data, compacted), checked with `PRAGMA integrity_check`,
+ * and only then renamed into the backup folder; the rotation runs after. Returns null for an
+ * in-memory database.
+ *
+ * Throws `backup_failed` (disk full, folder not writable, copy not intact) or `database_corrupt`
+ * (the database itself is damaged): the operation that asked for the backup must not go ahead.
+ * Must be called outside a transaction (SQLite cannot VACUUM inside one).
+ */
+export function backupBefore(db: Db, reason: BackupReason, options: BackupOptions = {}): BackupEntry | null {
+  if (db.memory || db.name === '' || db.name === ':memory:') return null;
+  if (db.inTransaction) throw new AppError('busy');
+  const dir = backupDir(db.name);
+  const at = new Date((options.now ?? Date.now)());
+  const dest = join(dir, backupName(at, reason, randomBytes(3).toString('hex')));
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeAtomicallySync(dest, (tmp) => verifiedCopy(db, 'main', tmp));
+  } catch (err) {
+    throw asBackupError(err);
+  }
+  rotate(dir, policyFor(db, options.policy));
+  return listBackups(dir).find((e) => e.path === dest) ?? null;
+}
+
+/** A daily backup when the newest backup of this database is over a day old (or there is none). */
+export function dailyBackupIfDue(db: Db, options: BackupOptions = {}): BackupEntry | null {
+  if (db.memory) return null;
+  const now = (options.now ?? Date.now)();
+  const newest = listBackups(backupDir(db.name))[0];
+  if (newest && now - Date.parse(newest.at) < 24 * 3_600_000) return null;
+  return backupBefore(db, 'daily', options);
+}
+
+/** Removes what the rotation no longer keeps (with the WAL file a raw copy may carry). */
+export function rotate(dir: string, policy: RotationPolicy): BackupEntry[] {
+  const { drop } = planRotation(listBackups(dir), policy);
+  for (const e of drop) {
+    rmSync(e.path, { force: true });
+    rmSync(`${e.path}-wal`, { force: true });
+  }
+  return drop;
+}
+
+/**
+ * Copies schema `schema` of connection `db` to `dest` with VACUUM INTO and checks the copy: a file
+ * that is not intact is removed and refused. The copy is private (mode 0600): it holds contacts.
+ */
+export function verifiedCopy(db: Db, schema: string, dest: string): void {
+  db.prepare(`VACUUM ${schema} INTO ?`).run(dest);
+  chmodSync(dest, 0o600);
+  const problems = integrityProblems(db, dest);
+  if (problems.length) {
+    rmSync(dest, { force: true });
+    throw new AppError('backup_failed', { detail: problems.slice(0, 3).join('; ') });
+  }
+}
+
+let attachCounter = 0;
+
+/** Attaches `file` to `db` for the length of `fn` (the same connection reads it: no second native binding needed). */
+export function withAttached<T>(db: Db, file: string, fn: (schema: string) => T): T {
+  const schema = `pp_attached_${++attachCounter}`;
+  db.prepare(`ATTACH DATABASE ? AS ${schema}`).run(file);
+  try {
+    return fn(schema);
+  } finally {
+    db.exec(`DETACH DATABASE ${schema}`);
+  }
+}
+
+/** `PRAGMA integrity_check` of another file, through `db`; empty when the file is intact. */
+export function integrityProblems(db: Db, file: string): string[] {
+  return withAttached(db, file, (schema) => {
+    const rows = db.prepare(`PRAGMA ${schema}.integrity_check(20)`).all() as { integrity_check: string }[];
+    return rows.map((r) => r.integrity_check).filter((v) => v !== 'ok');
+  });
+}
+
+/**
+ * Checks that `source` is an intact ParkPilot database this build can open, and writes a compacted
+ * copy of it beside `dbFile` under a temporary name. Returns that name; `commitRestore` puts it in place.
+ * `db` is any open connection (the current database's, or an in-memory one when that cannot open).
+ */
+export function stageRestore(db: Db, source: string, dbFile: string): string {
+  if (!existsSync(source)) throw new AppError('not_found');
+  const part = partPath(dbFile);
+  try {
+    withAttached(db, source, (schema) => {
+      const problems = (db.prepare(`PRAGMA ${schema}.integrity_check(20)`).all() as { integrity_check: string }[]).map((r) => r.integrity_check).filter((v) => v !== 'ok');
+      if (problems.length) throw new AppError('restore_invalid', { detail: problems.slice(0, 3).join('; ') });
+      const hasLog = db.prepare(`SELECT 1 FROM ${schema}.sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'`).get();
+      if (!hasLog) throw new AppError('restore_invalid', { detail: 'not a ParkPilot database' });
+      const applied = (db.prepare(`SELECT id FROM ${schema}.schema_migrations ORDER BY id`).all() as { id: string }[]).map((r) => r.id);
+      applied.forEach((id, i) => {
+        if (migrations[i]?.id !== id) throw new AppError('restore_invalid', { detail: `schema ${id}` });
+      });
+      db.prepare(`VACUUM ${schema} INTO ?`).run(part);
+    });
+    chmodSync(part, 0o600);
+    return part;
+  } catch (err) {
+    rmSync(part, { force: true });
+    if (err instanceof AppError) throw err;
+    if (isDatabaseDamage(err)) throw new AppError('restore_invalid', { detail: (err as Error).message });
+    throw new AppError('backup_failed', { detail: (err as Error).message });
+  }
+}
+
+/**
+ * Keeps the file a restore is about to replace when no clean backup of it could be made (it is
+ * damaged): a raw copy of the file and its WAL, marked unverified. Nothing is ever simply deleted.
+ */
+export function keepRawCopy(dbFile: string, now = Date.now()): string | null {
+  if (!existsSync(dbFile)) return null;
+  const dir = backupDir(dbFile);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const dest = join(dir, backupName(new Date(now), 'damaged', randomBytes(3).toString('hex')));
+  if (existsSync(`${dbFile}-wal`)) writeAtomicallySync(`${dest}-wal`, (tmp) => copyFileSync(`${dbFile}-wal`, tmp));
+  writeAtomicallySync(dest, (tmp) => copyFileSync(dbFile, tmp));
+  chmodSync(dest, 0o600);
+  return dest;
+}
+
+/**
+ * Puts a staged copy in place of the database file. Every connection to it must be closed: its WAL
+ * and shared-memory files belong to the old file and would otherwise be applied to the new one.
+ */
+export function commitRestore(part: string, dbFile: string): void {
+  rmSync(`${dbFile}-wal`, { force: true });
+  rmSync(`${dbFile}-shm`, { force: true });
+  commitFile(part, dbFile);
+}
+
+function asBackupError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (isDatabaseDamage(err)) return new AppError('database_corrupt', { detail: (err as Error).message });
+  return new AppError('backup_failed', { detail: (err as Error).message });
+}
