@@ -7,6 +7,7 @@ import { checkout, exportPackage, importSource, resolveReview, reviewItems, sync
 import { decodePackage, encodePackage } from '../../src/core/sync/package';
 import { completeUscc } from '../../src/core/util/uscc';
 import { seededIds } from '../../src/core/util/ids';
+import { backupDir, listBackups } from '../../src/core/backup/store';
 import { contentHash } from './sync-helpers';
 import { tempFile } from './helpers';
 
@@ -47,8 +48,11 @@ describe('fieldwork sync', () => {
     expect(syncStatus(laptop.core.context()).unreturned).toBe(2);
     const pkg = tempFile('back.ppsync');
     exportPackage(laptop.core.context(), pkg, null);
+    expect(listBackups(backupDir(office.core.db.name)).filter((b) => b.reason === 'merge')).toEqual([]);
     const first = await importSource(office.core.context(), pkg);
     expect(first).toMatchObject({ applied: 2, fastForward: 2, converged: 0, conflicts: [] });
+    // A verified backup of the office database was taken before the merge.
+    expect(listBackups(backupDir(office.core.db.name)).filter((b) => b.reason === 'merge')).toEqual([expect.objectContaining({ reason: 'merge' })]);
     expect(office.core.call('enterprises.get', { id })).toMatchObject({ headcount: 42, notes: '走访：扩租意向' });
     const again = await importSource(office.core.context(), pkg);
     expect(again).toMatchObject({ applied: 0, duplicates: 2 });

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
+import { backupBefore } from '../backup/engine';
 import { prepared, type Db } from '../db/open';
 import { isTableName, tables } from '../db/tables';
 import { readLive, restoreRow, stampTime, transact, updateRow, type Row, type WriteContext } from '../db/write';
@@ -76,6 +77,8 @@ export function exportPackage(ctx: WriteContext, out: string, receiver: string |
 export async function importSource(ctx: WriteContext, file: string, options: MergeOptions & { password?: string } = {}): Promise<MergeReport & { sender: { site: string; device: string; person: string | null } }> {
   const pkg = readSource(file, ctx.db, options.password);
   const sender = checkManifest(ctx.db, pkg.manifest);
+  // A verified copy of the receiving database first: a merge can always be taken back.
+  if (!options.dryRun) backupBefore(ctx.db, 'merge');
   const report = await mergeChanges(ctx, pkg.changes, sender, options);
   return { ...report, sender: { site: sender.site, device: sender.device, person: sender.person } };
 }
