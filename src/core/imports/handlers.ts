@@ -40,13 +40,15 @@ export const importHandlers = slice('imports', {
   /** The rejected rows as an .xlsx with a reason column, to correct and import again. */
   rejectedFile: handler(z.strictObject({ key: z.string().max(100) }), async (ctx, { key }) => {
     const r = rejectedCells.get(key);
+    // An .xlsx row's cells are a sparse array (empty cells are holes): read them with Array.from,
+    // which visits every index, never with map, whose holes broke Object.fromEntries.
     if (!r) return null;
     const path = ctx.files.outputPath(`${r.name.replace(/\.[^.]+$/, '')}-未导入行.xlsx`);
     const header = r.header.map((h, i) => ({ key: String(i), header: String(h ?? ''), kind: 'text' as const }));
     await writeXlsx(path, [{
       name: ctx.locale === 'en' ? 'Rejected rows' : '未导入行',
       columns: [{ key: 'row', header: ctx.locale === 'en' ? 'Row' : '原行号', kind: 'number' }, ...header, { key: 'reason', header: ctx.locale === 'en' ? 'Reasons' : '原因', kind: 'text' }],
-      rows: r.rows.map((x) => ({ row: x.row, reason: x.reasons.join('；'), ...Object.fromEntries(x.cells.map((c, i) => [String(i), c instanceof Date ? c.toISOString().slice(0, 10) : c])) })),
+      rows: r.rows.map((x) => ({ row: x.row, reason: x.reasons.join('；'), ...Object.fromEntries(Array.from(x.cells, (c, i) => [String(i), c instanceof Date ? c.toISOString().slice(0, 10) : (c ?? null)])) })),
     }]);
     return { token: ctx.files.register(path), name: path.split(/[\\/]/).pop()! };
   }),
