@@ -52,6 +52,7 @@ const messages = {
   import_exists: { 'zh-CN': '系统中已有“{name}”，按“仅新建”跳过', en: '“{name}” already exists; skipped (create only)' },
   import_not_found: { 'zh-CN': '系统中没有对应记录，按“仅更新”跳过', en: 'No matching record; skipped (update only)' },
   import_skipped: { 'zh-CN': '按选择跳过', en: 'Skipped as chosen' },
+  import_contact_without_name: { 'zh-CN': '有{field}但缺少{name}：联系方式需要对应的联系人姓名', en: '{field} is given without {name}: a contact detail needs the person\'s name' },
   import_reverted: { 'zh-CN': '该批次已于 {date} 撤销', en: 'This import was already reverted on {date}' },
   cancelled: { 'zh-CN': '已取消', en: 'Cancelled' },
   busy: { 'zh-CN': '正在导入数据，请稍候再试', en: 'An import is writing to the database; try again in a moment' },

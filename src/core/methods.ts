@@ -103,6 +103,7 @@ export const methods = [
   'dashboard.overview',
   'imports.start',
   'imports.rejectedFile',
+  'imports.template',
   'imports.revert',
   'imports.batches',
   'exports.start',

@@ -60,3 +60,75 @@ describe('rejected rows of an .xlsx roster', () => {
     expect((ws.getRow(2).values as unknown[]).slice(1)).toEqual([3, '坏类型企业', undefined, undefined, '巨头', '3', expect.stringContaining('巨头')]);
   });
 });
+
+/** Full-width forms of ASCII, as a Chinese input method types them (Ａ → A, １ → 1), with spaces. */
+const fullWidth = (s: string) => [...s].map((ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0)).join('');
+
+describe('a real roster: normalised cells, contacts and revenue, repeated rows, unknown columns', () => {
+  it('a full-width credit code with spaces is read like the form reads it', async () => {
+    const core = freshCore();
+    const spaced = `${fullWidth(A.slice(0, 6))} ${fullWidth(A.slice(6, 12))}\u3000${A.slice(12)}`;
+    const r = await importFile(core, csvFile(`企业名称,统一社会信用代码,从业人数\n全角企业,${spaced},１２\n`), 'fw.csv');
+    expect(r).toMatchObject({ created: 1, rejected: [] });
+    expect(core.db.prepare('SELECT uscc, headcount FROM enterprises WHERE name = ?').get('全角企业')).toEqual({ uscc: A, headcount: 12 });
+    // The form goes through the same normaliser.
+    const made = core.call('enterprises.create', { name: '表单企业', uscc: fullWidth(B.toLowerCase()), kind: 'startup', status: 'settled' });
+    expect(made.uscc).toBe(B);
+  });
+
+  it('maps 联系人 / 联系电话 / 邮箱 into the contacts and 上年营收 into the previous year\'s revenue', async () => {
+    const core = freshCore();
+    const text = ['企业名称,联系人,联系电话,邮箱,上年营收（万元）,营业收入', `联系企业,张敏,0756-1234567,zhang@example.cn,120,150`, '无人企业,,,,,'].join('\n');
+    const r = await importFile(core, csvFile(text), 'c.csv');
+    expect(r).toMatchObject({ created: 2, rejected: [] });
+    expect(r.columns.map((c) => c.field)).toEqual(['name', 'contact_name', 'contact_phone', 'contact_email', 'revenue_prev', 'revenue']);
+    const row = core.db.prepare('SELECT contacts, revenue_prev, revenue FROM enterprises WHERE name = ?').get('联系企业') as { contacts: string; revenue_prev: number; revenue: number };
+    expect(JSON.parse(row.contacts)).toEqual([{ name: '张敏', phone: '0756-1234567', email: 'zhang@example.cn' }]);
+    expect([row.revenue_prev, row.revenue]).toEqual([1_200_000, 1_500_000]);
+    expect(JSON.parse((core.db.prepare('SELECT contacts FROM enterprises WHERE name = ?').get('无人企业') as { contacts: string }).contacts)).toEqual([]);
+    // A phone without a person cannot be a contact: the row says so rather than losing the number.
+    const bad = await importFile(core, csvFile('企业名称,联系电话\n只有电话企业,13800000000\n'), 'p.csv');
+    expect(bad.rejected[0]!.reasons.join()).toContain('联系人');
+    // Updating merges by name: the same person's new phone replaces the old, a new person is added.
+    const upd = await importFile(core, csvFile('企业名称,联系人,联系电话\n联系企业,张敏,13900000000\n联系企业,李强,13700000000\n'), 'u.csv', { mode: 'update' });
+    expect(upd).toMatchObject({ updated: 2, rejected: [] });
+    const contacts = JSON.parse((core.db.prepare('SELECT contacts FROM enterprises WHERE name = ?').get('联系企业') as { contacts: string }).contacts);
+    expect(contacts).toEqual([{ name: '张敏', phone: '13900000000', email: 'zhang@example.cn' }, { name: '李强', phone: '13700000000' }]);
+  });
+
+  it('in upsert and update mode a later row for the same enterprise updates it; create mode still rejects it', async () => {
+    const core = freshCore();
+    const text = ['企业名称,统一社会信用代码,从业人数,楼栋', `甲企业,${A},10,`, `甲企业,${A},,A3`, `乙企业,${B},4,`].join('\n');
+    const created = await importFile(core, csvFile(text), 'a.csv', { mode: 'create', dryRun: true });
+    expect(created.rejected.map((x) => x.row)).toEqual([3]);
+    const upsert = await importFile(core, csvFile(text), 'a.csv', { mode: 'upsert' });
+    expect(upsert).toMatchObject({ created: 2, updated: 1, rejected: [] });
+    expect(core.db.prepare('SELECT headcount, building FROM enterprises WHERE uscc = ?').get(A)).toEqual({ headcount: 10, building: 'A3' });
+  });
+
+  it('names every column of the file that is not imported', async () => {
+    const core = freshCore();
+    const r = await importFile(core, csvFile('企业名称,法定代表人,从业人数,,经营范围\n甲企业,王五,3,,软件开发\n'), 'x.csv', { dryRun: true });
+    expect(r.unmapped).toEqual(['法定代表人', '经营范围']);
+  });
+});
+
+describe('import templates', () => {
+  it('each entity has an .xlsx template whose headers the importer maps and whose example row imports', async () => {
+    for (const entity of ['enterprises', 'leads', 'incubations'] as const) {
+      const core = freshCore();
+      if (entity === 'incubations') core.call('enterprises.create', { name: '珠海示例数据科技有限公司', kind: 'startup', status: 'incubating' });
+      const out = await core.call('imports.template', { entity });
+      expect(out.name).toMatch(/\.xlsx$/);
+      const path = core.files.get(out.token).path;
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(path);
+      const headers = (wb.worksheets[0]!.getRow(1).values as unknown[]).slice(1);
+      expect(headers.length).toBeGreaterThan(5);
+      const r = await importFile(core, path, 'template.xlsx', { entity, dryRun: true });
+      expect(r.unmapped, entity).toEqual([]);
+      expect(r.columns.every((c) => c.field), entity).toBe(true);
+      expect(r, entity).toMatchObject({ rows: 1, created: 1, rejected: [] });
+    }
+  });
+});

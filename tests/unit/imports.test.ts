@@ -176,9 +176,11 @@ describe('importing a roster', () => {
     expect(dry.rejected.map((x) => x.row)).toEqual([4, 6]); // same code as row 3; same name as row 5
     expect(core.db.prepare('SELECT count(*) AS n FROM enterprises').get()).toEqual({ n: 1 }); // a dry run writes nothing
     const update = await importFile(core, csvFile(text), 'r.csv', { mode: 'update', dryRun: true });
-    expect([update.created, update.updated, update.skipped]).toEqual([0, 1, 2]);
+    expect([update.created, update.updated, update.skipped]).toEqual([0, 1, 4]);
+    // Upsert: a later row for a record an earlier row wrote updates it (rows 4 and 6), not rejected.
     const upsert = await importFile(core, csvFile(text), 'r.csv', { mode: 'upsert' });
-    expect([upsert.created, upsert.updated, upsert.skipped, upsert.rejected.length]).toEqual([2, 1, 0, 2]);
+    expect([upsert.created, upsert.updated, upsert.skipped, upsert.rejected.length]).toEqual([2, 3, 0, 0]);
+    expect(core.db.prepare('SELECT name, headcount FROM enterprises WHERE uscc = ?').get(B)).toEqual({ name: '新企业重复', headcount: 9 });
     expect(core.db.prepare('SELECT name, headcount FROM enterprises WHERE uscc = ?').get(A)).toEqual({ name: '已有企业（新名称）', headcount: 50 });
   });
 
