@@ -14,6 +14,7 @@ import { stats } from './stats';
 import { dashboardHandlers } from './targets/dashboard';
 import { exportHandlers, importHandlers, jobHandlers } from './imports/handlers';
 import { reportHandlers } from './reports/handlers';
+import { settingsHandlers } from './settings/handlers';
 
 const metaHandlers = slice('meta', {
   enums: handler(z.strictObject({}), () => enums),
@@ -69,6 +70,7 @@ export const handlers = merge(
   reportHandlers,
   metaHandlers,
   statsHandlers,
+  settingsHandlers,
 );
 
 export type Handlers = typeof handlers;

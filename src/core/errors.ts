@@ -53,6 +53,7 @@ const messages = {
   import_not_found: { 'zh-CN': '系统中没有对应记录，按“仅更新”跳过', en: 'No matching record; skipped (update only)' },
   import_skipped: { 'zh-CN': '按选择跳过', en: 'Skipped as chosen' },
   import_contact_without_name: { 'zh-CN': '有{field}但缺少{name}：联系方式需要对应的联系人姓名', en: '{field} is given without {name}: a contact detail needs the person\'s name' },
+  report_period: { 'zh-CN': '无法识别的统计期间“{value}”：请填写年份（2020 或 2020年）、季度（2020-Q4 或 2020年第四季度）或月份（2020-12 或 2020年12月）', en: 'Unrecognised period “{value}”: give a year (2020), a quarter (2020-Q4) or a month (2020-12)' },
   import_reverted: { 'zh-CN': '该批次已于 {date} 撤销', en: 'This import was already reverted on {date}' },
   cancelled: { 'zh-CN': '已取消', en: 'Cancelled' },
   busy: { 'zh-CN': '正在导入数据，请稍候再试', en: 'An import is writing to the database; try again in a moment' },

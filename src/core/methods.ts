@@ -113,4 +113,6 @@ export const methods = [
   'meta.enums',
   'meta.info',
   'stats.get',
+  'settings.get',
+  'settings.update',
 ] as const;

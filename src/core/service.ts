@@ -8,6 +8,7 @@ import type { CoreContext } from './handler';
 import type { Handler } from './handler';
 import { randomIds, type IdFactory } from './util/ids';
 import { Files, Jobs } from './jobs';
+import { CURRENT_USER, readSetting } from './settings/handlers';
 
 export interface CoreEvent {
   type: 'changed';
@@ -56,7 +57,9 @@ export class ParkCore {
   }
 
   context(locale: Locale = 'zh-CN'): CoreContext {
-    return { ...this.ctx, locale };
+    // The person named in Settings, when there is one, is who the change log records for each edit.
+    const user = this.db.open ? readSetting(this.db, CURRENT_USER) : null;
+    return { ...this.ctx, locale, ...(user ? { user } : {}) };
   }
 
   private readonly listeners = new Set<(event: CoreEvent) => void>();

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { excel } from '../../src/core/imports/exceljs-utf8';
+import { seedReference } from '../../src/core/seed/seed';
+import type { ParkCore } from '../../src/core/service';
+import { AppError } from '../../src/core/errors';
+import { testCore } from './helpers';
+
+const ExcelJS = excel();
+
+async function reportWorkbook(core: ParkCore, input: Record<string, unknown>, locale: 'zh-CN' | 'en' = 'zh-CN') {
+  const job = core.call('reports.start', { kind: 'operations', format: 'xlsx', ...input } as never, locale);
+  const done = await core.jobs.wait(job.id);
+  if (done.state !== 'done') throw new Error(done.error?.message ?? done.state);
+  const out = done.result as { token: string; name: string };
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(core.files.get(out.token).path);
+  return { wb, name: out.name };
+}
+
+describe('office settings: the park\'s name and the person at the computer', () => {
+  it('edits are recorded under the current user named in Settings, not the process\'s account', () => {
+    const core = testCore({ user: 'cli' });
+    seedReference(core.context());
+    expect(core.call('settings.get', {})).toEqual({ parkName: null, currentUser: null });
+    const e = core.call('enterprises.create', { name: '甲企业', kind: 'startup', status: 'settled' });
+    core.call('settings.update', { currentUser: '  王芳 ' });
+    core.call('enterprises.update', { id: e.id, patch: { headcount: 9 } });
+    const history = core.call('enterprises.history', { id: e.id });
+    expect(history.map((c) => c.user)).toContain('cli');
+    expect(history.find((c) => c.field === 'headcount')!.user).toBe('王芳');
+    core.call('settings.update', { currentUser: '' }); // blank: back to the default
+    expect(core.call('settings.get', {}).currentUser).toBeNull();
+  });
+
+  it('the report cover names the park; the period takes Chinese forms; the language is the one asked for', async () => {
+    const core = testCore();
+    seedReference(core.context());
+    core.call('settings.update', { parkName: '珠海大数据产业园' });
+    const zh = await reportWorkbook(core, { period: '2020年第四季度' });
+    const cover = zh.wb.worksheets[0]!;
+    expect(cover.name).toBe('封面');
+    expect(String(cover.getRow(1).getCell(1).value)).toContain('2020年第4季度');
+    expect(cover.getRow(3).getCell(1).value).toBe('珠海大数据产业园');
+    expect(zh.name).toBe('园区运营报告-2020-Q4.xlsx');
+    // A Chinese caller asks for the English document.
+    const en = await reportWorkbook(core, { period: '2020年12月', language: 'en' });
+    expect(en.wb.worksheets[0]!.name).toBe('Cover');
+    expect(String(en.wb.worksheets[0]!.getRow(1).getCell(1).value)).toBe('Park operations report (2020-12-01 – 2020-12-31)');
+    expect(en.name).toBe('Park-operations-report-2020-12.xlsx');
+  });
+
+  it('a period it cannot read is refused with a message in the caller\'s language that shows the forms', () => {
+    const core = testCore();
+    seedReference(core.context());
+    const attempt = (locale: 'zh-CN' | 'en') => {
+      try {
+        core.call('reports.start', { kind: 'operations', format: 'xlsx', period: '2020年第五季度' }, locale);
+      } catch (err) {
+        return (err as AppError).toPayload(locale).message;
+      }
+      return '';
+    };
+    expect(attempt('zh-CN')).toMatch(/^无法识别的统计期间“2020年第五季度”.*2020年第四季度/);
+    expect(attempt('en')).toMatch(/^Unrecognised period/);
+  });
+});
