@@ -23,6 +23,7 @@ export function App() {
   const [searchOpen, setSearchOpen] = useState(false);
   const [dataset, setDataset] = useState<string | null>(null);
   const [dataVersion, setDataVersion] = useState(0);
+  const [parkName, setParkName] = useState<string | null>(null);
 
   useEffect(() => {
     void api['meta.info']({}).then((info) => setDataset(info.dataset));
@@ -31,6 +32,12 @@ export function App() {
       else setDataVersion((v) => v + 1);
     });
   }, []);
+
+  // The window title names the park (the desktop window takes the page's title).
+  useEffect(() => void api['settings.get']({}).then((s) => setParkName(s.parkName)), [dataVersion]);
+  useEffect(() => {
+    document.title = parkName ? `${parkName} · ${t('app.title')}` : t('app.title');
+  }, [parkName, t]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -58,7 +65,8 @@ export function App() {
 
   return (
     <ToastProvider>
-      <a className="skip" href="#main">{t('app.skip')}</a>
+      {/* Moves focus to the page's content; it must not touch the hash, which is the route. */}
+      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('app.skip')}</a>
       <div className="shell">
         <nav className="sidebar" aria-label="ParkPilot">
           <div className="brand">

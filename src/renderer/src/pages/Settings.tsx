@@ -6,6 +6,7 @@ import type { Theme } from '../lib/theme';
 import { useEditableList } from '../lib/useEditableList';
 import { PipelineSettings } from './PipelineSettings';
 import { StaffSettings } from './StaffSettings';
+import { OfficeSettings } from './OfficeSettings';
 
 type Industry = Awaited<ReturnType<(typeof api)['industries.list']>>[number];
 type Info = Awaited<ReturnType<(typeof api)['meta.info']>>;
@@ -46,6 +47,7 @@ export function Settings({ theme, onTheme, onLocale }: { theme: Theme; onTheme: 
           </select>
         </label>
       </section>
+      <OfficeSettings />
       <section className="card">
         <h2>{t('settings.industries')}</h2>
         <p className="muted">{t('settings.industriesHint')}</p>
