@@ -24,10 +24,10 @@ describe('office settings: the park\'s name and the person at the computer', () 
     expect(core.call('settings.get', {})).toEqual({ parkName: null, currentUser: null });
     const e = core.call('enterprises.create', { name: '甲企业', kind: 'startup', status: 'settled' });
     core.call('settings.update', { currentUser: '  王芳 ' });
-    core.call('enterprises.update', { id: e.id, patch: { headcount: 9 } });
-    const history = core.call('enterprises.history', { id: e.id });
-    expect(history.map((c) => c.user)).toContain('cli');
-    expect(history.find((c) => c.field === 'headcount')!.user).toBe('王芳');
+    core.call('enterprises.update', { id: e.id as string, patch: { headcount: 9 } });
+    const history = core.call('enterprises.history', { id: e.id as string });
+    expect(history.map((c) => String(c.user))).toContain('cli');
+    expect(String(history.find((c) => c.field === 'headcount')!.user)).toBe('王芳');
     core.call('settings.update', { currentUser: '' }); // blank: back to the default
     expect(core.call('settings.get', {}).currentUser).toBeNull();
   });
