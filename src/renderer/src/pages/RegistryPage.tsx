@@ -102,6 +102,9 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
         if (range) model[key] = { filterType: 'date', type: 'inRange', dateFrom: `${range[1]} 00:00:00`, dateTo: `${range[2]} 00:00:00` };
         else if (v) model[key] = { filterType: 'text', type: 'equals', filter: v };
       }
+      // `?q=` (global search's "see all"): names that contain the text.
+      const q = route.params.get('q');
+      if (q) model[config.area === 'leads' ? 'company' : 'name'] = { filterType: 'text', type: 'contains', filter: q };
       if (Object.keys(model).length) gridApiNow.setFilterModel(model);
     },
     [config.routeFilters, route.params],
