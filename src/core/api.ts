@@ -14,7 +14,7 @@ import { stats } from './stats';
 import { dashboardHandlers } from './targets/dashboard';
 import { exportHandlers, importHandlers, jobHandlers } from './imports/handlers';
 import { reportHandlers } from './reports/handlers';
-import { settingsHandlers } from './settings/handlers';
+import { demoDay, DEMO_DAY, settingsHandlers } from './settings/handlers';
 
 const metaHandlers = slice('meta', {
   enums: handler(z.strictObject({}), () => enums),
@@ -26,6 +26,9 @@ const metaHandlers = slice('meta', {
       sqlite: (ctx.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
       file: ctx.db.name,
       today: ctx.today(),
+      /** A demo database's day (its last day of history) while it runs on it; null on today or for real data. */
+      demoDay: demoDay(ctx.db),
+      demoOnToday: setting('dataset') === 'demo' && setting(DEMO_DAY) === 'today',
     };
   }),
 });

@@ -8,7 +8,7 @@ import type { CoreContext } from './handler';
 import type { Handler } from './handler';
 import { randomIds, type IdFactory } from './util/ids';
 import { Files, Jobs } from './jobs';
-import { CURRENT_USER, readSetting } from './settings/handlers';
+import { CURRENT_USER, demoDay, readSetting } from './settings/handlers';
 
 export interface CoreEvent {
   type: 'changed';
@@ -59,7 +59,9 @@ export class ParkCore {
   context(locale: Locale = 'zh-CN'): CoreContext {
     // The person named in Settings, when there is one, is who the change log records for each edit.
     const user = this.db.open ? readSetting(this.db, CURRENT_USER) : null;
-    return { ...this.ctx, locale, ...(user ? { user } : {}) };
+    // A demo database lives on its last day of history unless the user chose today (settings/handlers.ts).
+    const day = this.db.open ? demoDay(this.db) : null;
+    return { ...this.ctx, locale, ...(user ? { user } : {}), ...(day ? { today: () => day } : {}) };
   }
 
   private readonly listeners = new Set<(event: CoreEvent) => void>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { excel } from '../../src/core/imports/exceljs-utf8';
-import { seedReference } from '../../src/core/seed/seed';
+import { seedDemo, seedReference } from '../../src/core/seed/seed';
 import type { ParkCore } from '../../src/core/service';
 import { AppError } from '../../src/core/errors';
 import { testCore } from './helpers';
@@ -62,5 +62,29 @@ describe('office settings: the park\'s name and the person at the computer', () 
     };
     expect(attempt('zh-CN')).toMatch(/^无法识别的统计期间“2020年第五季度”.*2020年第四季度/);
     expect(attempt('en')).toMatch(/^Unrecognised period/);
+  });
+});
+
+describe('a demo database makes sense on the day it is opened', () => {
+  it('runs on its own last day of history, says so, and can switch to today and back', () => {
+    const core = testCore(); // the machine's clock says 2026-11-21
+    seedDemo(core.context());
+    const info = core.call('meta.info', {});
+    expect(info).toMatchObject({ dataset: 'demo', today: '2021-12-31', demoDay: '2021-12-31', demoOnToday: false });
+    // Follow-ups due after the demo's last day are not overdue on it; years later nearly all would be.
+    const onDemoDay = core.call('dashboard.overview', {}).overdue.count;
+    const onToday = core.call('dashboard.overview', { asOf: '2026-11-21' }).overdue.count;
+    expect(onDemoDay).toBeLessThan(onToday);
+    expect(core.call('dashboard.overview', {}).asOf).toBe('2021-12-31');
+    core.call('settings.update', { demoOnToday: true });
+    expect(core.call('meta.info', {})).toMatchObject({ today: '2026-11-21', demoDay: null, demoOnToday: true });
+    core.call('settings.update', { demoOnToday: false });
+    expect(core.call('meta.info', {}).today).toBe('2021-12-31');
+  });
+
+  it('real data always runs on today', () => {
+    const core = testCore();
+    seedReference(core.context());
+    expect(core.call('meta.info', {})).toMatchObject({ today: '2026-11-21', demoDay: null, demoOnToday: false });
   });
 });

@@ -159,6 +159,7 @@ export function seedDemo(ctx: WriteContext): void {
   transact(ctx, () => {
     seedReference(sim);
     ctx.db.prepare("INSERT INTO settings (key, value) VALUES ('dataset', 'demo') ON CONFLICT (key) DO UPDATE SET value = 'demo'").run();
+    ctx.db.prepare("INSERT INTO settings (key, value) VALUES ('demo.until', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(end);
     const staff = demo.staff.map((s) => ({ id: insertRow(sim, 'staff', { ...s, phone: null, email: null }), role: s.role }));
     const owners = staff.filter((s) => s.role === 'investment').map((s) => s.id);
     const mentors = staff.filter((s) => s.role === 'mentor').map((s) => s.id);

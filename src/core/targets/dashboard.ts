@@ -215,11 +215,12 @@ function overdueFollowUps(db: Db, asOf: string): { count: number; leads: { id: s
   };
 }
 
-function timeline(db: Db): { date: string; kind: 'deadline' | 'milestone'; name: string; done: boolean }[] {
+/** Plan deadlines and milestones as known on the as-of day: one completed later is still open then. */
+function timeline(db: Db, asOf: string): { date: string; kind: 'deadline' | 'milestone'; name: string; done: boolean }[] {
   const plans = db.prepare("SELECT deadline AS date, 'deadline' AS kind, name, 0 AS done FROM plans WHERE deleted = 0").all() as { date: string; kind: 'deadline'; name: string; done: number }[];
   const milestones = db
-    .prepare("SELECT coalesce(done_date, due_date) AS date, 'milestone' AS kind, name, done_date IS NOT NULL AS done FROM milestones WHERE deleted = 0")
-    .all() as { date: string; kind: 'milestone'; name: string; done: number }[];
+    .prepare("SELECT CASE WHEN done_date <= ? THEN done_date ELSE due_date END AS date, 'milestone' AS kind, name, coalesce(done_date <= ?, 0) AS done FROM milestones WHERE deleted = 0")
+    .all(asOf, asOf) as { date: string; kind: 'milestone'; name: string; done: number }[];
   return [...plans, ...milestones].map((r) => ({ ...r, done: !!r.done })).sort((a, b) => a.date.localeCompare(b.date));
 }
 
@@ -235,7 +236,7 @@ export function overview(db: Db, asOf: string, today: string) {
     industryMix: mix,
     entriesExits: entriesAndExits(db, asOf),
     overdue: overdueFollowUps(db, asOf),
-    timeline: timeline(db),
+    timeline: timeline(db, asOf),
     enterprises: mix.reduce((a, r) => a + r.n, 0),
   };
 }

@@ -107,7 +107,9 @@ export function targetProgress(db: Db, asOf: string, planId?: string): TargetPro
         const trendFrom = minusDays(asOf, 365) > start ? minusDays(asOf, 365) : start;
         const before = burnup.filter((b) => b.month < trendFrom.slice(0, 7)).at(-1)?.value ?? baseline;
         const span = Math.max(1, days(trendFrom, asOf));
-        projection = Math.round((value + ((value - before) / span) * days(asOf, deadline)) * 10) / 10;
+        const projected = value + ((value - before) / span) * days(asOf, deadline);
+        // A count projects whole things ("7.5 companies" means nothing); sums keep one decimal.
+        projection = m.kind === 'count' ? Math.round(projected) : Math.round(projected * 10) / 10;
       }
       status = min !== null && value >= min ? 'achieved' : asOf > deadline ? 'missed' : projection >= (min ?? 0) ? 'on_track' : 'at_risk';
     }
@@ -129,8 +131,10 @@ export function targetProgress(db: Db, asOf: string, planId?: string): TargetPro
       projection,
       percent_of_min: min ? Math.round((value / min) * 1000) / 10 : null,
       status,
-      done_date: (t.done_date as string | null) ?? null,
-      evidence: (t.evidence as string | null) ?? null,
+      // As known on the as-of day: a milestone completed later is not shown done, nor its evidence.
+      ...(m.kind === 'milestone' && typeof t.done_date === 'string' && t.done_date > asOf
+        ? { done_date: null, evidence: null }
+        : { done_date: (t.done_date as string | null) ?? null, evidence: (t.evidence as string | null) ?? null }),
       burnup,
     };
   });
