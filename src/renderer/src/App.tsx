@@ -21,12 +21,13 @@ export function App() {
   const route = useRoute();
   const [theme, setTheme] = useState<Theme>(savedTheme);
   const [searchOpen, setSearchOpen] = useState(false);
-  const [dataset, setDataset] = useState<string | null>(null);
+  const [info, setInfo] = useState<Awaited<ReturnType<(typeof api)['meta.info']>> | null>(null);
+  const dataset = info?.dataset ?? null;
   const [dataVersion, setDataVersion] = useState(0);
   const [parkName, setParkName] = useState<string | null>(null);
 
   useEffect(() => {
-    void api['meta.info']({}).then((info) => setDataset(info.dataset));
+    void api['meta.info']({}).then(setInfo);
     return onCoreEvent((e) => {
       if (e.type === 'reopened') location.reload();
       else setDataVersion((v) => v + 1);
@@ -54,6 +55,12 @@ export function App() {
     rememberLocale(locale);
     setApiLocale(locale);
     void i18n.changeLanguage(locale);
+  };
+  /** A demo database runs on its last day of history or on today: everything reloads on the new day. */
+  const switchDemoDay = async (onToday: boolean) => {
+    await api['settings.update']({ demoOnToday: onToday });
+    sessionStorage.removeItem('parkpilot.asOf');
+    location.reload();
   };
   const changeTheme = (next: Theme) => {
     applyTheme(next);
@@ -99,9 +106,17 @@ export function App() {
               {theme === 'dark' ? `☀ ${t('app.light')}` : `☾ ${t('app.dark')}`}
             </button>
           </header>
-          {dataset === 'demo' && <div className="demo-banner" role="note">{t('app.demoBanner')}</div>}
+          {dataset === 'demo' && info && (
+            <div className="demo-banner" role="note">
+              {t('app.demoBanner')}{' '}
+              {info.demoDay ? t('app.demoDay', { date: info.demoDay }) : t('app.demoOnToday', { date: info.today })}{' '}
+              <button type="button" className="link-button" onClick={() => void switchDemoDay(!info.demoOnToday)}>
+                {info.demoDay ? t('app.demoUseToday') : t('app.demoUseItsDay')}
+              </button>
+            </div>
+          )}
           <main id="main" tabIndex={-1}>
-            {page === 'overview' && <Overview dataVersion={dataVersion} theme={theme} />}
+            {page === 'overview' && info && <Overview key={info.today} dataVersion={dataVersion} theme={theme} today={info.today} />}
             {page === 'pipeline' && <Pipeline dataVersion={dataVersion} />}
             {page === 'imports' && <ImportPage />}
             {page === 'reports' && <ReportsPage />}

@@ -230,6 +230,11 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
           + {t('common.new')}
         </button>
       </div>
+      {route.params.get('asof') && (
+        <p className="warning small as-of-note" role="note">
+          {t('grid.asOfNote', { date: route.params.get('asof') })} <a href="#/overview">{t('grid.asOfBack')}</a>
+        </p>
+      )}
       <div className={`registry-body ${drawerOpen ? 'with-drawer' : ''}`}>
         <div className="grid-wrap">
           <AgGridReact<Row>
