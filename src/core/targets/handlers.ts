@@ -102,16 +102,18 @@ export function targetProgress(db: Db, asOf: string, planId?: string): TargetPro
       const end = asOf < deadline ? asOf : deadline;
       let running = baseline;
       burnup = monthsFrom(start, end).map((month) => ({ month, value: (running += r.byMonth.get(month) ?? 0) }));
+      let projected = value;
       if (asOf >= deadline) projection = value;
       else {
         const trendFrom = minusDays(asOf, 365) > start ? minusDays(asOf, 365) : start;
         const before = burnup.filter((b) => b.month < trendFrom.slice(0, 7)).at(-1)?.value ?? baseline;
         const span = Math.max(1, days(trendFrom, asOf));
-        const projected = value + ((value - before) / span) * days(asOf, deadline);
-        // A count projects whole things ("7.5 companies" means nothing); sums keep one decimal.
-        projection = m.kind === 'count' ? Math.round(projected) : Math.round(projected * 10) / 10;
+        projected = value + ((value - before) / span) * days(asOf, deadline);
+        // A count projects whole things ("7.5 companies" means nothing): the ones the trend completes
+        // (rounded down, so the figure agrees with the status: 1.5 of 2 is 1, at risk). Sums keep one decimal.
+        projection = m.kind === 'count' ? Math.floor(projected + 1e-9) : Math.round(projected * 10) / 10;
       }
-      status = min !== null && value >= min ? 'achieved' : asOf > deadline ? 'missed' : projection >= (min ?? 0) ? 'on_track' : 'at_risk';
+      status = min !== null && value >= min ? 'achieved' : asOf > deadline ? 'missed' : projected >= (min ?? 0) ? 'on_track' : 'at_risk';
     }
     return {
       id: t.id as string,
