@@ -20,7 +20,9 @@ export function ReportsPage() {
   useEffect(() => {
     void api['meta.info']({}).then((info) => {
       setToday(info.today);
-      setPeriod({ granularity: 'year', year: Number(info.today.slice(0, 4)) - 1, part: 4 });
+      // The last full year: the year of "today" itself when today is its last day.
+      const year = Number(info.today.slice(0, 4));
+      setPeriod({ granularity: 'year', year: info.today.endsWith('-12-31') ? year : year - 1, part: 4 });
     });
   }, []);
   if (!today || !period) return <p className="muted">{t('common.loading')}</p>;
