@@ -53,13 +53,15 @@ export function search(db: Db, query: string, limit: number): SearchHit[] {
     const enterprises = (where: string, n: number) =>
       db.prepare(`SELECT 'enterprises' AS entity, e.id, e.name, e.uscc, e.status, '${where === 'name' ? 'name' : 'tags'}' AS matchedIn FROM enterprises_fts f JOIN enterprises e ON e.rowid = f.rowid
         WHERE enterprises_fts MATCH ? AND ${where === 'name' ? '' : 'NOT '}(${inName('e.name')}) ORDER BY length(e.name), e.name LIMIT ?`).all(expr, ...likes, n) as SearchHit[];
-    hits.push(...enterprises('name', limit));
-    hits.push(
+    // Name matches of both registries together, the closest (shortest) names first.
+    const byName = [
+      ...enterprises('name', limit),
       ...(db
         .prepare(`SELECT 'leads' AS entity, l.id, l.company AS name, l.uscc, l.stage AS status, 'name' AS matchedIn FROM leads_fts f JOIN leads l ON l.rowid = f.rowid
           WHERE leads_fts MATCH ? AND ${inName('l.company')} ORDER BY length(l.company), l.company LIMIT ?`)
         .all(expr, ...likes, limit) as SearchHit[]),
-    );
+    ];
+    hits.push(...byName.sort((a, b) => a.name.length - b.name.length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
     if (hits.length < limit) hits.push(...enterprises('tags', limit - hits.length));
   }
   const seen = new Set<string>();

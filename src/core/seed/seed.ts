@@ -105,7 +105,8 @@ function leadRow(rand: Rand, serial: number, staffIds: string[], label: string):
     expected_area_m2: between(rand, 5, 500) * 10,
     stage,
     owner_id: pick(rand, staffIds),
-    next_follow_up: stage === 'lost' || stage === 'producing' ? null : dateIn(rand, rangeDays - 400, rangeDays + 30),
+    // Follow-ups mostly fall due after the demo's last day, as in an office that keeps up; a few are late.
+    next_follow_up: stage === 'lost' || stage === 'producing' ? null : dateIn(rand, rangeDays - 14, rangeDays + 75),
     probability: stage === 'lost' ? 0 : between(rand, 1, 9) * 10,
     lost_reason: stage === 'lost' ? pick(rand, demo.lostReasons) : null,
     notes: label,
