@@ -21,7 +21,8 @@ for (const p of PAGES) {
     await page.goto(`/#/${p.hash}`);
     await expect(page.getByRole('heading', { level: 1, name: p.heading }).first()).toBeVisible();
     await expect(page.locator(p.ready).first()).toBeVisible();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    // (The page's own scroll box, read in the browser: tests are type-checked without DOM types.)
+    const overflow = await page.locator('html').evaluate((html: { scrollWidth: number; clientWidth: number }) => html.scrollWidth - html.clientWidth);
     expect(overflow, 'the page scrolls sideways').toBeLessThanOrEqual(0);
     await page.waitForTimeout(300);
     await page.screenshot({ path: `tests/e2e/.screens/1024-${p.hash}.png` });

@@ -107,7 +107,7 @@ export function RegistryPage({ config, route, theme, dataVersion }: { config: Re
       if (q) model[config.area === 'leads' ? 'company' : 'name'] = { filterType: 'text', type: 'contains', filter: q };
       if (Object.keys(model).length) gridApiNow.setFilterModel(model);
     },
-    [config.routeFilters, route.params],
+    [config.routeFilters, config.area, route.params],
   );
 
   const refresh = useCallback(() => gridApi.current?.refreshInfiniteCache(), []);
