@@ -117,7 +117,7 @@ describe('import templates', () => {
   it('each entity has an .xlsx template whose headers the importer maps and whose example row imports', async () => {
     for (const entity of ['enterprises', 'leads', 'incubations'] as const) {
       const core = freshCore();
-      if (entity === 'incubations') core.call('enterprises.create', { name: '珠海示例数据科技有限公司', kind: 'startup', status: 'incubating' });
+      if (entity === 'incubations') core.call('enterprises.create', { name: '珠海示例数据科技有限公司', kind: 'startup', status: 'settled' });
       const out = await core.call('imports.template', { entity });
       expect(out.name).toMatch(/\.xlsx$/);
       const path = core.files.get(out.token).path;

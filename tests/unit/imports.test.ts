@@ -447,7 +447,7 @@ describe('exporting', () => {
   it('round trip: export, then import into an empty database, gives the same records', async () => {
     const source = freshCore();
     source.call('enterprises.create', { name: '甲数据科技有限公司', uscc: A, industry: 'bigdata', kind: 'core', status: 'settled', entry_date: '2019-03-05', registered_capital: 12_345_600, headcount: 12, area_m2: 350.5, notes: '=危险公式' });
-    source.call('enterprises.create', { name: '乙团队', industry: 'ai', kind: 'startup', status: 'incubating', revenue: 800_000, exit_date: null });
+    source.call('enterprises.create', { name: '乙团队', industry: 'ai', kind: 'startup', status: 'graduated', revenue: 800_000, exit_date: null });
     source.call('enterprises.create', { name: '丙服务机构', uscc: C, kind: 'service', status: 'exited', entry_date: '2018-01-01', exit_date: '2020-06-30', tax: 10_000 });
     const columns = 'name, uscc, industry, kind, status, building, unit, area_m2, entry_date, exit_date, founded_date, registered_capital, headcount, revenue, revenue_prev, tax, rd_spend, patents, software_copyrights, notes';
     const records = (core: ParkCore) => core.db.prepare(`SELECT ${columns} FROM enterprises WHERE deleted = 0 ORDER BY name`).all();
