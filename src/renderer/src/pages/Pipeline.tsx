@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api/client';
 import { ConvertDialog } from '../components/ConvertDialog';
@@ -33,6 +33,17 @@ export function Pipeline({ dataVersion }: { dataVersion: number }) {
     void api['leads.board'](clean).then(setBoard);
   }, [filters]);
   useEffect(load, [load, dataVersion]);
+  // After a move, focus follows the card into its new column once the board has reloaded (a fixed
+  // delay lost the race when the reload took longer), so moves can be repeated from the keyboard.
+  const refocus = useRef<{ id: string; stage: string } | null>(null);
+  useEffect(() => {
+    const want = refocus.current;
+    const el = want && board ? document.querySelector<HTMLElement>(`[data-stage="${want.stage}"] [data-card="${want.id}"]`) : null;
+    if (el) {
+      el.focus();
+      refocus.current = null;
+    }
+  }, [board]);
   useEffect(() => {
     void api['staff.list']({}).then(setStaff);
     void api['industries.list']({}).then(setIndustries);
@@ -49,8 +60,8 @@ export function Pipeline({ dataVersion }: { dataVersion: number }) {
     try {
       await api['leads.moveStage']({ id: card.id, stage, ...(lostReason ? { lost_reason: lostReason } : {}) });
       toast({ kind: 'info', text: t('pipeline.moved', { name: card.company, stage: t(`enum.leadStage.${stage}`) }) });
+      refocus.current = { id: card.id, stage };
       load();
-      setTimeout(() => document.querySelector<HTMLElement>(`[data-card="${card.id}"]`)?.focus(), 100);
     } catch (err) {
       toast({ kind: 'error', text: err instanceof ApiError ? (err.payload.fields?.[0]?.message ?? err.message) : String(err) });
     }
