@@ -24,6 +24,11 @@ export default defineConfig({
     },
     trace: 'retain-on-failure',
   },
+  // Every spec at 1440×900 (a common office laptop); the main pages again at 1024×700 (small screens).
+  projects: [
+    { name: '1440x900', use: { viewport: { width: 1440, height: 900 } }, testIgnore: /small-screen\.spec\.ts/ },
+    { name: '1024x700', use: { viewport: { width: 1024, height: 700 } }, testMatch: /small-screen\.spec\.ts/ },
+  ],
   webServer: {
     command: `rm -rf .e2e && node bin/parkpilot.js demo --db ${DB} && node bin/parkpilot.js serve --db ${DB} --port ${PORT}`,
     url: `http://127.0.0.1:${PORT}/`,

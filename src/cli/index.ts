@@ -16,6 +16,8 @@ import { defaultDatabase } from './paths';
 import { runSync, SYNC_USAGE } from './sync';
 import { UsageError } from './usage';
 import type { GridFilterModel } from '../core/grid/query';
+import { cliLocale, LangError } from './locale';
+import { normalisePeriod } from '../core/reports/model';
 
 /**
  * `parkpilot` — the command line over the same core the app uses. Every failure is one line on
@@ -38,9 +40,11 @@ ${SYNC_USAGE}
   backup    --db DB [--out FILE]                 a verified copy (default: into the backup folder beside DB)
   restore   FILE --db DB                         put a backup in place (the current file is kept as a backup first)
   check     --db DB [--json]                     integrity, foreign keys, search index and Overview aggregates
-  help                                           this text`;
+  help                                           this text
+every command takes --lang zh-CN|en (default: the system's language)`;
 
-const locale: Locale = (process.env.LANG ?? '').startsWith('zh') ? 'zh-CN' : 'en';
+/** Messages and reports in this language; set from --lang or the system before the command runs. */
+let locale: Locale = cliLocale(undefined);
 
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -86,10 +90,15 @@ async function main(argv: string[]): Promise<void> {
       activities: { type: 'string' }, seed: { type: 'string' }, 'demo-if-missing': { type: 'boolean' },
       entity: { type: 'string' }, mode: { type: 'string' }, sheet: { type: 'string' }, 'dry-run': { type: 'boolean' }, rejected: { type: 'string' },
       view: { type: 'string' }, filter: { type: 'string', multiple: true }, sort: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' },
-      kind: { type: 'string' }, period: { type: 'string' },
+      kind: { type: 'string' }, period: { type: 'string' }, lang: { type: 'string' },
     },
     allowPositionals: true,
   });
+  try {
+    locale = cliLocale(values.lang);
+  } catch (err) {
+    throw new UsageError((err as LangError).message);
+  }
   switch (command) {
     case 'demo': {
       const file = option(values, 'db');
@@ -179,10 +188,11 @@ async function main(argv: string[]): Promise<void> {
           }
         }
         if (values.json) {
-          process.stdout.write(`${JSON.stringify({ rows: report.rows, created: report.created, updated: report.updated, skipped: report.skipped, rejected: report.rejected, dryRun: report.dryRun, batch: report.batchId, sheet: report.sheet, headerRow: report.headerRow, columns: report.columns }, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify({ rows: report.rows, created: report.created, updated: report.updated, skipped: report.skipped, rejected: report.rejected, dryRun: report.dryRun, batch: report.batchId, sheet: report.sheet, headerRow: report.headerRow, columns: report.columns, notImported: report.unmapped }, null, 2)}\n`);
         } else {
           process.stdout.write(`${report.dryRun ? 'dry run: ' : ''}${report.rows} rows — ${report.created} created, ${report.updated} updated, ${report.skipped} skipped, ${report.rejected.length} rejected${report.batchId ? ` (batch ${report.batchId})` : ''}\n`);
           for (const r of report.rejected.slice(0, 20)) process.stdout.write(`  row ${r.row}: ${r.reasons.join('; ')}\n`);
+          if (report.unmapped.length) process.stdout.write(`${locale === 'en' ? 'columns not imported' : '未导入的列'}: ${report.unmapped.join(locale === 'en' ? ', ' : '、')}\n`);
         }
       } finally {
         core.close();
@@ -225,14 +235,14 @@ async function main(argv: string[]): Promise<void> {
     case 'report': {
       const kind = oneOf(option(values, 'kind'), ['operations', 'torch'], '--kind');
       const format = oneOf(option(values, 'format'), ['pdf', 'xlsx'], '--format');
-      const period = option(values, 'period');
-      if (!/^\d{4}(-Q[1-4]|-\d{2})?$/i.test(period)) throw new UsageError('--period must look like 2020, 2020-Q4 or 2020-12');
+      const period = normalisePeriod(option(values, 'period'));
+      if (!period) throw new UsageError(locale === 'en' ? '--period must look like 2020, 2020-Q4 or 2020-12' : '--period 应为年份、季度或月份，如 2020、2020-Q4（2020年第四季度）或 2020-12（2020年12月）');
       const asOf = values['as-of'] as string | undefined;
       if (asOf !== undefined && !/^\d{4}-\d\d-\d\d$/.test(asOf)) throw new UsageError('--as-of must be a date like 2020-12-31');
       const out = option(values, 'out');
-      const core = new ParkCore(option(values, 'db'), { create: false, printPdf });
+      const core = openExisting(option(values, 'db'));
       try {
-        const started = core.call('reports.start', { kind, format, period: period.toUpperCase().replace('-Q', '-Q'), ...(asOf ? { asOf } : {}) }, locale);
+        const started = core.call('reports.start', { kind, format, period, language: locale, ...(asOf ? { asOf } : {}) }, locale);
         const job = await waitWithProgress(core, started.id, 'writing the report');
         const { token } = job.result as { token: string };
         copyAtomically(core.files.get(token).path, out);

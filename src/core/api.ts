@@ -17,6 +17,7 @@ import { jobHandlers } from './job-handlers';
 import { reportHandlers } from './reports/handlers';
 import { syncHandlers } from './sync/handlers';
 import { backupHandlers } from './backup/handlers';
+import { demoDay, DEMO_DAY, settingsHandlers } from './settings/handlers';
 
 const metaHandlers = slice('meta', {
   enums: handler(z.strictObject({}), () => enums),
@@ -30,6 +31,9 @@ const metaHandlers = slice('meta', {
       sqlite: (ctx.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
       file: ctx.db.name,
       today: ctx.today(),
+      /** A demo database's day (its last day of history) while it runs on it; null on today or for real data. */
+      demoDay: demoDay(ctx.db),
+      demoOnToday: setting('dataset') === 'demo' && setting(DEMO_DAY) === 'today',
     };
   }),
 });
@@ -72,6 +76,7 @@ export const handlers = merge(
   metaHandlers,
   statsHandlers,
   backupHandlers,
+  settingsHandlers,
 );
 
 export type Handlers = typeof handlers;

@@ -103,6 +103,7 @@ export const methods = [
   'dashboard.overview',
   'imports.start',
   'imports.rejectedFile',
+  'imports.template',
   'imports.revert',
   'imports.batches',
   'exports.start',
@@ -125,4 +126,6 @@ export const methods = [
   'backups.health',
   'backups.check',
   'backups.restore',
+  'settings.get',
+  'settings.update',
 ] as const;

@@ -8,6 +8,7 @@ import type { Handler } from './handler';
 import { randomIds, type IdFactory } from './util/ids';
 import { Files, Jobs } from './jobs';
 import { claimSite } from './sync/identity';
+import { CURRENT_USER, demoDay, readSetting } from './settings/handlers';
 
 /**
  * What the core tells the shells after data changed: the call (or job) that changed it and the tables
@@ -93,7 +94,11 @@ export class ParkCore {
   }
 
   context(locale: Locale = 'zh-CN'): CoreContext {
-    return { ...this.ctx, locale };
+    // The person named in Settings, when there is one, is who the change log records for each edit.
+    const user = this.db.open ? readSetting(this.db, CURRENT_USER) : null;
+    // A demo database lives on its last day of history unless the user chose today (settings/handlers.ts).
+    const day = this.db.open ? demoDay(this.db) : null;
+    return { ...this.ctx, locale, ...(user ? { user } : {}), ...(day ? { today: () => day } : {}) };
   }
 
   private readonly listeners = new Set<(event: CoreEvent) => void>();

@@ -48,6 +48,13 @@ test('import a roster: correct a column mapping, check the dry run, import, then
 
   await page.goto('/#/imports');
   await page.locator('tr', { hasText: '园区企业花名册.csv' }).getByRole('button', { name: '撤销此次导入' }).click();
+  // Reverting asks first; cancelling changes nothing.
+  const confirm = page.getByRole('dialog', { name: '撤销导入' });
+  await expect(confirm).toContainText('确定撤销“园区企业花名册.csv”这次导入？');
+  await confirm.getByRole('button', { name: '取消' }).click();
+  await expect(page.locator('tr', { hasText: '园区企业花名册.csv' }).getByRole('button', { name: '撤销此次导入' })).toBeVisible();
+  await page.locator('tr', { hasText: '园区企业花名册.csv' }).getByRole('button', { name: '撤销此次导入' }).click();
+  await confirm.getByRole('button', { name: '撤销此次导入' }).click();
   await expect(page.getByRole('status').filter({ hasText: '已撤销：删除 2 条新建记录' })).toBeVisible();
   await page.goto('/#/enterprises');
   await page.locator('.ag-floating-filter[aria-colindex="1"] input').fill('试验');
@@ -92,6 +99,7 @@ test('rows that match existing records: choose row by row to update or skip', as
   await page.goto('/#/imports');
   for (const name of ['逐行第二批.csv', '逐行第一批.csv']) {
     await page.locator('tr', { hasText: name }).getByRole('button', { name: '撤销此次导入' }).click();
+    await page.getByRole('dialog', { name: '撤销导入' }).getByRole('button', { name: '撤销此次导入' }).click();
     await expect(page.locator('tr', { hasText: name })).toContainText('已撤销');
   }
 });
@@ -123,7 +131,7 @@ test('export the plan targets with their values and statuses', async ({ page }) 
 });
 
 test('export the filtered grid: every matching row, read back by LibreOffice', async ({ page }) => {
-  await page.goto('/#/enterprises?status=incubating');
+  await page.goto('/#/enterprises?status=settled');
   // Count and the clear-filters button come from the same answer: once it shows, the count is filtered.
   await expect(page.getByRole('button', { name: '清除筛选' }).first()).toBeVisible();
   await expect(page.locator('.count')).toHaveText(/共 \d+ 条/);
@@ -137,12 +145,13 @@ test('export the filtered grid: every matching row, read back by LibreOffice', a
   const csv = readFileSync(file.replace(/\.xlsx$/, '.csv'), 'utf8').trim().split('\n');
   expect(csv[0]).toContain('企业名称');
   expect(csv).toHaveLength(expected + 1);
-  expect(csv.slice(1).every((line) => line.includes('在孵'))).toBe(true);
+  expect(csv.slice(1).every((line) => line.includes('入驻'))).toBe(true);
 });
 
 test('produce the operations report as a PDF that holds the targets in Chinese', async ({ page }) => {
   await page.goto('/#/reports');
-  await page.getByLabel('统计期间').fill('2020');
+  await page.getByLabel('期间类型').selectOption('year');
+  await page.getByLabel('年份').selectOption('2020');
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: '生成报表' }).click();
   const file = join(dir, 'report.pdf');

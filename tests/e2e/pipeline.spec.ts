@@ -48,9 +48,21 @@ test('drag a lead from 在谈 to 签约, then convert it into an enterprise', as
   await moved.getByRole('button', { name: '转为企业' }).click();
   const dialog = page.getByRole('dialog', { name: '线索转为企业' });
   await dialog.getByRole('radio', { name: '新建园区企业' }).check();
+  // What the lead knows is carried over; what it lacks is asked for.
+  await expect(dialog.getByLabel('企业名称')).toHaveValue(company);
   await dialog.getByLabel('企业类型').selectOption('core');
-  await dialog.getByRole('button', { name: '确定' }).click();
+  await dialog.getByLabel('楼栋').fill('B2 栋');
+  await dialog.getByLabel('入驻日期').fill('2021-12-20');
+  await page.screenshot({ path: 'tests/e2e/.screens/convert-dialog.png' });
+  await dialog.getByRole('button', { name: '创建企业并打开' }).click();
   await expect(page.getByRole('status').filter({ hasText: `已创建企业“${company}”` })).toBeVisible();
+  // The new record opens in the enterprise registry.
+  await expect(page).toHaveURL(/#\/enterprises\/[0-9a-f-]{36}$/);
+  const drawer = page.getByRole('complementary');
+  await expect(drawer.getByRole('heading', { name: company })).toBeVisible();
+  await expect(drawer.getByLabel('楼栋')).toHaveValue('B2 栋');
+  await expect(drawer.getByLabel('入驻日期')).toHaveValue('2021-12-20');
+  await page.goto('/#/pipeline');
   await expect(signed.locator('.board-card', { hasText: company }).getByRole('link', { name: '已关联企业 →' })).toBeVisible();
 
   // The funnel counts it, and a click on 签约 opens exactly those leads in the grid.

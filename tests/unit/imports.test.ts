@@ -176,9 +176,11 @@ describe('importing a roster', () => {
     expect(dry.rejected.map((x) => x.row)).toEqual([4, 6]); // same code as row 3; same name as row 5
     expect(core.db.prepare('SELECT count(*) AS n FROM enterprises').get()).toEqual({ n: 1 }); // a dry run writes nothing
     const update = await importFile(core, csvFile(text), 'r.csv', { mode: 'update', dryRun: true });
-    expect([update.created, update.updated, update.skipped]).toEqual([0, 1, 2]);
+    expect([update.created, update.updated, update.skipped]).toEqual([0, 1, 4]);
+    // Upsert: a later row for a record an earlier row wrote updates it (rows 4 and 6), not rejected.
     const upsert = await importFile(core, csvFile(text), 'r.csv', { mode: 'upsert' });
-    expect([upsert.created, upsert.updated, upsert.skipped, upsert.rejected.length]).toEqual([2, 1, 0, 2]);
+    expect([upsert.created, upsert.updated, upsert.skipped, upsert.rejected.length]).toEqual([2, 3, 0, 0]);
+    expect(core.db.prepare('SELECT name, headcount FROM enterprises WHERE uscc = ?').get(B)).toEqual({ name: '新企业重复', headcount: 9 });
     expect(core.db.prepare('SELECT name, headcount FROM enterprises WHERE uscc = ?').get(A)).toEqual({ name: '已有企业（新名称）', headcount: 50 });
   });
 
@@ -445,7 +447,7 @@ describe('exporting', () => {
   it('round trip: export, then import into an empty database, gives the same records', async () => {
     const source = freshCore();
     source.call('enterprises.create', { name: '甲数据科技有限公司', uscc: A, industry: 'bigdata', kind: 'core', status: 'settled', entry_date: '2019-03-05', registered_capital: 12_345_600, headcount: 12, area_m2: 350.5, notes: '=危险公式' });
-    source.call('enterprises.create', { name: '乙团队', industry: 'ai', kind: 'startup', status: 'incubating', revenue: 800_000, exit_date: null });
+    source.call('enterprises.create', { name: '乙团队', industry: 'ai', kind: 'startup', status: 'graduated', revenue: 800_000, exit_date: null });
     source.call('enterprises.create', { name: '丙服务机构', uscc: C, kind: 'service', status: 'exited', entry_date: '2018-01-01', exit_date: '2020-06-30', tax: 10_000 });
     const columns = 'name, uscc, industry, kind, status, building, unit, area_m2, entry_date, exit_date, founded_date, registered_capital, headcount, revenue, revenue_prev, tax, rd_spend, patents, software_copyrights, notes';
     const records = (core: ParkCore) => core.db.prepare(`SELECT ${columns} FROM enterprises WHERE deleted = 0 ORDER BY name`).all();

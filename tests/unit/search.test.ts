@@ -39,3 +39,21 @@ describe('Chinese-aware search', () => {
     expect(core.call('search.query', { q: '智能', limit: 5 })).toEqual([]);
   });
 });
+
+describe('search ranks what the user meant first', () => {
+  it('name and credit-code matches come before records found only by their tags, which are marked', () => {
+    const core = testCore();
+    seedReference(core.context());
+    // Thirty records whose only 数据 is their tag, created before the one whose name has it.
+    for (let i = 0; i < 30; i++) core.call('enterprises.create', { name: `珠海第${i}号智能有限公司`, kind: 'startup', status: 'settled', tags: ['演示数据'] });
+    core.call('enterprises.create', { name: '横琴数据港有限公司', kind: 'startup', status: 'settled', tags: ['演示数据'] });
+    core.call('leads.create', { company: '深圳数据工场有限公司', source: 'exhibition', stage: 'promoted' });
+    const hits = core.call('search.query', { q: '数据', limit: 20 });
+    expect(hits).toHaveLength(20);
+    expect(hits.slice(0, 2).map((h) => [h.name, h.matchedIn])).toEqual([['横琴数据港有限公司', 'name'], ['深圳数据工场有限公司', 'name']]);
+    expect(hits.slice(2).every((h) => h.matchedIn === 'tags' && !h.name.includes('数据'))).toBe(true);
+    const code = completeUscc('91440400MA4UKWXN');
+    core.call('enterprises.create', { name: '代码企业', kind: 'startup', status: 'settled', uscc: code });
+    expect(core.call('search.query', { q: code.slice(0, 8), limit: 20 })[0]).toMatchObject({ name: '代码企业', matchedIn: 'code' });
+  });
+});

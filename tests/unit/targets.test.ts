@@ -107,7 +107,7 @@ describe('plan targets as of a date', () => {
   it('projects the recent trend to the deadline and calls a short fall at risk', async () => {
     // 2019-06-30 → 2020-06-30: 0 → 1 project; 184 more days to the deadline at 1/366 per day.
     const signed = progress('2020-06-30').signed;
-    expect(signed.projection).toBe(1.5);
+    expect(signed.projection).toBe(1); // 1.5 projected: one whole project, short of the 2
     expect(signed.status).toBe('at_risk');
     expect(signed.burnup.find((b) => b.month === '2019-09')!.value).toBe(1);
     expect(signed.burnup.at(-1)).toEqual({ month: '2020-06', value: 1 });
@@ -168,7 +168,7 @@ describe('conversion of a lead', () => {
 describe('incubator regulations (2018) as warnings', () => {
   it('warns when a startup was older than 24 months at admission, or incubated beyond 48 months', async () => {
     on('2021-02-01');
-    const e = call('enterprises.create', { name: '老企业', kind: 'startup', status: 'incubating', founded_date: '2016-01-01', entry_date: '2017-01-01' }) as { id: string };
+    const e = call('enterprises.create', { name: '老企业', kind: 'startup', status: 'settled', founded_date: '2016-01-01', entry_date: '2017-01-01' }) as { id: string };
     const i = call('incubations.create', { enterprise_id: e.id, stage: 'incubating', admitted_date: '2018-03-01' }) as { id: string };
     expect(core.call('incubations.assess', { id: i.id, asOf: '2021-02-01' }).warnings).toEqual([{ code: 'age_at_admission', months: 26 }]);
     expect(core.call('incubations.assess', { id: i.id, asOf: '2022-04-01' }).warnings).toEqual([
@@ -186,7 +186,7 @@ describe('incubator regulations (2018) as warnings', () => {
 
   it('checks the graduation criteria: financing ≥ 5M, two-year revenue ≥ 10M, high-tech status, listing', async () => {
     on('2023-01-01');
-    const e = call('enterprises.create', { name: '成长企业', kind: 'startup', status: 'incubating', revenue: 6_000_000, revenue_prev: 3_000_000 }) as { id: string };
+    const e = call('enterprises.create', { name: '成长企业', kind: 'startup', status: 'settled', revenue: 6_000_000, revenue_prev: 3_000_000 }) as { id: string };
     const i = call('incubations.create', { enterprise_id: e.id, stage: 'incubating', admitted_date: '2021-01-01' }) as { id: string };
     const check = () => core.call('incubations.assess', { id: i.id }).checklist;
     expect(check()).toMatchObject({ highTech: false, financingOk: false, revenueTwoYears: 9_000_000, revenueOk: false, anyMet: false });

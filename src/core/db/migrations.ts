@@ -416,5 +416,31 @@ CREATE INDEX row_aliases_target ON row_aliases (tbl, target_id);
 ALTER TABLE enterprises ADD COLUMN floor TEXT;
 `,
   },
+  {
+    id: '0008_incubation_status',
+    sql: `
+-- 在孵 is what the incubation records say (incubation/status.ts): an enterprise is 在孵 exactly when
+-- one of its live incubation records is admitted or incubating. Earlier versions let the registry's
+-- status and the records disagree. Bring the status in line (迁出 is kept), and log each change in
+-- the change log like any edit, stamped as the last stamp of the latest change's millisecond (a valid clock stamp, so the
+-- change travels to other copies like any) so it replays as the newest.
+CREATE TEMP TABLE incubation_status_fix AS
+  SELECT e.id, e.status AS old_status,
+    CASE
+      WHEN EXISTS (SELECT 1 FROM incubations i WHERE i.enterprise_id = e.id AND i.deleted = 0 AND i.stage IN ('admitted', 'incubating')) THEN 'incubating'
+      WHEN (SELECT i.stage FROM incubations i WHERE i.enterprise_id = e.id AND i.deleted = 0 AND i.stage IN ('graduated', 'terminated') ORDER BY i.exit_date DESC, i.updated_at DESC LIMIT 1) = 'graduated' THEN 'graduated'
+      ELSE 'settled'
+    END AS new_status
+  FROM enterprises e
+  WHERE e.deleted = 0 AND e.status <> 'exited'
+    AND (e.status = 'incubating') <> EXISTS (SELECT 1 FROM incubations i WHERE i.enterprise_id = e.id AND i.deleted = 0 AND i.stage IN ('admitted', 'incubating'));
+INSERT INTO changes (stamp, site, user, tbl, row_id, field, old_value, new_value)
+  SELECT substr((SELECT coalesce(max(stamp), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) FROM changes), 1, 24) || '-ffff-' || coalesce((SELECT value FROM settings WHERE key = 'site'), '0000000000000000'),
+    coalesce((SELECT value FROM settings WHERE key = 'site'), '0000000000000000'), 'ParkPilot 0008', 'enterprises', id, 'status', json_quote(old_status), json_quote(new_status)
+  FROM incubation_status_fix;
+UPDATE enterprises SET status = (SELECT new_status FROM incubation_status_fix f WHERE f.id = enterprises.id), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+  WHERE id IN (SELECT id FROM incubation_status_fix);
+DROP TABLE incubation_status_fix;
+`,
+  },
 ];
-

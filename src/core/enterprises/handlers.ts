@@ -7,6 +7,7 @@ import { inputShape } from '../registry/field';
 import { enterpriseRegistry } from './fields';
 import { readHandler, slice } from '../handler';
 import { prepared } from '../db/open';
+import { incubationStatusIssue } from '../incubation/status';
 
 export const enterpriseFields = inputShape(enterpriseRegistry);
 
@@ -27,6 +28,8 @@ const entity = entityHandlers({
       if (other) issues.push({ field: 'uscc', code: 'uscc_taken', params: { name: other.name } });
     }
     if (row.entry_date && row.exit_date && String(row.exit_date) < String(row.entry_date)) issues.push({ field: 'exit_date', code: 'date_order' });
+    const incubation = incubationStatusIssue(ctx.db, row, id);
+    if (incubation) issues.push(incubation);
     if (!refExists(ctx, 'industries', row.industry)) issues.push({ field: 'industry', code: 'unknown_reference', params: { detail: String(row.industry) } });
     return issues;
   },

@@ -17,7 +17,14 @@ export type FieldKind = ImportKind;
 export type { ImportField };
 
 export const importFields: Record<ImportEntity, Record<string, ImportField>> = {
-  enterprises: importFieldsOf(enterpriseRegistry),
+  enterprises: {
+    ...importFieldsOf(enterpriseRegistry),
+    // One contact per row, folded into `contacts` by the importer (see contacts.ts).
+    contact_name: { kind: 'text', aliases: ['联系人', '联系人姓名', '联系人员', 'contact', 'contact name', 'contact person'] },
+    contact_role: { kind: 'text', aliases: ['联系人职务', '职务', 'contact role', 'position'] },
+    contact_phone: { kind: 'text', aliases: ['联系电话', '电话', '手机', '手机号', '联系方式', 'phone', 'telephone', 'mobile'] },
+    contact_email: { kind: 'text', aliases: ['邮箱', '电子邮箱', '电子邮件', 'email', 'e-mail'] },
+  },
   leads: importFieldsOf(leadRegistry),
   incubations: importFieldsOf(incubationRegistry),
 };

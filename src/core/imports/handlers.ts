@@ -4,6 +4,7 @@ import { backupBefore } from '../backup/engine';
 import { handler, readHandler, slice } from '../handler';
 import { runImport, revertImport, type ImportReport } from './importer';
 import { openTable, type Cell } from './read';
+import { writeTemplate } from './template';
 
 /** Rejected rows of finished imports (original cells + reasons), for the correction workbook. */
 const rejectedCells = new Map<string, { header: Cell[]; rows: { row: number; cells: Cell[]; reasons: string[] }[]; name: string }>();
@@ -41,14 +42,23 @@ export const importHandlers = slice('imports', {
   /** The rejected rows as an .xlsx with a reason column, to correct and import again. */
   rejectedFile: handler(z.strictObject({ key: z.string().max(100) }), async (ctx, { key }) => {
     const r = rejectedCells.get(key);
+    // An .xlsx row's cells are a sparse array (empty cells are holes): read them with Array.from,
+    // which visits every index, never with map, whose holes broke Object.fromEntries.
     if (!r) return null;
     const path = ctx.files.outputPath(`${r.name.replace(/\.[^.]+$/, '')}-未导入行.xlsx`);
     const header = r.header.map((h, i) => ({ key: String(i), header: String(h ?? ''), kind: 'text' as const }));
     await writeXlsx(path, [{
       name: ctx.locale === 'en' ? 'Rejected rows' : '未导入行',
       columns: [{ key: 'row', header: ctx.locale === 'en' ? 'Row' : '原行号', kind: 'number' }, ...header, { key: 'reason', header: ctx.locale === 'en' ? 'Reasons' : '原因', kind: 'text' }],
-      rows: r.rows.map((x) => ({ row: x.row, reason: x.reasons.join('；'), ...Object.fromEntries(x.cells.map((c, i) => [String(i), c instanceof Date ? c.toISOString().slice(0, 10) : c])) })),
+      rows: r.rows.map((x) => ({ row: x.row, reason: x.reasons.join('；'), ...Object.fromEntries(Array.from(x.cells, (c, i) => [String(i), c instanceof Date ? c.toISOString().slice(0, 10) : (c ?? null)])) })),
     }]);
+    return { token: ctx.files.register(path), name: path.split(/[\\/]/).pop()! };
+  }),
+  /** An .xlsx with the headers the importer knows for the entity and one example row. */
+  template: readHandler(z.strictObject({ entity: z.enum(['enterprises', 'leads', 'incubations']) }), async (ctx, { entity }) => {
+    const names = { enterprises: ['企业', 'enterprises'], leads: ['招商线索', 'leads'], incubations: ['孵化', 'incubations'] }[entity];
+    const path = ctx.files.outputPath(ctx.locale === 'en' ? `ParkPilot-import-template-${names[1]}.xlsx` : `导入模板-${names[0]}.xlsx`);
+    await writeTemplate(ctx.db, entity, path, ctx.locale);
     return { token: ctx.files.register(path), name: path.split(/[\\/]/).pop()! };
   }),
   revert: handler(z.strictObject({ batchId: z.uuid() }), (ctx, { batchId }) => {

@@ -11,6 +11,7 @@ import { headerKey, headerUnit, importFields, labelIndex, matchField, type Impor
 import { leadStages } from '../leads/pipeline';
 import { isBlank, parseDate, parseNumber, parseText, parseUscc, type Parsed } from './normalize';
 import { CellProblem, type Cell, type SourceRow, type TableSource } from './source';
+import { foldContact, mergeContacts, type Contact } from './contacts';
 
 /**
  * Spreadsheet rows into the registry. Every input row ends up created, updated (merged), skipped or
@@ -54,6 +55,8 @@ export interface ImportReport {
   encoding?: string;
   headerRow: number;
   columns: ImportColumn[];
+  /** Headers of the file's columns that land in no field: named so that nothing is dropped unseen. */
+  unmapped: string[];
   rows: number;
   created: number;
   updated: number;
@@ -129,7 +132,7 @@ export function mapColumns(db: Db, entity: ImportEntity, header: Cell[], given: 
 export async function runImport(ctx: CoreContext, source: TableSource, options: ImportOptions): Promise<ImportReport> {
   const { entity } = options;
   const report: ImportReport = {
-    entity, mode: options.mode, dryRun: options.dryRun, sheet: '', sheets: [], encoding: source.encoding, headerRow: 0, columns: [],
+    entity, mode: options.mode, dryRun: options.dryRun, sheet: '', sheets: [], encoding: source.encoding, headerRow: 0, columns: [], unmapped: [],
     rows: 0, created: 0, updated: 0, skipped: 0, rejected: [], preview: [], matches: [], batchId: null,
   };
   const batchId = ctx.ids();
@@ -145,6 +148,7 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
       const start = (): ((r: SourceRow) => void) => {
         report.headerRow = options.headerRow ?? findHeaderRow(ctx.db, entity, top);
         report.columns = mapColumns(ctx.db, entity, top.find((r) => r.row === report.headerRow)?.cells ?? [], options.mapping);
+        report.unmapped = report.columns.filter((c) => c.header && !c.field).map((c) => c.header);
         const settle = rowSettler(importCtx, report, options);
         for (const r of top) if (r.row > report.headerRow) settle(r);
         return settle;
@@ -219,8 +223,12 @@ function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptio
       const name = (values[NAME_FIELD[entity]] ?? (entity === 'incubations' ? values.enterprise_id : undefined)) as string | undefined;
       const byUscc = uscc ? seenUscc.get(uscc) : undefined;
       const byName = name ? seenName.get(name) : undefined;
-      if (byUscc) reasons = [t('import_duplicate_row', { row: byUscc, by: options.locale === 'en' ? 'credit code' : '统一社会信用代码' })];
-      else if (byName) reasons = [t('import_duplicate_row', { row: byName, by: options.locale === 'en' ? 'name' : '名称' })];
+      // In create mode a second row for the same record is a mistake; in update and upsert mode it is
+      // more about the same record (a roster that lists an enterprise once per contact, say): it updates
+      // the record the earlier row wrote, which findExisting sees inside this transaction.
+      const repeatsUpdate = options.mode !== 'create';
+      if (byUscc && !repeatsUpdate) reasons = [t('import_duplicate_row', { row: byUscc, by: options.locale === 'en' ? 'credit code' : '统一社会信用代码' })];
+      else if (byName && !repeatsUpdate) reasons = [t('import_duplicate_row', { row: byName, by: options.locale === 'en' ? 'name' : '名称' })];
       if (uscc && !byUscc) seenUscc.set(uscc, row);
       if (name && !byName) seenName.set(name, row);
     }
@@ -233,7 +241,8 @@ function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptio
           action = 'skip';
           reasons = [wanted === 'skip' ? t('import_skipped') : wanted === 'skip-existing' ? t('import_exists', { name: match?.name ?? '' }) : t('import_not_found')];
         } else if (wanted === 'update' && match) {
-          dispatch(update, ctx, { id: match.id, patch: values });
+          const patch = values.contacts ? { ...values, contacts: mergeContacts(existingContacts(ctx.db, match.id), values.contacts as Contact[]) } : values;
+          dispatch(update, ctx, { id: match.id, patch });
           action = 'update';
         } else {
           dispatch(create, ctx, { ...createDefaults(ctx.db, entity, values), ...values });
@@ -301,6 +310,11 @@ function rowNormaliser(db: Db, entity: ImportEntity, columns: ImportColumn[], lo
       else values[col.field] = parsed.value;
     }
     for (const r of required) if (values[r.field] == null) reasons.push(t('import_missing', { field: r.label }));
+    if (entity === 'enterprises') {
+      const orphan = foldContact(values);
+      const header = (field: string) => columns.find((c) => c.field === field)?.header || field;
+      if (orphan) reasons.push(t('import_contact_without_name', { field: header(orphan), name: header('contact_name') === 'contact_name' ? (locale === 'en' ? 'Contact' : '联系人') : header('contact_name') }));
+    }
     return { values, reasons };
   };
 }
@@ -320,6 +334,11 @@ function reasonsOf(err: unknown, locale: Locale, columns: ImportColumn[]): strin
     return [payload.message];
   }
   return [err instanceof Error ? err.message : String(err)];
+}
+
+function existingContacts(db: Db, id: string): Contact[] {
+  const row = db.prepare('SELECT contacts FROM enterprises WHERE id = ?').get(id) as { contacts: string } | undefined;
+  return row ? (JSON.parse(row.contacts || '[]') as Contact[]) : [];
 }
 
 /** The live record a row is: same credit code first, then the same name. */

@@ -26,7 +26,7 @@ export function parseDate(cell: Cell): Parsed<string> {
     if (cell < 1 || cell > 2_958_465 || !Number.isFinite(cell)) return { problem: 'import_date', params: { value: String(cell) } };
     return { value: new Date(EXCEL_EPOCH + Math.floor(cell) * 86_400_000).toISOString().slice(0, 10) };
   }
-  const s = String(cell ?? '').trim();
+  const s = halfWidth(String(cell ?? '')).trim();
   const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
   if (!m) {
     if (/^\d{5}(\.\d+)?$/.test(s)) return parseDate(Number(s));
@@ -50,7 +50,7 @@ const UNIT_SUFFIX: [RegExp, number][] = [
  */
 export function parseNumber(cell: Cell, options: { money?: number; integer?: boolean } = {}): Parsed<number> {
   if (typeof cell === 'number') return finish(cell, options.money ?? 1, options);
-  let s = String(cell ?? '').trim().replace(/[,，\s]/g, '');
+  let s = halfWidth(String(cell ?? '')).trim().replace(/[,，\s]/g, '');
   let multiplier = options.money ?? 1;
   if (options.money) {
     for (const [re, m] of UNIT_SUFFIX) {
@@ -92,6 +92,14 @@ export function parseText(cell: Cell): string {
   if (cell instanceof Date) return cell.toISOString().slice(0, 10);
   const s = String(cell ?? '').trim();
   return s.startsWith("'") && FORMULA_LIKE.test(s.slice(1)) ? s.slice(1).trim() : s;
+}
+
+/**
+ * Full-width digits, letters and signs (１２３, ＡＢＣ, －, ．) as their ASCII forms, the way a Chinese
+ * input method may type numbers and dates; CJK text is left as it is.
+ */
+export function halfWidth(s: string): string {
+  return s.replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
 }
 
 export const isBlank = (cell: Cell) => cell === null || cell === undefined || (typeof cell === 'string' && cell.trim() === '');

@@ -9,6 +9,8 @@ import { assessIncubation } from './rules';
 import { gridView } from '../registry/derive';
 import { inputShape } from '../registry/field';
 import { incubationRegistry } from './fields';
+import { exitedEnterpriseIssue, syncIncubationStatus } from './status';
+import { deleteRow } from '../db/write';
 import { handler, readHandler, slice } from '../handler';
 
 export const incubationFields = inputShape(incubationRegistry);
@@ -21,12 +23,19 @@ export const incubationsView = gridView(incubationRegistry, {
 const entity = entityHandlers({
     table: 'incubations',
     fields: incubationFields,
-    onChange: (ctx, id, before, after) => recordStage(ctx, 'incubations', id, (before?.stage as string | undefined) ?? null, after.stage as string, ctx.today()),
+    onChange: (ctx, id, before, after) => {
+      recordStage(ctx, 'incubations', id, (before?.stage as string | undefined) ?? null, after.stage as string, ctx.today());
+      // The enterprise's 在孵 follows its incubation records (status.ts), the old one's too if it moved.
+      syncIncubationStatus(ctx, after.enterprise_id as string | null);
+      if (before?.enterprise_id && before.enterprise_id !== after.enterprise_id) syncIncubationStatus(ctx, before.enterprise_id as string);
+    },
     rules: (ctx, row) => {
       const issues: FieldIssue[] = [];
       if (!row.enterprise_id && !(typeof row.team_name === 'string' && row.team_name.trim())) issues.push({ field: 'team_name', code: 'team_or_enterprise' });
       if (!refExists(ctx, 'enterprises', row.enterprise_id)) issues.push({ field: 'enterprise_id', code: 'unknown_reference', params: { detail: String(row.enterprise_id) } });
       if (!refExists(ctx, 'staff', row.mentor_id)) issues.push({ field: 'mentor_id', code: 'unknown_reference', params: { detail: String(row.mentor_id) } });
+      const exited = exitedEnterpriseIssue(ctx.db, row.enterprise_id, row.stage);
+      if (exited) issues.push(exited);
       return issues;
     },
     view: incubationsView,
@@ -43,13 +52,32 @@ export const incubationsHandlers = slice('incubations', {
       const row = readLive(ctx.db, 'incubations', id);
       const on = date ?? ctx.today();
       if (on > ctx.today()) throw new AppError('invalid_input', { detail: 'date' }, [{ field: 'date', code: 'date_in_future' }]);
+      const exited = exitedEnterpriseIssue(ctx.db, row.enterprise_id, stage);
+      if (exited) throw new AppError('invalid_input', { detail: 'stage' }, [exited]);
       return transact(ctx, () => {
         const dateColumn = STAGE_DATE[stage];
         updateRow(ctx, 'incubations', id, { stage, ...(dateColumn && !row[dateColumn] ? { [dateColumn]: on } : {}) });
         recordStage(ctx, 'incubations', id, row.stage as string, stage, on, note);
+        syncIncubationStatus(ctx, row.enterprise_id as string | null);
         return readLive(ctx.db, 'incubations', id);
       });
     },
+  ),
+  // Withdrawing or restoring an incubation record changes whether its enterprise is 在孵.
+  delete: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) =>
+    transact(ctx, () => {
+      const row = readLive(ctx.db, 'incubations', id);
+      deleteRow(ctx, 'incubations', id);
+      syncIncubationStatus(ctx, row.enterprise_id as string | null);
+      return { id };
+    }),
+  ),
+  restore: handler(z.strictObject({ id: z.uuid() }), (ctx, input) =>
+    transact(ctx, () => {
+      const row = entity.restore.run(ctx, input);
+      syncIncubationStatus(ctx, row.enterprise_id as string | null);
+      return row;
+    }),
   ),
   /** Regulation warnings and the graduation checklist, as of a date. */
   assess: handler(z.strictObject({ id: z.uuid(), asOf: isoDate.optional() }), (ctx, { id, asOf }) => assessIncubation(ctx.db, readLive(ctx.db, 'incubations', id), asOf ?? ctx.today())),

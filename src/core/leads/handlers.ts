@@ -64,6 +64,14 @@ const convertInput = z.strictObject({
   enterprise_id: z.uuid().optional(),
   kind: enumOf('enterpriseKind').default('startup'),
   entry_date: isoDate.optional(),
+  // What the new enterprise gets beyond what the lead knows (or in place of it): the dialog carries
+  // the lead's company, credit code, industry and area over, and asks for what is missing.
+  name: z.string().trim().min(1).max(200).optional(),
+  uscc: z.string().max(40).nullish(),
+  industry: z.string().max(40).nullish(),
+  building: shortText,
+  unit: shortText,
+  area_m2: z.number().min(0).max(1e7).nullish(),
 });
 
 /** Enterprises that a lead may already be: same USCC first, then the exact same name. */
@@ -136,8 +144,10 @@ export const leadsHandlers = slice('leads', {
       const linked = !!enterpriseId;
       if (!enterpriseId) {
         const created = enterprisesHandlers['enterprises.create'].run(ctx, {
-          name: lead.company as string, uscc: lead.uscc as string | null, industry: lead.industry as string | null, kind: input.kind, status: 'settled',
-          entry_date: input.entry_date ?? ctx.today(), area_m2: lead.expected_area_m2 as number | null, notes: lead.notes as string | null,
+          name: input.name ?? (lead.company as string), uscc: input.uscc !== undefined ? input.uscc : (lead.uscc as string | null),
+          industry: input.industry !== undefined ? input.industry : (lead.industry as string | null), kind: input.kind, status: 'settled',
+          entry_date: input.entry_date ?? ctx.today(), area_m2: input.area_m2 !== undefined ? input.area_m2 : (lead.expected_area_m2 as number | null),
+          building: input.building ?? null, unit: input.unit ?? null, notes: lead.notes as string | null,
         });
         enterpriseId = created.id as string;
       }

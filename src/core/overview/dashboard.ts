@@ -169,15 +169,26 @@ function industryMix(db: Db, asOf: string): { industry: string; n: number }[] {
 
 const quarterOf = (date: string) => `${date.slice(0, 4)}-Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
 
-/** Entries and exits per quarter: the 16 quarters up to asOf, or up to the last entry or exit before it. */
+/** Quarters the chart may span at most (fifty years): a mistyped 1900 entry date must not make thousands. */
+const MAX_QUARTERS = 200;
+
+/**
+ * Entries and exits per quarter over the whole history: from the quarter of the first entry or exit
+ * to the quarter of the last one on or before asOf (the renderer shows a movable window over it), so
+ * one new entry today does not hide the years before it.
+ */
 function entriesAndExits(db: Db, asOf: string): { quarter: string; from: string; to: string; entries: number; exits: number }[] {
-  const latest = (prepared(
+  const bounds = prepared(
     db,
-    'SELECT max(d) AS d FROM (SELECT max(entry_date) AS d FROM enterprises WHERE deleted = 0 AND entry_date <= ? UNION ALL SELECT max(exit_date) FROM enterprises WHERE deleted = 0 AND exit_date <= ?)',
-  ).get(asOf, asOf) as { d: string | null }).d;
-  const end = new Date(`${latest ?? asOf}T00:00:00Z`);
+    `SELECT min(lo) AS lo, max(hi) AS hi FROM (
+       SELECT min(entry_date) AS lo, max(entry_date) AS hi FROM enterprises WHERE deleted = 0 AND entry_date <= ?
+       UNION ALL SELECT min(exit_date), max(exit_date) FROM enterprises WHERE deleted = 0 AND exit_date <= ?)`,
+  ).get(asOf, asOf) as { lo: string | null; hi: string | null };
+  const end = new Date(`${bounds.hi ?? asOf}T00:00:00Z`);
+  const start = new Date(`${bounds.lo ?? asOf}T00:00:00Z`);
+  const span = (end.getUTCFullYear() - start.getUTCFullYear()) * 4 + Math.floor(end.getUTCMonth() / 3) - Math.floor(start.getUTCMonth() / 3);
   const quarters: { quarter: string; from: string; to: string; entries: number; exits: number }[] = [];
-  for (let i = 15; i >= 0; i--) {
+  for (let i = Math.min(span, MAX_QUARTERS - 1); i >= 0; i--) {
     const d = new Date(Date.UTC(end.getUTCFullYear(), Math.floor(end.getUTCMonth() / 3) * 3 - i * 3, 1));
     const from = d.toISOString().slice(0, 10);
     const to = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 3, 0)).toISOString().slice(0, 10);
@@ -215,11 +226,12 @@ function overdueFollowUps(db: Db, asOf: string): { count: number; leads: { id: s
   };
 }
 
-function timeline(db: Db): { date: string; kind: 'deadline' | 'milestone'; name: string; done: boolean }[] {
+/** Plan deadlines and milestones as known on the as-of day: one completed later is still open then. */
+function timeline(db: Db, asOf: string): { date: string; kind: 'deadline' | 'milestone'; name: string; done: boolean }[] {
   const plans = db.prepare("SELECT deadline AS date, 'deadline' AS kind, name, 0 AS done FROM plans WHERE deleted = 0").all() as { date: string; kind: 'deadline'; name: string; done: number }[];
   const milestones = db
-    .prepare("SELECT coalesce(done_date, due_date) AS date, 'milestone' AS kind, name, done_date IS NOT NULL AS done FROM milestones WHERE deleted = 0")
-    .all() as { date: string; kind: 'milestone'; name: string; done: number }[];
+    .prepare("SELECT CASE WHEN done_date <= ? THEN done_date ELSE due_date END AS date, 'milestone' AS kind, name, coalesce(done_date <= ?, 0) AS done FROM milestones WHERE deleted = 0")
+    .all(asOf, asOf) as { date: string; kind: 'milestone'; name: string; done: number }[];
   return [...plans, ...milestones].map((r) => ({ ...r, done: !!r.done })).sort((a, b) => a.date.localeCompare(b.date));
 }
 
@@ -235,7 +247,7 @@ export function overview(db: Db, asOf: string, today: string) {
     industryMix: mix,
     entriesExits: entriesAndExits(db, asOf),
     overdue: overdueFollowUps(db, asOf),
-    timeline: timeline(db),
+    timeline: timeline(db, asOf),
     enterprises: mix.reduce((a, r) => a + r.n, 0),
   };
 }

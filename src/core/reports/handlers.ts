@@ -2,27 +2,37 @@ import { z } from 'zod';
 import { AppError } from '../errors';
 import { isoDate } from '../fields';
 import { handler, slice } from '../handler';
-import { parsePeriod } from './model';
+import { normalisePeriod, parsePeriod } from './model';
 import { operationsReport } from './operations';
 import { writeReportPdf, writeReportXlsx } from './output';
 import { torchReport } from './torch';
+import { PARK_NAME, readSetting } from '../settings/handlers';
 
 export const reportHandlers = slice('reports', {
   /** Produces a report file as a job; the result is a file token. */
   start: handler(
-    z.strictObject({ kind: z.enum(['operations', 'torch']), period: z.string().max(10), asOf: isoDate.optional(), format: z.enum(['pdf', 'xlsx']) }),
-    (ctx, input) => {
-      const period = parsePeriod(input.period);
-      if (!period) throw new AppError('invalid_input', { detail: 'period' }, [{ field: 'period', code: 'invalid_input', params: { detail: '2020, 2020-Q4 or 2020-12' } }]);
+    z.strictObject({
+      kind: z.enum(['operations', 'torch']), period: z.string().max(30), asOf: isoDate.optional(), format: z.enum(['pdf', 'xlsx']),
+      /** The report's language, chosen for the document (a Chinese office may file an English copy); default the caller's. */
+      language: z.enum(['zh-CN', 'en']).optional(),
+    }),
+    (caller, input) => {
+      const ctx = input.language ? { ...caller, locale: input.language } : caller;
+      const canonical = normalisePeriod(input.period);
+      const period = canonical ? parsePeriod(canonical) : null;
+      if (!canonical || !period) throw new AppError('report_period', { value: input.period }, [{ field: 'period', code: 'report_period', params: { value: input.period } }]);
+      input = { ...input, period: canonical };
       const asOf = input.asOf ?? (period.to < ctx.today() ? period.to : ctx.today());
       return ctx.jobs.start('report', ctx.locale, async ({ progress }) => {
         progress(0, 3);
         const report = input.kind === 'torch' ? torchReport(ctx.db, Number(input.period.slice(0, 4)), ctx.locale, ctx.today()) : operationsReport(ctx.db, period, asOf, ctx.locale, ctx.today());
+        report.organisation = readSetting(ctx.db, PARK_NAME) ?? report.organisation; // the cover names the park
         progress(1, 3);
-        const base = input.kind === 'torch' ? `火炬统计-${input.period.slice(0, 4)}` : `园区运营报告-${input.period}`;
+        const en = ctx.locale === 'en';
+        const base = input.kind === 'torch' ? `${en ? 'Torch-return' : '火炬统计'}-${input.period.slice(0, 4)}` : `${en ? 'Park-operations-report' : '园区运营报告'}-${input.period}`;
         const path = ctx.files.outputPath(`${base}.${input.format}`);
         if (input.format === 'pdf') await writeReportPdf(ctx, report, path);
-        else await writeReportXlsx(report, path);
+        else await writeReportXlsx(report, path, ctx.locale);
         progress(3, 3);
         return { token: ctx.files.register(path), name: path.split(/[\\/]/).pop()! };
       });

@@ -30,8 +30,29 @@ export interface Period {
   to: string;
 }
 
-/** 2020, 2020-Q4 or 2020-12 → the dates it spans. */
-export function parsePeriod(text: string): Period | null {
+const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 十一: 11, 十二: 12 };
+const num = (s: string) => CN_DIGITS[s] ?? Number(s);
+
+/**
+ * A period as people type it, in its canonical form (2020, 2020-Q4, 2020-12), or null. Takes the
+ * Chinese forms (2020年, 2020年度, 2020年第四季度, 2020年4季度, 2020年12月, 2020年十二月), the short
+ * ones (2020Q4, 2020 Q4, 2020/12, 2020.12, 2020-1) and full-width digits (２０２０).
+ */
+export function normalisePeriod(text: string): string | null {
+  const s = text.replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/[\s\u3000]/g, '').toUpperCase();
+  let m = /^(\d{4})(?:年度?)?$/.exec(s);
+  if (m) return m[1]!;
+  m = /^(\d{4})(?:年度?|-)?(?:第?([1-4一二三四])季度?|Q([1-4]))$/.exec(s);
+  if (m) return `${m[1]}-Q${num(m[2] ?? m[3]!)}`;
+  m = /^(\d{4})(?:年|[-/.])(\d{1,2}|十[一二]?|[一二三四五六七八九])月?(?:份)?$/.exec(s) ?? /^(\d{4})(\d{2})$/.exec(s);
+  if (m && num(m[2]!) >= 1 && num(m[2]!) <= 12) return `${m[1]}-${String(num(m[2]!)).padStart(2, '0')}`;
+  return null;
+}
+
+/** 2020, 2020-Q4 or 2020-12 (or any form normalisePeriod takes) → the dates it spans. */
+export function parsePeriod(input: string): Period | null {
+  const text = normalisePeriod(input);
+  if (!text) return null;
   let m = /^(\d{4})$/.exec(text);
   if (m) return { label: `${m[1]}年`, from: `${m[1]}-01-01`, to: `${m[1]}-12-31` };
   m = /^(\d{4})-Q([1-4])$/i.exec(text);

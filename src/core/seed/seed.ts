@@ -7,6 +7,7 @@ import { recordStage } from '../stages/events';
 import { mulberry32 } from '../util/ids';
 import { completeUscc } from '../util/uscc';
 import { applyPreset } from '../leads/pipeline';
+import { hasActiveIncubation, syncIncubationStatus } from '../incubation/status';
 
 /**
  * Builds databases from the data files in seeds/: the reference lists and the pilot-zone plan (every
@@ -104,7 +105,8 @@ function leadRow(rand: Rand, serial: number, staffIds: string[], label: string):
     expected_area_m2: between(rand, 5, 500) * 10,
     stage,
     owner_id: pick(rand, staffIds),
-    next_follow_up: stage === 'lost' || stage === 'producing' ? null : dateIn(rand, rangeDays - 400, rangeDays + 30),
+    // Follow-ups mostly fall due after the demo's last day, as in an office that keeps up; a few are late.
+    next_follow_up: stage === 'lost' || stage === 'producing' ? null : dateIn(rand, rangeDays - 14, rangeDays + 75),
     probability: stage === 'lost' ? 0 : between(rand, 1, 9) * 10,
     lost_reason: stage === 'lost' ? pick(rand, demo.lostReasons) : null,
     notes: label,
@@ -132,13 +134,33 @@ export function seedDemo(ctx: WriteContext): void {
   const at = (date: string, run: () => void) => actions.push({ date, seq: actions.length, run });
   const move = (table: 'leads' | 'incubations', id: string, from: string | null, to: string, date: string, extra: Row = {}) =>
     at(date, () => {
+      // An enterprise that has left the park is no longer admitted (its application lapses).
+      if (table === 'incubations' && ACTIVE.has(to) && exitedEnterprise(incubatedBy.get(id))) return;
       updateRow(sim, table, id, { stage: to, ...extra });
       recordStage(sim, table, id, from, to, date);
+      if (table === 'incubations') syncIncubationStatus(sim, incubatedBy.get(id)); // 在孵 follows the record
     });
+  const ACTIVE = new Set(['admitted', 'incubating']);
+  const exitedEnterprise = (id: string | undefined) => !!id && (sim.db.prepare('SELECT status FROM enterprises WHERE id = ?').get(id) as { status: string } | undefined)?.status === 'exited';
+  /** Incubation → its enterprise, for keeping the enterprise's 在孵 in step (incubation/status.ts). */
+  const incubatedBy = new Map<string, string>();
+  // An enterprise's own status moves (graduating, leaving) defer to an active incubation record:
+  // the record decides 在孵 and 毕业; leaving the park ends the incubation first.
+  const setStatus = (id: string, patch: Row, date: string) => {
+    if (hasActiveIncubation(sim.db, id)) {
+      if (patch.status !== 'exited') return;
+      for (const inc of sim.db.prepare("SELECT id, stage FROM incubations WHERE enterprise_id = ? AND deleted = 0 AND stage IN ('admitted', 'incubating')").all(id) as { id: string; stage: string }[]) {
+        updateRow(sim, 'incubations', inc.id, { stage: 'terminated', exit_date: date });
+        recordStage(sim, 'incubations', inc.id, inc.stage, 'terminated', date);
+      }
+    }
+    updateRow(sim, 'enterprises', id, patch);
+  };
 
   transact(ctx, () => {
     seedReference(sim);
     ctx.db.prepare("INSERT INTO settings (key, value) VALUES ('dataset', 'demo') ON CONFLICT (key) DO UPDATE SET value = 'demo'").run();
+    ctx.db.prepare("INSERT INTO settings (key, value) VALUES ('demo.until', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(end);
     const staff = demo.staff.map((s) => ({ id: insertRow(sim, 'staff', { ...s, phone: null, email: null }), role: s.role }));
     const owners = staff.filter((s) => s.role === 'investment').map((s) => s.id);
     const mentors = staff.filter((s) => s.role === 'mentor').map((s) => s.id);
@@ -155,14 +177,15 @@ export function seedDemo(ctx: WriteContext): void {
       const finalStatus = row.status as string;
       const exit = row.exit_date as string | null;
       const graduated = finalStatus === 'graduated' ? minDate(addDays(entry, between(rand, 300, 1000)), end) : null;
-      const initial = row.kind === 'startup' ? 'incubating' : 'settled';
+      // Every enterprise enters as 入驻; 在孵 comes from an incubation record admitting it.
+      const initial = 'settled';
       row.founded_date = addDays(entry, -between(rand, 30, row.kind === 'startup' ? 900 : 4000));
       row.revenue_prev = Math.round(((row.revenue as number) * between(rand, 40, 95)) / 100 / 10_000) * 10_000;
       at(entry, () => insertRow(sim, 'enterprises', { ...row, status: initial, exit_date: null }, id));
-      if (graduated && graduated > entry) at(graduated, () => updateRow(sim, 'enterprises', id, { status: 'graduated' }));
-      if (finalStatus === 'settled' && initial !== 'settled') at(minDate(addDays(entry, between(rand, 200, 700)), end), () => updateRow(sim, 'enterprises', id, { status: 'settled' }));
-      if (exit && exit <= end) at(exit, () => updateRow(sim, 'enterprises', id, { status: 'exited', exit_date: exit }));
-      else if (finalStatus === 'exited') at(end, () => updateRow(sim, 'enterprises', id, { status: 'exited', exit_date: end }));
+      if (graduated && graduated > entry) at(graduated, () => setStatus(id, { status: 'graduated' }, graduated));
+      if (finalStatus === 'settled' && row.kind === 'startup') between(rand, 200, 700); // (keeps the random sequence of earlier demo versions)
+      if (exit && exit <= end) at(exit, () => setStatus(id, { status: 'exited', exit_date: exit }, exit));
+      else if (finalStatus === 'exited') at(end, () => setStatus(id, { status: 'exited', exit_date: end }, end));
       if (row.kind === 'startup') startups.push({ id, entry, graduated });
     }
 
@@ -182,6 +205,7 @@ export function seedDemo(ctx: WriteContext): void {
         }, id),
       );
       at(applied, () => recordStage(sim, 'incubations', id, null, 'applied', applied));
+      if (s) incubatedBy.set(id, s.id);
       const steps = finalStage === 'applied' ? [] : finalStage === 'screening' ? ['screening'] : finalStage === 'admitted' ? path.slice(0, 2) : path;
       let date = applied;
       let from = 'applied';

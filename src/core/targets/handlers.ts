@@ -103,14 +103,18 @@ export function targetProgress(db: Db, asOf: string, planId?: string): TargetPro
       const end = asOf < deadline ? asOf : deadline;
       let running = baseline;
       burnup = monthsFrom(start, end).map((month) => ({ month, value: (running += r.byMonth.get(month) ?? 0) }));
+      let projected = value;
       if (asOf >= deadline) projection = value;
       else {
         const trendFrom = minusDays(asOf, 365) > start ? minusDays(asOf, 365) : start;
         const before = burnup.filter((b) => b.month < trendFrom.slice(0, 7)).at(-1)?.value ?? baseline;
         const span = Math.max(1, days(trendFrom, asOf));
-        projection = Math.round((value + ((value - before) / span) * days(asOf, deadline)) * 10) / 10;
+        projected = value + ((value - before) / span) * days(asOf, deadline);
+        // A count projects whole things ("7.5 companies" means nothing): the ones the trend completes
+        // (rounded down, so the figure agrees with the status: 1.5 of 2 is 1, at risk). Sums keep one decimal.
+        projection = m.kind === 'count' ? Math.floor(projected + 1e-9) : Math.round(projected * 10) / 10;
       }
-      status = min !== null && value >= min ? 'achieved' : asOf > deadline ? 'missed' : projection >= (min ?? 0) ? 'on_track' : 'at_risk';
+      status = min !== null && value >= min ? 'achieved' : asOf > deadline ? 'missed' : projected >= (min ?? 0) ? 'on_track' : 'at_risk';
     }
     return {
       id: t.id as string,
@@ -130,8 +134,10 @@ export function targetProgress(db: Db, asOf: string, planId?: string): TargetPro
       projection,
       percent_of_min: min ? Math.round((value / min) * 1000) / 10 : null,
       status,
-      done_date: (t.done_date as string | null) ?? null,
-      evidence: (t.evidence as string | null) ?? null,
+      // As known on the as-of day: a milestone completed later is not shown done, nor its evidence.
+      ...(m.kind === 'milestone' && typeof t.done_date === 'string' && t.done_date > asOf
+        ? { done_date: null, evidence: null }
+        : { done_date: (t.done_date as string | null) ?? null, evidence: (t.evidence as string | null) ?? null }),
       burnup,
     };
   });

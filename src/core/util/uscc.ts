@@ -10,9 +10,12 @@ const ORG_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 export type UsccProblem = 'length' | 'charset' | 'orgCheck' | 'check';
 
-/** Upper-cases and strips spaces, the forms people paste from documents. */
+/**
+ * Upper-cases and strips spaces, the forms people paste from documents; full-width letters and
+ * digits (ＡＢＣ１２３, typed with a Chinese input method) become their ASCII forms (NFKC).
+ */
 export function normalizeUscc(raw: string): string {
-  return raw.replace(/[\s\u3000-]/g, '').toUpperCase();
+  return raw.normalize('NFKC').replace(/[\s\u3000-]/g, '').toUpperCase();
 }
 
 export function usccCheckChar(first17: string): string {

@@ -24,10 +24,17 @@ export function App() {
   const route = useRoute();
   const [theme, setTheme] = useState<Theme>(savedTheme);
   const [searchOpen, setSearchOpen] = useState(false);
-  const dataset = useCoreData(() => api['meta.info']({}), [], []).data?.dataset ?? null;
+  const info = useCoreData(() => api['meta.info']({}), [], []).data ?? null;
+  const dataset = info?.dataset ?? null;
   // Another database file was opened in the desktop app: start over on it.
   useShellEvents((e) => e.type === 'reopened' && location.reload());
   const damage = useDatabaseDamage(onDatabaseDamage);
+
+  // The window title names the park (the desktop window takes the page's title).
+  const parkName = useCoreData(() => api['settings.get']({}), [], 'all').data?.parkName ?? null;
+  useEffect(() => {
+    document.title = parkName ? `${parkName} · ${t('app.title')}` : t('app.title');
+  }, [parkName, t]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -45,6 +52,12 @@ export function App() {
     setApiLocale(locale);
     void i18n.changeLanguage(locale);
   };
+  /** A demo database runs on its last day of history or on today: everything reloads on the new day. */
+  const switchDemoDay = async (onToday: boolean) => {
+    await api['settings.update']({ demoOnToday: onToday });
+    sessionStorage.removeItem('parkpilot.asOf');
+    location.reload();
+  };
   const changeTheme = (next: Theme) => {
     applyTheme(next);
     setTheme(next);
@@ -55,7 +68,8 @@ export function App() {
 
   return (
     <ToastProvider>
-      <a className="skip" href="#main">{t('app.skip')}</a>
+      {/* Moves focus to the page's content; it must not touch the hash, which is the route. */}
+      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('app.skip')}</a>
       <div className="shell">
         <nav className="sidebar" aria-label="ParkPilot">
           <div className="brand">
@@ -88,10 +102,18 @@ export function App() {
               {theme === 'dark' ? `☀ ${t('app.light')}` : `☾ ${t('app.dark')}`}
             </button>
           </header>
-          {dataset === 'demo' && <div className="demo-banner" role="note">{t('app.demoBanner')}</div>}
+          {dataset === 'demo' && info && (
+            <div className="demo-banner" role="note">
+              {t('app.demoBanner')}{' '}
+              {info.demoDay ? t('app.demoDay', { date: info.demoDay }) : t('app.demoOnToday', { date: info.today })}{' '}
+              <button type="button" className="link-button" onClick={() => void switchDemoDay(!info.demoOnToday)}>
+                {info.demoDay ? t('app.demoUseToday') : t('app.demoUseItsDay')}
+              </button>
+            </div>
+          )}
           <main id="main" tabIndex={-1}>
             {damage !== null && <DamageScreen detail={damage} />}
-            {damage === null && page === 'overview' && <Overview theme={theme} />}
+            {damage === null && page === 'overview' && info && <Overview key={info.today} theme={theme} today={info.today} />}
             {damage === null && page === 'pipeline' && <Pipeline />}
             {damage === null && page === 'imports' && <ImportPage />}
             {damage === null && page === 'reports' && <ReportsPage />}

@@ -24,8 +24,24 @@ export function HistoryPanel({ area, id, fields }: { area: Area; id: string; fie
     if (f?.kind === 'enum') return t(`enum.${f.enumName}.${String(v)}`);
     if (f?.kind === 'industry') return t(`enum.industry.${String(v)}`);
     if (f?.kind === 'date') return formatDate(String(v), i18n.language);
-    if (typeof v === 'object') return JSON.stringify(v);
+    if (Array.isArray(v)) return v.length ? v.map(item).join('；') : '∅';
+    if (typeof v === 'object') return item(v);
     return String(v);
+  };
+  // Lists as a person reads them: tags as words, contacts as "name (role, phone, email)",
+  // qualifications with their expiry; never raw JSON.
+  const item = (x: unknown): string => {
+    if (x == null || typeof x !== 'object') return String(x ?? '');
+    const o = x as Record<string, unknown>;
+    if (typeof o.type === 'string' && 'expires' in o) {
+      const label = t(`enum.qualification.${o.type}`);
+      return o.expires ? `${label}（${t('field.qualification_expires')} ${formatDate(String(o.expires), i18n.language)}）` : label;
+    }
+    if (typeof o.name === 'string') {
+      const details = [o.role, o.phone, o.email].filter((d) => typeof d === 'string' && d) as string[];
+      return details.length ? `${o.name}（${details.join('，')}）` : o.name;
+    }
+    return Object.entries(o).filter(([, val]) => val != null && val !== '').map(([k, val]) => `${t(`field.${k}`, { defaultValue: k })}: ${String(val)}`).join('，');
   };
   const groups = new Map<string, Change[]>();
   for (const c of [...changes].reverse()) groups.set(c.stamp, [...(groups.get(c.stamp) ?? []), c]);

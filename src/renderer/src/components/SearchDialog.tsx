@@ -8,6 +8,9 @@ import { Modal } from './Modal';
 
 type Hit = Awaited<ReturnType<(typeof api)['search.query']>>[number];
 
+/** Hits shown at once; beyond them "see all" opens the registry filtered by the name. */
+const LIMIT = 20;
+
 /** Global search (Ctrl/Cmd+K): enterprises and leads by name or credit code. */
 export function SearchDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
@@ -24,7 +27,7 @@ export function SearchDialog({ open, onClose }: { open: boolean; onClose: () => 
     const timer = setTimeout(() => setSettled(q.trim() ? q : ''), q.trim() ? 120 : 0);
     return () => clearTimeout(timer);
   }, [q]);
-  const found = useCoreData(settled ? () => api['search.query']({ q: settled, limit: 20 }) : null, [settled], ['enterprises', 'leads']);
+  const found = useCoreData(settled ? () => api['search.query']({ q: settled, limit: LIMIT }) : null, [settled], ['enterprises', 'leads']);
   const hits: Hit[] = q.trim() && settled ? (found.data ?? []) : [];
   const busy = q !== settled || found.loading;
   useEffect(() => setActive(0), [found.data]);
@@ -59,13 +62,23 @@ export function SearchDialog({ open, onClose }: { open: boolean; onClose: () => 
         {hits.map((h, i) => (
           <li key={h.id} role="option" aria-selected={i === active} className={i === active ? 'active' : ''} onMouseEnter={() => setActive(i)} onClick={() => openHit(h)}>
             <span className="hit-kind">{t(`nav.${h.entity}`)}</span>
-            <span className="hit-name">{h.name}</span>
+            <span className="hit-name">{h.name}{h.matchedIn === 'tags' && <span className="hit-where">{t('app.matchedInTags')}</span>}</span>
             <span className="hit-code">{h.uscc ?? ''}</span>
             <span className="hit-status">{t(`enum.${h.entity === 'enterprises' ? 'enterpriseStatus' : 'leadStage'}.${h.status}`)}</span>
           </li>
         ))}
       </ul>
       <ErrorBanner error={found.error} />
+      {q.trim() && hits.length >= LIMIT && (
+        <p className="search-more">
+          {t('app.moreResults', { n: LIMIT })}{' '}
+          {(['enterprises', 'leads'] as const).map((area) => (
+            <button key={area} type="button" className="link-button" onClick={() => { onClose(); navigate(`${area}?q=${encodeURIComponent(q.trim())}`); }}>
+              {t('app.seeAllIn', { area: t(`nav.${area}`) })}
+            </button>
+          ))}
+        </p>
+      )}
       <p className="search-foot">{!q.trim() ? t('app.typeToSearch') : !busy && hits.length === 0 ? t('app.noResults') : t('app.searchHint')}</p>
     </Modal>
   );

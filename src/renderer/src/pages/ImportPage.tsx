@@ -5,6 +5,7 @@ import type { ImportReport } from '../../../core/imports/importer';
 import { api, errorText, runJob, saveFile, uploadFile } from '../api/client';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { useToast } from '../components/Toasts';
+import { ConfirmDialog } from '../components/Modal';
 import { formatDateTime } from '../lib/format';
 import { useCoreData } from '../lib/useCoreData';
 
@@ -15,7 +16,7 @@ type Choice = 'create' | 'update' | 'skip';
 type Batch = Record<string, unknown> & { id: string };
 
 const FIELDS: Record<Entity, string[]> = {
-  enterprises: ['name', 'uscc', 'industry', 'kind', 'status', 'building', 'unit', 'area_m2', 'entry_date', 'exit_date', 'founded_date', 'registered_capital', 'headcount', 'revenue', 'revenue_prev', 'tax', 'rd_spend', 'patents', 'software_copyrights', 'notes'],
+  enterprises: ['name', 'uscc', 'industry', 'kind', 'status', 'building', 'unit', 'area_m2', 'entry_date', 'exit_date', 'founded_date', 'registered_capital', 'headcount', 'revenue', 'revenue_prev', 'tax', 'rd_spend', 'patents', 'software_copyrights', 'notes', 'contact_name', 'contact_role', 'contact_phone', 'contact_email'],
   leads: ['company', 'uscc', 'source', 'industry', 'intended_investment', 'expected_area_m2', 'stage', 'owner_id', 'next_follow_up', 'probability', 'lost_reason', 'notes'],
   incubations: ['enterprise_id', 'team_name', 'cohort', 'stage', 'mentor_id', 'applied_date', 'admitted_date', 'exit_date', 'agreement_start', 'agreement_end', 'notes'],
 };
@@ -36,6 +37,8 @@ export function ImportPage() {
   const [report, setReport] = useState<Report | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** The import the user asked to revert, waiting for the confirmation. */
+  const [reverting, setReverting] = useState<{ id: string; name: string } | null>(null);
   const abort = useRef<AbortController | null>(null);
   /** The latest run: an earlier dry run that finishes later must not replace its answer. */
   const latest = useRef(0);
@@ -96,7 +99,17 @@ export function ImportPage() {
     if (out) await saveFile(out.token, out.name);
   };
 
+  const downloadTemplate = async () => {
+    try {
+      const out = await api['imports.template']({ entity });
+      await saveFile(out.token, out.name);
+    } catch (err) {
+      toast({ kind: 'error', text: (err as Error).message });
+    }
+  };
+
   const revert = async (id: string) => {
+    setReverting(null);
     try {
       const r = await api['imports.revert']({ batchId: id });
       toast({ kind: 'info', text: t('imports.reverted', { deleted: r.deleted, restored: r.restored }) });
@@ -125,6 +138,7 @@ export function ImportPage() {
           <input type="file" aria-label={t('imports.choose')} accept=".xlsx,.csv,.xls" onChange={(e) => void pick(e.target.files?.[0])} />
         </label>
         {file && <span className="muted">{file.name}</span>}
+        <button type="button" className="link-button" onClick={() => void downloadTemplate()}>{t('imports.template')}</button>
       </section>
       {progress !== null && (
         <div className="progress-row" role="status">
@@ -146,10 +160,11 @@ export function ImportPage() {
               <span className="bad">{t('imports.rejected', { n: report.rejected.length })}</span>
             </div>
             <p className="muted small">{t('imports.source', { sheet: report.sheet, row: report.headerRow })}{report.encoding ? ` · ${report.encoding.toUpperCase()}` : ''}</p>
+            {report.unmapped.length > 0 && <p className="warning small" data-testid="import-unmapped">{t('imports.unmapped', { n: report.unmapped.length, columns: report.unmapped.join('、') })}</p>}
             <div className="row-buttons">
               {report.dryRun && <button type="button" className="primary" disabled={progress !== null || report.created + report.updated === 0} onClick={() => void run(false)}>{t('imports.apply', { n: report.created + report.updated })}</button>}
               {report.rejected.length > 0 && <button type="button" onClick={() => void downloadRejected()}>{t('imports.downloadRejected')}</button>}
-              {!report.dryRun && report.batchId && <button type="button" className="danger" onClick={() => void revert(report.batchId!)}>{t('imports.revert')}</button>}
+              {!report.dryRun && report.batchId && <button type="button" className="danger" onClick={() => setReverting({ id: report.batchId!, name: file?.name ?? '' })}>{t('imports.revert')}</button>}
             </div>
           </section>
           {report.dryRun && (
@@ -171,7 +186,7 @@ export function ImportPage() {
                       <td>
                         <select aria-label={`${t('imports.field')} ${c.header}`} value={mapping[String(c.index)] ?? ''} onChange={(e) => setMapping({ ...mapping, [String(c.index)]: e.target.value })}>
                           <option value="">{t('imports.ignore')}</option>
-                          {FIELDS[entity].map((f) => <option key={f} value={f}>{t(`field.${f}`)}</option>)}
+                          {FIELDS[entity].map((f) => <option key={f} value={f}>{f.startsWith('contact_') ? `${t('field.contacts')}：${t(`field.${f}`)}` : t(`field.${f}`)}</option>)}
                         </select>
                       </td>
                     </tr>
@@ -243,13 +258,22 @@ export function ImportPage() {
                   <td>{String(b.file_name)}</td>
                   <td>{t(`nav.${String(b.entity)}`)}</td>
                   <td>{t('imports.batchCounts', { created: b.created, updated: b.updated, rejected: b.rejected })}</td>
-                  <td>{b.reverted_at ? <span className="muted">{t('imports.wasReverted')}</span> : <button type="button" className="danger" onClick={() => void revert(b.id)}>{t('imports.revert')}</button>}</td>
+                  <td>{b.reverted_at ? <span className="muted">{t('imports.wasReverted')}</span> : <button type="button" className="danger" onClick={() => setReverting({ id: b.id, name: String(b.file_name) })}>{t('imports.revert')}</button>}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
       </section>
+      <ConfirmDialog
+        open={reverting !== null}
+        title={t('imports.revertTitle')}
+        message={t('imports.revertConfirm', { name: reverting?.name ?? '' })}
+        confirmLabel={t('imports.revert')}
+        cancelLabel={t('common.cancel')}
+        onConfirm={() => void revert(reverting!.id)}
+        onCancel={() => setReverting(null)}
+      />
     </div>
   );
 }

@@ -12,19 +12,30 @@ import { useCoreData } from '../lib/useCoreData';
 type Dashboard = Awaited<ReturnType<(typeof api)['dashboard.overview']>>;
 type Target = Dashboard['targets'][number];
 
-const today = () => new Date().toISOString().slice(0, 10);
 const STORAGE_KEY = 'parkpilot.asOf';
 
 /** The park office's morning view: targets, pipelines and the park's make-up, as of any date. */
-export function Overview({ theme }: { theme: Theme }) {
+export function Overview({ theme, today: todayIs }: { theme: Theme; today: string }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
-  const [asOf, setAsOf] = useState(() => sessionStorage.getItem(STORAGE_KEY) ?? today());
+  // "Today" is the core's: a demo database's own last day while it runs on it (settings/handlers.ts).
+  const today = () => todayIs;
+  // A remembered day after "today" (a demo database's last day) falls back to today.
+  const [asOf, setAsOf] = useState(() => {
+    const stored = sessionStorage.getItem(STORAGE_KEY);
+    return stored && stored <= todayIs ? stored : todayIs;
+  });
   useEffect(() => sessionStorage.setItem(STORAGE_KEY, asOf), [asOf]);
+  /**
+   * Chart click-throughs open the registry, which lists today's rows: from a past as-of day the grid
+   * says so plainly (`asof`), since its count may differ from the number the chart showed.
+   */
+  const go = (path: string) => navigate(asOf === todayIs ? path : `${path}${path.includes('?') ? '&' : '?'}asof=${asOf}`);
   // Every table feeds some figure here, so any change reloads it.
   const { data, error } = useCoreData(() => api['dashboard.overview']({ asOf }), [asOf]);
 
   const charts = useMemo(() => (data ? buildCharts(data, t) : null), [data, t]);
+
   const [burnupId, setBurnupId] = useState<string | null>(null);
   const computed = data?.targets.filter((x) => x.kind !== 'milestone') ?? [];
   const burnupTarget = computed.find((x) => x.id === burnupId) ?? computed[0];
@@ -71,7 +82,7 @@ export function Overview({ theme }: { theme: Theme }) {
       <section className="charts">
         <div className="card chart-card">
           <h2>{t('overview.funnel')}</h2>
-          <Chart option={charts.funnel} theme={theme} label={t('overview.funnel')} onClick={(p) => navigate(`leads?stage=${encodeURIComponent((p.data as { codes: string[] }).codes.join(','))}`)} />
+          <Chart option={charts.funnel} theme={theme} label={t('overview.funnel')} onClick={(p) => go(`leads?stage=${encodeURIComponent((p.data as { codes: string[] }).codes.join(','))}`)} />
           <p className="muted small">{t('overview.lost', { n: data.funnel.lost })}</p>
         </div>
         <div className="card chart-card">
@@ -87,7 +98,7 @@ export function Overview({ theme }: { theme: Theme }) {
         </div>
         <div className="card chart-card">
           <h2>{t('overview.timeInStage')}</h2>
-          <Chart option={charts.timeInStage} theme={theme} label={t('overview.timeInStage')} onClick={(p) => navigate(`leads?stage=${encodeURIComponent((p.data as { code: string }).code)}`)} />
+          <Chart option={charts.timeInStage} theme={theme} label={t('overview.timeInStage')} onClick={(p) => go(`leads?stage=${encodeURIComponent((p.data as { code: string }).code)}`)} />
         </div>
         <div className="card chart-card">
           <h2>{t('overview.incubationFlow')}</h2>
@@ -95,20 +106,20 @@ export function Overview({ theme }: { theme: Theme }) {
             <Chart option={charts.sankey} theme={theme} label={t('overview.incubationFlow')} onClick={(p) => {
               const d = p.data as { target?: string; name?: string };
               const stage = p.dataType === 'edge' ? d.target : d.name;
-              if (stage) navigate(`incubations?stage=${encodeURIComponent(stage)}`);
+              if (stage) go(`incubations?stage=${encodeURIComponent(stage)}`);
             }} />
           ) : <p className="muted">{t('common.emptyFiltered')}</p>}
         </div>
         <div className="card chart-card">
           <h2>{t('overview.byIndustry')}</h2>
-          <Chart option={charts.industry} theme={theme} label={t('overview.byIndustry')} onClick={(p) => navigate(`enterprises?industry=${encodeURIComponent((p.data as { code: string }).code)}`)} />
+          <Chart option={charts.industry} theme={theme} label={t('overview.byIndustry')} onClick={(p) => go(`enterprises?industry=${encodeURIComponent((p.data as { code: string }).code)}`)} />
         </div>
         <div className="card chart-card">
           <h2>{t('overview.entriesExits')}</h2>
           <Chart option={charts.entriesExits} theme={theme} label={t('overview.entriesExits')} onClick={(p) => {
             const q = data.entriesExits[p.dataIndex]!;
             const column = p.seriesIndex === 0 ? 'entry_date' : 'exit_date';
-            navigate(`enterprises?${column}=${q.from}..${q.to}`);
+            go(`enterprises?${column}=${q.from}..${q.to}`);
           }} />
         </div>
         <div className="card">
@@ -158,7 +169,7 @@ function TargetCard({ target: tg, locale, onBurnup }: { target: Target; locale: 
       </div>
       <div className="bar" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}><span style={{ width: `${pct}%` }} /></div>
       <div className="muted small">
-        {tg.kind !== 'milestone' && <button type="button" className="link" onClick={onBurnup}>{t('overview.projection', { value: formatNumber(tg.projection, locale, 1) })}</button>}
+        {tg.kind !== 'milestone' && <button type="button" className="link" onClick={onBurnup}>{t('overview.projection', { value: formatNumber(tg.projection, locale, tg.kind === 'count' ? 0 : 1) })}</button>}
         {' '}{t('overview.deadline', { date: formatDate(tg.deadline, locale) })} · {tg.plan_name}
       </div>
     </div>
@@ -230,9 +241,15 @@ function buildCharts(d: Dashboard, t: TFunction): Record<'funnel' | 'timeInStage
     entriesExits: {
       tooltip: { trigger: 'axis' },
       legend: { bottom: 0 },
-      grid: { left: 40, right: 16, top: 16, bottom: 48 },
+      grid: { left: 40, right: 16, top: 16, bottom: 76 },
       xAxis: { type: 'category', data: d.entriesExits.map((q) => q.quarter) },
       yAxis: { type: 'value' },
+      // The whole history, with a window the user drags or zooms (wheel, or the slider's handles):
+      // by default the last 16 quarters when there are more.
+      dataZoom: [
+        { type: 'slider', bottom: 28, height: 18, startValue: Math.max(0, d.entriesExits.length - 16), endValue: d.entriesExits.length - 1 },
+        { type: 'inside' },
+      ],
       series: [
         { name: t('overview.entries'), type: 'bar', data: d.entriesExits.map((q) => q.entries) },
         { name: t('overview.exits'), type: 'bar', data: d.entriesExits.map((q) => q.exits) },

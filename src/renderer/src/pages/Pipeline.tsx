@@ -1,4 +1,4 @@
-import { useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorText } from '../api/client';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -31,6 +31,17 @@ export function Pipeline() {
   const load = boardData.reload;
   const staff = useCoreData(() => api['staff.list']({}), [], ['staff']).data ?? [];
   const industries = useCoreData(() => api['industries.list']({}), [], ['industries']).data ?? [];
+  // After a move, focus follows the card into its new column once the board shows it there (a fixed
+  // delay lost the race when the reload took longer), so moves can be repeated from the keyboard.
+  const refocus = useRef<{ id: string; stage: string } | null>(null);
+  useEffect(() => {
+    const want = refocus.current;
+    const el = want && board ? document.querySelector<HTMLElement>(`[data-stage="${want.stage}"] [data-card="${want.id}"]`) : null;
+    if (el) {
+      el.focus();
+      refocus.current = null;
+    }
+  }, [board]);
 
   const move = async (card: Card, stage: string, lostReason?: string) => {
     if (card.stage === stage) return;
@@ -43,9 +54,8 @@ export function Pipeline() {
     try {
       await api['leads.moveStage']({ id: card.id, stage, ...(lostReason ? { lost_reason: lostReason } : {}) });
       toast({ kind: 'info', text: t('pipeline.moved', { name: card.company, stage: t(`enum.leadStage.${stage}`) }) });
-      // Focus follows the card to its new column once the board shows it there, so moves can be repeated.
+      refocus.current = { id: card.id, stage };
       await load();
-      setTimeout(() => document.querySelector<HTMLElement>(`[data-card="${card.id}"]`)?.focus(), 50);
     } catch (err) {
       toast({ kind: 'error', text: errorText(err) });
     }

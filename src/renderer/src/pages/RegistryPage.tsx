@@ -103,9 +103,12 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
         if (range) model[key] = { filterType: 'date', type: 'inRange', dateFrom: `${range[1]} 00:00:00`, dateTo: `${range[2]} 00:00:00` };
         else if (v) model[key] = { filterType: 'text', type: 'equals', filter: v };
       }
+      // `?q=` (global search's "see all"): names that contain the text.
+      const q = route.params.get('q');
+      if (q) model[config.area === 'leads' ? 'company' : 'name'] = { filterType: 'text', type: 'contains', filter: q };
       if (Object.keys(model).length) gridApiNow.setFilterModel(model);
     },
-    [config.routeFilters, route.params],
+    [config.routeFilters, config.area, route.params],
   );
 
   const refresh = useCallback(() => gridApi.current?.refreshInfiniteCache(), []);
@@ -225,6 +228,11 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
           + {t('common.new')}
         </button>
       </div>
+      {route.params.get('asof') && (
+        <p className="warning small as-of-note" role="note">
+          {t('grid.asOfNote', { date: route.params.get('asof') })} <a href="#/overview">{t('grid.asOfBack')}</a>
+        </p>
+      )}
       <div className={`registry-body ${drawerOpen ? 'with-drawer' : ''}`}>
         <div className="grid-wrap">
           <AgGridReact<Row>

@@ -8,6 +8,7 @@ import { useCoreData } from '../lib/useCoreData';
 import { BackupsSettings } from './BackupsSettings';
 import { PipelineSettings } from './PipelineSettings';
 import { StaffSettings } from './StaffSettings';
+import { OfficeSettings } from './OfficeSettings';
 
 type Industry = Awaited<ReturnType<(typeof api)['industries.list']>>[number];
 const loadIndustries = () => api['industries.list']({});
@@ -46,6 +47,7 @@ export function Settings({ theme, onTheme, onLocale }: { theme: Theme; onTheme: 
           </select>
         </label>
       </section>
+      <OfficeSettings />
       <section className="card">
         <h2>{t('settings.industries')}</h2>
         <p className="muted">{t('settings.industriesHint')}</p>
