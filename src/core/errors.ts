@@ -4,6 +4,7 @@
  * and the desktop app all say the same thing.
  */
 import { syncMessages } from './sync/messages';
+import { visitMessages } from './visits/messages';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -82,6 +83,7 @@ const messages = {
   unauthorized: { 'zh-CN': '未授权的请求', en: 'Unauthorized request' },
   internal: { 'zh-CN': '内部错误：{detail}', en: 'Internal error: {detail}' },
   ...syncMessages,
+  ...visitMessages,
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type ErrorCode = keyof typeof messages;

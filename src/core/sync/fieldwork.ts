@@ -6,6 +6,7 @@ import { isTableName, tables } from '../db/tables';
 import { readLive, restoreRow, stampTime, transact, updateRow, type Row, type WriteContext } from '../db/write';
 import { AppError } from '../errors';
 import { newSiteId } from './identity';
+import { hasBlob, hashesIn, putBlob } from '../visits/blobs';
 import { mergeChanges, type MergeOptions, type MergeReport } from './merge';
 import { checkManifest, readSource, buildPackage, encodePackage, writeFileAtomic } from './package';
 import { knownSites, peerSeen, recordPeer, recordSites, vectorOf } from './peers';
@@ -76,7 +77,14 @@ export function exportPackage(ctx: WriteContext, out: string, receiver: string |
 export async function importSource(ctx: WriteContext, file: string, options: MergeOptions & { password?: string } = {}): Promise<MergeReport & { sender: { site: string; device: string; person: string | null } }> {
   const pkg = readSource(file, ctx.db, options.password);
   const sender = checkManifest(ctx.db, pkg.manifest);
-  const report = await mergeChanges(ctx, pkg.changes, sender, options);
+  // Every attachment the changes name must arrive with them or be here already.
+  for (const hash of hashesIn(pkg.changes)) {
+    if (!pkg.blobs.has(hash) && !hasBlob(ctx.db, hash)) throw new AppError('attachment_missing', { detail: hash.slice(0, 12) });
+  }
+  const store = () => {
+    for (const bytes of pkg.blobs.values()) putBlob(ctx.db, bytes);
+  };
+  const report = await mergeChanges(ctx, pkg.changes, sender, { ...options, store });
   return { ...report, sender: { site: sender.site, device: sender.device, person: sender.person } };
 }
 
