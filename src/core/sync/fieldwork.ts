@@ -127,6 +127,19 @@ export function syncStatus(ctx: WriteContext) {
   };
 }
 
+/** The field-copy banner and the review badge: no scan of the log (indexes only). */
+export function syncSummary(ctx: WriteContext) {
+  const db = ctx.db;
+  const field = fieldCopyOf(db);
+  const me = ctx.clock.site;
+  const returned = field ? (peerSeen(db, field.officeSite)[me] ?? '') : '';
+  return {
+    fieldCopy: field,
+    unreturned: field ? (prepared(db, 'SELECT count(*) AS n FROM changes WHERE site = ? AND stamp > ?').get(me, returned) as { n: number }).n : 0,
+    openReviews: (prepared(db, "SELECT count(*) AS n FROM review_items WHERE status = 'open' AND deleted = 0").get() as { n: number }).n,
+  };
+}
+
 export interface ReviewItem {
   id: string;
   kind: 'conflict' | 'deleted_edit';
@@ -146,10 +159,12 @@ export interface ReviewItem {
   resolvedAt: string | null;
 }
 
-const LABEL: Record<string, string> = { enterprises: 'name', leads: 'company', incubations: 'team_name', staff: 'name', plans: 'name', targets: 'name', milestones: 'name', industries: 'name_zh', pipeline_stages: 'name_zh' };
+const LABEL: Record<string, string> = { enterprises: 'name', leads: 'company', incubations: 'team_name', staff: 'name', plans: 'name', targets: 'name', milestones: 'name', industries: 'name_zh', pipeline_stages: 'name_zh', visits: 'purpose', attachments: 'name', requests: 'text' };
 
-export function reviewItems(db: Db, status: 'open' | 'all'): ReviewItem[] {
-  const rows = db.prepare(`SELECT r.*, s.device FROM review_items r LEFT JOIN sync_sites s ON s.site = r.lost_site WHERE r.deleted = 0 ${status === 'open' ? "AND r.status = 'open'" : ''} ORDER BY r.status DESC, r.lost_stamp DESC LIMIT 1000`).all() as Row[];
+/** Review items (open ones, or all), optionally only those of one record (its history panel). */
+export function reviewItems(db: Db, status: 'open' | 'all', of?: { tbl: string; row_id: string }): ReviewItem[] {
+  const rows = db.prepare(`SELECT r.*, s.device FROM review_items r LEFT JOIN sync_sites s ON s.site = r.lost_site WHERE r.deleted = 0 ${status === 'open' ? "AND r.status = 'open'" : ''}
+    ${of ? 'AND r.tbl = ? AND r.row_id = ?' : ''} ORDER BY r.status DESC, r.lost_stamp DESC LIMIT 1000`).all(...(of ? [of.tbl, of.row_id] : [])) as Row[];
   return rows.map((r) => {
     const tbl = String(r.tbl);
     const target = isTableName(tbl) ? (db.prepare(`SELECT * FROM ${tbl} WHERE id = ?`).get(r.row_id) as Row | undefined) : undefined;

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, setApiLocale } from './api/client';
+import { FieldCopyBanner } from './components/FieldCopyBanner';
 import { SearchDialog } from './components/SearchDialog';
 import { ToastProvider } from './components/Toasts';
 import { rememberLocale, type UiLocale } from './i18n';
@@ -13,9 +14,11 @@ import { ImportPage } from './pages/ImportPage';
 import { ReportsPage } from './pages/ReportsPage';
 import { RegistryPage } from './pages/RegistryPage';
 import { Settings } from './pages/Settings';
+import { Fieldwork } from './pages/Fieldwork';
+import { ReviewQueue } from './pages/ReviewQueue';
 import { registries } from './pages/registries';
 
-const PAGES = ['overview', 'enterprises', 'incubations', 'leads', 'pipeline', 'targets', 'imports', 'reports', 'settings'] as const;
+const PAGES = ['overview', 'enterprises', 'incubations', 'leads', 'pipeline', 'targets', 'imports', 'reports', 'fieldwork', 'reviews', 'settings'] as const;
 
 export function App() {
   const { t, i18n } = useTranslation();
@@ -23,6 +26,8 @@ export function App() {
   const [theme, setTheme] = useState<Theme>(savedTheme);
   const [searchOpen, setSearchOpen] = useState(false);
   const dataset = useCoreData(() => api['meta.info']({}), [], []).data?.dataset ?? null;
+  // Field-copy banner and the review badge: any change may add an unreturned edit or a review item.
+  const syncSummary = useCoreData(() => api['sync.summary']({}), [], 'all').data;
   // Another database file was opened in the desktop app: start over on it.
   useShellEvents((e) => e.type === 'reopened' && location.reload());
 
@@ -63,6 +68,9 @@ export function App() {
               <li key={p}>
                 <a href={`#/${p}`} aria-current={p === page ? 'page' : undefined} className={p === page ? 'current' : ''}>
                   {t(`nav.${p}`)}
+                  {p === 'reviews' && !!syncSummary?.openReviews && (
+                    <span className="count-badge" aria-label={t('reviews.badge', { count: syncSummary.openReviews })}>{syncSummary.openReviews}</span>
+                  )}
                 </a>
               </li>
             ))}
@@ -86,11 +94,14 @@ export function App() {
             </button>
           </header>
           {dataset === 'demo' && <div className="demo-banner" role="note">{t('app.demoBanner')}</div>}
+          <FieldCopyBanner summary={syncSummary} />
           <main id="main" tabIndex={-1}>
             {page === 'overview' && <Overview theme={theme} />}
             {page === 'pipeline' && <Pipeline />}
             {page === 'imports' && <ImportPage />}
             {page === 'reports' && <ReportsPage />}
+            {page === 'fieldwork' && <Fieldwork />}
+            {page === 'reviews' && <ReviewQueue />}
             {page === 'settings' && <Settings theme={theme} onTheme={changeTheme} onLocale={changeLocale} />}
             {registry && <RegistryPage key={page} config={registry} route={route} theme={theme} />}
           </main>
