@@ -31,6 +31,17 @@ const requestFields = {
   status: enumOf('requestStatus').default('open'),
 };
 
+export interface VisitRow {
+  id: string;
+  enterprise_id: string | null;
+  lead_id: string | null;
+  date: string;
+  staff_id: string | null;
+  staff_name: string | null;
+  purpose: string | null;
+  notes: string | null;
+}
+
 const refIssues = (ctx: CoreContext, row: Row, refs: [string, 'enterprises' | 'leads' | 'staff' | 'visits'][]): FieldIssue[] =>
   refs.filter(([col, table]) => !refExists(ctx, table, row[col])).map(([col]) => ({ field: col, code: 'unknown_reference', params: { detail: String(row[col]) } }));
 
@@ -63,7 +74,7 @@ export const visitsHandlers = slice('visits', {
         `SELECT v.*, s.name AS staff_name FROM visits v LEFT JOIN staff s ON s.id = v.staff_id
          WHERE v.deleted = 0 AND (v.enterprise_id = ? OR v.lead_id = ?) ORDER BY v.date DESC, v.id DESC LIMIT 200`,
       )
-      .all(q.enterprise_id ?? null, q.lead_id ?? null) as (Row & { id: string })[];
+      .all(q.enterprise_id ?? null, q.lead_id ?? null) as VisitRow[];
     const files = prepared(ctx.db, 'SELECT id, name, mime, size, hash FROM attachments WHERE visit_id = ? AND deleted = 0 ORDER BY created_at, id');
     const asks = prepared(ctx.db, 'SELECT id, text, status FROM requests WHERE visit_id = ? AND deleted = 0 ORDER BY created_at, id');
     return visits.map((v) => ({
