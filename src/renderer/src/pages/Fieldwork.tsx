@@ -25,10 +25,10 @@ export function Fieldwork() {
       <ErrorBanner error={status.error} />
       {status.data && <StatusCard status={status.data} />}
       <div className="grid2">
-        {status.data && !status.data.fieldCopy && <CheckoutCard />}
-        {status.data && <ExportCard status={status.data} />}
+        {status.data && !status.data.fieldCopy && <CheckoutCard onDone={status.reload} />}
+        {status.data && <ExportCard status={status.data} onDone={status.reload} />}
       </div>
-      <MergeCard />
+      <MergeCard onDone={status.reload} />
     </div>
   );
 }
@@ -63,7 +63,10 @@ function StatusCard({ status }: { status: Status }) {
   );
 }
 
-function CheckoutCard() {
+/** Peers and their bookkeeping are not rows of the change log: the status reloads after each action. */
+type Done = { onDone: () => Promise<void> };
+
+function CheckoutCard({ onDone }: Done) {
   const { t } = useTranslation();
   const toast = useToast();
   const [device, setDevice] = useState('');
@@ -80,6 +83,7 @@ function CheckoutCard() {
     try {
       const out = await api['sync.checkout']({ device, ...(person.trim() ? { person } : {}) });
       setDone(out);
+      void onDone();
       await saveFile(out.token, out.name);
       toast({ kind: 'info', text: t('fieldwork.checkoutDone', { name: out.name }) });
     } catch (err) {
@@ -107,7 +111,7 @@ function CheckoutCard() {
   );
 }
 
-function ExportCard({ status }: { status: Status }) {
+function ExportCard({ status, onDone }: { status: Status } & Done) {
   const { t } = useTranslation();
   const office = status.fieldCopy?.officeSite ?? '';
   const [receiver, setReceiver] = useState(office || (status.peers[0]?.site ?? ''));
@@ -123,6 +127,7 @@ function ExportCard({ status }: { status: Status }) {
     try {
       const out = await api['sync.exportPackage']({ ...(receiver ? { receiver } : {}), ...(password ? { password } : {}) });
       setDone(out);
+      void onDone();
       await saveFile(out.token, out.name);
     } catch (err) {
       setError(errorText(err));
@@ -151,7 +156,7 @@ function ExportCard({ status }: { status: Status }) {
   );
 }
 
-function MergeCard() {
+function MergeCard({ onDone }: Done) {
   const { t, i18n } = useTranslation();
   const toast = useToast();
   const [file, setFile] = useState<{ token: string; name: string } | null>(null);
@@ -176,6 +181,7 @@ function MergeCard() {
       else {
         setResult(r);
         setPreview(null);
+        void onDone();
         toast({ kind: 'info', text: t('fieldwork.merged', { count: r.applied }) });
       }
     } catch (err) {
