@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -30,10 +30,11 @@ async function call<T>(page: Page, method: string, input: unknown): Promise<T> {
   return body.value;
 }
 
-async function shots(page: Page, name: string) {
+async function shots(page: Page, name: string, focus?: Locator) {
   for (const [w, h] of [[1440, 900], [1024, 700]] as const) {
     await page.setViewportSize({ width: w, height: h });
     await page.waitForTimeout(400);
+    await focus?.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `tests/e2e/.screens/${name}-${w}.png` });
   }
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -118,8 +119,9 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   await drawer.getByRole('button', { name: '保存走访' }).click();
   const visit = drawer.locator('article.visit').first();
   await expect(visit).toContainText('了解二期扩租需求');
-  await expect(visit).toContainText('诉求: 希望协调增加停车位 · 待处理');
+  await expect(visit).toContainText('诉求：希望协调增加停车位 · 待处理');
   await expect(visit.locator('img[alt="现场照片.png"]')).toBeVisible();
+  await expect(drawer.getByLabel('照片或附件')).toHaveValue('');
   await expect(banner).not.toContainText(' 0 项修改尚未交回');
   await shots(laptop, 'sync-laptop-visit');
 
@@ -148,7 +150,7 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   await expect(preview.getByRole('table', { name: '冲突' })).toContainText('从业人数');
   await expect(preview.getByRole('table', { name: '冲突' })).toContainText('zhangsan · 外勤笔记本 A');
   await expect(preview).toContainText('来自 外勤笔记本 A（张三）');
-  await shots(page, 'sync-merge-preview');
+  await shots(page, 'sync-merge-preview', preview);
   // Nothing changed yet.
   expect((await call<{ headcount: number }>(page, 'enterprises.get', { id: enterpriseId })).headcount).toBe(80);
 
@@ -157,7 +159,7 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   const result = page.getByRole('region', { name: '合并结果' });
   await expect(result.getByRole('status')).toContainText('新增 1 个待核对项');
   await expect(page.locator('.sidebar .count-badge')).toHaveText('1');
-  await shots(page, 'sync-merge-result');
+  await shots(page, 'sync-merge-result', result);
   await result.getByRole('link', { name: '去核对' }).click();
 
   // 7. The review queue, by keyboard: the list has focus; 3 types another value.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { handler, readHandler, slice } from '../handler';
 import { checkout, exportPackage, importSource, resolveReview, reviewItems, syncSummary, syncStatus } from './fieldwork';
+import { resolveWithValue } from './resolve-value';
 
 const password = z.string().min(1).max(200).optional();
 const siteId = z.string().regex(/^[0-9a-f]{16}$/);
@@ -36,6 +37,6 @@ export const syncHandlers = slice('sync', {
   ),
   resolve: handler(
     z.strictObject({ id: z.uuid(), choice: z.enum(['kept', 'lost', 'other', 'restore']), value: z.union([z.string().max(2000), z.number(), z.null()]).optional() }),
-    (ctx, { id, choice, value }) => resolveReview(ctx, id, choice, value),
+    (ctx, { id, choice, value }) => (choice === 'other' ? resolveWithValue(ctx, id, value) : resolveReview(ctx, id, choice, value)),
   ),
 });

@@ -35,7 +35,7 @@ export function RequestsPanel({ enterpriseId }: { enterpriseId: string }) {
       {error && <p className="field-error" role="alert">{error}</p>}
       <ErrorBanner error={list.error} />
       {items.length === 0 ? !list.loading && <p className="muted">{t('requests.empty')}</p> : (
-        <ul className="stage-history" aria-label={t('tabs.requests')}>
+        <ul className="request-list" aria-label={t('tabs.requests')}>
           {items.map((r) => (
             <li key={r.id} className="request-row" data-request={r.status}>
               <span>

@@ -19,6 +19,8 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
   const owner = enterpriseId ? { enterprise_id: enterpriseId } : { lead_id: leadId! };
   const [draft, setDraft] = useState({ date: today(), staff_id: '', purpose: '', notes: '', request: '' });
   const [files, setFiles] = useState<File[]>([]);
+  /** Remounts the file input after a save (a file input cannot be cleared by state). */
+  const [formKey, setFormKey] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const list = useCoreData(() => api['visits.of'](owner), [enterpriseId, leadId], ['visits', 'attachments', 'requests', 'staff']);
@@ -36,6 +38,7 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
       if (enterpriseId && draft.request.trim()) await api['requests.create']({ enterprise_id: enterpriseId, visit_id: visit.id, text: draft.request.trim() });
       setDraft({ ...draft, purpose: '', notes: '', request: '' });
       setFiles([]);
+      setFormKey((k) => k + 1);
       void list.reload();
     } catch (err) {
       setError(errorText(err));
@@ -70,7 +73,7 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
         <input className="wide" aria-label={t('visits.purpose')} placeholder={t('visits.purpose')} value={draft.purpose} maxLength={200} onChange={(e) => setDraft({ ...draft, purpose: e.target.value })} />
         <textarea aria-label={t('visits.notes')} placeholder={t('visits.notes')} rows={2} value={draft.notes} onChange={(e) => setDraft({ ...draft, notes: e.target.value })} />
         {enterpriseId && <input className="wide" aria-label={t('visits.request')} placeholder={t('visits.requestPlaceholder')} value={draft.request} maxLength={2000} onChange={(e) => setDraft({ ...draft, request: e.target.value })} />}
-        <label className="wide small">{t('visits.files')} <input type="file" multiple accept="image/*,.pdf,.doc,.docx,.xls,.xlsx,.txt" aria-label={t('visits.files')} onChange={(e) => setFiles(Array.from(e.target.files ?? []))} /></label>
+        <label className="wide small">{t('visits.files')} <input key={formKey} type="file" multiple accept="image/*,.pdf,.doc,.docx,.xls,.xlsx,.txt" aria-label={t('visits.files')} onChange={(e) => setFiles(Array.from(e.target.files ?? []))} /></label>
         <p className="wide muted small">{t('visits.limit')}</p>
         <button type="submit" className="primary wide" disabled={busy}>{busy ? t('common.saving') : t('visits.add')}</button>
       </form>
@@ -86,7 +89,7 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
             </div>
             {v.notes ? <p className="small">{v.notes}</p> : null}
             {v.requests.length > 0 && (
-              <ul className="small">{v.requests.map((r) => <li key={r.id}>{t('visits.requestLabel')}: {r.text} · <span className={`status-${r.status}`}>{t(`enum.requestStatus.${r.status}`)}</span></li>)}</ul>
+              <ul className="small">{v.requests.map((r) => <li key={r.id}>{t('visits.requestLine', { text: r.text })} · <span className={`status-${r.status}`}>{t(`enum.requestStatus.${r.status}`)}</span></li>)}</ul>
             )}
             <div className="thumbs">
               {v.attachments.map((a) => <Thumb key={a.id} a={a} />)}
