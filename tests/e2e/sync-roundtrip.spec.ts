@@ -217,4 +217,14 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   await expect(laptop.getByRole('note', { name: '外勤副本' })).toContainText('0 项修改尚未交回');
   await laptop.goto(`/#/enterprises/${enterpriseId}`);
   await expect(laptop.getByRole('complementary').getByLabel('从业人数')).toHaveValue('100');
+
+  // 10. The same screens in English.
+  await page.goto('/#/reviews');
+  await page.getByRole('combobox', { name: '语言' }).selectOption('en');
+  await expect(page.getByRole('heading', { name: 'Review', level: 1 })).toBeVisible();
+  await expect(page.locator('.review-resolved')).toContainText('typed another value → 100');
+  await page.goto('/#/fieldwork');
+  await expect(page.getByRole('heading', { name: 'Fieldwork', level: 1 })).toBeVisible();
+  await expect(page.getByRole('row', { name: /外勤笔记本 A/ })).toBeVisible();
+  await shots(page, 'sync-fieldwork-en');
 });
