@@ -18,6 +18,7 @@ import { reportHandlers } from './reports/handlers';
 import { syncHandlers } from './sync/handlers';
 import { backupHandlers } from './backup/handlers';
 import { demoDay, DEMO_DAY, settingsHandlers } from './settings/handlers';
+import { attachmentsHandlers, requestsHandlers, visitsHandlers } from './visits/handlers';
 
 const metaHandlers = slice('meta', {
   enums: handler(z.strictObject({}), () => enums),
@@ -73,6 +74,9 @@ export const handlers = merge(
   jobHandlers,
   reportHandlers,
   syncHandlers,
+  visitsHandlers,
+  attachmentsHandlers,
+  requestsHandlers,
   metaHandlers,
   statsHandlers,
   backupHandlers,

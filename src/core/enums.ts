@@ -16,6 +16,7 @@ export const enums = {
   },
   activityKind: { call: ['电话', 'Call'], visit: ['走访', 'Visit'], meeting: ['会议', 'Meeting'], note: ['备注', 'Note'] },
   targetStatus: { achieved: ['已达成', 'Achieved'], on_track: ['按计划推进', 'On track'], at_risk: ['有风险', 'At risk'], missed: ['未达成', 'Missed'], overdue: ['已逾期', 'Overdue'] },
+  requestStatus: { open: ['待处理', 'Open'], in_progress: ['处理中', 'In progress'], resolved: ['已解决', 'Resolved'] },
   staffRole: { investment: ['招商专员', 'Investment officer'], mentor: ['创业导师', 'Mentor'], admin: ['管理员', 'Administrator'] },
 } as const satisfies Record<string, Record<string, readonly [string, string]>>;
 

@@ -4,6 +4,7 @@
  * and the desktop app all say the same thing.
  */
 import { syncMessages } from './sync/messages';
+import { visitMessages } from './visits/messages';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -114,6 +115,7 @@ const messages = {
   backup_failed: { 'zh-CN': '无法写入备份：{detail}；操作未执行，数据未改动', en: 'Could not write a backup: {detail}. Nothing was done and nothing changed' },
   restore_invalid: { 'zh-CN': '该文件不是完好的 ParkPilot 数据库，不能用于恢复：{detail}', en: 'This file is not an intact ParkPilot database and cannot be restored: {detail}' },
   database_in_use: { 'zh-CN': '另一个 ParkPilot 正在使用该数据库，请先关闭它', en: 'Another ParkPilot has this database open; close it first' },
+  ...visitMessages,
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type ErrorCode = keyof typeof messages;

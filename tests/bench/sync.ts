@@ -54,7 +54,7 @@ async function mergeBench(): Promise<void> {
       sites: [{ site, device: 'bench laptop', person: null }], createdAt: new Date().toISOString(),
     };
     let t = process.hrtime.bigint();
-    const bytes = encodePackage({ manifest, changes });
+    const bytes = encodePackage({ manifest, changes, blobs: new Map() });
     const writeMs = ms(t);
     writeFileSync(join(dir, 'p.ppsync'), bytes);
     const sender = { site, device: 'bench laptop', person: null, seen: manifest.sender.seen, sites: manifest.sites };

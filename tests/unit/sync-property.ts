@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,7 @@ export type Cmd =
   | { t: 'delete'; copy: number; pick: number }
   | { t: 'restore'; copy: number; pick: number }
   | { t: 'lead'; copy: number; pick: number }
+  | { t: 'visit'; copy: number; pick: number; photo: number }
   | { t: 'skew'; copy: number; ms: number }
   | { t: 'send'; from: number; to: number; twice: boolean; cut: boolean };
 
@@ -34,6 +36,8 @@ export function commands(copies: number): fc.Arbitrary<Cmd[]> {
     { arbitrary: fc.record({ t: fc.constant('delete' as const), copy, pick: fc.nat() }), weight: 1 },
     { arbitrary: fc.record({ t: fc.constant('restore' as const), copy, pick: fc.nat() }), weight: 1 },
     { arbitrary: fc.record({ t: fc.constant('lead' as const), copy, pick: fc.nat() }), weight: 1 },
+    // A visit with a photo (a small pool of contents, so copies attach the same file) and a request.
+    { arbitrary: fc.record({ t: fc.constant('visit' as const), copy, pick: fc.nat(), photo: fc.nat({ max: 2 }) }), weight: 1 },
     { arbitrary: fc.record({ t: fc.constant('skew' as const), copy, ms: fc.integer({ min: 0, max: 300_000 }) }), weight: 1 },
     { arbitrary: fc.record({ t: fc.constant('send' as const), from: copy, to: copy, twice: fc.boolean(), cut: fc.boolean() }), weight: 4 },
   );
@@ -113,6 +117,15 @@ export async function runScenario(cmds: Cmd[], copies = 3): Promise<void> {
         if (c.t === 'edit') attempt(() => core.call('enterprises.update', { id, patch: { [FIELDS[c.field]!]: value(FIELDS[c.field]!, c.value) } }));
         else if (c.t === 'delete') attempt(() => core.call('enterprises.delete', { id }));
         else if (c.t === 'restore') attempt(() => core.call('enterprises.restore', { id }));
+        else if (c.t === 'visit') {
+          attempt(() => {
+            const visit = core.call('visits.create', { enterprise_id: id, date: '2026-11-21', purpose: '走访' }) as { id: string };
+            const photo = join(dir, `photo${n++}.jpg`);
+            writeFileSync(photo, `photo-${c.photo}`.repeat(100));
+            core.call('attachments.add', { visit_id: visit.id, file: core.files.register(photo) });
+            core.call('requests.create', { enterprise_id: id, visit_id: visit.id, text: '诉求' });
+          });
+        }
         else attempt(() => core.call('leads.create', { company: '线索', source: 'referral', stage: 'promoted', enterprise_id: id }));
       }
     }
@@ -133,12 +146,24 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 export function checkInvariants(cores: ParkCore[]): void {
   const hashes = new Set(cores.map((c) => contentHash(c.db)));
   if (hashes.size !== 1) throw new Error('the copies did not converge');
+  const blobSets = new Set(cores.map((c) => JSON.stringify(c.db.prepare('SELECT hash FROM blobs ORDER BY hash').pluck().all())));
+  if (blobSets.size !== 1) throw new Error('the copies hold different attachment contents');
   for (const core of cores) {
     const db = core.db;
     const dup = db.prepare('SELECT uscc, count(*) AS n FROM enterprises WHERE deleted = 0 AND uscc IS NOT NULL GROUP BY uscc HAVING n > 1').all();
     if (dup.length) throw new Error(`two live enterprises share a credit code: ${JSON.stringify(dup)}`);
     const dangling = db.prepare('SELECT l.id FROM leads l LEFT JOIN enterprises e ON e.id = l.enterprise_id WHERE l.enterprise_id IS NOT NULL AND (e.id IS NULL OR e.id IN (SELECT id FROM row_aliases))').all();
     if (dangling.length) throw new Error(`references that do not resolve: ${JSON.stringify(dangling)}`);
+    for (const t of ['visits', 'requests']) {
+      const lost = db.prepare(`SELECT x.id FROM ${t} x LEFT JOIN enterprises e ON e.id = x.enterprise_id WHERE x.enterprise_id IS NOT NULL AND (e.id IS NULL OR e.id IN (SELECT id FROM row_aliases))`).all();
+      if (lost.length) throw new Error(`${t} whose enterprise does not resolve: ${JSON.stringify(lost)}`);
+    }
+    // Every attachment's content is here, once, and is what its name says.
+    const missing = db.prepare('SELECT a.id FROM attachments a LEFT JOIN blobs b ON b.hash = a.hash WHERE b.hash IS NULL').all();
+    if (missing.length) throw new Error(`attachments without their content: ${JSON.stringify(missing)}`);
+    for (const b of db.prepare('SELECT hash, data FROM blobs').all() as { hash: string; data: Buffer }[]) {
+      if (createHash('sha256').update(b.data).digest('hex') !== b.hash) throw new Error(`blob ${b.hash} does not match its content`);
+    }
     // Every row is what its log says.
     for (const table of Object.keys(tables) as TableName[]) {
       for (const { id } of db.prepare(`SELECT id FROM ${table}`).all() as { id: string }[]) {

@@ -34,7 +34,9 @@ export interface FieldWrite {
 }
 
 /** Columns that hold an enterprise id: merged rows' references follow the survivor. */
-export const ENTERPRISE_REFS: Partial<Record<TableName, string>> = { incubations: 'enterprise_id', leads: 'enterprise_id', activities: 'enterprise_id' };
+export const ENTERPRISE_REFS: Partial<Record<TableName, string>> = {
+  incubations: 'enterprise_id', leads: 'enterprise_id', activities: 'enterprise_id', visits: 'enterprise_id', requests: 'enterprise_id',
+};
 
 const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v));
 

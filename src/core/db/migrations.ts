@@ -443,4 +443,47 @@ UPDATE enterprises SET status = (SELECT new_status FROM incubation_status_fix f 
 DROP TABLE incubation_status_fix;
 `,
   },
+  {
+    id: '0009_visits',
+    sql: `
+-- Visits (走访) on an enterprise or a lead, by field staff or at the office.
+CREATE TABLE visits (
+  id TEXT PRIMARY KEY,
+  enterprise_id TEXT REFERENCES enterprises (id),
+  lead_id TEXT REFERENCES leads (id),
+  date TEXT NOT NULL,
+  staff_id TEXT REFERENCES staff (id),
+  purpose TEXT,
+  notes TEXT,${rowMeta}
+) STRICT;
+CREATE INDEX visits_enterprise ON visits (enterprise_id, date);
+CREATE INDEX visits_lead ON visits (lead_id, date);
+
+-- File contents by SHA-256 (photos, scans). Content-addressed and immutable, so not in the change log:
+-- a package carries the blobs of the attachment rows it sends, and the same file is stored once.
+CREATE TABLE blobs (hash TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL) STRICT;
+
+-- A file attached to a visit: a synced row that names its content by hash.
+CREATE TABLE attachments (
+  id TEXT PRIMARY KEY,
+  visit_id TEXT NOT NULL REFERENCES visits (id),
+  name TEXT NOT NULL,
+  mime TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  hash TEXT NOT NULL,${rowMeta}
+) STRICT;
+CREATE INDEX attachments_visit ON attachments (visit_id);
+
+-- Requests (诉求) an enterprise raised, often on a visit; the office follows them up.
+CREATE TABLE requests (
+  id TEXT PRIMARY KEY,
+  enterprise_id TEXT NOT NULL REFERENCES enterprises (id),
+  visit_id TEXT REFERENCES visits (id),
+  text TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open',${rowMeta}
+) STRICT;
+CREATE INDEX requests_enterprise ON requests (enterprise_id, status);
+CREATE INDEX requests_status ON requests (status, created_at) WHERE deleted = 0;
+`,
+  },
 ];

@@ -7,6 +7,7 @@ import { isTableName, tables } from '../db/tables';
 import { readLive, restoreRow, stampTime, transact, updateRow, type Row, type WriteContext } from '../db/write';
 import { AppError } from '../errors';
 import { newSiteId } from './identity';
+import { hasBlob, hashesIn, putBlob } from '../visits/blobs';
 import { mergeChanges, type MergeOptions, type MergeReport } from './merge';
 import { checkManifest, readSource, buildPackage, encodePackage, writeFileAtomic } from './package';
 import { knownSites, peerSeen, recordPeer, recordSites, vectorOf } from './peers';
@@ -77,9 +78,16 @@ export function exportPackage(ctx: WriteContext, out: string, receiver: string |
 export async function importSource(ctx: WriteContext, file: string, options: MergeOptions & { password?: string } = {}): Promise<MergeReport & { sender: { site: string; device: string; person: string | null } }> {
   const pkg = readSource(file, ctx.db, options.password);
   const sender = checkManifest(ctx.db, pkg.manifest);
+  // Every attachment the changes name must arrive with them or be here already.
+  for (const hash of hashesIn(pkg.changes)) {
+    if (!pkg.blobs.has(hash) && !hasBlob(ctx.db, hash)) throw new AppError('attachment_missing', { detail: hash.slice(0, 12) });
+  }
+  const store = () => {
+    for (const bytes of pkg.blobs.values()) putBlob(ctx.db, bytes);
+  };
   // A verified copy of the receiving database first: a merge can always be taken back.
   if (!options.dryRun) backupBefore(ctx.db, 'merge');
-  const report = await mergeChanges(ctx, pkg.changes, sender, options);
+  const report = await mergeChanges(ctx, pkg.changes, sender, { ...options, store });
   return { ...report, sender: { site: sender.site, device: sender.device, person: sender.person } };
 }
 
@@ -122,6 +130,19 @@ export function syncStatus(ctx: WriteContext) {
   };
 }
 
+/** The field-copy banner and the review badge: no scan of the log (indexes only). */
+export function syncSummary(ctx: WriteContext) {
+  const db = ctx.db;
+  const field = fieldCopyOf(db);
+  const me = ctx.clock.site;
+  const returned = field ? (peerSeen(db, field.officeSite)[me] ?? '') : '';
+  return {
+    fieldCopy: field,
+    unreturned: field ? (prepared(db, 'SELECT count(*) AS n FROM changes WHERE site = ? AND stamp > ?').get(me, returned) as { n: number }).n : 0,
+    openReviews: (prepared(db, "SELECT count(*) AS n FROM review_items WHERE status = 'open' AND deleted = 0").get() as { n: number }).n,
+  };
+}
+
 export interface ReviewItem {
   id: string;
   kind: 'conflict' | 'deleted_edit';
@@ -141,10 +162,12 @@ export interface ReviewItem {
   resolvedAt: string | null;
 }
 
-const LABEL: Record<string, string> = { enterprises: 'name', leads: 'company', incubations: 'team_name', staff: 'name', plans: 'name', targets: 'name', milestones: 'name', industries: 'name_zh', pipeline_stages: 'name_zh' };
+const LABEL: Record<string, string> = { enterprises: 'name', leads: 'company', incubations: 'team_name', staff: 'name', plans: 'name', targets: 'name', milestones: 'name', industries: 'name_zh', pipeline_stages: 'name_zh', visits: 'purpose', attachments: 'name', requests: 'text' };
 
-export function reviewItems(db: Db, status: 'open' | 'all'): ReviewItem[] {
-  const rows = db.prepare(`SELECT r.*, s.device FROM review_items r LEFT JOIN sync_sites s ON s.site = r.lost_site WHERE r.deleted = 0 ${status === 'open' ? "AND r.status = 'open'" : ''} ORDER BY r.status DESC, r.lost_stamp DESC LIMIT 1000`).all() as Row[];
+/** Review items (open ones, or all), optionally only those of one record (its history panel). */
+export function reviewItems(db: Db, status: 'open' | 'all', of?: { tbl: string; row_id: string }): ReviewItem[] {
+  const rows = db.prepare(`SELECT r.*, s.device FROM review_items r LEFT JOIN sync_sites s ON s.site = r.lost_site WHERE r.deleted = 0 ${status === 'open' ? "AND r.status = 'open'" : ''}
+    ${of ? 'AND r.tbl = ? AND r.row_id = ?' : ''} ORDER BY r.status DESC, r.lost_stamp DESC LIMIT 1000`).all(...(of ? [of.tbl, of.row_id] : [])) as Row[];
   return rows.map((r) => {
     const tbl = String(r.tbl);
     const target = isTableName(tbl) ? (db.prepare(`SELECT * FROM ${tbl} WHERE id = ?`).get(r.row_id) as Row | undefined) : undefined;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { handler, readHandler, slice } from '../handler';
-import { checkout, exportPackage, importSource, resolveReview, reviewItems, syncStatus } from './fieldwork';
+import { checkout, exportPackage, importSource, resolveReview, reviewItems, syncSummary, syncStatus } from './fieldwork';
+import { resolveWithValue } from './resolve-value';
 
 const password = z.string().min(1).max(200).optional();
 const siteId = z.string().regex(/^[0-9a-f]{16}$/);
@@ -8,6 +9,8 @@ const siteId = z.string().regex(/^[0-9a-f]{16}$/);
 /** Laptop copies, change packages, merge (with preview) and the review queue. */
 export const syncHandlers = slice('sync', {
   status: readHandler(z.strictObject({}), (ctx) => syncStatus(ctx)),
+  /** What every screen shows (field-copy banner, review badge): cheap enough to load after each change. */
+  summary: readHandler(z.strictObject({}), (ctx) => syncSummary(ctx)),
   /** A laptop copy of this database, as a file to save (the renderer never names a path). */
   checkout: handler(z.strictObject({ device: z.string().trim().min(1).max(60), person: z.string().trim().max(60).optional() }), (ctx, { device, person }) => {
     const out = ctx.files.outputPath(`ParkPilot-${device}.db`);
@@ -28,9 +31,12 @@ export const syncHandlers = slice('sync', {
       importSource(ctx, file.path, { dryRun: input.dryRun, password: input.password, signal, onProgress: progress }),
     );
   }),
-  reviews: readHandler(z.strictObject({ status: z.enum(['open', 'all']).default('open') }), (ctx, { status }) => reviewItems(ctx.db, status)),
+  reviews: readHandler(
+    z.strictObject({ status: z.enum(['open', 'all']).default('open'), tbl: z.string().max(40).optional(), row_id: z.string().max(64).optional() }),
+    (ctx, { status, tbl, row_id }) => reviewItems(ctx.db, status, tbl && row_id ? { tbl, row_id } : undefined),
+  ),
   resolve: handler(
     z.strictObject({ id: z.uuid(), choice: z.enum(['kept', 'lost', 'other', 'restore']), value: z.union([z.string().max(2000), z.number(), z.null()]).optional() }),
-    (ctx, { id, choice, value }) => resolveReview(ctx, id, choice, value),
+    (ctx, { id, choice, value }) => (choice === 'other' ? resolveWithValue(ctx, id, value) : resolveReview(ctx, id, choice, value)),
   ),
 });

@@ -63,12 +63,14 @@ export interface MergeOptions {
   dryRun?: boolean;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Stores what travels beside the changes (attachment contents) inside the merge's transaction. */
+  store?: () => void;
 }
 
 /** Tables in reference order: a row's references are folded before the row. */
 const ORDER: TableName[] = [
   'row_aliases', 'industries', 'staff', 'pipeline_stages', 'plans', 'enterprises', 'incubations', 'leads', 'activities',
-  'targets', 'milestones', 'stage_events', 'financing_rounds', 'startup_milestones',
+  'visits', 'attachments', 'requests', 'targets', 'milestones', 'stage_events', 'financing_rounds', 'startup_milestones',
 ];
 const tableOrder = (): TableName[] => [...ORDER, ...(Object.keys(tables) as TableName[]).filter((t) => !ORDER.includes(t))];
 
@@ -172,6 +174,7 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
         await step();
       }
       if (fresh.length) ctx.clock.receive(fresh[fresh.length - 1]!.stamp);
+      options.store?.();
 
       // 4. Rewrite the touched rows from their logs, references first.
       const touched = new Map<TableName, Set<string>>();

@@ -8,15 +8,18 @@ import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { changesSince, knownSites, peerSeen, vectorOf, type SiteInfo, type Vector } from './peers';
 import type { Sender } from './merge';
+import { getBlob, hasBlobTable, hashesIn, sha256 } from '../visits/blobs';
 
 /**
  * A change package (.ppsync): what one copy sends another. Gzipped lines: first a manifest (format,
  * schema ids, park database id, sender and what it holds, intended receiver, clock range, counts and a
- * SHA-256 over manifest and changes), then one change per line. With a password the whole file is
+ * SHA-256 over manifest, changes and blobs), then one change per line, then the contents of the
+ * attachments those changes name (one blob per line: hash and base64), so the receiver stores each once. With a password the whole file is
  * sealed with AES-256-GCM under a scrypt key, so a lost USB stick gives away nothing and any altered
  * byte is refused.
  */
-export const PACKAGE_FORMAT = 1;
+/** 2: blob lines after the changes (format 1 had none; it still reads). */
+export const PACKAGE_FORMAT = 2;
 const SEALED = Buffer.from('PPSE1');
 
 export interface Manifest {
@@ -26,7 +29,7 @@ export interface Manifest {
   sender: SiteInfo & { seen: Vector };
   receiver: string | null;
   range: { from: string; to: string } | null;
-  counts: { changes: number };
+  counts: { changes: number; blobs?: number };
   sites: SiteInfo[];
   createdAt: string;
   checksum?: string;
@@ -35,6 +38,19 @@ export interface Manifest {
 export interface ChangePackage {
   manifest: Manifest;
   changes: LogEntry[];
+  /** Attachment contents by SHA-256: those the changes name that the sender holds. */
+  blobs: Map<string, Buffer>;
+}
+
+/** The contents of the attachments `changes` name, as far as `db` holds them. */
+export function blobsFor(db: Db, changes: LogEntry[]): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  if (!hasBlobTable(db)) return out;
+  for (const hash of hashesIn(changes)) {
+    const bytes = getBlob(db, hash);
+    if (bytes) out.set(hash, bytes);
+  }
+  return out;
 }
 
 const setting = (db: Db, key: string) => (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
@@ -45,6 +61,7 @@ export function buildPackage(db: Db, receiver: string | null, now: Date = new Da
   const site = setting(db, 'site')!;
   const sites = knownSites(db);
   const me = sites.find((s) => s.site === site) ?? { site, device: setting(db, 'device') ?? site, person: null };
+  const blobs = blobsFor(db, changes);
   return {
     manifest: {
       ppsync: PACKAGE_FORMAT,
@@ -53,11 +70,12 @@ export function buildPackage(db: Db, receiver: string | null, now: Date = new Da
       sender: { ...me, seen: vectorOf(db) },
       receiver,
       range: changes.length ? { from: changes[0]!.stamp, to: changes[changes.length - 1]!.stamp } : null,
-      counts: { changes: changes.length },
+      counts: { changes: changes.length, blobs: blobs.size },
       sites,
       createdAt: now.toISOString(),
     },
     changes,
+    blobs,
   };
 }
 
@@ -69,9 +87,12 @@ function checksum(manifest: Manifest, lines: string[]): string {
   return hash.digest('hex');
 }
 
+const blobLine = (hash: string, bytes: Buffer) => JSON.stringify([hash, bytes.toString('base64')]);
+
 export function encodePackage(pkg: ChangePackage, password?: string): Buffer {
-  const lines = pkg.changes.map(row);
-  const manifest = { ...pkg.manifest, checksum: checksum(pkg.manifest, lines) };
+  const lines = [...pkg.changes.map(row), ...[...pkg.blobs].map(([hash, bytes]) => blobLine(hash, bytes))];
+  const head = { ...pkg.manifest, ppsync: PACKAGE_FORMAT, counts: { ...pkg.manifest.counts, blobs: pkg.blobs.size } };
+  const manifest = { ...head, checksum: checksum(head, lines) };
   const packed = gzipSync(Buffer.from([JSON.stringify(manifest), ...lines].join('\n'), 'utf8'));
   if (!password) return packed;
   const salt = randomBytes(16);
@@ -115,8 +136,18 @@ export function decodePackage(bytes: Buffer, password?: string): ChangePackage {
   }
   if (typeof manifest.ppsync !== 'number' || !Array.isArray(manifest.schema)) throw new AppError('sync_truncated', { detail: 'manifest' });
   if (manifest.ppsync > PACKAGE_FORMAT) throw new AppError('sync_newer_version', { detail: `format ${manifest.ppsync}` });
-  if (lines.length !== manifest.counts?.changes) throw new AppError('sync_truncated', { detail: `${lines.length} / ${manifest.counts?.changes} changes` });
+  const blobCount = manifest.counts?.blobs ?? 0;
+  if (lines.length !== manifest.counts?.changes + blobCount) throw new AppError('sync_truncated', { detail: `${lines.length} / ${manifest.counts?.changes + blobCount} lines` });
   if (checksum(manifest, lines) !== manifest.checksum) throw new AppError('sync_tampered');
+  const blobs = new Map<string, Buffer>();
+  for (const l of lines.splice(manifest.counts.changes)) {
+    const b = JSON.parse(l) as unknown[];
+    if (!Array.isArray(b) || b.length !== 2 || typeof b[0] !== 'string' || typeof b[1] !== 'string') throw new AppError('sync_tampered');
+    const bytes = Buffer.from(b[1], 'base64');
+    // A blob is named by its content: one that does not match its name was altered.
+    if (sha256(bytes) !== b[0]) throw new AppError('sync_tampered');
+    blobs.set(b[0], bytes);
+  }
   const changes = lines.map((l): LogEntry => {
     const a = JSON.parse(l) as unknown[];
     const ok = Array.isArray(a) && a.length === 8 && a.slice(0, 6).every((v) => typeof v === 'string') && a.slice(6).every((v) => v === null || typeof v === 'string');
@@ -124,7 +155,7 @@ export function decodePackage(bytes: Buffer, password?: string): ChangePackage {
     const [stamp, site, user, tbl, row_id, field, old_value, new_value] = a as string[];
     return { stamp: stamp!, site: site!, user: user!, tbl: tbl!, row_id: row_id!, field: field!, old_value: old_value ?? null, new_value: new_value ?? null };
   });
-  return { manifest, changes };
+  return { manifest, changes, blobs };
 }
 
 /** Writes next to the destination and renames into place: a crash never leaves half a package. */
@@ -169,8 +200,9 @@ function readDatabase(file: string, receiverDb: Db): ChangePackage {
     const pkg = buildPackage(other, null);
     const mine = vectorOf(receiverDb);
     pkg.changes = changesSince(other, mine);
+    pkg.blobs = blobsFor(other, pkg.changes);
     pkg.manifest.receiver = mySite;
-    pkg.manifest.counts = { changes: pkg.changes.length };
+    pkg.manifest.counts = { changes: pkg.changes.length, blobs: pkg.blobs.size };
     return pkg;
   } finally {
     other.close();

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, onDatabaseDamage, setApiLocale } from './api/client';
+import { FieldCopyBanner } from './components/FieldCopyBanner';
 import { SearchDialog } from './components/SearchDialog';
 import { ToastProvider } from './components/Toasts';
 import { rememberLocale, type UiLocale } from './i18n';
@@ -15,9 +16,11 @@ import { RegistryPage } from './pages/RegistryPage';
 import { Settings } from './pages/Settings';
 import { DamageScreen } from './pages/BackupsSettings';
 import { useDatabaseDamage } from './lib/useDatabaseDamage';
+import { Fieldwork } from './pages/Fieldwork';
+import { ReviewQueue } from './pages/ReviewQueue';
 import { registries } from './pages/registries';
 
-const PAGES = ['overview', 'enterprises', 'incubations', 'leads', 'pipeline', 'targets', 'imports', 'reports', 'settings'] as const;
+const PAGES = ['overview', 'enterprises', 'incubations', 'leads', 'pipeline', 'targets', 'imports', 'reports', 'fieldwork', 'reviews', 'settings'] as const;
 
 export function App() {
   const { t, i18n } = useTranslation();
@@ -26,6 +29,8 @@ export function App() {
   const [searchOpen, setSearchOpen] = useState(false);
   const info = useCoreData(() => api['meta.info']({}), [], []).data ?? null;
   const dataset = info?.dataset ?? null;
+  // Field-copy banner and the review badge: any change may add an unreturned edit or a review item.
+  const syncSummary = useCoreData(() => api['sync.summary']({}), [], 'all').data;
   // Another database file was opened in the desktop app: start over on it.
   useShellEvents((e) => e.type === 'reopened' && location.reload());
   const damage = useDatabaseDamage(onDatabaseDamage);
@@ -80,6 +85,9 @@ export function App() {
               <li key={p}>
                 <a href={`#/${p}`} aria-current={p === page ? 'page' : undefined} className={p === page ? 'current' : ''}>
                   {t(`nav.${p}`)}
+                  {p === 'reviews' && !!syncSummary?.openReviews && (
+                    <span className="count-badge" aria-label={t('reviews.badge', { count: syncSummary.openReviews })}>{syncSummary.openReviews}</span>
+                  )}
                 </a>
               </li>
             ))}
@@ -111,12 +119,15 @@ export function App() {
               </button>
             </div>
           )}
+          <FieldCopyBanner summary={syncSummary} />
           <main id="main" tabIndex={-1}>
             {damage !== null && <DamageScreen detail={damage} />}
             {damage === null && page === 'overview' && info && <Overview key={info.today} theme={theme} today={info.today} />}
             {damage === null && page === 'pipeline' && <Pipeline />}
             {damage === null && page === 'imports' && <ImportPage />}
             {damage === null && page === 'reports' && <ReportsPage />}
+            {damage === null && page === 'fieldwork' && <Fieldwork />}
+            {damage === null && page === 'reviews' && <ReviewQueue />}
             {damage === null && page === 'settings' && <Settings theme={theme} onTheme={changeTheme} onLocale={changeLocale} />}
             {damage === null && registry && <RegistryPage key={page} config={registry} route={route} theme={theme} />}
           </main>

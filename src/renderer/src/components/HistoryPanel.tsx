@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ChangeEntry } from '../../../core/db/write';
-import { invokeMethod } from '../api/client';
+import { api, invokeMethod } from '../api/client';
 import { useCoreData } from '../lib/useCoreData';
 import { ErrorBanner } from './ErrorBanner';
 import { formatDate, formatDateTime, formatWan } from '../lib/format';
@@ -8,10 +8,16 @@ import type { Area, FieldDef } from '../pages/registries';
 
 type Change = ChangeEntry;
 
-/** A record's field-level history from the change log, newest first, grouped by write. */
+/**
+ * A record's field-level history from the change log, newest first, grouped by write. Changes merged
+ * from another copy name the device they were made on; the conflicts merges found on this record, and
+ * who settled them, are listed first.
+ */
 export function HistoryPanel({ area, id, fields }: { area: Area; id: string; fields: FieldDef[] }) {
   const { t, i18n } = useTranslation();
   const { data: changes, error } = useCoreData(() => invokeMethod(`${area}.history`, { id }), [area, id], [area]);
+  const reviews = useCoreData(() => api['sync.reviews']({ status: 'all', tbl: area, row_id: id }), [area, id], ['review_items', area]).data ?? [];
+  const mySite = useCoreData(() => api['meta.info']({}), [], []).data?.site;
   if (error) return <ErrorBanner error={error} />;
   if (!changes) return <p className="muted">{t('common.loading')}</p>;
   if (!changes.length) return <p className="muted">{t('history.empty')}</p>;
@@ -43,30 +49,54 @@ export function HistoryPanel({ area, id, fields }: { area: Area; id: string; fie
     }
     return Object.entries(o).filter(([, val]) => val != null && val !== '').map(([k, val]) => `${t(`field.${k}`, { defaultValue: k })}: ${String(val)}`).join('，');
   };
+  const label = (field: string) => t(byField.get(field)?.labelKey ?? `field.${field}`, { defaultValue: field });
   const groups = new Map<string, Change[]>();
   for (const c of [...changes].reverse()) groups.set(c.stamp, [...(groups.get(c.stamp) ?? []), c]);
   // The oldest write is the creation; everything after it is an edit, a delete or a restore.
   const oldestStamp = changes[0]!.stamp;
 
   return (
-    <ol className="history">
-      {[...groups.entries()].map(([stamp, group]) => (
-        <li key={stamp}>
-          <div className="history-head">
-            <strong>{group[0]!.field === 'deleted' ? (group[0]!.new_value === 1 ? t('history.deleted') : t('history.restored')) : group[0]!.field === '*' ? t('history.bulk') : stamp === oldestStamp ? t('history.created') : t('common.edit')}</strong>
-            <span className="muted"> · {t('history.by', { user: group[0]!.user, time: formatDateTime(stamp.slice(0, 24), i18n.language) })}</span>
-          </div>
-          {group[0]!.field !== 'deleted' && group[0]!.field !== '*' && (
-            <ul>
-              {group.map((c) => (
-                <li key={c.field} data-field={c.field}>
-                  <span className="history-field">{t(byField.get(c.field)?.labelKey ?? `field.${c.field}`)}</span>: <del>{show(c.field, c.old_value)}</del> → <ins>{show(c.field, c.new_value)}</ins>
-                </li>
-              ))}
-            </ul>
-          )}
-        </li>
-      ))}
-    </ol>
+    <div className="history-wrap">
+      {reviews.length > 0 && (
+        <ul className="history-reviews" aria-label={t('reviews.title')}>
+          {reviews.map((r) => (
+            <li key={r.id} data-review={r.status}>
+              <strong>{r.kind === 'deleted_edit' ? t('reviews.deletedEdit') : t('reviews.conflictOn', { field: label(r.field) })}</strong>{' '}
+              {r.kind === 'conflict' && <span>{show(r.field, r.kept)} / <del>{show(r.field, r.lost)}</del> </span>}
+              <span className="muted">· {t('reviews.lostBy', { user: r.lostBy, device: r.lostDevice ?? '?', time: formatDateTime(r.lostAt, i18n.language) })}</span>
+              {r.status === 'resolved' ? (
+                <span className="resolved"> · {t('reviews.resolvedBy', { user: r.resolvedBy ?? '', time: formatDateTime(r.resolvedAt, i18n.language), choice: t(`reviews.choice.${r.resolution ?? 'kept'}`) })}</span>
+              ) : (
+                <a href="#/reviews" className="badge warn"> {t('reviews.open')}</a>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <ol className="history">
+        {[...groups.entries()].map(([stamp, group]) => {
+          const first = group[0]!;
+          const merged = mySite && first.site !== mySite && first.device;
+          return (
+            <li key={stamp}>
+              <div className="history-head">
+                <strong>{first.field === 'deleted' ? (first.new_value === 1 ? t('history.deleted') : t('history.restored')) : first.field === '*' ? t('history.bulk') : stamp === oldestStamp ? t('history.created') : t('common.edit')}</strong>
+                <span className="muted"> · {t('history.by', { user: first.user, time: formatDateTime(stamp.slice(0, 24), i18n.language) })}</span>
+                {merged && <span className="badge device" title={first.site}>{t('history.onDevice', { device: first.device })}</span>}
+              </div>
+              {first.field !== 'deleted' && first.field !== '*' && (
+                <ul>
+                  {group.map((c) => (
+                    <li key={c.field} data-field={c.field}>
+                      <span className="history-field">{label(c.field)}</span>: <del>{show(c.field, c.old_value)}</del> → <ins>{show(c.field, c.new_value)}</ins>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </div>
   );
 }

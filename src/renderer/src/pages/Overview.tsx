@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { RequestsCard } from '../components/RequestsCard';
 import { api } from '../api/client';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Chart, type ChartOption } from '../components/Chart';
@@ -79,6 +80,7 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
           </div>
         )}
       </section>
+      <RequestsCard />
       <section className="charts">
         <div className="card chart-card">
           <h2>{t('overview.funnel')}</h2>

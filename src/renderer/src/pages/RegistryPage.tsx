@@ -11,6 +11,8 @@ import { ActivitiesPanel } from '../components/ActivitiesPanel';
 import { HistoryPanel } from '../components/HistoryPanel';
 import { IncubationPanel } from '../components/IncubationPanel';
 import { StagePanel } from '../components/StagePanel';
+import { RequestsPanel } from '../components/RequestsPanel';
+import { VisitsPanel } from '../components/VisitsPanel';
 import { ConfirmDialog } from '../components/Modal';
 import { useToast } from '../components/Toasts';
 import { formatNumber } from '../lib/format';
@@ -19,12 +21,12 @@ import { gridThemes, type Theme } from '../lib/theme';
 import { useCoreChanges } from '../lib/useCoreData';
 import type { RegistryConfig, Row } from './registries';
 
-type DrawerTab = 'details' | 'history' | 'stages' | 'activities' | 'startup';
+type DrawerTab = 'details' | 'history' | 'stages' | 'activities' | 'startup' | 'visits' | 'requests';
 /** Tabs beyond details and history, per registry. */
 const EXTRA_TABS: Partial<Record<RegistryConfig['area'], DrawerTab[]>> = {
-  leads: ['stages', 'activities'],
+  leads: ['stages', 'activities', 'visits'],
   incubations: ['stages', 'startup'],
-  enterprises: ['activities'],
+  enterprises: ['activities', 'visits', 'requests'],
 };
 
 /** Multiplies 万元 filter values to yuan, the unit the core compares in. */
@@ -301,6 +303,8 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
                 {tab === 'stages' && (config.area === 'leads' || config.area === 'incubations') && <StagePanel entity={config.area} row={selected!} onChanged={reloadSelected} />}
                 {tab === 'activities' && <ActivitiesPanel {...(config.area === 'leads' ? { leadId: selected!.id } : { enterpriseId: selected!.id })} />}
                 {tab === 'startup' && <IncubationPanel id={selected!.id} onChanged={reloadSelected} />}
+                {tab === 'visits' && <VisitsPanel {...(config.area === 'leads' ? { leadId: selected!.id } : { enterpriseId: selected!.id })} />}
+                {tab === 'requests' && <RequestsPanel enterpriseId={selected!.id} />}
               </div>
             )}
           </aside>

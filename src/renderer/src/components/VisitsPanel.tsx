@@ -1,0 +1,121 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, errorText, saveFile, uploadFile } from '../api/client';
+import { formatDate } from '../lib/format';
+import { useCoreData } from '../lib/useCoreData';
+import { ErrorBanner } from './ErrorBanner';
+import '../fieldwork.css';
+
+type Visit = Awaited<ReturnType<(typeof api)['visits.of']>>[number];
+type Attachment = Visit['attachments'][number];
+const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * Visits (走访) on an enterprise or a lead: date, staff, purpose, notes, photos and other files, and
+ * (on an enterprise) the requests raised on the visit. Works the same on a laptop copy with no network.
+ */
+export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; leadId?: string }) {
+  const { t, i18n } = useTranslation();
+  const owner = enterpriseId ? { enterprise_id: enterpriseId } : { lead_id: leadId! };
+  const [draft, setDraft] = useState({ date: today(), staff_id: '', purpose: '', notes: '', request: '' });
+  const [files, setFiles] = useState<File[]>([]);
+  /** Remounts the file input after a save (a file input cannot be cleared by state). */
+  const [formKey, setFormKey] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const list = useCoreData(() => api['visits.of'](owner), [enterpriseId, leadId], ['visits', 'attachments', 'requests', 'staff']);
+  const staff = useCoreData(() => api['staff.list']({}), [], ['staff']).data ?? [];
+
+  const add = async () => {
+    setError(null);
+    setBusy(true);
+    try {
+      const visit = (await api['visits.create']({ ...owner, date: draft.date, staff_id: draft.staff_id || null, purpose: draft.purpose || null, notes: draft.notes || null })) as { id: string };
+      for (const f of files) {
+        const up = await uploadFile(f);
+        await api['attachments.add']({ visit_id: visit.id, file: up.token });
+      }
+      if (enterpriseId && draft.request.trim()) await api['requests.create']({ enterprise_id: enterpriseId, visit_id: visit.id, text: draft.request.trim() });
+      setDraft({ ...draft, purpose: '', notes: '', request: '' });
+      setFiles([]);
+      setFormKey((k) => k + 1);
+      void list.reload();
+    } catch (err) {
+      setError(errorText(err));
+      void list.reload();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const attach = async (visitId: string, picked: FileList | null) => {
+    setError(null);
+    try {
+      for (const f of Array.from(picked ?? [])) {
+        const up = await uploadFile(f);
+        await api['attachments.add']({ visit_id: visitId, file: up.token });
+      }
+      void list.reload();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
+  const visits = list.data ?? [];
+  return (
+    <div className="visits">
+      <form className="visit-form" aria-label={t('visits.new')} onSubmit={(e) => { e.preventDefault(); void add(); }}>
+        <input type="date" aria-label={t('visits.date')} value={draft.date} required onChange={(e) => setDraft({ ...draft, date: e.target.value })} />
+        <select aria-label={t('visits.staff')} value={draft.staff_id} onChange={(e) => setDraft({ ...draft, staff_id: e.target.value })}>
+          <option value="">{t('visits.staff')}: {t('common.none')}</option>
+          {staff.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+        </select>
+        <input className="wide" aria-label={t('visits.purpose')} placeholder={t('visits.purpose')} value={draft.purpose} maxLength={200} onChange={(e) => setDraft({ ...draft, purpose: e.target.value })} />
+        <textarea aria-label={t('visits.notes')} placeholder={t('visits.notes')} rows={2} value={draft.notes} onChange={(e) => setDraft({ ...draft, notes: e.target.value })} />
+        {enterpriseId && <input className="wide" aria-label={t('visits.request')} placeholder={t('visits.requestPlaceholder')} value={draft.request} maxLength={2000} onChange={(e) => setDraft({ ...draft, request: e.target.value })} />}
+        <label className="wide small">{t('visits.files')} <input key={formKey} type="file" multiple accept="image/*,.pdf,.doc,.docx,.xls,.xlsx,.txt" aria-label={t('visits.files')} onChange={(e) => setFiles(Array.from(e.target.files ?? []))} /></label>
+        <p className="wide muted small">{t('visits.limit')}</p>
+        <button type="submit" className="primary wide" disabled={busy}>{busy ? t('common.saving') : t('visits.add')}</button>
+      </form>
+      {error && <p className="field-error" role="alert">{error}</p>}
+      <ErrorBanner error={list.error} />
+      {visits.length === 0 ? !list.loading && !list.error && <p className="muted">{t('visits.empty')}</p> : (
+        visits.map((v) => (
+          <article key={v.id} className="visit" data-visit={v.id}>
+            <div className="visit-head">
+              <strong>{formatDate(v.date, i18n.language)}</strong>
+              {v.staff_name ? <span>{v.staff_name}</span> : null}
+              {v.purpose ? <span>· {v.purpose}</span> : null}
+            </div>
+            {v.notes ? <p className="small">{v.notes}</p> : null}
+            {v.requests.length > 0 && (
+              <ul className="small">{v.requests.map((r) => <li key={r.id}>{t('visits.requestLine', { text: r.text })} · <span className={`status-${r.status}`}>{t(`enum.requestStatus.${r.status}`)}</span></li>)}</ul>
+            )}
+            <div className="thumbs">
+              {v.attachments.map((a) => <Thumb key={a.id} a={a} />)}
+              <label className="small">
+                <span className="link">{t('visits.attach')}</span>
+                <input type="file" multiple hidden aria-label={t('visits.attachTo', { date: formatDate(v.date, i18n.language) })} onChange={(e) => void attach(v.id, e.target.files)} />
+              </label>
+            </div>
+          </article>
+        ))
+      )}
+    </div>
+  );
+}
+
+function Thumb({ a }: { a: Attachment }) {
+  const { t } = useTranslation();
+  const preview = useCoreData(() => (a.mime.startsWith('image/') ? api['attachments.preview']({ id: a.id }) : Promise.resolve(null)), [a.id], []).data;
+  const open = async () => {
+    const out = await api['attachments.file']({ id: a.id });
+    await saveFile(out.token, out.name);
+  };
+  return (
+    <figure>
+      {preview ? <img src={preview} alt={a.name} /> : null}
+      <button type="button" title={t('visits.download', { name: a.name })} onClick={() => void open()}>{a.name}</button>
+    </figure>
+  );
+}
