@@ -76,7 +76,10 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     const locale = localeOf(req);
     if (!allowedHosts.has(req.headers.host ?? '')) return fail(res, 421, 'unauthorized', locale);
     if (!sameOrigin(req, allowedHosts)) return fail(res, 403, 'cross_origin', locale);
-    const url = new URL(req.url ?? '/', 'http://local');
+    // Only a path is a request target here ("//x" or "http://x/" would name another host).
+    const target = req.url ?? '/';
+    if (!target.startsWith('/') || target.startsWith('//')) return fail(res, 400, 'bad_request', locale, 'the request target must be a path');
+    const url = new URL(target, 'http://local');
     if (url.pathname.startsWith('/api/')) {
       if (!tokenOk(req.headers['x-parkpilot-token'], token)) return fail(res, 401, 'unauthorized', locale);
       if (url.pathname === '/api/events' && req.method === 'GET') {

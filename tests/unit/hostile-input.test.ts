@@ -251,7 +251,7 @@ describe('hostile input: exports', () => {
     for (const v of hostile) expect(neutralise(v)).toBe(`'${v}`);
     for (const v of ['  leading spaces', 'a=b', '1-2', '', 'ok']) expect(neutralise(v)).toBe(v);
     // The importer takes ParkPilot's apostrophe off again (then trims as for any text).
-    for (const v of hostile) expect(parseText(neutralise(v))).toBe(parseText(v));
+    for (const v of [...hostile, '\t', '\r', '\t ']) expect(parseText(neutralise(v))).toBe(parseText(v)); // a lone tab was read back as "'" (found by the fuzz run)
     expect(parseText("'plain")).toBe("'plain");
   });
 

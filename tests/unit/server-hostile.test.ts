@@ -53,6 +53,8 @@ describe('the web shell under hostile requests', () => {
       expect(code(a)).toBe('bad_request');
     }
     expect(code(await post('/api/%', '{}'))).toBe('bad_request');
+    // Found by bench:fuzz: a target that is not a path ("//" parses as a URL without a host) was a 500.
+    for (const target of ['//', '//evil.example/x', 'http://evil.example/']) expect((await get(target)).status).toBe(400);
     expect((await get('/api/download/%', { 'X-ParkPilot-Token': server.token })).status).toBe(400);
     await stillUp();
   });

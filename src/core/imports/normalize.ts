@@ -90,8 +90,10 @@ export function parseUscc(cell: Cell): Parsed<string> {
 /** Text, with the apostrophe ParkPilot's exports put before formula-like text taken off again. */
 export function parseText(cell: Cell): string {
   if (cell instanceof Date) return cell.toISOString().slice(0, 10);
-  const s = String(cell ?? '').trim();
-  return s.startsWith("'") && FORMULA_LIKE.test(s.slice(1)) ? s.slice(1).trim() : s;
+  const raw = String(cell ?? '');
+  // Tested before trimming: "'\t" (a lone tab, neutralised) must not become "'".
+  const lead = raw.trimStart();
+  return lead.startsWith("'") && FORMULA_LIKE.test(lead.slice(1)) ? lead.slice(1).trim() : raw.trim();
 }
 
 /**

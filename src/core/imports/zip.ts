@@ -57,7 +57,7 @@ export function zipEntries(path: string, size: number): ZipDirectory {
       p += 46 + nameLength + dir.readUInt16LE(p + 30) + dir.readUInt16LE(p + 32);
     }
     // A directory that does not hold the entries it counts has been damaged.
-    if (entries.length !== count || entries.some((e) => e.offset >= dirOffset)) throw new AppError('import_format', { detail: 'damaged zip directory' });
+    if (entries.length !== count) throw new AppError('import_format', { detail: 'damaged zip directory' });
     return Object.assign(entries, { dirOffset });
   } catch (err) {
     // A directory cut short makes a read run past the buffer: the file's fault, not the program's.
@@ -96,7 +96,7 @@ function checkContiguous(path: string, entries: ZipDirectory): void {
     const sorted = [...entries].sort((a, b) => a.offset - b.offset);
     let end = 0;
     for (const entry of sorted) {
-      if (entry.offset < end || entry.offset - end > 24) throw new AppError('import_format', { detail: 'damaged zip: entries outside its directory' });
+      if (entry.offset < end || entry.offset - end > 24 || (entries.dirOffset !== undefined && entry.offset >= entries.dirOffset)) throw new AppError('import_format', { detail: 'damaged zip: entries outside its directory' });
       const local = readAt(fd, 30, entry.offset);
       const start = dataStart(fd, entry);
       const flags = local.readUInt16LE(6);
