@@ -1,35 +1,31 @@
-import { dialog, ipcMain, type WebContents } from 'electron';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { dialog, ipcMain } from 'electron';
+import { copyFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Locale } from '../core/errors';
-import type { ParkCore } from '../core/service';
+import type { CoreClient } from '../core/process/client';
 import { isTrustedSender } from './security';
 
-/** The IPC transport: one channel carries every handler call; the sender is checked on each one. */
-export function relayApi(getCore: () => ParkCore): void {
+const unauthorized = { ok: false, error: { code: 'unauthorized', message: 'Unauthorized request' } } as const;
+
+/**
+ * The IPC transport: one channel carries every handler call to the core process; the sender is
+ * checked on each one. Files cross as bytes in and tokens out, as on the web shell.
+ */
+export function relayApi(client: CoreClient): void {
   ipcMain.handle('parkpilot:invoke', (event, method: unknown, input: unknown, locale: unknown) => {
-    if (!isTrustedSender(event.senderFrame?.url)) return { ok: false, error: { code: 'unauthorized', message: 'Unauthorized request' } };
+    if (!isTrustedSender(event.senderFrame?.url)) return unauthorized;
     const loc: Locale = locale === 'en' ? 'en' : 'zh-CN';
-    return getCore().invoke(String(method), input, loc);
+    return client.invoke(String(method), input, loc);
   });
   ipcMain.handle('parkpilot:upload', (event, name: unknown, bytes: unknown) => {
-    if (!isTrustedSender(event.senderFrame?.url) || !(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes))) return { ok: false, error: { code: 'unauthorized', message: 'Unauthorized request' } };
-    const safe = basename(String(name)).slice(0, 200) || 'upload';
-    const path = getCore().files.outputPath(safe);
-    writeFileSync(path, bytes instanceof ArrayBuffer ? Buffer.from(bytes) : Buffer.from((bytes as ArrayBufferView).buffer as ArrayBuffer));
-    return { ok: true, value: { token: getCore().files.register(path, safe), name: safe } };
+    if (!isTrustedSender(event.senderFrame?.url) || !(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes))) return unauthorized;
+    const data = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return client.upload(String(name), data);
   });
   ipcMain.handle('parkpilot:save', async (event, token: unknown, name: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url)) return;
-    const file = getCore().files.get(String(token));
+    const file = await client.filePath(String(token));
     const r = await dialog.showSaveDialog({ defaultPath: basename(String(name)) || file.name });
     if (!r.canceled && r.filePath) copyFileSync(file.path, r.filePath);
-  });
-}
-
-/** Forwards the core's change events to the window; returns the unsubscribe for a database switch. */
-export function relayEvents(core: ParkCore, contents: WebContents): () => void {
-  return core.onEvent((e) => {
-    if (!contents.isDestroyed()) contents.send('parkpilot:event', e);
   });
 }

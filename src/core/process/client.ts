@@ -93,6 +93,11 @@ export class CoreClient {
     return this.request({ type: 'upload', name, bytes });
   }
 
+  /** A consistent copy of the open database (SQLite's online backup), e.g. File → Save a copy as. */
+  backup(path: string): Promise<Result<unknown>> {
+    return this.request({ type: 'backup', path });
+  }
+
   /** Where a produced file (an export, a report) lies, to hand it to the user. */
   async filePath(token: string): Promise<{ path: string; name: string }> {
     const result = await this.request({ type: 'file', token });

@@ -59,6 +59,9 @@ export function serveCore(port: MessagePortLike): void {
       }
       case 'file':
         return { ok: true, value: opened().files.get(message.token) };
+      case 'backup':
+        await opened().db.backup(message.path);
+        return { ok: true, value: { path: message.path } };
       case 'printed': {
         const waiting = printing.get(message.id);
         printing.delete(message.id);

@@ -28,6 +28,7 @@ export type HostMessage =
   | { type: 'invoke'; id: number; method: string; input: unknown; locale: Locale }
   | { type: 'upload'; id: number; name: string; bytes: Uint8Array }
   | { type: 'file'; id: number; token: string }
+  | { type: 'backup'; id: number; path: string }
   | { type: 'printed'; id: number; pdf?: Uint8Array; error?: string };
 
 export type CoreMessage =
