@@ -23,17 +23,30 @@ for (let i = 0; i < ROWS; i++) csv.push(`响应测试企业${i}有限公司,20${
 writeFileSync(join(dir, 'roster.csv'), csv.join('\n'));
 
 const port = 4790 + Math.floor(Math.random() * 100);
-const server = spawn(process.execPath, [join(__dirname, '../../bin/parkpilot.js'), 'serve', '--db', db, '--port', String(port)], { stdio: 'ignore' });
+const server = spawn(process.execPath, [join(__dirname, '../../bin/parkpilot.js'), 'serve', '--db', db, '--port', String(port)], { stdio: ['ignore', 'ignore', 'inherit'] });
 const base = `http://127.0.0.1:${port}`;
 
 async function main(): Promise<void> {
-  let page = '';
-  for (let i = 0; i < 100 && !page; i++) page = await fetch(base).then((r) => r.text(), () => new Promise<string>((r) => setTimeout(() => r(''), 200)));
-  const token = /name="parkpilot-token" content="([0-9a-f]+)"/.exec(page)![1]!;
+  let token: string | undefined;
+  for (let i = 0; i < 300 && !token; i++) {
+    const page = await fetch(base).then((r) => r.text(), () => '');
+    token = /name="parkpilot-token" content="([0-9a-f]+)"/.exec(page)?.[1];
+    if (!token) await new Promise((r) => setTimeout(r, 200));
+  }
+  if (!token) throw new Error('the web shell did not start');
   const headers = { 'X-ParkPilot-Token': token, 'Content-Type': 'application/json' };
-  const call = async (method: string, input: unknown) => {
-    const res = await fetch(`${base}/api/${method}`, { method: 'POST', headers, body: JSON.stringify({ input }) });
-    return ((await res.json()) as { ok: boolean; value: never }).value;
+  let resets = 0;
+  const call = async (method: string, input: unknown): Promise<unknown> => {
+    try {
+      const res = await fetch(`${base}/api/${method}`, { method: 'POST', headers, body: JSON.stringify({ input }) });
+      const body = (await res.json()) as { ok: boolean; value: unknown; error?: { message: string } };
+      if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
+      return body.value;
+    } catch (err) {
+      // A kept-alive connection the server has closed: ask again on a new one (counted).
+      if ((err as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET' || ++resets > 20) throw err;
+      return call(method, input);
+    }
   };
   const upload = (await fetch(`${base}/api/upload?name=roster.csv`, { method: 'POST', headers: { 'X-ParkPilot-Token': token }, body: readFileSync(join(dir, 'roster.csv')) }).then((r) => r.json())) as { value: { token: string } };
   const started = Date.now();
@@ -50,7 +63,7 @@ async function main(): Promise<void> {
       times.sort((a, b) => a - b);
       const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(0);
       console.log(`import of ${ROWS.toLocaleString('en')} rows: ${status.state}, ${status.result?.created ?? 0} created in ${seconds.toFixed(1)} s`);
-      console.log(`cheap calls answered during it: ${times.length}; time to answer p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${q(1)} ms`);
+      console.log(`cheap calls answered during it: ${times.length}; time to answer p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${q(1)} ms; connection resets retried: ${resets}`);
       break;
     }
     await new Promise((r) => setTimeout(r, 100));
