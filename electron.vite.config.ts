@@ -3,12 +3,14 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 
 // One build makes the Electron main process, the preload, the renderer, and the Node CLI (which
-// also serves the web shell): `out/main/{index,cli}.js`, `out/preload/index.js`, `out/renderer/`.
+// also serves the web shell): `out/main/{index,cli,core-process}.js`, `out/preload/index.js`, `out/renderer/`.
 export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src/main/index.ts'), cli: resolve(__dirname, 'src/cli/index.ts') },
+        // core-process: the core in Electron's utilityProcess (src/core/process/worker.ts), so a slow
+        // call or a long import never blocks the window's main process.
+        input: { index: resolve(__dirname, 'src/main/index.ts'), cli: resolve(__dirname, 'src/cli/index.ts'), 'core-process': resolve(__dirname, 'src/core/process/worker.ts') },
       },
     },
   },

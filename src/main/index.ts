@@ -1,19 +1,16 @@
-import { app, BrowserWindow, dialog, Menu, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu, utilityProcess, type MenuItemConstructorOptions } from 'electron';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { verifiedCopy } from '../core/backup/engine';
-import { afterOpen } from '../core/backup/startup';
-import { AppError, formatMessage, type Locale } from '../core/errors';
-import { writeAtomicallySync } from '../core/util/atomic';
-import { seedDemo } from '../core/seed/seed';
-import { ParkCore } from '../core/service';
-import { relayApi, relayEvents } from './ipc';
+import type { Locale } from '../core/errors';
+import { CoreClient } from '../core/process/client';
+import { relayApi } from './ipc';
 import { registerSchemes, serveRenderer } from './protocol';
 import { hardenApp } from './security';
 
 /**
- * The desktop shell: one hardened window over the same core the CLI and web shell use. No domain
- * logic here — only the window, menu, dialogs and the IPC relay.
+ * The desktop shell: one hardened window over the same core the CLI and web shell use, run in its
+ * own utilityProcess so a slow query or a long import never blocks the window. No domain logic
+ * here — only the window, menu, dialogs and the IPC relay.
  */
 if (!app.requestSingleInstanceLock()) app.quit();
 
@@ -27,9 +24,17 @@ const nativeBinding = [process.env.PARKPILOT_SQLITE_BINDING, join(process.resour
   (p): p is string => !!p && existsSync(p),
 );
 
-let core: ParkCore;
 let window: BrowserWindow | undefined;
-let unsubscribe: (() => void) | undefined;
+/** The core in its utilityProcess (which Electron starts only once the app is ready). */
+let core: CoreClient;
+const startCore = () =>
+  new CoreClient({
+    spawn: () => utilityProcess.fork(join(__dirname, 'core-process.js'), [], { serviceName: 'ParkPilot core' }),
+    onEvent: (event) => {
+      if (window && !window.webContents.isDestroyed()) window.webContents.send('parkpilot:event', event);
+    },
+    printPdf,
+  });
 
 /** Reports print with Electron's own Chromium: a hidden, sandboxed window and printToPDF. */
 async function printPdf(html: string, options: { headerTitle: string }): Promise<Buffer> {
@@ -50,32 +55,17 @@ async function printPdf(html: string, options: { headerTitle: string }): Promise
   }
 }
 
-function openCore(file: string, create: boolean): ParkCore {
-  const isNew = !existsSync(file);
-  const opened = new ParkCore(file, { create, user: process.env.USER ?? process.env.USERNAME ?? 'desktop', printPdf, ...(nativeBinding ? { nativeBinding } : {}) });
-  if (isNew) seedDemo(opened.context());
-  return opened;
+/** Opens a database in the core process (a new file gets the demo data); the error text when it cannot. */
+async function openCore(file: string, create: boolean): Promise<string | null> {
+  const user = process.env.USER ?? process.env.USERNAME ?? 'desktop';
+  const result = await core.open({ file, create, demo: true, user, shellPrints: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  return result.ok ? null : result.error.message;
 }
 
-function switchTo(file: string, create: boolean): void {
-  let next: ParkCore;
-  try {
-    next = openCore(file, create);
-  } catch (err) {
-    const message = err instanceof AppError ? formatMessage(err.code, err.params, locale()) : String(err);
-    dialog.showErrorBox(zh() ? '无法打开数据库' : 'Cannot open the database', message);
-    return;
-  }
-  core.close();
-  core = next;
-  void afterOpen(core, nativeBinding);
-  bindEvents();
+async function switchTo(file: string, create: boolean): Promise<void> {
+  const problem = await openCore(file, create);
+  if (problem) return dialog.showErrorBox(zh() ? '无法打开数据库' : 'Cannot open the database', problem);
   window?.webContents.send('parkpilot:event', { type: 'reopened', file });
-}
-
-function bindEvents(): void {
-  unsubscribe?.();
-  if (window) unsubscribe = relayEvents(core, window.webContents);
 }
 
 function buildMenu(): void {
@@ -92,7 +82,7 @@ function buildMenu(): void {
             const r = await dialog.showSaveDialog({ filters, defaultPath: 'parkpilot.db' });
             if (!r.canceled && r.filePath) {
               if (existsSync(r.filePath)) return void dialog.showErrorBox(t('文件已存在', 'File exists'), r.filePath);
-              switchTo(r.filePath, true);
+              await switchTo(r.filePath, true);
             }
           },
         },
@@ -101,7 +91,7 @@ function buildMenu(): void {
           accelerator: 'CmdOrCtrl+O',
           click: async () => {
             const r = await dialog.showOpenDialog({ filters, properties: ['openFile'] });
-            if (!r.canceled && r.filePaths[0]) switchTo(r.filePaths[0], false);
+            if (!r.canceled && r.filePaths[0]) await switchTo(r.filePaths[0], false);
           },
         },
         {
@@ -109,8 +99,7 @@ function buildMenu(): void {
           accelerator: 'CmdOrCtrl+Shift+S',
           click: async () => {
             const r = await dialog.showSaveDialog({ filters, defaultPath: 'parkpilot-copy.db' });
-            // Checked, then renamed into place: never a half-written copy at the chosen name.
-            if (!r.canceled && r.filePath) writeAtomicallySync(r.filePath, (tmp) => verifiedCopy(core.db, 'main', tmp));
+            if (!r.canceled && r.filePath) await core.backup(r.filePath);
           },
         },
         { type: 'separator' },
@@ -139,7 +128,6 @@ function createWindow(): void {
   });
   window.once('ready-to-show', () => window?.show());
   window.on('closed', () => (window = undefined));
-  bindEvents();
   void window.loadURL('app://parkpilot/');
 }
 
@@ -150,24 +138,23 @@ app.on('second-instance', () => {
   }
 });
 
-app.whenReady().then(() => {
+app.whenReady().then(async () => {
   const dir = app.getPath('userData');
   mkdirSync(dir, { recursive: true });
-  try {
-    core = openCore(join(dir, 'parkpilot.db'), true);
-  } catch (err) {
-    dialog.showErrorBox('ParkPilot', err instanceof AppError ? formatMessage(err.code, err.params, locale()) : String(err));
+  core = startCore();
+  const problem = await openCore(join(dir, 'parkpilot.db'), true);
+  if (problem) {
+    dialog.showErrorBox('ParkPilot', problem);
     app.exit(1);
     return;
   }
-  void afterOpen(core, nativeBinding);
   serveRenderer(join(__dirname, '../renderer'));
-  relayApi(() => core);
+  relayApi(core);
   buildMenu();
   createWindow();
 });
 
 app.on('window-all-closed', () => {
-  core?.close();
+  core?.close(); // the utilityProcess ends with the app; it is not started again
   app.quit();
 });

@@ -1,41 +1,34 @@
-import { dialog, ipcMain, type WebContents } from 'electron';
-import { writeFileSync } from 'node:fs';
+import { dialog, ipcMain } from 'electron';
 import { basename } from 'node:path';
 import { AppError, toErrorPayload, type Locale } from '../core/errors';
 import { MAX_UPLOAD_BYTES } from '../core/jobs';
 import { copyAtomically } from '../core/util/atomic';
-import type { ParkCore } from '../core/service';
+import type { CoreClient } from '../core/process/client';
 import { isTrustedSender } from './security';
 
-/** The IPC transport: one channel carries every handler call; the sender is checked on each one. */
-export function relayApi(getCore: () => ParkCore): void {
+const unauthorized = { ok: false, error: { code: 'unauthorized', message: 'Unauthorized request' } } as const;
+
+/**
+ * The IPC transport: one channel carries every handler call to the core process; the sender is
+ * checked on each one. Files cross as bytes in and tokens out, as on the web shell.
+ */
+export function relayApi(client: CoreClient): void {
   ipcMain.handle('parkpilot:invoke', (event, method: unknown, input: unknown, locale: unknown) => {
-    if (!isTrustedSender(event.senderFrame?.url)) return { ok: false, error: { code: 'unauthorized', message: 'Unauthorized request' } };
-    return getCore().invoke(String(method), input, loc(locale));
+    if (!isTrustedSender(event.senderFrame?.url)) return unauthorized;
+    const loc: Locale = locale === 'en' ? 'en' : 'zh-CN';
+    return client.invoke(String(method), input, loc);
   });
   ipcMain.handle('parkpilot:upload', (event, name: unknown, bytes: unknown, locale: unknown) => {
-    if (!isTrustedSender(event.senderFrame?.url) || !(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes))) return { ok: false, error: { code: 'unauthorized', message: 'Unauthorized request' } };
+    if (!isTrustedSender(event.senderFrame?.url) || !(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes))) return unauthorized;
     // The same limit as the web shell's uploads: a bigger file is refused before anything is written.
-    if (bytes.byteLength > MAX_UPLOAD_BYTES) return { ok: false, error: toErrorPayload(new AppError('import_too_large', { detail: `> ${MAX_UPLOAD_BYTES / 1048576} MB` }), loc(locale)) };
-    const safe = basename(String(name)).slice(0, 200) || 'upload';
-    const path = getCore().files.outputPath(safe);
-    const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    writeFileSync(path, view, { mode: 0o600 });
-    return { ok: true, value: { token: getCore().files.register(path, safe), name: safe } };
+    if (bytes.byteLength > MAX_UPLOAD_BYTES) return { ok: false, error: toErrorPayload(new AppError('import_too_large', { detail: `> ${MAX_UPLOAD_BYTES / 1048576} MB` }), locale === 'en' ? 'en' : 'zh-CN') };
+    const data = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return client.upload(String(name), data);
   });
   ipcMain.handle('parkpilot:save', async (event, token: unknown, name: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url)) return;
-    const file = getCore().files.get(String(token));
+    const file = await client.filePath(String(token));
     const r = await dialog.showSaveDialog({ defaultPath: basename(String(name)) || file.name });
     if (!r.canceled && r.filePath) copyAtomically(file.path, r.filePath);
-  });
-}
-
-const loc = (locale: unknown): Locale => (locale === 'en' ? 'en' : 'zh-CN');
-
-/** Forwards the core's change events to the window; returns the unsubscribe for a database switch. */
-export function relayEvents(core: ParkCore, contents: WebContents): () => void {
-  return core.onEvent((e) => {
-    if (!contents.isDestroyed()) contents.send('parkpilot:event', e);
   });
 }

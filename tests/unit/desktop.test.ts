@@ -50,8 +50,8 @@ describe('desktop window security', () => {
   });
 
   it('IPC uploads over the size limit are refused before anything is stored', () => {
-    const outputPath = vi.fn(() => '/nonexistent/never-written');
-    relayApi(() => ({ files: { outputPath, register: vi.fn() } }) as never);
+    const outputPath = vi.fn(() => Promise.resolve({ ok: true }));
+    relayApi({ upload: outputPath } as never);
     const upload = electron.handlers.get('parkpilot:upload')!;
     const big = new Uint8Array(1);
     Object.defineProperty(big, 'byteLength', { value: MAX_UPLOAD_BYTES + 1 });

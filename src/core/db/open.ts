@@ -67,9 +67,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     // 64 MB of page cache (the default is 2 MB): big imports and million-row aggregates touch many
     // index pages; memory is only taken as pages are read.
     db.pragma('cache_size = -65536');
-    // Statement journals and sort b-trees in memory, not in temporary files: a write that fires a
-    // trigger (the Overview aggregates) opens a statement journal, and a file for each costs more than
-    // the write itself.
+    // Statement journals and sort b-trees in memory, not in temporary files: a file for each costs
+    // more than the write itself. (The Overview aggregates are kept by the write path, db/aggregates.ts,
+    // not by triggers: a trigger made every insert keep a statement journal.)
     db.pragma('temp_store = MEMORY');
     const applied = appliedMigrations(db);
     // Only the commands that create a database may make one of a file without ParkPilot's schema.
