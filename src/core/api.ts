@@ -15,6 +15,7 @@ import { dashboardHandlers } from './targets/dashboard';
 import { exportHandlers, importHandlers, jobHandlers } from './imports/handlers';
 import { reportHandlers } from './reports/handlers';
 import { syncHandlers } from './sync/handlers';
+import { viewsHandlers } from './grid/views';
 
 const metaHandlers = slice('meta', {
   enums: handler(z.strictObject({}), () => enums),
@@ -69,6 +70,7 @@ export const handlers = merge(
   jobHandlers,
   reportHandlers,
   syncHandlers,
+  viewsHandlers,
   metaHandlers,
   statsHandlers,
 );

@@ -1,6 +1,7 @@
 import type { ColDef, ValueFormatterParams } from 'ag-grid-community';
 import type { TFunction } from 'i18next';
 import type { EnumName } from '../../../core/enums';
+import { pickListFilter } from '../components/grid/pickColumn';
 import { formatDate, formatNumber, formatWan } from '../lib/format';
 import type { Watch } from '../lib/useCoreData';
 
@@ -50,8 +51,7 @@ const numberCol = (field: string, t: TFunction, locale: string, extra: Partial<C
 });
 const moneyCol = (field: string, t: TFunction, locale: string): ColDef<Row> => numberCol(field, t, locale, { width: 150, valueFormatter: ((p) => formatWan(p.value as number, locale)) as Fmt });
 const enumCol = (field: string, enumName: string, t: TFunction, extra: Partial<ColDef<Row>> = {}): ColDef<Row> => ({
-  field, headerName: t(`field.${field}`), filter: 'agTextColumnFilter', sortable: true, width: 120,
-  filterParams: { filterOptions: ['contains', 'equals', 'notEqual'], maxNumConditions: 1 },
+  field, headerName: t(`field.${field}`), sortable: true, width: 120, ...pickListFilter<Row>({ enumName }),
   valueFormatter: ((p) => (p.value ? t(`enum.${enumName}.${String(p.value)}`) : '')) as Fmt, ...extra,
 });
 
@@ -65,7 +65,7 @@ export const registries: Record<Area, RegistryConfig> = {
     columns: (t, locale) => [
       textCol('name', t, { sortable: true, editable: true, pinned: 'left', width: 280 }),
       textCol('uscc', t, { sortable: true, width: 200 }),
-      { field: 'industry', headerName: t('field.industry'), filter: 'agTextColumnFilter', sortable: true, width: 140, valueFormatter: ((p) => (p.value ? t(`enum.industry.${String(p.value)}`) : '')) as Fmt },
+      enumCol('industry', 'industry', t, { width: 140 }),
       enumCol('kind', 'enterpriseKind', t),
       enumCol('status', 'enterpriseStatus', t, { editable: true, cellEditor: 'agSelectCellEditor', cellEditorParams: { values: ['settled', 'incubating', 'graduated', 'exited'] } }),
       textCol('building', t, { sortable: true, editable: true, width: 130 }),
@@ -119,7 +119,7 @@ export const registries: Record<Area, RegistryConfig> = {
       { colId: 'name', headerName: t('field.incubatee'), filter: 'agTextColumnFilter', pinned: 'left', width: 260, valueGetter: (p) => (p.data ? String(p.data.enterprise_name ?? p.data.team_name ?? '') : '') },
       textCol('cohort', t, { sortable: true, editable: true, width: 110 }),
       enumCol('stage', 'incubationStage', t, { editable: true, cellEditor: 'agSelectCellEditor', cellEditorParams: { values: ['applied', 'screening', 'admitted', 'incubating', 'graduated', 'terminated'] } }),
-      textCol('mentor_name', t, { width: 120 }),
+      textCol('mentor_name', t, { width: 120, ...pickListFilter<Row>({ staffRole: 'mentor' }) }),
       dateCol('applied_date', t, locale),
       dateCol('admitted_date', t, locale),
       dateCol('exit_date', t, locale, { headerName: t('field.incubation_exit_date'), width: 150 }),
@@ -151,10 +151,10 @@ export const registries: Record<Area, RegistryConfig> = {
       textCol('company', t, { sortable: true, editable: true, pinned: 'left', width: 260 }),
       enumCol('stage', 'leadStage', t),
       enumCol('source', 'leadSource', t, { width: 130 }),
-      { field: 'industry', headerName: t('field.industry'), filter: 'agTextColumnFilter', sortable: true, width: 140, valueFormatter: ((p) => (p.value ? t(`enum.industry.${String(p.value)}`) : '')) as Fmt },
+      enumCol('industry', 'industry', t, { width: 140 }),
       moneyCol('intended_investment', t, locale),
       numberCol('expected_area_m2', t, locale),
-      textCol('owner_name', t, { width: 110 }),
+      textCol('owner_name', t, { width: 110, ...pickListFilter<Row>({ staffRole: 'investment' }) }),
       dateCol('next_follow_up', t, locale),
       numberCol('probability', t, locale, { editable: true, width: 110 }),
       textCol('lost_reason', t, { width: 160 }),
