@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, errorText } from '../api/client';
 import { wanToYuan } from '../lib/format';
@@ -46,7 +46,13 @@ function fromForm(f: FieldDef, v: FormValue): unknown {
   return s;
 }
 
-export function EntityForm({ config, row, onSaved, onCancel }: { config: RegistryConfig; row: Row | null; onSaved: (row: Row, isNew: boolean) => void; onCancel: () => void }) {
+export function EntityForm({ config, row, onSaved, onCancel, onDirtyChange, onSaveFailed }: {
+  config: RegistryConfig; row: Row | null; onSaved: (row: Row, isNew: boolean) => void; onCancel: () => void;
+  /** Whether the inputs differ from the record (the page asks before dropping them). */
+  onDirtyChange?: (dirty: boolean) => void;
+  /** A save was refused (bad input or an error); the form shows why. */
+  onSaveFailed?: () => void;
+}) {
   const { t } = useTranslation();
   const initial = row ?? config.defaults();
   const [values, setValues] = useState<Record<string, FormValue>>(() => Object.fromEntries(config.fields.map((f) => [f.name, toForm(f, initial[f.name])])));
@@ -54,6 +60,10 @@ export function EntityForm({ config, row, onSaved, onCancel }: { config: Registr
   const [formError, setFormError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  const [pristine] = useState(() => JSON.stringify(values));
+  const dirty = JSON.stringify(values) !== pristine;
+  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+  useEffect(() => () => onDirtyChange?.(false), [onDirtyChange]);
 
   const loaded = useCoreData(async (): Promise<Options> => {
     const kinds = new Set(config.fields.map((f) => f.kind));
@@ -86,6 +96,7 @@ export function EntityForm({ config, row, onSaved, onCancel }: { config: Registr
     if (Object.keys(local).length) {
       setFormError(t('common.fixErrors'));
       focusFirstError(local);
+      onSaveFailed?.();
       return;
     }
     setSaving(true);
@@ -105,6 +116,7 @@ export function EntityForm({ config, row, onSaved, onCancel }: { config: Registr
         setFormError(t('common.fixErrors'));
         focusFirstError(byField);
       } else setFormError(errorText(err));
+      onSaveFailed?.();
     } finally {
       setSaving(false);
     }
