@@ -18,7 +18,9 @@ export function focusOutside(container: HTMLElement, backwards: boolean): void {
   const all = tabbables().filter((el) => !container.contains(el));
   const after = all.filter((el) => container.compareDocumentPosition(el) & (backwards ? Node.DOCUMENT_POSITION_PRECEDING : Node.DOCUMENT_POSITION_FOLLOWING));
   const next = backwards ? after[after.length - 1] : after[0];
-  next?.focus();
+  // Nothing after the grid: leave the page's controls as the browser would (the next Tab starts over).
+  if (next) next.focus();
+  else (document.activeElement as HTMLElement | null)?.blur();
 }
 
 const inPopup = (el: Element | null) => !!el?.closest('.ag-popup, .ag-filter, .ag-menu, .ag-popup-editor');
@@ -65,15 +67,20 @@ export function gridKeyHandlers<R>(getApi: () => GridApi<R> | null | undefined, 
     const from = e.relatedTarget as Node | null;
     const target = e.target as HTMLElement;
     const container = e.currentTarget;
-    if ((from && container.contains(from)) || target === container || target.closest('.ag-cell') || inPopup(target)) return;
-    if (!target.closest('.ag-root-wrapper')) return;
+    // The grid's tab guards hand focus on to its header; arriving through one is arriving from outside.
+    const fromInside = from instanceof HTMLElement && container.contains(from) && !from.classList.contains('ag-tab-guard');
+    if (fromInside || target === container || target.closest('.ag-cell') || inPopup(target)) return;
     if (api.getDisplayedRowCount() === 0) return; // an empty grid: the header (filters) is the place to be
     const focused = api.getFocusedCell();
     const colId = lastCell?.colId ?? focused?.column.getColId() ?? api.getAllDisplayedColumns()[0]?.getColId();
     const rowIndex = Math.min(lastCell?.rowIndex ?? focused?.rowIndex ?? 0, api.getDisplayedRowCount() - 1);
     if (colId == null) return;
-    api.ensureIndexVisible(rowIndex);
-    api.setFocusedCell(rowIndex, colId);
+    // After the grid's own focus handling (its tab guard moves focus to the header), land on the cell.
+    setTimeout(() => {
+      if (api.isDestroyed()) return;
+      api.ensureIndexVisible(rowIndex);
+      api.setFocusedCell(rowIndex, colId);
+    }, 0);
   };
 
   const remember = () => {

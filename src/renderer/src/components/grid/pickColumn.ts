@@ -8,5 +8,7 @@ export function pickListFilter<R>(source: PickListSource): Partial<ColDef<R>> {
     filterParams: { source },
     floatingFilterComponent: PickListFloatingFilter,
     floatingFilterComponentParams: { source },
+    // The summary itself opens the list; a second filter button beside it would be noise.
+    suppressFloatingFilterButton: true,
   };
 }
