@@ -14,6 +14,7 @@ import { ReportsPage } from './pages/ReportsPage';
 import { RegistryPage } from './pages/RegistryPage';
 import { Settings } from './pages/Settings';
 import { registries } from './pages/registries';
+import { Icon } from './components/Icon';
 
 const PAGES = ['overview', 'enterprises', 'incubations', 'leads', 'pipeline', 'targets', 'imports', 'reports', 'settings'] as const;
 
@@ -22,6 +23,12 @@ export function App() {
   const route = useRoute();
   const [theme, setTheme] = useState<Theme>(savedTheme);
   const [searchOpen, setSearchOpen] = useState(false);
+  // The sidebar folds to a rail (remembered); narrow windows start folded, so grids keep their width.
+  const [collapsed, setCollapsed] = useState(() => (localStorage.getItem('parkpilot.sidebar') ?? (window.innerWidth < 1200 ? 'collapsed' : 'open')) === 'collapsed');
+  const toggleSidebar = () => {
+    localStorage.setItem('parkpilot.sidebar', collapsed ? 'open' : 'collapsed');
+    setCollapsed(!collapsed);
+  };
   const dataset = useCoreData(() => api['meta.info']({}), [], []).data?.dataset ?? null;
   // Another database file was opened in the desktop app: start over on it.
   useShellEvents((e) => e.type === 'reopened' && location.reload());
@@ -53,16 +60,22 @@ export function App() {
   return (
     <ToastProvider>
       <a className="skip" href="#main">{t('app.skip')}</a>
-      <div className="shell">
+      <div className={`shell ${collapsed ? 'sidebar-collapsed' : ''}`}>
         <nav className="sidebar" aria-label="ParkPilot">
           <div className="brand">
-            <span className="logo" aria-hidden>◆</span> {t('app.title')}
+            <button type="button" className="sidebar-toggle" aria-expanded={!collapsed} aria-label={collapsed ? t('app.expandSidebar') : t('app.collapseSidebar')} title={collapsed ? t('app.expandSidebar') : t('app.collapseSidebar')} onClick={toggleSidebar}>
+              <Icon name="menu" />
+            </button>
+            <span className="brand-name">
+              <span className="logo" aria-hidden>◆</span> {t('app.title')}
+            </span>
           </div>
           <ul>
             {PAGES.map((p) => (
               <li key={p}>
-                <a href={`#/${p}`} aria-current={p === page ? 'page' : undefined} className={p === page ? 'current' : ''}>
-                  {t(`nav.${p}`)}
+                <a href={`#/${p}`} aria-current={p === page ? 'page' : undefined} className={p === page ? 'current' : ''} title={collapsed ? t(`nav.${p}`) : undefined}>
+                  <span className="nav-initial" aria-hidden>{t(`nav.${p}`).slice(0, 1)}</span>
+                  <span className="nav-label">{t(`nav.${p}`)}</span>
                 </a>
               </li>
             ))}
@@ -71,7 +84,7 @@ export function App() {
         <div className="main-col">
           <header className="topbar">
             <button type="button" className="search-button" onClick={() => setSearchOpen(true)} aria-keyshortcuts="Control+K">
-              🔍 {t('app.search')} <kbd>Ctrl K</kbd>
+              <Icon name="search" /> {t('app.search')} <kbd>Ctrl K</kbd>
             </button>
             <div className="spacer" />
             <label className="inline">
@@ -82,7 +95,7 @@ export function App() {
               </select>
             </label>
             <button type="button" onClick={() => changeTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={t('app.theme')} title={t('app.theme')}>
-              {theme === 'dark' ? `☀ ${t('app.light')}` : `☾ ${t('app.dark')}`}
+              {theme === 'dark' ? <><Icon name="sun" /> {t('app.light')}</> : <><Icon name="moon" /> {t('app.dark')}</>}
             </button>
           </header>
           {dataset === 'demo' && <div className="demo-banner" role="note">{t('app.demoBanner')}</div>}

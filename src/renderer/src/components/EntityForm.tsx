@@ -6,6 +6,7 @@ import { useCoreData } from '../lib/useCoreData';
 import type { FieldDef, RegistryConfig, Row } from '../pages/registries';
 import { EnterprisePicker } from './EnterprisePicker';
 import { MeasureEditor } from './MeasureEditor';
+import { Icon } from './Icon';
 
 type Call = (input: unknown) => Promise<unknown>;
 const call = (method: string): Call => (api as unknown as Record<string, Call>)[method]!;
@@ -241,12 +242,13 @@ function FieldInput({ field: f, value, onChange, options, row, invalid }: { fiel
 }
 
 function ListEditor({ id, items, onChange, blank, render }: { id: string; items: Record<string, string | null>[]; onChange: (v: FormValue) => void; blank: Record<string, string | null>; render: (item: Record<string, string | null>, update: (p: Record<string, string | null>) => void) => React.ReactNode }) {
+  const { t } = useTranslation();
   return (
     <div className="list-editor" id={id}>
       {items.map((item, i) => (
         <div key={i} className="list-row">
           {render(item, (p) => onChange(items.map((x, j) => (j === i ? { ...x, ...p } : x))))}
-          <button type="button" aria-label="✕" onClick={() => onChange(items.filter((_, j) => j !== i))}>✕</button>
+          <button type="button" aria-label={t('common.delete')} onClick={() => onChange(items.filter((_, j) => j !== i))}><Icon name="close" /></button>
         </div>
       ))}
       <button type="button" onClick={() => onChange([...items, { ...blank }])}>+</button>

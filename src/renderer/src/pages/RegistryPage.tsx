@@ -23,6 +23,7 @@ import type { Route } from '../lib/route';
 import { gridThemes, type Theme } from '../lib/theme';
 import { useCoreChanges } from '../lib/useCoreData';
 import type { RegistryConfig, Row } from './registries';
+import { Icon } from '../components/Icon';
 
 type Call = (input: unknown) => Promise<unknown>;
 type DrawerTab = 'details' | 'history' | 'stages' | 'activities' | 'startup';
@@ -352,7 +353,7 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
           <aside className="drawer" aria-label={t('common.details')} onKeyDown={(e) => { if (e.key === 'Escape' && !e.defaultPrevented) closeDrawerAsking(); }}>
             <div className="drawer-head">
               <h2>{creating ? t('common.new') : config.nameOf(selected!)}</h2>
-              <button type="button" aria-label={t('common.close')} onClick={closeDrawerAsking}>✕</button>
+              <button type="button" aria-label={t('common.close')} onClick={closeDrawerAsking}><Icon name="close" /></button>
             </div>
             {!creating && (
               <div className="tabs" role="tablist">
