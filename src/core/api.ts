@@ -16,6 +16,7 @@ import { exportHandlers, importHandlers, jobHandlers } from './imports/handlers'
 import { reportHandlers } from './reports/handlers';
 import { syncHandlers } from './sync/handlers';
 import { viewsHandlers } from './grid/views';
+import { qualificationHandlers } from './enterprises/qualifications';
 
 const metaHandlers = slice('meta', {
   enums: handler(z.strictObject({}), () => enums),
@@ -71,6 +72,7 @@ export const handlers = merge(
   reportHandlers,
   syncHandlers,
   viewsHandlers,
+  qualificationHandlers,
   metaHandlers,
   statsHandlers,
 );

@@ -118,6 +118,7 @@ export const methods = [
   'views.list',
   'views.save',
   'views.delete',
+  'qualifications.due',
   'meta.enums',
   'meta.info',
   'stats.get',

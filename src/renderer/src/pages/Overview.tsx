@@ -9,6 +9,7 @@ import { navigate } from '../lib/route';
 import type { Theme } from '../lib/theme';
 import { useCoreData } from '../lib/useCoreData';
 import { Icon } from '../components/Icon';
+import { OverdueMore, QualificationsDue } from '../components/overview/DueLists';
 
 type Dashboard = Awaited<ReturnType<(typeof api)['dashboard.overview']>>;
 type Target = Dashboard['targets'][number];
@@ -121,7 +122,9 @@ export function Overview({ theme }: { theme: Theme }) {
               ))}
             </ul>
           )}
+          <OverdueMore shown={data.overdue.leads.length} total={data.overdue.count} asOf={asOf} />
         </div>
+        <QualificationsDue asOf={asOf} />
         <div className="card">
           <h2>{t('overview.timeline')}</h2>
           <ol className="timeline">

@@ -79,6 +79,7 @@ export const registries: Record<Area, RegistryConfig> = {
       moneyCol('tax', t, locale),
       moneyCol('rd_spend', t, locale),
       numberCol('patents', t, locale),
+      dateCol('qualification_expires', t, locale, { width: 150 }),
       dateCol('updated_at', t, locale, { filter: false }),
     ],
     fields: [
