@@ -19,6 +19,8 @@ import { syncHandlers } from './sync/handlers';
 import { backupHandlers } from './backup/handlers';
 import { demoDay, DEMO_DAY, settingsHandlers } from './settings/handlers';
 import { attachmentsHandlers, requestsHandlers, visitsHandlers } from './visits/handlers';
+import { viewsHandlers } from './grid/views';
+import { qualificationHandlers } from './enterprises/qualifications';
 
 const metaHandlers = slice('meta', {
   enums: handler(z.strictObject({}), () => enums),
@@ -77,6 +79,8 @@ export const handlers = merge(
   visitsHandlers,
   attachmentsHandlers,
   requestsHandlers,
+  viewsHandlers,
+  qualificationHandlers,
   metaHandlers,
   statsHandlers,
   backupHandlers,

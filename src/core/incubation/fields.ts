@@ -9,7 +9,7 @@ export const incubationRegistry = {
   cohort: field.text(['批次', 'Cohort'], { import: ['期数'], grid: { sortable: true, editable: true, width: 110 } }),
   stage: field.enum('incubationStage', ['阶段', 'Stage'], { import: ['孵化阶段', '状态'], grid: { sortable: true, editable: true, width: 120 } }),
   mentor_id: field.staff(['创业导师', 'Mentor'], 'mentor', { import: ['导师'], export: false, grid: { show: false, sortable: true } }),
-  mentor_name: field.view('text', ['创业导师', 'Mentor'], 's.name', { grid: { width: 120 } }),
+  mentor_name: field.view('text', ['创业导师', 'Mentor'], 's.name', { pickList: 'staff', grid: { width: 120 } }),
   applied_date: field.date(['申请日期', 'Applied'], { import: [], grid: { sortable: true } }),
   admitted_date: field.date(['入孵日期', 'Admitted'], { import: ['入孵时间'], grid: { sortable: true } }),
   exit_date: field.date(['毕业/终止日期', 'Graduated / terminated'], { import: ['毕业日期', '出孵日期', '终止日期', 'graduated', 'exit date'], grid: { sortable: true, width: 150 } }),

@@ -13,7 +13,7 @@ export const leadRegistry = {
   intended_investment: field.money(['意向投资', 'Intended investment'], { import: ['投资额', '计划投资', '投资总额', 'investment'], grid: { sortable: true, width: 150 } }),
   expected_area_m2: field.area(['意向面积', 'Expected area'], { import: ['需求面积', 'area'], grid: { sortable: true } }),
   owner_id: field.staff(['负责人', 'Owner'], 'investment', { import: ['招商专员', '跟进人'], export: false, grid: { show: false, sortable: true } }),
-  owner_name: field.view('text', ['负责人', 'Owner'], 's.name', { grid: { width: 110 } }),
+  owner_name: field.view('text', ['负责人', 'Owner'], 's.name', { pickList: 'staff', grid: { width: 110 } }),
   next_follow_up: field.date(['下次跟进', 'Next follow-up'], { import: ['下次跟进日期', 'next follow up'], grid: { sortable: true } }),
   probability: field.percent(['成功概率', 'Probability'], { import: ['概率'], grid: { sortable: true, editable: true, width: 110 } }),
   lost_reason: field.text(['流失原因', 'Lost reason'], { import: [], grid: { width: 160 }, form: { wide: true } }),

@@ -110,9 +110,13 @@ export const leadsHandlers = slice('leads', {
         params.push(q[column]);
       }
       const today = ctx.today();
-      return leadStages(ctx.db).map((stage) => ({
+      return leadStages(ctx.db).map((stage) => {
+        // Each column's size: its leads and their total intended investment (yuan), over all of them.
+        const totals = prepared(ctx.db, `SELECT count(*) AS n, coalesce(sum(l.intended_investment), 0) AS investment FROM leads l WHERE ${where.join(' AND ')}`).get(stage.id, ...params) as { n: number; investment: number };
+        return {
         ...stage,
-        count: (prepared(ctx.db, `SELECT count(*) AS n FROM leads l WHERE ${where.join(' AND ')}`).get(stage.id, ...params) as { n: number }).n,
+        count: totals.n,
+        investment: totals.investment,
         leads: (prepared(
           ctx.db,
           `SELECT l.id, l.company, l.stage, l.intended_investment, l.next_follow_up, l.probability, l.enterprise_id, l.industry, s.name AS owner_name,
@@ -120,7 +124,8 @@ export const leadsHandlers = slice('leads', {
            FROM leads l LEFT JOIN staff s ON s.id = l.owner_id WHERE ${where.join(' AND ')}
            ORDER BY l.next_follow_up IS NULL, l.next_follow_up, l.company LIMIT ?`,
         ).all(today, stage.kind === 'open' ? 1 : 0, stage.id, ...params, q.perStage) as BoardCard[]),
-      }));
+        };
+      });
     },
   ),
   matches: readHandler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => matchEnterprise(ctx, readLive(ctx.db, 'leads', id))),

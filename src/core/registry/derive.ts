@@ -1,6 +1,6 @@
 import { enums, type EnumName } from '../enums';
 import type { ColumnKind as ExportKind } from '../exports/cells';
-import { labelsOf } from '../grid/labels';
+import { industryLabels, labelsOf, staffNameLabels } from '../grid/labels';
 import type { ColumnType, GridColumn, GridView } from '../grid/query';
 import { stageLabels } from '../leads/pipeline';
 import { fullLabel, type FieldSpec, type FieldType, type GridSpec, type Label, type Registry } from './field';
@@ -10,10 +10,13 @@ import { fullLabel, type FieldSpec, type FieldType, type GridSpec, type Label, t
  * sort allow-list), the import mapping, the export view and the renderer's field descriptions.
  */
 
-const GRID_TYPE: Partial<Record<FieldType, ColumnType>> = { money: 'number', int: 'number', number: 'number', bool: 'number', date: 'date', enum: 'enum', stage: 'enum' };
+const GRID_TYPE: Partial<Record<FieldType, ColumnType>> = { money: 'number', int: 'number', number: 'number', bool: 'number', date: 'date', enum: 'enum', stage: 'enum', industry: 'enum' };
 
+/** The labels a filter on a coded column matches typed text against (users type words, not codes). */
 function gridLabels(spec: FieldSpec): GridColumn['labels'] {
   if (spec.type === 'stage') return stageLabels;
+  if (spec.type === 'industry') return industryLabels;
+  if (spec.kind === 'view' && spec.pickList === 'staff') return staffNameLabels;
   return spec.enum ? labelsOf(spec.enum) : undefined;
 }
 
@@ -31,7 +34,7 @@ export function gridView(registry: Registry, base: { from: string; alias: string
     const labels = gridLabels(spec);
     columns[name] = {
       sql,
-      type: GRID_TYPE[spec.type] ?? 'text',
+      type: labels ? 'enum' : (GRID_TYPE[spec.type] ?? 'text'),
       ...(spec.grid.sortable ? { sortable: true } : {}),
       ...(labels ? { labels } : {}),
       ...(base.fts?.field === name ? { fts: base.fts.table } : {}),

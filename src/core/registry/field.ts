@@ -56,6 +56,8 @@ export interface ViewField {
   /** The SQL expression over the area's grid FROM clause. */
   sql: string;
   enum?: EnumName;
+  /** A name column over a closed list (staff): filtered as a pick list of the names. */
+  pickList?: 'staff';
   export?: boolean;
   grid?: GridSpec;
 }

@@ -19,6 +19,7 @@ import { useDatabaseDamage } from './lib/useDatabaseDamage';
 import { Fieldwork } from './pages/Fieldwork';
 import { ReviewQueue } from './pages/ReviewQueue';
 import { registries } from './pages/registries';
+import { Icon } from './components/Icon';
 
 const PAGES = ['overview', 'enterprises', 'incubations', 'leads', 'pipeline', 'targets', 'imports', 'reports', 'fieldwork', 'reviews', 'settings'] as const;
 
@@ -27,6 +28,12 @@ export function App() {
   const route = useRoute();
   const [theme, setTheme] = useState<Theme>(savedTheme);
   const [searchOpen, setSearchOpen] = useState(false);
+  // The sidebar folds to a rail (remembered); narrow windows start folded, so grids keep their width.
+  const [collapsed, setCollapsed] = useState(() => (localStorage.getItem('parkpilot.sidebar') ?? (window.innerWidth < 1200 ? 'collapsed' : 'open')) === 'collapsed');
+  const toggleSidebar = () => {
+    localStorage.setItem('parkpilot.sidebar', collapsed ? 'open' : 'collapsed');
+    setCollapsed(!collapsed);
+  };
   const info = useCoreData(() => api['meta.info']({}), [], []).data ?? null;
   const dataset = info?.dataset ?? null;
   // Field-copy banner and the review badge: any change may add an unreturned edit or a review item.
@@ -75,16 +82,22 @@ export function App() {
     <ToastProvider>
       {/* Moves focus to the page's content; it must not touch the hash, which is the route. */}
       <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('app.skip')}</a>
-      <div className="shell">
+      <div className={`shell ${collapsed ? 'sidebar-collapsed' : ''}`}>
         <nav className="sidebar" aria-label="ParkPilot">
           <div className="brand">
-            <span className="logo" aria-hidden>◆</span> {t('app.title')}
+            <button type="button" className="sidebar-toggle" aria-expanded={!collapsed} aria-label={collapsed ? t('app.expandSidebar') : t('app.collapseSidebar')} title={collapsed ? t('app.expandSidebar') : t('app.collapseSidebar')} onClick={toggleSidebar}>
+              <Icon name="menu" />
+            </button>
+            <span className="brand-name">
+              <span className="logo" aria-hidden>◆</span> {t('app.title')}
+            </span>
           </div>
           <ul>
             {PAGES.map((p) => (
               <li key={p}>
-                <a href={`#/${p}`} aria-current={p === page ? 'page' : undefined} className={p === page ? 'current' : ''}>
-                  {t(`nav.${p}`)}
+                <a href={`#/${p}`} aria-current={p === page ? 'page' : undefined} className={p === page ? 'current' : ''} title={collapsed ? t(`nav.${p}`) : undefined}>
+                  <span className="nav-initial" aria-hidden>{t(`nav.${p}`).slice(0, 1)}</span>
+                  <span className="nav-label">{t(`nav.${p}`)}</span>
                   {p === 'reviews' && !!syncSummary?.openReviews && (
                     <span className="count-badge" aria-label={t('reviews.badge', { count: syncSummary.openReviews })}>{syncSummary.openReviews}</span>
                   )}
@@ -96,7 +109,7 @@ export function App() {
         <div className="main-col">
           <header className="topbar">
             <button type="button" className="search-button" onClick={() => setSearchOpen(true)} aria-keyshortcuts="Control+K">
-              🔍 {t('app.search')} <kbd>Ctrl K</kbd>
+              <Icon name="search" /> {t('app.search')} <kbd>Ctrl K</kbd>
             </button>
             <div className="spacer" />
             <label className="inline">
@@ -107,7 +120,7 @@ export function App() {
               </select>
             </label>
             <button type="button" onClick={() => changeTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={t('app.theme')} title={t('app.theme')}>
-              {theme === 'dark' ? `☀ ${t('app.light')}` : `☾ ${t('app.dark')}`}
+              {theme === 'dark' ? <><Icon name="sun" /> {t('app.light')}</> : <><Icon name="moon" /> {t('app.dark')}</>}
             </button>
           </header>
           {dataset === 'demo' && info && (

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, errorText, invokeMethod } from '../api/client';
 import { wanToYuan } from '../lib/format';
@@ -6,6 +6,7 @@ import { useCoreData } from '../lib/useCoreData';
 import type { FieldDef, RegistryConfig, Row } from '../pages/registries';
 import { EnterprisePicker } from './EnterprisePicker';
 import { MeasureEditor } from './MeasureEditor';
+import { Icon } from './Icon';
 
 type FormValue = string | Record<string, string | null>[];
 type Options = { staff: { id: string; name: string; role: string }[]; industries: { id: string }[]; plans: { id: string; name: string }[] };
@@ -44,7 +45,13 @@ function fromForm(f: FieldDef, v: FormValue): unknown {
   return s;
 }
 
-export function EntityForm({ config, row, onSaved, onCancel }: { config: RegistryConfig; row: Row | null; onSaved: (row: Row, isNew: boolean) => void; onCancel: () => void }) {
+export function EntityForm({ config, row, onSaved, onCancel, onDirtyChange, onSaveFailed }: {
+  config: RegistryConfig; row: Row | null; onSaved: (row: Row, isNew: boolean) => void; onCancel: () => void;
+  /** Whether the inputs differ from the record (the page asks before dropping them). */
+  onDirtyChange?: (dirty: boolean) => void;
+  /** A save was refused (bad input or an error); the form shows why. */
+  onSaveFailed?: () => void;
+}) {
   const { t } = useTranslation();
   const initial = row ?? config.defaults();
   const [values, setValues] = useState<Record<string, FormValue>>(() => Object.fromEntries(config.fields.map((f) => [f.name, toForm(f, initial[f.name])])));
@@ -52,6 +59,10 @@ export function EntityForm({ config, row, onSaved, onCancel }: { config: Registr
   const [formError, setFormError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  const [pristine] = useState(() => JSON.stringify(values));
+  const dirty = JSON.stringify(values) !== pristine;
+  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+  useEffect(() => () => onDirtyChange?.(false), [onDirtyChange]);
 
   const loaded = useCoreData(async (): Promise<Options> => {
     const kinds = new Set(config.fields.map((f) => f.kind));
@@ -84,6 +95,7 @@ export function EntityForm({ config, row, onSaved, onCancel }: { config: Registr
     if (Object.keys(local).length) {
       setFormError(t('common.fixErrors'));
       focusFirstError(local);
+      onSaveFailed?.();
       return;
     }
     setSaving(true);
@@ -103,6 +115,7 @@ export function EntityForm({ config, row, onSaved, onCancel }: { config: Registr
         setFormError(t('common.fixErrors'));
         focusFirstError(byField);
       } else setFormError(errorText(err));
+      onSaveFailed?.();
     } finally {
       setSaving(false);
     }
@@ -227,12 +240,13 @@ function FieldInput({ field: f, value, onChange, options, row, invalid }: { fiel
 }
 
 function ListEditor({ id, items, onChange, blank, render }: { id: string; items: Record<string, string | null>[]; onChange: (v: FormValue) => void; blank: Record<string, string | null>; render: (item: Record<string, string | null>, update: (p: Record<string, string | null>) => void) => React.ReactNode }) {
+  const { t } = useTranslation();
   return (
     <div className="list-editor" id={id}>
       {items.map((item, i) => (
         <div key={i} className="list-row">
           {render(item, (p) => onChange(items.map((x, j) => (j === i ? { ...x, ...p } : x))))}
-          <button type="button" aria-label="✕" onClick={() => onChange(items.filter((_, j) => j !== i))}>✕</button>
+          <button type="button" aria-label={t('common.delete')} onClick={() => onChange(items.filter((_, j) => j !== i))}><Icon name="close" /></button>
         </div>
       ))}
       <button type="button" onClick={() => onChange([...items, { ...blank }])}>+</button>

@@ -4,6 +4,7 @@ import { api, ApiError, errorText } from '../api/client';
 import { formatDate, formatWan, wanToYuan } from '../lib/format';
 import { useCoreData } from '../lib/useCoreData';
 import { ErrorBanner } from './ErrorBanner';
+import { Icon } from './Icon';
 
 type Item = Record<string, unknown> & { id: string };
 
@@ -44,14 +45,14 @@ export function IncubationPanel({ id, onChanged }: { id: string; onChanged: () =
   };
 
   const c = assessment?.checklist;
-  const check = (ok: boolean | undefined, label: string) => <li className={ok ? 'ok' : 'no'}>{ok ? '✓' : '○'} {label}</li>;
+  const check = (ok: boolean | undefined, label: string) => <li className={ok ? 'ok' : 'no'}><Icon name={ok ? 'check' : 'circle'} /> {label}</li>;
 
   return (
     <div className="panel">
       <ErrorBanner error={assessed.error ?? milestoneList.error ?? roundList.error} />
       {assessment && assessment.warnings.length > 0 && (
         <div className="warnings" role="alert">
-          {assessment.warnings.map((w) => <p key={w.code}>⚠ {t(`incubation.warning_${w.code}`, { months: w.months })}</p>)}
+          {assessment.warnings.map((w) => <p key={w.code}><Icon name="warning" /> {t(`incubation.warning_${w.code}`, { months: w.months })}</p>)}
         </div>
       )}
       <h3>{t('incubation.checklist')}</h3>
@@ -68,7 +69,7 @@ export function IncubationPanel({ id, onChanged }: { id: string; onChanged: () =
       <ul className="item-list">
         {milestones.map((m) => (
           <li key={m.id}>
-            <span>{m.done_date ? '✓' : '○'} {String(m.goal)}{m.target_value != null ? ` · ${String(m.target_value)} ${String(m.unit ?? '')}` : ''}</span>
+            <span><Icon name={m.done_date ? 'check' : 'circle'} /> {String(m.goal)}{m.target_value != null ? ` · ${String(m.target_value)} ${String(m.unit ?? '')}` : ''}</span>
             <span className="muted small">{m.deadline ? formatDate(String(m.deadline), locale) : ''}</span>
             {!m.done_date && <button type="button" className="small-button" onClick={() => void run(() => api['startupMilestones.update']({ id: m.id, patch: { done_date: new Date().toISOString().slice(0, 10) } }), () => {})}>{t('incubation.markDone')}</button>}
           </li>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { allowHashChange } from './navigationGuard';
 
 /** Hash routes: `#/enterprises`, `#/enterprises/<id>`, `#/enterprises?status=在孵`. */
 export interface Route {
@@ -16,7 +17,9 @@ export function parseRoute(hash: string): Route {
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
   useEffect(() => {
-    const onChange = () => setRoute(parseRoute(location.hash));
+    const onChange = (e: HashChangeEvent) => {
+      if (allowHashChange(e.oldURL, e.newURL)) setRoute(parseRoute(location.hash));
+    };
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);

@@ -9,6 +9,8 @@ import { formatDate, formatNumber } from '../lib/format';
 import { navigate } from '../lib/route';
 import type { Theme } from '../lib/theme';
 import { useCoreData } from '../lib/useCoreData';
+import { Icon } from '../components/Icon';
+import { OverdueMore, QualificationsDue } from '../components/overview/DueLists';
 
 type Dashboard = Awaited<ReturnType<(typeof api)['dashboard.overview']>>;
 type Target = Dashboard['targets'][number];
@@ -133,14 +135,16 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
               ))}
             </ul>
           )}
+          <OverdueMore shown={data.overdue.leads.length} total={data.overdue.count} asOf={asOf} />
         </div>
+        <QualificationsDue asOf={asOf} />
         <div className="card">
           <h2>{t('overview.timeline')}</h2>
           <ol className="timeline">
             {data.timeline.map((e, i) => (
               <li key={i} className={e.done ? 'done' : e.date < asOf ? 'late' : ''}>
                 <span className="tl-date">{formatDate(e.date, locale)}</span>
-                <span>{e.kind === 'deadline' ? `⏱ ${t('overview.deadlineOf', { name: e.name })}` : `${e.done ? '✓' : '○'} ${e.name}`}</span>
+                <span>{e.kind === 'deadline' ? <><Icon name="clock" /> {t('overview.deadlineOf', { name: e.name })}</> : <><Icon name={e.done ? 'check' : 'circle'} /> {e.name}</>}</span>
               </li>
             ))}
           </ol>
@@ -161,7 +165,7 @@ function TargetCard({ target: tg, locale, onBurnup }: { target: Target; locale: 
       </div>
       <div className="target-value">
         {tg.kind === 'milestone' ? (
-          <span>{tg.done_date ? `✓ ${formatDate(tg.done_date, locale)}` : t('overview.milestone')}</span>
+          <span>{tg.done_date ? <><Icon name="check" /> {formatDate(tg.done_date, locale)}</> : t('overview.milestone')}</span>
         ) : (
           <>
             <span className="big">{formatNumber(tg.value, locale)}</span> {tg.unit}

@@ -115,6 +115,7 @@ export function Pipeline() {
               <header>
                 <span>{t(`enum.leadStage.${col.id}`)}</span>
                 <span className="count-badge">{col.count}</span>
+                <span className="col-total small" data-total={col.investment}>{t('pipeline.investmentTotal', { amount: formatWan(col.investment, i18n.language) })}</span>
               </header>
               <ul>
                 {col.leads.map((card) => (

@@ -15,11 +15,18 @@ import { RequestsPanel } from '../components/RequestsPanel';
 import { VisitsPanel } from '../components/VisitsPanel';
 import { ConfirmDialog } from '../components/Modal';
 import { useToast } from '../components/Toasts';
+import { ColumnChooser } from '../components/grid/ColumnChooser';
+import { gridKeyHandlers } from '../components/grid/gridKeyboard';
+import { decodeGridState, encodeGridState, rememberGridQuery, rememberedGridQuery, type FilterModel, type SortModel } from '../components/grid/gridUrl';
+import { SavedViews, type SavedView, type ViewState } from '../components/grid/SavedViews';
+import { UnsavedDialog } from '../components/grid/UnsavedDialog';
+import { setNavigationGuard } from '../lib/navigationGuard';
 import { formatNumber } from '../lib/format';
-import { navigate, type Route } from '../lib/route';
+import type { Route } from '../lib/route';
 import { gridThemes, type Theme } from '../lib/theme';
 import { useCoreChanges } from '../lib/useCoreData';
 import type { RegistryConfig, Row } from './registries';
+import { Icon } from '../components/Icon';
 
 type DrawerTab = 'details' | 'history' | 'stages' | 'activities' | 'startup' | 'visits' | 'requests';
 /** Tabs beyond details and history, per registry. */
@@ -56,7 +63,38 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
   const [tab, setTab] = useState<DrawerTab>('details');
   const [confirming, setConfirming] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [readyApi, setReadyApi] = useState<GridApi<Row> | null>(null);
   const locale = i18n.language;
+
+  // Unsaved edits in the record panel: every way of leaving them asks first (save / discard / stay).
+  const dirty = useRef(false);
+  const onDirtyChange = useCallback((d: boolean) => void (dirty.current = d), []);
+  const [pending, setPending] = useState<(() => void) | null>(null);
+  const afterSave = useRef<(() => void) | null>(null);
+  const guarded = useCallback((action: () => void) => {
+    if (dirty.current) setPending(() => action);
+    else action();
+  }, []);
+  useEffect(() => setNavigationGuard({ blocks: () => dirty.current, ask: (proceed) => setPending(() => proceed) }), []);
+  useEffect(() => {
+    const onUnload = (e: BeforeUnloadEvent) => {
+      if (dirty.current) e.preventDefault();
+    };
+    window.addEventListener('beforeunload', onUnload);
+    return () => window.removeEventListener('beforeunload', onUnload);
+  }, []);
+  const resolvePending = (choice: 'save' | 'discard' | 'stay') => {
+    const proceed = pending;
+    setPending(null);
+    if (!proceed || choice === 'stay') return;
+    if (choice === 'discard') {
+      dirty.current = false;
+      proceed();
+      return;
+    }
+    afterSave.current = proceed;
+    document.querySelector<HTMLFormElement>('.drawer form.entity-form')?.requestSubmit();
+  };
 
   const columnDefs = useMemo(() => config.columns(t, locale), [config, t, locale]);
   const defaultColDef = useMemo<ColDef<Row>>(() => ({ resizable: true, sortable: false, filter: false, floatingFilter: true, suppressHeaderMenuButton: false, filterParams: { buttons: ['reset'], maxNumConditions: 2 } }), []);
@@ -86,39 +124,84 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
     [config],
   );
 
-  // Open the record named in the address (from search or a link), and apply ?column=value filters.
+  // Open the record named in the address (from search, a link, or a row the user opened).
   useEffect(() => {
     if (route.id) {
       setCreating(false);
       invokeMethod(`${config.area}.get`, { id: route.id })
         .then(setSelected)
         .catch((err: unknown) => toast({ kind: 'error', text: errorText(err) }));
-    }
+    } else setSelected(null);
   }, [route.id, config.area, toast]);
 
-  const applyRouteFilters = useCallback(
-    (gridApiNow: GridApi<Row>) => {
-      const model: Record<string, unknown> = {};
-      for (const key of config.routeFilters) {
-        const v = route.params.get(key);
-        const range = v?.match(/^(\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d)$/);
-        if (range) model[key] = { filterType: 'date', type: 'inRange', dateFrom: `${range[1]} 00:00:00`, dateTo: `${range[2]} 00:00:00` };
-        else if (v) model[key] = { filterType: 'text', type: 'equals', filter: v };
-      }
+  // The grid's filters and sort live in the address (linkable; back and forward work) and are
+  // remembered for the session, so coming back from another page shows the same view.
+  const query = route.params.toString();
+  const writtenQuery = useRef<string | null>(null);
+  const routeId = useRef(route.id);
+  routeId.current = route.id;
+  const pathOf = (id: string | undefined, q: string) => `#/${config.area}${id ? `/${id}` : ''}${q ? `?${q}` : ''}`;
+  const currentQuery = () => {
+    const grid = gridApi.current;
+    if (!grid) return query;
+    const sort = grid.getColumnState().filter((c) => c.sort).sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0)).map((c) => ({ colId: c.colId, sort: c.sort! }));
+    return encodeGridState({ filter: grid.getFilterModel() as FilterModel, sort });
+  };
+  const syncAddress = () => {
+    const q = currentQuery();
+    writtenQuery.current = q;
+    rememberGridQuery(config.area, q);
+    if (q !== new URLSearchParams(location.hash.split('?')[1] ?? '').toString()) history.replaceState(history.state, '', pathOf(routeId.current, q));
+  };
+  const applyState = (grid: GridApi<Row>, filter: FilterModel, sort: SortModel) => {
+    grid.applyColumnState({ state: sort.map((s, i) => ({ colId: s.colId, sort: s.sort, sortIndex: i })), defaultState: { sort: null } });
+    grid.setFilterModel(Object.keys(filter).length ? filter : null);
+  };
+  const applyQuery = useCallback(
+    (grid: GridApi<Row>, q: string) => {
+      const known = (col: string) => !!grid.getColumn(col) || config.routeFilters.includes(col);
+      const isDate = (col: string) => grid.getColumn(col)?.getColDef().filter === 'agDateColumnFilter';
+      const params = new URLSearchParams(q);
+      const state = decodeGridState(params, known, isDate);
       // `?q=` (global search's "see all"): names that contain the text.
-      const q = route.params.get('q');
-      if (q) model[config.area === 'leads' ? 'company' : 'name'] = { filterType: 'text', type: 'contains', filter: q };
-      if (Object.keys(model).length) gridApiNow.setFilterModel(model);
+      const text = params.get('q');
+      if (text) state.filter[config.area === 'leads' ? 'company' : 'name'] = { filterType: 'text', type: 'contains', filter: text };
+      writtenQuery.current = q;
+      applyState(grid, state.filter, state.sort);
     },
-    [config.routeFilters, config.area, route.params],
+    [config.routeFilters, config.area],
   );
+  useEffect(() => {
+    const grid = gridApi.current;
+    if (grid && query !== writtenQuery.current) applyQuery(grid, query);
+  }, [query, applyQuery]);
 
   const refresh = useCallback(() => gridApi.current?.refreshInfiniteCache(), []);
   useCoreChanges(config.watch, refresh);
 
   const onGridReady = (e: GridReadyEvent<Row>) => {
     gridApi.current = e.api;
-    applyRouteFilters(e.api);
+    setReadyApi(e.api);
+    // A bare address (sidebar link) shows the view this grid had earlier in the session.
+    const q = query || route.id ? query : rememberedGridQuery(config.area);
+    applyQuery(e.api, q);
+    if (q !== query) history.replaceState(history.state, '', pathOf(route.id, q));
+  };
+
+  const currentView = (): ViewState => {
+    const grid = gridApi.current!;
+    const state = decodeGridState(new URLSearchParams(currentQuery()), () => true, () => false);
+    return {
+      filter: grid.getFilterModel() as ViewState['filter'],
+      sort: state.sort,
+      columns: grid.getColumnState().map((c) => ({ colId: c.colId, hide: !!c.hide, ...(c.width ? { width: Math.round(c.width) } : {}), ...(c.pinned === 'left' || c.pinned === 'right' ? { pinned: c.pinned } : {}) })),
+    };
+  };
+  const applyView = (view: SavedView) => {
+    const grid = gridApi.current;
+    if (!grid) return;
+    if (view.columns.length) grid.applyColumnState({ state: view.columns.map((c) => ({ colId: c.colId, hide: c.hide ?? false, ...(c.width ? { width: c.width } : {}), pinned: c.pinned ?? null })) });
+    applyState(grid, view.filter as FilterModel, view.sort);
   };
 
   const onCellValueChanged = (e: CellValueChangedEvent<Row>) => {
@@ -134,12 +217,18 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
       });
   };
 
+  /** Opening a record changes the address (`#/area/<id>?<view>`), so it can be linked and goes back. */
   const openRow = (row: Row | undefined) => {
-    if (!row) return;
-    setCreating(false);
-    setSelected(row);
-    setTab('details');
+    if (!row || (row.id === selected?.id && !creating)) return;
+    guarded(() => {
+      dirty.current = false;
+      setCreating(false);
+      setSelected(row);
+      setTab('details');
+      location.hash = pathOf(row.id, currentQuery());
+    });
   };
+  const keys = useMemo(() => gridKeyHandlers<Row>(() => gridApi.current, (row) => openRow(row)), [selected, creating]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const reloadSelected = () => {
     if (!selected) return;
@@ -150,10 +239,12 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
   };
 
   const closeDrawer = () => {
+    dirty.current = false;
     setSelected(null);
     setCreating(false);
-    if (route.id) navigate(config.area);
+    if (route.id) location.hash = pathOf(undefined, currentQuery());
   };
+  const closeDrawerAsking = () => guarded(closeDrawer);
 
   const remove = async () => {
     if (!selected) return;
@@ -221,12 +312,14 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
             {t('common.clearFilters')}
           </button>
         )}
+        <SavedViews area={config.area} current={currentView} apply={applyView} />
+        <ColumnChooser api={readyApi} />
         {(['xlsx', 'csv'] as const).map((format) => (
           <button key={format} type="button" disabled={exporting} onClick={() => void exportRows(format)}>
             {exporting ? t('exports.working') : t(`exports.${format}`)}
           </button>
         ))}
-        <button type="button" className="primary" onClick={() => { setSelected(null); setCreating(true); setTab('details'); }}>
+        <button type="button" className="primary" onClick={() => guarded(() => { dirty.current = false; setSelected(null); setCreating(true); setTab('details'); if (route.id) location.hash = pathOf(undefined, currentQuery()); })}>
           + {t('common.new')}
         </button>
       </div>
@@ -236,7 +329,7 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
         </p>
       )}
       <div className={`registry-body ${drawerOpen ? 'with-drawer' : ''}`}>
-        <div className="grid-wrap">
+        <div className="grid-wrap" tabIndex={-1} aria-label={t('grid.label', { name: t(`nav.${config.area}`) })} onKeyDownCapture={keys.onKeyDownCapture} onFocusCapture={keys.onFocusCapture}>
           <AgGridReact<Row>
             theme={gridThemes[theme]}
             rowModelType="infinite"
@@ -249,12 +342,12 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
             localeText={locale === 'en' ? AG_GRID_LOCALE_EN : AG_GRID_LOCALE_CN}
             rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
             onRowClicked={(e) => openRow(e.data)}
-            onCellKeyDown={(e) => {
-              const key = (e.event as KeyboardEvent | undefined)?.key;
-              if (key === 'Enter' && !e.api.getEditingCells().length) openRow(e.data);
-            }}
+            onCellFocused={keys.remember}
             onCellValueChanged={onCellValueChanged}
             onGridReady={onGridReady}
+            onFilterChanged={syncAddress}
+            onSortChanged={syncAddress}
+            suppressOverlays={['noRows', 'noMatchingRows']}
             stopEditingWhenCellsLoseFocus
             singleClickEdit={false}
           />
@@ -267,10 +360,10 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
           <ErrorBanner error={loadError} />
         </div>
         {drawerOpen && (
-          <aside className="drawer" aria-label={t('common.details')} onKeyDown={(e) => { if (e.key === 'Escape' && !e.defaultPrevented) closeDrawer(); }}>
+          <aside className="drawer" aria-label={t('common.details')} onKeyDown={(e) => { if (e.key === 'Escape' && !e.defaultPrevented) closeDrawerAsking(); }}>
             <div className="drawer-head">
               <h2>{creating ? t('common.new') : config.nameOf(selected!)}</h2>
-              <button type="button" aria-label={t('common.close')} onClick={closeDrawer}>✕</button>
+              <button type="button" aria-label={t('common.close')} onClick={closeDrawerAsking}><Icon name="close" /></button>
             </div>
             {!creating && (
               <div className="tabs" role="tablist">
@@ -289,11 +382,18 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
                 config={config}
                 row={creating ? null : selected}
                 onSaved={(row, isNew) => {
+                  dirty.current = false;
                   setCreating(false);
                   setSelected(row);
                   refresh();
                   toast({ kind: 'info', text: isNew ? t('common.created', { name: config.nameOf(row) }) : t('common.saved') });
+                  const next = afterSave.current;
+                  afterSave.current = null;
+                  if (next) next();
+                  else if (isNew) location.hash = pathOf(row.id, currentQuery());
                 }}
+                onSaveFailed={() => void (afterSave.current = null)}
+                onDirtyChange={onDirtyChange}
                 onCancel={closeDrawer}
               />
             ) : tab === 'history' ? (
@@ -310,6 +410,7 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
           </aside>
         )}
       </div>
+      <UnsavedDialog open={pending !== null} onSave={() => resolvePending('save')} onDiscard={() => resolvePending('discard')} onStay={() => resolvePending('stay')} />
       <ConfirmDialog
         open={confirming}
         title={t('common.confirmDeleteTitle')}

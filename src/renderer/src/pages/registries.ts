@@ -4,6 +4,7 @@ import type { EnumName } from '../../../core/enums';
 import type { FieldMeta } from '../../../core/registry/derive';
 import type { FieldType } from '../../../core/registry/field';
 import { api } from '../api/client';
+import { pickListFilter } from '../components/grid/pickColumn';
 import { formatDate, formatNumber, formatWan } from '../lib/format';
 import type { Watch } from '../lib/useCoreData';
 
@@ -54,8 +55,7 @@ const numberCol = (field: string, t: TFunction, locale: string, extra: Partial<C
 });
 const moneyCol = (field: string, t: TFunction, locale: string): ColDef<Row> => numberCol(field, t, locale, { width: 150, valueFormatter: ((p) => formatWan(p.value as number, locale)) as Fmt });
 const enumCol = (field: string, enumName: string, t: TFunction, extra: Partial<ColDef<Row>> = {}): ColDef<Row> => ({
-  field, headerName: t(`field.${field}`), filter: 'agTextColumnFilter', sortable: true, width: 120,
-  filterParams: { filterOptions: ['contains', 'equals', 'notEqual'], maxNumConditions: 1 },
+  field, headerName: t(`field.${field}`), sortable: true, width: 120, ...pickListFilter<Row>({ enumName }),
   valueFormatter: ((p) => (p.value ? t(`enum.${enumName}.${String(p.value)}`) : '')) as Fmt, ...extra,
 });
 
