@@ -34,15 +34,16 @@ export function claimSite(db: Db, file: string, person: string | undefined, fixe
     renewed = !!site;
     site = newSiteId();
   }
+  const known = !!db.prepare('SELECT 1 FROM sync_sites WHERE site = ?').get(site);
+  // Nothing to write when the file is where its id was issued: opening must not need the write lock
+  // (another process may be importing; read-only commands still work then).
+  if (site === stored && (home === null || home === storedHome) && known) return { site, renewed };
   db.transaction(() => {
     if (site !== stored) put(db, 'site', site);
     if (home !== null && home !== storedHome) put(db, 'site_home', home);
-    db.prepare('INSERT INTO sync_sites (site, device, person, first_seen) VALUES (?, ?, ?, ?) ON CONFLICT (site) DO NOTHING').run(
-      site,
-      get(db, 'device') ?? hostname(),
-      person ?? null,
-      new Date().toISOString(),
-    );
+    if (!known) {
+      db.prepare('INSERT INTO sync_sites (site, device, person, first_seen) VALUES (?, ?, ?, ?)').run(site, get(db, 'device') ?? hostname(), person ?? null, new Date().toISOString());
+    }
   })();
   return { site, renewed };
 }
