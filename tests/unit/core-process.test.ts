@@ -47,9 +47,9 @@ describe('the core in its own process', () => {
     const bad = await client.invoke('enterprises.create', { name: '' }, 'en');
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
 
-    // A handler that throws an unexpected error (an unknown grid column) is a crash of that call only.
+    // A call that throws (an unknown grid column, refused deep in the grid runner) fails alone.
     const crashed = await client.invoke('enterprises.rows', { startRow: 0, endRow: 10, filterModel: { nope: { filterType: 'text', type: 'equals', filter: 'x' } } }, 'en');
-    expect(crashed).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(crashed).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(await client.invoke('enterprises.rows', { startRow: 0, endRow: 1 }, 'en')).toMatchObject({ ok: true });
 
     const created = await client.invoke('enterprises.create', { name: '珠海进程测试有限公司', kind: 'startup', status: 'settled' }, 'zh-CN');
