@@ -145,7 +145,10 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
     const grid = gridApi.current;
     if (!grid) return query;
     const sort = grid.getColumnState().filter((c) => c.sort).sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0)).map((c) => ({ colId: c.colId, sort: c.sort! }));
-    return encodeGridState({ filter: grid.getFilterModel() as FilterModel, sort });
+    const q = encodeGridState({ filter: grid.getFilterModel() as FilterModel, sort });
+    // Opened from a past as-of day of the Overview: the address keeps saying so (the note reads it).
+    const asOf = new URLSearchParams(location.hash.split('?')[1] ?? '').get('asof');
+    return asOf ? `${q}${q ? '&' : ''}asof=${asOf}` : q;
   };
   const syncAddress = () => {
     const q = currentQuery();
