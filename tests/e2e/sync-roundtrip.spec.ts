@@ -78,7 +78,7 @@ async function editHeadcount(page: Page, value: string) {
   await expect(drawer.getByRole('heading', { name: NAME })).toBeVisible();
   await drawer.getByLabel('从业人数').fill(value);
   await drawer.getByRole('button', { name: '保存' }).click();
-  await expect(page.getByText('已保存')).toBeVisible();
+  await expect(page.getByText('已保存', { exact: true })).toBeVisible();
 }
 
 test('the whole round trip: checkout, offline edits with a photo, conflicting office edit, preview, merge, review, history, answer', async ({ page, browser }) => {
