@@ -54,6 +54,8 @@ test('no matching rows: the message does not cover 清除筛选, and the button 
 test('filters and sort survive leaving the page; opening a record changes the address', async ({ page }) => {
   await page.goto('/#/enterprises?status=incubating&sort=name:desc');
   await expect(page.getByRole('button', { name: '筛选状态：在孵' })).toBeVisible();
+  // The count of the filtered grid, once the filter has been applied (not the whole registry's).
+  await expect(count(page)).not.toHaveText('共 347 条');
   const n = await count(page).textContent();
   await page.locator('[role="gridcell"][col-id="name"]').first().waitFor();
   await page.locator('.ag-row[row-index="0"] [col-id="name"]').click();

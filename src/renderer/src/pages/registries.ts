@@ -65,6 +65,8 @@ const FORM_KIND: Record<FieldType, FieldKind> = {
   tags: 'tags', json: 'json', measure: 'measure', qualifications: 'qualifications', contacts: 'contacts',
 };
 
+const STAFF_COLUMNS: Record<string, 'investment' | 'mentor'> = { owner_name: 'investment', mentor_name: 'mentor' };
+
 /** A grid column from a registry field: its filter, format and editing follow the field's type. */
 function columnOf(area: Area, f: FieldMeta, t: TFunction, locale: string): ColDef<Row> {
   const grid = f.grid!;
@@ -83,7 +85,10 @@ function columnOf(area: Area, f: FieldMeta, t: TFunction, locale: string): ColDe
     const select = grid.editable && f.enum.codes ? { cellEditor: 'agSelectCellEditor', cellEditorParams: { values: f.enum.codes } } : {};
     return enumCol(f.name, f.enum.name, t, { ...extra, ...select });
   }
-  if (f.type === 'industry') return { field: f.name, filter: 'agTextColumnFilter', width: 140, valueFormatter: ((p) => (p.value ? t(`enum.industry.${String(p.value)}`) : '')) as Fmt, ...extra };
+  if (f.type === 'industry') return enumCol(f.name, 'industry', t, { width: 140, ...extra });
+  // Staff names shown beside a staff reference: a pick list of the people of that role.
+  const staffRole = STAFF_COLUMNS[f.name];
+  if (staffRole) return textCol(f.name, t, { ...extra, ...pickListFilter<Row>({ staffRole }) });
   return textCol(f.name, t, extra);
 }
 
