@@ -82,7 +82,8 @@ test('search: names first, tag-only matches marked, "see all" opens the filtered
   await expect(options.first()).not.toContainText('标签匹配');
   await shot(page, 'search-ranked');
   await page.getByRole('button', { name: '在“企业”中查看全部名称匹配' }).click();
-  await expect(page).toHaveURL(/#\/enterprises\?q=/);
+  // The grid takes the search over as its own name filter, and the address carries it (linkable).
+  await expect(page).toHaveURL(/#\/enterprises\?filter=.*name.*contains/);
   await expect(page.getByRole('button', { name: '清除筛选' }).first()).toBeVisible();
   await expect(page.locator('.count')).toHaveText(/共 \d+ 条/);
   await expect(page.locator('.ag-row [col-id="name"]').first()).toContainText('数据');
