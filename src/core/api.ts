@@ -16,6 +16,7 @@ import { exportHandlers } from './exports/handlers';
 import { jobHandlers } from './job-handlers';
 import { reportHandlers } from './reports/handlers';
 import { syncHandlers } from './sync/handlers';
+import { hubHandlers } from './hub/handlers';
 import { backupHandlers } from './backup/handlers';
 import { demoDay, DEMO_DAY, settingsHandlers } from './settings/handlers';
 import { attachmentsHandlers, requestsHandlers, visitsHandlers } from './visits/handlers';
@@ -76,6 +77,7 @@ export const handlers = merge(
   jobHandlers,
   reportHandlers,
   syncHandlers,
+  hubHandlers,
   visitsHandlers,
   attachmentsHandlers,
   requestsHandlers,

@@ -3,6 +3,7 @@ import type { Locale } from './errors';
 import type { Db } from './db/open';
 import type { WriteContext } from './db/write';
 import type { Files, Jobs } from './jobs';
+import type { ConnectOptions, HubStatus } from './hub/link';
 
 /** What every handler receives: the write context plus the caller's language. */
 export interface CoreContext extends WriteContext {
@@ -21,6 +22,15 @@ export interface CoreContext extends WriteContext {
   printPdf?: (html: string, options: { headerTitle: string }) => Promise<Buffer>;
   /** Closes the database, runs `swap` (a restore replaces the file) and opens it again; set by ParkCore. */
   reopen?: (swap: () => void) => void;
+  /** The office hub link of this database (set by ParkCore). */
+  hub?: HubControl;
+}
+
+export interface HubControl {
+  status: (locale: Locale) => HubStatus;
+  connect: (options: ConnectOptions) => Promise<HubStatus>;
+  disconnect: () => Promise<void>;
+  sync: () => Promise<{ pulled: number; pushed: number }>;
 }
 
 export interface Handler<I extends z.ZodType = z.ZodType, O = unknown> {

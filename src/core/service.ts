@@ -9,6 +9,10 @@ import { randomIds, type IdFactory } from './util/ids';
 import { Files, Jobs } from './jobs';
 import { claimSite } from './sync/identity';
 import { CURRENT_USER, demoDay, readSetting } from './settings/handlers';
+import { hostname } from 'node:os';
+import { HubLink, offStatus, type ConnectOptions, type HubHost } from './hub/link';
+import { guardFor } from './hub/roles';
+import { readHubConfig, writeHubConfig } from './hub/state';
 
 /**
  * What the core tells the shells after data changed: the call (or job) that changed it and the tables
@@ -34,6 +38,11 @@ export interface CoreOptions extends OpenOptions {
   /** Fixed site id (tests); otherwise read from the database or made once and stored there. */
   site?: string;
   printPdf?: CoreContext['printPdf'];
+  /**
+   * Keep a connected database in sync with its office hub while open (the desktop app and web shell).
+   * The password comes from the person (Settings → Office hub) or, when absent, PGPASSWORD / ~/.pgpass.
+   */
+  hubSync?: boolean;
 }
 
 /**
@@ -70,7 +79,67 @@ export class ParkCore {
       openReader: () => openDatabase(file, { readonly: true, create: false, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) }),
       ...(options.printPdf ? { printPdf: options.printPdf } : {}),
       reopen: (swap) => this.reopen(swap),
+      hub: {
+        status: (locale) => this.hubLink?.status(locale) ?? offStatus(readHubConfig(this.db)),
+        connect: (o) => this.connectHub(o),
+        disconnect: () => this.disconnectHub(),
+        sync: () => this.syncHub(),
+      },
     };
+    if (options.hubSync) {
+      this.hubLink = HubLink.resume(this.hubHost());
+      this.hubLink?.start();
+    }
+  }
+
+  private hubLink: HubLink | null = null;
+  private readonly writeListeners = new Set<() => void>();
+
+  /** What the hub link needs of the core: merges run unguarded (each change was checked where it was made). */
+  private hubHost(): HubHost {
+    return {
+      context: () => ({ ...this.context(), guard: undefined }),
+      changed: () => this.emitChanges('hub.pull'),
+      onLocalWrite: (listener) => {
+        this.reported ??= { version: this.ctx.version.value, seq: this.lastSeq() };
+        this.writeListeners.add(listener);
+        return () => this.writeListeners.delete(listener);
+      },
+      device: () => readSetting(this.db, 'device') ?? hostname(),
+    };
+  }
+
+  private async connectHub(options: ConnectOptions) {
+    await this.hubLink?.stop();
+    this.hubLink = null;
+    const link = await HubLink.connect(this.hubHost(), options);
+    this.hubLink = link;
+    if (this.options.hubSync) link.start();
+    else await link.stop();
+    this.ctx.version.value++;
+    return link.status('en');
+  }
+
+  private async disconnectHub(): Promise<void> {
+    await this.hubLink?.stop();
+    this.hubLink = null;
+    writeHubConfig(this.db, null);
+    this.ctx.version.value++;
+  }
+
+  private async syncHub() {
+    const link = this.hubLink ?? HubLink.resume(this.hubHost());
+    if (!link) throw new AppError('hub_not_connected');
+    try {
+      return await link.syncOnce();
+    } finally {
+      if (link !== this.hubLink) await link.stop();
+    }
+  }
+
+  /** The running hub link, if any (tests wait on it). */
+  get hub(): HubLink | null {
+    return this.hubLink;
   }
 
   /**
@@ -98,7 +167,10 @@ export class ParkCore {
     const user = this.db.open ? readSetting(this.db, CURRENT_USER) : null;
     // A demo database lives on its last day of history unless the user chose today (settings/handlers.ts).
     const day = this.db.open ? demoDay(this.db) : null;
-    return { ...this.ctx, locale, ...(user ? { user } : {}), ...(day ? { today: () => day } : {}) };
+    // Connected to the office hub: edits carry the signed-in person, and the role's rules apply here too.
+    const hub = this.db.open ? readHubConfig(this.db) : null;
+    const signedIn = hub ? { user: hub.person, guard: guardFor(hub.role) } : {};
+    return { ...this.ctx, locale, ...(user ? { user } : {}), ...signedIn, ...(day ? { today: () => day } : {}) };
   }
 
   private readonly listeners = new Set<(event: CoreEvent) => void>();
@@ -115,6 +187,7 @@ export class ParkCore {
     const tables = (prepared(this.db, 'SELECT DISTINCT tbl FROM changes NOT INDEXED WHERE seq > ?').pluck().all(since) as string[]).sort();
     this.reported = { version, seq };
     for (const l of this.listeners) l({ type: 'changed', version, method, tables });
+    if (method !== 'hub.pull' && tables.length) for (const l of this.writeListeners) l();
   }
 
   private lastSeq(): number {
@@ -155,8 +228,12 @@ export class ParkCore {
   /** Typed call for in-process users (CLI, tests); throws AppError on failure. */
   call<M extends Method>(method: M, input: ApiInput<M>, locale: Locale = 'zh-CN'): ApiOutput<M> {
     const h: Handler = handlers[method];
-    // The map's entry for M answers ApiOutput<M>; indexing by a generic key loses that, so it is restated.
-    return dispatch(h, this.contextFor(method, h, locale), input) as ApiOutput<M>;
+    try {
+      // The map's entry for M answers ApiOutput<M>; indexing by a generic key loses that, so it is restated.
+      return dispatch(h, this.contextFor(method, h, locale), input) as ApiOutput<M>;
+    } finally {
+      this.emitChanges(method);
+    }
   }
 
   /** Opened for the first read that arrives during an import; kept until the core closes. */
@@ -192,7 +269,16 @@ export class ParkCore {
     return this.ctx.jobs;
   }
 
+  /** Stops the hub link (its last sync finishes first), then closes. */
+  async closeAsync(): Promise<void> {
+    await this.hubLink?.stop();
+    this.hubLink = null;
+    this.close();
+  }
+
   close(): void {
+    void this.hubLink?.stop();
+    this.hubLink = null;
     this.snapshot?.close();
     if (this.db.open) this.db.close();
     this.ctx.files.dispose();

@@ -22,6 +22,8 @@ export interface WriteContext {
   batch?: string;
   /** Bulk writes (imports): a created row is logged as one whole-row snapshot (field '*'). */
   snapshotInserts?: boolean;
+  /** Refuses writes the signed-in person may not make (a desktop connected to the office hub, hub/roles.ts). */
+  guard?: (table: string, op: 'insert' | 'update' | 'delete' | 'restore') => void;
 }
 
 export type Row = Record<string, unknown>;
@@ -76,6 +78,7 @@ export async function transactAsync<T>(ctx: WriteContext, fn: (pause: () => Prom
 }
 
 export function insertRow(ctx: WriteContext, table: TableName, values: Row, id: string = ctx.ids()): string {
+  ctx.guard?.(table, 'insert');
   return transact(ctx, () => {
     const spec: TableSpec = tables[table];
     const stamp = ctx.clock.tick();
@@ -99,6 +102,7 @@ export function insertRow(ctx: WriteContext, table: TableName, values: Row, id: 
 
 /** Applies the fields of `patch` that differ from the stored row; returns the names that changed. */
 export function updateRow(ctx: WriteContext, table: TableName, id: string, patch: Row): string[] {
+  ctx.guard?.(table, 'update');
   return transact(ctx, () => {
     const spec: TableSpec = tables[table];
     const before = readLive(ctx.db, table, id);
@@ -117,6 +121,7 @@ export function updateRow(ctx: WriteContext, table: TableName, id: string, patch
 }
 
 export function deleteRow(ctx: WriteContext, table: TableName, id: string): void {
+  ctx.guard?.(table, 'delete');
   transact(ctx, () => {
     const before = readLive(ctx.db, table, id);
     const stamp = ctx.clock.tick();
@@ -128,6 +133,7 @@ export function deleteRow(ctx: WriteContext, table: TableName, id: string): void
 }
 
 export function restoreRow(ctx: WriteContext, table: TableName, id: string): void {
+  ctx.guard?.(table, 'restore');
   transact(ctx, () => {
     const stamp = ctx.clock.tick();
     const done = prepared(ctx.db, `UPDATE ${table} SET deleted = 0, updated_at = ? WHERE id = ? AND deleted = 1`).run(stampTime(stamp), id);
@@ -144,6 +150,7 @@ export function restoreRow(ctx: WriteContext, table: TableName, id: string): voi
  * snapshot entry (field '*') per row instead of one per field, to keep a million-row load small.
  */
 export function insertMany(ctx: WriteContext, table: TableName, rows: Row[]): string[] {
+  ctx.guard?.(table, 'insert');
   return transact(ctx, () => {
     const spec: TableSpec = tables[table];
     const cols = Object.keys(spec.columns);

@@ -40,6 +40,8 @@ const name = z.string().trim().max(100).nullable().transform((v) => (v ? v : nul
 export const settingsHandlers = slice('settings', {
   get: readHandler(z.strictObject({}), (ctx) => ({ parkName: readSetting(ctx.db, PARK_NAME), currentUser: readSetting(ctx.db, CURRENT_USER) })),
   update: handler(z.strictObject({ parkName: name.optional(), currentUser: name.optional(), demoOnToday: z.boolean().optional() }), (ctx, input) => {
+    // The park's name is shared through the office hub: only an administrator changes it there.
+    if (input.parkName !== undefined) ctx.guard?.('settings', 'update');
     if (input.parkName !== undefined) writeSetting(ctx.db, PARK_NAME, input.parkName);
     if (input.currentUser !== undefined) writeSetting(ctx.db, CURRENT_USER, input.currentUser);
     if (input.demoOnToday !== undefined) writeSetting(ctx.db, DEMO_DAY, input.demoOnToday ? 'today' : null);

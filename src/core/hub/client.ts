@@ -1,0 +1,76 @@
+import pg from 'pg';
+import { AppError } from '../errors';
+
+/**
+ * Connections to the hub. The URL a desktop keeps never holds the password: it comes from the
+ * person (kept by the desktop's secret store) or, for scheduled CLI jobs, from PGPASSWORD or
+ * ~/.pgpass, which node-postgres reads itself.
+ */
+export interface HubAddress {
+  /** postgres://login@host:port/database (any password in it is taken out). */
+  url: string;
+  login: string;
+}
+
+export function parseHubUrl(raw: string, login?: string): HubAddress & { password?: string } {
+  let u: URL;
+  try {
+    u = new URL(raw.trim());
+  } catch {
+    throw new AppError('hub_bad_url', { detail: raw.slice(0, 80) });
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new AppError('hub_bad_url', { detail: u.protocol });
+  if (!u.hostname && !u.searchParams.get('host')) throw new AppError('hub_bad_url', { detail: raw.slice(0, 80) });
+  const password = u.password ? decodeURIComponent(u.password) : undefined;
+  const who = login || decodeURIComponent(u.username);
+  if (!who) throw new AppError('hub_bad_url', { detail: 'login' });
+  u.password = '';
+  u.username = encodeURIComponent(who);
+  return { url: u.toString(), login: who, ...(password ? { password } : {}) };
+}
+
+/** What went wrong, as a person can act on it. */
+export function hubError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { code?: string; message?: string };
+  const message = String(e.message ?? err).split('\n')[0]!.slice(0, 160);
+  switch (e.code) {
+    case '28P01':
+    case '28000':
+      return new AppError('hub_auth', { detail: message });
+    case '3F000':
+    case '42P01':
+    case '42883':
+      return new AppError('hub_not_prepared');
+    case '42501':
+      return new AppError('hub_refused', { count: 1, role: '', detail: message });
+  }
+  if (/password authentication failed|no password supplied|SASL/i.test(message)) return new AppError('hub_auth', { detail: message });
+  return new AppError('hub_unreachable', { detail: message });
+}
+
+export async function openClient(address: HubAddress, password: string | undefined): Promise<pg.Client> {
+  // Fields rather than `connectionString`: node-postgres lets the string's (empty) password win.
+  const u = new URL(address.url);
+  const socketDir = u.searchParams.get('host');
+  const client = new pg.Client({
+    host: socketDir ?? decodeURIComponent(u.hostname),
+    port: Number(u.port || 5432),
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || address.login,
+    ...(u.searchParams.get('sslmode') && u.searchParams.get('sslmode') !== 'disable' ? { ssl: { rejectUnauthorized: u.searchParams.get('sslmode') === 'verify-full' } } : {}),
+    user: address.login,
+    ...(password ? { password } : {}),
+    application_name: 'ParkPilot',
+    connectionTimeoutMillis: 8000,
+    keepAlive: true,
+  });
+  // An idle connection that breaks reports here; the link notices through `end`.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => {});
+    throw hubError(err);
+  }
+  return client;
+}
