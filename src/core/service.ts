@@ -43,6 +43,8 @@ export interface CoreOptions extends OpenOptions {
    * The password comes from the person (Settings → Office hub) or, when absent, PGPASSWORD / ~/.pgpass.
    */
   hubSync?: boolean;
+  /** The hub password kept by the shell (the desktop app's OS keychain); otherwise PGPASSWORD / ~/.pgpass. */
+  hubPassword?: string;
 }
 
 /**
@@ -87,7 +89,7 @@ export class ParkCore {
       },
     };
     if (options.hubSync) {
-      this.hubLink = HubLink.resume(this.hubHost());
+      this.hubLink = HubLink.resume(this.hubHost(), options.hubPassword);
       this.hubLink?.start();
     }
   }
