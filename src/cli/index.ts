@@ -14,6 +14,7 @@ import { afterOpen } from '../core/backup/startup';
 import { backupCommand, checkCommand, formatCheck, restoreCommand } from './backup';
 import { defaultDatabase } from './paths';
 import { runSync, SYNC_USAGE } from './sync';
+import { HUB_USAGE, runHub } from './hub';
 import { UsageError } from './usage';
 import type { GridFilterModel } from '../core/grid/query';
 import { cliLocale, LangError } from './locale';
@@ -37,6 +38,7 @@ const USAGE = `usage: parkpilot <command> [options]
   report    --db DB --kind operations|torch --period 2020|2020-Q4|2020-12 [--as-of DATE]
             --format pdf|xlsx --out FILE
 ${SYNC_USAGE}
+${HUB_USAGE}
   backup    --db DB [--out FILE]                 a verified copy (default: into the backup folder beside DB)
   restore   FILE --db DB                         put a backup in place (the current file is kept as a backup first)
   check     --db DB [--json]                     integrity, foreign keys, search index and Overview aggregates
@@ -81,6 +83,7 @@ export function createDemo(file: string): void {
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'checkout' || command === 'sync') return runSync(command, rest, locale);
+  if (command === 'hub') return runHub(rest, locale);
   const { values, positionals } = parseArgs({
     args: rest,
     strict: true,

@@ -82,7 +82,7 @@ export class ParkCore {
       ...(options.printPdf ? { printPdf: options.printPdf } : {}),
       reopen: (swap) => this.reopen(swap),
       hub: {
-        status: (locale) => this.hubLink?.status(locale) ?? offStatus(readHubConfig(this.db)),
+        status: (locale) => this.hubLink?.status(locale) ?? offStatus(this.db),
         connect: (o) => this.connectHub(o),
         disconnect: () => this.disconnectHub(),
         sync: () => this.syncHub(),

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { migrations } from '../db/migrations';
 import type { LogEntry } from '../db/materialize';
-import { prepared } from '../db/open';
+import { prepared, type Db } from '../db/open';
 import type { WriteContext } from '../db/write';
 import { AppError, toErrorPayload, type ErrorPayload, type Locale } from '../errors';
 import { CURRENT_USER, PARK_NAME, readSetting } from '../settings/handlers';
@@ -76,14 +76,14 @@ function mayPush(role: HubRole, c: LogEntry): boolean {
   return !(ADMIN_TABLES as readonly string[]).includes(c.tbl) && (c.tbl !== 'review_items' || createsReview);
 }
 
-interface HubMeta {
+export interface HubMeta {
   format: string;
   db_id: string;
   park: string;
   migration: string;
 }
 
-async function readMeta(client: pg.Client): Promise<HubMeta> {
+export async function readMeta(client: pg.Client): Promise<HubMeta> {
   const { rows } = await client.query(`SELECT key, value FROM ${HUB_SCHEMA}.meta`);
   const meta = Object.fromEntries(rows.map((r: { key: string; value: string }) => [r.key, r.value])) as Partial<HubMeta>;
   if (!meta.format) throw new AppError('hub_not_prepared');
@@ -91,13 +91,13 @@ async function readMeta(client: pg.Client): Promise<HubMeta> {
 }
 
 /** Refuses a hub this program must not write to: a newer format or a newer program's changes. */
-async function checkVersion(client: pg.Client, meta: HubMeta): Promise<void> {
+export async function checkVersion(client: pg.Client, meta: HubMeta): Promise<void> {
   if (Number(meta.format) > HUB_FORMAT) throw new AppError('hub_newer', { detail: `format ${meta.format}` });
   if (meta.migration && !migrations.some((m) => m.id === meta.migration)) throw new AppError('hub_newer', { detail: meta.migration });
   await client.query(`SELECT ${HUB_SCHEMA}.note_migration($1)`, [latestMigration()]);
 }
 
-async function roleOf(client: pg.Client, login: string): Promise<HubRole> {
+export async function roleOf(client: pg.Client, login: string): Promise<HubRole> {
   const { rows } = await client.query(`SELECT ${HUB_ROLES.map((r, i) => `pg_has_role(session_user, '${groupRole(r)}', 'MEMBER') AS r${i}`).join(', ')}`);
   const role = strongestRole(HUB_ROLES.filter((_, i) => rows[0][`r${i}`]).map(groupRole));
   if (!role) throw new AppError('hub_no_role', { detail: login });
@@ -302,13 +302,8 @@ export class HubLink {
     }
   }
 
-  /** Number of local changes the hub does not hold yet. */
   waiting(): number {
-    const config = readHubConfig(this.host.context().db);
-    if (!config) return 0;
-    const db = this.host.context().db;
-    const count = prepared(db, 'SELECT count(*) FROM changes WHERE site = ? AND stamp > ?').pluck();
-    return Object.keys(vectorOf(db)).reduce((n, site) => n + (count.get(site, config.seen[site] ?? '') as number), 0);
+    return waitingFor(this.host.context().db);
   }
 
   private async push(client: pg.Client, role: HubRole): Promise<number> {
@@ -503,10 +498,19 @@ export class HubLink {
   }
 }
 
-/** Status of a database that is not connected (or whose link is not running). */
-export function offStatus(config: HubConfig | null): HubStatus {
+/** Number of local changes the hub does not hold yet. */
+export function waitingFor(db: Db): number {
+  const config = readHubConfig(db);
+  if (!config) return 0;
+  const count = prepared(db, 'SELECT count(*) FROM changes WHERE site = ? AND stamp > ?').pluck();
+  return Object.keys(vectorOf(db)).reduce((n, site) => n + (count.get(site, config.seen[site] ?? '') as number), 0);
+}
+
+/** Status of a database whose link is not running (not connected, or a one-off command). */
+export function offStatus(db: Db): HubStatus {
+  const config = readHubConfig(db);
   return {
     connected: false, state: 'off', url: config?.url ?? null, login: config?.login ?? null, role: config?.role ?? null, person: config?.person ?? null,
-    waiting: 0, lastSync: config?.lastSync ?? null, error: null, refused: config?.refused ?? null,
+    waiting: waitingFor(db), lastSync: config?.lastSync ?? null, error: null, refused: config?.refused ?? null,
   };
 }
