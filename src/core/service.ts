@@ -130,7 +130,7 @@ export class ParkCore {
   }
 
   private async syncHub() {
-    const link = this.hubLink ?? HubLink.resume(this.hubHost());
+    const link = this.hubLink ?? HubLink.resume(this.hubHost(), this.options.hubPassword);
     if (!link) throw new AppError('hub_not_connected');
     try {
       return await link.syncOnce();
