@@ -84,7 +84,7 @@ async function main() {
         const core = new ParkCore(join(dir, `tp-${i + 1}.db`), { user: `desk${i}` });
         await core.context().hub!.connect({ url: hub.url(i % 2 ? 'zhang' : 'li'), password: passwordOf(i % 2 ? 'zhang' : 'li') });
         // Data as an import would bring it (the generator also writes reference lists, an administrator's).
-        generate({ ...core.context(), guard: undefined }, { enterprises: 2000, leads: 0, activities: 2000 }, () => {}, 100 + i);
+        generate({ ...core.context(), guard: undefined }, { enterprises: 0, leads: 4000, activities: 0 }, () => {}, 100 + i);
         desks.push(core);
       }
       const t = now();
