@@ -123,6 +123,30 @@ describe.skipIf(!postgresAvailable())('office hub on PostgreSQL', () => {
     expect(contentHash(a.db)).toBe(contentHash(standalone.db));
   });
 
+  it('a laptop checked out from one desktop returns its package to another; the hub carries it to all', async () => {
+    const { checkout, exportPackage, importSource } = await import('../../src/core/sync/fieldwork');
+    const a = desktop('lap-a');
+    const b = desktop('lap-b');
+    await connect(a, 'director');
+    await connect(b, 'li');
+    const { id } = a.call('enterprises.create', enterprise('珠海外勤科技有限公司', completeUscc('91440400MA4W0005'))) as { id: string };
+    await a.context().hub!.sync();
+    await b.context().hub!.sync();
+    const laptopFile = tempFile('laptop.db');
+    checkout(a.context(), laptopFile, 'Laptop Z', '赵外勤');
+    const laptop = new ParkCore(laptopFile, { user: '赵外勤' });
+    cores.push(laptop);
+    laptop.call('enterprises.update', { id, patch: { headcount: 77 } });
+    const pkg = tempFile('back.ppsync');
+    exportPackage(laptop.context(), pkg, null);
+    await importSource(b.context(), pkg);
+    await b.context().hub!.sync();
+    await a.context().hub!.sync();
+    expect(a.call('enterprises.get', { id })).toMatchObject({ headcount: 77 });
+    const history = a.call('enterprises.history', { id }) as { field: string; user: string; device?: string | null }[];
+    expect(history.find((h) => h.field === 'headcount')).toMatchObject({ user: '赵外勤', device: 'Laptop Z' });
+  });
+
   it('the hub itself refuses what a role may not do (straight to PostgreSQL, not through the app)', async () => {
     const row = (tbl: string, field: string, stamp: string) => [stamp, '0000000000000001', 'x', tbl, 'r1', field, 'null', '"v"'];
     const insert = async (login: string, tbl: string, field = 'name') => {

@@ -57,7 +57,8 @@ describe('fieldwork sync', () => {
     const again = await importSource(office.core.context(), pkg);
     expect(again).toMatchObject({ applied: 0, duplicates: 2 });
     const history = office.core.call('enterprises.history', { id });
-    expect(history.find((h) => h.field === 'headcount')).toMatchObject({ user: 'zhangsan', new_value: 42 });
+    // The laptop's edits carry the person it was checked out to (not the office's current-user setting).
+    expect(history.find((h) => h.field === 'headcount')).toMatchObject({ user: '张三', new_value: 42 });
 
     // And the office's answer brings nothing back the laptop already has.
     await exchange(office.core, laptop.core);

@@ -4,7 +4,7 @@ import type { LogEntry } from '../db/materialize';
 import { prepared, type Db } from '../db/open';
 import type { WriteContext } from '../db/write';
 import { AppError, toErrorPayload, type ErrorPayload, type Locale } from '../errors';
-import { CURRENT_USER, PARK_NAME, readSetting } from '../settings/handlers';
+import { PARK_NAME, readSetting } from '../settings/handlers';
 import { mergeChanges } from '../sync/merge';
 import { joinVectors, recordSites, vectorOf, type SiteInfo, type Vector } from '../sync/peers';
 import { hashesIn, getBlob, hasBlob, putBlob, sha256 } from '../visits/blobs';
@@ -165,7 +165,6 @@ export class HubLink {
       // Joining makes this copy part of the hub's park database: packages and checks now name it.
       if (hubDb !== localDb) prepared(ctx.db, "UPDATE settings SET value = ? WHERE key = 'db_id'").run(hubDb);
       writeHubConfig(ctx.db, config);
-      if (!readSetting(ctx.db, CURRENT_USER)) prepared(ctx.db, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING").run(CURRENT_USER, person);
       link.client = client;
       await link.syncWith(client);
       link.state = 'connected';

@@ -49,6 +49,9 @@ export function checkout(ctx: WriteContext, out: string, device: string, person:
       put(copy, 'site', site);
       copy.prepare("DELETE FROM settings WHERE key IN ('site_home', 'hub')").run();
       put(copy, 'device', device);
+      // The laptop's edits are the person's who takes it, not the office's current user.
+      if (person) put(copy, 'user.name', person);
+      else copy.prepare("DELETE FROM settings WHERE key = 'user.name'").run();
       const info: FieldCopy = { officeSite, officeDevice, officeFile: basename(ctx.db.name), device, person, takenAt: new Date(ctx.clock.wallTime()).toISOString() };
       put(copy, 'field_copy', JSON.stringify(info));
       recordSites(copy, [{ site, device, person }]);
