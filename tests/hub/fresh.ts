@@ -1,7 +1,6 @@
 import pg from 'pg';
-import { addPerson, prepareHub } from '../../src/core/hub/schema';
 import type { Cluster } from './cluster';
-import { PEOPLE, passwordOf } from './setup';
+import { prepareWithPeople } from './setup';
 
 let made = 0;
 
@@ -12,13 +11,6 @@ export async function freshHubDatabase(cluster: Cluster): Promise<{ url: (login:
   await su.connect();
   await su.query(`CREATE DATABASE ${name}`);
   await su.end();
-  const admin = new pg.Client({ connectionString: cluster.url().replace(/\/postgres$/, `/${name}`) });
-  await admin.connect();
-  try {
-    await prepareHub(admin);
-    for (const [login, p] of Object.entries(PEOPLE)) await addPerson(admin, login, p.role, passwordOf(login), p.name);
-  } finally {
-    await admin.end();
-  }
+  await prepareWithPeople(cluster.url().replace(/\/postgres$/, `/${name}`));
   return { name, url: (login) => `postgres://${login}@127.0.0.1:${cluster.port}/${name}` };
 }

@@ -21,9 +21,9 @@ export const PEOPLE: Record<string, { role: HubRole; name: string }> = {
 };
 export const passwordOf = (login: string) => `${login}-pw`;
 
-export async function startHub(): Promise<TestHub> {
-  const cluster = await startCluster();
-  const admin = new pg.Client({ connectionString: cluster.url() });
+/** Prepares the hub in the database `url` names and adds the test people (as the superuser). */
+export async function prepareWithPeople(url: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
     await prepareHub(admin);
@@ -31,6 +31,11 @@ export async function startHub(): Promise<TestHub> {
   } finally {
     await admin.end();
   }
+}
+
+export async function startHub(): Promise<TestHub> {
+  const cluster = await startCluster();
+  await prepareWithPeople(cluster.url());
   return {
     cluster,
     url: (login) => cluster.url(login, '').replace(/:@/, '@'),
