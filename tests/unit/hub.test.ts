@@ -200,6 +200,7 @@ describe.skipIf(!postgresAvailable())('office hub on PostgreSQL', () => {
   });
 
   it('says plainly what is wrong: password, server, another park, a newer program', async () => {
+    await connect(desktop('err-pub'), 'director'); // publishes when this test runs alone
     const a = desktop('err-a');
     await expect(a.context().hub!.connect({ url: hub.url('zhang'), password: 'wrong' })).rejects.toMatchObject({ code: 'hub_auth' });
     await expect(a.context().hub!.connect({ url: 'postgres://zhang@127.0.0.1:1/postgres', password: 'x' })).rejects.toMatchObject({ code: 'hub_unreachable' });
@@ -215,6 +216,12 @@ describe.skipIf(!postgresAvailable())('office hub on PostgreSQL', () => {
       await su.query("UPDATE parkpilot.meta SET value = $1 WHERE key = 'migration'", [(await import('../../src/core/db/migrations')).migrations.at(-1)!.id]);
       await su.end();
     }
+    // A desktop whose clock runs an hour ahead: the server refuses its changes, and the person is told why.
+    const ahead = new ParkCore(tempFile('ahead.db'), { user: 'ahead', now: () => Date.now() + 3_600_000 });
+    cores.push(ahead);
+    const { id } = ahead.call('enterprises.create', enterprise('珠海快钟科技有限公司')) as { id: string };
+    expect(id).toBeTruthy();
+    await expect(connect(ahead, 'director', { merge: true })).rejects.toMatchObject({ code: 'hub_clock_ahead' });
     // Nothing here changed: still a standalone database.
     expect(a.call('hub.status', {})).toMatchObject({ state: 'off', url: null });
   });
