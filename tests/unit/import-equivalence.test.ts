@@ -27,7 +27,7 @@ async function runImport(core: ParkCore, file: string, options: { mode?: string;
   const done = await core.jobs.wait(job.id);
   if (done.state !== 'done') throw new Error(done.error?.message ?? done.state);
   const report = done.result as ImportReport;
-  const correction = await core.call('imports.rejectedFile', { key: report.batchId ?? `${token}:${input.dryRun}` }) as Promise<{ token: string } | null>;
+  const correction = (await core.call('imports.rejectedFile', { key: report.batchId ?? `${token}:${input.dryRun}` })) as { token: string } | null;
   let workbook: unknown[][] | null = null;
   if (correction) {
     const book = XLSX.read(readFileSync(core.files.get(correction.token).path), { cellDates: true });

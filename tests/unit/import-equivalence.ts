@@ -103,7 +103,7 @@ export function importDump(core: ParkCore): Record<string, unknown> {
   const batches = new Ranks('batch');
   const enterprises = (db.prepare('SELECT rowid AS rid, * FROM enterprises ORDER BY rowid').all() as Record<string, unknown>[]).map((r) => {
     const { created_at: _c, updated_at: _u, ...rest } = r;
-    return { ...rest, id: ids.of(r.id) };
+    return { ...rest, id: ids.of(r.id) } as Record<string, unknown>;
   });
   const rowidRank = new Map(enterprises.map((e, i) => [e.rid as number, i]));
   for (const e of enterprises) delete e.rid;
