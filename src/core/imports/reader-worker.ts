@@ -326,12 +326,17 @@ export function readerWorker(): void {
     });
     const builtinDates = new Set(x.builtinDateFormats);
     /** Per style id: undefined (no such style), or whether its number format is a date's. */
+    const known = new Map<number, boolean | undefined>();
     const styleIsDate = (id: number): boolean | undefined => {
-      if (!(id in xfFormats)) return undefined;
-      const fmtId = xfFormats[id]!;
-      if (!fmtId) return false;
-      const custom = customFormats.get(fmtId);
-      return custom ? isDateFormat(custom) : builtinDates.has(fmtId);
+      if (known.has(id)) return known.get(id);
+      let date: boolean | undefined;
+      if (id in xfFormats) {
+        const fmtId = xfFormats[id]!;
+        const custom = fmtId ? customFormats.get(fmtId) : undefined;
+        date = !fmtId ? false : custom ? isDateFormat(custom) : builtinDates.has(fmtId);
+      }
+      known.set(id, date);
+      return date;
     };
     // Shared strings: plain text, or the runs of rich text joined.
     const hasShared = byName.has('xl/sharedStrings.xml');
