@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-require-imports -- this function runs as its own script on a worker thread (see worker-source.ts): it can only require */
 /**
  * The body of the reader thread: parses a CSV or an .xlsx sheet into rows of cells and posts them to
  * the importer in batches, while the importer's thread validates and writes the batches before. It
