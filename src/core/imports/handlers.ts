@@ -38,7 +38,7 @@ export const importHandlers = slice('imports', {
           entity: input.entity, mode: input.mode, dryRun: input.dryRun, fileName: file.name, headerRow: input.headerRow,
           mapping: input.mapping && Object.fromEntries(Object.entries(input.mapping).map(([k, v]) => [Number(k), v])),
           overrides: input.overrides && Object.fromEntries(Object.entries(input.overrides).map(([k, v]) => [Number(k), v])),
-          locale: ctx.locale, signal, onProgress: progress, onRejected: (row, cells, reasons) => rejected.add(row, cells, reasons),
+          locale: ctx.locale, signal, onProgress: progress, onRejected: (row, cells, reasons) => rejected.add(row, cells, reasons), scratchPath: ctx.files.outputPath('seen.db'),
         });
         rejected.close();
       } catch (err) {

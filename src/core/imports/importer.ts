@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { enterprisesHandlers } from '../enterprises/handlers';
 import { incubationsHandlers } from '../incubation/handlers';
 import { leadsHandlers } from '../leads/handlers';
@@ -12,6 +13,7 @@ import { leadStages } from '../leads/pipeline';
 import { isBlank, parseDate, parseNumber, parseText, parseUscc, type Parsed } from './normalize';
 import { CellProblem, type Cell, type SourceRow, type TableSource } from './source';
 import { foldContact, mergeContacts, type Contact } from './contacts';
+import { SCRATCH, SeenKeys, attachScratch } from './seen-keys';
 
 /**
  * Spreadsheet rows into the registry. Every input row ends up created, updated (merged), skipped or
@@ -38,6 +40,8 @@ export interface ImportOptions {
   /** Hears each rejected row with its cells and reasons, e.g. to keep them for the correction workbook. */
   onRejected?: (row: number, cells: Cell[], reasons: string[]) => void;
   signal?: AbortSignal;
+  /** A file the import may use as scratch space (for the in-file dedupe of a long file); deleted after. */
+  scratchPath?: string;
 }
 
 export interface ImportColumn {
@@ -142,6 +146,9 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
   const logBefore = tableRows(ctx.db, 'changes');
   const progress = () => options.onProgress?.(Math.round(source.fraction * 900), 1000);
   const DRY_RUN = Symbol('dry run');
+  // A scratch file for the in-file dedupe of a long file (seen-keys.ts), in this process's folder.
+  const scratchPath = options.scratchPath;
+  const detach = scratchPath && !ctx.db.inTransaction ? attachScratch(ctx.db, scratchPath) : null;
   try {
     await transactAsync(importCtx, async (pause) => {
       const top: SourceRow[] = [];
@@ -205,6 +212,9 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
     report.batchId = batchId;
   } catch (err) {
     if (err !== DRY_RUN) throw err;
+  } finally {
+    detach?.();
+    if (scratchPath) rmSync(scratchPath, { force: true });
   }
   options.onProgress?.(1, 1);
   return report;
@@ -223,8 +233,7 @@ function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptio
   const slice: Record<string, Handler> = SLICES[entity];
   const create = slice[`${entity}.create`]!;
   const update = slice[`${entity}.update`]!;
-  const seenUscc = new Map<string, number>();
-  const seenName = new Map<string, number>();
+  const seen = new SeenKeys(ctx.db, ctx.db.prepare('PRAGMA database_list').all().some((d) => (d as { name: string }).name === SCRATCH));
   return ({ row, cells }) => {
     if (cells.every(isBlank)) return;
     report.rows++;
@@ -234,16 +243,16 @@ function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptio
     if (!reasons.length) {
       const uscc = values.uscc as string | undefined;
       const name = (values[NAME_FIELD[entity]] ?? (entity === 'incubations' ? values.enterprise_id : undefined)) as string | undefined;
-      const byUscc = uscc ? seenUscc.get(uscc) : undefined;
-      const byName = name ? seenName.get(name) : undefined;
+      const byUscc = uscc ? seen.get(0, uscc) : undefined;
+      const byName = name ? seen.get(1, name) : undefined;
       // In create mode a second row for the same record is a mistake; in update and upsert mode it is
       // more about the same record (a roster that lists an enterprise once per contact, say): it updates
       // the record the earlier row wrote, which findExisting sees inside this transaction.
       const repeatsUpdate = options.mode !== 'create';
       if (byUscc && !repeatsUpdate) reasons = [t('import_duplicate_row', { row: byUscc, by: options.locale === 'en' ? 'credit code' : '统一社会信用代码' })];
       else if (byName && !repeatsUpdate) reasons = [t('import_duplicate_row', { row: byName, by: options.locale === 'en' ? 'name' : '名称' })];
-      if (uscc && !byUscc) seenUscc.set(uscc, row);
-      if (name && !byName) seenName.set(name, row);
+      if (uscc && !byUscc) seen.set(0, uscc, row);
+      if (name && !byName) seen.set(1, name, row);
     }
     let match: { id: string; name: string } | undefined;
     if (!reasons.length) {
