@@ -31,13 +31,24 @@ export type ReaderMessage =
   | { type: 'end'; sheets: string[]; sheet: string }
   | { type: 'error'; code?: string; params?: Record<string, string | number>; message: string };
 
-export function readerWorker(): void {
-  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const fs = require('node:fs') as typeof import('node:fs');
-  const zlib = require('node:zlib') as typeof import('node:zlib');
-  const { StringDecoder } = require('node:string_decoder') as typeof import('node:string_decoder');
-  const data = workerData as ReaderWorkerData;
-  const port = parentPort!;
+/** What the reader talks through: the thread's parent port, or (for a small file) a pair of callbacks in this thread. */
+export interface ReaderPort {
+  postMessage(message: ReaderMessage): void;
+  on(event: 'message', listener: (message: { type: string }) => void): void;
+}
+
+/**
+ * Without arguments (on its thread) it takes its port and data from worker_threads; a small file is
+ * read by the same function in this thread, given a port, the data and a `require`.
+ */
+export function readerWorker(local?: { port: ReaderPort; data: ReaderWorkerData; require: (id: string) => unknown }): void {
+  const load = (local?.require ?? require) as (id: string) => unknown;
+  const threads = local ? null : (load('node:worker_threads') as typeof import('node:worker_threads'));
+  const fs = load('node:fs') as typeof import('node:fs');
+  const zlib = load('node:zlib') as typeof import('node:zlib');
+  const { StringDecoder } = load('node:string_decoder') as typeof import('node:string_decoder');
+  const data = (local ? local.data : threads!.workerData) as ReaderWorkerData;
+  const port = (local ? local.port : threads!.parentPort!) as ReaderPort;
 
   /** An error that is the file's fault, named by an AppError code the importer shows. */
   type FileProblem = Error & { fileProblem: true; code: string; params: Record<string, string | number> };
@@ -47,20 +58,21 @@ export function readerWorker(): void {
   // Flow control: at most `credits` batches wait on the importer; each batch it takes returns one.
   let credits = data.credits;
   let wake: (() => void) | null = null;
+  let stopped = false; // the importer no longer reads (in this thread: a thread is simply ended)
   port.on('message', (m: { type: string }) => {
-    if (m.type === 'credit') {
-      credits++;
-      const w = wake;
-      wake = null;
-      w?.();
-    }
+    if (m.type === 'credit') credits++;
+    else if (m.type === 'stop') stopped = true;
+    const w = wake;
+    wake = null;
+    w?.();
   });
   let batch: [number, WireCell[]][] = [];
   let bytes = 0;
   let pendingSheet: { name: string; id: string } | undefined;
   const flush = async () => {
     if (!batch.length && !pendingSheet) return;
-    while (credits <= 0) await new Promise<void>((r) => (wake = r));
+    while (credits <= 0 && !stopped) await new Promise<void>((r) => (wake = r));
+    if (stopped) throw FileProblem('stopped', {});
     credits--;
     port.postMessage({ type: 'rows', rows: batch, bytes, ...(pendingSheet ? { sheet: pendingSheet } : {}) });
     pendingSheet = undefined;
@@ -72,7 +84,7 @@ export function readerWorker(): void {
 
   async function readCsv(): Promise<{ sheets: string[]; sheet: string }> {
     const csv = data.csv!;
-    const { parse } = require(csv.csvParsePath) as typeof import('csv-parse');
+    const { parse } = load(csv.csvParsePath) as typeof import('csv-parse');
     const input = fs.createReadStream(data.path, { highWaterMark: 256 * 1024 });
     const decoder = new TextDecoder(csv.encoding); // drops a byte-order mark
     const parser = parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: false, record_delimiter: ['\r\n', '\n', '\r'], max_record_size: csv.maxRecordChars });

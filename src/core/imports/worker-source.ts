@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../errors';
-import { readerWorker, type ReaderMessage, type ReaderWorkerData, type WireCell } from './reader-worker';
+import { readerWorker, type ReaderMessage, type ReaderPort, type ReaderWorkerData, type WireCell } from './reader-worker';
 import { CellProblem, LIMITS, type Cell, type SourceRow, type TableSource, type TextEncoding } from './source';
 import type { ZipEntry } from './zip';
 
@@ -36,6 +36,39 @@ const fromWire = (cells: WireCell[]): Cell[] => {
   return cells as Cell[];
 };
 
+/**
+ * Files from this size on are read on a thread of their own; a smaller file is read by the same code
+ * in this thread (starting a thread would cost more than it saves). Tests lower it to read every file
+ * on a thread.
+ */
+export const readerThread = { minBytes: 1 << 20 };
+
+/** The reader run in this thread, behind the same small interface as a Worker. */
+function inThisThread(data: ReaderWorkerData): Pick<Worker, 'on' | 'postMessage' | 'terminate'> {
+  const toReader: ((m: { type: string }) => void)[] = [];
+  const listeners: Record<string, ((v: never) => void)[]> = {};
+  let stopped = false;
+  const port: ReaderPort = {
+    postMessage: (m) => {
+      if (!stopped) queueMicrotask(() => listeners.message?.forEach((l) => l(m as never)));
+    },
+    on: (_event, listener) => toReader.push(listener),
+  };
+  queueMicrotask(() => readerWorker({ port, data, require: requireHere }));
+  return {
+    on(event: string, listener: (v: never) => void) {
+      (listeners[event] ??= []).push(listener);
+      return this as never;
+    },
+    postMessage: (m: { type: string }) => toReader.forEach((l) => l(m)),
+    terminate: async () => {
+      stopped = true;
+      toReader.forEach((l) => l({ type: 'stop' }));
+      return 0;
+    },
+  } as Pick<Worker, 'on' | 'postMessage' | 'terminate'>;
+}
+
 export interface WorkerTableOptions {
   path: string;
   size: number;
@@ -61,7 +94,7 @@ export function workerTable(options: WorkerTableOptions): TableSource {
 
   async function* rows(): AsyncGenerator<SourceRow> {
     if (signal?.aborted) return;
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: data });
+    const worker = options.size >= readerThread.minBytes ? new Worker(WORKER_SOURCE, { eval: true, workerData: data }) : inThisThread(data);
     const queue: (ReaderMessage | { type: 'exit'; code: number })[] = [];
     let notify: (() => void) | null = null;
     const wake = () => {
