@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { prepared, type Db } from '../db/open';
 
 /**
@@ -50,6 +51,9 @@ export class SeenKeys {
  * no journal: it is thrown away whatever happens.
  */
 export function attachScratch(db: Db, path: string): () => void {
+  // An empty file is an empty database; made first, since a connection opened on an existing file
+  // (fileMustExist, as the CLI opens one) cannot create the files it attaches.
+  writeFileSync(path, '', { mode: 0o600 });
   db.prepare(`ATTACH DATABASE ? AS ${SCRATCH}`).run(path);
   db.exec(`PRAGMA ${SCRATCH}.journal_mode = OFF; PRAGMA ${SCRATCH}.synchronous = OFF`);
   return () => {
