@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { ImportReport } from '../../src/core/imports/importer';
+import { seedReference } from '../../src/core/seed/seed';
 import { SeenKeys, attachScratch } from '../../src/core/imports/seen-keys';
 import { tempFile, testCore } from './helpers';
 
@@ -25,5 +28,20 @@ describe('the in-file dedupe of a long import', () => {
     core.db.exec('ROLLBACK');
     detach();
     expect((core.db.prepare('PRAGMA database_list').all() as { name: string }[]).map((d) => d.name)).not.toContain('import_scratch');
+  });
+
+  it('imports into a database opened as the CLI opens it (an existing file: its connection creates no files)', async () => {
+    const file = tempFile('park.db');
+    const first = testCore({}, file);
+    seedReference(first.context());
+    first.close();
+    const core = testCore({ create: false }, file);
+    const csv = tempFile('roster.csv');
+    writeFileSync(csv, '企业名称,入驻日期\n甲公司,2021-03-01\n乙公司,2021-04-01\n');
+    const job = core.call('imports.start', { file: core.files.register(csv, 'roster.csv'), entity: 'enterprises', mode: 'create', dryRun: false });
+    const done = await core.jobs.wait(job.id);
+    expect(done.error).toBeUndefined();
+    expect((done.result as ImportReport).created).toBe(2);
+    core.close();
   });
 });
