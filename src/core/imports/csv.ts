@@ -1,8 +1,7 @@
-import { parse, type CsvError } from 'csv-parse';
-import { closeSync, createReadStream, openSync, readSync, type ReadStream } from 'node:fs';
-import { Transform } from 'node:stream';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { AppError } from '../errors';
-import { LIMITS, type SourceRow, type TableSource, type TextEncoding } from './source';
+import { LIMITS, type TableSource, type TextEncoding } from './source';
+import { workerTable } from './worker-source';
 
 /**
  * CSV as a stream of rows. Before any row is handed over, one pass over the file settles what the
@@ -146,53 +145,8 @@ function surveyFile(path: string): { encoding: TextEncoding } & Survey {
   }
 }
 
-/** The file's bytes, counted into `state.bytes` as they pass (for progress). */
-export function countedStream(path: string, state: { bytes: number }, signal: AbortSignal | undefined): { input: ReadStream; bytes: Transform } {
-  const input = createReadStream(path, { highWaterMark: 256 * 1024 });
-  const bytes = new Transform({
-    transform: (chunk: Buffer, _enc, done) => {
-      state.bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  input.on('error', (err) => bytes.destroy(err));
-  // Ending the stream early (rather than failing it) is what every reader downstream handles: the
-  // rows simply stop, and the importer, seeing the signal, rolls back.
-  signal?.addEventListener('abort', () => {
-    input.unpipe(bytes);
-    input.destroy();
-    bytes.end();
-  }, { once: true });
-  return { input, bytes: input.pipe(bytes) };
-}
-
+/** The rows, parsed on the reader thread (worker-source.ts) once the survey has passed the file. */
 export function openCsv(path: string, size: number, signal: AbortSignal | undefined): TableSource {
   const { encoding } = surveyFile(path);
-  const state = { bytes: 0 };
-  async function* rows(): AsyncGenerator<SourceRow> {
-    const { input, bytes } = countedStream(path, state, signal);
-    const decoder = new TextDecoder(encoding); // drops a byte-order mark
-    const decode = new Transform({
-      transform: (chunk: Buffer, _enc, done) => done(null, decoder.decode(chunk, { stream: true })),
-      flush: (done) => done(null, decoder.decode()),
-    });
-    const parser = parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: false, record_delimiter: ['\r\n', '\n', '\r'], max_record_size: MAX_RECORD_CHARS });
-    bytes.on('error', (err) => parser.destroy(err));
-    bytes.pipe(decode).pipe(parser);
-    let row = 0;
-    try {
-      for await (const record of parser as AsyncIterable<string[]>) {
-        if (++row > LIMITS.rows) throw new AppError('import_too_large', { detail: `> ${LIMITS.rows} rows` });
-        yield { row, cells: record };
-      }
-    } catch (err) {
-      // The survey refuses what it can see; anything the parser still minds is the file's fault too.
-      const csv = err as CsvError;
-      if (typeof csv.code === 'string' && csv.code.startsWith('CSV_')) throw new AppError('import_csv', { line: Number(csv.lines ?? row), detail: csv.message });
-      throw err;
-    } finally {
-      input.destroy();
-    }
-  }
-  return { rows: rows(), sheets: ['CSV'], sheet: 'CSV', encoding, get fraction() { return size ? state.bytes / size : 1; } };
+  return workerTable({ path, size, signal, csv: { encoding, maxRecordChars: MAX_RECORD_CHARS } });
 }

@@ -5,9 +5,13 @@ import { handler, readHandler, slice } from '../handler';
 import { runImport, revertImport, type ImportReport } from './importer';
 import { openTable, type Cell } from './read';
 import { writeTemplate } from './template';
+import { RejectedRows } from './rejected-rows';
 
-/** Rejected rows of finished imports (original cells + reasons), for the correction workbook. */
-const rejectedCells = new Map<string, { header: Cell[]; rows: { row: number; cells: Cell[]; reasons: string[] }[]; name: string }>();
+/**
+ * Rejected rows of finished imports (original cells + reasons), for the correction workbook: in a
+ * file of this process's private folder, so a long file's rejected rows do not stay in memory.
+ */
+const rejectedCells = new Map<string, { header: Cell[]; rows: RejectedRows; name: string }>();
 
 const importInput = z.strictObject({
   file: z.uuid(),
@@ -27,15 +31,28 @@ export const importHandlers = slice('imports', {
     return ctx.jobs.start('import', ctx.locale, async ({ progress, signal }) => {
       if (!input.dryRun) backupBefore(ctx.db, 'import'); // a verified copy first; no backup, no import
       const source = await openTable(file.path, file.name, { sheet: input.sheet, signal });
-      const rejected: { row: number; cells: Cell[]; reasons: string[] }[] = [];
-      const report: ImportReport = await runImport(ctx, source, {
-        entity: input.entity, mode: input.mode, dryRun: input.dryRun, fileName: file.name, headerRow: input.headerRow,
-        mapping: input.mapping && Object.fromEntries(Object.entries(input.mapping).map(([k, v]) => [Number(k), v])),
-        overrides: input.overrides && Object.fromEntries(Object.entries(input.overrides).map(([k, v]) => [Number(k), v])),
-        locale: ctx.locale, signal, onProgress: progress, onRejected: (row, cells, reasons) => rejected.push({ row, cells, reasons }),
-      });
-      rejectedCells.set(report.batchId ?? `${input.file}:${input.dryRun}`, { name: file.name, header: report.columns.map((c) => c.header), rows: rejected });
-      if (rejectedCells.size > 20) rejectedCells.delete(rejectedCells.keys().next().value!);
+      const rejected = new RejectedRows(ctx.files.outputPath('rejected.ndjson'));
+      let report: ImportReport;
+      try {
+        report = await runImport(ctx, source, {
+          entity: input.entity, mode: input.mode, dryRun: input.dryRun, fileName: file.name, headerRow: input.headerRow,
+          mapping: input.mapping && Object.fromEntries(Object.entries(input.mapping).map(([k, v]) => [Number(k), v])),
+          overrides: input.overrides && Object.fromEntries(Object.entries(input.overrides).map(([k, v]) => [Number(k), v])),
+          locale: ctx.locale, signal, onProgress: progress, onRejected: (row, cells, reasons) => rejected.add(row, cells, reasons), scratchPath: ctx.files.outputPath('seen.db'),
+        });
+        rejected.close();
+      } catch (err) {
+        rejected.remove();
+        throw err;
+      }
+      const key = report.batchId ?? `${input.file}:${input.dryRun}`;
+      rejectedCells.get(key)?.rows.remove();
+      rejectedCells.set(key, { name: file.name, header: report.columns.map((c) => c.header), rows: rejected });
+      if (rejectedCells.size > 20) {
+        const oldest = rejectedCells.keys().next().value!;
+        rejectedCells.get(oldest)!.rows.remove();
+        rejectedCells.delete(oldest);
+      }
       return report;
     });
   }),
@@ -50,7 +67,9 @@ export const importHandlers = slice('imports', {
     await writeXlsx(path, [{
       name: ctx.locale === 'en' ? 'Rejected rows' : '未导入行',
       columns: [{ key: 'row', header: ctx.locale === 'en' ? 'Row' : '原行号', kind: 'number' }, ...header, { key: 'reason', header: ctx.locale === 'en' ? 'Reasons' : '原因', kind: 'text' }],
-      rows: r.rows.map((x) => ({ row: x.row, reason: x.reasons.join('；'), ...Object.fromEntries(Array.from(x.cells, (c, i) => [String(i), c instanceof Date ? c.toISOString().slice(0, 10) : (c ?? null)])) })),
+      rows: (async function* () {
+        for await (const x of r.rows.read()) yield { row: x.row, reason: x.reasons.join('；'), ...Object.fromEntries(x.cells.map((c, i) => [String(i), c])) };
+      })(),
     }]);
     return { token: ctx.files.register(path), name: path.split(/[\\/]/).pop()! };
   }),

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { enterprisesHandlers } from '../enterprises/handlers';
 import { incubationsHandlers } from '../incubation/handlers';
 import { leadsHandlers } from '../leads/handlers';
@@ -12,6 +13,7 @@ import { leadStages } from '../leads/pipeline';
 import { isBlank, parseDate, parseNumber, parseText, parseUscc, type Parsed } from './normalize';
 import { CellProblem, type Cell, type SourceRow, type TableSource } from './source';
 import { foldContact, mergeContacts, type Contact } from './contacts';
+import { SCRATCH, SeenKeys, attachScratch } from './seen-keys';
 
 /**
  * Spreadsheet rows into the registry. Every input row ends up created, updated (merged), skipped or
@@ -38,6 +40,8 @@ export interface ImportOptions {
   /** Hears each rejected row with its cells and reasons, e.g. to keep them for the correction workbook. */
   onRejected?: (row: number, cells: Cell[], reasons: string[]) => void;
   signal?: AbortSignal;
+  /** A file the import may use as scratch space (for the in-file dedupe of a long file); deleted after. */
+  scratchPath?: string;
 }
 
 export interface ImportColumn {
@@ -139,8 +143,12 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
   const importCtx: CoreContext = { ...ctx, batch: batchId, snapshotInserts: true };
   const table = TABLE[entity];
   const rowsBefore = tableRows(ctx.db, table);
+  const logBefore = tableRows(ctx.db, 'changes');
   const progress = () => options.onProgress?.(Math.round(source.fraction * 900), 1000);
   const DRY_RUN = Symbol('dry run');
+  // A scratch file for the in-file dedupe of a long file (seen-keys.ts), in this process's folder.
+  const scratchPath = options.scratchPath;
+  const detach = scratchPath && !ctx.db.inTransaction ? attachScratch(ctx.db, scratchPath) : null;
   try {
     await transactAsync(importCtx, async (pause) => {
       const top: SourceRow[] = [];
@@ -155,19 +163,30 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
       };
       let settle: ((r: SourceRow) => void) | null = null;
       let deferred = null as { rebuild(): void } | null; // (set inside settleChunk)
-      // Rows are read a chunk at a time, then settled: the reader's own objects (exceljs makes several
-      // per cell) then die young, which halved the garbage collector's time on a 100k-row .xlsx.
+      let deferredLog = null as { rebuild(): void } | null;
+      // Rows are read a chunk at a time, then settled: the reader's own objects then die young.
       const chunk: SourceRow[] = [];
       const settleChunk = async () => {
-        for (const r of chunk) {
-          if (settle) settle(r);
-          else if (r.row <= HEADER_SEARCH_ROWS) top.push(r);
-          else (settle = start())(r);
+        // A rejected row's AppError is an answer, not a fault: capturing a stack trace for each of
+        // them was a tenth of a large import's time. (Other errors abort the import with their message.)
+        const stackTraceLimit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+          for (const r of chunk) {
+            if (settle) settle(r);
+            else if (r.row <= HEADER_SEARCH_ROWS) top.push(r);
+            else (settle = start())(r);
+          }
+        } finally {
+          Error.stackTraceLimit = stackTraceLimit;
         }
         chunk.length = 0;
         // Large files into small tables: secondary indexes are rebuilt once after the rows are in
-        // (see deferred-indexes.ts); the rows already written are part of that rebuild.
-        if (!deferred && worthDeferring(rowsBefore, report.rows / Math.max(source.fraction, 1e-6))) deferred = deferIndexes(ctx.db, table, LOOKUP_COLUMNS[entity]);
+        // (see deferred-indexes.ts); the rows already written are part of that rebuild. The same for
+        // the change log's indexes (one entry per created row): nothing reads them during an import.
+        const incoming = report.rows / Math.max(source.fraction, 1e-6);
+        if (!deferred && worthDeferring(rowsBefore, incoming)) deferred = deferIndexes(ctx.db, table, LOOKUP_COLUMNS[entity]);
+        if (!deferredLog && worthDeferring(logBefore, incoming)) deferredLog = deferIndexes(ctx.db, 'changes', []);
         progress();
         await pause();
         if (options.signal?.aborted) throw new AppError('cancelled');
@@ -182,6 +201,7 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
       if (options.dryRun) throw DRY_RUN;
       options.onProgress?.(950, 1000);
       deferred?.rebuild();
+      deferredLog?.rebuild();
       ctx.db
         .prepare('INSERT INTO import_batches (id, entity, file_name, mode, rows, created, updated, skipped, rejected, user, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(batchId, entity, options.fileName, options.mode, report.rows, report.created, report.updated, report.skipped, report.rejected.length, ctx.user, new Date().toISOString());
@@ -192,6 +212,9 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
     report.batchId = batchId;
   } catch (err) {
     if (err !== DRY_RUN) throw err;
+  } finally {
+    detach?.();
+    if (scratchPath) rmSync(scratchPath, { force: true });
   }
   options.onProgress?.(1, 1);
   return report;
@@ -210,8 +233,7 @@ function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptio
   const slice: Record<string, Handler> = SLICES[entity];
   const create = slice[`${entity}.create`]!;
   const update = slice[`${entity}.update`]!;
-  const seenUscc = new Map<string, number>();
-  const seenName = new Map<string, number>();
+  const seen = new SeenKeys(ctx.db, ctx.db.prepare('PRAGMA database_list').all().some((d) => (d as { name: string }).name === SCRATCH));
   return ({ row, cells }) => {
     if (cells.every(isBlank)) return;
     report.rows++;
@@ -221,16 +243,16 @@ function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptio
     if (!reasons.length) {
       const uscc = values.uscc as string | undefined;
       const name = (values[NAME_FIELD[entity]] ?? (entity === 'incubations' ? values.enterprise_id : undefined)) as string | undefined;
-      const byUscc = uscc ? seenUscc.get(uscc) : undefined;
-      const byName = name ? seenName.get(name) : undefined;
+      const byUscc = uscc ? seen.get(0, uscc) : undefined;
+      const byName = name ? seen.get(1, name) : undefined;
       // In create mode a second row for the same record is a mistake; in update and upsert mode it is
       // more about the same record (a roster that lists an enterprise once per contact, say): it updates
       // the record the earlier row wrote, which findExisting sees inside this transaction.
       const repeatsUpdate = options.mode !== 'create';
       if (byUscc && !repeatsUpdate) reasons = [t('import_duplicate_row', { row: byUscc, by: options.locale === 'en' ? 'credit code' : '统一社会信用代码' })];
       else if (byName && !repeatsUpdate) reasons = [t('import_duplicate_row', { row: byName, by: options.locale === 'en' ? 'name' : '名称' })];
-      if (uscc && !byUscc) seenUscc.set(uscc, row);
-      if (name && !byName) seenName.set(name, row);
+      if (uscc && !byUscc) seen.set(0, uscc, row);
+      if (name && !byName) seen.set(1, name, row);
     }
     let match: { id: string; name: string } | undefined;
     if (!reasons.length) {
