@@ -168,7 +168,7 @@ function Linked({ status }: { status: HubStatusValue }) {
         <dt>{t('hub.server')}</dt>
         <dd className="mono">{status.url}</dd>
         <dt>{t('hub.stateLabel')}</dt>
-        <dd data-hub-state={status.state}>{t(`hub.state.${status.state}`)}</dd>
+        <dd data-hub-state={status.state}>{status.error?.code === 'hub_password_needed' ? t('hub.state.password') : t(`hub.state.${status.state}`)}</dd>
         <dt>{t('hub.lastSync')}</dt>
         <dd>{status.lastSync ? formatDateTime(status.lastSync, i18n.language) : t('hub.never')}</dd>
         <dt>{t('hub.waiting')}</dt>

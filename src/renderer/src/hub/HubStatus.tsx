@@ -8,6 +8,7 @@ export function hubStatusLine(s: HubStatusValue, t: (key: string, options?: Reco
   if (s.state === 'connected') return { kind: 'ok', text: s.waiting ? t('hub.barConnectedWaiting', { count: s.waiting }) : t('hub.barConnected'), reason: null };
   if (s.state === 'connecting') return { kind: 'busy', text: t('hub.barConnecting'), reason };
   if (s.state === 'offline') return { kind: 'warn', text: t('hub.barOffline', { count: s.waiting }), reason };
+  if (s.error?.code === 'hub_password_needed') return { kind: 'error', text: t('hub.barPassword'), reason };
   if (s.state === 'error') return { kind: 'error', text: t('hub.barError'), reason };
   // Linked, but the link is not running here: the password was not accepted after a restart.
   return { kind: 'error', text: t('hub.barStopped'), reason: t('hub.barStoppedReason') };
