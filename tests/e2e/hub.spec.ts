@@ -282,4 +282,18 @@ test('a restarted web shell asks for the password again; a viewer is told plainl
   await expect(refusal).toHaveCount(1);
   await expect(buildingCell(viewer)).toHaveText(before);
   await shots(viewer, 'hub-viewer-refused');
+
+  // In English, the indicator, the card and the hub's own messages speak English.
+  await viewer.getByRole('combobox', { name: '语言' }).selectOption('en');
+  await expect(statusBar(viewer)).toContainText('Hub connected');
+  await expect(statusBar(viewer)).toContainText('Viewer (read only)');
+  await typeBuilding(viewer, 'E6');
+  await viewer.keyboard.press('Enter');
+  await expect(viewer.getByText('Your role on the office hub is viewer', { exact: false })).toHaveCount(1);
+  await viewer.goto('/#/settings/hub');
+  const english = viewer.getByRole('region', { name: 'Office hub' });
+  await expect(english).toContainText('Signed in as');
+  await expect(english).toContainText('Connected, syncing live');
+  await expect(english).toContainText('keeps the password only in memory');
+  await shots(viewer, 'hub-card-english', english);
 });
