@@ -46,15 +46,32 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The hub process's answers, one JSON line each, in order. */
+const answers: string[] = [];
+let answered: (() => void) | null = null;
+async function nextAnswer<T>(): Promise<T> {
+  while (!answers.length) await new Promise<void>((r) => (answered = r));
+  return JSON.parse(answers.shift()!) as T;
+}
+
 /** The hub: a line of JSON once the cluster is up and prepared; it stops when we end it or go. */
 function startHubProcess(): Promise<{ available: boolean; url?: string; reason?: string }> {
   hubProcess = spawn(process.execPath, ['--import', 'tsx', 'tests/hub/start-for-e2e.ts', '--empty', SECOND_DB, '--empty', VIEWER_DB], { stdio: ['pipe', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let err = '';
-    hubProcess!.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    createInterface({ input: hubProcess!.stdout! }).once('line', (line) => resolve(JSON.parse(line) as { available: boolean; url?: string }));
-    hubProcess!.on('exit', (code) => reject(new Error(`hub process exited ${code}: ${err}`)));
+  let err = '';
+  hubProcess.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  createInterface({ input: hubProcess.stdout! }).on('line', (line) => {
+    answers.push(line);
+    answered?.();
   });
+  const exited = new Promise<never>((_, reject) => hubProcess!.on('exit', (code) => reject(new Error(`hub process exited ${code}: ${err}`))));
+  return Promise.race([nextAnswer<{ available: boolean; url?: string; reason?: string }>(), exited]);
+}
+
+/** Holds or releases the hub's push lock: pushes wait meanwhile, so edits on two desktops surely meet. */
+async function hubCommand(command: 'hold-pushes' | 'release-pushes'): Promise<void> {
+  hubProcess!.stdin!.write(`${command}\n`);
+  const answer = await nextAnswer<{ error?: string }>();
+  expect(answer.error).toBeUndefined();
 }
 
 /** A web shell (one office desktop) on its own port, and a browser window on it. */
@@ -208,10 +225,16 @@ test('the same field changed on both desktops at once: one value everywhere, the
   test.setTimeout(120_000);
   const reviewsBefore = async (page: Page) => ((await page.locator('.sidebar .count-badge').count()) ? Number(await page.locator('.sidebar .count-badge').innerText()) : 0);
   const before = [await reviewsBefore(office), await reviewsBefore(second)];
-  await typeBuilding(office, 'C-办公室');
-  await typeBuilding(second, 'D-张伟');
-  // Both saved within milliseconds: neither desktop has seen the other's change when it writes.
-  await Promise.all([office.keyboard.press('Enter'), second.keyboard.press('Enter')]);
+  // Both desktops save while the hub holds every push back (as when both write in the same second):
+  // neither has seen the other's change when it writes.
+  await hubCommand('hold-pushes');
+  for (const [page, value] of [[office, 'C-办公室'], [second, 'D-张伟']] as const) {
+    await typeBuilding(page, value);
+    const saved = page.waitForResponse((r) => r.url().includes('/api/enterprises.update'));
+    await page.keyboard.press('Enter');
+    expect(((await (await saved).json()) as { ok: boolean }).ok).toBe(true);
+  }
+  await hubCommand('release-pushes');
   await expect(office.locator('.sidebar .count-badge')).toHaveText(String(before[0]! + 1), { timeout: 20_000 });
   await expect(second.locator('.sidebar .count-badge')).toHaveText(String(before[1]! + 1), { timeout: 20_000 });
   // One value wins on both (the later clock).
