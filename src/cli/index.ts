@@ -65,9 +65,9 @@ function count(values: Values, name: string, required = true): number {
   return n;
 }
 
-function openExisting(file: string): ParkCore {
+function openExisting(file: string, options: { hubSync?: boolean } = {}): ParkCore {
   if (!existsSync(file)) throw new UsageError(`${file}: no such database (create one with: parkpilot demo --db ${file})`);
-  return new ParkCore(file, { create: false, user: process.env.USER ?? 'cli', printPdf });
+  return new ParkCore(file, { create: false, user: process.env.USER ?? 'cli', printPdf, ...options });
 }
 
 export function createDemo(file: string): void {
@@ -120,7 +120,8 @@ async function main(argv: string[]): Promise<void> {
       }
       const port = values.port === undefined ? 0 : count(values, 'port');
       if (port > 65535) throw new UsageError('--port must be between 0 and 65535');
-      const core = openExisting(file);
+      // The web shell keeps a hub-connected database in sync; the password lives only in this process.
+      const core = openExisting(file, { hubSync: true });
       void afterOpen(core).then((r) => r.error && process.stderr.write(`daily backup failed: ${r.error}\n`));
       const server = await startServer({ core, rendererDir: join(__dirname, '../renderer'), host: (values.host as string | undefined) ?? '127.0.0.1', port });
       process.stdout.write(`ParkPilot web shell: ${server.url}  (database: ${file})\n`);

@@ -1,8 +1,9 @@
-import { app, BrowserWindow, dialog, Menu, utilityProcess, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu, safeStorage, utilityProcess, type MenuItemConstructorOptions } from 'electron';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locale } from '../core/errors';
 import { CoreClient } from '../core/process/client';
+import { hubSecretStore, rememberHubPassword, type HubSecretStore } from './hubSecrets';
 import { relayApi } from './ipc';
 import { registerSchemes, serveRenderer } from './protocol';
 import { hardenApp } from './security';
@@ -55,10 +56,17 @@ async function printPdf(html: string, options: { headerTitle: string }): Promise
   }
 }
 
+/** Office hub passwords, encrypted by the OS keychain (hubSecrets.ts); made once the app is ready. */
+let secrets: HubSecretStore | undefined;
+/** The database open in the core process (its saved hub password goes with it). */
+let openFile: string | null = null;
+
 /** Opens a database in the core process (a new file gets the demo data); the error text when it cannot. */
 async function openCore(file: string, create: boolean): Promise<string | null> {
   const user = process.env.USER ?? process.env.USERNAME ?? 'desktop';
-  const result = await core.open({ file, create, demo: true, user, shellPrints: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  const hubPassword = secrets?.load(file);
+  const result = await core.open({ file, create, demo: true, user, shellPrints: true, ...(nativeBinding ? { nativeBinding } : {}), ...(hubPassword ? { hubPassword } : {}) });
+  if (result.ok) openFile = file;
   return result.ok ? null : result.error.message;
 }
 
@@ -141,6 +149,7 @@ app.on('second-instance', () => {
 app.whenReady().then(async () => {
   const dir = app.getPath('userData');
   mkdirSync(dir, { recursive: true });
+  secrets = hubSecretStore(join(dir, 'hub-secrets.json'), safeStorage);
   core = startCore();
   const problem = await openCore(join(dir, 'parkpilot.db'), true);
   if (problem) {
@@ -149,7 +158,7 @@ app.whenReady().then(async () => {
     return;
   }
   serveRenderer(join(__dirname, '../renderer'));
-  relayApi(core);
+  relayApi(core, (method, input, result) => secrets && rememberHubPassword(secrets, openFile, method, input, result));
   buildMenu();
   createWindow();
 });

@@ -4,6 +4,7 @@ import { AppError, toErrorPayload, type Locale } from '../core/errors';
 import { MAX_UPLOAD_BYTES } from '../core/jobs';
 import { copyAtomically } from '../core/util/atomic';
 import type { CoreClient } from '../core/process/client';
+import type { Result } from '../core/service';
 import { isTrustedSender } from './security';
 
 const unauthorized = { ok: false, error: { code: 'unauthorized', message: 'Unauthorized request' } } as const;
@@ -12,11 +13,18 @@ const unauthorized = { ok: false, error: { code: 'unauthorized', message: 'Unaut
  * The IPC transport: one channel carries every handler call to the core process; the sender is
  * checked on each one. Files cross as bytes in and tokens out, as on the web shell.
  */
-export function relayApi(client: CoreClient): void {
-  ipcMain.handle('parkpilot:invoke', (event, method: unknown, input: unknown, locale: unknown) => {
+export function relayApi(client: CoreClient, onResult?: (method: string, input: unknown, result: Result<unknown>) => void): void {
+  ipcMain.handle('parkpilot:invoke', async (event, method: unknown, input: unknown, locale: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url)) return unauthorized;
     const loc: Locale = locale === 'en' ? 'en' : 'zh-CN';
-    return client.invoke(String(method), input, loc);
+    const result = await client.invoke(String(method), input, loc);
+    // The shell's own bookkeeping (the hub password) must never cost the window its answer.
+    try {
+      onResult?.(String(method), input, result);
+    } catch {
+      // nothing to do: the password is asked for again after a restart
+    }
+    return result;
   });
   ipcMain.handle('parkpilot:upload', (event, name: unknown, bytes: unknown, locale: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url) || !(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes))) return unauthorized;

@@ -70,7 +70,10 @@ export async function openClient(address: HubAddress, password: string | undefin
     await client.connect();
   } catch (err) {
     await client.end().catch(() => {});
-    throw hubError(err);
+    const e = hubError(err);
+    // No password given (a shell restarted; the web shell keeps none on disk): ask the person for it.
+    if (!password && e.code === 'hub_auth') throw new AppError('hub_password_needed', { detail: address.login });
+    throw e;
   }
   return client;
 }

@@ -34,6 +34,9 @@ export function serveCore(port: MessagePortLike): void {
       ...(request.user ? { user: request.user } : {}),
       ...(request.nativeBinding ? { nativeBinding: request.nativeBinding } : {}),
       ...(request.shellPrints ? { printPdf } : {}),
+      // A database connected to the office hub keeps syncing while it is open.
+      hubSync: true,
+      ...(request.hubPassword ? { hubPassword: request.hubPassword } : {}),
     });
     if (isNew && request.demo) seedDemo(next.context());
     unsubscribe?.();

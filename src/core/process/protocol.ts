@@ -21,6 +21,8 @@ export interface OpenRequest {
   nativeBinding?: string;
   /** The shell prints report HTML to PDF (Electron's printToPDF): the core asks it by message. */
   shellPrints?: boolean;
+  /** The office hub password the shell keeps for this database (the desktop app's OS keychain). */
+  hubPassword?: string;
 }
 
 export type HostMessage =

@@ -20,6 +20,7 @@ import { Fieldwork } from './pages/Fieldwork';
 import { ReviewQueue } from './pages/ReviewQueue';
 import { registries } from './pages/registries';
 import { Icon } from './components/Icon';
+import { HubStatus } from './hub/HubStatus';
 
 const PAGES = ['overview', 'enterprises', 'incubations', 'leads', 'pipeline', 'targets', 'imports', 'reports', 'fieldwork', 'reviews', 'settings'] as const;
 
@@ -112,6 +113,7 @@ export function App() {
               <Icon name="search" /> {t('app.search')} <kbd>Ctrl K</kbd>
             </button>
             <div className="spacer" />
+            <HubStatus />
             <label className="inline">
               {t('app.language')}
               <select aria-label={t('app.language')} value={i18n.language} onChange={(e) => changeLocale(e.target.value as UiLocale)}>

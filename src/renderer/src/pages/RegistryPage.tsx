@@ -52,6 +52,9 @@ function toCoreFilter(model: Record<string, unknown>, moneyColumns: string[]): G
   return out as GridFilterModel;
 }
 
+/** The event source of a refused inline edit being put back (ag-grid reports it on cellValueChanged). */
+const REVERT = 'parkpilot-revert';
+
 export function RegistryPage({ config, route, theme }: { config: RegistryConfig; route: Route; theme: Theme }) {
   const { t, i18n } = useTranslation();
   const toast = useToast();
@@ -208,6 +211,8 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
   };
 
   const onCellValueChanged = (e: CellValueChangedEvent<Row>) => {
+    // Putting back a refused value is no edit: saving it would be refused again and revert again, forever.
+    if (e.source === REVERT) return;
     const field = e.colDef.field!;
     let value = e.newValue as unknown;
     if (typeof value === 'string' && e.colDef.filter === 'agNumberColumnFilter') value = value.trim() === '' ? null : Number(value);
@@ -215,7 +220,7 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
     invokeMethod(`${config.area}.update`, { id: e.data.id, patch: { [field]: value } })
       .then(() => toast({ kind: 'info', text: t('common.inlineSaved', { field: e.colDef.headerName }) }))
       .catch((err: unknown) => {
-        e.node.setDataValue(field, e.oldValue);
+        e.node.setDataValue(field, e.oldValue, REVERT);
         toast({ kind: 'error', text: t('common.inlineFailed', { message: err instanceof ApiError ? (err.fieldMessage(field) ?? errorText(err)) : errorText(err) }) });
       });
   };

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorText } from '../api/client';
+import { useHubStatus } from '../hub/useHubStatus';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { formatDateTime, wanToYuan } from '../lib/format';
 import { fieldLabel, fieldOf, showValue } from '../lib/fieldValue';
@@ -35,6 +36,9 @@ export function ReviewQueue() {
   const current = items[Math.min(index, items.length - 1)];
   const def = current ? fieldOf(current.tbl, current.field) : undefined;
   const show = (r: Item, v: unknown) => showValue(t, i18n.language, fieldOf(r.tbl, r.field), v);
+  // On an office hub only an administrator settles conflicts (the hub refuses anyone else's answer).
+  const hub = useHubStatus().status;
+  const mayResolve = !hub?.url || hub.role === 'admin';
 
   useEffect(() => {
     setOther('');
@@ -76,7 +80,7 @@ export function ReviewQueue() {
   };
 
   const choose = (n: number) => {
-    if (!current) return;
+    if (!current || !mayResolve) return;
     if (current.kind === 'deleted_edit') {
       if (n === 1) void resolve('restore');
       if (n === 2) void resolve('kept');
@@ -124,6 +128,7 @@ export function ReviewQueue() {
           {current && (
             <section className="card" aria-label={t('reviews.item')} data-review-id={current.id}>
               <h2>{recordName(current)}</h2>
+              {!mayResolve && <p className="muted small" role="note">{t('hub.reviewAdminOnly')}</p>}
               {current.kind === 'conflict' ? (
                 <>
                   <p>{t('reviews.conflictOn', { field: fieldLabel(t, current.tbl, current.field) })}</p>
@@ -140,8 +145,8 @@ export function ReviewQueue() {
                     </div>
                   </div>
                   <div className="review-choices">
-                    <button ref={firstChoice} type="button" onClick={() => choose(1)}><kbd className="key">1</kbd>{t('reviews.keepThis', { value: show(current, current.current) })}</button>
-                    <button type="button" onClick={() => choose(2)}><kbd className="key">2</kbd>{t('reviews.takeThat', { value: show(current, current.lost) })}</button>
+                    <button ref={firstChoice} type="button" disabled={!mayResolve} onClick={() => choose(1)}><kbd className="key">1</kbd>{t('reviews.keepThis', { value: show(current, current.current) })}</button>
+                    <button type="button" disabled={!mayResolve} onClick={() => choose(2)}><kbd className="key">2</kbd>{t('reviews.takeThat', { value: show(current, current.lost) })}</button>
                     {TYPED.has(def?.kind) && (typing ? (
                       <form className="other" onSubmit={(e) => { e.preventDefault(); submitOther(); }}>
                         {def?.kind === 'enum' ? (
@@ -155,7 +160,7 @@ export function ReviewQueue() {
                         <button type="submit" className="primary">{t('reviews.useOther')}</button>
                       </form>
                     ) : (
-                      <button type="button" onClick={() => choose(3)}><kbd className="key">3</kbd>{t('reviews.typeOther')}</button>
+                      <button type="button" disabled={!mayResolve} onClick={() => choose(3)}><kbd className="key">3</kbd>{t('reviews.typeOther')}</button>
                     ))}
                   </div>
                 </>
@@ -168,8 +173,8 @@ export function ReviewQueue() {
                     ))}
                   </ul>
                   <div className="review-choices">
-                    <button ref={firstChoice} type="button" onClick={() => choose(1)}><kbd className="key">1</kbd>{t('reviews.restore')}</button>
-                    <button type="button" onClick={() => choose(2)}><kbd className="key">2</kbd>{t('reviews.leaveDeleted')}</button>
+                    <button ref={firstChoice} type="button" disabled={!mayResolve} onClick={() => choose(1)}><kbd className="key">1</kbd>{t('reviews.restore')}</button>
+                    <button type="button" disabled={!mayResolve} onClick={() => choose(2)}><kbd className="key">2</kbd>{t('reviews.leaveDeleted')}</button>
                   </div>
                 </>
               )}

@@ -9,6 +9,7 @@ import { BackupsSettings } from './BackupsSettings';
 import { PipelineSettings } from './PipelineSettings';
 import { StaffSettings } from './StaffSettings';
 import { OfficeSettings } from './OfficeSettings';
+import { HubCard } from '../hub/HubCard';
 
 type Industry = Awaited<ReturnType<(typeof api)['industries.list']>>[number];
 const loadIndustries = () => api['industries.list']({});
@@ -48,6 +49,7 @@ export function Settings({ theme, onTheme, onLocale }: { theme: Theme; onTheme: 
         </label>
       </section>
       <OfficeSettings />
+      <HubCard />
       <section className="card">
         <h2>{t('settings.industries')}</h2>
         <p className="muted">{t('settings.industriesHint')}</p>
