@@ -197,6 +197,13 @@ describe.skipIf(!postgresAvailable())('office hub on PostgreSQL', () => {
     expect(v.call('hub.status', {})).toMatchObject({ role: 'viewer' });
     expect(() => v.call('enterprises.create', enterprise('珠海只读科技有限公司'))).toThrow(/只读|viewer/);
     expect(() => v.call('settings.update', { parkName: 'x' })).toThrow(/只读|viewer/);
+    // The desktop is handed to a staff member: they sign in on it and sync as themselves.
+    await v.context().hub!.disconnect();
+    await connect(v, 'li');
+    expect(v.call('hub.status', {})).toMatchObject({ role: 'staff', person: PEOPLE.li!.name });
+    expect(v.call('enterprises.create', enterprise('珠海交接科技有限公司'))).toHaveProperty('id');
+    await v.context().hub!.sync();
+    expect(v.call('hub.status', {})).toMatchObject({ waiting: 0 });
   });
 
   it('says plainly what is wrong: password, server, another park, a newer program', async () => {

@@ -213,7 +213,7 @@ export class HubLink {
     const ctx = this.host.context();
     await client.query(
       `INSERT INTO ${HUB_SCHEMA}.sites (site, device, person) VALUES ($1, $2, $3)
-       ON CONFLICT (site) DO UPDATE SET device = excluded.device, person = excluded.person, seen_at = now()`,
+       ON CONFLICT (site) DO UPDATE SET device = excluded.device, person = excluded.person, role = session_user, seen_at = now()`,
       [ctx.clock.site, this.host.device(), this.config().person],
     );
     // This copy's own entry names the device as it is called now (merged changes show it).

@@ -66,7 +66,7 @@ GRANT SELECT ON ALL TABLES IN SCHEMA ${HUB_SCHEMA} TO ${all};
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${HUB_SCHEMA} TO ${all};
 GRANT EXECUTE ON FUNCTION note_migration(text) TO ${all};
 GRANT INSERT ON pushes, changes, sites TO ${all};
-GRANT UPDATE (device, person, pulled, seen_at) ON sites TO ${all};
+GRANT UPDATE (device, person, role, pulled, seen_at) ON sites TO ${all};
 GRANT INSERT ON blobs TO ${admin}, ${staff};
 GRANT INSERT, UPDATE ON settings, meta TO ${admin};
 
@@ -91,7 +91,8 @@ DROP POLICY IF EXISTS own_site ON sites;
 DROP POLICY IF EXISTS own_site_update ON sites;
 CREATE POLICY read_all ON sites FOR SELECT USING (true);
 CREATE POLICY own_site ON sites FOR INSERT WITH CHECK (role = session_user);
-CREATE POLICY own_site_update ON sites FOR UPDATE USING (role = session_user) WITH CHECK (role = session_user);
+-- A desktop belongs to whoever signs in on it now (a person may hand a desktop over).
+CREATE POLICY own_site_update ON sites FOR UPDATE USING (true) WITH CHECK (role = session_user);
 `;
 }
 
