@@ -11,11 +11,12 @@ import type { Theme } from '../lib/theme';
 import { useCoreData } from '../lib/useCoreData';
 import { Icon } from '../components/Icon';
 import { OverdueMore, QualificationsDue } from '../components/overview/DueLists';
+import { takePrefetched } from '../lib/prefetch';
+import { AS_OF_KEY, dashboardKey, initialAsOf } from './overviewStart';
 
 type Dashboard = Awaited<ReturnType<(typeof api)['dashboard.overview']>>;
 type Target = Dashboard['targets'][number];
 
-const STORAGE_KEY = 'parkpilot.asOf';
 
 /** The park office's morning view: targets, pipelines and the park's make-up, as of any date. */
 export function Overview({ theme, today: todayIs }: { theme: Theme; today: string }) {
@@ -24,18 +25,16 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
   // "Today" is the core's: a demo database's own last day while it runs on it (settings/handlers.ts).
   const today = () => todayIs;
   // A remembered day after "today" (a demo database's last day) falls back to today.
-  const [asOf, setAsOf] = useState(() => {
-    const stored = sessionStorage.getItem(STORAGE_KEY);
-    return stored && stored <= todayIs ? stored : todayIs;
-  });
-  useEffect(() => sessionStorage.setItem(STORAGE_KEY, asOf), [asOf]);
+  const [asOf, setAsOf] = useState(() => initialAsOf(todayIs));
+  useEffect(() => sessionStorage.setItem(AS_OF_KEY, asOf), [asOf]);
   /**
    * Chart click-throughs open the registry, which lists today's rows: from a past as-of day the grid
    * says so plainly (`asof`), since its count may differ from the number the chart showed.
    */
   const go = (path: string) => navigate(asOf === todayIs ? path : `${path}${path.includes('?') ? '&' : '?'}asof=${asOf}`);
   // Every table feeds some figure here, so any change reloads it.
-  const { data, error } = useCoreData(() => api['dashboard.overview']({ asOf }), [asOf]);
+  // The first answer may have been asked for at start-up (overviewStart.ts).
+  const { data, error } = useCoreData(() => takePrefetched(dashboardKey(asOf), () => api['dashboard.overview']({ asOf })), [asOf]);
 
   const charts = useMemo(() => (data ? buildCharts(data, t) : null), [data, t]);
 
