@@ -1,4 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * English mode (issue 11): with the language set to English, no Chinese on any page except what the
@@ -84,4 +87,28 @@ test('English mode: a record drawer and the target form speak English', async ({
     await expect(page.getByRole('complementary')).toBeVisible();
     expect(notUserData(await chineseOnPage(page)), area).toEqual([]);
   }
+});
+
+test('English mode: targets and plans by their English names, units in words, import history dated in English', async ({ page }) => {
+  await page.goto('/#/overview');
+  const core = page.locator('.card.target').filter({ hasText: 'Core enterprises introduced or incubated' });
+  await expect(core).toContainText(/\d+ compan(y|ies) · Target 3–5 companies/);
+  await expect(core).toContainText('Zhuhai National Big Data Comprehensive Pilot Zone (Pearl River Delta) Implementation Plan');
+  await expect(page.locator('.timeline')).toContainText('Zhuhai New Smart City Five-Year Plan (2018–2023) due');
+
+  await page.goto('/#/targets');
+  await expect(page.locator('.ag-cell[col-id="name"]').filter({ hasText: 'Startups hatched' })).toBeVisible();
+  await expect(page.locator('.ag-cell[col-id="unit"]').first()).toHaveText(/^(companies|items)$/);
+
+  await page.goto('/#/imports');
+  const dir = mkdtempSync(join(tmpdir(), 'parkpilot-english-'));
+  const roster = join(dir, 'roster.csv');
+  writeFileSync(roster, '\uFEFF企业名称,入驻日期\n珠海英文模式测试有限公司,2021-06-01\n');
+  await page.getByLabel('Choose a file (.xlsx, .xls, .csv)').setInputFiles(roster);
+  await page.getByRole('button', { name: 'Import (1 records)' }).click();
+  await expect(page.getByRole('heading', { name: 'Import done' })).toBeVisible();
+  const history = page.locator('section.card').filter({ has: page.getByRole('heading', { name: 'Import history' }) });
+  const when = history.locator('tbody tr').first().locator('td').first();
+  await expect(when).toHaveText(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s?[AP]M$/);
+  expect(notUserData(await chineseOnPage(page))).toEqual([]);
 });
