@@ -79,7 +79,7 @@ describe('operations report: key figures with 同比 and 环比', () => {
 
   it('English report: seeded plans, targets and units in English; numbers, dates and changes never wrap', () => {
     const report = operationsReport(core.context().db, parsePeriod('2020')!, '2020-12-31', 'en', '2021-12-31');
-    const targets = report.sections[1] as Extract<Section, { kind: 'table' }>;
+    const targets = report.sections.find((s) => s.title === '3. Plan targets') as Extract<Section, { kind: 'table' }>;
     expect(targets.rows.map((r) => r.plan)).toContain('Zhuhai National Big Data Comprehensive Pilot Zone (Pearl River Delta) Implementation Plan');
     expect(targets.rows.find((r) => r.name === 'Core enterprises introduced or incubated')?.range).toBe('3–5 companies');
     const html = reportHtml(report, 'en');

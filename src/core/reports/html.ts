@@ -2,6 +2,9 @@ import type { Report, Section } from './model';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** Escaped text whose ISO dates never break at their hyphens (Chromium breaks lines after a hyphen). */
+const text = (s: unknown) => esc(s).replace(/\d{4}-\d{2}-\d{2}/g, (d) => `<span class="nowrap">${d}</span>`);
+
 function cell(value: unknown, kind: string, divisor: number): string {
   if (value === null || value === undefined || value === '') return '';
   if (kind === 'money' && typeof value === 'number') return (value / divisor).toLocaleString('zh-CN', { maximumFractionDigits: 2 });
@@ -25,12 +28,12 @@ function section(s: Section): string {
         : `<tr><td colspan="${s.columns.length}" class="empty">${esc(s.empty ?? '—')}</td></tr>`;
       // A table runs on over pages (its header repeats, a row never splits) rather than leave the page
       // before it half empty; its heading stays with its first rows.
-      return `<section class="table"><h2>${esc(s.title)}</h2><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${s.note ? `<p class="caption">${esc(s.note)}</p>` : ''}</section>`;
+      return `<section class="table"><h2>${esc(s.title)}</h2><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${s.note ? `<p class="caption">${text(s.note)}</p>` : ''}</section>`;
     }
     case 'chart':
-      return `<section class="chart"><h2>${esc(s.title)}</h2>${s.svg}${s.caption ? `<p class="caption">${esc(s.caption)}</p>` : ''}</section>`;
+      return `<section class="chart"><h2>${esc(s.title)}</h2>${s.svg}${s.caption ? `<p class="caption">${text(s.caption)}</p>` : ''}</section>`;
     case 'text':
-      return `<section><h2>${esc(s.title)}</h2>${s.paragraphs.map((p) => `<p>${esc(p)}</p>`).join('')}</section>`;
+      return `<section><h2>${esc(s.title)}</h2>${s.paragraphs.map((p) => `<p>${text(p)}</p>`).join('')}</section>`;
   }
 }
 
@@ -63,10 +66,11 @@ th { background: #eef3f9; }
 td.number, td.money, th.number, th.money { text-align: right; }
 /* Numbers, money and dates never break mid-token (a narrow column grows instead). */
 td.date, td.number, td.money, td.nowrap, th.number, th.money { white-space: nowrap; }
+.nowrap { white-space: nowrap; }
 td.empty { text-align: center; color: #5f6b7a; }
 .caption { font-size: 8.5pt; color: #5f6b7a; text-align: center; }
 </style></head><body>
-<div class="cover"><h1>${esc(r.title)}</h1><div class="sub">${esc(r.subtitle)}</div><div class="org">${esc(r.organisation)}</div><div class="date">${esc(r.generatedAt)}</div></div>
+<div class="cover"><h1>${text(r.title)}</h1><div class="sub">${text(r.subtitle)}</div><div class="org">${esc(r.organisation)}</div><div class="date">${esc(r.generatedAt)}</div></div>
 ${r.sections.map(section).join('\n')}
 </body></html>`;
 }

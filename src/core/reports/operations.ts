@@ -5,7 +5,7 @@ import { labelMaps } from '../exports/views';
 import { overview } from '../overview/dashboard';
 import type { TargetStatus } from '../targets/handlers';
 import { chartSvg } from './charts';
-import type { Period, Report, Section } from './model';
+import { periodLabelEn, type Period, type Report, type Section } from './model';
 import { incubationStages } from '../enums';
 import { localName, unitLabel } from '../targets/names';
 import { changeText, comparedStretches, FIGURE_KEYS, keyFigures, type FigureKey, type Stretch } from './comparison';
@@ -32,8 +32,15 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
   const sections: Section[] = [
     keyFiguresSection(db, period, asOf, today, en),
     {
+      // One row, a column per stage: short, so it sits with the key figures.
       kind: 'table',
-      title: t('二、规划目标完成情况', '2. Plan targets'),
+      title: t('二、孵化统计', '2. Incubation'),
+      columns: incubationStages.map((stage) => ({ key: stage, header: `${labels.incubationStage!.get(stage) ?? stage}${t('（家）', '')}`, kind: 'number' as const, nowrap: true })),
+      rows: [Object.fromEntries(incubationStages.map((stage) => [stage, d.incubationStages[stage] ?? 0]))],
+    },
+    {
+      kind: 'table',
+      title: t('三、规划目标完成情况', '3. Plan targets'),
       columns: [
         { key: 'plan', header: t('规划', 'Plan'), kind: 'text' },
         { key: 'name', header: t('目标', 'Target'), kind: 'text' },
@@ -56,7 +63,7 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
     },
     {
       kind: 'chart',
-      title: t('三、招商漏斗', '3. Lead funnel'),
+      title: t('四、招商漏斗', '4. Lead funnel'),
       svg: chartSvg({
         series: [{
           type: 'funnel', sort: 'none', left: '10%', width: '80%', top: 10, bottom: 10, minSize: '10%',
@@ -76,7 +83,7 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
     },
     {
       kind: 'table',
-      title: t('四、本期新入驻企业', '4. New entries this period'),
+      title: t('五、本期新入驻企业', '5. New entries this period'),
       columns: [
         { key: 'name', header: t('企业名称', 'Company'), kind: 'text' },
         { key: 'uscc', header: t('统一社会信用代码', 'Credit code'), kind: 'text' },
@@ -92,7 +99,7 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
     },
     {
       kind: 'table',
-      title: t('五、本期迁出企业', '5. Exits this period'),
+      title: t('六、本期迁出企业', '6. Exits this period'),
       columns: [
         { key: 'name', header: t('企业名称', 'Company'), kind: 'text' },
         { key: 'uscc', header: t('统一社会信用代码', 'Credit code'), kind: 'text' },
@@ -106,7 +113,7 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
     },
     {
       kind: 'chart',
-      title: t('六、行业分布', '6. Industry mix'),
+      title: t('七、行业分布', '7. Industry mix'),
       svg: chartSvg({
         legend: { bottom: 0 },
         series: [{ type: 'pie', radius: ['35%', '62%'], center: ['50%', '45%'], label: { formatter: '{b} {c}' }, data: d.industryMix.map((r) => ({ name: labels.industry!.get(r.industry) ?? (r.industry || '—'), value: r.n })) }],
@@ -119,18 +126,9 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
         rows: d.industryMix.map((r) => ({ industry: labels.industry!.get(r.industry) ?? (r.industry || '—'), n: r.n })),
       },
     },
-    {
-      kind: 'table',
-      title: t('七、孵化统计', '7. Incubation'),
-      columns: [
-        { key: 'stage', header: t('阶段', 'Stage'), kind: 'text' },
-        { key: 'n', header: t('数量（家）', 'Count'), kind: 'number' },
-      ],
-      rows: incubationStages.map((s) => ({ stage: labels.incubationStage!.get(s) ?? s, n: d.incubationStages[s] ?? 0 })),
-    },
   ];
   return {
-    title: t(`园区运营报告（${period.label}）`, `Park operations report (${period.from} – ${period.to})`),
+    title: t(`园区运营报告（${period.label}）`, `Park operations report, ${periodLabelEn(period)}`),
     subtitle: t(`统计期间 ${period.from} 至 ${period.to}，数据截至 ${asOf}`, `Period ${period.from} to ${period.to}, data as of ${asOf}`),
     organisation: t('大数据产业园 · 孵化基地', 'Big-data industrial park and incubation base'),
     generatedAt: t(`ParkPilot 生成于 ${today}`, `Produced by ParkPilot on ${today}`),
