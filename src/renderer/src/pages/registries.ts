@@ -158,7 +158,7 @@ export const registries: Partial<Record<Area, RegistryConfig>> & Pick<Record<Are
       textCol('plan_name', t, { width: 260, valueFormatter: ((p) => (p.data ? localName(locale, String(p.value ?? ''), p.data.plan_name_en as string | null) : '')) as Fmt }),
       { field: 'value', headerName: t('field.value'), type: 'rightAligned', width: 110, valueFormatter: ((p) => formatNumber(p.value as number, locale, 0)) as Fmt },
       { colId: 'range', headerName: `${t('field.min_value')}–${t('field.max_value')}`, width: 130, valueGetter: (p) => (!p.data ? '' : p.data.max_value == null ? `≥ ${String(p.data.min_value ?? 0)}` : `${String(p.data.min_value ?? '–')}–${String(p.data.max_value)}`) },
-      textCol('unit', t, { headerName: t('field.unit_of_measure'), width: 100, valueFormatter: ((p) => (p.data ? unitText(t, locale, String(p.value ?? ''), p.data.max_value as number | null) : '')) as Fmt }),
+      textCol('unit', t, { headerName: t('field.unit_of_measure'), width: 120, valueFormatter: ((p) => (p.data ? unitText(t, locale, String(p.value ?? ''), p.data.max_value as number | null) : '')) as Fmt }),
       { field: 'status', headerName: t('field.target_status'), width: 110, valueFormatter: ((p) => (p.value ? t(`targetStatus.${String(p.value)}`) : '')) as Fmt, cellClass: (p) => `status-${String(p.value)}` },
       dateCol('deadline', t, locale),
       dateCol('done_date', t, locale, { filter: false }),
