@@ -71,14 +71,3 @@ export function parsePeriod(input: string): Period | null {
   }
   return null;
 }
-
-const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-/** A period as an English title says it: 2020, Q4 2020, December 2020. */
-export function periodLabelEn(period: Period): string {
-  const [fy, fm] = period.from.split('-').map(Number) as [number, number];
-  const [, tm] = period.to.split('-').map(Number) as [number, number];
-  if (fm === 1 && tm === 12) return String(fy);
-  if (tm - fm === 2) return `Q${(tm / 3).toFixed(0)} ${fy}`;
-  return `${MONTHS_EN[fm - 1]} ${fy}`;
-}

@@ -5,7 +5,7 @@ import { labelMaps } from '../exports/views';
 import { overview } from '../overview/dashboard';
 import type { TargetStatus } from '../targets/handlers';
 import { chartSvg } from './charts';
-import { periodLabelEn, type Period, type Report, type Section } from './model';
+import type { Period, Report, Section } from './model';
 import { incubationStages } from '../enums';
 import { localName, unitLabel } from '../targets/names';
 import { changeText, comparedStretches, FIGURE_KEYS, keyFigures, type FigureKey, type Stretch } from './comparison';
@@ -128,7 +128,7 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
     },
   ];
   return {
-    title: t(`园区运营报告（${period.label}）`, `Park operations report, ${periodLabelEn(period)}`),
+    title: t(`园区运营报告（${period.label}）`, `Park operations report (${period.from} – ${period.to})`),
     subtitle: t(`统计期间 ${period.from} 至 ${period.to}，数据截至 ${asOf}`, `Period ${period.from} to ${period.to}, data as of ${asOf}`),
     organisation: t('大数据产业园 · 孵化基地', 'Big-data industrial park and incubation base'),
     generatedAt: t(`ParkPilot 生成于 ${today}`, `Produced by ParkPilot on ${today}`),
