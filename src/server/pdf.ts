@@ -26,7 +26,7 @@ export async function printPdf(html: string, options: { headerTitle: string }): 
       printBackground: true,
       displayHeaderFooter: true,
       headerTemplate: `<div style='${font} display: flex; justify-content: space-between;'><span>${options.headerTitle.replace(/[<>&'"]/g, '')}</span><span>ParkPilot</span></div>`,
-      footerTemplate: `<div style='${font} text-align: center;'>第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页</div>`,
+      footerTemplate: `<div style='${font} text-align: center;'><span class="pageNumber"></span> / <span class="totalPages"></span></div>`, // as the desktop prints it: the same in both languages
       margin: { top: '22mm', bottom: '20mm', left: '16mm', right: '16mm' },
     });
   } finally {

@@ -74,6 +74,8 @@ test('在孵 agrees: the registry refuses a 在孵 without an incubation record,
 
 test('search: names first, tag-only matches marked, "see all" opens the filtered grid', async ({ page }) => {
   await page.goto('/#/overview');
+  // The shortcut belongs to the rendered app: pages load on demand, so wait for it, not for the script.
+  await expect(page.getByRole('heading', { name: '园区总览', level: 1 })).toBeVisible();
   await page.keyboard.press('Control+k');
   await page.getByRole('combobox', { name: '搜索' }).fill('数据');
   const options = page.locator('#search-results').getByRole('option');

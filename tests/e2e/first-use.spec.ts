@@ -52,6 +52,8 @@ test('create an enterprise: wrong USCC is refused with the reason, fixed, saved'
 
 test('find it again with global search (Ctrl+K), then edit it and see the history', async ({ page }) => {
   await page.goto('/#/overview');
+  // The shortcut belongs to the rendered app: pages load on demand, so wait for it, not for the script.
+  await expect(page.getByRole('heading', { name: '园区总览', level: 1 })).toBeVisible();
   await page.keyboard.press('Control+k');
   const box = page.getByRole('combobox', { name: '搜索' });
   await box.fill('测试数据');

@@ -8,11 +8,13 @@ export interface ReportColumn {
   key: string;
   header: string;
   kind: ColumnKind;
+  /** Kept on one line in the PDF (numbers, dates and changes are never broken mid-token; see html.ts). */
+  nowrap?: boolean;
 }
 
 export type Section =
   | { kind: 'figures'; title: string; figures: { label: string; value: string | number; note?: string }[] }
-  | { kind: 'table'; title: string; columns: ReportColumn[]; rows: Record<string, unknown>[]; empty?: string; moneyDivisor?: number; /** Rows the PDF shows; the workbook has them all. */ pdfLimit?: number; more?: string }
+  | { kind: 'table'; title: string; columns: ReportColumn[]; rows: Record<string, unknown>[]; empty?: string; moneyDivisor?: number; /** Rows the PDF shows; the workbook has them all. */ pdfLimit?: number; more?: string; /** A line under the table (what is compared with what). */ note?: string }
   | { kind: 'chart'; title: string; svg: string; caption?: string; data?: { columns: ReportColumn[]; rows: Record<string, unknown>[] } }
   | { kind: 'text'; title: string; paragraphs: string[] };
 

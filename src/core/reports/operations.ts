@@ -7,6 +7,8 @@ import type { TargetStatus } from '../targets/handlers';
 import { chartSvg } from './charts';
 import type { Period, Report, Section } from './model';
 import { incubationStages } from '../enums';
+import { localName, unitLabel } from '../targets/names';
+import { changeText, comparedStretches, FIGURE_KEYS, keyFigures, type FigureKey, type Stretch } from './comparison';
 
 /**
  * The park operations report (月报/季报/年报) for a period, as of a date: key figures, the plan-target
@@ -16,7 +18,6 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
   const en = locale === 'en';
   const d = overview(db, asOf, today);
   const labels = labelMaps(db, locale);
-  const count = (sql: string, ...params: unknown[]) => (db.prepare(sql).get(...params) as { n: number }).n;
   const entries = db
     .prepare('SELECT name, uscc, industry, kind, entry_date, registered_capital FROM enterprises WHERE deleted = 0 AND entry_date BETWEEN ? AND ? ORDER BY entry_date, name')
     .all(period.from, period.to) as Record<string, unknown>[];
@@ -25,47 +26,35 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
     r.industry = labels.industry!.get(r.industry as string) ?? r.industry;
     r.kind = labels.enterpriseKind!.get(r.kind as string) ?? r.kind;
   }
-  const signed = count(
-    "SELECT count(DISTINCT e.row_id) AS n FROM stage_events e JOIN pipeline_stages s ON s.id = e.stage AND s.kind = 'won' WHERE e.entity = 'leads' AND e.deleted = 0 AND e.date BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM stage_events p JOIN pipeline_stages ps ON ps.id = p.stage AND ps.kind = 'won' WHERE p.entity = 'leads' AND p.row_id = e.row_id AND p.date < ?)",
-    period.from, period.to, period.from,
-  );
-  const graduated = count("SELECT count(DISTINCT row_id) AS n FROM stage_events WHERE entity = 'incubations' AND stage = 'graduated' AND deleted = 0 AND date BETWEEN ? AND ?", period.from, period.to);
-  const admitted = count("SELECT count(DISTINCT row_id) AS n FROM stage_events WHERE entity = 'incubations' AND stage = 'admitted' AND deleted = 0 AND date BETWEEN ? AND ?", period.from, period.to);
-  const inIncubation = (d.incubationStages.admitted ?? 0) + (d.incubationStages.incubating ?? 0);
   const t = (zh: string, e: string) => (en ? e : zh);
   const status = (code: TargetStatus) => enums.targetStatus[code][en ? 1 : 0];
 
   const sections: Section[] = [
+    keyFiguresSection(db, period, asOf, today, en),
     {
-      kind: 'figures',
-      title: t('一、主要指标', '1. Key figures'),
-      figures: [
-        { label: t('在园企业（家）', 'Enterprises in the park'), value: d.enterprises },
-        { label: t('本期新入驻（家）', 'New entries this period'), value: entries.length },
-        { label: t('本期迁出（家）', 'Exits this period'), value: exits.length },
-        { label: t('在孵企业（家）', 'In incubation'), value: inIncubation },
-        { label: t('本期签约项目（个）', 'Projects signed this period'), value: signed },
-        { label: t('本期新入孵（家）', 'Admitted to incubation'), value: admitted },
-        { label: t('本期毕业（家）', 'Graduated this period'), value: graduated },
-        { label: t('逾期未跟进线索（条）', 'Overdue lead follow-ups'), value: d.overdue.count },
-      ],
+      // One row, a column per stage: short, so it sits with the key figures.
+      kind: 'table',
+      title: t('二、孵化统计', '2. Incubation'),
+      columns: incubationStages.map((stage) => ({ key: stage, header: `${labels.incubationStage!.get(stage) ?? stage}${t('（家）', '')}`, kind: 'number' as const, nowrap: true })),
+      rows: [Object.fromEntries(incubationStages.map((stage) => [stage, d.incubationStages[stage] ?? 0]))],
     },
     {
       kind: 'table',
-      title: t('二、规划目标完成情况', '2. Plan targets'),
+      title: t('三、规划目标完成情况', '3. Plan targets'),
       columns: [
         { key: 'plan', header: t('规划', 'Plan'), kind: 'text' },
         { key: 'name', header: t('目标', 'Target'), kind: 'text' },
-        { key: 'range', header: t('目标值', 'Target range'), kind: 'text' },
-        { key: 'value', header: t('当前值', 'Value'), kind: 'number' },
+        { key: 'range', header: t('目标值', 'Target range'), kind: 'text', nowrap: true },
+        // A milestone's value is the day it was done.
+        { key: 'value', header: t('当前值', 'Value'), kind: 'number', nowrap: true },
         { key: 'projection', header: t('到期预测', 'Projected'), kind: 'number' },
         { key: 'deadline', header: t('截止日期', 'Deadline'), kind: 'date' },
         { key: 'status', header: t('状态', 'Status'), kind: 'text' },
       ],
       rows: d.targets.map((x) => ({
-        plan: x.plan_name,
-        name: en && x.name_en ? x.name_en : x.name,
-        range: x.kind === 'milestone' ? t('完成', 'Done') : x.max_value == null ? `≥ ${x.min_value} ${x.unit}` : `${x.min_value}–${x.max_value} ${x.unit}`,
+        plan: localName(locale, x.plan_name, x.plan_name_en),
+        name: localName(locale, x.name, x.name_en),
+        range: x.kind === 'milestone' ? t('完成', 'Done') : x.max_value == null ? `≥ ${x.min_value} ${unitLabel(x.unit, locale, x.min_value)}` : `${x.min_value}–${x.max_value} ${unitLabel(x.unit, locale, x.max_value)}`,
         value: x.kind === 'milestone' ? (x.done_date ?? t('未完成', 'Open')) : x.value,
         projection: x.kind === 'milestone' ? null : x.projection,
         deadline: x.deadline,
@@ -74,7 +63,7 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
     },
     {
       kind: 'chart',
-      title: t('三、招商漏斗', '3. Lead funnel'),
+      title: t('四、招商漏斗', '4. Lead funnel'),
       svg: chartSvg({
         series: [{
           type: 'funnel', sort: 'none', left: '10%', width: '80%', top: 10, bottom: 10, minSize: '10%',
@@ -94,12 +83,12 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
     },
     {
       kind: 'table',
-      title: t('四、本期新入驻企业', '4. New entries this period'),
+      title: t('五、本期新入驻企业', '5. New entries this period'),
       columns: [
         { key: 'name', header: t('企业名称', 'Company'), kind: 'text' },
         { key: 'uscc', header: t('统一社会信用代码', 'Credit code'), kind: 'text' },
         { key: 'industry', header: t('所属行业', 'Industry'), kind: 'text' },
-        { key: 'kind', header: t('企业类型', 'Kind'), kind: 'text' },
+        { key: 'kind', header: t('企业类型', 'Kind'), kind: 'text', nowrap: true },
         { key: 'entry_date', header: t('入驻日期', 'Entry date'), kind: 'date' },
         { key: 'registered_capital', header: t('注册资本（万元）', 'Capital (10k CNY)'), kind: 'money' },
       ],
@@ -110,7 +99,7 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
     },
     {
       kind: 'table',
-      title: t('五、本期迁出企业', '5. Exits this period'),
+      title: t('六、本期迁出企业', '6. Exits this period'),
       columns: [
         { key: 'name', header: t('企业名称', 'Company'), kind: 'text' },
         { key: 'uscc', header: t('统一社会信用代码', 'Credit code'), kind: 'text' },
@@ -124,7 +113,7 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
     },
     {
       kind: 'chart',
-      title: t('六、行业分布', '6. Industry mix'),
+      title: t('七、行业分布', '7. Industry mix'),
       svg: chartSvg({
         legend: { bottom: 0 },
         series: [{ type: 'pie', radius: ['35%', '62%'], center: ['50%', '45%'], label: { formatter: '{b} {c}' }, data: d.industryMix.map((r) => ({ name: labels.industry!.get(r.industry) ?? (r.industry || '—'), value: r.n })) }],
@@ -137,15 +126,6 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
         rows: d.industryMix.map((r) => ({ industry: labels.industry!.get(r.industry) ?? (r.industry || '—'), n: r.n })),
       },
     },
-    {
-      kind: 'table',
-      title: t('七、孵化统计', '7. Incubation'),
-      columns: [
-        { key: 'stage', header: t('阶段', 'Stage'), kind: 'text' },
-        { key: 'n', header: t('数量（家）', 'Count'), kind: 'number' },
-      ],
-      rows: incubationStages.map((s) => ({ stage: labels.incubationStage!.get(s) ?? s, n: d.incubationStages[s] ?? 0 })),
-    },
   ];
   return {
     title: t(`园区运营报告（${period.label}）`, `Park operations report (${period.from} – ${period.to})`),
@@ -153,5 +133,56 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
     organisation: t('大数据产业园 · 孵化基地', 'Big-data industrial park and incubation base'),
     generatedAt: t(`ParkPilot 生成于 ${today}`, `Produced by ParkPilot on ${today}`),
     sections,
+  };
+}
+
+const FIGURE_LABELS: Record<FigureKey, readonly [zh: string, en: string]> = {
+  enterprises: ['在园企业（家）', 'Enterprises in the park'],
+  entries: ['新入驻企业（家）', 'New entries'],
+  exits: ['迁出企业（家）', 'Exits'],
+  incubating: ['在孵企业（家）', 'In incubation'],
+  signed: ['签约项目（个）', 'Projects signed'],
+  admitted: ['新入孵企业（家）', 'Admitted to incubation'],
+  graduated: ['毕业企业（家）', 'Graduated'],
+  overdue: ['逾期未跟进线索（条）', 'Overdue lead follow-ups'],
+};
+
+/**
+ * Key figures with 同比 (the same stretch a year before) and 环比 (the previous period; a year's
+ * previous period is the year before, so an annual report shows 同比 alone). See comparison.ts.
+ */
+function keyFiguresSection(db: Db, period: Period, asOf: string, today: string, en: boolean): Section {
+  const t = (zh: string, e: string) => (en ? e : zh);
+  const stretches = comparedStretches(period, asOf);
+  const now = keyFigures(db, stretches.current, today);
+  const lastYear = keyFigures(db, stretches.lastYear, today);
+  const previous = stretches.previous ? keyFigures(db, stretches.previous, today) : null;
+  const span = (s: Stretch) => t(`${s.from} 至 ${s.to}`, `${s.from} to ${s.to}`);
+  return {
+    kind: 'table',
+    title: t('一、主要指标', '1. Key figures'),
+    columns: [
+      { key: 'label', header: t('指标', 'Figure'), kind: 'text' },
+      { key: 'now', header: t('本期', 'This period'), kind: 'number', nowrap: true },
+      { key: 'lastYear', header: t('上年同期', 'Same period last year'), kind: 'number', nowrap: true },
+      { key: 'yoy', header: t('同比增减', 'Year on year'), kind: 'text', nowrap: true },
+      ...(previous
+        ? [
+            { key: 'previous', header: t('上期', 'Previous period'), kind: 'number', nowrap: true } as const,
+            { key: 'pop', header: t('环比增减', 'Period on period'), kind: 'text', nowrap: true } as const,
+          ]
+        : []),
+    ],
+    rows: FIGURE_KEYS.map((key) => ({
+      label: FIGURE_LABELS[key][en ? 1 : 0],
+      now: now[key],
+      lastYear: lastYear[key],
+      yoy: changeText(now[key], lastYear[key]),
+      ...(previous ? { previous: previous[key], pop: changeText(now[key], previous[key]) } : {}),
+    })),
+    note: t(
+      `本期 ${span(stretches.current)}；上年同期 ${span(stretches.lastYear)}${stretches.previous ? `；上期 ${span(stretches.previous)}` : ''}。在园、在孵与逾期为期末数，其余为期间内发生数。`,
+      `This period ${span(stretches.current)}; same period last year ${span(stretches.lastYear)}${stretches.previous ? `; previous period ${span(stretches.previous)}` : ''}. Enterprises in the park, in incubation and overdue follow-ups are counted on the last day; the others over the period.`,
+    ),
   };
 }

@@ -8,7 +8,7 @@ import type { Report } from './model';
 /** PDF through the shell's printer (Electron printToPDF, or the system Chromium). */
 export async function writeReportPdf(ctx: CoreContext, report: Report, path: string): Promise<void> {
   if (!ctx.printPdf) throw new AppError('internal', { detail: 'no PDF printer in this shell' });
-  writeFileSync(path, await ctx.printPdf(reportHtml(report), { headerTitle: report.title }));
+  writeFileSync(path, await ctx.printPdf(reportHtml(report, ctx.locale === 'en' ? 'en' : 'zh-CN'), { headerTitle: report.title }));
 }
 
 /** The same report as a workbook: one sheet per section (charts as their data). */

@@ -9,6 +9,7 @@ import { handler, readHandler, slice } from '../handler';
 import { gridRequestSchema, type GridView } from '../grid/query';
 import { measurable, measure, measureProblem, measureSchema, type Measure } from './measure';
 import { leadStages } from '../leads/pipeline';
+import { planNameEn } from './names';
 
 export const targetFields = {
   plan_id: id,
@@ -31,6 +32,8 @@ export interface TargetProgress {
   id: string;
   plan_id: string;
   plan_name: string;
+  /** The seeded plan's English title (names.ts), or null for a plan the office named. */
+  plan_name_en: string | null;
   plan_start: string;
   name: string;
   name_en: string | null;
@@ -120,6 +123,7 @@ export function targetProgress(db: Db, asOf: string, planId?: string): TargetPro
       id: t.id as string,
       plan_id: t.plan_id as string,
       plan_name: t.plan_name as string,
+      plan_name_en: planNameEn(t.plan_name as string),
       plan_start: start,
       name: t.name as string,
       name_en: (t.name_en as string | null) ?? null,
@@ -181,7 +185,10 @@ export const targetsHandlers = slice('targets', {
   rows: handler(gridRequestSchema, (ctx, req) => {
     const page = entity.rows.run(ctx, req);
     const progress = new Map(targetProgress(ctx.db, ctx.today()).map((p) => [p.id, p]));
-    return { ...page, rows: page.rows.map((r) => ({ ...r, value: progress.get(r.id as string)?.value ?? null, status: progress.get(r.id as string)?.status ?? null })) };
+    return {
+      ...page,
+      rows: page.rows.map((r) => ({ ...r, plan_name_en: planNameEn(r.plan_name as string), value: progress.get(r.id as string)?.value ?? null, status: progress.get(r.id as string)?.status ?? null })),
+    };
   }),
   /** What a computed target may count, sum, filter and date by: the metric editor's choices. */
   measurable: readHandler(z.strictObject({}), (ctx) => ({
@@ -199,7 +206,9 @@ export const plansHandlers = slice('plans', {
     fields: { name: requiredText, source: shortText, start_date: isoDate, deadline: isoDate, notes: longText },
     view: { from: 'plans', rowid: 'plans.rowid', where: 'plans.deleted = 0', select: 'plans.*', columns: { name: { sql: 'plans.name', type: 'text', sortable: true } } },
   }),
-  list: readHandler(z.strictObject({}), (ctx) => ctx.db.prepare('SELECT * FROM plans WHERE deleted = 0 ORDER BY start_date').all() as Record<string, unknown>[]),
+  list: readHandler(z.strictObject({}), (ctx) =>
+    (ctx.db.prepare('SELECT * FROM plans WHERE deleted = 0 ORDER BY start_date').all() as (Record<string, unknown> & { id: string; name: string })[]).map((p) => ({ ...p, name_en: planNameEn(p.name as string) })),
+  ),
 });
 
 export const milestonesHandlers = slice('milestones', {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, onDatabaseDamage, setApiLocale } from './api/client';
 import { FieldCopyBanner } from './components/FieldCopyBanner';
@@ -8,19 +8,24 @@ import { rememberLocale, type UiLocale } from './i18n';
 import { useRoute } from './lib/route';
 import { applyTheme, savedTheme, type Theme } from './lib/theme';
 import { useCoreData, useShellEvents } from './lib/useCoreData';
-import { Overview } from './pages/Overview';
-import { Pipeline } from './pages/Pipeline';
-import { ImportPage } from './pages/ImportPage';
-import { ReportsPage } from './pages/ReportsPage';
-import { RegistryPage } from './pages/RegistryPage';
-import { Settings } from './pages/Settings';
 import { DamageScreen } from './pages/BackupsSettings';
 import { useDatabaseDamage } from './lib/useDatabaseDamage';
-import { Fieldwork } from './pages/Fieldwork';
-import { ReviewQueue } from './pages/ReviewQueue';
 import { registries } from './pages/registries';
 import { Icon } from './components/Icon';
 import { HubStatus } from './hub/HubStatus';
+import { takePrefetched } from './lib/prefetch';
+import { PageLoading } from './components/PageLoading';
+
+// Each page is its own chunk, loaded when first opened: the start-up script holds only the shell, so
+// the window is usable at once and the grid (AG Grid) and charts (ECharts) load with the pages that use them.
+const Overview = lazy(() => import('./pages/Overview').then((m) => ({ default: m.Overview })));
+const Pipeline = lazy(() => import('./pages/Pipeline').then((m) => ({ default: m.Pipeline })));
+const ImportPage = lazy(() => import('./pages/ImportPage').then((m) => ({ default: m.ImportPage })));
+const ReportsPage = lazy(() => import('./pages/ReportsPage').then((m) => ({ default: m.ReportsPage })));
+const RegistryPage = lazy(() => import('./pages/RegistryPage').then((m) => ({ default: m.RegistryPage })));
+const Settings = lazy(() => import('./pages/Settings').then((m) => ({ default: m.Settings })));
+const Fieldwork = lazy(() => import('./pages/Fieldwork').then((m) => ({ default: m.Fieldwork })));
+const ReviewQueue = lazy(() => import('./pages/ReviewQueue').then((m) => ({ default: m.ReviewQueue })));
 
 const PAGES = ['overview', 'enterprises', 'incubations', 'leads', 'pipeline', 'targets', 'imports', 'reports', 'fieldwork', 'reviews', 'settings'] as const;
 
@@ -35,7 +40,8 @@ export function App() {
     localStorage.setItem('parkpilot.sidebar', collapsed ? 'open' : 'collapsed');
     setCollapsed(!collapsed);
   };
-  const info = useCoreData(() => api['meta.info']({}), [], []).data ?? null;
+  // Asked for at start-up when the app opens on the Overview (overviewStart.ts).
+  const info = useCoreData(() => takePrefetched('meta.info', () => api['meta.info']({})), [], []).data ?? null;
   const dataset = info?.dataset ?? null;
   // Field-copy banner and the review badge: any change may add an unreturned edit or a review item.
   const syncSummary = useCoreData(() => api['sync.summary']({}), [], 'all').data;
@@ -137,6 +143,7 @@ export function App() {
           <FieldCopyBanner summary={syncSummary} />
           <main id="main" tabIndex={-1}>
             {damage !== null && <DamageScreen detail={damage} />}
+            <Suspense fallback={<PageLoading />}>
             {damage === null && page === 'overview' && info && <Overview key={info.today} theme={theme} today={info.today} />}
             {damage === null && page === 'pipeline' && <Pipeline />}
             {damage === null && page === 'imports' && <ImportPage />}
@@ -145,6 +152,7 @@ export function App() {
             {damage === null && page === 'reviews' && <ReviewQueue />}
             {damage === null && page === 'settings' && <Settings theme={theme} onTheme={changeTheme} onLocale={changeLocale} />}
             {damage === null && registry && <RegistryPage key={page} config={registry} route={route} theme={theme} />}
+            </Suspense>
           </main>
         </div>
       </div>

@@ -143,6 +143,6 @@ export type { Method };
 
 /** What to tell the user about a failed call: the field messages when there are any, else the message. */
 export function errorText(err: unknown): string {
-  if (err instanceof ApiError) return err.payload.fields?.map((f) => f.message).join('；') || err.message;
+  if (err instanceof ApiError) return err.payload.fields?.map((f) => f.message).join(currentLocale === 'en' ? '; ' : '；') || err.message;
   return err instanceof Error ? err.message : String(err);
 }

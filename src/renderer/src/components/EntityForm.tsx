@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { localName } from '../lib/names';
 import { api, ApiError, errorText, invokeMethod } from '../api/client';
 import { wanToYuan } from '../lib/format';
 import { useCoreData } from '../lib/useCoreData';
@@ -9,7 +10,7 @@ import { MeasureEditor } from './MeasureEditor';
 import { Icon } from './Icon';
 
 type FormValue = string | Record<string, string | null>[];
-type Options = { staff: { id: string; name: string; role: string }[]; industries: { id: string }[]; plans: { id: string; name: string }[] };
+type Options = { staff: { id: string; name: string; role: string }[]; industries: { id: string }[]; plans: { id: string; name: string; name_en: string | null }[] };
 
 /** Row value → what the input holds (money in 万元, tags as text, JSON pretty-printed). */
 function toForm(f: FieldDef, v: unknown): FormValue {
@@ -69,7 +70,7 @@ export function EntityForm({ config, row, onSaved, onCancel, onDirtyChange, onSa
     const [staff, industries, plans] = await Promise.all([
       kinds.has('staff') ? api['staff.list']({}) : [],
       kinds.has('industry') ? api['industries.list']({}) : [],
-      kinds.has('plan') ? (api['plans.list']({}) as Promise<{ id: string; name: string }[]>) : [],
+      kinds.has('plan') ? api['plans.list']({}) : [],
     ]);
     return { staff, industries, plans };
   }, [config.fields], ['staff', 'industries', 'plans']);
@@ -150,7 +151,7 @@ export function EntityForm({ config, row, onSaved, onCancel, onDirtyChange, onSa
 }
 
 function FieldInput({ field: f, value, onChange, options, row, invalid }: { field: FieldDef; value: FormValue; onChange: (v: FormValue) => void; options: Options; row: Row | null; invalid: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const common = { id: `f-${f.name}`, name: f.name, 'aria-invalid': invalid || undefined, 'aria-describedby': invalid ? `e-${f.name}` : undefined };
   const text = typeof value === 'string' ? value : '';
   switch (f.kind) {
@@ -194,7 +195,7 @@ function FieldInput({ field: f, value, onChange, options, row, invalid }: { fiel
       return (
         <select {...common} value={text} onChange={(e) => onChange(e.target.value)}>
           <option value="">{t('common.none')}</option>
-          {options.plans.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+          {options.plans.map((p) => <option key={p.id} value={p.id}>{localName(i18n.language, p.name, p.name_en)}</option>)}
         </select>
       );
     case 'enterprise':

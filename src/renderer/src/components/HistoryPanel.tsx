@@ -30,7 +30,7 @@ export function HistoryPanel({ area, id, fields }: { area: Area; id: string; fie
     if (f?.kind === 'enum') return t(`enum.${f.enumName}.${String(v)}`);
     if (f?.kind === 'industry') return t(`enum.industry.${String(v)}`);
     if (f?.kind === 'date') return formatDate(String(v), i18n.language);
-    if (Array.isArray(v)) return v.length ? v.map(item).join('；') : '∅';
+    if (Array.isArray(v)) return v.length ? v.map(item).join(t('common.clauseSep')) : '∅';
     if (typeof v === 'object') return item(v);
     return String(v);
   };
@@ -41,13 +41,13 @@ export function HistoryPanel({ area, id, fields }: { area: Area; id: string; fie
     const o = x as Record<string, unknown>;
     if (typeof o.type === 'string' && 'expires' in o) {
       const label = t(`enum.qualification.${o.type}`);
-      return o.expires ? `${label}（${t('field.qualification_expires')} ${formatDate(String(o.expires), i18n.language)}）` : label;
+      return o.expires ? t('common.withDetails', { name: label, details: `${t('field.qualification_expires')} ${formatDate(String(o.expires), i18n.language)}` }) : label;
     }
     if (typeof o.name === 'string') {
       const details = [o.role, o.phone, o.email].filter((d) => typeof d === 'string' && d) as string[];
-      return details.length ? `${o.name}（${details.join('，')}）` : o.name;
+      return details.length ? t('common.withDetails', { name: o.name, details: details.join(t('common.listSep')) }) : o.name;
     }
-    return Object.entries(o).filter(([, val]) => val != null && val !== '').map(([k, val]) => `${t(`field.${k}`, { defaultValue: k })}: ${String(val)}`).join('，');
+    return Object.entries(o).filter(([, val]) => val != null && val !== '').map(([k, val]) => `${t(`field.${k}`, { defaultValue: k })}: ${String(val)}`).join(t('common.listSep'));
   };
   const label = (field: string) => t(byField.get(field)?.labelKey ?? `field.${field}`, { defaultValue: field });
   const groups = new Map<string, Change[]>();

@@ -40,7 +40,7 @@ export function IncubationPanel({ id, onChanged }: { id: string; onChanged: () =
       onChanged();
     } catch (err) {
       // Field messages here name the field, as the small forms have no label beside each input.
-      setError(err instanceof ApiError && err.payload.fields?.length ? err.payload.fields.map((f) => `${t(`incubation.${f.field}`, { defaultValue: f.field })}: ${f.message}`).join('；') : errorText(err));
+      setError(err instanceof ApiError && err.payload.fields?.length ? err.payload.fields.map((f) => `${t(`incubation.${f.field}`, { defaultValue: f.field })}: ${f.message}`).join(t('common.clauseSep')) : errorText(err));
     }
   };
 

@@ -26,7 +26,7 @@ const FIELDS: Record<Entity, string[]> = {
  * a preview and every rejected row with its reason), then import — one batch, revertable in one step.
  */
 export function ImportPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const toast = useToast();
   const [file, setFile] = useState<{ token: string; name: string } | null>(null);
   const [entity, setEntity] = useState<Entity>('enterprises');
@@ -160,7 +160,7 @@ export function ImportPage() {
               <span className="bad">{t('imports.rejected', { n: report.rejected.length })}</span>
             </div>
             <p className="muted small">{t('imports.source', { sheet: report.sheet, row: report.headerRow })}{report.encoding ? ` · ${report.encoding.toUpperCase()}` : ''}</p>
-            {report.unmapped.length > 0 && <p className="warning small" data-testid="import-unmapped">{t('imports.unmapped', { n: report.unmapped.length, columns: report.unmapped.join('、') })}</p>}
+            {report.unmapped.length > 0 && <p className="warning small" data-testid="import-unmapped">{t('imports.unmapped', { n: report.unmapped.length, columns: report.unmapped.join(t('common.listSep')) })}</p>}
             <div className="row-buttons">
               {report.dryRun && <button type="button" className="primary" disabled={progress !== null || report.created + report.updated === 0} onClick={() => void run(false)}>{t('imports.apply', { n: report.created + report.updated })}</button>}
               {report.rejected.length > 0 && <button type="button" onClick={() => void downloadRejected()}>{t('imports.downloadRejected')}</button>}
@@ -237,7 +237,7 @@ export function ImportPage() {
               <tbody>
                 {report.preview.map((p) => (
                   <tr key={p.row} className={`action-${p.action}`} data-row={p.row}>
-                    <td>{p.row}</td><td>{t(`imports.action_${p.action}`)}</td><td>{p.name}</td><td>{p.reasons.join('；')}</td>
+                    <td>{p.row}</td><td>{t(`imports.action_${p.action}`)}</td><td>{p.name}</td><td>{p.reasons.join(t('common.clauseSep'))}</td>
                   </tr>
                 ))}
               </tbody>
@@ -254,7 +254,7 @@ export function ImportPage() {
             <tbody>
               {batches.map((b) => (
                 <tr key={b.id}>
-                  <td>{formatDateTime(String(b.imported_at), 'zh-CN')}</td>
+                  <td className="nowrap">{formatDateTime(String(b.imported_at), i18n.language)}</td>
                   <td>{String(b.file_name)}</td>
                   <td>{t(`nav.${String(b.entity)}`)}</td>
                   <td>{t('imports.batchCounts', { created: b.created, updated: b.updated, rejected: b.rejected })}</td>

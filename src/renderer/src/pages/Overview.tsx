@@ -11,11 +11,13 @@ import type { Theme } from '../lib/theme';
 import { useCoreData } from '../lib/useCoreData';
 import { Icon } from '../components/Icon';
 import { OverdueMore, QualificationsDue } from '../components/overview/DueLists';
+import { takePrefetched } from '../lib/prefetch';
+import { localName, unitText } from '../lib/names';
+import { AS_OF_KEY, dashboardKey, initialAsOf } from './overviewStart';
 
 type Dashboard = Awaited<ReturnType<(typeof api)['dashboard.overview']>>;
 type Target = Dashboard['targets'][number];
 
-const STORAGE_KEY = 'parkpilot.asOf';
 
 /** The park office's morning view: targets, pipelines and the park's make-up, as of any date. */
 export function Overview({ theme, today: todayIs }: { theme: Theme; today: string }) {
@@ -24,18 +26,16 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
   // "Today" is the core's: a demo database's own last day while it runs on it (settings/handlers.ts).
   const today = () => todayIs;
   // A remembered day after "today" (a demo database's last day) falls back to today.
-  const [asOf, setAsOf] = useState(() => {
-    const stored = sessionStorage.getItem(STORAGE_KEY);
-    return stored && stored <= todayIs ? stored : todayIs;
-  });
-  useEffect(() => sessionStorage.setItem(STORAGE_KEY, asOf), [asOf]);
+  const [asOf, setAsOf] = useState(() => initialAsOf(todayIs));
+  useEffect(() => sessionStorage.setItem(AS_OF_KEY, asOf), [asOf]);
   /**
    * Chart click-throughs open the registry, which lists today's rows: from a past as-of day the grid
    * says so plainly (`asof`), since its count may differ from the number the chart showed.
    */
   const go = (path: string) => navigate(asOf === todayIs ? path : `${path}${path.includes('?') ? '&' : '?'}asof=${asOf}`);
   // Every table feeds some figure here, so any change reloads it.
-  const { data, error } = useCoreData(() => api['dashboard.overview']({ asOf }), [asOf]);
+  // The first answer may have been asked for at start-up (overviewStart.ts).
+  const { data, error } = useCoreData(() => takePrefetched(dashboardKey(asOf), () => api['dashboard.overview']({ asOf })), [asOf]);
 
   const charts = useMemo(() => (data ? buildCharts(data, t) : null), [data, t]);
 
@@ -46,6 +46,10 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
   if (error) return <ErrorBanner error={error} />;
   if (!data || !charts) return <p className="muted" aria-busy>{t('common.loading')}</p>;
 
+  // Timeline entries are plan deadlines and milestones, named as the plan or the milestone's target:
+  // their English names come from the targets (a milestone the office added shows its own name).
+  const englishNames = new Map(data.targets.flatMap((x) => [[x.name, x.name_en], [x.plan_name, x.plan_name_en]] as const));
+  const timelineName = (name: string) => localName(locale, name, englishNames.get(name));
   const openLeads = data.funnel.stages.filter((s) => s.conversion === null || s.current >= 0).reduce((a, s) => a + s.current, 0);
   const cards = [
     { key: 'enterprises', value: data.enterprises, href: 'enterprises' },
@@ -94,7 +98,7 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
             <h2>{t('overview.burnup')}</h2>
             {computed.length > 1 && (
               <select aria-label={t('overview.burnup')} value={burnupTarget?.id} onChange={(e) => setBurnupId(e.target.value)}>
-                {computed.map((x) => <option key={x.id} value={x.id}>{locale === 'en' && x.name_en ? x.name_en : x.name}</option>)}
+                {computed.map((x) => <option key={x.id} value={x.id}>{localName(locale, x.name, x.name_en)}</option>)}
               </select>
             )}
           </div>
@@ -144,7 +148,7 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
             {data.timeline.map((e, i) => (
               <li key={i} className={e.done ? 'done' : e.date < asOf ? 'late' : ''}>
                 <span className="tl-date">{formatDate(e.date, locale)}</span>
-                <span>{e.kind === 'deadline' ? <><Icon name="clock" /> {t('overview.deadlineOf', { name: e.name })}</> : <><Icon name={e.done ? 'check' : 'circle'} /> {e.name}</>}</span>
+                <span>{e.kind === 'deadline' ? <><Icon name="clock" /> {t('overview.deadlineOf', { name: timelineName(e.name) })}</> : <><Icon name={e.done ? 'check' : 'circle'} /> {timelineName(e.name)}</>}</span>
               </li>
             ))}
           </ol>
@@ -160,7 +164,7 @@ function TargetCard({ target: tg, locale, onBurnup }: { target: Target; locale: 
   return (
     <div className={`card target status-${tg.status}`} data-target={tg.name}>
       <div className="target-top">
-        <a className="target-name" href={`#/targets/${tg.id}`}>{locale === 'en' && tg.name_en ? tg.name_en : tg.name}</a>
+        <a className="target-name" href={`#/targets/${tg.id}`}>{localName(locale, tg.name, tg.name_en)}</a>
         <span className={`badge status-${tg.status}`}>{t(`targetStatus.${tg.status}`)}</span>
       </div>
       <div className="target-value">
@@ -168,15 +172,15 @@ function TargetCard({ target: tg, locale, onBurnup }: { target: Target; locale: 
           <span>{tg.done_date ? <><Icon name="check" /> {formatDate(tg.done_date, locale)}</> : t('overview.milestone')}</span>
         ) : (
           <>
-            <span className="big">{formatNumber(tg.value, locale)}</span> {tg.unit}
-            <span className="muted"> · {tg.max_value != null ? t('overview.range', { min: tg.min_value, max: tg.max_value, unit: tg.unit }) : t('overview.atLeast', { min: tg.min_value, unit: tg.unit })}</span>
+            <span className="big">{formatNumber(tg.value, locale)}</span> {unitText(t, locale, tg.unit, tg.value)}
+            <span className="muted"> · {tg.max_value != null ? t('overview.range', { min: tg.min_value, max: tg.max_value, unit: unitText(t, locale, tg.unit, tg.max_value) }) : t('overview.atLeast', { min: tg.min_value, unit: unitText(t, locale, tg.unit, tg.min_value) })}</span>
           </>
         )}
       </div>
       <div className="bar" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}><span style={{ width: `${pct}%` }} /></div>
       <div className="muted small">
         {tg.kind !== 'milestone' && <button type="button" className="link" onClick={onBurnup}>{t('overview.projection', { value: formatNumber(tg.projection, locale, tg.kind === 'count' ? 0 : 1) })}</button>}
-        {' '}{t('overview.deadline', { date: formatDate(tg.deadline, locale) })} · {tg.plan_name}
+        {' '}{t('overview.deadline', { date: formatDate(tg.deadline, locale) })} · {localName(locale, tg.plan_name, tg.plan_name_en)}
       </div>
     </div>
   );
@@ -193,7 +197,7 @@ function burnupOption(tg: Target, t: TFunction, locale: string): ChartOption {
     legend: { bottom: 0 },
     grid: { left: 44, right: 24, top: 24, bottom: 48 },
     xAxis: { type: 'category', data: axis, boundaryGap: false },
-    yAxis: { type: 'value', name: tg.unit, min: 0, max: (v: { max: number }) => Math.ceil(Math.max(v.max, tg.max_value ?? tg.min_value ?? 0) * 1.15) },
+    yAxis: { type: 'value', name: unitText(t, locale, tg.unit), min: 0, max: (v: { max: number }) => Math.ceil(Math.max(v.max, tg.max_value ?? tg.min_value ?? 0) * 1.15) },
     series: [
       {
         name: t('overview.actual'), type: 'line', step: 'end', symbol: 'none', data: tg.burnup.map((b) => [b.month, b.value]), areaStyle: { opacity: 0.12 },

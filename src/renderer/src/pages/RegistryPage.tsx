@@ -23,7 +23,8 @@ import { UnsavedDialog } from '../components/grid/UnsavedDialog';
 import { setNavigationGuard } from '../lib/navigationGuard';
 import { formatNumber } from '../lib/format';
 import type { Route } from '../lib/route';
-import { gridThemes, type Theme } from '../lib/theme';
+import type { Theme } from '../lib/theme';
+import { gridComponents, gridThemes } from '../components/grid/gridSetup';
 import { useCoreChanges } from '../lib/useCoreData';
 import type { RegistryConfig, Row } from './registries';
 import { Icon } from '../components/Icon';
@@ -340,6 +341,7 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
         <div className="grid-wrap" tabIndex={-1} aria-label={t('grid.label', { name: t(`nav.${config.area}`) })} onKeyDownCapture={keys.onKeyDownCapture} onFocusCapture={keys.onFocusCapture}>
           <AgGridReact<Row>
             theme={gridThemes[theme]}
+            components={gridComponents}
             rowModelType="infinite"
             datasource={datasource}
             cacheBlockSize={100}

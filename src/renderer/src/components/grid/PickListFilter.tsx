@@ -1,6 +1,7 @@
 import type { IFilterParams } from 'ag-grid-community';
 import { useGridFilter, type CustomFilterProps, type CustomFloatingFilterProps } from 'ag-grid-react';
 import { useMemo, useState } from 'react';
+import i18next from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useCoreData } from '../../lib/useCoreData';
@@ -40,7 +41,7 @@ export function useModelText(source: PickListSource, model: PickListModel | null
   if (!model) return '';
   if (model.type !== 'equals') return model.filter;
   const byCode = new Map(options);
-  return pickListCodes(model).map((c) => byCode.get(c) ?? c).join('、');
+  return pickListCodes(model).map((c) => byCode.get(c) ?? c).join(i18next.t('common.listSep'));
 }
 
 type Props = CustomFilterProps<unknown, unknown, PickListModel> & IFilterParams & { source: PickListSource };
