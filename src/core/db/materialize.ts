@@ -40,6 +40,17 @@ export const ENTERPRISE_REFS: Partial<Record<TableName, string>> = {
 
 const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v));
 
+/**
+ * A snapshot's fields, parsed once per entry: a merge folds a row's history to classify its changes and
+ * again to rewrite it, and a bulk-loaded row's snapshot is most of the parsing. Read only, never changed.
+ */
+const snapshots = new WeakMap<LogEntry, Row>();
+function snapshotOf(e: LogEntry): Row {
+  let fields = snapshots.get(e);
+  if (!fields) snapshots.set(e, (fields = (parse(e.new_value) ?? {}) as Row));
+  return fields;
+}
+
 /** The latest write of each field among the entries ('*' snapshots write the fields they hold). */
 export function fieldWinners(entries: LogEntry[]): Map<string, FieldWrite> {
   const out = new Map<string, FieldWrite>();
@@ -49,7 +60,7 @@ export function fieldWinners(entries: LogEntry[]): Map<string, FieldWrite> {
   };
   for (const e of entries) {
     if (e.field === '*') {
-      const snapshot = (parse(e.new_value) ?? {}) as Row;
+      const snapshot = snapshotOf(e);
       for (const [f, v] of Object.entries(snapshot)) offer(f, { stamp: e.stamp, value: v, old: null, entry: e });
     } else offer(e.field, { stamp: e.stamp, value: parse(e.new_value), old: parse(e.old_value), entry: e });
   }
@@ -216,12 +227,16 @@ export function foldRow(db: Db, table: TableName, id: string, cache?: EntryCache
   return { values, deleted, created: stampTime(min), updated: stampTime(max) };
 }
 
-/** Equal as JSON. Strings (most columns) compare directly: their JSON is equal exactly when they are. */
-function same(a: unknown, b: unknown): boolean {
-  if (typeof a === 'string' && typeof b === 'string') return a === b;
-  if (a === b && (a === null || typeof a === 'boolean' || (typeof a === 'number' && Number.isFinite(a)))) return true;
+/** A value whose JSON is itself alone: two of them have equal JSON exactly when they are ===. */
+const plain = (v: unknown) => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+
+/** JSON.stringify(a) === JSON.stringify(b), without writing the JSON of plain values (most columns). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (plain(a) && plain(b)) return a === b;
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+const same = sameJson;
 
 /**
  * Rewrites row `id` from its log (see the module comment). Returns whether the stored row changed.

@@ -1,5 +1,5 @@
 import { MAX_CLOCK_AHEAD_MS, parse as parseStamp } from '../db/clock';
-import { ENTERPRISE_REFS, EntryCache, derivedId, entriesOf, fieldWinners, materializeRow, membersOf, survivorOf, type FieldWrite, type LogEntry } from '../db/materialize';
+import { ENTERPRISE_REFS, EntryCache, derivedId, entriesOf, fieldWinners, materializeRow, membersOf, sameJson, survivorOf, type FieldWrite, type LogEntry } from '../db/materialize';
 import { prepared } from '../db/open';
 import { isTableName, tables, type TableName } from '../db/tables';
 import { insertRow, stampTime, transactAsync, type Row, type WriteContext } from '../db/write';
@@ -79,7 +79,7 @@ const tableOrder = (): TableName[] => [...ORDER, ...(Object.keys(tables) as Tabl
 const NO_REVIEW = new Set<string>(['review_items', 'row_aliases']);
 
 const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v));
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const same = (a: unknown, b: unknown) => sameJson(a ?? null, b ?? null);
 
 /** Refuses a package whose changes this program cannot apply safely; nothing is written. */
 export function checkIncoming(ctx: WriteContext, changes: LogEntry[], sender: Sender): void {
@@ -141,12 +141,11 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       db.pragma('defer_foreign_keys = ON');
       let work = 0;
       const total = changes.length * 2;
+      // Every 2,000 units of work: report progress, let the event loop run, hear a cancel.
       const step = async () => {
-        if (++work % 2000 === 0) {
-          options.onProgress?.(work, total);
-          await pause();
-          if (options.signal?.aborted) throw new AppError('cancelled');
-        }
+        options.onProgress?.(work, total);
+        await pause();
+        if (options.signal?.aborted) throw new AppError('cancelled');
       };
 
       // 1. What is new here (a change has one identity on every copy).
@@ -158,7 +157,7 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
         if (keys.has(key) || held.has(key)) report.duplicates++;
         else fresh.push(c);
         keys.add(key);
-        await step();
+        if (++work % 2000 === 0) await step();
       }
       fresh.sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
       report.applied = fresh.length;
@@ -173,7 +172,7 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       for (const c of fresh) {
         insert.run(c.stamp, c.site, c.user, c.tbl, c.row_id, c.field, c.old_value, c.new_value);
         cache.add(c);
-        await step();
+        if (++work % 2000 === 0) await step();
       }
       if (fresh.length) ctx.clock.receive(fresh[fresh.length - 1]!.stamp);
       options.store?.();
@@ -191,7 +190,7 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
           reviews.push(...absorbedReviews(ctx, table, kept, absorbed));
         }, cache);
         if (created) report.newRecords++;
-        await step();
+        if (++work % 2000 === 0) await step();
       };
       // Aliases first: a row absorbed into another becomes a tombstone, its survivor folds both
       // histories, and the rows that refer to it follow the survivor.
@@ -344,8 +343,8 @@ function absorbedReviews(ctx: WriteContext, table: TableName, kept: string, abso
  * seen: the edit is kept on the tombstone, and one review item per deletion offers to restore it.
  */
 function deletedEdits(ctx: WriteContext, fresh: LogEntry[], sender: Sender, cache: EntryCache): PendingReview[] {
-  const freshKeys = new Set(fresh.map((c) => `${c.stamp}\u0000${c.tbl}\u0000${c.row_id}\u0000${c.field}`));
-  const isFresh = (c: LogEntry) => freshKeys.has(`${c.stamp}\u0000${c.tbl}\u0000${c.row_id}\u0000${c.field}`);
+  let freshKeys: Set<string> | null = null;
+  const isFresh = (c: LogEntry) => (freshKeys ??= new Set(fresh.map(changeKey))).has(changeKey(c));
   const unseenBySender = (c: LogEntry) => c.stamp > (sender.seen[c.site] ?? '');
   const aliases = cache.aliases();
   const rows = new Set<string>();
