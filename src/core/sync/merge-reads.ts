@@ -15,10 +15,10 @@ export const changeKey = (c: Pick<LogEntry, 'stamp' | 'tbl' | 'row_id' | 'field'
  * The identities (changeKey) of the changes among `changes` that this copy holds already. A held change
  * has the same stamp, so only the log's stamps between the package's first and last can be among them:
  * usually few (what the receiver wrote while the sender was away), read in one range of the identity
- * index. When that range is large (a long absence next to a busy office) each change is looked up,
- * BATCH a statement.
+ * index. When that range holds more than `limit` (a long absence next to a busy office) each change is
+ * looked up by its identity, BATCH a statement.
  */
-export function heldAmong(db: Db, changes: LogEntry[]): Set<string> {
+export function heldAmong(db: Db, changes: LogEntry[], limit = Math.max(10_000, 4 * changes.length)): Set<string> {
   const held = new Set<string>();
   if (changes.length === 0) return held;
   let min = changes[0]!.stamp;
@@ -27,10 +27,14 @@ export function heldAmong(db: Db, changes: LogEntry[]): Set<string> {
     if (c.stamp < min) min = c.stamp;
     if (c.stamp > max) max = c.stamp;
   }
-  const limit = Math.max(10_000, 4 * changes.length);
   const inRange = prepared(db, 'SELECT stamp, tbl, row_id, field FROM changes WHERE stamp BETWEEN ? AND ? LIMIT ?').all(min, max, limit + 1) as LogEntry[];
   if (inRange.length <= limit) {
-    for (const c of inRange) held.add(changeKey(c));
+    if (inRange.length === 0) return held;
+    const offered = new Set(changes.map(changeKey));
+    for (const c of inRange) {
+      const key = changeKey(c);
+      if (offered.has(key)) held.add(key);
+    }
     return held;
   }
   const lookup = prepared(db, `SELECT j.key AS i FROM json_each(?) j WHERE EXISTS (SELECT 1 FROM changes
