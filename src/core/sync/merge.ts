@@ -136,6 +136,10 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
     conflicts: [], absorbed: [], newRecords: 0, deletedEdits: 0, reviewItems: 0,
   };
   const db = ctx.db;
+  // A large package touches more pages of the log's and the tables' indexes than the connection's page
+  // cache holds (64 MB), and would read many of them again from the file: give the merge room, then go back.
+  const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+  if (changes.length > 10_000) db.pragma(`cache_size = ${Math.min(cacheSize, -262_144)}`);
   try {
     await transactAsync(ctx, async (pause) => {
       db.pragma('defer_foreign_keys = ON');
@@ -249,6 +253,8 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
     const code = (err as { code?: string }).code;
     if (code === 'SQLITE_CONSTRAINT_NOTNULL' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new AppError('sync_incomplete', { detail: (err as Error).message });
     throw err;
+  } finally {
+    if (db.open) db.pragma(`cache_size = ${cacheSize}`);
   }
   return report;
 }
