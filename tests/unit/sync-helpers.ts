@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Db } from '../../src/core/db/open';
+import { prepared, type Db } from '../../src/core/db/open';
 import { tables } from '../../src/core/db/tables';
 
 /**
@@ -10,7 +10,7 @@ export function contentHash(db: Db): string {
   const hash = createHash('sha256');
   for (const table of Object.keys(tables).sort()) {
     const cols = ['id', ...Object.keys(tables[table as keyof typeof tables].columns).sort(), 'deleted'];
-    for (const row of db.prepare(`SELECT ${cols.join(', ')} FROM ${table} ORDER BY id`).raw().all()) hash.update(`${table}\u0000${JSON.stringify(row)}\n`);
+    for (const row of prepared(db, `SELECT ${cols.join(', ')} FROM ${table} ORDER BY id`).raw(true).all()) hash.update(`${table}\u0000${JSON.stringify(row)}\n`);
   }
   return hash.digest('hex');
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { commands, runScenario } from './sync-property';
+import { runScenario, scenarios } from './sync-property';
 
 /**
  * An office and two laptops with random creates, edits, deletes, restores, leads, visits with photos
@@ -13,6 +13,6 @@ import { commands, runScenario } from './sync-property';
  */
 describe('sync properties', () => {
   it('office + 2 laptops, random work and exchanges, converge with nothing lost', async () => {
-    await fc.assert(fc.asyncProperty(commands(3), (cmds) => runScenario(cmds)), { numRuns: Number(process.env.SYNC_RUNS ?? 60), seed: process.env.SYNC_SEED ? Number(process.env.SYNC_SEED) : undefined });
+    await fc.assert(fc.asyncProperty(scenarios(3), ({ cmds, order }) => runScenario(cmds, 3, order)), { numRuns: Number(process.env.SYNC_RUNS ?? 1000), seed: process.env.SYNC_SEED ? Number(process.env.SYNC_SEED) : undefined });
   }, 600_000);
 });

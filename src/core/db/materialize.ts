@@ -40,6 +40,17 @@ export const ENTERPRISE_REFS: Partial<Record<TableName, string>> = {
 
 const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v));
 
+/**
+ * A snapshot's fields, parsed once per entry: a merge folds a row's history to classify its changes and
+ * again to rewrite it, and a bulk-loaded row's snapshot is most of the parsing. Read only, never changed.
+ */
+const snapshots = new WeakMap<LogEntry, Row>();
+function snapshotOf(e: LogEntry): Row {
+  let fields = snapshots.get(e);
+  if (!fields) snapshots.set(e, (fields = (parse(e.new_value) ?? {}) as Row));
+  return fields;
+}
+
 /** The latest write of each field among the entries ('*' snapshots write the fields they hold). */
 export function fieldWinners(entries: LogEntry[]): Map<string, FieldWrite> {
   const out = new Map<string, FieldWrite>();
@@ -49,16 +60,25 @@ export function fieldWinners(entries: LogEntry[]): Map<string, FieldWrite> {
   };
   for (const e of entries) {
     if (e.field === '*') {
-      const snapshot = (parse(e.new_value) ?? {}) as Row;
+      const snapshot = snapshotOf(e);
       for (const [f, v] of Object.entries(snapshot)) offer(f, { stamp: e.stamp, value: v, old: null, entry: e });
     } else offer(e.field, { stamp: e.stamp, value: parse(e.new_value), old: parse(e.old_value), entry: e });
   }
   return out;
 }
 
+/**
+ * One row's log, by field then stamp (the order of the changes_latest index, stated so that a batched
+ * read gives each row the same list as a read of the row alone).
+ */
+const ROW_LOG = 'SELECT stamp, site, user, tbl, row_id, field, old_value, new_value FROM changes WHERE tbl = ? AND row_id = ? ORDER BY field, stamp';
+const ROWS_LOG = 'SELECT stamp, site, user, tbl, row_id, field, old_value, new_value FROM changes WHERE tbl = ? AND row_id IN (SELECT value FROM json_each(?)) ORDER BY row_id, field, stamp';
+/** Ids per statement when reading many rows at once (a JSON array bound as one parameter). */
+export const BATCH = 1000;
+
 export function entriesOf(db: Db, table: string, ids: string[], cache?: EntryCache): LogEntry[] {
   if (cache) return ids.flatMap((id) => cache.get(table, id));
-  const stmt = prepared(db, 'SELECT stamp, site, user, tbl, row_id, field, old_value, new_value FROM changes WHERE tbl = ? AND row_id = ?');
+  const stmt = prepared(db, ROW_LOG);
   return ids.flatMap((id) => stmt.all(table, id) as LogEntry[]);
 }
 
@@ -68,21 +88,90 @@ export function entriesOf(db: Db, table: string, ids: string[], cache?: EntryCac
  */
 export class EntryCache {
   private rows = new Map<string, LogEntry[]>();
+  private aliasIndex: AliasIndex | null = null;
   constructor(private readonly db: Db) {}
 
   get(table: string, id: string): LogEntry[] {
     const key = `${table}\u0000${id}`;
     let list = this.rows.get(key);
     if (!list) {
-      list = prepared(this.db, 'SELECT stamp, site, user, tbl, row_id, field, old_value, new_value FROM changes WHERE tbl = ? AND row_id = ?').all(table, id) as LogEntry[];
+      list = prepared(this.db, ROW_LOG).all(table, id) as LogEntry[];
       this.rows.set(key, list);
     }
     return list;
   }
 
+  /**
+   * Reads the logs of many rows of one table, BATCH rows a statement, as `get` would one by one (a
+   * merge of 100,000 changes touches tens of thousands of rows: one statement per row was most of it).
+   */
+  preload(table: string, ids: Iterable<string>): void {
+    const missing = [...new Set(ids)].filter((id) => !this.rows.has(`${table}\u0000${id}`));
+    const stmt = prepared(this.db, ROWS_LOG);
+    for (let i = 0; i < missing.length; i += BATCH) {
+      const chunk = missing.slice(i, i + BATCH);
+      for (const id of chunk) this.rows.set(`${table}\u0000${id}`, []);
+      for (const e of stmt.all(table, JSON.stringify(chunk)) as LogEntry[]) this.rows.get(`${table}\u0000${e.row_id}`)!.push(e);
+    }
+  }
+
   /** A change just stored: rows already read see it; others will read it from the table. */
   add(e: LogEntry): void {
     this.rows.get(`${e.tbl}\u0000${e.row_id}`)?.push(e);
+  }
+
+  /** The live aliases, read once and again after each change to them (`forgetAliases`). */
+  aliases(): AliasIndex {
+    return (this.aliasIndex ??= new AliasIndex(this.db));
+  }
+
+  /** row_aliases changed (a row absorbed, an alias row rewritten): read them again when next asked. */
+  forgetAliases(): void {
+    this.aliasIndex = null;
+  }
+}
+
+/**
+ * The live rows of row_aliases in memory: `survivorOf` and `membersOf` without a statement each. Exact
+ * only while row_aliases does not change: whoever changes it drops the index (EntryCache.forgetAliases).
+ */
+export class AliasIndex {
+  private readonly target = new Map<string, string>();
+  private readonly absorbed = new Map<string, string[]>();
+
+  constructor(db: Db) {
+    // In rowid order: the order membersOf's statement lists the ids of one target in (its index ends in rowid).
+    for (const r of prepared(db, 'SELECT id, tbl, target_id FROM row_aliases WHERE deleted = 0 ORDER BY rowid').all() as { id: string; tbl: string; target_id: string }[]) {
+      this.target.set(`${r.tbl}\u0000${r.id}`, r.target_id);
+      const key = `${r.tbl}\u0000${r.target_id}`;
+      const list = this.absorbed.get(key);
+      if (list) list.push(r.id);
+      else this.absorbed.set(key, [r.id]);
+    }
+  }
+
+  get empty(): boolean {
+    return this.target.size === 0;
+  }
+
+  /** As `survivorOf`. */
+  survivor(table: string, id: string): string {
+    let cur = id;
+    for (let hops = 0; hops < 16; hops++) {
+      const next = this.target.get(`${table}\u0000${cur}`);
+      if (next === undefined || next === cur) return cur;
+      cur = next;
+    }
+    return cur;
+  }
+
+  /** As `membersOf`. */
+  members(table: string, root: string): string[] {
+    const out = [root];
+    for (let i = 0; i < out.length; i++) {
+      for (const id of this.absorbed.get(`${table}\u0000${out[i]}`) ?? []) if (!out.includes(id)) out.push(id);
+    }
+    return out;
   }
 }
 
@@ -117,15 +206,16 @@ export interface FoldedRow {
 
 /** The row `id` as the log says (under its survivor's history), or null when the log has nothing. */
 export function foldRow(db: Db, table: TableName, id: string, cache?: EntryCache): FoldedRow | null {
-  const root = survivorOf(db, table, id);
-  const entries = entriesOf(db, table, membersOf(db, table, root), cache);
+  const aliases = cache?.aliases();
+  const root = aliases ? aliases.survivor(table, id) : survivorOf(db, table, id);
+  const entries = entriesOf(db, table, aliases ? aliases.members(table, root) : membersOf(db, table, root), cache);
   if (entries.length === 0) return null;
   const spec: TableSpec = tables[table];
   const wins = fieldWinners(entries);
   const values: Row = {};
   for (const c of Object.keys(spec.columns)) values[c] = normalise(spec, c, wins.get(c)?.value ?? null);
   const ref = ENTERPRISE_REFS[table];
-  if (ref && typeof values[ref] === 'string') values[ref] = survivorOf(db, 'enterprises', values[ref]);
+  if (ref && typeof values[ref] === 'string') values[ref] = aliases ? aliases.survivor('enterprises', values[ref]) : survivorOf(db, 'enterprises', values[ref]);
   let min = entries[0]!.stamp;
   let max = min;
   for (const e of entries) {
@@ -137,38 +227,63 @@ export function foldRow(db: Db, table: TableName, id: string, cache?: EntryCache
   return { values, deleted, created: stampTime(min), updated: stampTime(max) };
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** A value whose JSON is itself alone: two of them have equal JSON exactly when they are ===. */
+const plain = (v: unknown) => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+
+/** JSON.stringify(a) === JSON.stringify(b), without writing the JSON of plain values (most columns). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (plain(a) && plain(b)) return a === b;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+const same = sameJson;
 
 /**
  * Rewrites row `id` from its log (see the module comment). Returns whether the stored row changed.
  * An enterprise that would share its credit code with another live one absorbs, or is absorbed by, it.
  */
 export function materialize(ctx: WriteContext, table: TableName, id: string, onAbsorb?: (kept: string, absorbed: string, uscc: string) => void, cache?: EntryCache): boolean {
+  return materializeRow(ctx, table, id, onAbsorb, cache).changed;
+}
+
+/** As `materialize`; also says whether row `id` was not stored before (a record new here). */
+export function materializeRow(ctx: WriteContext, table: TableName, id: string, onAbsorb?: (kept: string, absorbed: string, uscc: string) => void, cache?: EntryCache): { changed: boolean; created: boolean } {
   const folded = foldRow(ctx.db, table, id, cache);
-  if (!folded) return false;
+  if (!folded) return { changed: false, created: false };
   const spec: TableSpec = tables[table];
   const cols = Object.keys(spec.columns);
   const stored = prepared(ctx.db, `SELECT * FROM ${table} WHERE id = ?`).get(id) as Row | undefined;
+  const created = !stored;
   const before = stored ? decodeRow(table, stored) : null;
-  if (before && before.deleted === folded.deleted && cols.every((c) => same(before[c], folded.values[c]))) return false;
+  if (before && before.deleted === folded.deleted && cols.every((c) => same(before[c], folded.values[c]))) return { changed: false, created };
 
-  if (table === 'enterprises' && folded.deleted === 0 && typeof folded.values.uscc === 'string') {
+  // A row that was live with this credit code already holds it alone (a unique index over live rows):
+  // only a row that takes a code, or comes back to life, can meet another that holds it.
+  const heldCode = before !== null && before.deleted === 0 && before.uscc === folded.values.uscc;
+  if (table === 'enterprises' && folded.deleted === 0 && typeof folded.values.uscc === 'string' && !heldCode) {
     const other = prepared(ctx.db, 'SELECT id FROM enterprises WHERE uscc = ? AND deleted = 0 AND id <> ?').get(folded.values.uscc, id) as { id: string } | undefined;
     if (other) {
       const [kept, absorbed] = other.id < id ? [other.id, id] : [id, other.id];
       absorb(ctx, 'enterprises', kept, absorbed);
+      cache?.forgetAliases();
       onAbsorb?.(kept, absorbed, folded.values.uscc);
+      // Both rows are written (the absorbed one as a tombstone), so row `id` is stored afterwards.
       materialize(ctx, table, absorbed, undefined, cache);
-      return materialize(ctx, table, kept, onAbsorb, cache) || true;
+      materialize(ctx, table, kept, onAbsorb, cache);
+      return { changed: true, created };
     }
   }
+  if (table === 'row_aliases') cache?.forgetAliases();
 
   const after: Row = { ...folded.values, id, deleted: folded.deleted };
   if (before) {
-    // Only the columns that changed: SQLite rewrites the index entries of every column named in SET.
+    // Only the columns that changed: SQLite rewrites the index entries of every column named in SET,
+    // and of every partial index (WHERE deleted = 0) when `deleted` is named, so only when it changed.
     const changed = cols.filter((c) => !same(before[c], folded.values[c]));
-    prepared(ctx.db, `UPDATE ${table} SET ${changed.map((c) => `${c} = ?, `).join('')}deleted = ?, updated_at = ? WHERE id = ?`)
-      .run(...changed.map((c) => toSql(spec, c, folded.values[c])), folded.deleted, folded.updated, id);
+    const set = folded.deleted !== before.deleted ? [...changed, 'deleted'] : changed;
+    const values = changed.map((c) => toSql(spec, c, folded.values[c]));
+    if (folded.deleted !== before.deleted) values.push(folded.deleted);
+    prepared(ctx.db, `UPDATE ${table} SET ${set.map((c) => `${c} = ?, `).join('')}updated_at = ? WHERE id = ?`).run(...values, folded.updated, id);
     const search = spec.search;
     if (search && (before.deleted !== folded.deleted || search.text(before) !== search.text(after))) refreshSearch(ctx, table, id);
   } else {
@@ -177,7 +292,7 @@ export function materialize(ctx: WriteContext, table: TableName, id: string, onA
     refreshSearch(ctx, table, id);
   }
   afterWrite(ctx.db, table, before, after);
-  return true;
+  return { changed: true, created };
 }
 
 /**

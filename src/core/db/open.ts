@@ -14,6 +14,12 @@ export interface OpenOptions {
   nativeBinding?: string;
   /** For tests: the list of migrations this build knows. */
   knownMigrations?: readonly Migration[];
+  /**
+   * For tests that need many fresh copies fast: open an in-memory database from this image (`serialize()`
+   * of a ParkPilot database) instead of `file`, which is then ':memory:'. No migration, no file, no backup,
+   * no statistics.
+   */
+  image?: Buffer;
 }
 
 /** Minimum SQLite: contentless_delete FTS5 needs 3.43; WAL-reset fix is in 3.51.3. */
@@ -50,7 +56,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   if (!isNew && options.create === false) checkExistingFile(file);
   let db: Db;
   try {
-    db = new Database(file, {
+    db = new Database(options.image ?? file, {
       readonly: options.readonly ?? false,
       fileMustExist: options.create === false,
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
@@ -76,7 +82,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     if (applied.length === 0 && !isNew && options.create === false) throw new AppError('schema_mismatch', { detail: 'not a ParkPilot database' });
     if (!options.readonly && db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
     migrate(db, known, options.readonly ?? false, applied);
-    if (!options.readonly) optimizeIfFree(db);
+    // Statistics are for a file's large tables; a test's in-memory image is small and short-lived.
+    if (!options.readonly && !options.image) optimizeIfFree(db);
     return db;
   } catch (err) {
     db.close();

@@ -1,9 +1,10 @@
 import { MAX_CLOCK_AHEAD_MS, parse as parseStamp } from '../db/clock';
-import { ENTERPRISE_REFS, EntryCache, derivedId, entriesOf, fieldWinners, materialize, membersOf, survivorOf, type FieldWrite, type LogEntry } from '../db/materialize';
+import { ENTERPRISE_REFS, EntryCache, derivedId, entriesOf, fieldWinners, materializeRow, membersOf, sameJson, survivorOf, type FieldWrite, type LogEntry } from '../db/materialize';
 import { prepared } from '../db/open';
 import { isTableName, tables, type TableName } from '../db/tables';
 import { insertRow, stampTime, transactAsync, type Row, type WriteContext } from '../db/write';
 import { AppError } from '../errors';
+import { changeKey, deletedAmong, heldAmong } from './merge-reads';
 import { recordPeer, recordSites, type SiteInfo, type Vector } from './peers';
 
 /**
@@ -78,7 +79,7 @@ const tableOrder = (): TableName[] => [...ORDER, ...(Object.keys(tables) as Tabl
 const NO_REVIEW = new Set<string>(['review_items', 'row_aliases']);
 
 const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v));
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const same = (a: unknown, b: unknown) => sameJson(a ?? null, b ?? null);
 
 /** Refuses a package whose changes this program cannot apply safely; nothing is written. */
 export function checkIncoming(ctx: WriteContext, changes: LogEntry[], sender: Sender): void {
@@ -135,43 +136,47 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
     conflicts: [], absorbed: [], newRecords: 0, deletedEdits: 0, reviewItems: 0,
   };
   const db = ctx.db;
+  // A large package touches more pages of the log's and the tables' indexes than the connection's page
+  // cache holds (64 MB), and would read many of them again from the file: give the merge room, then go back.
+  const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+  if (changes.length > 10_000) db.pragma(`cache_size = ${Math.min(cacheSize, -262_144)}`);
   try {
     await transactAsync(ctx, async (pause) => {
       db.pragma('defer_foreign_keys = ON');
       let work = 0;
       const total = changes.length * 2;
+      // Every 2,000 units of work: report progress, let the event loop run, hear a cancel.
       const step = async () => {
-        if (++work % 2000 === 0) {
-          options.onProgress?.(work, total);
-          await pause();
-          if (options.signal?.aborted) throw new AppError('cancelled');
-        }
+        options.onProgress?.(work, total);
+        await pause();
+        if (options.signal?.aborted) throw new AppError('cancelled');
       };
 
       // 1. What is new here (a change has one identity on every copy).
-      const held = prepared(db, 'SELECT 1 FROM changes WHERE stamp = ? AND tbl = ? AND row_id = ? AND field = ?');
+      const held = heldAmong(db, changes);
       const keys = new Set<string>();
       const fresh: LogEntry[] = [];
       for (const c of changes) {
-        const key = `${c.stamp}\u0000${c.tbl}\u0000${c.row_id}\u0000${c.field}`;
-        if (keys.has(key) || held.get(c.stamp, c.tbl, c.row_id, c.field)) report.duplicates++;
+        const key = changeKey(c);
+        if (keys.has(key) || held.has(key)) report.duplicates++;
         else fresh.push(c);
         keys.add(key);
-        await step();
+        if (++work % 2000 === 0) await step();
       }
       fresh.sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
       report.applied = fresh.length;
 
       // 2. Classify against what each field holds here, in clock order, before storing anything.
       const cache = new EntryCache(db);
-      const reviews = classify(ctx, fresh, report, cache);
+      preloadRoots(cache, fresh);
+      const reviews = classify(fresh, report, cache);
 
       // 3. Store, then move the clock past everything received.
       const insert = prepared(db, 'INSERT INTO changes (stamp, site, user, tbl, row_id, field, old_value, new_value, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)');
       for (const c of fresh) {
         insert.run(c.stamp, c.site, c.user, c.tbl, c.row_id, c.field, c.old_value, c.new_value);
         cache.add(c);
-        await step();
+        if (++work % 2000 === 0) await step();
       }
       if (fresh.length) ctx.clock.receive(fresh[fresh.length - 1]!.stamp);
       options.store?.();
@@ -184,13 +189,12 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       };
       for (const c of fresh) touch(c.tbl as TableName, c.row_id);
       const fold = async (table: TableName, id: string) => {
-        const existed = !!prepared(db, `SELECT 1 FROM ${table} WHERE id = ?`).get(id);
-        materialize(ctx, table, id, (kept, absorbed, uscc) => {
+        const { created } = materializeRow(ctx, table, id, (kept, absorbed, uscc) => {
           report.absorbed.push({ uscc, kept, absorbed });
           reviews.push(...absorbedReviews(ctx, table, kept, absorbed));
         }, cache);
-        if (!existed && prepared(db, `SELECT 1 FROM ${table} WHERE id = ?`).get(id)) report.newRecords++;
-        await step();
+        if (created) report.newRecords++;
+        if (++work % 2000 === 0) await step();
       };
       // Aliases first: a row absorbed into another becomes a tombstone, its survivor folds both
       // histories, and the rows that refer to it follow the survivor.
@@ -207,7 +211,8 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
         }
       }
       // A change to an absorbed row changes its survivor.
-      for (const [table, ids] of touched) for (const id of [...ids]) ids.add(survivorOf(db, table, id));
+      const aliases = cache.aliases();
+      for (const [table, ids] of touched) for (const id of [...ids]) ids.add(aliases.survivor(table, id));
       for (const table of tableOrder()) {
         if (table === 'row_aliases') continue;
         for (const id of touched.get(table) ?? []) await fold(table, id);
@@ -248,6 +253,8 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
     const code = (err as { code?: string }).code;
     if (code === 'SQLITE_CONSTRAINT_NOTNULL' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new AppError('sync_incomplete', { detail: (err as Error).message });
     throw err;
+  } finally {
+    if (db.open) db.pragma(`cache_size = ${cacheSize}`);
   }
   return report;
 }
@@ -261,25 +268,47 @@ function deviceOf(ctx: WriteContext, site: string): string | null {
   return (prepared(ctx.db, 'SELECT device FROM sync_sites WHERE site = ?').get(site) as { device: string } | undefined)?.device ?? null;
 }
 
-/** The current write of one field of a row (its survivor's history), from the log. */
-function currentWrite(ctx: WriteContext, table: TableName, root: string, field: string, cache: EntryCache): FieldWrite | undefined {
-  const entries = entriesOf(ctx.db, table, membersOf(ctx.db, table, root), cache);
-  return fieldWinners(entries.filter((e) => e.field === field || e.field === '*')).get(field);
+/** Reads, in batches, the logs classify will read: each changed row's survivor with its absorbed rows. */
+function preloadRoots(cache: EntryCache, fresh: LogEntry[]): void {
+  const aliases = cache.aliases();
+  const rows = new Map<string, Set<string>>();
+  for (const e of fresh) {
+    let ids = rows.get(e.tbl);
+    if (!ids) rows.set(e.tbl, (ids = new Set()));
+    ids.add(e.row_id);
+  }
+  for (const [table, ids] of rows) {
+    const members = new Set<string>();
+    for (const id of ids) for (const m of aliases.members(table, aliases.survivor(table, id))) members.add(m);
+    cache.preload(table, members);
+  }
 }
 
-/** Counts each new change as fast-forward, converged or conflict, and lists the losers to review. */
-function classify(ctx: WriteContext, fresh: LogEntry[], report: MergeReport, cache: EntryCache): PendingReview[] {
+/**
+ * Counts each new change as fast-forward, converged or conflict, and lists the losers to review. A
+ * field's current write is the latest among its row's log here (the survivor's history) and the
+ * package's earlier changes; each row's log is folded once, not once a change.
+ */
+function classify(fresh: LogEntry[], report: MergeReport, cache: EntryCache): PendingReview[] {
   const state = new Map<string, FieldWrite | undefined>();
+  const held = new Map<string, Map<string, FieldWrite>>();
+  const aliases = cache.aliases();
+  const currentWrite = (table: TableName, root: string, field: string): FieldWrite | undefined => {
+    const rowKey = `${table}\u0000${root}`;
+    let wins = held.get(rowKey);
+    if (!wins) held.set(rowKey, (wins = fieldWinners(aliases.members(table, root).flatMap((id) => cache.get(table, id)))));
+    return wins.get(field);
+  };
   const reviews: PendingReview[] = [];
   for (const e of fresh) {
     const table = e.tbl as TableName;
-    const root = survivorOf(ctx.db, table, e.row_id);
+    const root = aliases.survivor(table, e.row_id);
     const writes: [string, unknown, unknown][] =
       e.field === '*' ? Object.entries((parse(e.new_value) ?? {}) as Row).map(([f, v]) => [f, v, null]) : [[e.field, parse(e.new_value), parse(e.old_value)]];
     let outcome: 'ff' | 'same' | 'conflict' = writes.length ? 'same' : 'ff';
     for (const [field, value, old] of writes) {
       const key = `${table}\u0000${root}\u0000${field}`;
-      const w = state.has(key) ? state.get(key) : currentWrite(ctx, table, root, field, cache);
+      const w = state.has(key) ? state.get(key) : currentWrite(table, root, field);
       let result: 'ff' | 'same' | 'conflict';
       if (!w) result = 'ff';
       else if (same(value, w.value)) result = 'same';
@@ -320,15 +349,33 @@ function absorbedReviews(ctx: WriteContext, table: TableName, kept: string, abso
  * seen: the edit is kept on the tombstone, and one review item per deletion offers to restore it.
  */
 function deletedEdits(ctx: WriteContext, fresh: LogEntry[], sender: Sender, cache: EntryCache): PendingReview[] {
-  const freshKeys = new Set(fresh.map((c) => `${c.stamp}\u0000${c.tbl}\u0000${c.row_id}\u0000${c.field}`));
-  const isFresh = (c: LogEntry) => freshKeys.has(`${c.stamp}\u0000${c.tbl}\u0000${c.row_id}\u0000${c.field}`);
+  let freshKeys: Set<string> | null = null;
+  const isFresh = (c: LogEntry) => (freshKeys ??= new Set(fresh.map(changeKey))).has(changeKey(c));
   const unseenBySender = (c: LogEntry) => c.stamp > (sender.seen[c.site] ?? '');
-  const rows = new Set(fresh.filter((c) => !NO_REVIEW.has(c.tbl)).map((c) => `${c.tbl}\u0000${survivorOf(ctx.db, c.tbl, c.row_id)}`));
-  const out: PendingReview[] = [];
+  const aliases = cache.aliases();
+  const rows = new Set<string>();
+  const rowOf = new Map<string, string>();
+  for (const c of fresh) {
+    if (NO_REVIEW.has(c.tbl)) continue;
+    const changed = `${c.tbl}\u0000${c.row_id}`;
+    let key = rowOf.get(changed);
+    if (key === undefined) rowOf.set(changed, (key = `${c.tbl}\u0000${aliases.survivor(c.tbl, c.row_id)}`));
+    rows.add(key);
+  }
+  // Only deleted rows can hold an edit that met a deletion: find them with a statement per BATCH rows.
+  const byTable = new Map<TableName, string[]>();
   for (const key of rows) {
     const [tbl, root] = key.split('\u0000') as [TableName, string];
-    const row = prepared(ctx.db, `SELECT deleted FROM ${tbl} WHERE id = ?`).get(root) as { deleted: number } | undefined;
-    if (!row || row.deleted !== 1) continue;
+    const ids = byTable.get(tbl);
+    if (ids) ids.push(root);
+    else byTable.set(tbl, [root]);
+  }
+  const deleted = new Set<string>();
+  for (const [tbl, ids] of byTable) for (const id of deletedAmong(ctx.db, tbl, ids)) deleted.add(`${tbl}\u0000${id}`);
+  const out: PendingReview[] = [];
+  for (const key of rows) {
+    if (!deleted.has(key)) continue;
+    const [tbl, root] = key.split('\u0000') as [TableName, string];
     const entries = entriesOf(ctx.db, tbl, membersOf(ctx.db, tbl, root), cache);
     const del = fieldWinners(entries).get('deleted');
     if (!del || !Number(del.value)) continue;

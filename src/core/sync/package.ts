@@ -81,19 +81,25 @@ export function buildPackage(db: Db, receiver: string | null, now: Date = new Da
 
 const row = (c: LogEntry) => JSON.stringify([c.stamp, c.site, c.user, c.tbl, c.row_id, c.field, c.old_value, c.new_value]);
 
-function checksum(manifest: Manifest, lines: string[]): string {
-  const hash = createHash('sha256').update(JSON.stringify({ ...manifest, checksum: undefined }));
-  for (const l of lines) hash.update('\n').update(l);
-  return hash.digest('hex');
+/**
+ * SHA-256 over the manifest (without its checksum) and then each line, each after a newline. `body` is
+ * those lines as they stand in the file ('\n' + lines joined by '\n', or '' when none): one update
+ * instead of two a line, which was a third of writing or reading a package of 100,000 changes.
+ */
+function checksum(manifest: Manifest, body: string): string {
+  return createHash('sha256').update(JSON.stringify({ ...manifest, checksum: undefined })).update(body).digest('hex');
 }
+
+const bodyOf = (lines: string[]) => (lines.length ? `\n${lines.join('\n')}` : '');
 
 const blobLine = (hash: string, bytes: Buffer) => JSON.stringify([hash, bytes.toString('base64')]);
 
 export function encodePackage(pkg: ChangePackage, password?: string): Buffer {
   const lines = [...pkg.changes.map(row), ...[...pkg.blobs].map(([hash, bytes]) => blobLine(hash, bytes))];
   const head = { ...pkg.manifest, ppsync: PACKAGE_FORMAT, counts: { ...pkg.manifest.counts, blobs: pkg.blobs.size } };
-  const manifest = { ...head, checksum: checksum(head, lines) };
-  const packed = gzipSync(Buffer.from([JSON.stringify(manifest), ...lines].join('\n'), 'utf8'));
+  const text = bodyOf(lines);
+  const manifest = { ...head, checksum: checksum(head, text) };
+  const packed = gzipSync(Buffer.from(JSON.stringify(manifest) + text, 'utf8'));
   if (!password) return packed;
   const salt = randomBytes(16);
   const iv = randomBytes(12);
@@ -138,7 +144,7 @@ export function decodePackage(bytes: Buffer, password?: string): ChangePackage {
   if (manifest.ppsync > PACKAGE_FORMAT) throw new AppError('sync_newer_version', { detail: `format ${manifest.ppsync}` });
   const blobCount = manifest.counts?.blobs ?? 0;
   if (lines.length !== manifest.counts?.changes + blobCount) throw new AppError('sync_truncated', { detail: `${lines.length} / ${manifest.counts?.changes + blobCount} lines` });
-  if (checksum(manifest, lines) !== manifest.checksum) throw new AppError('sync_tampered');
+  if (checksum(manifest, text.slice(head.length)) !== manifest.checksum) throw new AppError('sync_tampered');
   const blobs = new Map<string, Buffer>();
   for (const l of lines.splice(manifest.counts.changes)) {
     const b = JSON.parse(l) as unknown[];

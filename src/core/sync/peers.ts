@@ -11,7 +11,12 @@ export interface SiteInfo {
 }
 
 export function vectorOf(db: Db): Vector {
-  const rows = prepared(db, 'SELECT site, max(stamp) AS stamp FROM changes GROUP BY site').all() as { site: string; stamp: string }[];
+  // Site by site along the changes_site index (a few look-ups per site): GROUP BY site read the whole
+  // index, seconds on a database of millions of changes, at every export and status.
+  const rows = prepared(db, `WITH RECURSIVE s (site) AS (
+      SELECT (SELECT min(site) FROM changes)
+      UNION ALL SELECT (SELECT min(site) FROM changes WHERE site > s.site) FROM s WHERE s.site IS NOT NULL)
+    SELECT site, (SELECT max(stamp) FROM changes WHERE changes.site = s.site) AS stamp FROM s WHERE site IS NOT NULL`).all() as { site: string; stamp: string }[];
   return Object.fromEntries(rows.map((r) => [r.site, r.stamp]));
 }
 
