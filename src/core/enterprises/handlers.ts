@@ -11,7 +11,23 @@ import { incubationStatusIssue } from '../incubation/status';
 
 export const enterpriseFields = inputShape(enterpriseRegistry);
 
-export const enterprisesView = gridView(enterpriseRegistry, { from: 'enterprises e', alias: 'e', fts: { field: 'name', table: 'enterprises_fts' } });
+const baseView = gridView(enterpriseRegistry, { from: 'enterprises e', alias: 'e', fts: { field: 'name', table: 'enterprises_fts' } });
+
+/** Segment columns of the enterprise grid: status × kind (migration 0010_grid_indexes keys an index per sortable column). */
+const SEGMENT_COLUMNS = ['status', 'kind'] as const;
+
+export const enterprisesView = {
+  ...baseView,
+  segments: {
+    columns: SEGMENT_COLUMNS,
+    indexes: Object.fromEntries([
+      ['', 'enterprises_seg'],
+      ...Object.entries(baseView.columns)
+        .filter(([, c]) => c.sortable)
+        .map(([id]) => [id, (SEGMENT_COLUMNS as readonly string[]).includes(id) ? 'enterprises_seg' : `enterprises_seg_${id}`]),
+    ]),
+  },
+};
 
 const entity = entityHandlers({
   table: 'enterprises',
