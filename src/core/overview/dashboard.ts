@@ -178,12 +178,14 @@ const MAX_QUARTERS = 200;
  * one new entry today does not hide the years before it.
  */
 function entriesAndExits(db: Db, asOf: string): { quarter: string; from: string; to: string; entries: number; exits: number }[] {
+  // One min() or max() per subquery: SQLite answers each with one seek into the date's index, where a
+  // min() and a max() together read every entry of the range (a million at scale).
   const bounds = prepared(
     db,
     `SELECT min(lo) AS lo, max(hi) AS hi FROM (
-       SELECT min(entry_date) AS lo, max(entry_date) AS hi FROM enterprises WHERE deleted = 0 AND entry_date <= ?
-       UNION ALL SELECT min(exit_date), max(exit_date) FROM enterprises WHERE deleted = 0 AND exit_date <= ?)`,
-  ).get(asOf, asOf) as { lo: string | null; hi: string | null };
+       SELECT (SELECT min(entry_date) FROM enterprises WHERE deleted = 0 AND entry_date <= ?) AS lo, (SELECT max(entry_date) FROM enterprises WHERE deleted = 0 AND entry_date <= ?) AS hi
+       UNION ALL SELECT (SELECT min(exit_date) FROM enterprises WHERE deleted = 0 AND exit_date <= ?), (SELECT max(exit_date) FROM enterprises WHERE deleted = 0 AND exit_date <= ?))`,
+  ).get(asOf, asOf, asOf, asOf) as { lo: string | null; hi: string | null };
   const end = new Date(`${bounds.hi ?? asOf}T00:00:00Z`);
   const start = new Date(`${bounds.lo ?? asOf}T00:00:00Z`);
   const span = (end.getUTCFullYear() - start.getUTCFullYear()) * 4 + Math.floor(end.getUTCMonth() / 3) - Math.floor(start.getUTCMonth() / 3);
