@@ -20,6 +20,7 @@ export const enterprisesView = {
   ...baseView,
   segments: {
     columns: SEGMENT_COLUMNS,
+    optIn: 'length(e.kind) >= 0',
     indexes: Object.fromEntries([
       ['', 'enterprises_seg'],
       ...Object.entries(baseView.columns)

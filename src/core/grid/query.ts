@@ -250,10 +250,28 @@ export class GridRunner<R> {
     const filtered = Object.keys(req.filterModel).length > 0 || !!req.quickFilter?.trim();
     if (!filtered) return { shape: counted, segments: null };
     const total = this.count(db, { where: { sql: this.view.where, params: [] } });
-    if (total === 0 || count / total < SCAN_SORT_INDEX_SHARE) return { shape: counted, segments: null };
+    if (total === 0 || (count / total < SCAN_SORT_INDEX_SHARE && this.filterHasIndex(db, counted))) return { shape: counted, segments: null };
     const segments = this.segmentsFor(db, req);
     if (segments) return { shape: this.shape(db, req, true), segments };
     return { shape: req.sortModel.length ? this.shape(db, req, true) : counted, segments: null };
+  }
+
+  /**
+   * Whether SQLite finds the filter's matches through an index. Without one (a `contains` on a column
+   * with no full-text index, a computed column) it reads every row and then sorts the matches, so
+   * walking the sort index and stopping at the page's last row is never slower, even for a rare match.
+   */
+  private filterHasIndex(db: Db, counted: Shape): boolean {
+    const key = `plan:${counted.where.sql}`;
+    let indexed = this.counts.get(key);
+    if (indexed === undefined) {
+      const steps = prepared(db, `EXPLAIN QUERY PLAN SELECT count(*) FROM ${this.view.from} WHERE ${counted.where.sql}`).all(...counted.where.params) as { detail: string }[];
+      // A full pass of the view's table is "SCAN e" or "SCAN e USING [COVERING] INDEX i"; a lookup is "SEARCH e …".
+      const alias = this.view.rowid.split('.')[0]!;
+      indexed = steps.some((s) => s.detail.startsWith(`SEARCH ${alias} `)) ? 1 : 0;
+      this.counts.set(key, indexed);
+    }
+    return indexed === 1;
   }
 
   /** The segment index for the request's sort and the segments its filter keeps, when there is one. */

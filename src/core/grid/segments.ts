@@ -19,6 +19,12 @@ export interface Segmentation {
    * segment column itself).
    */
   indexes: Readonly<Record<string, string>>;
+  /**
+   * The term the segment indexes add to their partial-index WHERE (always true), stated by every
+   * segment query: SQLite uses a partial index only when the query states its terms, so the planner
+   * never picks a segment index for another query on its own.
+   */
+  optIn: string;
 }
 
 /** A segment: one value per segment column. */
@@ -36,7 +42,7 @@ function storedNames(view: GridView, seg: Segmentation): string[] {
 export function presentCells(db: Db, view: GridView, seg: Segmentation): Cell[] {
   const cols = seg.columns.map((id) => view.columns[id]!.sql);
   const names = cols.map((_, i) => `_c${i}`);
-  const head = `SELECT ${cols.map((c, i) => `${c} AS ${names[i]}`).join(', ')} FROM ${view.from} INDEXED BY ${seg.indexes['']} WHERE ${view.where}`;
+  const head = `SELECT ${cols.map((c, i) => `${c} AS ${names[i]}`).join(', ')} FROM ${view.from} INDEXED BY ${seg.indexes['']} WHERE ${view.where} AND ${seg.optIn}`;
   const tail = `ORDER BY ${cols.join(', ')} LIMIT 1`;
   const first = prepared(db, `${head} ${tail}`);
   const next = prepared(db, `${head} AND (${cols.join(', ')}) > (${cols.map(() => '?').join(', ')}) ${tail}`);
@@ -83,7 +89,7 @@ export function segmentPageSql(
   const segCols = seg.columns.map((id) => view.columns[id]!.sql);
   const keys = shape.order.map((o, i) => `${o.sql} AS _m${i}`).join(', ');
   const mergeOrder = shape.order.map((o, i) => `_m${i} ${o.dir.toUpperCase()}`).join(', ');
-  const where = `${segCols.map((c) => `${c} = ?`).join(' AND ')} AND ${shape.where.sql}${extra ? ` AND ${extra.sql}` : ''}`;
+  const where = `${segCols.map((c) => `${c} = ?`).join(' AND ')} AND ${seg.optIn} AND ${shape.where.sql}${extra ? ` AND ${extra.sql}` : ''}`;
   const arm = `SELECT * FROM (SELECT ${keys} FROM ${view.from} INDEXED BY ${index} WHERE ${where} ORDER BY ${shape.orderSql} LIMIT ?)`;
   const rowidKey = `_m${shape.order.length - 1}`;
   const sql =
