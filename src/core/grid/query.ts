@@ -97,7 +97,7 @@ export function whereClause(view: GridView, filterModel: GridFilterModel, quickF
     const op = 'operator' in model ? model.operator : 'AND';
     const labels = typeof col.labels === 'function' ? col.labels(db!) : col.labels;
     const off = noIndex && !keepIndex.includes(colId);
-    const built = conds.map((c) => conditionSql(view, { ...col, labels, sql: off ? `+${col.sql}` : col.sql, ...(off ? { fts: undefined } : {}) }, c, off));
+    const built = conds.map((c) => conditionSql(view, { ...col, labels, sql: off ? `+${col.sql}` : col.sql, ...(noIndex ? { fts: undefined } : {}) }, c, off));
     parts.push(`(${built.map((b) => b.sql).join(` ${op} `)})`);
     for (const b of built) params.push(...b.params);
   }
