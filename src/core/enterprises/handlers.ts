@@ -11,7 +11,26 @@ import { incubationStatusIssue } from '../incubation/status';
 
 export const enterpriseFields = inputShape(enterpriseRegistry);
 
-export const enterprisesView = gridView(enterpriseRegistry, { from: 'enterprises e', alias: 'e', fts: { field: 'name', table: 'enterprises_fts' } });
+const baseView = gridView(enterpriseRegistry, { from: 'enterprises e', alias: 'e', fts: { field: 'name', table: 'enterprises_fts' } });
+
+/** Segment columns of the enterprise grid: status × kind (migration 0010_grid_indexes keys an index per sort column below). */
+const SEGMENT_COLUMNS = ['status', 'kind'] as const;
+/** Sortable columns without a segment index: their order does not follow the segments (see the migration). */
+const UNSEGMENTED_SORTS = ['name', 'industry', 'building', 'updated_at'];
+
+export const enterprisesView = {
+  ...baseView,
+  segments: {
+    columns: SEGMENT_COLUMNS,
+    optIn: 'length(e.kind) >= 0',
+    indexes: Object.fromEntries([
+      ['', 'enterprises_seg'],
+      ...Object.entries(baseView.columns)
+        .filter(([id, c]) => c.sortable && !UNSEGMENTED_SORTS.includes(id))
+        .map(([id]) => [id, (SEGMENT_COLUMNS as readonly string[]).includes(id) ? 'enterprises_seg' : `enterprises_seg_${id}`]),
+    ]),
+  },
+};
 
 const entity = entityHandlers({
   table: 'enterprises',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { prepared, type Db } from '../db/open';
 import { AppError } from '../errors';
 import { isAllCjk, matchExpression } from '../search/tokens';
+import { matchingCells, presentCells, segmentPageSql, type Cell, type Segmentation } from './segments';
 
 /**
  * Server side of AG Grid's infinite row model: a page of rows for (sort, filter, start, end), with the
@@ -29,6 +30,8 @@ export interface GridView {
   where: string;
   select: string;
   columns: Record<string, GridColumn>;
+  /** Indexes keyed (segment columns, sort column) for filtered first pages (see segments.ts). */
+  segments?: Segmentation;
 }
 
 const textCondition = z.object({
@@ -79,9 +82,12 @@ type Clause = { sql: string; params: unknown[] };
 
 /**
  * Builds WHERE for a filter model; unknown columns are rejected. With `noIndex`, filtered columns are
- * written `+col` so SQLite cannot drive the query from their index and walks the sort index instead.
+ * written `+col` so SQLite cannot drive the query from their index and walks the sort index instead
+ * (except the columns in `keepIndex`: a range on the sort column is a range of the sort index), and a
+ * name `contains` is tested with LIKE alone: the full-text lookup only narrows, and when the walk meets
+ * a match every few rows, collecting every match from the full-text index first costs far more.
  */
-export function whereClause(view: GridView, filterModel: GridFilterModel, quickFilter?: string, noIndex = false, db?: Db): Clause {
+export function whereClause(view: GridView, filterModel: GridFilterModel, quickFilter?: string, noIndex = false, db?: Db, keepIndex: readonly string[] = []): Clause {
   const parts: string[] = [view.where];
   const params: unknown[] = [];
   for (const [colId, model] of Object.entries(filterModel)) {
@@ -90,7 +96,8 @@ export function whereClause(view: GridView, filterModel: GridFilterModel, quickF
     const conds = 'conditions' in model ? model.conditions : [model];
     const op = 'operator' in model ? model.operator : 'AND';
     const labels = typeof col.labels === 'function' ? col.labels(db!) : col.labels;
-    const built = conds.map((c) => conditionSql(view, { ...col, labels, sql: noIndex ? `+${col.sql}` : col.sql }, c, noIndex));
+    const off = noIndex && !keepIndex.includes(colId);
+    const built = conds.map((c) => conditionSql(view, { ...col, labels, sql: off ? `+${col.sql}` : col.sql, ...(noIndex ? { fts: undefined } : {}) }, c, off));
     parts.push(`(${built.map((b) => b.sql).join(` ${op} `)})`);
     for (const b of built) params.push(...b.params);
   }
@@ -183,12 +190,25 @@ interface Cursor {
 /** Filters matching at least this share of rows are cheaper to apply while walking the sort index. */
 const SCAN_SORT_INDEX_SHARE = 0.01;
 
+/**
+ * Deepest row a page may end on and still be served from the segment indexes (each segment reads up to
+ * this many rows); a jump further down (a scrollbar drag) runs the plain query with OFFSET.
+ */
+const SEGMENT_MAX_DEPTH = 5_000;
+
 type Shape = ReturnType<GridRunner<unknown>['shape']>;
+
+/** How a page query runs: its shape, and the segment index and segments when it merges segments. */
+interface Plan {
+  shape: Shape;
+  segments: { index: string; cells: Cell[] } | null;
+}
 
 /** Runs grid requests for one view, caching exact counts and page cursors per data version. */
 export class GridRunner<R> {
   private counts = new Map<string, number>();
   private cursors = new Map<string, Cursor>();
+  private cells: Cell[] | null = null;
   private seenVersion = -1;
 
   constructor(
@@ -198,7 +218,7 @@ export class GridRunner<R> {
 
   /** Where, order and cache key of a request; column ids are checked against the view's allow-list. */
   private shape(db: Db, req: GridRequest, noIndex = false) {
-    const where = whereClause(this.view, req.filterModel, req.quickFilter, noIndex, db);
+    const where = whereClause(this.view, req.filterModel, req.quickFilter, noIndex, db, req.sortModel.slice(0, 1).map((s) => s.colId));
     for (const s of req.sortModel) if (!this.view.columns[s.colId]?.sortable) throw new GridColumnError(s.colId);
     const order = [
       ...req.sortModel.map((s) => ({ sql: this.view.columns[s.colId]!.sql, dir: s.sort as 'asc' | 'desc' })),
@@ -220,24 +240,63 @@ export class GridRunner<R> {
   }
 
   /**
-   * The shape the page query runs with. SQLite would drive a filtered, sorted query from the filter's
-   * index and sort every match; when the exact count says the filter keeps ≥ 1% of rows, walking the
-   * sort index and testing the filter is far cheaper, so the filter's indexes are switched off.
+   * The plan a page query runs with. SQLite would drive a filtered, sorted query from the filter's
+   * index and sort every match; when the exact count says the filter keeps ≥ 1% of rows, reading rows
+   * in the sort order and testing the filter is far cheaper. That reads the segment indexes when the
+   * view has one for the sort (each matching segment in order, merged), else the sort index with the
+   * filter's indexes switched off.
    */
-  private pageShape(db: Db, req: GridRequest, counted: Shape, count: number): Shape {
+  private plan(db: Db, req: GridRequest, counted: Shape, count: number): Plan {
     const filtered = Object.keys(req.filterModel).length > 0 || !!req.quickFilter?.trim();
-    if (!filtered || req.sortModel.length === 0) return counted;
+    if (!filtered) return { shape: counted, segments: null };
     const total = this.count(db, { where: { sql: this.view.where, params: [] } });
-    return total > 0 && count / total >= SCAN_SORT_INDEX_SHARE ? this.shape(db, req, true) : counted;
+    if (total === 0 || (count / total < SCAN_SORT_INDEX_SHARE && this.filterHasIndex(db, counted))) return { shape: counted, segments: null };
+    const segments = this.segmentsFor(db, req);
+    if (segments) return { shape: this.shape(db, req, true), segments };
+    return { shape: req.sortModel.length ? this.shape(db, req, true) : counted, segments: null };
+  }
+
+  /**
+   * Whether SQLite finds the filter's matches through an index. Without one (a `contains` on a column
+   * with no full-text index, a computed column) it reads every row and then sorts the matches, so
+   * walking the sort index and stopping at the page's last row is never slower, even for a rare match.
+   */
+  private filterHasIndex(db: Db, counted: Shape): boolean {
+    const key = `plan:${counted.where.sql}`;
+    let indexed = this.counts.get(key);
+    if (indexed === undefined) {
+      const steps = prepared(db, `EXPLAIN QUERY PLAN SELECT count(*) FROM ${this.view.from} WHERE ${counted.where.sql}`).all(...counted.where.params) as { detail: string }[];
+      // A full pass of the view's table is "SCAN e" or "SCAN e USING [COVERING] INDEX i"; a lookup is "SEARCH e …".
+      const alias = this.view.rowid.split('.')[0]!;
+      indexed = steps.some((s) => s.detail.startsWith(`SEARCH ${alias} `)) ? 1 : 0;
+      this.counts.set(key, indexed);
+    }
+    return indexed === 1;
+  }
+
+  /** The segment index for the request's sort and the segments its filter keeps, when there is one. */
+  private segmentsFor(db: Db, req: GridRequest): Plan['segments'] {
+    const seg = this.view.segments;
+    if (!seg || req.sortModel.length > 1) return null;
+    const index = seg.indexes[req.sortModel[0]?.colId ?? ''];
+    // Without a condition on a segment column every segment is read: one walk of the sort index is cheaper.
+    const segmentFilter = Object.fromEntries(Object.entries(req.filterModel).filter(([colId]) => seg.columns.includes(colId)));
+    if (!index || Object.keys(segmentFilter).length === 0) return null;
+    this.cells ??= presentCells(db, this.view, seg);
+    return { index, cells: matchingCells(db, this.view, seg, this.cells, whereClause(this.view, segmentFilter, undefined, false, db)) };
   }
 
   /** The SQL a first or jumped-to page runs, and its count, for the benchmark's sqlite3 reference. */
-  sqlFor(db: Db, req: GridRequest): { page: Clause; count: Clause } {
+  sqlFor(db: Db, req: GridRequest): { page: Clause; plain: Clause; count: Clause; plan: 'segments' | 'sort index' | 'filter index' | 'none' } {
     const counted = this.shape(db, req);
-    const shape = this.pageShape(db, req, counted, this.count(db, counted));
+    const plan = this.plan(db, req, counted, this.count(db, counted));
+    const limit = req.endRow - req.startRow;
+    const kind = plan.segments ? 'segments' : plan.shape !== counted ? 'sort index' : req.sortModel.length && plan.shape.where.sql !== this.view.where ? 'filter index' : 'none';
     return {
-      page: { sql: `${shape.select} WHERE ${shape.where.sql} ORDER BY ${shape.orderSql} LIMIT ? OFFSET ?`, params: [...shape.where.params, req.endRow - req.startRow, req.startRow] },
+      page: this.pageSql(plan, null, limit, req.startRow),
+      plain: { sql: `${counted.select} WHERE ${counted.where.sql} ORDER BY ${counted.orderSql} LIMIT ? OFFSET ?`, params: [...counted.where.params, limit, req.startRow] },
       count: { sql: `SELECT count(*) AS n FROM ${this.view.from} WHERE ${counted.where.sql}`, params: counted.where.params },
+      plan: kind,
     };
   }
 
@@ -245,29 +304,48 @@ export class GridRunner<R> {
     if (version !== this.seenVersion) {
       this.counts.clear();
       this.cursors.clear();
+      this.cells = null;
       this.seenVersion = version;
     }
     const counted = this.shape(db, req);
     const count = this.count(db, counted);
-    const shape = this.pageShape(db, req, counted, count);
+    const plan = this.plan(db, req, counted, count);
     const limit = req.endRow - req.startRow;
     const cursor = this.cursors.get(`${counted.key}@${req.startRow}`);
     const rows =
-      cursor && shape.order.length === 2
-        ? this.keysetPage(db, shape, cursor, limit)
-        : (prepared(db, `${shape.select} WHERE ${shape.where.sql} ORDER BY ${shape.orderSql} LIMIT ? OFFSET ?`).all(...shape.where.params, limit, req.startRow) as Record<string, unknown>[]);
+      count === 0 || req.startRow >= count
+        ? []
+        : cursor && plan.shape.order.length === 2
+          ? this.keysetPage(db, plan, cursor, limit)
+          : this.fetch(db, plan, null, limit, req.startRow);
     const lastRow = rows[rows.length - 1];
     if (lastRow) {
-      this.cursors.set(`${counted.key}@${req.startRow + rows.length}`, { last: shape.order.map((_, i) => lastRow[`_k${i}`]) });
+      this.cursors.set(`${counted.key}@${req.startRow + rows.length}`, { last: plan.shape.order.map((_, i) => lastRow[`_k${i}`]) });
       if (this.cursors.size > 500) this.cursors.delete(this.cursors.keys().next().value!);
     }
     return {
       rows: rows.map((r) => {
-        for (let i = 0; i < shape.order.length; i++) delete r[`_k${i}`];
+        for (let i = 0; i < plan.shape.order.length; i++) delete r[`_k${i}`];
         return this.decode(r);
       }),
       count,
     };
+  }
+
+  /** The page query of a plan, narrowed by `extra` (a keyset range) when given. */
+  private pageSql(plan: Plan, extra: Clause | null, limit: number, offset: number): Clause {
+    const { shape, segments } = plan;
+    if (segments && offset + limit <= SEGMENT_MAX_DEPTH) return segmentPageSql(this.view, this.view.segments!, segments.index, segments.cells, shape, extra, limit, offset);
+    return {
+      sql: `${shape.select} WHERE ${shape.where.sql}${extra ? ` AND ${extra.sql}` : ''} ORDER BY ${shape.orderSql} LIMIT ? OFFSET ?`,
+      params: [...shape.where.params, ...(extra?.params ?? []), limit, offset],
+    };
+  }
+
+  private fetch(db: Db, plan: Plan, extra: Clause | null, limit: number, offset: number): Record<string, unknown>[] {
+    if (plan.segments && plan.segments.cells.length === 0) return [];
+    const q = this.pageSql(plan, extra, limit, offset);
+    return prepared(db, q.sql).all(...q.params) as Record<string, unknown>[];
   }
 
   /**
@@ -275,8 +353,8 @@ export class GridRunner<R> {
    * ascending and last descending, so the continuation is up to two ranges: the rest of the current
    * group (NULL or not), then the other group.
    */
-  private keysetPage(db: Db, shape: Shape, cursor: Cursor, limit: number): Record<string, unknown>[] {
-    const [first] = shape.order;
+  private keysetPage(db: Db, plan: Plan, cursor: Cursor, limit: number): Record<string, unknown>[] {
+    const [first] = plan.shape.order;
     const col = first!.sql;
     const id = this.view.rowid;
     const asc = first!.dir === 'asc';
@@ -288,8 +366,7 @@ export class GridRunner<R> {
     const out: Record<string, unknown>[] = [];
     for (const part of parts) {
       if (out.length >= limit) break;
-      const got = prepared(db, `${shape.select} WHERE ${shape.where.sql} AND ${part.sql} ORDER BY ${shape.orderSql} LIMIT ?`).all(...shape.where.params, ...part.params, limit - out.length) as Record<string, unknown>[];
-      out.push(...got);
+      out.push(...this.fetch(db, plan, part, limit - out.length, 0));
     }
     return out;
   }

@@ -173,17 +173,26 @@ const quarterOf = (date: string) => `${date.slice(0, 4)}-Q${Math.floor((Number(d
 const MAX_QUARTERS = 200;
 
 /**
+ * The first and last entry or exit date on or before asOf. One min() or max() per subquery: SQLite
+ * answers each with one seek into the date's index, where a min() and a max() together read every
+ * entry of the range (a million at scale).
+ */
+export function entryExitBounds(db: Db, asOf: string): { lo: string | null; hi: string | null } {
+  return prepared(
+    db,
+    `SELECT min(lo) AS lo, max(hi) AS hi FROM (
+       SELECT (SELECT min(entry_date) FROM enterprises WHERE deleted = 0 AND entry_date <= ?) AS lo, (SELECT max(entry_date) FROM enterprises WHERE deleted = 0 AND entry_date <= ?) AS hi
+       UNION ALL SELECT (SELECT min(exit_date) FROM enterprises WHERE deleted = 0 AND exit_date <= ?), (SELECT max(exit_date) FROM enterprises WHERE deleted = 0 AND exit_date <= ?))`,
+  ).get(asOf, asOf, asOf, asOf) as { lo: string | null; hi: string | null };
+}
+
+/**
  * Entries and exits per quarter over the whole history: from the quarter of the first entry or exit
  * to the quarter of the last one on or before asOf (the renderer shows a movable window over it), so
  * one new entry today does not hide the years before it.
  */
 function entriesAndExits(db: Db, asOf: string): { quarter: string; from: string; to: string; entries: number; exits: number }[] {
-  const bounds = prepared(
-    db,
-    `SELECT min(lo) AS lo, max(hi) AS hi FROM (
-       SELECT min(entry_date) AS lo, max(entry_date) AS hi FROM enterprises WHERE deleted = 0 AND entry_date <= ?
-       UNION ALL SELECT min(exit_date), max(exit_date) FROM enterprises WHERE deleted = 0 AND exit_date <= ?)`,
-  ).get(asOf, asOf) as { lo: string | null; hi: string | null };
+  const bounds = entryExitBounds(db, asOf);
   const end = new Date(`${bounds.hi ?? asOf}T00:00:00Z`);
   const start = new Date(`${bounds.lo ?? asOf}T00:00:00Z`);
   const span = (end.getUTCFullYear() - start.getUTCFullYear()) * 4 + Math.floor(end.getUTCMonth() / 3) - Math.floor(start.getUTCMonth() / 3);

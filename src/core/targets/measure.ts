@@ -118,20 +118,16 @@ export function measure(db: Db, m: Measure, window: Window, asOf: string): Measu
 
   if (m.entity === 'leads' && replayed.size === 0) {
     // Nothing to replay: one project per enterprise, dated by its first lead, worth its largest amount — all
-    // in SQL. A lead linked to no enterprise is a project of its own, so only linked leads are grouped.
-    const where = conds.join(' AND ');
-    const rows = [
-      ...(prepared(db, `SELECT substr(${dateJoin.date}, 1, 7) AS month, ${m.kind === 'sum' ? `sum(${amount})` : 'count(*)'} AS v FROM leads t ${dateJoin.sql} WHERE ${where} AND t.enterprise_id IS NULL GROUP BY month`).all(
-        ...params,
-      ) as { month: string; v: number }[]),
-      ...(prepared(
-        db,
-        `SELECT substr(first, 1, 7) AS month, ${m.kind === 'sum' ? 'sum(amount)' : 'count(*)'} AS v FROM (
-           SELECT t.enterprise_id AS project, min(${dateJoin.date}) AS first, max(${amount}) AS amount
-           FROM leads t ${dateJoin.sql} WHERE ${where} AND t.enterprise_id IS NOT NULL GROUP BY project
-         ) GROUP BY month`,
-      ).all(...params) as { month: string; v: number }[]),
-    ];
+    // in SQL, in one pass over the dated leads. A lead linked to no enterprise is a project of its own: it
+    // groups alone (by its id), so its date and amount are its own.
+    const rows = prepared(
+      db,
+      `SELECT substr(first, 1, 7) AS month, ${m.kind === 'sum' ? 'sum(amount)' : 'count(*)'} AS v FROM (
+         SELECT min(${dateJoin.date}) AS first, max(${amount}) AS amount
+         FROM leads t ${dateJoin.sql} WHERE ${conds.join(' AND ')}
+         GROUP BY t.enterprise_id, CASE WHEN t.enterprise_id IS NULL THEN t.id END
+       ) GROUP BY month`,
+    ).all(...params) as { month: string; v: number }[];
     for (const r of rows) add(r.month, r.v);
   } else if (m.entity === 'leads') {
     const rows = prepared(db, `SELECT coalesce(t.enterprise_id, t.id) AS project, ${dateJoin.date} AS date, ${amount} AS amount FROM leads t ${dateJoin.sql} WHERE ${conds.join(' AND ')}`).all(...params) as typeof qualifying;
