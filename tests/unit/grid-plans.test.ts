@@ -76,7 +76,7 @@ describe('grid page plans equal the plain SQL', () => {
         const at = all.length ? jump % all.length : 0;
         expect(page(at).rows.map((r) => r.id)).toEqual(all.slice(at, at + pageSize));
       }),
-      { numRuns: 200, seed: 20261201 },
+      { numRuns: 260, seed: 20261201 },
     );
     console.log('grid plans exercised:', Object.fromEntries(plans));
     // Each plan ran on enough cases for the property to say something about it.

@@ -190,6 +190,9 @@ interface Cursor {
 /** Filters matching at least this share of rows are cheaper to apply while walking the sort index. */
 const SCAN_SORT_INDEX_SHARE = 0.01;
 
+/** Fewer matches than this are read in one pass and sorted, even when no index finds them. */
+const WALK_MIN_MATCHES = 1_000;
+
 /**
  * Deepest row a page may end on and still be served from the segment indexes (each segment reads up to
  * this many rows); a jump further down (a scrollbar drag) runs the plain query with OFFSET.
@@ -250,7 +253,9 @@ export class GridRunner<R> {
     const filtered = Object.keys(req.filterModel).length > 0 || !!req.quickFilter?.trim();
     if (!filtered) return { shape: counted, segments: null };
     const total = this.count(db, { where: { sql: this.view.where, params: [] } });
-    if (total === 0 || (count / total < SCAN_SORT_INDEX_SHARE && this.filterHasIndex(db, counted))) return { shape: counted, segments: null };
+    // A rare match is found through the filter's index; without one, a near-empty match (a few hundred
+    // rows) is cheaper read in one pass and sorted than walked for along the whole sort index.
+    if (total === 0 || (count / total < SCAN_SORT_INDEX_SHARE && (count < WALK_MIN_MATCHES || this.filterHasIndex(db, counted)))) return { shape: counted, segments: null };
     const segments = this.segmentsFor(db, req);
     if (segments) return { shape: this.shape(db, req, true), segments };
     return { shape: req.sortModel.length ? this.shape(db, req, true) : counted, segments: null };
