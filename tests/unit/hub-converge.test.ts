@@ -86,7 +86,8 @@ describe.skipIf(!postgresAvailable())('three desktops on one hub, with random di
                 }
               } catch (err) {
                 // A credit code this copy already holds, or an import-busy moment: a refused edit, not a loss.
-                if (!/uscc_taken|busy/.test(String((err as { code?: string }).code))) throw err;
+                const e = err as { code?: string; fields?: { code: string }[] };
+                if (!/uscc_taken|busy/.test([e.code, ...(e.fields ?? []).map((f) => f.code)].join(' '))) throw err;
               }
             }
             await sleep(5);

@@ -13,6 +13,15 @@ import { runScenario, scenarios } from './sync-property';
  */
 describe('sync properties', () => {
   it('office + 2 laptops, random work and exchanges, converge with nothing lost', async () => {
-    await fc.assert(fc.asyncProperty(scenarios(3), ({ cmds, order }) => runScenario(cmds, 3, order)), { numRuns: Number(process.env.SYNC_RUNS ?? 1000), seed: process.env.SYNC_SEED ? Number(process.env.SYNC_SEED) : undefined });
+    await fc.assert(fc.asyncProperty(scenarios(3), ({ cmds, order }) => runScenario(cmds, 3, order)), {
+      numRuns: Number(process.env.SYNC_RUNS ?? 1000),
+      seed: process.env.SYNC_SEED ? Number(process.env.SYNC_SEED) : undefined,
+      // Found by the 1,000-run suite: an edit of an enterprise another copy had already absorbed left the
+      // absorbing copies' tombstone stale (it mirrored the survivor) while others refolded it.
+      examples: [[{ order: 0, cmds: [
+        { t: 'create', copy: 1, uscc: 1, name: 0 }, { t: 'create', copy: 0, uscc: 1, name: 0 },
+        { t: 'send', from: 0, to: 1, twice: false, cut: false }, { t: 'edit', copy: 0, pick: 268326705, field: 0, value: 0 },
+      ] }]],
+    });
   }, 600_000);
 });

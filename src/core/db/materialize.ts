@@ -208,7 +208,10 @@ export interface FoldedRow {
 export function foldRow(db: Db, table: TableName, id: string, cache?: EntryCache): FoldedRow | null {
   const aliases = cache?.aliases();
   const root = aliases ? aliases.survivor(table, id) : survivorOf(db, table, id);
-  const entries = entriesOf(db, table, aliases ? aliases.members(table, root) : membersOf(db, table, root), cache);
+  // A survivor folds the histories of every row merged into it; an absorbed row (a tombstone) keeps only
+  // its own, so it never goes stale when the survivor changes later (every copy folds it the same).
+  const members = root !== id ? [id] : aliases ? aliases.members(table, root) : membersOf(db, table, root);
+  const entries = entriesOf(db, table, members, cache);
   if (entries.length === 0) return null;
   const spec: TableSpec = tables[table];
   const wins = fieldWinners(entries);
