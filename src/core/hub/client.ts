@@ -71,8 +71,9 @@ export async function openClient(address: HubAddress, password: string | undefin
   } catch (err) {
     await client.end().catch(() => {});
     const e = hubError(err);
-    // No password given (a shell restarted; the web shell keeps none on disk): ask the person for it.
-    if (!password && e.code === 'hub_auth') throw new AppError('hub_password_needed', { detail: address.login });
+    // No password given (a shell restarted; the web shell keeps none on disk): ask the person for it. A
+    // scheduled job's PGPASSWORD is a password given, and a wrong one is said to be wrong.
+    if (!password && !process.env.PGPASSWORD && e.code === 'hub_auth') throw new AppError('hub_password_needed', { detail: address.login });
     throw e;
   }
   return client;
