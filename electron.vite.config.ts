@@ -30,6 +30,8 @@ export default defineConfig({
       // parses (pages, the grid and the charts are separate chunks loaded on first use: App.tsx, Chart.tsx).
       minify: true,
       chunkSizeWarningLimit: 4000,
+      // The chunk graph (out/renderer/.vite/manifest.json): the start-up size check follows it.
+      manifest: true,
     },
   },
 });

@@ -1,6 +1,7 @@
 /**
- * The renderer's start-up script(s): what `out/renderer/index.html` loads before anything else (its
- * module script and the chunks it preloads), with their gzipped sizes. Shared by the bench
+ * The renderer's start-up script(s): everything the first screen needs before it can render: the entry
+ * `out/renderer/index.html` loads, the app shell (`src/boot.tsx`) the entry always imports at once, and
+ * every chunk those two import statically (from Vite's manifest), with their gzipped sizes. Shared by the bench
  * (tests/bench/renderer.ts) and the e2e budget check (tests/e2e/renderer-size.spec.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,18 +18,30 @@ export interface ScriptSize {
   gzipped: number;
 }
 
-/** The scripts index.html loads at start (module entry + modulepreload links), or null when there is no build. */
+interface ManifestChunk {
+  file: string;
+  imports?: string[];
+  isEntry?: boolean;
+}
+
+/** The start-up scripts (see above), or null when there is no build. */
 export function initialScripts(dir = RENDERER_DIR): ScriptSize[] | null {
-  const indexHtml = join(dir, 'index.html');
-  if (!existsSync(indexHtml)) return null;
-  const html = readFileSync(indexHtml, 'utf8');
-  const refs = [
-    ...[...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]!),
-    ...[...html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"/g)].map((m) => m[1]!),
-  ];
-  return [...new Set(refs)].map((ref) => {
-    const content = readFileSync(join(dir, ref));
-    return { file: ref.replace(/^\.\//, ''), bytes: content.length, gzipped: gzipSync(content, { level: 9 }).length };
+  const manifestFile = join(dir, '.vite/manifest.json');
+  if (!existsSync(manifestFile)) return null;
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, ManifestChunk>;
+  const files = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk || files.has(chunk.file)) return;
+    files.add(chunk.file);
+    for (const next of chunk.imports ?? []) visit(next);
+  };
+  const roots = Object.keys(manifest).filter((key) => manifest[key]!.isEntry || key === 'src/boot.tsx');
+  if (!roots.includes('src/boot.tsx')) throw new Error('the manifest has no src/boot.tsx chunk: the start-up set would be incomplete');
+  roots.forEach(visit);
+  return [...files].map((file) => {
+    const content = readFileSync(join(dir, file));
+    return { file, bytes: content.length, gzipped: gzipSync(content, { level: 9 }).length };
   });
 }
 

@@ -1,7 +1,9 @@
 /**
  * Issue 14, renderer: the gzipped size of the start-up script(s) in out/renderer, and the cold load of
  * the web shell to a usable Overview (its figure tiles shown) on the demo database, in Debian's Chromium:
- * each sample a new browser context (no cache, no storage), 10 samples, p50/p95.
+ * each sample a new browser context (no cache, no storage), 10 samples, p50/p95. The figure judged is the
+ * page's own clock from navigation start to the tiles' first paint (what the user waits for); the wall time
+ * seen from Playwright (goto → visible, including its own round trips to the browser) is printed beside it.
  * Builds first, so the figures are this source's. `npx tsx tests/bench/renderer.ts` (part of `npm run bench`).
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -25,6 +27,17 @@ async function waitForServer(url: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`the web shell did not start at ${url}`);
+}
+
+/** Runs in the page before its scripts: notes the page-clock time at which the first tile is in the DOM and painted. */
+function markTilesShown(): void {
+  const w = window as unknown as { tilesShownAt?: number };
+  const observer = new MutationObserver(() => {
+    if (w.tilesShownAt !== undefined || !document.querySelector('.cards .stat-value')) return;
+    observer.disconnect();
+    requestAnimationFrame(() => setTimeout(() => (w.tilesShownAt = performance.now())));
+  });
+  observer.observe(document, { childList: true, subtree: true });
 }
 
 async function main(): Promise<void> {
@@ -56,21 +69,30 @@ async function main(): Promise<void> {
     // One load first that is not counted: the server's own first answers (opening the database, the
     // Overview's first computation) are not the renderer's.
     const times: number[] = [];
+    const walls: number[] = [];
     for (let i = 0; i <= SAMPLES; i++) {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
       const page = await context.newPage();
+      await page.addInitScript(markTilesShown);
       const started = performance.now();
       await page.goto(base);
       await page.locator('.cards .stat-value').first().waitFor({ state: 'visible' });
-      const ms = performance.now() - started;
-      if (i > 0) times.push(ms);
+      const wall = performance.now() - started;
+      const inPage = await page.evaluate(() => (window as unknown as { tilesShownAt?: number }).tilesShownAt ?? Number.NaN);
+      if (i > 0) {
+        times.push(inPage);
+        walls.push(wall);
+      }
       await context.close();
     }
+    if (times.some((t) => Number.isNaN(t))) throw new Error('the page did not record when its tiles appeared');
     times.sort((a, b) => a - b);
+    walls.sort((a, b) => a - b);
     const p50 = quantile(times, 0.5);
     const p95 = quantile(times, 0.95);
-    console.log(`cold load to the Overview's tiles, ${SAMPLES} new contexts: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (min ${times[0]!.toFixed(0)}, max ${times.at(-1)!.toFixed(0)})`);
-    recordTarget({ target: 'Renderer cold load to a usable Overview', figure: `p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms`, reference: `${SAMPLES} new Chromium contexts, demo database`, goal: '≤ 1 s', pass: p95 <= LOAD_GOAL_MS });
+    const wall = `Playwright goto → visible p50 ${quantile(walls, 0.5).toFixed(0)} / p95 ${quantile(walls, 0.95).toFixed(0)} ms`;
+    console.log(`cold load to the Overview's tiles, ${SAMPLES} new contexts: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (min ${times[0]!.toFixed(0)}, max ${times.at(-1)!.toFixed(0)}); ${wall}`);
+    recordTarget({ target: 'Renderer cold load to a usable Overview (navigation → tiles)', figure: `p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms`, reference: `${SAMPLES} new Chromium contexts, demo database; ${wall}`, goal: '≤ 1 s', pass: p95 <= LOAD_GOAL_MS });
   } finally {
     await browser.close();
     server.kill();

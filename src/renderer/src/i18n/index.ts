@@ -1,18 +1,12 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { api } from '../api/client';
+import { takePrefetched } from '../lib/prefetch';
 import en from './en.json';
+import { STORAGE_KEY, type UiLocale } from './locale';
 import zh from './zh.json';
 
-export type UiLocale = 'zh-CN' | 'en';
-const STORAGE_KEY = 'parkpilot.locale';
-
-export function savedLocale(): UiLocale {
-  const saved = localStorage.getItem(STORAGE_KEY);
-  if (saved === 'zh-CN' || saved === 'en') return saved;
-  // Chinese first: the park office's language, whatever the machine's browser locale says.
-  return 'zh-CN';
-}
+export { savedLocale, type UiLocale } from './locale';
 
 export function rememberLocale(locale: UiLocale): void {
   localStorage.setItem(STORAGE_KEY, locale);
@@ -62,6 +56,11 @@ export function addLabels(bundle: Record<string, Record<string, readonly [string
 
 /** Reloads the database-driven labels (after industries or stages change). */
 export async function reloadLabels(): Promise<void> {
-  const [enums, industries, stages] = await Promise.all([api['meta.enums']({}), api['industries.list']({}), api['pipeline.stages']({})]);
+  // At start-up the entry has already asked for these (main.tsx); later reloads ask the core again.
+  const [enums, industries, stages] = await Promise.all([
+    takePrefetched('meta.enums', () => api['meta.enums']({})),
+    takePrefetched('industries.list', () => api['industries.list']({})),
+    takePrefetched('pipeline.stages', () => api['pipeline.stages']({})),
+  ]);
   addLabels(enums, industries, stages);
 }

@@ -18,8 +18,17 @@ export const dashboardKey = (asOf: string) => `dashboard.overview:${asOf}`;
  */
 export function prefetchOverview(): void {
   void import('./Overview');
-  void prefetch('meta.info', () => api['meta.info']({})).then(
-    (info) => prefetch(dashboardKey(initialAsOf(info.today)), () => api['dashboard.overview']({ asOf: initialAsOf(info.today) })),
+  const info = prefetch('meta.info', () => api['meta.info']({}));
+  // With no remembered day the Overview opens on the core's today, which is also what the dashboard
+  // answers for when asked without a day: ask for both at once rather than one after the other.
+  const stored = sessionStorage.getItem(AS_OF_KEY);
+  const today = stored ? null : api['dashboard.overview']({});
+  today?.catch(() => undefined);
+  void info.then(
+    (i) => {
+      const asOf = initialAsOf(i.today);
+      prefetch(dashboardKey(asOf), () => (today && asOf === i.today ? today : api['dashboard.overview']({ asOf })));
+    },
     () => undefined,
   );
 }

@@ -6,6 +6,7 @@ import type { FieldType } from '../../../core/registry/field';
 import { api } from '../api/client';
 import { pickListFilter } from '../components/grid/pickColumn';
 import { formatDate, formatNumber, formatWan } from '../lib/format';
+import { takePrefetched } from '../lib/prefetch';
 import { localName, unitText } from '../lib/names';
 import type { Watch } from '../lib/useCoreData';
 
@@ -136,7 +137,7 @@ const registryPages = {
 
 /** Reads the field registries from the core and builds the pages; labels go to i18n as `fields.<area>.<name>`. */
 export async function loadRegistries(): Promise<void> {
-  const metas = await api['meta.fields']({});
+  const metas = await takePrefetched('meta.fields', () => api['meta.fields']({}));
   const labels = (i: 0 | 1) => Object.fromEntries(Object.entries(metas).map(([area, fields]) => [area, Object.fromEntries(fields.map((f) => [f.name, f.label[i]]))]));
   i18next.addResourceBundle('zh-CN', 'translation', { fields: labels(0) }, true, true);
   i18next.addResourceBundle('en', 'translation', { fields: labels(1) }, true, true);

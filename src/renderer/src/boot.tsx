@@ -1,19 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { setApiLocale } from './api/client';
 import { App } from './App';
-import { initI18n, reloadLabels, savedLocale } from './i18n';
-import { applyTheme, savedTheme } from './lib/theme';
+import { initI18n, reloadLabels, type UiLocale } from './i18n';
 import { loadRegistries } from './pages/registries';
-import { parseRoute } from './lib/route';
-import { prefetchOverview } from './pages/overviewStart';
-import './styles.css';
 
-async function boot(): Promise<void> {
-  const locale = savedLocale();
-  setApiLocale(locale);
-  applyTheme(savedTheme());
-  if (parseRoute(location.hash).page === 'overview') prefetchOverview();
+/** The app proper: loaded by the start-up entry (main.tsx) once it has asked the core for what the first screen needs. */
+export async function boot(locale: UiLocale): Promise<void> {
   const i18n = await initI18n(locale);
   const root = createRoot(document.getElementById('root')!);
   try {
@@ -28,5 +20,3 @@ async function boot(): Promise<void> {
     </StrictMode>,
   );
 }
-
-void boot();
