@@ -18,6 +18,13 @@ const CREDITS = 4;
 // esbuild's keepNames (tsx) puts into function bodies: here it has nothing to name.
 const WORKER_SOURCE = `const __name = (f) => f;\n(${readerWorker.toString()})();`;
 
+/**
+ * In the packaged app the modules sit inside `app.asar`, which only the Electron-patched loader of the
+ * process can read; electron-builder.json unpacks csv-parse (`asarUnpack`), and the worker thread is
+ * given the real file beside the archive. Outside a package the path is unchanged.
+ */
+export const outsideAsar = (path: string): string => path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+
 const requireHere = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
 
 /** The built-in number formats exceljs took for dates (its table, read by its own isDateFmt rule). */
@@ -87,7 +94,7 @@ export function workerTable(options: WorkerTableOptions): TableSource {
     maxRows: LIMITS.rows,
     batchRows: BATCH_ROWS,
     credits: CREDITS,
-    ...(options.csv ? { csv: { encoding: options.csv.encoding, csvParsePath: requireHere.resolve('csv-parse'), maxRecordChars: options.csv.maxRecordChars } } : {}),
+    ...(options.csv ? { csv: { encoding: options.csv.encoding, csvParsePath: outsideAsar(requireHere.resolve('csv-parse')), maxRecordChars: options.csv.maxRecordChars } } : {}),
     ...(options.xlsx ? { xlsx: { entries: options.xlsx.entries.map((e) => ({ ...e })), sheet: options.xlsx.sheet, builtinDateFormats: builtinDateFormats() } } : {}),
   };
   const typed = !!options.xlsx;
