@@ -7,12 +7,16 @@ import { defineConfig } from '@playwright/test';
 process.env.PARKPILOT_E2E_PORT ??= freePort();
 const PORT = Number(process.env.PARKPILOT_E2E_PORT);
 const DB = '.e2e/demo.db';
+/** Specs that drive only the command line, each on databases of its own: never the shared web shell. */
+const COMMAND_LINE_SPECS = /\/(cli|cli-hub|cli-lang|cli-sync|crash|crash-merge)\.spec\.ts$/;
 
 export default defineConfig({
   testDir: 'tests/e2e',
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  workers: 1,
+  // Two lanes: the screens share one web shell and its database, so they run one at a time; the
+  // command-line specs use files of their own and run beside them (projects below).
+  workers: 2,
   fullyParallel: false,
   reporter: [['list']],
   use: {
@@ -24,10 +28,12 @@ export default defineConfig({
     },
     trace: 'retain-on-failure',
   },
-  // Every spec at 1440×900 (a common office laptop); the main pages again at 1024×700 (small screens).
+  // Every screen spec at 1440×900 (a common office laptop); the main pages again at 1024×700 (small
+  // screens), after them on the same lane.
   projects: [
-    { name: '1440x900', use: { viewport: { width: 1440, height: 900 } }, testIgnore: /small-screen\.spec\.ts/ },
-    { name: '1024x700', use: { viewport: { width: 1024, height: 700 } }, testMatch: /small-screen\.spec\.ts/ },
+    { name: 'cli', testMatch: COMMAND_LINE_SPECS, workers: 1 },
+    { name: '1440x900', use: { viewport: { width: 1440, height: 900 } }, testIgnore: [/small-screen\.spec\.ts/, COMMAND_LINE_SPECS], workers: 1 },
+    { name: '1024x700', use: { viewport: { width: 1024, height: 700 } }, testMatch: /small-screen\.spec\.ts/, dependencies: ['1440x900'], workers: 1 },
   ],
   webServer: {
     command: `rm -rf .e2e && node bin/parkpilot.js demo --db ${DB} && node bin/parkpilot.js serve --db ${DB} --port ${PORT}`,
