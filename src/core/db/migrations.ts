@@ -515,4 +515,28 @@ CREATE INDEX enterprises_seg_rd_spend ON enterprises (status, kind, rd_spend) WH
 CREATE INDEX enterprises_seg_patents ON enterprises (status, kind, patents) WHERE deleted = 0 AND length(kind) >= 0;
 `,
   },
+  {
+    id: '0013_overview_rollup',
+    sql: `
+-- "Reached stage X" targets (the leads signed in a plan's window, counted once per project): each live
+-- lead's and incubation's first date in each stage it has live events in, with its project (a lead's
+-- enterprise, or the lead itself when unlinked). The target reads these rows in key order instead of
+-- grouping every stage event and looking each lead up (200,000 lookups at scale). Kept by the write
+-- path (db/reach.ts); keyed by the exact stage, so reordering the pipeline changes nothing stored.
+CREATE TABLE stage_firsts (
+  entity TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  date TEXT NOT NULL,
+  project TEXT NOT NULL,
+  PRIMARY KEY (entity, row_id, stage)
+) STRICT, WITHOUT ROWID;
+INSERT INTO stage_firsts
+  SELECT e.entity, e.row_id, e.stage, min(e.date), coalesce(t.enterprise_id, t.id) FROM stage_events e JOIN leads t ON t.id = e.row_id AND t.deleted = 0
+  WHERE e.entity = 'leads' AND e.deleted = 0 GROUP BY e.row_id, e.stage;
+INSERT INTO stage_firsts
+  SELECT e.entity, e.row_id, e.stage, min(e.date), t.id FROM stage_events e JOIN incubations t ON t.id = e.row_id AND t.deleted = 0
+  WHERE e.entity = 'incubations' AND e.deleted = 0 GROUP BY e.row_id, e.stage;
+`,
+  },
 ];

@@ -89,8 +89,9 @@ const endOfDay = (date: string) => `${date}T23:59:59.999Z`;
  * change log (a status changed later counts with its old value; a row deleted later still counts; one
  * restored later does not). Leads count once per project: leads linked to the same enterprise are one
  * project, and for sums the later lead only adds its increment over the earlier (the largest amount).
+ * `rollup: false` computes a reached-stage count by the join alone (the tests' reference for stage_firsts).
  */
-export function measure(db: Db, m: Measure, window: Window, asOf: string): MeasureResult {
+export function measure(db: Db, m: Measure, window: Window, asOf: string, options: { rollup?: boolean } = {}): MeasureResult {
   if (m.kind === 'milestone') return { value: 0, byMonth: new Map() };
   const problem = measureProblem(m, db);
   if (problem) throw new AppError('bad_measure', { detail: problem });
@@ -116,7 +117,10 @@ export function measure(db: Db, m: Measure, window: Window, asOf: string): Measu
   const add = (date: string, v: number) => byMonth.set(date.slice(0, 7), (byMonth.get(date.slice(0, 7)) ?? 0) + v);
   const qualifying: { project: string; date: string; amount: number }[] = [];
 
-  if (m.entity === 'leads' && replayed.size === 0) {
+  const firsts = options.rollup === false ? null : reachFromFirsts(db, m, asOf, from, to, replayed.size ? JSON.stringify([...replayed.keys()]) : null);
+  if (firsts?.byMonth) for (const r of firsts.byMonth) add(r.month, r.v);
+  else if (firsts?.rows) qualifying.push(...firsts.rows);
+  else if (m.entity === 'leads' && replayed.size === 0) {
     // Nothing to replay: one project per enterprise, dated by its first lead, worth its largest amount — all
     // in SQL, in one pass over the dated leads. A lead linked to no enterprise is a project of its own: it
     // groups alone (by its id), so its date and amount are its own.
@@ -164,6 +168,35 @@ export function measure(db: Db, m: Measure, window: Window, asOf: string): Measu
   let value = 0;
   for (const v of byMonth.values()) value += v;
   return { value, byMonth };
+}
+
+/**
+ * A count of rows that reached a stage, with no filter: read from stage_firsts (migration 0013, kept by
+ * the write path), which holds each live row's first date per stage and its project, in row order — no
+ * grouping of every stage event, no lookup of each lead. The same figures as the join below: a row's
+ * date is its first event in the reached stages by asOf, rows changed after asOf are left to the
+ * replay, and leads of one project count once, dated by their first lead in the window. Null when the
+ * measure needs the rows' own fields (a filter or a sum): the join serves it.
+ */
+function reachFromFirsts(
+  db: Db,
+  m: Computed,
+  asOf: string,
+  from: string,
+  to: string,
+  replayedIds: string | null,
+): { byMonth?: { month: string; v: number }[]; rows?: { project: string; date: string; amount: number }[] } | null {
+  if (m.kind !== 'count' || !m.dateField.startsWith('stage:') || Object.keys(m.where).length > 0 || m.entity === 'enterprises') return null;
+  const stages = reachedStages(db, m.entity, m.dateField.slice(6));
+  const perRow = `SELECT row_id, project, min(date) AS date FROM stage_firsts
+    WHERE entity = ? AND stage IN (${stages.map(() => '?').join(', ')}) AND date <= ?${replayedIds ? ' AND row_id NOT IN (SELECT value FROM json_each(?))' : ''}
+    GROUP BY row_id HAVING min(date) BETWEEN ? AND ?`;
+  const params = [m.entity, ...stages, asOf, ...(replayedIds ? [replayedIds] : []), from, to];
+  if (m.entity === 'incubations') return { byMonth: prepared(db, `SELECT substr(date, 1, 7) AS month, count(*) AS v FROM (${perRow}) GROUP BY month`).all(...params) as { month: string; v: number }[] };
+  if (replayedIds) return { rows: prepared(db, `SELECT project, date, 1 AS amount FROM (${perRow})`).all(...params) as { project: string; date: string; amount: number }[] };
+  return {
+    byMonth: prepared(db, `SELECT substr(first, 1, 7) AS month, count(*) AS v FROM (SELECT min(date) AS first FROM (${perRow}) GROUP BY project) GROUP BY month`).all(...params) as { month: string; v: number }[],
+  };
 }
 
 /** Each row's date: the column itself, or (joined) the first stage event reaching the stage by asOf. */
