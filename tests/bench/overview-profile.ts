@@ -36,7 +36,7 @@ for (const asOf of dates) {
   const parts: [string, () => unknown][] = [
     ...targets
       .filter((t) => (t.measure as Measure).kind !== 'milestone')
-      .map((t) => [`target ${String(t.name).slice(0, 14)}`, () => measure(db, t.measure as Measure, { from: t.start_date as string, to: t.deadline as string }, asOf)] as [string, () => unknown]),
+      .map((t) => [`target ${String(t.name).slice(0, 14)}`, () => measure(db, t.measure as Measure, { from: t.start_date as string, to: t.deadline as string }, asOf, { rollup: process.env.ROLLUP !== "0" })] as [string, () => unknown]),
     ['funnel', () => leadFunnel(db, asOf, today)],
     ['timeInStage', () => timeInStage(db, 'leads', asOf)],
     ['incubationFlow', () => incubationFlow(db, asOf)],

@@ -117,10 +117,11 @@ export function measure(db: Db, m: Measure, window: Window, asOf: string, option
   const add = (date: string, v: number) => byMonth.set(date.slice(0, 7), (byMonth.get(date.slice(0, 7)) ?? 0) + v);
   const qualifying: { project: string; date: string; amount: number }[] = [];
 
-  const firsts = options.rollup === false ? null : reachFromFirsts(db, m, asOf, from, to, replayed.size ? JSON.stringify([...replayed.keys()]) : null);
-  if (firsts?.byMonth) for (const r of firsts.byMonth) add(r.month, r.v);
-  else if (firsts?.rows) qualifying.push(...firsts.rows);
-  else if (m.entity === 'leads' && replayed.size === 0) {
+  const rollup = options.rollup === false ? null : reachFromRollup(db, m, from, to, replayed.size ? JSON.stringify([...replayed.keys()]) : null);
+  if (rollup) {
+    for (const r of rollup.byDay) add(r.date, r.n);
+    qualifying.push(...rollup.linked);
+  } else if (m.entity === 'leads' && replayed.size === 0) {
     // Nothing to replay: one project per enterprise, dated by its first lead, worth its largest amount — all
     // in SQL, in one pass over the dated leads. A lead linked to no enterprise is a project of its own: it
     // groups alone (by its id), so its date and amount are its own.
@@ -171,31 +172,23 @@ export function measure(db: Db, m: Measure, window: Window, asOf: string, option
 }
 
 /**
- * A count of rows that reached a stage, with no filter: read from stage_firsts (migration 0013, kept by
- * the write path), which holds each live row's first date per stage and its project, in row order — no
- * grouping of every stage event, no lookup of each lead. The same figures as the join below: a row's
- * date is its first event in the reached stages by asOf, rows changed after asOf are left to the
- * replay, and leads of one project count once, dated by their first lead in the window. Null when the
- * measure needs the rows' own fields (a filter or a sum): the join serves it.
+ * A count of rows that reached a stage, with no filter: read from stage_reach (migration 0013, kept by
+ * the write path), which holds each live row's first date reaching each stage and its project — an
+ * index range by (entity, stage, date) instead of grouping every stage event and looking each lead up.
+ * The same figures as the join below: rows changed after asOf are left to the replay; rows that are
+ * their own project (every incubation, leads linked to no enterprise) are counted per day, and linked
+ * leads are returned as rows for the grouping per project (with the replayed ones). A row whose first
+ * reach is in the window was reached by asOf (the window ends by asOf). Null when the measure needs
+ * the rows' own fields (a filter or a sum): the join serves it.
  */
-function reachFromFirsts(
-  db: Db,
-  m: Computed,
-  asOf: string,
-  from: string,
-  to: string,
-  replayedIds: string | null,
-): { byMonth?: { month: string; v: number }[]; rows?: { project: string; date: string; amount: number }[] } | null {
+function reachFromRollup(db: Db, m: Computed, from: string, to: string, replayedIds: string | null): { byDay: { date: string; n: number }[]; linked: { project: string; date: string; amount: number }[] } | null {
   if (m.kind !== 'count' || !m.dateField.startsWith('stage:') || Object.keys(m.where).length > 0 || m.entity === 'enterprises') return null;
-  const stages = reachedStages(db, m.entity, m.dateField.slice(6));
-  const perRow = `SELECT row_id, project, min(date) AS date FROM stage_firsts
-    WHERE entity = ? AND stage IN (${stages.map(() => '?').join(', ')}) AND date <= ?${replayedIds ? ' AND row_id NOT IN (SELECT value FROM json_each(?))' : ''}
-    GROUP BY row_id HAVING min(date) BETWEEN ? AND ?`;
-  const params = [m.entity, ...stages, asOf, ...(replayedIds ? [replayedIds] : []), from, to];
-  if (m.entity === 'incubations') return { byMonth: prepared(db, `SELECT substr(date, 1, 7) AS month, count(*) AS v FROM (${perRow}) GROUP BY month`).all(...params) as { month: string; v: number }[] };
-  if (replayedIds) return { rows: prepared(db, `SELECT project, date, 1 AS amount FROM (${perRow})`).all(...params) as { project: string; date: string; amount: number }[] };
+  const notReplayed = replayedIds ? ' AND row_id NOT IN (SELECT value FROM json_each(?))' : '';
+  const params = [m.entity, m.dateField.slice(6), from, to, ...(replayedIds ? [replayedIds] : [])];
+  const range = 'FROM stage_reach INDEXED BY stage_reach_date WHERE entity = ? AND stage = ? AND date BETWEEN ? AND ?';
   return {
-    byMonth: prepared(db, `SELECT substr(first, 1, 7) AS month, count(*) AS v FROM (SELECT min(date) AS first FROM (${perRow}) GROUP BY project) GROUP BY month`).all(...params) as { month: string; v: number }[],
+    byDay: prepared(db, `SELECT date, count(*) AS n ${range} AND project = row_id${notReplayed} GROUP BY date`).all(...params) as { date: string; n: number }[],
+    linked: m.entity === 'leads' ? (prepared(db, `SELECT project, min(date) AS date, 1 AS amount ${range} AND project <> row_id${notReplayed} GROUP BY project`).all(...params) as { project: string; date: string; amount: number }[]) : [],
   };
 }
 
