@@ -9,7 +9,7 @@ import { testCore } from './helpers';
 /**
  * "Reached stage X" counts read stage_reach (migration 0013), which the write path keeps. Random
  * histories — leads and incubations created, moved through stages on dates in any order, linked to and
- * unlinked from enterprises, deleted and restored — and then every such count as of many dates must
+ * unlinked from enterprises, deleted and restored, the pipeline reordered — and then every such count as of many dates must
  * equal the count computed from the base tables: by plain SQL over stage_events and the rows when
  * nothing changed after the as-of date, and always by the join the measure used before the rollup
  * (which replays the change log for rows changed after the as-of date). The table itself
@@ -31,7 +31,17 @@ const opArb = fc.oneof(
   fc.record({ op: fc.constant('link' as const), i: fc.nat(), e: fc.option(fc.nat(), { nil: null }) }),
   fc.record({ op: fc.constant('delete' as const), table: fc.constantFrom('leads' as const, 'incubations' as const), i: fc.nat() }),
   fc.record({ op: fc.constant('restore' as const), i: fc.nat() }),
+  // The pipeline reordered: "a later stage" changes, so every lead's reach is rebuilt.
+  fc.record({ op: fc.constant('reorder' as const), stage: fc.nat({ max: leadStages.length - 2 }), sort: fc.integer({ min: 0, max: 9 }) }),
 );
+
+/** The stages that count as reaching `stage`, read from the pipeline as it is now (lost: only itself). */
+function reachedFromPipeline(db: import('../../src/core/db/open').Db, entity: 'leads' | 'incubations', stage: string): string[] {
+  if (entity === 'incubations') return stage === 'terminated' ? [stage] : incubationStages.slice(incubationStages.indexOf(stage), 5);
+  const target = db.prepare('SELECT sort, kind FROM pipeline_stages WHERE id = ? AND deleted = 0').get(stage) as { sort: number; kind: string };
+  if (target.kind === 'lost') return [stage];
+  return (db.prepare("SELECT id FROM pipeline_stages WHERE deleted = 0 AND kind <> 'lost' AND sort >= ?").all(target.sort) as { id: string }[]).map((r) => r.id);
+}
 
 /** Plain SQL from the base tables: each live row's first event in the reached stages, leads once per project. */
 function plainReach(db: import('../../src/core/db/open').Db, entity: 'leads' | 'incubations', stages: string[], from: string, to: string, asOf: string): Record<string, number> {
@@ -74,7 +84,8 @@ describe('stage_reach: "reached stage" counts equal the counts from the base tab
               const id = pools[o.table].splice(o.i % pools[o.table].length, 1)[0]!;
               core.call(`${o.table}.delete` as never, { id } as never);
               deleted.push([o.table, id]);
-            } else if (o.op === 'restore' && deleted.length) {
+            } else if (o.op === 'reorder') core.call('pipeline.update', { id: leadStages[o.stage], patch: { sort: o.sort } } as never);
+            else if (o.op === 'restore' && deleted.length) {
               const [table, id] = deleted.splice(o.i % deleted.length, 1)[0]!;
               core.call(`${table}.restore` as never, { id } as never);
               pools[table].push(id);
@@ -87,7 +98,7 @@ describe('stage_reach: "reached stage" counts equal the counts from the base tab
         const window = { from: '2018-03-01', to: '2021-06-30' };
         // After every change (the test clock writes on 2026-11-21): nothing to replay.
         for (const asOf of ['2026-11-22', '2099-12-31', ...dates]) {
-          for (const [entity, reach] of [['leads', ['negotiating', 'signed', 'lost']], ['incubations', ['admitted', 'graduated']]] as const) {
+          for (const [entity, reach] of [['leads', ['negotiating', 'signed', 'lost']], ['incubations', ['admitted', 'graduated', 'terminated']]] as const) {
             for (const stage of reach) {
               const m: Measure = { kind: 'count', entity, where: {}, dateField: `stage:${stage}` };
               const got = measure(db, m, window, asOf);
@@ -96,7 +107,7 @@ describe('stage_reach: "reached stage" counts equal the counts from the base tab
               const where = `${entity} reached ${stage} as of ${asOf}`;
               expect(nonZero(got.byMonth), where).toEqual(nonZero(joined.byMonth));
               if (asOf > '2026-11-21') {
-                const stages = entity === 'incubations' ? incubationStages.slice(incubationStages.indexOf(stage), 5) : stage === 'lost' ? ['lost'] : leadStages.slice(leadStages.indexOf(stage), 6);
+                const stages = reachedFromPipeline(db, entity, stage);
                 expect(nonZero(got.byMonth), where).toEqual(plainReach(db, entity, stages, window.from, window.to < asOf ? window.to : asOf, asOf));
               }
             }
