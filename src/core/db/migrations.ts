@@ -547,6 +547,16 @@ INSERT INTO stage_reach (entity, stage, date, row_id, project)
     WHERE e.entity = 'incubations' AND e.deleted = 0 AND e.stage NOT IN (SELECT stage FROM path)
   ) r WHERE r.row_id IN (SELECT id FROM incubations WHERE deleted = 0) GROUP BY row_id, x;
 CREATE INDEX stage_reach_date ON stage_reach (entity, stage, date, project);
+
+-- Live leads and incubations per stored stage: the funnel and incubation stages as of today.
+CREATE TABLE stage_counts (
+  entity TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (entity, stage)
+) STRICT, WITHOUT ROWID;
+INSERT INTO stage_counts SELECT 'leads', stage, count(*) FROM leads WHERE deleted = 0 GROUP BY stage;
+INSERT INTO stage_counts SELECT 'incubations', stage, count(*) FROM incubations WHERE deleted = 0 GROUP BY stage;
 `,
   },
 ];

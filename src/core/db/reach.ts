@@ -70,3 +70,18 @@ export function reachAfterStage(db: Db, before: Row | null, after: Row | null): 
   const key = (r: Row | null) => (r && r.deleted === 0 ? `${String(r.sort)}|${String(r.kind)}` : null);
   if (key(before) !== key(after)) rebuildLeadReach(db);
 }
+
+/**
+ * stage_counts (migration 0013): live leads and incubations per stored stage — the funnel and the
+ * incubation stages as of today, without counting a million index entries on each Overview.
+ */
+export function stageCountsAfterRow(db: Db, entity: 'leads' | 'incubations', before: Row | null, after: Row | null): void {
+  const was = before && before.deleted === 0 ? String(before.stage) : null;
+  const is = after && after.deleted === 0 ? String(after.stage) : null;
+  if (was === is) return;
+  if (was !== null) {
+    prepared(db, 'UPDATE stage_counts SET n = n - 1 WHERE entity = ? AND stage = ?').run(entity, was);
+    prepared(db, 'DELETE FROM stage_counts WHERE entity = ? AND stage = ? AND n <= 0').run(entity, was);
+  }
+  if (is !== null) prepared(db, 'INSERT INTO stage_counts (entity, stage, n) VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1').run(entity, is);
+}

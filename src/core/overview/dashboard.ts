@@ -33,7 +33,8 @@ export interface FunnelStage {
  */
 export function stagesOn(db: Db, entity: 'leads' | 'incubations', asOf: string, today: string): Map<string, number> {
   if (asOf >= today) {
-    const rows = prepared(db, `SELECT stage, count(*) AS n FROM ${entity} WHERE deleted = 0 GROUP BY stage`).all() as { stage: string; n: number }[];
+    // stage_counts: the live rows per stored stage, kept by the write path (db/reach.ts).
+    const rows = prepared(db, 'SELECT stage, n FROM stage_counts WHERE entity = ? AND n > 0').all(entity) as { stage: string; n: number }[];
     return new Map(rows.map((r) => [r.stage, r.n]));
   }
   const m = monthBounds(asOf);
