@@ -557,6 +557,11 @@ CREATE TABLE stage_counts (
 ) STRICT, WITHOUT ROWID;
 INSERT INTO stage_counts SELECT 'leads', stage, count(*) FROM leads WHERE deleted = 0 GROUP BY stage;
 INSERT INTO stage_counts SELECT 'incubations', stage, count(*) FROM incubations WHERE deleted = 0 GROUP BY stage;
+
+-- Entries and exits per month (the Overview's quarters) in month order from an index, no sort: and
+-- only the combinations with an exit for the exits, not every enterprise that never left.
+CREATE INDEX enterprise_months_entry ON enterprise_months (entry_month, n);
+CREATE INDEX enterprise_months_exit ON enterprise_months (exit_month, n);
 `,
   },
 ];
