@@ -546,7 +546,10 @@ INSERT INTO stage_reach (entity, stage, date, row_id, project)
     UNION ALL SELECT e.row_id, e.date, e.stage FROM stage_events e
     WHERE e.entity = 'incubations' AND e.deleted = 0 AND e.stage NOT IN (SELECT stage FROM path)
   ) r WHERE r.row_id IN (SELECT id FROM incubations WHERE deleted = 0) GROUP BY row_id, x;
-CREATE INDEX stage_reach_date ON stage_reach (entity, stage, date, project);
+-- Rows of their own project (incubations, unlinked leads) are counted per day; linked leads are grouped
+-- by enterprise: one index each, so neither walks past the other's entries.
+CREATE INDEX stage_reach_own ON stage_reach (entity, stage, date, project) WHERE project = row_id;
+CREATE INDEX stage_reach_linked ON stage_reach (entity, stage, date, project) WHERE project <> row_id;
 
 -- Live leads and incubations per stored stage: the funnel and incubation stages as of today.
 CREATE TABLE stage_counts (

@@ -185,10 +185,11 @@ function reachFromRollup(db: Db, m: Computed, from: string, to: string, replayed
   if (m.kind !== 'count' || !m.dateField.startsWith('stage:') || Object.keys(m.where).length > 0 || m.entity === 'enterprises') return null;
   const notReplayed = replayedIds ? ' AND row_id NOT IN (SELECT value FROM json_each(?))' : '';
   const params = [m.entity, m.dateField.slice(6), from, to, ...(replayedIds ? [replayedIds] : [])];
-  const range = 'FROM stage_reach INDEXED BY stage_reach_date WHERE entity = ? AND stage = ? AND date BETWEEN ? AND ?';
+  // Each from its partial index (migration 0013): the WHERE terms name the index's condition.
+  const range = (index: string, own: string) => `FROM stage_reach INDEXED BY ${index} WHERE ${own} AND entity = ? AND stage = ? AND date BETWEEN ? AND ?${notReplayed}`;
   return {
-    byDay: prepared(db, `SELECT date, count(*) AS n ${range} AND project = row_id${notReplayed} GROUP BY date`).all(...params) as { date: string; n: number }[],
-    linked: m.entity === 'leads' ? (prepared(db, `SELECT project, min(date) AS date, 1 AS amount ${range} AND project <> row_id${notReplayed} GROUP BY project`).all(...params) as { project: string; date: string; amount: number }[]) : [],
+    byDay: prepared(db, `SELECT date, count(*) AS n ${range('stage_reach_own', 'project = row_id')} GROUP BY date`).all(...params) as { date: string; n: number }[],
+    linked: m.entity === 'leads' ? (prepared(db, `SELECT project, min(date) AS date, 1 AS amount ${range('stage_reach_linked', 'project <> row_id')} GROUP BY project`).all(...params) as { project: string; date: string; amount: number }[]) : [],
   };
 }
 
