@@ -1,5 +1,5 @@
 import { prepared, type Db } from './open';
-import { reachAfterRow, reachAfterStage, refreshReach, stageCountsAfterRow } from './reach';
+import { hasReachTables, reachAfterRow, reachAfterStage, refreshReach, stageCountsAfterRow } from './reach';
 import type { TableName } from './tables';
 
 type Row = Record<string, unknown>;
@@ -23,13 +23,13 @@ export function afterWrite(db: Db, table: TableName, before: Row | null, after: 
   else if (table === 'stage_events') {
     const row = (after ?? before)!;
     rechain(db, String(row.entity), String(row.row_id), String(row.id), before);
+    if (!hasReachTables(db)) return;
     refreshReach(db, String(row.entity), String(row.row_id));
     if (before && after && before.row_id !== after.row_id) refreshReach(db, String(before.entity), String(before.row_id));
-  } else if (table === 'leads' || table === 'incubations') {
+  } else if ((table === 'leads' || table === 'incubations') && hasReachTables(db)) {
     reachAfterRow(db, table, before, after);
     stageCountsAfterRow(db, table, before, after);
-  }
-  else if (table === 'pipeline_stages') reachAfterStage(db, before, after);
+  } else if (table === 'pipeline_stages' && hasReachTables(db)) reachAfterStage(db, before, after);
 }
 
 const month = (date: unknown) => (typeof date === 'string' ? date.slice(0, 7) : '');

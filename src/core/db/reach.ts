@@ -12,6 +12,20 @@ type Row = Record<string, unknown>;
  * the leads' rows follow the pipeline's order, so a change of a stage's order or kind rebuilds them.
  */
 
+const withRollup = new WeakSet<Db>();
+
+/**
+ * Whether migration 0013 made these tables: a database opened with older migrations only (a test of
+ * an older version, or a later migration's fix-up running before 0013) has none, and migration 0013
+ * fills them from the rows. Remembered once seen: tables are never dropped.
+ */
+export function hasReachTables(db: Db): boolean {
+  if (withRollup.has(db)) return true;
+  if (!prepared(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stage_counts'").get()) return false;
+  withRollup.add(db);
+  return true;
+}
+
 /** The incubation path in order (enums.incubationProgression), as SQL rows. */
 const INCUBATION_PATH = "WITH path (stage, pos) AS (VALUES ('applied', 0), ('screening', 1), ('admitted', 2), ('incubating', 3), ('graduated', 4))";
 
