@@ -199,15 +199,25 @@ async function main() {
   if (only !== 'grid') overviewFigures();
   function overviewFigures() {
     const today = new Date().toISOString().slice(0, 10);
-    let worst = { p95: -1, asOf: '' };
-    for (const asOf of [today, '2025-06-30', '2023-12-31', '2022-03-15', '2020-12-31', '2019-06-30']) {
-      const samples = time(() => core.call('dashboard.overview', { asOf }));
-      report(`overview recompute, as of ${asOf}${asOf === today ? ' (today)' : ''}`, samples, null, 150);
-      if (pct(samples, 95) > worst.p95) worst = { p95: pct(samples, 95), asOf };
+    // Today (nothing to replay), earlier dates (stage events and change-log replay), a date before any
+    // data and the last plan's deadline. CPU time beside wall time: on a shared machine wall time is noisy.
+    const deadline = (db.prepare('SELECT max(deadline) AS d FROM plans WHERE deleted = 0').get() as { d: string | null }).d ?? today;
+    const dates = [...new Set([today, '2025-06-30', '2023-12-31', '2022-03-15', '2020-12-31', '2019-06-30', '2010-01-01', deadline])];
+    let worst = { p95: -1, cpu: 0, asOf: '' };
+    for (const asOf of dates) {
+      const cpu: number[] = [];
+      const samples = time(() => {
+        const c = process.cpuUsage();
+        core.call('dashboard.overview', { asOf });
+        const d = process.cpuUsage(c);
+        cpu.push((d.user + d.system) / 1000);
+      });
+      report(`overview recompute, as of ${asOf}${asOf === today ? ' (today)' : ''} (cpu p95 ${pct(cpu, 95).toFixed(1)} ms)`, samples, null, 150);
+      if (pct(samples, 95) > worst.p95) worst = { p95: pct(samples, 95), cpu: pct(cpu, 95), asOf };
     }
     recordTarget({
-      target: `Overview recompute as of any date at ${SIZE.enterprises.toLocaleString()} enterprises (6 dates)`,
-      figure: `worst p95 ${worst.p95.toFixed(1)} ms (as of ${worst.asOf})`,
+      target: `Overview recompute as of any date at ${SIZE.enterprises.toLocaleString()} enterprises (${dates.length} dates)`,
+      figure: `worst p95 ${worst.p95.toFixed(1)} ms (cpu ${worst.cpu.toFixed(1)} ms, as of ${worst.asOf})`,
       reference: '',
       goal: '≤ 150 ms p95',
       pass: worst.p95 <= 150,

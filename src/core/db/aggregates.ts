@@ -1,4 +1,5 @@
 import { prepared, type Db } from './open';
+import { hasReachTables, reachAfterRow, reachAfterStage, refreshReach, stageCountsAfterRow } from './reach';
 import type { TableName } from './tables';
 
 type Row = Record<string, unknown>;
@@ -10,7 +11,9 @@ type Row = Record<string, unknown>;
  * - enterprise_months: live enterprises by industry, entry month and exit month;
  * - stage_events.until: the date of the row's next stage event (by date, then order of entry), so the
  *   stage a row was in on day D is the stay with date <= D < until, whatever order events came in;
- * - stage_months: those stays by entity, entry stage, stage, start and end month, with their days.
+ * - stage_months: those stays by entity, entry stage, stage, start and end month, with their days;
+ * - stage_reach: each live row's first date reaching each stage, with its project (reach.ts);
+ * - stage_counts: live leads and incubations per stored stage (reach.ts).
  *
  * They are plain statements of the write path rather than triggers: a trigger makes every insert
  * keep a statement journal, which cost more than the insert itself on large imports.
@@ -20,7 +23,13 @@ export function afterWrite(db: Db, table: TableName, before: Row | null, after: 
   else if (table === 'stage_events') {
     const row = (after ?? before)!;
     rechain(db, String(row.entity), String(row.row_id), String(row.id), before);
-  }
+    if (!hasReachTables(db)) return;
+    refreshReach(db, String(row.entity), String(row.row_id));
+    if (before && after && before.row_id !== after.row_id) refreshReach(db, String(before.entity), String(before.row_id));
+  } else if ((table === 'leads' || table === 'incubations') && hasReachTables(db)) {
+    reachAfterRow(db, table, before, after);
+    stageCountsAfterRow(db, table, before, after);
+  } else if (table === 'pipeline_stages' && hasReachTables(db)) reachAfterStage(db, before, after);
 }
 
 const month = (date: unknown) => (typeof date === 'string' ? date.slice(0, 7) : '');

@@ -515,4 +515,56 @@ CREATE INDEX enterprises_seg_rd_spend ON enterprises (status, kind, rd_spend) WH
 CREATE INDEX enterprises_seg_patents ON enterprises (status, kind, patents) WHERE deleted = 0 AND length(kind) >= 0;
 `,
   },
+  {
+    id: '0013_overview_rollup',
+    sql: `
+-- "Reached stage X" targets (leads signed in a plan's window, counted once per project): for each live
+-- lead and incubation and each stage X, the first date it reached X (its first live event in X or a
+-- later stage of the path; a lost or terminated stage counts only itself), with its project (a lead's
+-- enterprise, or the row itself). The target reads an index range by (entity, X, date) instead of
+-- grouping every stage event and looking each lead up (200,000 lookups at scale). Kept by the write
+-- path (db/reach.ts), which rebuilds the leads' rows when the pipeline's order or kinds change.
+CREATE TABLE stage_reach (
+  entity TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  date TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  project TEXT NOT NULL,
+  PRIMARY KEY (entity, row_id, stage)
+) STRICT, WITHOUT ROWID;
+INSERT INTO stage_reach (entity, stage, date, row_id, project)
+  SELECT 'leads', x.id, min(e.date), e.row_id, coalesce(t.enterprise_id, t.id) FROM stage_events e
+  JOIN leads t ON t.id = e.row_id AND t.deleted = 0
+  JOIN pipeline_stages s ON s.id = e.stage AND s.deleted = 0
+  JOIN pipeline_stages x ON x.deleted = 0 AND CASE WHEN x.kind = 'lost' THEN x.id = s.id ELSE s.kind <> 'lost' AND s.sort >= x.sort END
+  WHERE e.entity = 'leads' AND e.deleted = 0 GROUP BY e.row_id, x.id;
+WITH path (stage, pos) AS (VALUES ('applied', 0), ('screening', 1), ('admitted', 2), ('incubating', 3), ('graduated', 4))
+INSERT INTO stage_reach (entity, stage, date, row_id, project)
+  SELECT 'incubations', x, min(date), row_id, row_id FROM (
+    SELECT e.row_id, e.date, p2.stage AS x FROM stage_events e JOIN path p1 ON p1.stage = e.stage JOIN path p2 ON p2.pos <= p1.pos
+    WHERE e.entity = 'incubations' AND e.deleted = 0
+    UNION ALL SELECT e.row_id, e.date, e.stage FROM stage_events e
+    WHERE e.entity = 'incubations' AND e.deleted = 0 AND e.stage NOT IN (SELECT stage FROM path)
+  ) r WHERE r.row_id IN (SELECT id FROM incubations WHERE deleted = 0) GROUP BY row_id, x;
+-- Rows of their own project (incubations, unlinked leads) are counted per day; linked leads are grouped
+-- by enterprise: one index each, so neither walks past the other's entries.
+CREATE INDEX stage_reach_own ON stage_reach (entity, stage, date, project) WHERE project = row_id;
+CREATE INDEX stage_reach_linked ON stage_reach (entity, stage, date, project) WHERE project <> row_id;
+
+-- Live leads and incubations per stored stage: the funnel and incubation stages as of today.
+CREATE TABLE stage_counts (
+  entity TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (entity, stage)
+) STRICT, WITHOUT ROWID;
+INSERT INTO stage_counts SELECT 'leads', stage, count(*) FROM leads WHERE deleted = 0 GROUP BY stage;
+INSERT INTO stage_counts SELECT 'incubations', stage, count(*) FROM incubations WHERE deleted = 0 GROUP BY stage;
+
+-- Entries and exits per month (the Overview's quarters) in month order from an index, no sort: and
+-- only the combinations with an exit for the exits, not every enterprise that never left.
+CREATE INDEX enterprise_months_entry ON enterprise_months (entry_month, n);
+CREATE INDEX enterprise_months_exit ON enterprise_months (exit_month, n);
+`,
+  },
 ];

@@ -31,9 +31,10 @@ export interface FunnelStage {
  * in on that day: whole months from stage_months, the month of asOf exactly from the events, minus
  * the stays of withdrawn (deleted) rows.
  */
-function stagesOn(db: Db, entity: 'leads' | 'incubations', asOf: string, today: string): Map<string, number> {
+export function stagesOn(db: Db, entity: 'leads' | 'incubations', asOf: string, today: string): Map<string, number> {
   if (asOf >= today) {
-    const rows = prepared(db, `SELECT stage, count(*) AS n FROM ${entity} WHERE deleted = 0 GROUP BY stage`).all() as { stage: string; n: number }[];
+    // stage_counts: the live rows per stored stage, kept by the write path (db/reach.ts).
+    const rows = prepared(db, 'SELECT stage, n FROM stage_counts WHERE entity = ? AND n > 0').all(entity) as { stage: string; n: number }[];
     return new Map(rows.map((r) => [r.stage, r.n]));
   }
   const m = monthBounds(asOf);
@@ -139,7 +140,7 @@ export function incubationFlow(db: Db, asOf: string): { source: string; target: 
  * Enterprises present on asOf (entered by then, not yet left), by industry: whole months from
  * enterprise_months, and the rows that entered or left in the month of asOf checked by date.
  */
-function industryMix(db: Db, asOf: string): { industry: string; n: number }[] {
+export function industryMix(db: Db, asOf: string): { industry: string; n: number }[] {
   const m = monthBounds(asOf);
   const counts = new Map<string, number>();
   const rows = [
@@ -191,7 +192,7 @@ export function entryExitBounds(db: Db, asOf: string): { lo: string | null; hi: 
  * to the quarter of the last one on or before asOf (the renderer shows a movable window over it), so
  * one new entry today does not hide the years before it.
  */
-function entriesAndExits(db: Db, asOf: string): { quarter: string; from: string; to: string; entries: number; exits: number }[] {
+export function entriesAndExits(db: Db, asOf: string): { quarter: string; from: string; to: string; entries: number; exits: number }[] {
   const bounds = entryExitBounds(db, asOf);
   const end = new Date(`${bounds.hi ?? asOf}T00:00:00Z`);
   const start = new Date(`${bounds.lo ?? asOf}T00:00:00Z`);
@@ -222,7 +223,7 @@ function entriesAndExits(db: Db, asOf: string): { quarter: string; from: string;
   return quarters;
 }
 
-function overdueFollowUps(db: Db, asOf: string): { count: number; leads: { id: string; company: string; next_follow_up: string; owner: string | null }[] } {
+export function overdueFollowUps(db: Db, asOf: string): { count: number; leads: { id: string; company: string; next_follow_up: string; owner: string | null }[] } {
   const open = leadStages(db).filter((s) => s.kind === 'open').map((s) => s.id);
   // A literal IN list: one (stage, next_follow_up) index range per open stage.
   const where = `l.deleted = 0 AND l.stage IN (${open.map(() => '?').join(', ') || 'NULL'}) AND l.next_follow_up < ?`;
@@ -236,7 +237,7 @@ function overdueFollowUps(db: Db, asOf: string): { count: number; leads: { id: s
 }
 
 /** Plan deadlines and milestones as known on the as-of day: one completed later is still open then. */
-function timeline(db: Db, asOf: string): { date: string; kind: 'deadline' | 'milestone'; name: string; done: boolean }[] {
+export function timeline(db: Db, asOf: string): { date: string; kind: 'deadline' | 'milestone'; name: string; done: boolean }[] {
   const plans = db.prepare("SELECT deadline AS date, 'deadline' AS kind, name, 0 AS done FROM plans WHERE deleted = 0").all() as { date: string; kind: 'deadline'; name: string; done: number }[];
   const milestones = db
     .prepare("SELECT CASE WHEN done_date <= ? THEN done_date ELSE due_date END AS date, 'milestone' AS kind, name, coalesce(done_date <= ?, 0) AS done FROM milestones WHERE deleted = 0")

@@ -89,8 +89,9 @@ const endOfDay = (date: string) => `${date}T23:59:59.999Z`;
  * change log (a status changed later counts with its old value; a row deleted later still counts; one
  * restored later does not). Leads count once per project: leads linked to the same enterprise are one
  * project, and for sums the later lead only adds its increment over the earlier (the largest amount).
+ * `rollup: false` computes a reached-stage count by the join alone (the tests' reference for stage_firsts).
  */
-export function measure(db: Db, m: Measure, window: Window, asOf: string): MeasureResult {
+export function measure(db: Db, m: Measure, window: Window, asOf: string, options: { rollup?: boolean } = {}): MeasureResult {
   if (m.kind === 'milestone') return { value: 0, byMonth: new Map() };
   const problem = measureProblem(m, db);
   if (problem) throw new AppError('bad_measure', { detail: problem });
@@ -116,7 +117,11 @@ export function measure(db: Db, m: Measure, window: Window, asOf: string): Measu
   const add = (date: string, v: number) => byMonth.set(date.slice(0, 7), (byMonth.get(date.slice(0, 7)) ?? 0) + v);
   const qualifying: { project: string; date: string; amount: number }[] = [];
 
-  if (m.entity === 'leads' && replayed.size === 0) {
+  const rollup = options.rollup === false ? null : reachFromRollup(db, m, from, to, replayed.size ? JSON.stringify([...replayed.keys()]) : null);
+  if (rollup) {
+    for (const r of rollup.byDay) add(r.date, r.n);
+    qualifying.push(...rollup.linked);
+  } else if (m.entity === 'leads' && replayed.size === 0) {
     // Nothing to replay: one project per enterprise, dated by its first lead, worth its largest amount — all
     // in SQL, in one pass over the dated leads. A lead linked to no enterprise is a project of its own: it
     // groups alone (by its id), so its date and amount are its own.
@@ -164,6 +169,28 @@ export function measure(db: Db, m: Measure, window: Window, asOf: string): Measu
   let value = 0;
   for (const v of byMonth.values()) value += v;
   return { value, byMonth };
+}
+
+/**
+ * A count of rows that reached a stage, with no filter: read from stage_reach (migration 0013, kept by
+ * the write path), which holds each live row's first date reaching each stage and its project — an
+ * index range by (entity, stage, date) instead of grouping every stage event and looking each lead up.
+ * The same figures as the join below: rows changed after asOf are left to the replay; rows that are
+ * their own project (every incubation, leads linked to no enterprise) are counted per day, and linked
+ * leads are returned as rows for the grouping per project (with the replayed ones). A row whose first
+ * reach is in the window was reached by asOf (the window ends by asOf). Null when the measure needs
+ * the rows' own fields (a filter or a sum): the join serves it.
+ */
+function reachFromRollup(db: Db, m: Computed, from: string, to: string, replayedIds: string | null): { byDay: { date: string; n: number }[]; linked: { project: string; date: string; amount: number }[] } | null {
+  if (m.kind !== 'count' || !m.dateField.startsWith('stage:') || Object.keys(m.where).length > 0 || m.entity === 'enterprises') return null;
+  const notReplayed = replayedIds ? ' AND row_id NOT IN (SELECT value FROM json_each(?))' : '';
+  const params = [m.entity, m.dateField.slice(6), from, to, ...(replayedIds ? [replayedIds] : [])];
+  // Each from its partial index (migration 0013): the WHERE terms name the index's condition.
+  const range = (index: string, own: string) => `FROM stage_reach INDEXED BY ${index} WHERE ${own} AND entity = ? AND stage = ? AND date BETWEEN ? AND ?${notReplayed}`;
+  return {
+    byDay: prepared(db, `SELECT date, count(*) AS n ${range('stage_reach_own', 'project = row_id')} GROUP BY date`).all(...params) as { date: string; n: number }[],
+    linked: m.entity === 'leads' ? (prepared(db, `SELECT project, min(date) AS date, 1 AS amount ${range('stage_reach_linked', 'project <> row_id')} GROUP BY project`).all(...params) as { project: string; date: string; amount: number }[]) : [],
+  };
 }
 
 /** Each row's date: the column itself, or (joined) the first stage event reaching the stage by asOf. */
