@@ -149,6 +149,8 @@ async function main() {
       }
     }
     const sweepSeconds = (now() - t0) / 1000;
+    // BENCH_GRID_DUMP=file writes every view's figures (label, kind, wall, CPU) for finding classes of slow views.
+    if (process.env.BENCH_GRID_DUMP) writeFileSync(process.env.BENCH_GRID_DUMP, timed.map(({ label, kind, worst, cpu }) => JSON.stringify({ label, kind, wall: worst, cpu })).join('\n'));
     const views = timed.length;
     const passing = timed.filter((v) => v.worst <= 10).length;
     const passingCpu = timed.filter((v) => v.cpu <= 10).length;

@@ -203,6 +203,7 @@ type Shape = ReturnType<GridRunner<unknown>['shape']>;
 
 /** How a page query runs: its shape, and the segment index and segments when it merges segments. */
 interface Plan {
+  kind: 'segments' | 'sort index' | 'filter index' | 'scan' | 'none';
   shape: Shape;
   segments: { index: string; cells: Cell[] } | null;
 }
@@ -220,7 +221,7 @@ export class GridRunner<R> {
   ) {}
 
   /** Where, order and cache key of a request; column ids are checked against the view's allow-list. */
-  private shape(db: Db, req: GridRequest, noIndex = false) {
+  private shape(db: Db, req: GridRequest, noIndex = false, scan = false) {
     const where = whereClause(this.view, req.filterModel, req.quickFilter, noIndex, db, req.sortModel.slice(0, 1).map((s) => s.colId));
     for (const s of req.sortModel) if (!this.view.columns[s.colId]?.sortable) throw new GridColumnError(s.colId);
     const order = [
@@ -228,7 +229,8 @@ export class GridRunner<R> {
       { sql: this.view.rowid, dir: (req.sortModel[0]?.sort ?? 'asc') as 'asc' | 'desc' },
     ];
     const orderSql = order.map((o) => `${o.sql} ${o.dir.toUpperCase()}`).join(', ');
-    const select = `SELECT ${this.view.select}, ${order.map((o, i) => `${o.sql} AS _k${i}`).join(', ')} FROM ${this.view.from}`;
+    // NOT INDEXED: one pass over the table, then the matches sorted (see `plan`).
+    const select = `SELECT ${this.view.select}, ${order.map((o, i) => `${o.sql} AS _k${i}`).join(', ')} FROM ${this.view.from}${scan ? ' NOT INDEXED' : ''}`;
     return { where, order, orderSql, select, key: JSON.stringify([where.sql, where.params, orderSql]) };
   }
 
@@ -251,14 +253,20 @@ export class GridRunner<R> {
    */
   private plan(db: Db, req: GridRequest, counted: Shape, count: number): Plan {
     const filtered = Object.keys(req.filterModel).length > 0 || !!req.quickFilter?.trim();
-    if (!filtered) return { shape: counted, segments: null };
+    const sorted = req.sortModel.length > 0;
+    if (!filtered) return { kind: 'none', shape: counted, segments: null };
     const total = this.count(db, { where: { sql: this.view.where, params: [] } });
-    // A rare match is found through the filter's index; without one, a near-empty match (a few hundred
-    // rows) is cheaper read in one pass and sorted than walked for along the whole sort index.
-    if (total === 0 || (count / total < SCAN_SORT_INDEX_SHARE && (count < WALK_MIN_MATCHES || this.filterHasIndex(db, counted)))) return { shape: counted, segments: null };
+    if (total === 0) return { kind: 'none', shape: counted, segments: null };
+    if (count / total < SCAN_SORT_INDEX_SHARE) {
+      // A rare match is found through the filter's index. Without one, a near-empty match (a few hundred
+      // rows) is cheaper read in one pass and sorted than walked for along the whole sort index; SQLite
+      // would walk the sort index (it cannot tell the match is rare), so the pass is stated: NOT INDEXED.
+      if (this.filterHasIndex(db, counted)) return { kind: sorted ? 'filter index' : 'none', shape: counted, segments: null };
+      if (count < WALK_MIN_MATCHES) return { kind: sorted ? 'scan' : 'none', shape: sorted ? this.shape(db, req, false, true) : counted, segments: null };
+    }
     const segments = this.segmentsFor(db, req);
-    if (segments) return { shape: this.shape(db, req, true), segments };
-    return { shape: req.sortModel.length ? this.shape(db, req, true) : counted, segments: null };
+    if (segments) return { kind: 'segments', shape: this.shape(db, req, true), segments };
+    return sorted ? { kind: 'sort index', shape: this.shape(db, req, true), segments: null } : { kind: 'none', shape: counted, segments: null };
   }
 
   /**
@@ -292,16 +300,15 @@ export class GridRunner<R> {
   }
 
   /** The SQL a first or jumped-to page runs, and its count, for the benchmark's sqlite3 reference. */
-  sqlFor(db: Db, req: GridRequest): { page: Clause; plain: Clause; count: Clause; plan: 'segments' | 'sort index' | 'filter index' | 'none' } {
+  sqlFor(db: Db, req: GridRequest): { page: Clause; plain: Clause; count: Clause; plan: Plan['kind'] } {
     const counted = this.shape(db, req);
     const plan = this.plan(db, req, counted, this.count(db, counted));
     const limit = req.endRow - req.startRow;
-    const kind = plan.segments ? 'segments' : plan.shape !== counted ? 'sort index' : req.sortModel.length && plan.shape.where.sql !== this.view.where ? 'filter index' : 'none';
     return {
       page: this.pageSql(plan, null, limit, req.startRow),
       plain: { sql: `${counted.select} WHERE ${counted.where.sql} ORDER BY ${counted.orderSql} LIMIT ? OFFSET ?`, params: [...counted.where.params, limit, req.startRow] },
       count: { sql: `SELECT count(*) AS n FROM ${this.view.from} WHERE ${counted.where.sql}`, params: counted.where.params },
-      plan: kind,
+      plan: plan.kind,
     };
   }
 
