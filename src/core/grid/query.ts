@@ -202,6 +202,14 @@ const SCAN_SORT_INDEX_SHARE = 0.01;
  */
 const FTS_PROBE_SHARE = 0.3;
 
+/**
+ * A filter on one indexed column (no search box) matching up to this many rows is read through its index
+ * and sorted, whatever its share: the index range is exactly the matches (at 1M, exit date in 2021 sorted
+ * by entry date: 18,669 matches read and sorted in ~5 ms; the walk along the entry-date index met them only
+ * after hundreds of thousands of rows, 1.2 s).
+ */
+const FILTER_INDEX_MAX_ROWS = 30_000;
+
 /** Fewer matches than this are read in one pass and sorted, even when no index finds them. */
 const WALK_MIN_MATCHES = 1_000;
 
@@ -279,6 +287,9 @@ export class GridRunner<R> {
     const probe = !!req.quickFilter?.trim() && this.quickShare(db, req) >= FTS_PROBE_SHARE;
     const segments = this.segmentsFor(db, req);
     if (segments) return { kind: 'segments', shape: this.shape(db, req, true, false, probe), segments };
+    if (sorted && !req.quickFilter?.trim() && Object.keys(req.filterModel).length === 1 && count <= FILTER_INDEX_MAX_ROWS && this.filterHasIndex(db, counted)) {
+      return { kind: 'filter index', shape: counted, segments: null };
+    }
     if (sorted) return { kind: probe ? 'sort index, search probed' : 'sort index', shape: this.shape(db, req, true, false, probe), segments: null };
     // No sort: rowid order, which the full-text set is in too; probing walks the table in rowid order.
     return probe ? { kind: 'rowid, search probed', shape: this.shape(db, req, true, false, true), segments: null } : { kind: 'none', shape: counted, segments: null };
