@@ -5,8 +5,9 @@
  * tool on the same file. Targets: grid page p95 ≤ 10 ms, search p95 ≤ 30 ms. Not part of the tests.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { enterprisesView } from '../../src/core/enterprises/handlers';
 import { GridRunner, type GridRequest } from '../../src/core/grid/query';
 import { matchExpression } from '../../src/core/search/tokens';
@@ -96,56 +97,90 @@ async function main() {
   if (only !== 'overview') gridViews();
 
   /**
-   * Every grid view (tests/bench/grid-views.ts): a sweep times each view's first page (offset 0, the
-   * count already cached, as when the sort changes) and the page after it (keyset, as when scrolling),
-   * BENCH_GRID_SWEEP samples each (default 1); the slowest 30 are then timed SAMPLES times for p95.
+   * Every grid view (tests/bench/grid-views.ts): the sweep times each view's first page (offset 0, the
+   * count already cached, as when the sort changes) BENCH_GRID_FIRST times (default 3) and the page after
+   * it (keyset, as when scrolling) BENCH_GRID_SCROLL times (default 2), wall and CPU time; a view's p95 is
+   * the slowest of its samples. A view whose first sample takes over 100 ms fails whatever the rest say
+   * and is not sampled again (that keeps the whole sweep at 1M within minutes). The slowest ten are then
+   * timed SAMPLES times each, with the sqlite3 CLI running the same page SQL as the reference.
    */
   function gridViews() {
     const sorts = gridSorts();
     // BENCH_GRID_PAIR_STEP=n times every n-th pair of filters only (the full set is ~14,000 views).
     const filters = gridFilters(db, Number(process.env.BENCH_GRID_PAIR_STEP ?? 1));
-    const sweepSamples = Number(process.env.BENCH_GRID_SWEEP ?? 1);
-    type Timed = { label: string; req: GridRequest; kind: 'first' | 'scroll'; worst: number };
+    const firstSamples = Number(process.env.BENCH_GRID_FIRST ?? 3);
+    const scrollSamples = Number(process.env.BENCH_GRID_SCROLL ?? 2);
+    type Timed = { label: string; req: GridRequest; kind: 'first' | 'scroll'; worst: number; cpu: number };
     const timed: Timed[] = [];
+    const dump = process.env.BENCH_GRID_DUMP;
+    if (dump) rmSync(dump, { force: true });
     const t0 = now();
+    /** Wall and CPU ms of one call. */
+    const once = (fn: () => unknown): [number, number] => {
+      const c = process.cpuUsage();
+      const t = now();
+      fn();
+      const w = now() - t;
+      const d = process.cpuUsage(c);
+      return [w, (d.user + d.system) / 1000];
+    };
+    const sampled = (fn: () => unknown, n: number): [number, number] => {
+      let [w, c] = once(fn);
+      for (let i = 1; i < n && w <= 100; i++) {
+        const [w2, c2] = once(fn);
+        w = Math.max(w, w2);
+        c = Math.max(c, c2);
+      }
+      return [w, c];
+    };
     for (const [n, f] of filters.entries()) {
-      if (n % 25 === 0) process.stderr.write(`\rgrid sweep: filter ${n} of ${filters.length}`);
+      if (n % 10 === 0) {
+        const el = (now() - t0) / 1000;
+        process.stderr.write(`\rgrid sweep: filter ${n} of ${filters.length}, ${el.toFixed(0)} s${n ? `, ~${((el / n) * (filters.length - n)).toFixed(0)} s to go` : ''}   `);
+      }
       const base = { filterModel: f.filterModel, ...(f.quickFilter ? { quickFilter: f.quickFilter } : {}) };
       page(base, true); // the exact count, cached for this filter (the figure "exact count" times it)
       for (const s of sorts) {
         const req = { startRow: 0, endRow: 100, sortModel: s.sortModel, ...base } as GridRequest;
-        let first = 0;
-        let scroll = 0;
-        for (let i = 0; i < sweepSamples; i++) {
-          first = Math.max(first, time(() => page(req, false), 1)[0]!);
-          scroll = Math.max(scroll, time(() => page({ ...req, startRow: 100, endRow: 200 }, false), 1)[0]!);
-        }
-        timed.push({ label: `${s.label} | ${f.label}`, req, kind: 'first', worst: first }, { label: `${s.label} | ${f.label}`, req, kind: 'scroll', worst: scroll });
+        const label = `${s.label} | ${f.label}`;
+        const [first, firstCpu] = sampled(() => page(req, false), firstSamples);
+        timed.push({ label, req, kind: 'first', worst: first, cpu: firstCpu });
+        // The scrolled page continues from the cursor the first page left (keyset), as when the user scrolls.
+        const [scroll, scrollCpu] = sampled(() => page({ ...req, startRow: 100, endRow: 200 }, false), scrollSamples);
+        timed.push({ label, req, kind: 'scroll', worst: scroll, cpu: scrollCpu });
       }
+      // BENCH_GRID_DUMP=file appends every view's figures (label, kind, wall, CPU) as the sweep goes, for
+      // finding the classes of slow views (also from a sweep cut short).
+      if (dump) appendFileSync(dump, timed.slice(-2 * sorts.length).map(({ label, kind, worst, cpu }) => `${JSON.stringify({ label, kind, wall: worst, cpu })}\n`).join(''));
     }
     const sweepSeconds = (now() - t0) / 1000;
-    // The slowest views again, SAMPLES times each: the figures the target is judged on.
-    const slowest = [...timed].sort((a, b) => b.worst - a.worst).slice(0, 30);
-    const measured = slowest.map((v) => {
+    const views = timed.length;
+    const passing = timed.filter((v) => v.worst <= 10).length;
+    const passingCpu = timed.filter((v) => v.cpu <= 10).length;
+    // The slowest ten again, SAMPLES times each, with the sqlite3 CLI's time for the same page SQL.
+    // Picked by CPU time: on a shared machine a wall figure says as much about the neighbours as the view.
+    const slowest = [...timed].sort((a, b) => b.cpu - a.cpu).slice(0, 10);
+    const worstTen = slowest.map((v) => {
       const samples = v.kind === 'first' ? time(() => page(v.req, false)) : scrollTimes(v.req, SAMPLES);
       return { ...v, samples, p95: pct(samples, 95) };
     });
-    measured.sort((a, b) => b.p95 - a.p95);
-    const unmeasuredWorst = [...timed].sort((a, b) => b.worst - a.worst)[30]?.worst ?? 0;
-    for (const v of measured.slice(0, 10)) {
+    worstTen.sort((a, b) => b.p95 - a.p95);
+    for (const v of worstTen) {
       page(v.req, true);
-      const q = grid.sqlFor(db, v.req);
-      report(`grid ${v.kind} page: ${v.label} [${q.plan}]`, v.samples, v.kind === 'first' ? sqliteCli(q.page.sql, q.page.params) : null, 10);
+      const q = grid.sqlFor(db, v.kind === 'first' ? v.req : { ...v.req, startRow: 100, endRow: 200 });
+      report(`grid ${v.kind} page: ${v.label} [${q.plan}] (sweep ${v.worst.toFixed(1)} ms, cpu ${v.cpu.toFixed(1)})`, v.samples, sqliteCli(q.page.sql, q.page.params), 10);
     }
-    const worst = measured[0]!;
+    const worst = worstTen[0]!;
     page(worst.req, true);
     const q = grid.sqlFor(db, worst.req);
     const plainRef = sqliteCli(q.plain.sql, q.plain.params, 5);
-    const over = measured.filter((v) => v.p95 > 10).length + (unmeasuredWorst > 10 ? timed.filter((v) => v.worst > 10).length - measured.length : 0);
-    console.error(`\ngrid sweep: ${filters.length} filters × ${sorts.length} sorts = ${timed.length / 2} views, first and scrolled pages, in ${sweepSeconds.toFixed(0)} s; slowest 30 re-timed (${SAMPLES} samples); the 31st slowest sweep figure ${unmeasuredWorst.toFixed(2)} ms`);
+    const summary = `grid sweep: ${filters.length} filters × ${sorts.length} sorts = ${views / 2} views, first (×${firstSamples}) and scrolled (×${scrollSamples}) pages, in ${sweepSeconds.toFixed(0)} s; ${passing} of ${views} pages ≤ 10 ms wall (${passingCpu} ≤ 10 ms CPU); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+    console.error(`\n${summary}`);
+    rows.push([summary, '', '', '', '', '']);
+    const over = views - passing;
     recordTarget({
-      target: `grid views at ${SIZE.enterprises.toLocaleString()} enterprises: ${timed.length / 2} (sort × filters alone and in pairs), first and scrolled pages`,
-      figure: `worst p95 ${worst.p95.toFixed(1)} ms (${worst.kind}: ${worst.label}); ${over} over 10 ms`,
+      target: `grid views at ${SIZE.enterprises.toLocaleString()} enterprises: ${views / 2} (sort × filters alone and in pairs), first and scrolled pages`,
+      figure: `worst p95 ${worst.p95.toFixed(1)} ms (${worst.kind}: ${worst.label}); ${passing} of ${views} pages ≤ 10 ms (${passingCpu} by CPU time)`,
       reference: `sqlite3 CLI, plain SQL of that view: p95 ${plainRef ? pct(plainRef, 95).toFixed(1) : 'n/a'} ms`,
       goal: 'every view p95 ≤ 10 ms',
       pass: over === 0 && worst.p95 <= 10,
