@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { writeSheetXlsx } from '../../src/core/exports/sheet-writer';
 import { exportColumns } from '../../src/core/exports/views';
 import type { ImportReport } from '../../src/core/imports/importer';
@@ -59,9 +60,11 @@ async function importOne(file: string) {
   const samples: string[] = [];
   let job: { id: string } | null = null;
   const sample = () => {
+    // With --expose-gc (diagnosis only): the live heap, not the garbage V8 has not collected yet.
+    (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
     const progress = job ? core.jobs.status(job.id).done : undefined;
-    samples.push(`${String(Math.round(performance.now() - t0)).padStart(6)} ms  rss ${String(mb(m.rss)).padStart(4)}  heap ${String(mb(m.heapUsed)).padStart(4)}/${String(mb(m.heapTotal)).padStart(4)}  external ${String(mb(m.external)).padStart(4)}  arrayBuffers ${String(mb(m.arrayBuffers)).padStart(4)}  ${progress ? JSON.stringify(progress) : ''}`);
+    samples.push(`${String(Math.round(performance.now() - t0)).padStart(6)} ms  rss ${String(mb(m.rss)).padStart(4)}  heap ${String(mb(m.heapUsed)).padStart(4)}/${String(mb(m.heapTotal)).padStart(4)}  external ${String(mb(m.external)).padStart(4)}  arrayBuffers ${String(mb(m.arrayBuffers)).padStart(4)}  ${progress ?? ''}${process.env.SPACES ? `  ${getHeapSpaceStatistics().map((x) => `${x.space_name.replace('_space', '')} ${mb(x.space_used_size)}`).join(' ')}` : ''}`);
   };
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -75,6 +78,7 @@ async function importOne(file: string) {
   if (done.state !== 'done') throw new Error(done.error?.message ?? done.state);
   const report = done.result as ImportReport;
   core.close();
+  await (globalThis as { __dumpHeapSample?: () => Promise<void> }).__dumpHeapSample?.(); // (diagnosis: a preload may sample the heap)
   for (const s of samples) console.log(s);
   const peak = process.resourceUsage().maxRSS * 1024;
   console.log(`${file}: ${(ms / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (user ${(cpu.user / 1e6).toFixed(2)}, system ${(cpu.system / 1e6).toFixed(2)}), peak rss ${mb(peak)} MB, created ${report.created}, rejected ${report.rejected.length}; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
