@@ -57,14 +57,13 @@ async function importOne(file: string) {
   const db = join(DIR, `import-${Date.now()}.db`);
   const core = new ParkCore(db, { user: 'bench' });
   seedReference(core.context());
-  const samples: string[] = [];
   let job: { id: string } | null = null;
   const sample = () => {
     // With --expose-gc (diagnosis only): the live heap, not the garbage V8 has not collected yet.
     (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
     const progress = job ? core.jobs.status(job.id).done : undefined;
-    samples.push(`${String(Math.round(performance.now() - t0)).padStart(6)} ms  rss ${String(mb(m.rss)).padStart(4)}  heap ${String(mb(m.heapUsed)).padStart(4)}/${String(mb(m.heapTotal)).padStart(4)}  external ${String(mb(m.external)).padStart(4)}  arrayBuffers ${String(mb(m.arrayBuffers)).padStart(4)}  ${progress ?? ''}${process.env.SPACES ? `  ${getHeapSpaceStatistics().map((x) => `${x.space_name.replace('_space', '')} ${mb(x.space_used_size)}`).join(' ')}` : ''}`);
+    console.log(`${String(Math.round(performance.now() - t0)).padStart(6)} ms  rss ${String(mb(m.rss)).padStart(4)}  heap ${String(mb(m.heapUsed)).padStart(4)}/${String(mb(m.heapTotal)).padStart(4)}  external ${String(mb(m.external)).padStart(4)}  arrayBuffers ${String(mb(m.arrayBuffers)).padStart(4)}  ${progress ?? ''}${process.env.SPACES ? `  ${getHeapSpaceStatistics().map((x) => `${x.space_name.replace('_space', '')} ${mb(x.space_used_size)}`).join(' ')}` : ''}`);
   };
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -79,7 +78,6 @@ async function importOne(file: string) {
   const report = done.result as ImportReport;
   core.close();
   await (globalThis as { __dumpHeapSample?: () => Promise<void> }).__dumpHeapSample?.(); // (diagnosis: a preload may sample the heap)
-  for (const s of samples) console.log(s);
   const peak = process.resourceUsage().maxRSS * 1024;
   console.log(`${file}: ${(ms / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (user ${(cpu.user / 1e6).toFixed(2)}, system ${(cpu.system / 1e6).toFixed(2)}), peak rss ${mb(peak)} MB, created ${report.created}, rejected ${report.rejected.length}; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 }
