@@ -7,7 +7,7 @@
  * `npm run bench`: it is the tool to find where memory and time go.
  */
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
@@ -77,6 +77,7 @@ async function importOne(file: string) {
   if (done.state !== 'done') throw new Error(done.error?.message ?? done.state);
   const report = done.result as ImportReport;
   core.close();
+  for (const f of [db, `${db}-wal`, `${db}-shm`, `${db.replace(/\.db$/, '')}-backups`]) rmSync(f, { recursive: true, force: true });
   await (globalThis as { __dumpHeapSample?: () => Promise<void> }).__dumpHeapSample?.(); // (diagnosis: a preload may sample the heap)
   const peak = process.resourceUsage().maxRSS * 1024;
   console.log(`${file}: ${(ms / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (user ${(cpu.user / 1e6).toFixed(2)}, system ${(cpu.system / 1e6).toFixed(2)}), peak rss ${mb(peak)} MB, created ${report.created}, rejected ${report.rejected.length}; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
@@ -89,6 +90,7 @@ async function main() {
   const csv = join(DIR, `roster-${rows}.csv`);
   const xlsx = join(DIR, `roster-${rows}.xlsx`);
   if (!existsSync(csv) || (kinds.includes('xlsx') && !existsSync(xlsx))) await writeRoster(csv, kinds.includes('xlsx') ? xlsx : null, rows);
+  if (process.env.WRITE_ONLY) return;
   for (const kind of kinds) {
     execFileSync(process.execPath, [...(process.env.NODE_PROF ?? '').split(' ').filter(Boolean), ...process.execArgv, process.argv[1]!, 'import-one', kind === 'csv' ? csv : xlsx], { stdio: 'inherit' });
   }
