@@ -14,6 +14,7 @@ import { isBlank, parseDate, parseNumber, parseText, parseUscc, type Parsed } fr
 import { CellProblem, type Cell, type SourceRow, type TableSource } from './source';
 import { foldContact, mergeContacts, type Contact } from './contacts';
 import { SCRATCH, SeenKeys, attachScratch } from './seen-keys';
+import { heapKeeper, withImportCache } from './import-memory';
 
 /**
  * Spreadsheet rows into the registry. Every input row ends up created, updated (merged), skipped or
@@ -150,7 +151,9 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
   const scratchPath = options.scratchPath;
   const detach = scratchPath && !ctx.db.inTransaction ? attachScratch(ctx.db, scratchPath) : null;
   try {
-    await transactAsync(importCtx, async (pause) => {
+    // A smaller SQLite page cache, and V8's old generation collected as the rows go in (import-memory.ts).
+    const keepHeap = heapKeeper();
+    await withImportCache(ctx.db, () => transactAsync(importCtx, async (pause) => {
       const top: SourceRow[] = [];
       // The header is chosen from the top rows; then those below it are settled, and every row after.
       const start = (): ((r: SourceRow) => void) => {
@@ -162,25 +165,25 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
         return settle;
       };
       let settle: ((r: SourceRow) => void) | null = null;
-      let deferred = null as { rebuild(): void } | null; // (set inside settleChunk)
+      let deferred = null as { rebuild(): void } | null; // (set inside afterChunk)
       let deferredLog = null as { rebuild(): void } | null;
-      // Rows are read a chunk at a time, then settled: the reader's own objects then die young.
-      const chunk: SourceRow[] = [];
-      const settleChunk = async () => {
+      // Each row is settled as it arrives (the reader hands rows over as encoded text and makes each one
+      // into objects only now), so a row's objects die young, before V8 would promote them.
+      const settleRow = (r: SourceRow) => {
         // A rejected row's AppError is an answer, not a fault: capturing a stack trace for each of
         // them was a tenth of a large import's time. (Other errors abort the import with their message.)
         const stackTraceLimit = Error.stackTraceLimit;
         Error.stackTraceLimit = 0;
         try {
-          for (const r of chunk) {
-            if (settle) settle(r);
-            else if (r.row <= HEADER_SEARCH_ROWS) top.push(r);
-            else (settle = start())(r);
-          }
+          if (settle) settle(r);
+          else if (r.row <= HEADER_SEARCH_ROWS) top.push(r);
+          else (settle = start())(r);
         } finally {
           Error.stackTraceLimit = stackTraceLimit;
         }
-        chunk.length = 0;
+      };
+      // Every CHUNK_ROWS rows: the index decision, progress, a yield to the event loop, cancel.
+      const afterChunk = async () => {
         // Large files into small tables: secondary indexes are rebuilt once after the rows are in
         // (see deferred-indexes.ts); the rows already written are part of that rebuild. The same for
         // the change log's indexes (one entry per created row): nothing reads them during an import.
@@ -188,11 +191,19 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
         if (!deferred && worthDeferring(rowsBefore, incoming)) deferred = deferIndexes(ctx.db, table, LOOKUP_COLUMNS[entity]);
         if (!deferredLog && worthDeferring(logBefore, incoming)) deferredLog = deferIndexes(ctx.db, 'changes', []);
         progress();
+        keepHeap();
         await pause();
         if (options.signal?.aborted) throw new AppError('cancelled');
       };
-      for await (const r of source.rows) if (chunk.push(r) === CHUNK_ROWS) await settleChunk();
-      await settleChunk();
+      let inChunk = 0;
+      for await (const r of source.rows) {
+        settleRow(r);
+        if (++inChunk === CHUNK_ROWS) {
+          inChunk = 0;
+          await afterChunk();
+        }
+      }
+      await afterChunk();
       if (options.signal?.aborted) throw new AppError('cancelled'); // the reader stops short when cancelled
       if (!settle) start();
       report.sheet = source.sheet;
@@ -208,7 +219,7 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
       const remembered = rememberedMapping(ctx.db, entity);
       for (const c of report.columns) if (c.header) remembered[headerKey(c.header)] = c.field;
       ctx.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(mappingKey(entity), JSON.stringify(remembered));
-    });
+    }));
     report.batchId = batchId;
   } catch (err) {
     if (err !== DRY_RUN) throw err;

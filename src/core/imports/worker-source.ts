@@ -6,7 +6,8 @@ import { CellProblem, LIMITS, type Cell, type SourceRow, type TableSource, type 
 import type { ZipEntry } from './zip';
 
 /**
- * A file's rows read on a worker thread (reader-worker.ts) and handed over in batches of 1,000, so
+ * A file's rows read on a worker thread (reader-worker.ts) and handed over in batches of 1,000 (each one
+ * transferred buffer of JSON lines, decoded a row at a time as the importer takes it), so
  * parsing (csv-parse; the .xlsx sheet's XML) runs on the second core while this thread validates and
  * writes the batch before. At most four batches wait, so memory stays flat however long the file.
  * Cancel ends the thread at once; the rows simply stop and the importer, seeing the signal, rolls back.
@@ -34,14 +35,33 @@ function builtinDateFormats(): number[] {
   return Object.entries(table).filter(([, v]) => isDate(v.f)).map(([k]) => Number(k));
 }
 
-const fromWire = (cells: WireCell[]): Cell[] => {
-  // Holes stay holes (an .xlsx row's empty cells, as exceljs gave them): only present cells are read.
-  for (let i = 0; i < cells.length; i++) {
-    const c = cells[i];
-    if (c !== null && typeof c === 'object' && !(c instanceof Date)) cells[i] = new CellProblem(c.problem, c.text) as never;
+type EncodedCell = WireCell | { $d: number | 'NaN' } | { $z: 1 };
+
+/** An .xlsx row's cells as the reader had them (see encodeRow in reader-worker.ts): nulls are the row's holes. */
+const xlsxCells = (encoded: EncodedCell[]): Cell[] => {
+  const cells: Cell[] = [];
+  for (let i = 0; i < encoded.length; i++) {
+    const c = encoded[i];
+    if (c === null || c === undefined) continue; // a hole stays a hole
+    if (typeof c !== 'object' || c instanceof Date) cells[i] = c;
+    else if ('$d' in c) cells[i] = new Date(c.$d === 'NaN' ? NaN : c.$d);
+    else if ('$z' in c) cells[i] = -0;
+    else cells[i] = new CellProblem(c.problem, c.text);
   }
-  return cells as Cell[];
+  return cells;
 };
+
+/** A batch's rows, each made into objects only when the importer asks for it. */
+function* decodeRows(lines: Uint8Array, typed: boolean): Generator<SourceRow> {
+  const buffer = Buffer.from(lines.buffer, lines.byteOffset, lines.byteLength);
+  for (let start = 0; start < buffer.length; ) {
+    let end = buffer.indexOf(10, start); // JSON text holds no raw line break, and no UTF-8 sequence a 0x0A byte
+    if (end < 0) end = buffer.length;
+    const [row, cells] = JSON.parse(buffer.toString('utf8', start, end)) as [number, EncodedCell[]];
+    start = end + 1;
+    yield { row, cells: typed ? xlsxCells(cells) : (cells as Cell[]) };
+  }
+}
 
 /**
  * Files from this size on are read on a thread of their own; a smaller file is read by the same code
@@ -134,9 +154,9 @@ export function workerTable(options: WorkerTableOptions): TableSource {
             state.sheet = m.sheet.name;
             state.rows = options.xlsx!.rowEstimate(m.sheet.id);
           }
-          for (const [row, cells] of m.rows) {
-            state.row = row;
-            yield { row, cells: typed ? fromWire(cells) : (cells as Cell[]) };
+          for (const r of decodeRows(m.lines, typed)) {
+            state.row = r.row;
+            yield r;
           }
         } else if (m.type === 'end') {
           state.sheets = m.sheets;

@@ -1,0 +1,100 @@
+/**
+ * What an import's time and memory are made of (issue 14): `npx tsx tests/bench/import-memory.ts [ROWS]
+ * [csv|xlsx|both]` makes a roster of ROWS distinct enterprises (cached in .bench/import-memory/) and
+ * imports it in a fresh process, printing every 250 ms the process's resident memory beside V8's heap,
+ * the memory of Buffers and ArrayBuffers, and SQLite's own (page cache, statements), then the peak
+ * (the kernel's high-water mark, which misses nothing between samples) and the CPU time. Not part of
+ * `npm run bench`: it is the tool to find where memory and time go.
+ */
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { join, resolve } from 'node:path';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { writeSheetXlsx } from '../../src/core/exports/sheet-writer';
+import { exportColumns } from '../../src/core/exports/views';
+import type { ImportReport } from '../../src/core/imports/importer';
+import { seedReference } from '../../src/core/seed/seed';
+import { ParkCore } from '../../src/core/service';
+import { completeUscc } from '../../src/core/util/uscc';
+
+const DIR = resolve('.bench/import-memory');
+const mb = (n: number) => Math.round(n / 1048576);
+
+/** A roster of `rows` distinct, valid enterprises with the export's headers (as files.ts's long roster). */
+export async function writeRoster(csvPath: string, xlsxPath: string | null, rows: number): Promise<void> {
+  const columns = exportColumns.enterprises.map((c) => ({ key: c.key, header: c.zh, kind: c.kind }));
+  const industries = ['大数据', '云计算', '人工智能', '物联网', '智能制造'];
+  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const code = (n: number) => {
+    let t = '';
+    for (let i = 0; i < 8; i++, n = Math.floor(n / alphabet.length)) t = alphabet[n % alphabet.length]! + t;
+    return completeUscc(`91440400${t}`);
+  };
+  function* records() {
+    for (let i = 0; i < rows; i++) {
+      yield {
+        name: `长名册第${i}号数据科技有限公司`, uscc: code(i), industry: industries[i % industries.length], kind: '初创企业', status: i % 7 === 0 ? '迁出' : '入驻',
+        building: `${1 + (i % 9)}号楼`, unit: String(100 + (i % 900)), area_m2: 50 + (i % 2000), entry_date: `20${String(10 + (i % 12)).padStart(2, '0')}-0${1 + (i % 9)}-1${i % 10}`,
+        exit_date: i % 7 === 0 ? '2023-06-30' : null, registered_capital: (i % 5000) * 10_000, headcount: i % 300, revenue: (i % 9000) * 10_000, tax: (i % 300) * 10_000, patents: i % 20, notes: '长文件测试',
+      };
+    }
+  }
+  const out = createWriteStream(csvPath);
+  const quote = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : /[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  out.write(`\uFEFF${columns.map((c) => c.header).join(',')}\r\n`);
+  for (const r of records()) {
+    const line = columns.map((c) => quote(c.kind === 'money' && typeof (r as Record<string, unknown>)[c.key] === 'number' ? ((r as Record<string, unknown>)[c.key] as number) / 10_000 : (r as Record<string, unknown>)[c.key])).join(',');
+    if (!out.write(`${line}\r\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  if (xlsxPath) await writeSheetXlsx(xlsxPath, { name: '企业', columns, rows: records() });
+}
+
+/** One import in this process, sampled. */
+async function importOne(file: string) {
+  const db = join(DIR, `import-${Date.now()}.db`);
+  const core = new ParkCore(db, { user: 'bench' });
+  seedReference(core.context());
+  let job: { id: string } | null = null;
+  const sample = () => {
+    // With --expose-gc (diagnosis only): the live heap, not the garbage V8 has not collected yet.
+    (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    const progress = job ? core.jobs.status(job.id).done : undefined;
+    console.log(`${String(Math.round(performance.now() - t0)).padStart(6)} ms  rss ${String(mb(m.rss)).padStart(4)}  heap ${String(mb(m.heapUsed)).padStart(4)}/${String(mb(m.heapTotal)).padStart(4)}  external ${String(mb(m.external)).padStart(4)}  arrayBuffers ${String(mb(m.arrayBuffers)).padStart(4)}  ${progress ?? ''}${process.env.SPACES ? `  ${getHeapSpaceStatistics().map((x) => `${x.space_name.replace('_space', '')} ${mb(x.space_used_size)}`).join(' ')}` : ''}`);
+  };
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const timer = setInterval(sample, Number(process.env.SAMPLE_MS ?? 250));
+  job = core.call('imports.start', { file: core.files.register(file, file.split('/').pop()!), entity: 'enterprises', mode: 'create', dryRun: false }) as { id: string };
+  const done = await core.jobs.wait(job.id);
+  clearInterval(timer);
+  sample();
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  if (done.state !== 'done') throw new Error(done.error?.message ?? done.state);
+  const report = done.result as ImportReport;
+  core.close();
+  for (const f of [db, `${db}-wal`, `${db}-shm`, `${db.replace(/\.db$/, '')}-backups`]) rmSync(f, { recursive: true, force: true });
+  await (globalThis as { __dumpHeapSample?: () => Promise<void> }).__dumpHeapSample?.(); // (diagnosis: a preload may sample the heap)
+  const peak = process.resourceUsage().maxRSS * 1024;
+  console.log(`${file}: ${(ms / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (user ${(cpu.user / 1e6).toFixed(2)}, system ${(cpu.system / 1e6).toFixed(2)}), peak rss ${mb(peak)} MB, created ${report.created}, rejected ${report.rejected.length}; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+}
+
+async function main() {
+  const rows = Number(process.argv[2] ?? 100_000);
+  const kinds = (process.argv[3] ?? 'both') === 'both' ? ['csv', 'xlsx'] : [process.argv[3]!];
+  mkdirSync(DIR, { recursive: true });
+  const csv = join(DIR, `roster-${rows}.csv`);
+  const xlsx = join(DIR, `roster-${rows}.xlsx`);
+  if (!existsSync(csv) || (kinds.includes('xlsx') && !existsSync(xlsx))) await writeRoster(csv, kinds.includes('xlsx') ? xlsx : null, rows);
+  if (process.env.WRITE_ONLY) return;
+  for (const kind of kinds) {
+    execFileSync(process.execPath, [...(process.env.NODE_PROF ?? '').split(' ').filter(Boolean), ...process.execArgv, process.argv[1]!, 'import-one', kind === 'csv' ? csv : xlsx], { stdio: 'inherit' });
+  }
+}
+
+if (process.argv[2] === 'import-one') void importOne(process.argv[3]!);
+else void main();
