@@ -13,6 +13,11 @@
  *    Reference: the sqlite3 CLI loading the same changes as plain rows into a bare table (`.import` of a CSV).
  *    The figures go to the bench's table of targets (results.ts).
  * 2. SYNC_RUNS (default 10,000) random scenarios of the property test (office + 2 laptops).
+ * 3. `props` (`npm run bench:sync props`, not part of the default run): the long scenarios, SYNC_RUNS
+ *    (default 10,000) of SYNC_MIN_LENGTH–SYNC_MAX_LENGTH commands (default 15–40; the suite's are 0–30),
+ *    for at most SYNC_MINUTES (default 15) of wall time, in rounds of 100 with a new seed each (SYNC_SEED
+ *    fixes the first), so one failure does not end the search: each failure is shrunk and printed with its
+ *    seed, ready to add to the `examples` of tests/unit/sync-property.test.ts. Exits 1 after any failure.
  */
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
@@ -146,7 +151,39 @@ async function propertyRuns(): Promise<void> {
   recordTarget({ target: 'sync: property test scenarios (office + 2 laptops)', figure: `${RUNS.toLocaleString('en')} passed in ${secs(took)} (${load()})`, reference: '', goal: '≥ 10,000 pass', pass: RUNS >= 10_000 });
 }
 
+async function longScenarios(): Promise<void> {
+  const minLength = Number(process.env.SYNC_MIN_LENGTH ?? 15);
+  const maxLength = Number(process.env.SYNC_MAX_LENGTH ?? 40);
+  const deadline = Date.now() + Number(process.env.SYNC_MINUTES ?? 15) * 60_000;
+  let seed = process.env.SYNC_SEED ? Number(process.env.SYNC_SEED) : Date.now() % 2 ** 31;
+  const arb = scenarios(3, { minLength, maxLength });
+  const t = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  let ran = 0;
+  const failures: string[] = [];
+  while (ran < RUNS && Date.now() < deadline) {
+    const numRuns = Math.min(100, RUNS - ran);
+    const result = await fc.check(fc.asyncProperty(arb, ({ cmds, order }) => runScenario(cmds, 3, order)), { numRuns, seed, endOnFailure: true });
+    ran += result.numRuns;
+    if (result.failed) {
+      const example = JSON.stringify(result.counterexample?.[0]);
+      failures.push(example);
+      console.log(`FAILED (seed ${seed}, path ${result.counterexamplePath}): ${String(result.errorInstance instanceof Error ? result.errorInstance.message : result.errorInstance).slice(0, 400)}\n  counterexample: ${example}`);
+    }
+    seed = (seed + 1) % 2 ** 31;
+    process.stderr.write(`\rlong scenarios: ${ran} run, ${failures.length} failed`);
+  }
+  process.stderr.write('\n');
+  const took = ms(t);
+  const used = process.cpuUsage(cpu);
+  const figure = `${ran.toLocaleString('en')} of ${minLength}–${maxLength} commands, ${failures.length} failed, in ${secs(took)} (CPU ${secs((used.user + used.system) / 1000)}; ${load()})`;
+  console.log(`sync long scenarios: ${figure}`);
+  recordTarget({ target: 'sync: long property scenarios (office + 2 laptops)', figure, reference: '', goal: '0 failures', pass: failures.length === 0 });
+  if (failures.length) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
+  if (ONLY === 'props') return longScenarios();
   if (ONLY !== 'property') await mergeBench();
   if (ONLY !== 'merge' && RUNS > 0) await propertyRuns();
 }

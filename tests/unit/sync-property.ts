@@ -29,7 +29,13 @@ export type Cmd =
   | { t: 'skew'; copy: number; ms: number }
   | { t: 'send'; from: number; to: number; twice: boolean; cut: boolean };
 
-export function commands(copies: number): fc.Arbitrary<Cmd[]> {
+/** How many commands a scenario runs: the suite's short ones (0–30) or the bench's long ones. */
+export interface Lengths {
+  minLength?: number;
+  maxLength?: number;
+}
+
+export function commands(copies: number, { minLength = 0, maxLength = 30 }: Lengths = {}): fc.Arbitrary<Cmd[]> {
   const copy = fc.nat({ max: copies - 1 });
   const cmd: fc.Arbitrary<Cmd> = fc.oneof(
     { arbitrary: fc.record({ t: fc.constant('create' as const), copy, uscc: fc.option(fc.nat({ max: POOL.length - 1 }), { freq: 2 }), name: fc.nat({ max: 5 }) }), weight: 3 },
@@ -42,7 +48,7 @@ export function commands(copies: number): fc.Arbitrary<Cmd[]> {
     { arbitrary: fc.record({ t: fc.constant('skew' as const), copy, ms: fc.integer({ min: 0, max: 300_000 }) }), weight: 1 },
     { arbitrary: fc.record({ t: fc.constant('send' as const), from: copy, to: copy, twice: fc.boolean(), cut: fc.boolean() }), weight: 4 },
   );
-  return fc.array(cmd, { maxLength: 30 });
+  return fc.array(cmd, { minLength, maxLength });
 }
 
 interface Copy {
@@ -138,8 +144,8 @@ function startingPoint(copies: number, order: number): Buffer[] {
 const scratch = () => process.env.PARKPILOT_PROPERTY_TMP ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
 
 /** A scenario: its commands and the order of its copies' site ids. */
-export function scenarios(copies: number): fc.Arbitrary<{ order: number; cmds: Cmd[] }> {
-  return fc.record({ order: fc.nat({ max: factorial(copies) - 1 }), cmds: commands(copies) });
+export function scenarios(copies: number, lengths?: Lengths): fc.Arbitrary<{ order: number; cmds: Cmd[] }> {
+  return fc.record({ order: fc.nat({ max: factorial(copies) - 1 }), cmds: commands(copies, lengths) });
 }
 
 export async function runScenario(cmds: Cmd[], copies = 3, order = 0): Promise<void> {

@@ -66,6 +66,24 @@ export interface MergeOptions {
   onProgress?: (done: number, total: number) => void;
   /** Stores what travels beside the changes (attachment contents) inside the merge's transaction. */
   store?: () => void;
+  /** Filled with each phase's wall and CPU milliseconds (the bench reports where a merge's time goes). */
+  phases?: Record<string, { wall: number; cpu: number }>;
+}
+
+/** Starts timing phases into `into` (when given): each call of the returned function ends one phase. */
+function phaseTimer(into?: Record<string, { wall: number; cpu: number }>): (name: string) => void {
+  if (!into) return () => {};
+  let wall = performance.now();
+  let cpu = process.cpuUsage();
+  return (name) => {
+    const used = process.cpuUsage(cpu);
+    const now = performance.now();
+    const slot = (into[name] ??= { wall: 0, cpu: 0 });
+    slot.wall += now - wall;
+    slot.cpu += (used.user + used.system) / 1000;
+    wall = now;
+    cpu = process.cpuUsage();
+  };
 }
 
 /** Tables in reference order: a row's references are folded before the row. */
@@ -130,7 +148,9 @@ interface PendingReview {
 }
 
 export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sender: Sender, options: MergeOptions = {}): Promise<MergeReport> {
+  const phase = phaseTimer(options.phases);
   checkIncoming(ctx, changes, sender);
+  phase('check');
   const report: MergeReport = {
     dryRun: !!options.dryRun, changes: changes.length, duplicates: 0, applied: 0, fastForward: 0, converged: 0,
     conflicts: [], absorbed: [], newRecords: 0, deletedEdits: 0, reviewItems: 0,
@@ -165,11 +185,14 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       }
       fresh.sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
       report.applied = fresh.length;
+      phase('held');
 
       // 2. Classify against what each field holds here, in clock order, before storing anything.
       const cache = new EntryCache(db);
       preloadRoots(cache, fresh);
+      phase('read logs');
       const reviews = classify(fresh, report, cache);
+      phase('classify');
 
       // 3. Store, then move the clock past everything received.
       const insert = prepared(db, 'INSERT INTO changes (stamp, site, user, tbl, row_id, field, old_value, new_value, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)');
@@ -180,6 +203,7 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       }
       if (fresh.length) ctx.clock.receive(fresh[fresh.length - 1]!.stamp);
       options.store?.();
+      phase('store changes');
 
       // 4. Rewrite the touched rows from their logs, references first.
       const touched = new Map<TableName, Set<string>>();
@@ -217,8 +241,10 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
         if (table === 'row_aliases') continue;
         for (const id of touched.get(table) ?? []) await fold(table, id);
       }
+      phase('rewrite rows');
       // Review items of the other side arrive as rows; they need no review of their own.
       reviews.push(...deletedEdits(ctx, fresh, sender, cache));
+      phase('deleted edits');
 
       // 5. Review items, with the value that stayed.
       for (const r of reviews) {
@@ -244,10 +270,15 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       recordSites(db, sender.sites);
       recordPeer(db, sender.site, sender.seen);
       options.onProgress?.(total, total);
+      phase('review items');
       if (options.dryRun) throw new DryRunDone();
     });
+    phase('commit');
   } catch (err) {
-    if (err instanceof DryRunDone) return report;
+    if (err instanceof DryRunDone) {
+      phase('roll back');
+      return report;
+    }
     // A row the package does not create, or a reference to a record it does not carry: a package
     // written for another receiver, or cut down by hand. Nothing was kept.
     const code = (err as { code?: string }).code;
