@@ -5,6 +5,7 @@ import { isTableName, tables, type TableName } from '../db/tables';
 import { insertRow, stampTime, transactAsync, type Row, type WriteContext } from '../db/write';
 import { AppError } from '../errors';
 import { changeKey, deletedAmong, heldAmong } from './merge-reads';
+import { PlainRows } from './plain-rows';
 import { recordPeer, recordSites, type SiteInfo, type Vector } from './peers';
 
 /**
@@ -66,6 +67,11 @@ export interface MergeOptions {
   onProgress?: (done: number, total: number) => void;
   /** Stores what travels beside the changes (attachment contents) inside the merge's transaction. */
   store?: () => void;
+  /**
+   * Rewrites every touched row from its whole log, never the short way for plain rows (plain-rows.ts):
+   * the differential test merges the same packages both ways and compares.
+   */
+  fullFold?: boolean;
   /** Filled with each phase's wall and CPU milliseconds (the bench reports where a merge's time goes). */
   phases?: Record<string, { wall: number; cpu: number }>;
 }
@@ -191,7 +197,8 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       const cache = new EntryCache(db);
       preloadRoots(cache, fresh);
       phase('read logs');
-      const reviews = classify(fresh, report, cache);
+      const plain = options.fullFold ? null : new PlainRows(db);
+      const reviews = classify(fresh, report, cache, plain);
       phase('classify');
 
       // 3. Store, then move the clock past everything received.
@@ -212,18 +219,21 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
         touched.get(t)!.add(id);
       };
       for (const c of fresh) touch(c.tbl as TableName, c.row_id);
-      const fold = async (table: TableName, id: string) => {
-        const { created } = materializeRow(ctx, table, id, (kept, absorbed, uscc) => {
-          report.absorbed.push({ uscc, kept, absorbed });
-          reviews.push(...absorbedReviews(ctx, table, kept, absorbed));
-        }, cache);
-        if (created) report.newRecords++;
+      const fold = async (table: TableName, id: string, ids: Set<string>) => {
+        if (plain?.apply(ctx, table, id, ids, cache) == null) {
+          const { created } = materializeRow(ctx, table, id, (kept, absorbed, uscc) => {
+            plain?.forgetStored();
+            report.absorbed.push({ uscc, kept, absorbed });
+            reviews.push(...absorbedReviews(ctx, table, kept, absorbed));
+          }, cache);
+          if (created) report.newRecords++;
+        }
         if (++work % 2000 === 0) await step();
       };
       // Aliases first: a row absorbed into another becomes a tombstone, its survivor folds both
       // histories, and the rows that refer to it follow the survivor.
       for (const id of touched.get('row_aliases') ?? []) {
-        await fold('row_aliases', id);
+        await fold('row_aliases', id, touched.get('row_aliases')!);
         const alias = prepared(db, 'SELECT tbl, target_id FROM row_aliases WHERE id = ?').get(id) as { tbl: string; target_id: string } | undefined;
         if (!alias || !isTableName(alias.tbl)) continue;
         touch(alias.tbl, id);
@@ -239,7 +249,8 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       for (const [table, ids] of touched) for (const id of [...ids]) ids.add(aliases.survivor(table, id));
       for (const table of tableOrder()) {
         if (table === 'row_aliases') continue;
-        for (const id of touched.get(table) ?? []) await fold(table, id);
+        const ids = touched.get(table);
+        for (const id of ids ?? []) await fold(table, id, ids!);
       }
       phase('rewrite rows');
       // Review items of the other side arrive as rows; they need no review of their own.
@@ -320,7 +331,7 @@ function preloadRoots(cache: EntryCache, fresh: LogEntry[]): void {
  * field's current write is the latest among its row's log here (the survivor's history) and the
  * package's earlier changes; each row's log is folded once, not once a change.
  */
-function classify(fresh: LogEntry[], report: MergeReport, cache: EntryCache): PendingReview[] {
+function classify(fresh: LogEntry[], report: MergeReport, cache: EntryCache, plain: PlainRows | null): PendingReview[] {
   const state = new Map<string, FieldWrite | undefined>();
   const held = new Map<string, Map<string, FieldWrite>>();
   const aliases = cache.aliases();
@@ -337,6 +348,7 @@ function classify(fresh: LogEntry[], report: MergeReport, cache: EntryCache): Pe
     const writes: [string, unknown, unknown][] =
       e.field === '*' ? Object.entries((parse(e.new_value) ?? {}) as Row).map(([f, v]) => [f, v, null]) : [[e.field, parse(e.new_value), parse(e.old_value)]];
     let outcome: 'ff' | 'same' | 'conflict' = writes.length ? 'same' : 'ff';
+    if (e.field === '*') plain?.offer(e, false);
     for (const [field, value, old] of writes) {
       const key = `${table}\u0000${root}\u0000${field}`;
       const w = state.has(key) ? state.get(key) : currentWrite(table, root, field);
@@ -351,6 +363,7 @@ function classify(fresh: LogEntry[], report: MergeReport, cache: EntryCache): Pe
         if (result === 'conflict' && !NO_REVIEW.has(table)) reviews.push({ kind: 'conflict', tbl: table, rowId: root, field, lost: value, loser: e });
       }
       if (NO_REVIEW.has(table) && result === 'conflict') result = 'ff';
+      plain?.offer(e, (!w || e.stamp > w.stamp) && root === e.row_id);
       if (!w || e.stamp > w.stamp) state.set(key, { stamp: e.stamp, value, old, entry: e });
       if (result === 'conflict') outcome = 'conflict';
       else if (result === 'ff' && outcome === 'same') outcome = 'ff';
