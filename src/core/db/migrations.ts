@@ -515,4 +515,14 @@ CREATE INDEX enterprises_seg_rd_spend ON enterprises (status, kind, rd_spend) WH
 CREATE INDEX enterprises_seg_patents ON enterprises (status, kind, patents) WHERE deleted = 0 AND length(kind) >= 0;
 `,
   },
+  {
+    id: '0011_sync_perf',
+    sql: `
+-- changes_row (tbl, row_id, stamp) repeats the first two columns of changes_latest (tbl, row_id, field,
+-- stamp): every read of one row's log (the merge's folds, history, replay, an import's revert) is served by
+-- changes_latest, and a row's few entries are sorted by stamp in memory. Each stored change paid for both
+-- (a merge of 100,000 changes inserts 100,000 keys at scattered places of each).
+DROP INDEX changes_row;
+`,
+  },
 ];
