@@ -238,6 +238,8 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
         if (!alias || !isTableName(alias.tbl)) continue;
         touch(alias.tbl, id);
         touch(alias.tbl, alias.target_id);
+        // Records merged on another copy: this copy may hold a member that copy had not met.
+        if (!NO_REVIEW.has(alias.tbl)) reviews.push(...absorbedReviews(ctx, alias.tbl, survivorOf(db, alias.tbl, id), id));
         if (alias.tbl === 'enterprises') {
           for (const [refTable, col] of Object.entries(ENTERPRISE_REFS) as [TableName, string][]) {
             for (const r of prepared(db, `SELECT id FROM ${refTable} WHERE ${col} = ?`).all(id) as { id: string }[]) touch(refTable, r.id);
@@ -374,16 +376,24 @@ function classify(fresh: LogEntry[], report: MergeReport, cache: EntryCache, pla
   return reviews;
 }
 
-/** Two records merged as one: each field where the two histories disagree is a conflict to review. */
+/**
+ * Two records merged as one: each field where a member's own latest value differs from the value the
+ * merged record keeps is a conflict to review. The whole group is compared, not only the pair just met:
+ * a third copy of the record (three devices, one credit code) can make an earlier pair's winner lose,
+ * and that value needs its item too (the long property scenarios found it lost without one). Items take
+ * their id from the losing change, so one met again is not recorded twice.
+ */
 function absorbedReviews(ctx: WriteContext, table: TableName, kept: string, absorbed: string): PendingReview[] {
-  const keptSide = fieldWinners(entriesOf(ctx.db, table, membersOf(ctx.db, table, kept).filter((id) => id !== absorbed)));
-  const goneSide = fieldWinners(entriesOf(ctx.db, table, [absorbed]));
+  void absorbed;
+  const members = membersOf(ctx.db, table, kept);
+  const winners = fieldWinners(entriesOf(ctx.db, table, members));
   const out: PendingReview[] = [];
-  for (const [field, gone] of goneSide) {
-    const stay = keptSide.get(field);
-    if (!stay || field === 'deleted' || same(stay.value, gone.value)) continue;
-    const loser = stay.stamp < gone.stamp ? stay : gone;
-    out.push({ kind: 'conflict', tbl: table, rowId: kept, field, lost: loser.value, loser: loser.entry });
+  for (const member of members) {
+    for (const [field, own] of fieldWinners(entriesOf(ctx.db, table, [member]))) {
+      const stay = winners.get(field);
+      if (!stay || field === 'deleted' || same(stay.value, own.value)) continue;
+      out.push({ kind: 'conflict', tbl: table, rowId: kept, field, lost: own.value, loser: own.entry });
+    }
   }
   return out;
 }
