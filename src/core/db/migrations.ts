@@ -516,6 +516,16 @@ CREATE INDEX enterprises_seg_patents ON enterprises (status, kind, patents) WHER
 `,
   },
   {
+    id: '0011_sync_perf',
+    sql: `
+-- changes_row (tbl, row_id, stamp) repeats the first two columns of changes_latest (tbl, row_id, field,
+-- stamp): every read of one row's log (the merge's folds, history, replay, an import's revert) is served by
+-- changes_latest, and a row's few entries are sorted by stamp in memory. Each stored change paid for both
+-- (a merge of 100,000 changes inserts 100,000 keys at scattered places of each).
+DROP INDEX changes_row;
+`,
+  },
+  {
     id: '0013_overview_rollup',
     sql: `
 -- "Reached stage X" targets (leads signed in a plan's window, counted once per project): for each live

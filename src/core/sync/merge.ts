@@ -5,6 +5,7 @@ import { isTableName, tables, type TableName } from '../db/tables';
 import { insertRow, stampTime, transactAsync, type Row, type WriteContext } from '../db/write';
 import { AppError } from '../errors';
 import { changeKey, deletedAmong, heldAmong } from './merge-reads';
+import { PlainRows } from './plain-rows';
 import { recordPeer, recordSites, type SiteInfo, type Vector } from './peers';
 
 /**
@@ -66,6 +67,29 @@ export interface MergeOptions {
   onProgress?: (done: number, total: number) => void;
   /** Stores what travels beside the changes (attachment contents) inside the merge's transaction. */
   store?: () => void;
+  /**
+   * Rewrites every touched row from its whole log, never the short way for plain rows (plain-rows.ts):
+   * the differential test merges the same packages both ways and compares.
+   */
+  fullFold?: boolean;
+  /** Filled with each phase's wall and CPU milliseconds (the bench reports where a merge's time goes). */
+  phases?: Record<string, { wall: number; cpu: number }>;
+}
+
+/** Starts timing phases into `into` (when given): each call of the returned function ends one phase. */
+function phaseTimer(into?: Record<string, { wall: number; cpu: number }>): (name: string) => void {
+  if (!into) return () => {};
+  let wall = performance.now();
+  let cpu = process.cpuUsage();
+  return (name) => {
+    const used = process.cpuUsage(cpu);
+    const now = performance.now();
+    const slot = (into[name] ??= { wall: 0, cpu: 0 });
+    slot.wall += now - wall;
+    slot.cpu += (used.user + used.system) / 1000;
+    wall = now;
+    cpu = process.cpuUsage();
+  };
 }
 
 /** Tables in reference order: a row's references are folded before the row. */
@@ -130,7 +154,9 @@ interface PendingReview {
 }
 
 export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sender: Sender, options: MergeOptions = {}): Promise<MergeReport> {
+  const phase = phaseTimer(options.phases);
   checkIncoming(ctx, changes, sender);
+  phase('check');
   const report: MergeReport = {
     dryRun: !!options.dryRun, changes: changes.length, duplicates: 0, applied: 0, fastForward: 0, converged: 0,
     conflicts: [], absorbed: [], newRecords: 0, deletedEdits: 0, reviewItems: 0,
@@ -165,11 +191,15 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       }
       fresh.sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
       report.applied = fresh.length;
+      phase('held');
 
       // 2. Classify against what each field holds here, in clock order, before storing anything.
       const cache = new EntryCache(db);
       preloadRoots(cache, fresh);
-      const reviews = classify(fresh, report, cache);
+      phase('read logs');
+      const plain = options.fullFold ? null : new PlainRows(db);
+      const reviews = classify(fresh, report, cache, plain);
+      phase('classify');
 
       // 3. Store, then move the clock past everything received.
       const insert = prepared(db, 'INSERT INTO changes (stamp, site, user, tbl, row_id, field, old_value, new_value, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)');
@@ -180,6 +210,7 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       }
       if (fresh.length) ctx.clock.receive(fresh[fresh.length - 1]!.stamp);
       options.store?.();
+      phase('store changes');
 
       // 4. Rewrite the touched rows from their logs, references first.
       const touched = new Map<TableName, Set<string>>();
@@ -188,22 +219,27 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
         touched.get(t)!.add(id);
       };
       for (const c of fresh) touch(c.tbl as TableName, c.row_id);
-      const fold = async (table: TableName, id: string) => {
-        const { created } = materializeRow(ctx, table, id, (kept, absorbed, uscc) => {
-          report.absorbed.push({ uscc, kept, absorbed });
-          reviews.push(...absorbedReviews(ctx, table, kept, absorbed));
-        }, cache);
-        if (created) report.newRecords++;
+      const fold = async (table: TableName, id: string, ids: Set<string>) => {
+        if (plain?.apply(ctx, table, id, ids, cache) == null) {
+          const { created } = materializeRow(ctx, table, id, (kept, absorbed, uscc) => {
+            plain?.forgetStored();
+            report.absorbed.push({ uscc, kept, absorbed });
+            reviews.push(...absorbedReviews(ctx, table, kept, absorbed));
+          }, cache);
+          if (created) report.newRecords++;
+        }
         if (++work % 2000 === 0) await step();
       };
       // Aliases first: a row absorbed into another becomes a tombstone, its survivor folds both
       // histories, and the rows that refer to it follow the survivor.
       for (const id of touched.get('row_aliases') ?? []) {
-        await fold('row_aliases', id);
+        await fold('row_aliases', id, touched.get('row_aliases')!);
         const alias = prepared(db, 'SELECT tbl, target_id FROM row_aliases WHERE id = ?').get(id) as { tbl: string; target_id: string } | undefined;
         if (!alias || !isTableName(alias.tbl)) continue;
         touch(alias.tbl, id);
         touch(alias.tbl, alias.target_id);
+        // Records merged on another copy: this copy may hold a member that copy had not met.
+        if (!NO_REVIEW.has(alias.tbl)) reviews.push(...absorbedReviews(ctx, alias.tbl, survivorOf(db, alias.tbl, id), id));
         if (alias.tbl === 'enterprises') {
           for (const [refTable, col] of Object.entries(ENTERPRISE_REFS) as [TableName, string][]) {
             for (const r of prepared(db, `SELECT id FROM ${refTable} WHERE ${col} = ?`).all(id) as { id: string }[]) touch(refTable, r.id);
@@ -215,10 +251,13 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       for (const [table, ids] of touched) for (const id of [...ids]) ids.add(aliases.survivor(table, id));
       for (const table of tableOrder()) {
         if (table === 'row_aliases') continue;
-        for (const id of touched.get(table) ?? []) await fold(table, id);
+        const ids = touched.get(table);
+        for (const id of ids ?? []) await fold(table, id, ids!);
       }
+      phase('rewrite rows');
       // Review items of the other side arrive as rows; they need no review of their own.
       reviews.push(...deletedEdits(ctx, fresh, sender, cache));
+      phase('deleted edits');
 
       // 5. Review items, with the value that stayed.
       for (const r of reviews) {
@@ -244,10 +283,15 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       recordSites(db, sender.sites);
       recordPeer(db, sender.site, sender.seen);
       options.onProgress?.(total, total);
+      phase('review items');
       if (options.dryRun) throw new DryRunDone();
     });
+    phase('commit');
   } catch (err) {
-    if (err instanceof DryRunDone) return report;
+    if (err instanceof DryRunDone) {
+      phase('roll back');
+      return report;
+    }
     // A row the package does not create, or a reference to a record it does not carry: a package
     // written for another receiver, or cut down by hand. Nothing was kept.
     const code = (err as { code?: string }).code;
@@ -289,7 +333,7 @@ function preloadRoots(cache: EntryCache, fresh: LogEntry[]): void {
  * field's current write is the latest among its row's log here (the survivor's history) and the
  * package's earlier changes; each row's log is folded once, not once a change.
  */
-function classify(fresh: LogEntry[], report: MergeReport, cache: EntryCache): PendingReview[] {
+function classify(fresh: LogEntry[], report: MergeReport, cache: EntryCache, plain: PlainRows | null): PendingReview[] {
   const state = new Map<string, FieldWrite | undefined>();
   const held = new Map<string, Map<string, FieldWrite>>();
   const aliases = cache.aliases();
@@ -306,6 +350,7 @@ function classify(fresh: LogEntry[], report: MergeReport, cache: EntryCache): Pe
     const writes: [string, unknown, unknown][] =
       e.field === '*' ? Object.entries((parse(e.new_value) ?? {}) as Row).map(([f, v]) => [f, v, null]) : [[e.field, parse(e.new_value), parse(e.old_value)]];
     let outcome: 'ff' | 'same' | 'conflict' = writes.length ? 'same' : 'ff';
+    if (e.field === '*') plain?.offer(e, false);
     for (const [field, value, old] of writes) {
       const key = `${table}\u0000${root}\u0000${field}`;
       const w = state.has(key) ? state.get(key) : currentWrite(table, root, field);
@@ -320,6 +365,7 @@ function classify(fresh: LogEntry[], report: MergeReport, cache: EntryCache): Pe
         if (result === 'conflict' && !NO_REVIEW.has(table)) reviews.push({ kind: 'conflict', tbl: table, rowId: root, field, lost: value, loser: e });
       }
       if (NO_REVIEW.has(table) && result === 'conflict') result = 'ff';
+      plain?.offer(e, (!w || e.stamp > w.stamp) && root === e.row_id);
       if (!w || e.stamp > w.stamp) state.set(key, { stamp: e.stamp, value, old, entry: e });
       if (result === 'conflict') outcome = 'conflict';
       else if (result === 'ff' && outcome === 'same') outcome = 'ff';
@@ -330,16 +376,24 @@ function classify(fresh: LogEntry[], report: MergeReport, cache: EntryCache): Pe
   return reviews;
 }
 
-/** Two records merged as one: each field where the two histories disagree is a conflict to review. */
+/**
+ * Two records merged as one: each field where a member's own latest value differs from the value the
+ * merged record keeps is a conflict to review. The whole group is compared, not only the pair just met:
+ * a third copy of the record (three devices, one credit code) can make an earlier pair's winner lose,
+ * and that value needs its item too (the long property scenarios found it lost without one). Items take
+ * their id from the losing change, so one met again is not recorded twice.
+ */
 function absorbedReviews(ctx: WriteContext, table: TableName, kept: string, absorbed: string): PendingReview[] {
-  const keptSide = fieldWinners(entriesOf(ctx.db, table, membersOf(ctx.db, table, kept).filter((id) => id !== absorbed)));
-  const goneSide = fieldWinners(entriesOf(ctx.db, table, [absorbed]));
+  void absorbed;
+  const members = membersOf(ctx.db, table, kept);
+  const winners = fieldWinners(entriesOf(ctx.db, table, members));
   const out: PendingReview[] = [];
-  for (const [field, gone] of goneSide) {
-    const stay = keptSide.get(field);
-    if (!stay || field === 'deleted' || same(stay.value, gone.value)) continue;
-    const loser = stay.stamp < gone.stamp ? stay : gone;
-    out.push({ kind: 'conflict', tbl: table, rowId: kept, field, lost: loser.value, loser: loser.entry });
+  for (const member of members) {
+    for (const [field, own] of fieldWinners(entriesOf(ctx.db, table, [member]))) {
+      const stay = winners.get(field);
+      if (!stay || field === 'deleted' || same(stay.value, own.value)) continue;
+      out.push({ kind: 'conflict', tbl: table, rowId: kept, field, lost: own.value, loser: own.entry });
+    }
   }
   return out;
 }

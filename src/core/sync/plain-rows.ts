@@ -1,0 +1,116 @@
+import { afterWrite } from '../db/aggregates';
+import { BATCH, ENTERPRISE_REFS, sameJson, type EntryCache, type LogEntry } from '../db/materialize';
+import { prepared, type Db } from '../db/open';
+import { tables, type TableName, type TableSpec } from '../db/tables';
+import { decodeRow, normalise, refreshSearch, stampTime, toSql, type Row, type WriteContext } from '../db/write';
+
+/**
+ * The merge's short way for the common case, a "plain" row: one the package changes only by per-field
+ * writes that are each newer than the field's write here (a laptop's edits of records the office left
+ * alone). Its fold is the stored row (which equals the fold of its log, the invariant the write path and
+ * every merge keep) with those fields set to their newest value, so the row is rewritten from the package
+ * without folding its whole history again: no snapshot walked, no column normalised twice, and the stored
+ * rows read 1,000 a statement. Whatever could make a row more than that (a snapshot, `deleted`, a credit
+ * code that may absorb a record, a reference that follows a survivor, a row merged with another, stage
+ * events whose neighbours change with them, a row not stored yet) goes the long way, `materializeRow`.
+ *
+ * The merge's differential test (tests/unit/sync-plain-rows.test.ts) holds this to the long way: the same
+ * packages merged both ways leave identical databases, timestamps, search index and aggregates included.
+ */
+
+/** Tables whose rows never take the short way: folded with their neighbours, or bookkeeping of merging itself. */
+const LONG_WAY = new Set<string>(['row_aliases', 'stage_events']);
+
+/** Whether a change of `field` in `table` can be applied the short way (the row's other changes decide too). */
+export function plainField(table: TableName, field: string): boolean {
+  if (LONG_WAY.has(table) || field === '*' || field === 'deleted') return false;
+  if (table === 'enterprises' && field === 'uscc') return false;
+  return ENTERPRISE_REFS[table] !== field;
+}
+
+const rowKey = (table: string, id: string) => `${table}\u0000${id}`;
+
+export class PlainRows {
+  /** Row key → the newest package change of each of its fields, for rows still plain. */
+  private readonly newest = new Map<string, Map<string, LogEntry>>();
+  private readonly dropped = new Set<string>();
+  /** Stored rows read ahead, per table; cleared when a merge of two records may have changed any row. */
+  private stored = new Map<string, Map<string, Row>>();
+
+  constructor(private readonly db: Db) {}
+
+  /** A package change, newer than what its field held here (`newer`), or not. */
+  offer(e: LogEntry, newer: boolean): void {
+    const key = rowKey(e.tbl, e.row_id);
+    if (this.dropped.has(key)) return;
+    if (!newer || !plainField(e.tbl as TableName, e.field)) {
+      this.dropped.add(key);
+      this.newest.delete(key);
+      return;
+    }
+    let fields = this.newest.get(key);
+    if (!fields) this.newest.set(key, (fields = new Map()));
+    const cur = fields.get(e.field);
+    if (!cur || cur.stamp < e.stamp) fields.set(e.field, e);
+  }
+
+  /** Rows (and everything) may have changed under the read-ahead: read them again when needed. */
+  forgetStored(): void {
+    this.stored = new Map();
+  }
+
+  /**
+   * Rewrites row `id` the short way when it is plain and stored here; returns null when it is not (the
+   * caller takes the long way), else whether the stored row changed. `cache` holds the row's log.
+   */
+  apply(ctx: WriteContext, table: TableName, id: string, ids: Iterable<string>, cache: EntryCache): boolean | null {
+    const fields = this.newest.get(rowKey(table, id));
+    if (!fields) return null;
+    const aliases = cache.aliases();
+    if (!aliases.empty && (aliases.survivor(table, id) !== id || aliases.members(table, id).length !== 1)) return null;
+    const raw = this.storedRow(table, id, ids);
+    if (!raw) return null;
+    const spec: TableSpec = tables[table];
+    const before = decodeRow(table, raw);
+    const after: Row = { ...before };
+    const changed: string[] = [];
+    for (const [field, e] of fields) {
+      const value = normalise(spec, field, e.new_value === null ? null : JSON.parse(e.new_value));
+      after[field] = value;
+      if (!sameJson(before[field], value)) changed.push(field);
+    }
+    if (changed.length === 0) return false;
+    // The fold's last-write time: the newest stamp of the row's whole log (package changes included).
+    let max = '';
+    for (const e of cache.get(table, id)) if (e.stamp > max) max = e.stamp;
+    const updated = stampTime(max);
+    prepared(ctx.db, `UPDATE ${table} SET ${changed.map((c) => `${c} = ?, `).join('')}updated_at = ? WHERE id = ?`).run(...changed.map((c) => toSql(spec, c, after[c])), updated, id);
+    raw.updated_at = updated;
+    for (const c of changed) raw[c] = toSql(spec, c, after[c]);
+    const search = spec.search;
+    if (search && search.text(before) !== search.text(after)) refreshSearch(ctx, table, id);
+    afterWrite(ctx.db, table, before, after);
+    return true;
+  }
+
+  /** The stored row, read with the rest of the table's plain rows, BATCH a statement. */
+  private storedRow(table: TableName, id: string, ids: Iterable<string>): Row | undefined {
+    let rows = this.stored.get(table);
+    if (!rows || !rows.has(id)) {
+      if (!rows) this.stored.set(table, (rows = new Map()));
+      const wanted: string[] = [];
+      let seen = false;
+      for (const other of ids) {
+        if (other === id) seen = true;
+        if (!seen || rows.has(other) || !this.newest.has(rowKey(table, other))) continue;
+        wanted.push(other);
+        if (wanted.length === BATCH) break;
+      }
+      if (!seen) wanted.push(id);
+      const stmt = prepared(this.db, `SELECT * FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`);
+      for (const w of wanted) rows.set(w, undefined as unknown as Row);
+      for (const r of stmt.all(JSON.stringify(wanted)) as Row[]) rows.set(String(r.id), r);
+    }
+    return rows.get(id);
+  }
+}
