@@ -9,20 +9,17 @@
  * it) size the files.
  */
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exportGrid } from '../../src/core/exports/grid';
-import { writeSheetXlsx } from '../../src/core/exports/sheet-writer';
-import { exportColumns } from '../../src/core/exports/views';
 import type { ImportReport } from '../../src/core/imports/importer';
 import { parsePeriod } from '../../src/core/reports/model';
 import { operationsReport } from '../../src/core/reports/operations';
 import { reportHtml } from '../../src/core/reports/html';
 import { generate, seedReference } from '../../src/core/seed/seed';
 import { ParkCore } from '../../src/core/service';
-import { completeUscc } from '../../src/core/util/uscc';
 import { closePrinter, printPdf } from '../../src/server/pdf';
+import { writeRoster } from './long-roster';
 import { recordTarget, type TargetResult } from './results';
 
 const ROWS = Number(process.env.BENCH_FILE_ROWS ?? 100_000);
@@ -120,7 +117,7 @@ async function main() {
   if (LONG_ROWS > 0) {
     const longCsv = join(DIR, 'long.csv');
     const longXlsx = join(DIR, 'long.xlsx');
-    await writeLongRoster(longCsv, longXlsx, LONG_ROWS);
+    await writeRoster(longCsv, longXlsx, LONG_ROWS);
     long = { rows: LONG_ROWS, csv: importInChild(longCsv, 'long.csv'), xlsx: importInChild(longXlsx, 'long.xlsx') };
     for (const kind of ['csv', 'xlsx'] as const) {
       const r = long[kind]!;
@@ -175,40 +172,6 @@ async function exportOne(db: string, out: string) {
   const r = await measured(() => exportGrid(source.db, { view: 'enterprises', filterModel: {}, sortModel: [], format: 'xlsx' }, out, 'zh-CN'));
   source.close();
   console.log(JSON.stringify({ ms: r.ms, peakMb: r.peakMb, created: 0, rejected: 0 }));
-}
-
-/**
- * A roster of `rows` distinct, valid enterprises with the export's headers, as CSV and as .xlsx (the
- * export's writer): for the long-file memory figure, made without a database of that size.
- */
-async function writeLongRoster(csvPath: string, xlsxPath: string, rows: number): Promise<void> {
-  const columns = exportColumns.enterprises.map((c) => ({ key: c.key, header: c.zh, kind: c.kind }));
-  const industries = ['大数据', '云计算', '人工智能', '物联网', '智能制造'];
-  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const code = (n: number) => {
-    let t = '';
-    for (let i = 0; i < 8; i++, n = Math.floor(n / alphabet.length)) t = alphabet[n % alphabet.length]! + t;
-    return completeUscc(`91440400${t}`);
-  };
-  function* records() {
-    for (let i = 0; i < rows; i++) {
-      yield {
-        name: `长名册第${i}号数据科技有限公司`, uscc: code(i), industry: industries[i % industries.length], kind: '初创企业', status: i % 7 === 0 ? '迁出' : '入驻',
-        building: `${1 + (i % 9)}号楼`, unit: String(100 + (i % 900)), area_m2: 50 + (i % 2000), entry_date: `20${String(10 + (i % 12)).padStart(2, '0')}-0${1 + (i % 9)}-1${i % 10}`,
-        exit_date: i % 7 === 0 ? '2023-06-30' : null, registered_capital: (i % 5000) * 10_000, headcount: i % 300, revenue: (i % 9000) * 10_000, tax: (i % 300) * 10_000, patents: i % 20, notes: '长文件测试',
-      };
-    }
-  }
-  const out = createWriteStream(csvPath);
-  const quote = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : /[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-  out.write(`\uFEFF${columns.map((c) => c.header).join(',')}\r\n`);
-  for (const r of records()) {
-    const line = columns.map((c) => quote(c.kind === 'money' && typeof (r as Record<string, unknown>)[c.key] === 'number' ? ((r as Record<string, unknown>)[c.key] as number) / 10_000 : (r as Record<string, unknown>)[c.key])).join(',');
-    if (!out.write(`${line}\r\n`)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  await writeSheetXlsx(xlsxPath, { name: '企业', columns, rows: records() });
 }
 
 /** One import in this process (the parent runs it as a child): prints its time and peak memory as JSON. */
