@@ -114,6 +114,9 @@ async function main() {
     const timed: Timed[] = [];
     const dump = process.env.BENCH_GRID_DUMP;
     if (dump) rmSync(dump, { force: true });
+    // BENCH_GRID_MINUTES=m stops the sweep after m minutes; the figure then says how far it got, and cannot pass.
+    const budgetMs = Number(process.env.BENCH_GRID_MINUTES ?? Infinity) * 60_000;
+    let swept = 0;
     const t0 = now();
     /** Wall and CPU ms of one call. */
     const once = (fn: () => unknown): [number, number] => {
@@ -134,6 +137,8 @@ async function main() {
       return [w, c];
     };
     for (const [n, f] of filters.entries()) {
+      if (now() - t0 > budgetMs) break;
+      swept = n + 1;
       if (n % 10 === 0) {
         const el = (now() - t0) / 1000;
         process.stderr.write(`\rgrid sweep: filter ${n} of ${filters.length}, ${el.toFixed(0)} s${n ? `, ~${((el / n) * (filters.length - n)).toFixed(0)} s to go` : ''}   `);
@@ -160,8 +165,10 @@ async function main() {
     // The slowest ten again, SAMPLES times each, with the sqlite3 CLI's time for the same page SQL.
     // Picked by CPU time: on a shared machine a wall figure says as much about the neighbours as the view.
     const slowest = [...timed].sort((a, b) => b.cpu - a.cpu).slice(0, 10);
+    // A view of seconds is timed fewer times (at least 3): forty samples of the slowest views would take minutes.
+    const samplesFor = (v: Timed) => Math.max(3, Math.min(SAMPLES, Math.floor(5_000 / Math.max(1, v.worst))));
     const worstTen = slowest.map((v) => {
-      const samples = v.kind === 'first' ? time(() => page(v.req, false)) : scrollTimes(v.req, SAMPLES);
+      const samples = v.kind === 'first' ? time(() => page(v.req, false), samplesFor(v)) : scrollTimes(v.req, samplesFor(v));
       return { ...v, samples, p95: pct(samples, 95) };
     });
     worstTen.sort((a, b) => b.p95 - a.p95);
@@ -174,16 +181,17 @@ async function main() {
     page(worst.req, true);
     const q = grid.sqlFor(db, worst.req);
     const plainRef = sqliteCli(q.plain.sql, q.plain.params, 5);
-    const summary = `grid sweep: ${filters.length} filters × ${sorts.length} sorts = ${views / 2} views, first (×${firstSamples}) and scrolled (×${scrollSamples}) pages, in ${sweepSeconds.toFixed(0)} s; ${passing} of ${views} pages ≤ 10 ms wall (${passingCpu} ≤ 10 ms CPU); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+    const cut = swept < filters.length ? ` (cut after ${swept} of ${filters.length} filters by BENCH_GRID_MINUTES)` : '';
+    const summary = `grid sweep: ${swept} filters × ${sorts.length} sorts = ${views / 2} views${cut}, first (×${firstSamples}) and scrolled (×${scrollSamples}) pages, in ${sweepSeconds.toFixed(0)} s; ${passing} of ${views} pages ≤ 10 ms wall (${passingCpu} ≤ 10 ms CPU); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
     console.error(`\n${summary}`);
     rows.push([summary, '', '', '', '', '']);
     const over = views - passing;
     recordTarget({
-      target: `grid views at ${SIZE.enterprises.toLocaleString()} enterprises: ${views / 2} (sort × filters alone and in pairs), first and scrolled pages`,
+      target: `grid views at ${SIZE.enterprises.toLocaleString()} enterprises: ${views / 2} (sort × filters alone and in pairs)${cut}, first and scrolled pages`,
       figure: `worst p95 ${worst.p95.toFixed(1)} ms (${worst.kind}: ${worst.label}); ${passing} of ${views} pages ≤ 10 ms (${passingCpu} by CPU time)`,
       reference: `sqlite3 CLI, plain SQL of that view: p95 ${plainRef ? pct(plainRef, 95).toFixed(1) : 'n/a'} ms`,
       goal: 'every view p95 ≤ 10 ms',
-      pass: over === 0 && worst.p95 <= 10,
+      pass: over === 0 && worst.p95 <= 10 && !cut,
     });
   }
 
