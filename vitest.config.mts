@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,6 +6,9 @@ export default defineConfig({
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: on a 2-core machine, one worker and a suite run
+    // in series. Two at least (the test files use their own temporary files, ports and clusters).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     // Set-up and tear-down start and stop real PostgreSQL clusters and build databases: slow on a loaded machine.
     hookTimeout: 60_000,
