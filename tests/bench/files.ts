@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exportGrid } from '../../src/core/exports/grid';
 import type { ImportReport } from '../../src/core/imports/importer';
+import { loadCharts } from '../../src/core/reports/charts';
 import { parsePeriod } from '../../src/core/reports/model';
 import { operationsReport } from '../../src/core/reports/operations';
 import { reportHtml } from '../../src/core/reports/html';
@@ -127,6 +128,7 @@ async function main() {
 
   // The operations report to PDF, on the demo-sized park of this bench.
   const rep = await measured(async () => {
+    await loadCharts();
     const report = operationsReport(source.db, parsePeriod('2020')!, '2020-12-31', 'zh-CN', '2026-11-21');
     return printPdf(reportHtml(report), { headerTitle: report.title });
   });

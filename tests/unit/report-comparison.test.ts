@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { changeText, comparedStretches, shiftMonths } from '../../src/core/reports/comparison';
+import { loadCharts } from '../../src/core/reports/charts';
 import { parsePeriod, type Section } from '../../src/core/reports/model';
 import { operationsReport } from '../../src/core/reports/operations';
 import { reportHtml } from '../../src/core/reports/html';
@@ -12,7 +13,8 @@ let core: ParkCore;
 let enterprises: { entry_date: string | null; exit_date: string | null }[];
 let incubationEvents: { row_id: string; stage: string; date: string }[];
 
-beforeAll(() => {
+beforeAll(async () => {
+  await loadCharts();
   core = testCore();
   seedDemo(core.context());
   const db = core.context().db;

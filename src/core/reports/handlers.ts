@@ -3,6 +3,7 @@ import { AppError } from '../errors';
 import { isoDate } from '../fields';
 import { handler, slice } from '../handler';
 import { normalisePeriod, parsePeriod } from './model';
+import { loadCharts } from './charts';
 import { operationsReport } from './operations';
 import { writeReportPdf, writeReportXlsx } from './output';
 import { torchReport } from './torch';
@@ -25,6 +26,7 @@ export const reportHandlers = slice('reports', {
       const asOf = input.asOf ?? (period.to < ctx.today() ? period.to : ctx.today());
       return ctx.jobs.start('report', ctx.locale, async ({ progress }) => {
         progress(0, 3);
+        await loadCharts();
         const report = input.kind === 'torch' ? torchReport(ctx.db, Number(input.period.slice(0, 4)), ctx.locale, ctx.today()) : operationsReport(ctx.db, period, asOf, ctx.locale, ctx.today());
         report.organisation = readSetting(ctx.db, PARK_NAME) ?? report.organisation; // the cover names the park
         progress(1, 3);
