@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locale } from '../core/errors';
 import { CoreClient } from '../core/process/client';
+import { CORE_V8_FLAGS } from '../core/process/v8-flags';
 import { hubSecretStore, rememberHubPassword, type HubSecretStore } from './hubSecrets';
 import { relayApi } from './ipc';
 import { registerSchemes, serveRenderer } from './protocol';
@@ -30,7 +31,7 @@ let window: BrowserWindow | undefined;
 let core: CoreClient;
 const startCore = () =>
   new CoreClient({
-    spawn: () => utilityProcess.fork(join(__dirname, 'core-process.js'), [], { serviceName: 'ParkPilot core' }),
+    spawn: () => utilityProcess.fork(join(__dirname, 'core-process.js'), [], { serviceName: 'ParkPilot core', execArgv: [...CORE_V8_FLAGS] }),
     onEvent: (event) => {
       if (window && !window.webContents.isDestroyed()) window.webContents.send('parkpilot:event', event);
     },

@@ -18,6 +18,7 @@ import { parsePeriod } from '../../src/core/reports/model';
 import { operationsReport } from '../../src/core/reports/operations';
 import { reportHtml } from '../../src/core/reports/html';
 import { generate, seedReference } from '../../src/core/seed/seed';
+import { CORE_V8_FLAGS } from '../../src/core/process/v8-flags';
 import { ParkCore } from '../../src/core/service';
 import { closePrinter, printPdf } from '../../src/server/pdf';
 import { writeRoster } from './long-roster';
@@ -162,7 +163,8 @@ async function main() {
 }
 
 function childRun(args: string[]): { ms: number; peakMb: number; created: number; rejected: number } {
-  const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, ...args], { encoding: 'utf8', timeout: 3_600_000, maxBuffer: 64 * 1024 * 1024 });
+  // With the V8 flags the app's core process starts with (v8-flags.ts).
+  const out = execFileSync(process.execPath, [...CORE_V8_FLAGS, ...process.execArgv, process.argv[1]!, ...args], { encoding: 'utf8', timeout: 3_600_000, maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; peakMb: number; created: number; rejected: number };
 }
 

@@ -13,6 +13,7 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { writeRoster } from './long-roster';
 import type { ImportReport } from '../../src/core/imports/importer';
 import { seedReference } from '../../src/core/seed/seed';
+import { CORE_V8_FLAGS } from '../../src/core/process/v8-flags';
 import { ParkCore } from '../../src/core/service';
 
 const DIR = resolve('.bench/import-memory');
@@ -58,7 +59,7 @@ async function main() {
   if (!existsSync(csv) || (kinds.includes('xlsx') && !existsSync(xlsx))) await writeRoster(csv, kinds.includes('xlsx') ? xlsx : null, rows);
   if (process.env.WRITE_ONLY) return;
   for (const kind of kinds) {
-    execFileSync(process.execPath, [...(process.env.NODE_PROF ?? '').split(' ').filter(Boolean), ...process.execArgv, process.argv[1]!, 'import-one', kind === 'csv' ? csv : xlsx], { stdio: 'inherit' });
+    execFileSync(process.execPath, [...CORE_V8_FLAGS, ...(process.env.NODE_PROF ?? '').split(' ').filter(Boolean), ...process.execArgv, process.argv[1]!, 'import-one', kind === 'csv' ? csv : xlsx], { stdio: 'inherit' });
   }
 }
 
