@@ -7,7 +7,11 @@ const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` 
 /** UTF-8 with a byte-order mark (so Excel opens Chinese text correctly); money in 万元. */
 export async function writeCsv(path: string, columns: OutColumn[], rows: Iterable<Record<string, unknown>>, onRow?: (n: number) => void): Promise<void> {
   const out = createWriteStream(path);
+  // A write error (a folder that is gone, a full disk) fails the export instead of the process.
+  let failed: Error | null = null;
+  out.on('error', (err) => (failed ??= err));
   const write = async (line: string) => {
+    if (failed) throw failed;
     if (!out.write(line)) await once(out, 'drain');
   };
   await write(`\uFEFF${columns.map((c) => quote(neutralise(c.header))).join(',')}\r\n`);
@@ -24,5 +28,6 @@ export async function writeCsv(path: string, columns: OutColumn[], rows: Iterabl
     if (++n % 5000 === 0) onRow?.(n);
   }
   out.end();
+  if (failed) throw failed;
   await once(out, 'finish');
 }

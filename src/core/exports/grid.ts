@@ -12,6 +12,7 @@ import type { OutColumn } from './cells';
 import { writeCsv } from './csv';
 import { exportColumns, labelMaps } from './views';
 import { writeSheetXlsx } from './sheet-writer';
+import { EXPORT_CACHE_KB, withPageCache } from '../imports/import-memory';
 
 /** A grid view's matching rows — all of them, not just those loaded — to .xlsx or .csv. */
 export const exportRequestSchema = z.strictObject({
@@ -61,8 +62,15 @@ export async function exportGrid(db: Db, req: ExportRequest, path: string, local
       yield r;
     }
   }
-  if (req.format === 'csv') await writeCsv(path, columns, rows(), (n) => onProgress(n, total));
-  else await writeSheetXlsx(path, { name: sheetName(req.view, locale), columns, rows: rows() }, (n) => onProgress(n, total));
+  await withPageCache(db, EXPORT_CACHE_KB, async () => {
+    const source = rows();
+    try {
+      if (req.format === 'csv') await writeCsv(path, columns, source, (n) => onProgress(n, total));
+      else await writeSheetXlsx(path, { name: sheetName(req.view, locale), columns, rows: source }, (n) => onProgress(n, total));
+    } finally {
+      source.return(undefined); // a failed export's statement is reset, so the connection is free again
+    }
+  });
   return { rows: total };
 }
 

@@ -42,14 +42,21 @@ export class ZipWriter {
   private readonly time: number;
   private readonly date: number;
 
+  /** The file's first write error (a folder that is gone, a full disk): the next step throws it. */
+  private failed: Error | null = null;
+
   constructor(path: string, private readonly level = 6) {
     this.out = createWriteStream(path);
+    // Without a listener the error would be thrown from the event loop (ending the process) and the
+    // export would wait for 'finish' forever.
+    this.out.on('error', (err) => (this.failed ??= err));
     const now = new Date();
     this.time = (now.getHours() << 11) | (now.getMinutes() << 5) | (now.getSeconds() >> 1);
     this.date = ((now.getFullYear() - 1980) << 9) | ((now.getMonth() + 1) << 5) | now.getDate();
   }
 
   private async raw(data: Buffer): Promise<void> {
+    if (this.failed) throw this.failed;
     this.offset += data.length;
     if (!this.out.write(data)) await once(this.out, 'drain');
   }
@@ -131,6 +138,7 @@ export class ZipWriter {
     end.writeUInt32LE(start, 16);
     await this.raw(end);
     this.out.end();
+    if (this.failed) throw this.failed;
     await once(this.out, 'finish');
   }
 

@@ -49,9 +49,20 @@ export function heapKeeper(): () => void {
 }
 
 /** Runs an import with the smaller page cache, then gives the connection its cache back. */
-export async function withImportCache<T>(db: Db, run: () => Promise<T>): Promise<T> {
+export function withImportCache<T>(db: Db, run: () => Promise<T>): Promise<T> {
+  return withPageCache(db, IMPORT_CACHE_KB, run);
+}
+
+/**
+ * An export streams the view's rows once: a page it has read is not read again, so a large page cache
+ * only holds what has been written out (a 100,000-row export filled 64 MB of it). It runs with this much.
+ */
+export const EXPORT_CACHE_KB = 4 * 1024;
+
+/** Runs `run` with the connection's page cache at `kb`, then gives the connection its cache back. */
+export async function withPageCache<T>(db: Db, kb: number, run: () => Promise<T>): Promise<T> {
   const cacheSize = db.pragma('cache_size', { simple: true }) as number;
-  db.pragma(`cache_size = -${IMPORT_CACHE_KB}`);
+  db.pragma(`cache_size = -${kb}`);
   try {
     return await run();
   } finally {
