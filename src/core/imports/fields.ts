@@ -50,8 +50,19 @@ export function headerUnit(header: string): number {
 export function matchField(entity: ImportEntity, header: string): string | null {
   const key = headerKey(header);
   if (!key) return null;
-  for (const [field, spec] of Object.entries(importFields[entity])) if (spec.aliases.some((a) => headerKey(a) === key)) return field;
-  return null;
+  return aliasKeys(entity).get(key) ?? null;
+}
+
+/** Each alias's key → its field (the first field that has it, as a search in field order finds it), built once. */
+const aliasKeyMaps = new Map<ImportEntity, Map<string, string>>();
+function aliasKeys(entity: ImportEntity): Map<string, string> {
+  let map = aliasKeyMaps.get(entity);
+  if (!map) {
+    map = new Map();
+    for (const [field, spec] of Object.entries(importFields[entity])) for (const a of spec.aliases) if (!map.has(headerKey(a))) map.set(headerKey(a), field);
+    aliasKeyMaps.set(entity, map);
+  }
+  return map;
 }
 
 /** Codes reachable by a label, code or English name, for enum-like columns. */
