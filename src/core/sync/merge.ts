@@ -1,4 +1,4 @@
-import { MAX_CLOCK_AHEAD_MS, parse as parseStamp } from '../db/clock';
+import { MAX_CLOCK_AHEAD_MS, isStamp, parse as parseStamp } from '../db/clock';
 import { ENTERPRISE_REFS, EntryCache, derivedId, entriesOf, fieldWinner, fieldWinners, materializeRow, membersOf, sameJson, survivorOf, type FieldWrite, type LogEntry } from '../db/materialize';
 import { prepared, type Db } from '../db/open';
 import { isTableName, tables, type TableName } from '../db/tables';
@@ -115,7 +115,7 @@ export function checkIncoming(ctx: WriteContext, changes: LogEntry[], sender: Se
     const columns = tables[c.tbl].columns as Record<string, unknown>;
     if (c.field !== '*' && c.field !== 'deleted' && !Object.hasOwn(columns, c.field)) throw bad('(field)');
     try {
-      parseStamp(c.stamp);
+      if (!isStamp(c.stamp)) throw new Error('stamp');
       const value = parse(c.new_value);
       parse(c.old_value);
       if (c.field === '*') {
