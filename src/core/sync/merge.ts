@@ -1,6 +1,6 @@
 import { MAX_CLOCK_AHEAD_MS, isStamp, parse as parseStamp } from '../db/clock';
 import { ENTERPRISE_REFS, EntryCache, derivedId, entriesOf, fieldWinner, fieldWinners, materializeRow, membersOf, sameJson, survivorOf, type FieldWrite, type LogEntry } from '../db/materialize';
-import { prepared, type Db } from '../db/open';
+import { prepared } from '../db/open';
 import { isTableName, tables, type TableName } from '../db/tables';
 import { insertRow, stampTime, transactAsync, type Row, type WriteContext } from '../db/write';
 import { AppError } from '../errors';
@@ -209,21 +209,11 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       phase('classify');
 
       // 3. Store, then move the clock past everything received.
-      if (options.fullFold) {
-        const insert = prepared(db, INSERT_CHANGE);
-        for (const c of fresh) {
-          insert.run(c.stamp, c.site, c.user, c.tbl, c.row_id, c.field, c.old_value, c.new_value);
-          cache.add(c);
-          if (++work % 2000 === 0) await step();
-        }
-      } else {
-        for (let i = 0; i < fresh.length; i += STORE_CHUNK) {
-          const chunk = fresh.slice(i, i + STORE_CHUNK);
-          storeChanges(db, chunk);
-          for (const c of chunk) cache.add(c);
-          work += chunk.length;
-          await step();
-        }
+      const insert = prepared(db, 'INSERT INTO changes (stamp, site, user, tbl, row_id, field, old_value, new_value, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)');
+      for (const c of fresh) {
+        insert.run(c.stamp, c.site, c.user, c.tbl, c.row_id, c.field, c.old_value, c.new_value);
+        cache.add(c);
+        if (++work % 2000 === 0) await step();
       }
       if (fresh.length) ctx.clock.receive(fresh[fresh.length - 1]!.stamp);
       options.store?.();
@@ -318,27 +308,6 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
     if (db.open) db.pragma(`cache_size = ${cacheSize}`);
   }
   return report;
-}
-
-const INSERT_CHANGE = 'INSERT INTO changes (stamp, site, user, tbl, row_id, field, old_value, new_value, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)';
-/** Changes stored a statement (a JSON array bound as one parameter, read by json_each). */
-const STORE_CHUNK = 2000;
-
-/**
- * Stores `chunk` in its order (so `seq` follows it) with one statement: a call per change cost more
- * than SQLite's own work (eight strings bound each). JSON carries a string exactly unless it needed a
- * \u escape (a control character, a lone surrogate), which SQLite's JSON reader would not give back
- * byte for byte as a bound string: such a chunk is stored a change a call.
- */
-function storeChanges(db: Db, chunk: LogEntry[]): void {
-  const json = JSON.stringify(chunk.map((c) => [c.stamp, c.site, c.user, c.tbl, c.row_id, c.field, c.old_value, c.new_value]));
-  if (json.includes('\\u')) {
-    const insert = prepared(db, INSERT_CHANGE);
-    for (const c of chunk) insert.run(c.stamp, c.site, c.user, c.tbl, c.row_id, c.field, c.old_value, c.new_value);
-    return;
-  }
-  prepared(db, `INSERT INTO changes (stamp, site, user, tbl, row_id, field, old_value, new_value, batch)
-    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, NULL FROM json_each(?) ORDER BY key`).run(json);
 }
 
 function decode(table: TableName, field: string, value: unknown): unknown {
