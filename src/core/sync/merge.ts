@@ -184,12 +184,12 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       // change repeated in the package has the same stamp, so only changes of one stamp are compared.
       const byStamp = [...changes].sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
       const fresh: LogEntry[] = [];
-      let sameStamp = new Set<string>();
+      const sameStamp = new Set<string>();
       for (let i = 0; i < byStamp.length; i++) {
         const c = byStamp[i]!;
         const prev = byStamp[i - 1];
         const next = byStamp[i + 1];
-        if (prev?.stamp !== c.stamp) sameStamp = new Set();
+        if (prev?.stamp !== c.stamp && sameStamp.size) sameStamp.clear();
         const shared = prev?.stamp === c.stamp || next?.stamp === c.stamp;
         const key = held.size || shared ? changeKey(c) : '';
         if ((shared && sameStamp.has(key)) || (held.size && held.has(key))) report.duplicates++;
