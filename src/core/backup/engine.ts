@@ -117,18 +117,10 @@ export function verifiedCopy(db: Db, schema: string, dest: string): void {
  * (header bytes 18–19), so it opens on its own, without a WAL beside it, like a `VACUUM INTO` copy.
  */
 export function pageCopy(db: Db, dest: string): boolean {
-  if (db.memory || !db.name || db.name === ':memory:' || db.inTransaction || db.readonly) return false;
+  if (db.memory || !db.name || db.name === ':memory:' || db.inTransaction) return false;
   if (db.pragma('journal_mode', { simple: true }) !== 'wal') return false;
-  // Without waiting: a reader elsewhere (a long quick check) would hold the backup up to the busy timeout.
-  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
-  db.pragma('busy_timeout = 0');
-  let done: { busy: number; log: number } | undefined;
-  try {
-    [done] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[];
-  } finally {
-    db.pragma(`busy_timeout = ${timeout}`);
-  }
-  if (!done || done.busy !== 0 || done.log !== 0) return false;
+  // A read-only connection (`parkpilot backup`) cannot checkpoint: it copies when the WAL is empty already.
+  if (!db.readonly && !emptyWal(db)) return false;
   db.exec('BEGIN');
   try {
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
@@ -144,6 +136,20 @@ export function pageCopy(db: Db, dest: string): boolean {
     closeSync(fd);
   }
   return true;
+}
+
+/** Checkpoints the WAL into the file and empties it; false when a reader elsewhere keeps it from that. */
+function emptyWal(db: Db): boolean {
+  // Without waiting: a reader elsewhere (a long quick check) would hold the backup up to the busy timeout.
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  let done: { busy: number; log: number } | undefined;
+  try {
+    [done] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[];
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
+  }
+  return !!done && done.busy === 0 && done.log === 0;
 }
 
 function walBytes(file: string): number {
