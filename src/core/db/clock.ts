@@ -65,8 +65,13 @@ export function format(millis: number, counter: number, site: string): string {
   return `${new Date(millis).toISOString()}-${counter.toString(16).padStart(4, '0')}-${site}`;
 }
 
+const STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)-([0-9a-f]{4})-([0-9a-f]{16})$/;
+
+/** Whether `parse` accepts `stamp` (a merge checks every received stamp; it needs the time of one). */
+export const isStamp = (stamp: string): boolean => STAMP.test(stamp);
+
 export function parse(stamp: string): ClockState & { site: string } {
-  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)-([0-9a-f]{4})-([0-9a-f]{16})$/.exec(stamp);
+  const m = STAMP.exec(stamp);
   if (!m) throw new Error(`bad clock stamp ${stamp}`);
   return { millis: Date.parse(m[1]!), counter: parseInt(m[2]!, 16), site: m[3]! };
 }

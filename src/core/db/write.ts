@@ -191,11 +191,19 @@ export function readLive(db: Db, table: TableName, id: string): Row {
   return decodeRow(table, row);
 }
 
+/** Each table's JSON columns, listed once (a merge decodes tens of thousands of rows). */
+const jsonColumns = new Map<string, string[]>();
+
 export function decodeRow(table: TableName, row: Row): Row {
-  const spec: TableSpec = tables[table];
+  let json = jsonColumns.get(table);
+  if (!json) {
+    const spec: TableSpec = tables[table];
+    jsonColumns.set(table, (json = Object.keys(spec.columns).filter((c) => spec.columns[c] === 'json')));
+  }
   const out: Row = { ...row };
-  for (const [c, kind] of Object.entries(spec.columns)) {
-    if (kind === 'json' && typeof out[c] === 'string') out[c] = JSON.parse(out[c]);
+  for (const c of json) {
+    const v = out[c];
+    if (typeof v === 'string') out[c] = JSON.parse(v);
   }
   return out;
 }

@@ -1,5 +1,5 @@
-import { MAX_CLOCK_AHEAD_MS, parse as parseStamp } from '../db/clock';
-import { ENTERPRISE_REFS, EntryCache, derivedId, entriesOf, fieldWinners, materializeRow, membersOf, sameJson, survivorOf, type FieldWrite, type LogEntry } from '../db/materialize';
+import { MAX_CLOCK_AHEAD_MS, isStamp, parse as parseStamp } from '../db/clock';
+import { ENTERPRISE_REFS, EntryCache, derivedId, entriesOf, fieldWinner, fieldWinners, materializeRow, membersOf, sameJson, survivorOf, type FieldWrite, type LogEntry } from '../db/materialize';
 import { prepared } from '../db/open';
 import { isTableName, tables, type TableName } from '../db/tables';
 import { insertRow, stampTime, transactAsync, type Row, type WriteContext } from '../db/write';
@@ -115,7 +115,7 @@ export function checkIncoming(ctx: WriteContext, changes: LogEntry[], sender: Se
     const columns = tables[c.tbl].columns as Record<string, unknown>;
     if (c.field !== '*' && c.field !== 'deleted' && !Object.hasOwn(columns, c.field)) throw bad('(field)');
     try {
-      parseStamp(c.stamp);
+      if (!isStamp(c.stamp)) throw new Error('stamp');
       const value = parse(c.new_value);
       parse(c.old_value);
       if (c.field === '*') {
@@ -180,16 +180,23 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
 
       // 1. What is new here (a change has one identity on every copy).
       const held = heldAmong(db, changes);
-      const keys = new Set<string>();
+      // In clock order (a stable sort: of two copies of one change, the first in the package stays). A
+      // change repeated in the package has the same stamp, so only changes of one stamp are compared.
+      const byStamp = [...changes].sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
       const fresh: LogEntry[] = [];
-      for (const c of changes) {
-        const key = changeKey(c);
-        if (keys.has(key) || held.has(key)) report.duplicates++;
+      const sameStamp = new Set<string>();
+      for (let i = 0; i < byStamp.length; i++) {
+        const c = byStamp[i]!;
+        const prev = byStamp[i - 1];
+        const next = byStamp[i + 1];
+        if (prev?.stamp !== c.stamp && sameStamp.size) sameStamp.clear();
+        const shared = prev?.stamp === c.stamp || next?.stamp === c.stamp;
+        const key = held.size || shared ? changeKey(c) : '';
+        if ((shared && sameStamp.has(key)) || (held.size && held.has(key))) report.duplicates++;
         else fresh.push(c);
-        keys.add(key);
+        if (shared) sameStamp.add(key);
         if (++work % 2000 === 0) await step();
       }
-      fresh.sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
       report.applied = fresh.length;
       phase('held');
 
@@ -198,7 +205,7 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       preloadRoots(cache, fresh);
       phase('read logs');
       const plain = options.fullFold ? null : new PlainRows(db);
-      const reviews = classify(fresh, report, cache, plain);
+      const reviews = classify(fresh, report, cache, plain, !!options.fullFold);
       phase('classify');
 
       // 3. Store, then move the clock past everything received.
@@ -333,12 +340,20 @@ function preloadRoots(cache: EntryCache, fresh: LogEntry[]): void {
  * field's current write is the latest among its row's log here (the survivor's history) and the
  * package's earlier changes; each row's log is folded once, not once a change.
  */
-function classify(fresh: LogEntry[], report: MergeReport, cache: EntryCache, plain: PlainRows | null): PendingReview[] {
+function classify(fresh: LogEntry[], report: MergeReport, cache: EntryCache, plain: PlainRows | null, wholeRows = false): PendingReview[] {
   const state = new Map<string, FieldWrite | undefined>();
-  const held = new Map<string, Map<string, FieldWrite>>();
   const aliases = cache.aliases();
+  // The long way (fullFold) folds each row's whole log into the winners of all its fields; the short way
+  // asks only for the fields the package writes (fieldWinner). The differential test compares the two.
+  const held = new Map<string, Map<string, FieldWrite>>();
+  const logs = new Map<string, LogEntry[]>();
   const currentWrite = (table: TableName, root: string, field: string): FieldWrite | undefined => {
     const rowKey = `${table}\u0000${root}`;
+    if (!wholeRows) {
+      let entries = logs.get(rowKey);
+      if (!entries) logs.set(rowKey, (entries = aliases.empty ? cache.get(table, root) : aliases.members(table, root).flatMap((id) => cache.get(table, id))));
+      return fieldWinner(entries, field);
+    }
     let wins = held.get(rowKey);
     if (!wins) held.set(rowKey, (wins = fieldWinners(aliases.members(table, root).flatMap((id) => cache.get(table, id)))));
     return wins.get(field);

@@ -84,9 +84,10 @@ export class PlainRows {
     let max = '';
     for (const e of cache.get(table, id)) if (e.stamp > max) max = e.stamp;
     const updated = stampTime(max);
-    prepared(ctx.db, `UPDATE ${table} SET ${changed.map((c) => `${c} = ?, `).join('')}updated_at = ? WHERE id = ?`).run(...changed.map((c) => toSql(spec, c, after[c])), updated, id);
+    const values = changed.map((c) => toSql(spec, c, after[c]));
+    prepared(ctx.db, `UPDATE ${table} SET ${changed.map((c) => `${c} = ?, `).join('')}updated_at = ? WHERE id = ?`).run(...values, updated, id);
     raw.updated_at = updated;
-    for (const c of changed) raw[c] = toSql(spec, c, after[c]);
+    changed.forEach((c, i) => (raw[c] = values[i]));
     const search = spec.search;
     if (search && search.text(before) !== search.text(after)) refreshSearch(ctx, table, id);
     afterWrite(ctx.db, table, before, after);
