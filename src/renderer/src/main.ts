@@ -10,6 +10,7 @@ import './styles.css';
  * the dashboard first, so those answers travel while the app's own script (React, the shell: boot.tsx)
  * downloads and compiles, instead of after it.
  */
+performance.mark('pp:entry');
 const locale = savedLocale();
 setApiLocale(locale);
 applyTheme(savedTheme());
