@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import { startupPreload } from './scripts/vite-startup-preload';
 
 // One build makes the Electron main process, the preload, the renderer, and the Node CLI (which
 // also serves the web shell): `out/main/{index,cli,core-process}.js`, `out/preload/index.js`, `out/renderer/`.
@@ -23,7 +24,8 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    plugins: [react()],
+    // The app shell and the Overview download beside the start-up entry (scripts/vite-startup-preload.ts).
+    plugins: [react(), startupPreload(['src/boot.tsx', 'src/pages/Overview.tsx'])],
     build: {
       rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
       // Minified: React 19 ships its production build unminified, and the renderer is what a cold start

@@ -195,7 +195,10 @@ async function handleApi(core: ParkCore, method: string, req: IncomingMessage, r
   } catch {
     return fail(res, 400, 'bad_request', locale, 'malformed JSON');
   }
+  const started = performance.now();
   const result = await core.invoke(method, input, locale);
+  // The core's own time, which the page's resource timing shows beside the transfer (cold-start timelines).
+  res.setHeader('Server-Timing', `core;dur=${(performance.now() - started).toFixed(1)}`);
   send(res, result.ok ? 200 : statusOf(result.error.code), result);
 }
 

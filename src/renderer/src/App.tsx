@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, onDatabaseDamage, setApiLocale } from './api/client';
 import { FieldCopyBanner } from './components/FieldCopyBanner';
@@ -13,19 +13,21 @@ import { useDatabaseDamage } from './lib/useDatabaseDamage';
 import { registries } from './pages/registries';
 import { Icon } from './components/Icon';
 import { HubStatus } from './hub/HubStatus';
-import { takePrefetched } from './lib/prefetch';
+import { peekPrefetched, takePrefetched } from './lib/prefetch';
 import { PageLoading } from './components/PageLoading';
+import { preloadable } from './lib/preloadable';
 
 // Each page is its own chunk, loaded when first opened: the start-up script holds only the shell, so
 // the window is usable at once and the grid (AG Grid) and charts (ECharts) load with the pages that use them.
-const Overview = lazy(() => import('./pages/Overview').then((m) => ({ default: m.Overview })));
-const Pipeline = lazy(() => import('./pages/Pipeline').then((m) => ({ default: m.Pipeline })));
-const ImportPage = lazy(() => import('./pages/ImportPage').then((m) => ({ default: m.ImportPage })));
-const ReportsPage = lazy(() => import('./pages/ReportsPage').then((m) => ({ default: m.ReportsPage })));
-const RegistryPage = lazy(() => import('./pages/RegistryPage').then((m) => ({ default: m.RegistryPage })));
-const Settings = lazy(() => import('./pages/Settings').then((m) => ({ default: m.Settings })));
-const Fieldwork = lazy(() => import('./pages/Fieldwork').then((m) => ({ default: m.Fieldwork })));
-const ReviewQueue = lazy(() => import('./pages/ReviewQueue').then((m) => ({ default: m.ReviewQueue })));
+// The start-up entry loads the first page's chunk beside the shell (boot.tsx), so it renders without a fallback.
+export const Overview = preloadable(() => import('./pages/Overview').then((m) => m.Overview));
+const Pipeline = preloadable(() => import('./pages/Pipeline').then((m) => m.Pipeline));
+const ImportPage = preloadable(() => import('./pages/ImportPage').then((m) => m.ImportPage));
+const ReportsPage = preloadable(() => import('./pages/ReportsPage').then((m) => m.ReportsPage));
+const RegistryPage = preloadable(() => import('./pages/RegistryPage').then((m) => m.RegistryPage));
+const Settings = preloadable(() => import('./pages/Settings').then((m) => m.Settings));
+const Fieldwork = preloadable(() => import('./pages/Fieldwork').then((m) => m.Fieldwork));
+const ReviewQueue = preloadable(() => import('./pages/ReviewQueue').then((m) => m.ReviewQueue));
 
 const PAGES = ['overview', 'enterprises', 'incubations', 'leads', 'pipeline', 'targets', 'imports', 'reports', 'fieldwork', 'reviews', 'settings'] as const;
 
@@ -41,7 +43,8 @@ export function App() {
     setCollapsed(!collapsed);
   };
   // Asked for at start-up when the app opens on the Overview (overviewStart.ts).
-  const info = useCoreData(() => takePrefetched('meta.info', () => api['meta.info']({})), [], []).data ?? null;
+  // Shown in the first render when it has already arrived, so the Overview does not wait a render for it.
+  const info = useCoreData(() => takePrefetched('meta.info', () => api['meta.info']({})), [], [], () => peekPrefetched<Awaited<ReturnType<(typeof api)['meta.info']>>>('meta.info')).data ?? null;
   const dataset = info?.dataset ?? null;
   // Field-copy banner and the review badge: any change may add an unreturned edit or a review item.
   const syncSummary = useCoreData(() => api['sync.summary']({}), [], 'all').data;

@@ -17,6 +17,9 @@ export async function initI18n(locale: UiLocale): Promise<typeof i18next> {
   await i18next.use(initReactI18next).init({
     lng: locale,
     fallbackLng: 'zh-CN',
+    // Resources exist only under 'zh-CN' and 'en': without this every t() also looks in 'zh', and works out
+    // that list again (canonicalising the codes through Intl) on each call, hundreds of times per screen.
+    load: 'currentOnly',
     resources: { 'zh-CN': { translation: zh }, en: { translation: en } },
     interpolation: { escapeValue: false },
   });

@@ -62,10 +62,11 @@ export function useCoreChanges(watch: Watch, onChange: (event: ShellEvent) => vo
 /**
  * Loads `load()` now and again whenever `deps` change or the core changes a watched table.
  * Pass `null` as `load` to load nothing (e.g. no record chosen yet). The previous answer stays
- * while the next one loads, so screens do not flicker on refetch.
+ * while the next one loads, so screens do not flicker on refetch. `initial`, read once on mount, is an answer
+ * already here (one prefetched at start-up: peekPrefetched) to show in the first render; the load still runs.
  */
-export function useCoreData<T>(load: (() => Promise<T>) | null, deps: DependencyList, watch: Watch = 'all'): CoreData<T> {
-  const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>({ data: null, error: null, loading: load !== null });
+export function useCoreData<T>(load: (() => Promise<T>) | null, deps: DependencyList, watch: Watch = 'all', initial?: () => T | undefined): CoreData<T> {
+  const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>(() => ({ data: initial?.() ?? null, error: null, loading: load !== null }));
   const latest = useRef(0);
   const loader = useRef(load);
   useEffect(() => {

@@ -11,7 +11,7 @@ import type { Theme } from '../lib/theme';
 import { useCoreData } from '../lib/useCoreData';
 import { Icon } from '../components/Icon';
 import { OverdueMore, QualificationsDue } from '../components/overview/DueLists';
-import { takePrefetched } from '../lib/prefetch';
+import { peekPrefetched, takePrefetched } from '../lib/prefetch';
 import { localName, unitText } from '../lib/names';
 import { AS_OF_KEY, dashboardKey, initialAsOf } from './overviewStart';
 
@@ -35,7 +35,8 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
   const go = (path: string) => navigate(asOf === todayIs ? path : `${path}${path.includes('?') ? '&' : '?'}asof=${asOf}`);
   // Every table feeds some figure here, so any change reloads it.
   // The first answer may have been asked for at start-up (overviewStart.ts).
-  const { data, error } = useCoreData(() => takePrefetched(dashboardKey(asOf), () => api['dashboard.overview']({ asOf })), [asOf]);
+  // When that answer is already here, the first render shows the figures (no "loading" frame first).
+  const { data, error } = useCoreData(() => takePrefetched(dashboardKey(asOf), () => api['dashboard.overview']({ asOf })), [asOf], 'all', () => peekPrefetched<Dashboard>(dashboardKey(asOf)));
 
   const charts = useMemo(() => (data ? buildCharts(data, t) : null), [data, t]);
 
