@@ -41,7 +41,7 @@ describe('qualification expiry column (migration 0014)', () => {
     core.call('enterprises.create', { name: '甲资质科技有限公司', kind: 'startup', status: 'settled', qualifications: [{ type: 'hnte', expires: '2020-05-01' }, { type: 'tsme', expires: '2019-02-01' }] } as never);
     core.call('enterprises.create', { name: '乙资质科技有限公司', kind: 'startup', status: 'settled', qualifications: [{ type: 'hnte', expires: null }] } as never);
     const filterModel = { qualification_expires: { filterType: 'date', type: 'inRange', dateFrom: '2019-01-01', dateTo: '2019-12-31' } };
-    const got = core.call('enterprises.rows', { startRow: 0, endRow: 10, sortModel: [], filterModel } as never) as { count: number; rows: { name: string; qualification_expires: string }[] };
+    const got = core.call('enterprises.rows', { startRow: 0, endRow: 10, sortModel: [], filterModel } as never) as unknown as { count: number; rows: { name: string; qualification_expires: string }[] };
     expect(got.rows.map((r) => [r.name, r.qualification_expires])).toEqual([['甲资质科技有限公司', '2019-02-01']]);
     const plan = (core.db.prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM enterprises e WHERE e.deleted = 0 AND e.qualification_expires BETWEEN '2019-01-01' AND '2019-12-31'").all() as { detail: string }[]).map((r) => r.detail);
     expect(plan.join('; ')).toMatch(/SEARCH e USING (COVERING )?INDEX enterprises_qualification_expires/);

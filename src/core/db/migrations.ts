@@ -599,6 +599,11 @@ ALTER TABLE enterprises ADD COLUMN qualification_expires TEXT GENERATED ALWAYS A
     coalesce(json_extract(qualifications, '$[8].expires'), '~'),
     coalesce(json_extract(qualifications, '$[9].expires'), '~')), '~') END) VIRTUAL;
 CREATE INDEX enterprises_qualification_expires ON enterprises (qualification_expires) WHERE deleted = 0;
+-- Global search ranks the names that contain a word shortest first. For a word in many names (数据, in
+-- about 40% of them) it walks these in that order and stops at the 20th match (search/handlers.ts),
+-- instead of sorting every match (0.77 s at 1M).
+CREATE INDEX enterprises_name_length ON enterprises (length(name), name) WHERE deleted = 0;
+CREATE INDEX leads_company_length ON leads (length(company), company) WHERE deleted = 0;
 `,
   },
 ];
