@@ -173,6 +173,26 @@ describe('grid page plans equal the plain SQL', () => {
     }
   });
 
+  it('a plan that sorts every match scrolls with OFFSET: no keyset range that would turn SQLite to the sort index', () => {
+    // One indexed filter with few matches (filter index): its scrolled page is the same read and sort, with OFFSET.
+    const req = { startRow: 0, endRow: 5, sortModel: [{ colId: 'revenue', sort: 'desc' }], filterModel: { industry: text('equals', 'cloud') } } as GridRequest;
+    expect(probe.sqlFor(core.db, req).plan).toBe('filter index');
+    const q = probe.sqlFor(core.db, { ...req, startRow: 0, endRow: 1000 });
+    const all = (core.db.prepare(q.plain.sql).all(...q.plain.params) as { id: string }[]).map((r) => r.id);
+    expect(all.length).toBeGreaterThan(10);
+    const ran: string[] = [];
+    const prepare = core.db.prepare.bind(core.db);
+    core.db.prepare = ((sql: string) => (ran.push(sql), prepare(sql))) as typeof core.db.prepare;
+    try {
+      core.call('enterprises.rows', req as never);
+      const next = core.call('enterprises.rows', { ...req, startRow: 5, endRow: 10 } as never) as { rows: { id: string }[] };
+      expect(next.rows.map((r) => r.id)).toEqual(all.slice(5, 10));
+    } finally {
+      core.db.prepare = prepare;
+    }
+    expect(ran.filter((sql) => /\(e\.revenue, e\.rowid\) [<>]/.test(sql))).toEqual([]);
+  });
+
   it('segments follow writes: a segment emptied or created after a page was served', () => {
     const req = { startRow: 0, endRow: 50, sortModel: [{ colId: 'revenue', sort: 'desc' }], filterModel: { status: text('equals', 'graduated') } } as GridRequest;
     const plain = () => {
