@@ -105,9 +105,11 @@ async function main() {
    * timed SAMPLES times each, with the sqlite3 CLI running the same page SQL as the reference.
    */
   function gridViews() {
-    const sorts = gridSorts();
+    const sorts = gridSorts().filter((s) => !process.env.BENCH_GRID_SORT || new RegExp(process.env.BENCH_GRID_SORT).test(s.label));
     // BENCH_GRID_PAIR_STEP=n times every n-th pair of filters only (the full set is ~14,000 views).
-    const filters = gridFilters(db, Number(process.env.BENCH_GRID_PAIR_STEP ?? 1));
+    // BENCH_GRID_MATCH / BENCH_GRID_SORT (regular expressions on the labels) time one class of views only.
+    const match = process.env.BENCH_GRID_MATCH ? new RegExp(process.env.BENCH_GRID_MATCH) : null;
+    const filters = gridFilters(db, match ? 1 : Number(process.env.BENCH_GRID_PAIR_STEP ?? 1)).filter((f) => !match || match.test(f.label));
     const firstSamples = Number(process.env.BENCH_GRID_FIRST ?? 3);
     const scrollSamples = Number(process.env.BENCH_GRID_SCROLL ?? 2);
     type Timed = { label: string; req: GridRequest; kind: 'first' | 'scroll'; worst: number; cpu: number };

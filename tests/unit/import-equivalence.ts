@@ -102,7 +102,8 @@ export function importDump(core: ParkCore): Record<string, unknown> {
   const stamps = new Ranks('@');
   const batches = new Ranks('batch');
   const enterprises = (db.prepare('SELECT rowid AS rid, * FROM enterprises ORDER BY rowid').all() as Record<string, unknown>[]).map((r) => {
-    const { created_at: _c, updated_at: _u, ...rest } = r;
+    // qualification_expires is a generated column (migration 0014), derived from the stored list, not stored.
+    const { created_at: _c, updated_at: _u, qualification_expires: _q, ...rest } = r;
     return { ...rest, id: ids.of(r.id) } as Record<string, unknown>;
   });
   const rowidRank = new Map(enterprises.map((e, i) => [e.rid as number, i]));

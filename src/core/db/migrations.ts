@@ -577,4 +577,33 @@ CREATE INDEX enterprise_months_entry ON enterprise_months (entry_month, n);
 CREATE INDEX enterprise_months_exit ON enterprise_months (exit_month, n);
 `,
   },
+  {
+    id: '0014_grid_indexes3',
+    sql: `
+-- The earliest expiry among an enterprise's qualifications (the grid's "qualification expires" column and
+-- its date filter) as a virtual generated column with an index, so the filter is an index range. It was a
+-- correlated subquery over json_each per row: 3–9 s for "expires in 2020" sorted by entry date at 1M.
+-- A generated column cannot hold a subquery, so it is the least of the ten items a qualification list may
+-- have (fields.ts: at most 10), each item's date or '~' (above any date) when missing, and NULL for none;
+-- text that is not JSON gives NULL too (json_extract would fail on it). Virtual: nothing is stored in the
+-- row, only in the index (one more index entry per insert, and per update of the list).
+ALTER TABLE enterprises ADD COLUMN qualification_expires TEXT GENERATED ALWAYS AS (CASE WHEN json_valid(qualifications) THEN nullif(min(
+    coalesce(json_extract(qualifications, '$[0].expires'), '~'),
+    coalesce(json_extract(qualifications, '$[1].expires'), '~'),
+    coalesce(json_extract(qualifications, '$[2].expires'), '~'),
+    coalesce(json_extract(qualifications, '$[3].expires'), '~'),
+    coalesce(json_extract(qualifications, '$[4].expires'), '~'),
+    coalesce(json_extract(qualifications, '$[5].expires'), '~'),
+    coalesce(json_extract(qualifications, '$[6].expires'), '~'),
+    coalesce(json_extract(qualifications, '$[7].expires'), '~'),
+    coalesce(json_extract(qualifications, '$[8].expires'), '~'),
+    coalesce(json_extract(qualifications, '$[9].expires'), '~')), '~') END) VIRTUAL;
+CREATE INDEX enterprises_qualification_expires ON enterprises (qualification_expires) WHERE deleted = 0;
+-- Global search ranks the names that contain a word shortest first. For a word in many names (数据, in
+-- about 40% of them) it walks these in that order and stops at the 20th match (search/handlers.ts),
+-- instead of sorting every match (0.77 s at 1M).
+CREATE INDEX enterprises_name_length ON enterprises (length(name), name) WHERE deleted = 0;
+CREATE INDEX leads_company_length ON leads (length(company), company) WHERE deleted = 0;
+`,
+  },
 ];
