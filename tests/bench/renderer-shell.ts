@@ -6,7 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
 
 export const ROOT = resolve(__dirname, '../..');
 
@@ -71,6 +71,19 @@ export function markTilesShown(): void {
     requestAnimationFrame(() => setTimeout(() => (w.tilesShownAt = performance.now())));
   });
   observer.observe(document, { childList: true, subtree: true });
+}
+
+/**
+ * A cold page: a new browser context (no cache), its main thread's busy time measured in thread CPU
+ * ticks (on a shared machine wall time also counts waiting for a core), and the tile marker installed.
+ */
+export async function coldPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+  await page.addInitScript(markTilesShown);
+  return { context, page, cdp };
 }
 
 export function quantile(sorted: number[], p: number): number {

@@ -7,7 +7,7 @@
  * median of each line, in start order. The first load is not counted (the server's own first answers), but
  * its API timings are printed as the server's cold figures. `npx tsx tests/bench/renderer-timeline.ts`.
  */
-import { buildRenderer, markTilesShown, startDemoShell } from './renderer-shell';
+import { buildRenderer, coldPage, startDemoShell } from './renderer-shell';
 
 const SAMPLES = Number(process.env.BENCH_RENDERER_SAMPLES ?? 6);
 
@@ -60,11 +60,7 @@ async function main(): Promise<void> {
   const longCount: number[] = [];
   try {
     for (let i = 0; i <= SAMPLES; i++) {
-      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-      const page = await context.newPage();
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-      await page.addInitScript(markTilesShown);
+      const { context, page, cdp } = await coldPage(browser);
       await page.addInitScript(watchLongTasks);
       await page.goto(base);
       await page.waitForFunction(() => (window as unknown as { tilesShownAt?: number }).tilesShownAt !== undefined);

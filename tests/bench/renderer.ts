@@ -8,7 +8,7 @@
  */
 import { loadavg } from 'node:os';
 import { recordTarget } from './results';
-import { buildRenderer, markTilesShown, quantile, startDemoShell } from './renderer-shell';
+import { buildRenderer, coldPage, quantile, startDemoShell } from './renderer-shell';
 import { INITIAL_BUDGET_BYTES, initialScripts, kb } from './renderer-size';
 
 const SAMPLES = Number(process.env.BENCH_RENDERER_SAMPLES ?? 10);
@@ -33,12 +33,7 @@ async function main(): Promise<void> {
     const walls: number[] = [];
     const cpus: number[] = [];
     for (let i = 0; i <= SAMPLES; i++) {
-      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-      const page = await context.newPage();
-      // The page's main-thread busy time (thread CPU ticks): on a shared machine, wall time also counts waiting for a core.
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-      await page.addInitScript(markTilesShown);
+      const { context, page, cdp } = await coldPage(browser);
       const started = performance.now();
       await page.goto(base);
       await page.locator('.cards .stat-value').first().waitFor({ state: 'visible' });
