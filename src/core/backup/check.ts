@@ -95,7 +95,7 @@ const AGGREGATES: { name: string; stored: string; rebuilt: string; since?: 'reac
   { name: 'stage_counts', stored: 'SELECT entity, stage, n FROM stage_counts', rebuilt: `SELECT * FROM (${STAGE_COUNTS_SELECT})`, since: 'reach' },
 ];
 
-function aggregatesAgainstRebuild(db: Db): CheckReport['aggregates'] {
+export function aggregatesAgainstRebuild(db: Db): CheckReport['aggregates'] {
   // A database from before migration 0013 (checked by an older build's file) has no rollup tables yet.
   return AGGREGATES.filter((a) => a.since !== 'reach' || hasReachTables(db)).map(({ name, stored, rebuilt }) => {
     const n = (sql: string) => (db.prepare(`SELECT count(*) AS n FROM (${sql})`).get() as { n: number }).n;
