@@ -206,13 +206,28 @@ describe('parkpilot check', () => {
     const healthy = checkDatabase(core.db);
     expect(healthy).toMatchObject({ ok: true, integrity: [], foreignKeys: [] });
     expect(healthy.search.map((s) => s.fts)).toEqual(['enterprises_fts', 'leads_fts']);
-    expect(healthy.aggregates.map((a) => a.name)).toEqual(['enterprise_months', 'stage_events.until', 'stage_months']);
+    expect(healthy.aggregates.map((a) => a.name)).toEqual(['enterprise_months', 'stage_events.until', 'stage_months', 'stage_reach', 'stage_counts']);
     core.db.exec('DELETE FROM enterprises_fts WHERE rowid IN (SELECT rowid FROM enterprises LIMIT 3)');
     core.db.exec('UPDATE enterprise_months SET n = n + 1 WHERE (industry, entry_month, exit_month) IN (SELECT industry, entry_month, exit_month FROM enterprise_months LIMIT 1)');
     const bad = checkDatabase(core.db);
     expect(bad.ok).toBe(false);
     expect(bad.search.find((s) => s.fts === 'enterprises_fts')!.missing).toBeGreaterThan(0);
     expect(bad.aggregates.find((a) => a.name === 'enterprise_months')!.differences).toBe(2);
+    expect(bad.aggregates.filter((a) => !a.ok).map((a) => a.name)).toEqual(['enterprise_months']);
+    core.close();
+  });
+
+  it('names a lost or moved reached stage and a wrong stage count (the rollups of the Overview targets)', () => {
+    const core = demoCore();
+    expect(checkDatabase(core.db).aggregates.every((a) => a.ok)).toBe(true);
+    // One incubation's first day of a stage moved, one lead's reached stage lost, one count off by one.
+    core.db.exec("UPDATE stage_reach SET date = '1999-01-01' WHERE (entity, row_id, stage) IN (SELECT entity, row_id, stage FROM stage_reach WHERE entity = 'incubations' LIMIT 1)");
+    core.db.exec("DELETE FROM stage_reach WHERE (entity, row_id, stage) IN (SELECT entity, row_id, stage FROM stage_reach WHERE entity = 'leads' LIMIT 1)");
+    core.db.exec("UPDATE stage_counts SET n = n + 1 WHERE (entity, stage) IN (SELECT entity, stage FROM stage_counts WHERE entity = 'leads' LIMIT 1)");
+    const bad = checkDatabase(core.db);
+    expect(bad.ok).toBe(false);
+    expect(bad.aggregates.find((a) => a.name === 'stage_reach')!.differences).toBe(3);
+    expect(bad.aggregates.find((a) => a.name === 'stage_counts')!.differences).toBe(2);
     core.close();
   });
 });

@@ -29,17 +29,19 @@ export function hasReachTables(db: Db): boolean {
 /** The incubation path in order (enums.incubationProgression), as SQL rows. */
 const INCUBATION_PATH = "WITH path (stage, pos) AS (VALUES ('applied', 0), ('screening', 1), ('admitted', 2), ('incubating', 3), ('graduated', 4))";
 
-/** Each (row, reached stage) with its first date; `rowFilter` narrows to one row (or is empty: all rows). */
-function reachSql(entity: 'leads' | 'incubations', rowFilter: string): string {
+/**
+ * Each (row, reached stage) with its first date, as the rows of stage_reach (entity, stage, date, row_id,
+ * project); `rowFilter` narrows to one row (or is empty: all rows). The write path inserts it; `parkpilot
+ * check` compares the table with it.
+ */
+export function reachSelect(entity: 'leads' | 'incubations', rowFilter = ''): string {
   if (entity === 'leads')
-    return `INSERT INTO stage_reach (entity, stage, date, row_id, project)
-      SELECT 'leads', x.id, min(e.date), e.row_id, coalesce(t.enterprise_id, t.id) FROM stage_events e
+    return `SELECT 'leads', x.id, min(e.date), e.row_id, coalesce(t.enterprise_id, t.id) FROM stage_events e
       JOIN leads t ON t.id = e.row_id AND t.deleted = 0
       JOIN pipeline_stages s ON s.id = e.stage AND s.deleted = 0
       JOIN pipeline_stages x ON x.deleted = 0 AND CASE WHEN x.kind = 'lost' THEN x.id = s.id ELSE s.kind <> 'lost' AND s.sort >= x.sort END
       WHERE e.entity = 'leads' AND e.deleted = 0 ${rowFilter} GROUP BY e.row_id, x.id`;
   return `${INCUBATION_PATH}
-    INSERT INTO stage_reach (entity, stage, date, row_id, project)
     SELECT 'incubations', x, min(date), row_id, row_id FROM (
       SELECT e.row_id, e.date, p2.stage AS x FROM stage_events e JOIN path p1 ON p1.stage = e.stage JOIN path p2 ON p2.pos <= p1.pos
       WHERE e.entity = 'incubations' AND e.deleted = 0 ${rowFilter}
@@ -47,6 +49,12 @@ function reachSql(entity: 'leads' | 'incubations', rowFilter: string): string {
       WHERE e.entity = 'incubations' AND e.deleted = 0 AND e.stage NOT IN (SELECT stage FROM path) ${rowFilter}
     ) r WHERE r.row_id IN (SELECT id FROM incubations WHERE deleted = 0) GROUP BY row_id, x`;
 }
+
+const reachSql = (entity: 'leads' | 'incubations', rowFilter: string) => `INSERT INTO stage_reach (entity, stage, date, row_id, project) ${reachSelect(entity, rowFilter)}`;
+
+/** stage_counts as rebuilt from the rows (what migration 0013 fills it with); `parkpilot check` compares. */
+export const STAGE_COUNTS_SELECT = `SELECT 'leads', stage, count(*) FROM leads WHERE deleted = 0 GROUP BY stage
+  UNION ALL SELECT 'incubations', stage, count(*) FROM incubations WHERE deleted = 0 GROUP BY stage`;
 
 /** Recomputes one row's reached stages (after its events, its tombstone or its enterprise link changed). */
 export function refreshReach(db: Db, entity: string, rowId: string): void {
