@@ -210,6 +210,28 @@ const FTS_PROBE_SHARE = 0.3;
  */
 const FILTER_INDEX_MAX_ROWS = 30_000;
 
+/**
+ * An indexed filter with up to this many matches is read through its index and sorted. Above it, each
+ * match read is a table row fetched for its sort key (exit date in 2021 sorted by revenue, 18,669
+ * matches: 130 ms CPU at 1M), so the sort index is walked instead with the matches' rowids as a set
+ * (`filter probed`, 16 ms): an index entry outside the set is passed over without reading its row.
+ */
+const FILTER_SORT_MAX_ROWS = 2_000;
+
+/**
+ * An indexed filter keeping less than this share of rows is probed (its rowid set, read from its index)
+ * while walking the sort index: a plain walk reads a table row per step, 100 / share of them for a page.
+ */
+const PROBE_SHARE = 0.03;
+
+/**
+ * A plain walk of the sort index stops after this many times the rows it should need for a page
+ * (100 / share), at least WALK_BUDGET_MIN: the filter then correlates with the sort (top tenth of revenue
+ * sorted by kind descending walks every startup first, 0.7 s) and the page is taken by the probed walk.
+ */
+const WALK_BUDGET_FACTOR = 4;
+const WALK_BUDGET_MIN = 2_000;
+
 /** Fewer matches than this are read in one pass and sorted, even when no index finds them. */
 const WALK_MIN_MATCHES = 1_000;
 
@@ -226,13 +248,34 @@ const SEGMENT_MAX_DEPTH = 5_000;
  */
 const SORTS_EVERY_MATCH: readonly Plan['kind'][] = ['filter index', 'scan'];
 
+/** Thrown by the walk counter when a walk has used up its budget of steps. */
+class WalkBudgetSpent extends Error {}
+/** Steps the running walk may still take (one walk at a time: better-sqlite3 runs statements synchronously). */
+let walkLeft = 0;
+const withWalkCounter = new WeakSet<Db>();
+
+/**
+ * `grid_walk(rowid)`: counts the sort-index entries a walk meets and stops the statement when its budget is
+ * spent. It reads only the rowid, so SQLite tests it on the index entry, before the row is fetched.
+ */
+function walkCounter(db: Db): void {
+  if (withWalkCounter.has(db)) return;
+  db.function('grid_walk', { deterministic: false }, (_rowid: unknown) => {
+    if (--walkLeft < 0) throw new WalkBudgetSpent();
+    return 1;
+  });
+  withWalkCounter.add(db);
+}
+
 type Shape = ReturnType<GridRunner<unknown>['shape']>;
 
 /** How a page query runs: its shape, and the segment index and segments when it merges segments. */
 interface Plan {
-  kind: 'segments' | 'sort index' | 'sort index, search probed' | 'rowid, search probed' | 'filter index' | 'scan' | 'none';
+  kind: 'segments' | 'sort index' | 'sort index, search probed' | 'sort index, filter probed' | 'rowid, search probed' | 'filter index' | 'scan' | 'none';
   shape: Shape;
   segments: { index: string; cells: Cell[] } | null;
+  /** A plain walk: the most index entries a page may meet, and the probed plan to take beyond them. */
+  budget?: { steps: number; then: Plan };
 }
 
 /** Runs grid requests for one view, caching exact counts and page cursors per data version. */
@@ -288,18 +331,37 @@ export class GridRunner<R> {
       // A rare match is found through the filter's index. Without one, a near-empty match (a few hundred
       // rows) is cheaper read in one pass and sorted than walked for along the whole sort index; SQLite
       // would walk the sort index (it cannot tell the match is rare), so the pass is stated: NOT INDEXED.
-      if (this.filterHasIndex(db, counted)) return { kind: sorted ? 'filter index' : 'none', shape: counted, segments: null };
+      if (this.filterHasIndex(db, counted)) {
+        if (!sorted) return { kind: 'none', shape: counted, segments: null };
+        return count <= FILTER_SORT_MAX_ROWS || req.sortModel.length > 1 ? { kind: 'filter index', shape: counted, segments: null } : this.probed(counted);
+      }
       if (count < WALK_MIN_MATCHES) return { kind: sorted ? 'scan' : 'none', shape: sorted ? this.shape(db, req, false, true) : counted, segments: null };
     }
     const probe = !!req.quickFilter?.trim() && this.quickShare(db, req) >= FTS_PROBE_SHARE;
     const segments = this.segmentsFor(db, req);
     if (segments) return { kind: 'segments', shape: this.shape(db, req, true, false, probe), segments };
-    if (sorted && !req.quickFilter?.trim() && Object.keys(req.filterModel).length === 1 && count <= FILTER_INDEX_MAX_ROWS && this.filterHasIndex(db, counted)) {
-      return { kind: 'filter index', shape: counted, segments: null };
+    const single = sorted && !req.quickFilter?.trim() && Object.keys(req.filterModel).length === 1;
+    if (single && count <= FILTER_INDEX_MAX_ROWS && this.filterHasIndex(db, counted)) {
+      return count <= FILTER_SORT_MAX_ROWS || req.sortModel.length > 1 ? { kind: 'filter index', shape: counted, segments: null } : this.probed(counted);
+    }
+    if (sorted && !probe && req.sortModel.length === 1 && this.filterHasIndex(db, counted)) {
+      if (count / total < PROBE_SHARE) return this.probed(counted);
+      const steps = Math.max(WALK_BUDGET_MIN, Math.ceil((WALK_BUDGET_FACTOR * (req.endRow - req.startRow) * total) / count));
+      return { kind: 'sort index', shape: this.shape(db, req, true), segments: null, budget: { steps, then: this.probed(counted) } };
     }
     if (sorted) return { kind: probe ? 'sort index, search probed' : 'sort index', shape: this.shape(db, req, true, false, probe), segments: null };
     // No sort: rowid order, which the full-text set is in too; probing walks the table in rowid order.
     return probe ? { kind: 'rowid, search probed', shape: this.shape(db, req, true, false, true), segments: null } : { kind: 'none', shape: counted, segments: null };
+  }
+
+  /**
+   * The sort index walked with the filter's matches as a rowid set (read once per page through the
+   * filter's index): index entries not in the set are passed over without fetching their rows.
+   */
+  private probed(counted: Shape): Plan {
+    const id = this.view.rowid;
+    const where = { sql: `${this.view.where} AND +${id} IN (SELECT ${id} FROM ${this.view.from} WHERE ${counted.where.sql})`, params: counted.where.params };
+    return { kind: 'sort index, filter probed', shape: { ...counted, where }, segments: null };
   }
 
   /** The share of live rows the search box's words match alone (its exact count, cached like the others). */
@@ -396,7 +458,21 @@ export class GridRunner<R> {
 
   private fetch(db: Db, plan: Plan, extra: Clause | null, limit: number, offset: number): Record<string, unknown>[] {
     if (plan.segments && plan.segments.cells.length === 0) return [];
-    const q = this.pageSql(plan, extra, limit, offset);
+    const { budget } = plan;
+    if (budget && offset + limit <= budget.steps) {
+      // The walk counter goes first, on the index entry: it counts every step, matching or not.
+      walkCounter(db);
+      const counted = { ...plan, budget: undefined, shape: { ...plan.shape, where: { sql: `grid_walk(${this.view.rowid}) AND ${plan.shape.where.sql}`, params: plan.shape.where.params } } };
+      const q = this.pageSql(counted, extra, limit, offset);
+      walkLeft = budget.steps;
+      try {
+        return prepared(db, q.sql).all(...q.params) as Record<string, unknown>[];
+      } catch (err) {
+        if (!(err instanceof WalkBudgetSpent)) throw err;
+        return this.fetch(db, budget.then, extra, limit, offset);
+      }
+    }
+    const q = this.pageSql(budget ? budget.then : plan, extra, limit, offset);
     return prepared(db, q.sql).all(...q.params) as Record<string, unknown>[];
   }
 
