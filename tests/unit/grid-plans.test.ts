@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { enterprisesView } from '../../src/core/enterprises/handlers';
-import { GridRunner, type GridFilterModel, type GridRequest } from '../../src/core/grid/query';
+import { GridRunner, planLimits, walkStops, type GridFilterModel, type GridRequest } from '../../src/core/grid/query';
 import { generate } from '../../src/core/seed/seed';
 import { testCore } from './helpers';
 
@@ -108,6 +108,50 @@ describe('grid page plans equal the plain SQL', () => {
     expect(plans.get('scan') ?? 0).toBeGreaterThan(8);
     expect(plans.get('sort index, search probed') ?? 0).toBeGreaterThan(10);
   }, 120_000);
+
+  it('the sort index walked with the filter probed, and walks stopped by their budget, have the plain rows and order', () => {
+    // Limits lowered so that a park of 2,500 takes these plans as a million rows would (same rows, other cost).
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { filterSortMaxRows: 10, probeShare: 0.04, walkBudgetFactor: 3, walkBudgetMin: 30 });
+    const plans = new Map<string, number>();
+    const stopsBefore = walkStops.count;
+    let walks = 0;
+    try {
+      fc.assert(
+        fc.property(request, (req) => {
+          const before = walkStops.count;
+          const plan = samePages(req);
+          plans.set(plan, (plans.get(plan) ?? 0) + 1);
+          if (plan === 'sort index' && walkStops.count === before) walks++;
+        }),
+        { numRuns: 200, seed: 20261202 },
+      );
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+    console.log('plans with lowered limits:', Object.fromEntries(plans), 'walks stopped:', walkStops.count - stopsBefore, 'walks within budget:', walks);
+    expect(plans.get('sort index, filter probed') ?? 0).toBeGreaterThan(5);
+    expect(walkStops.count - stopsBefore).toBeGreaterThan(5);
+    expect(walks).toBeGreaterThan(5);
+  }, 120_000);
+
+  it('a walk stops at its budget: the counter meets every index entry, not only the matches', () => {
+    const saved = { ...planLimits };
+    // A filter no row near the start of the sort order meets: the walk must give up after 30 entries.
+    Object.assign(planLimits, { probeShare: 0, walkBudgetFactor: 0, walkBudgetMin: 30 });
+    try {
+      const req = { startRow: 0, endRow: 5, sortModel: [{ colId: 'revenue', sort: 'asc' }], filterModel: { revenue: { filterType: 'number', type: 'greaterThan', filter: 1 } } } as GridRequest;
+      const q = probe.sqlFor(core.db, { ...req, filterModel: { patents: { filterType: 'number', type: 'greaterThan', filter: 10 }, ...req.filterModel } } as GridRequest);
+      expect(q.plan).toBe('sort index');
+      const all = (core.db.prepare(q.plain.sql).all(...q.plain.params.slice(0, -2), 1e9, 0) as { id: string }[]).map((r) => r.id);
+      const before = walkStops.count;
+      const got = core.call('enterprises.rows', { ...req, filterModel: { patents: { filterType: 'number', type: 'greaterThan', filter: 10 }, ...req.filterModel } } as never) as { rows: { id: string }[] };
+      expect(got.rows.map((r) => r.id)).toEqual(all.slice(0, 5));
+      expect(walkStops.count).toBe(before + 1);
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+  });
 
   it('a search word in most names is tested per row while walking (no full match set collected), with the plain rows and order', () => {
     const total = (core.db.prepare('SELECT count(*) AS n FROM enterprises WHERE deleted = 0').get() as { n: number }).n;

@@ -218,6 +218,7 @@ const FILTER_INDEX_MAX_ROWS = 30_000;
  */
 const FILTER_SORT_MAX_ROWS = 2_000;
 
+
 /**
  * An indexed filter keeping less than this share of rows is probed (its rowid set, read from its index)
  * while walking the sort index: a plain walk reads a table row per step, 100 / share of them for a page.
@@ -231,6 +232,12 @@ const PROBE_SHARE = 0.03;
  */
 const WALK_BUDGET_FACTOR = 4;
 const WALK_BUDGET_MIN = 2_000;
+
+/**
+ * The thresholds above that choose between plans, as one object: the plan tests lower them so that a
+ * small generated park takes every plan (each gives the same rows; only the cost differs).
+ */
+export const planLimits = { filterSortMaxRows: FILTER_SORT_MAX_ROWS, probeShare: PROBE_SHARE, walkBudgetFactor: WALK_BUDGET_FACTOR, walkBudgetMin: WALK_BUDGET_MIN };
 
 /** Fewer matches than this are read in one pass and sorted, even when no index finds them. */
 const WALK_MIN_MATCHES = 1_000;
@@ -247,6 +254,9 @@ const SEGMENT_MAX_DEPTH = 5_000;
  * the filter on every row it meets (unit~320 + top tenth of R&D spend, scrolled: 1.5–1.9 s at 1M).
  */
 const SORTS_EVERY_MATCH: readonly Plan['kind'][] = ['filter index', 'scan'];
+
+/** Walks stopped by their budget since the process started (the plan tests check both ways are taken). */
+export const walkStops = { count: 0 };
 
 /** Thrown by the walk counter when a walk has used up its budget of steps. */
 class WalkBudgetSpent extends Error {}
@@ -333,7 +343,7 @@ export class GridRunner<R> {
       // would walk the sort index (it cannot tell the match is rare), so the pass is stated: NOT INDEXED.
       if (this.filterHasIndex(db, counted)) {
         if (!sorted) return { kind: 'none', shape: counted, segments: null };
-        return count <= FILTER_SORT_MAX_ROWS || req.sortModel.length > 1 ? { kind: 'filter index', shape: counted, segments: null } : this.probed(counted);
+        return count <= planLimits.filterSortMaxRows || req.sortModel.length > 1 ? { kind: 'filter index', shape: counted, segments: null } : this.probed(counted);
       }
       if (count < WALK_MIN_MATCHES) return { kind: sorted ? 'scan' : 'none', shape: sorted ? this.shape(db, req, false, true) : counted, segments: null };
     }
@@ -342,11 +352,11 @@ export class GridRunner<R> {
     if (segments) return { kind: 'segments', shape: this.shape(db, req, true, false, probe), segments };
     const single = sorted && !req.quickFilter?.trim() && Object.keys(req.filterModel).length === 1;
     if (single && count <= FILTER_INDEX_MAX_ROWS && this.filterHasIndex(db, counted)) {
-      return count <= FILTER_SORT_MAX_ROWS || req.sortModel.length > 1 ? { kind: 'filter index', shape: counted, segments: null } : this.probed(counted);
+      return count <= planLimits.filterSortMaxRows || req.sortModel.length > 1 ? { kind: 'filter index', shape: counted, segments: null } : this.probed(counted);
     }
     if (sorted && !probe && req.sortModel.length === 1 && this.filterHasIndex(db, counted)) {
-      if (count / total < PROBE_SHARE) return this.probed(counted);
-      const steps = Math.max(WALK_BUDGET_MIN, Math.ceil((WALK_BUDGET_FACTOR * (req.endRow - req.startRow) * total) / count));
+      if (count / total < planLimits.probeShare) return this.probed(counted);
+      const steps = Math.max(planLimits.walkBudgetMin, Math.ceil((planLimits.walkBudgetFactor * (req.endRow - req.startRow) * total) / count));
       return { kind: 'sort index', shape: this.shape(db, req, true), segments: null, budget: { steps, then: this.probed(counted) } };
     }
     if (sorted) return { kind: probe ? 'sort index, search probed' : 'sort index', shape: this.shape(db, req, true, false, probe), segments: null };
@@ -469,6 +479,7 @@ export class GridRunner<R> {
         return prepared(db, q.sql).all(...q.params) as Record<string, unknown>[];
       } catch (err) {
         if (!(err instanceof WalkBudgetSpent)) throw err;
+        walkStops.count++;
         return this.fetch(db, budget.then, extra, limit, offset);
       }
     }
