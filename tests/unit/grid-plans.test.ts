@@ -158,6 +158,29 @@ describe('grid page plans equal the plain SQL', () => {
     expect(steps.join('; ')).toMatch(/enterprises_unit \(unit=\?\)/);
   }, 120_000);
 
+  it('a probed rowid set follows writes: a row that enters the filter after a page was served', () => {
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { filterSortMaxRows: 0, probeShare: 1 });
+    try {
+      const req = { startRow: 0, endRow: 20, sortModel: [{ colId: 'revenue', sort: 'desc' }], filterModel: { patents: { filterType: 'number', type: 'greaterThan', filter: 150 } } } as GridRequest;
+      const plain = () => {
+        const q = probe.sqlFor(core.db, req);
+        expect(q.plan).toBe('sort index, filter probed');
+        return (core.db.prepare(q.plain.sql).all(...q.plain.params) as { id: string }[]).map((r) => r.id);
+      };
+      const rows = () => (core.call('enterprises.rows', req as never) as { rows: { id: string }[] }).rows.map((r) => r.id);
+      expect(rows()).toEqual(plain());
+      // An enterprise outside the filter joins it with the highest revenue: the kept set must not hide it.
+      const outside = core.db.prepare('SELECT id FROM enterprises WHERE deleted = 0 AND (patents IS NULL OR patents <= 150) LIMIT 1').get() as { id: string };
+      core.call('enterprises.update', { id: outside.id, patch: { patents: 999, revenue: 9_500_000_000 } } as never);
+      const after = rows();
+      expect(after[0]).toBe(outside.id);
+      expect(after).toEqual(plain());
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+  });
+
   it('a walk stops at its budget: the counter meets every index entry, not only the matches', () => {
     const saved = { ...planLimits };
     // A filter no row near the start of the sort order meets: the walk must give up after 30 entries.
