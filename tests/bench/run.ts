@@ -112,7 +112,7 @@ async function main() {
     const filters = gridFilters(db, match ? 1 : Number(process.env.BENCH_GRID_PAIR_STEP ?? 1)).filter((f) => !match || match.test(f.label));
     const firstSamples = Number(process.env.BENCH_GRID_FIRST ?? 3);
     const scrollSamples = Number(process.env.BENCH_GRID_SCROLL ?? 2);
-    type Timed = { label: string; req: GridRequest; kind: 'first' | 'scroll'; worst: number; cpu: number };
+    type Timed = { label: string; req: GridRequest; kind: 'first' | 'scroll'; worst: number; cpu: number; plan?: string };
     const timed: Timed[] = [];
     const dump = process.env.BENCH_GRID_DUMP;
     if (dump) rmSync(dump, { force: true });
@@ -155,10 +155,16 @@ async function main() {
         // The scrolled page continues from the cursor the first page left (keyset), as when the user scrolls.
         const [scroll, scrollCpu] = sampled(() => page({ ...req, startRow: 100, endRow: 200 }, false), scrollSamples);
         timed.push({ label, req, kind: 'scroll', worst: scroll, cpu: scrollCpu });
+        // The plan the runner chose (counts cached: cheap), so a dump can be grouped by plan.
+        if (dump) {
+          const plan = grid.sqlFor(db, req).plan;
+          timed[timed.length - 1]!.plan = plan;
+          timed[timed.length - 2]!.plan = plan;
+        }
       }
       // BENCH_GRID_DUMP=file appends every view's figures (label, kind, wall, CPU) as the sweep goes, for
       // finding the classes of slow views (also from a sweep cut short).
-      if (dump) appendFileSync(dump, timed.slice(-2 * sorts.length).map(({ label, kind, worst, cpu }) => `${JSON.stringify({ label, kind, wall: worst, cpu })}\n`).join(''));
+      if (dump) appendFileSync(dump, timed.slice(-2 * sorts.length).map(({ label, kind, worst, cpu, plan }) => `${JSON.stringify({ label, kind, plan, wall: worst, cpu })}\n`).join(''));
     }
     const sweepSeconds = (now() - t0) / 1000;
     const views = timed.length;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { enterprisesView } from '../../src/core/enterprises/handlers';
-import { GridRunner, type GridFilterModel, type GridRequest } from '../../src/core/grid/query';
+import { GridRunner, planLimits, walkStops, type GridFilterModel, type GridRequest } from '../../src/core/grid/query';
 import { generate } from '../../src/core/seed/seed';
 import { testCore } from './helpers';
 
@@ -59,10 +59,10 @@ describe('grid page plans equal the plain SQL', () => {
   const probe = new GridRunner(enterprisesView);
 
   /** Pages of a request (first, scrolled by keyset, jumped to) against the plain query; returns the plan. */
-  function samePages({ sort, filters, quick, pageSize, jump }: { sort?: GridRequest['sortModel'][number]; filters: object[]; quick?: string; pageSize: number; jump: number }): string {
+  function samePages({ sort, filters, quick, pageSize, jump }: { sort?: GridRequest['sortModel'][number]; filters: object[]; quick?: string; pageSize: number; jump: number }, reference = probe): string {
     const filterModel = Object.assign({}, ...filters) as unknown as GridFilterModel;
     const base: GridRequest = { startRow: 0, endRow: pageSize, sortModel: sort ? [sort] : [], filterModel, ...(quick ? { quickFilter: quick } : {}) };
-    const q = probe.sqlFor(core.db, base);
+    const q = { ...reference.sqlFor(core.db, base), plan: probe.sqlFor(core.db, base).plan };
     const all = (core.db.prepare(q.plain.sql).all(...q.plain.params.slice(0, -2), 1e9, 0) as { id: string }[]).map((r) => r.id);
     const page = (startRow: number) => core.call('enterprises.rows', { ...base, startRow, endRow: startRow + pageSize } as never) as { rows: { id: string }[]; count: number };
     const seen: string[] = [];
@@ -109,6 +109,96 @@ describe('grid page plans equal the plain SQL', () => {
     expect(plans.get('sort index, search probed') ?? 0).toBeGreaterThan(10);
   }, 120_000);
 
+  it('the sort index walked with the filter probed, and walks stopped by their budget, have the plain rows and order', () => {
+    // Limits lowered so that a park of 2,500 takes these plans as a million rows would (same rows, other cost).
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { filterSortMaxRows: 10, probeShare: 0.04, walkBudgetFactor: 3, walkBudgetMin: 30 });
+    const plans = new Map<string, number>();
+    const stopsBefore = walkStops.count;
+    let walks = 0;
+    try {
+      fc.assert(
+        fc.property(request, (req) => {
+          const before = walkStops.count;
+          const plan = samePages(req);
+          plans.set(plan, (plans.get(plan) ?? 0) + 1);
+          if (plan === 'sort index' && walkStops.count === before) walks++;
+        }),
+        { numRuns: 200, seed: 20261202 },
+      );
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+    console.log('plans with lowered limits:', Object.fromEntries(plans), 'walks stopped:', walkStops.count - stopsBefore, 'walks within budget:', walks);
+    expect(plans.get('sort index, filter probed') ?? 0).toBeGreaterThan(5);
+    expect(walkStops.count - stopsBefore).toBeGreaterThan(5);
+    expect(walks).toBeGreaterThan(5);
+  }, 120_000);
+
+  it('contains on a column of few values (building, unit) picks the values that contain the text: the rows and order of LIKE on every row', () => {
+    // The reference: the same view with LIKE tested on every row (no value list).
+    const likeView = { ...enterprisesView, columns: Object.fromEntries(Object.entries(enterprisesView.columns).map(([id, c]) => [id, { ...c, fewValues: false }])) };
+    const reference = new GridRunner(likeView);
+    const units = (core.db.prepare('SELECT DISTINCT unit FROM enterprises WHERE deleted = 0 AND unit IS NOT NULL LIMIT 5').all() as { unit: string }[]).map((r) => r.unit);
+    const few = fc.record({ col: fc.constantFrom('building', 'unit'), v: fc.constantFrom('号楼', '1', '0', '5号', 'A', '%', '_', '\\', ...units, ...units.map((u) => u.slice(1))) });
+    const plans = new Map<string, number>();
+    let rows = 0;
+    fc.assert(
+      fc.property(request, few, (req, { col, v }) => {
+        const plan = samePages({ ...req, filters: [{ [col]: text('contains', v) }, ...req.filters.slice(0, 1)] }, reference);
+        plans.set(plan, (plans.get(plan) ?? 0) + 1);
+        rows += reference.run(core.db, { startRow: 0, endRow: 1, sortModel: [], filterModel: { [col]: text('contains', v) } as never }, 1).count > 0 ? 1 : 0;
+      }),
+      { numRuns: 120, seed: 20261215 },
+    );
+    console.log('few-values contains plans:', Object.fromEntries(plans));
+    // Most cases match some rows (the property is about rows, not empty pages).
+    expect(rows).toBeGreaterThan(60);
+    const steps = (core.db.prepare(`EXPLAIN QUERY PLAN ${probe.sqlFor(core.db, { startRow: 0, endRow: 10, sortModel: [], filterModel: { unit: text('contains', units[0]!) } as never }).count.sql}`).all(units[0]!.length ? `%${units[0]}%` : '%') as { detail: string }[]).map((r) => r.detail);
+    expect(steps.join('; ')).toMatch(/enterprises_unit \(unit=\?\)/);
+  }, 120_000);
+
+  it('a probed rowid set follows writes: a row that enters the filter after a page was served', () => {
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { filterSortMaxRows: 0, probeShare: 1 });
+    try {
+      const req = { startRow: 0, endRow: 20, sortModel: [{ colId: 'revenue', sort: 'desc' }], filterModel: { patents: { filterType: 'number', type: 'greaterThan', filter: 150 } } } as GridRequest;
+      const plain = () => {
+        const q = probe.sqlFor(core.db, req);
+        expect(q.plan).toBe('sort index, filter probed');
+        return (core.db.prepare(q.plain.sql).all(...q.plain.params) as { id: string }[]).map((r) => r.id);
+      };
+      const rows = () => (core.call('enterprises.rows', req as never) as { rows: { id: string }[] }).rows.map((r) => r.id);
+      expect(rows()).toEqual(plain());
+      // An enterprise outside the filter joins it with the highest revenue: the kept set must not hide it.
+      const outside = core.db.prepare('SELECT id FROM enterprises WHERE deleted = 0 AND (patents IS NULL OR patents <= 150) LIMIT 1').get() as { id: string };
+      core.call('enterprises.update', { id: outside.id, patch: { patents: 999, revenue: 9_500_000_000 } } as never);
+      const after = rows();
+      expect(after[0]).toBe(outside.id);
+      expect(after).toEqual(plain());
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+  });
+
+  it('a walk stops at its budget: the counter meets every index entry, not only the matches', () => {
+    const saved = { ...planLimits };
+    // A filter no row near the start of the sort order meets: the walk must give up after 30 entries.
+    Object.assign(planLimits, { probeShare: 0, walkBudgetFactor: 0, walkBudgetMin: 30 });
+    try {
+      const req = { startRow: 0, endRow: 5, sortModel: [{ colId: 'revenue', sort: 'asc' }], filterModel: { revenue: { filterType: 'number', type: 'greaterThan', filter: 1 } } } as GridRequest;
+      const q = probe.sqlFor(core.db, { ...req, filterModel: { patents: { filterType: 'number', type: 'greaterThan', filter: 10 }, ...req.filterModel } } as GridRequest);
+      expect(q.plan).toBe('sort index');
+      const all = (core.db.prepare(q.plain.sql).all(...q.plain.params.slice(0, -2), 1e9, 0) as { id: string }[]).map((r) => r.id);
+      const before = walkStops.count;
+      const got = core.call('enterprises.rows', { ...req, filterModel: { patents: { filterType: 'number', type: 'greaterThan', filter: 10 }, ...req.filterModel } } as never) as { rows: { id: string }[] };
+      expect(got.rows.map((r) => r.id)).toEqual(all.slice(0, 5));
+      expect(walkStops.count).toBe(before + 1);
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+  });
+
   it('a search word in most names is tested per row while walking (no full match set collected), with the plain rows and order', () => {
     const total = (core.db.prepare('SELECT count(*) AS n FROM enterprises WHERE deleted = 0').get() as { n: number }).n;
     const share = (word: string) => (core.call('enterprises.rows', { startRow: 0, endRow: 1, sortModel: [], filterModel: {}, quickFilter: word } as never) as { count: number }).count / total;
@@ -135,11 +225,11 @@ describe('grid page plans equal the plain SQL', () => {
   });
 
   it('a rare match no index finds is read in one pass (NOT INDEXED) and sorted, with the plain rows and order for every sort', () => {
-    // A room number held by a few enterprises: `contains` on a column without an index.
+    // A room number held by a few enterprises: `endsWith` (LIKE '%…', which no index serves; `contains` picks values from the unit index).
     const { unit } = core.db.prepare("SELECT unit FROM enterprises WHERE deleted = 0 AND unit IS NOT NULL GROUP BY unit HAVING count(*) BETWEEN 2 AND 20 LIMIT 1").get() as { unit: string };
     for (const colId of sortable) {
       for (const sort of ['asc', 'desc'] as const) {
-        const req = { startRow: 0, endRow: 3, sortModel: [{ colId, sort }], filterModel: { unit: text('contains', unit) } } as GridRequest;
+        const req = { startRow: 0, endRow: 3, sortModel: [{ colId, sort }], filterModel: { unit: text('endsWith', unit) } } as GridRequest;
         const q = probe.sqlFor(core.db, req);
         expect(q.plan, colId).toBe('scan');
         // SQLite alone walks the sort index for it (every row, in index order) instead of one pass.

@@ -606,4 +606,14 @@ CREATE INDEX enterprises_name_length ON enterprises (length(name), name) WHERE d
 CREATE INDEX leads_company_length ON leads (length(company), company) WHERE deleted = 0;
 `,
   },
+  {
+    id: '0015_grid_indexes4',
+    sql: `
+-- Room numbers (a few hundred distinct values in a park): the grid's "unit contains 320" picks the values
+-- that contain it from this index (a skip over its distinct values, about 1 ms) and reads their rows by
+-- equality (grid/query.ts, GridColumn.fewValues), instead of testing LIKE on every row while walking the
+-- sort index (unit~320 sorted by any column: 150 ms at 1M; with an industry: 350 ms).
+CREATE INDEX enterprises_unit ON enterprises (unit) WHERE deleted = 0;
+`,
+  },
 ];

@@ -18,8 +18,12 @@ const SEGMENT_COLUMNS = ['status', 'kind'] as const;
 /** Sortable columns without a segment index: their order does not follow the segments (see the migration). */
 const UNSEGMENTED_SORTS = ['name', 'industry', 'building', 'updated_at'];
 
+/** Text columns with few distinct values and an index (enterprises_building, 0015's enterprises_unit): see GridColumn.fewValues. */
+const FEW_VALUES = ['building', 'unit'];
+
 export const enterprisesView = {
   ...baseView,
+  columns: Object.fromEntries(Object.entries(baseView.columns).map(([id, c]) => [id, FEW_VALUES.includes(id) ? { ...c, fewValues: true } : c])),
   segments: {
     columns: SEGMENT_COLUMNS,
     optIn: 'length(e.kind) >= 0',
