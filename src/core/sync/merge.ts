@@ -109,11 +109,12 @@ const same = (a: unknown, b: unknown) => sameJson(a ?? null, b ?? null);
 export function checkIncoming(ctx: WriteContext, changes: LogEntry[], sender: Sender): void {
   const wall = ctx.clock.wallTime();
   let latest: LogEntry | null = null;
+  // Made once, not a closure a change (under tsx every named closure also costs a defineProperty).
+  const bad = (c: LogEntry, detail: string) => new AppError('sync_bad_change', { detail: `${c.tbl}.${c.field} ${detail}` });
   for (const c of changes) {
-    const bad = (detail: string) => new AppError('sync_bad_change', { detail: `${c.tbl}.${c.field} ${detail}` });
-    if (!isTableName(c.tbl)) throw bad('(table)');
+    if (!isTableName(c.tbl)) throw bad(c, '(table)');
     const columns = tables[c.tbl].columns as Record<string, unknown>;
-    if (c.field !== '*' && c.field !== 'deleted' && !Object.hasOwn(columns, c.field)) throw bad('(field)');
+    if (c.field !== '*' && c.field !== 'deleted' && !Object.hasOwn(columns, c.field)) throw bad(c, '(field)');
     try {
       if (!isStamp(c.stamp)) throw new Error('stamp');
       const value = parse(c.new_value);
@@ -123,9 +124,9 @@ export function checkIncoming(ctx: WriteContext, changes: LogEntry[], sender: Se
         for (const k of Object.keys(value)) if (!Object.hasOwn(columns, k)) throw new Error(k);
       }
     } catch {
-      throw bad('(value)');
+      throw bad(c, '(value)');
     }
-    if (typeof c.row_id !== 'string' || !c.row_id || c.row_id.length > 64) throw bad('(row)');
+    if (typeof c.row_id !== 'string' || !c.row_id || c.row_id.length > 64) throw bad(c, '(row)');
     if (!latest || c.stamp > latest.stamp) latest = c;
   }
   if (latest) {
