@@ -34,8 +34,11 @@ export function afterWrite(db: Db, table: TableName, before: Row | null, after: 
 
 const month = (date: unknown) => (typeof date === 'string' ? date.slice(0, 7) : '');
 
+/** An enterprise's cell of enterprise_months (a module function: called for every row a merge writes). */
+const monthsKey = (r: Row) => [typeof r.industry === 'string' ? r.industry : '', month(r.entry_date), month(r.exit_date)];
+
 function enterpriseMonths(db: Db, before: Row | null, after: Row | null): void {
-  const key = (r: Row) => [typeof r.industry === 'string' ? r.industry : '', month(r.entry_date), month(r.exit_date)];
+  const key = monthsKey;
   const was = before && before.deleted === 0 ? key(before) : null;
   const is = after && after.deleted === 0 ? key(after) : null;
   if (was && is && was.every((v, i) => v === is[i])) return;

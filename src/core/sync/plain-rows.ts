@@ -30,6 +30,25 @@ export function plainField(table: TableName, field: string): boolean {
 
 const rowKey = (table: string, id: string) => `${table}\u0000${id}`;
 
+/**
+ * The columns a row is stored with, generated columns left out: `SELECT *` also computes those (the
+ * enterprises' qualification_expires reads ten JSON paths a row), and nothing the short way does with
+ * the row (search text, aggregates, the UPDATE) reads them. Reading the 25,000 rows of the bench's
+ * package took a quarter less CPU.
+ */
+const columnLists = new WeakMap<Db, Map<string, string>>();
+function storedColumns(db: Db, table: TableName): string {
+  let lists = columnLists.get(db);
+  if (!lists) columnLists.set(db, (lists = new Map()));
+  let list = lists.get(table);
+  if (list === undefined) {
+    // table_xinfo's `hidden`: 0 for an ordinary column, 2 or 3 for a generated one.
+    const names = db.prepare('SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0').pluck().all(table) as string[];
+    lists.set(table, (list = names.map((n) => `"${n}"`).join(', ')));
+  }
+  return list;
+}
+
 export class PlainRows {
   /** Row key → the newest package change of each of its fields, for rows still plain. */
   private readonly newest = new Map<string, Map<string, LogEntry>>();
@@ -85,7 +104,8 @@ export class PlainRows {
     for (const e of cache.get(table, id)) if (e.stamp > max) max = e.stamp;
     const updated = stampTime(max);
     const values = changed.map((c) => toSql(spec, c, after[c]));
-    prepared(ctx.db, `UPDATE ${table} SET ${changed.map((c) => `${c} = ?, `).join('')}updated_at = ? WHERE id = ?`).run(...values, updated, id);
+    // By rowid, read with the row: one B-tree descent a row instead of two (id's index, then the table).
+    prepared(ctx.db, `UPDATE ${table} SET ${changed.map((c) => `${c} = ?, `).join('')}updated_at = ? WHERE rowid = ?`).run(...values, updated, raw.rowid);
     raw.updated_at = updated;
     changed.forEach((c, i) => (raw[c] = values[i]));
     const search = spec.search;
@@ -108,7 +128,8 @@ export class PlainRows {
         if (wanted.length === BATCH) break;
       }
       if (!seen) wanted.push(id);
-      const stmt = prepared(this.db, `SELECT * FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`);
+      // `rowid` rides along under its own name (no table has a column of that name; nothing reads it but the UPDATE).
+      const stmt = prepared(this.db, `SELECT rowid, ${storedColumns(this.db, table)} FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`);
       for (const w of wanted) rows.set(w, undefined as unknown as Row);
       for (const r of stmt.all(JSON.stringify(wanted)) as Row[]) rows.set(String(r.id), r);
     }
