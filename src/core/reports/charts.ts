@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type * as Echarts from 'echarts/core';
 
 /**
@@ -6,19 +5,17 @@ import type * as Echarts from 'echarts/core';
  * process's resident memory (32 MB of V8 heap), which every import and export carried for nothing
  * (issue 14, peak memory ≤ 300 MB). The report job awaits `loadCharts()` before it builds a report.
  *
- * It is loaded as the package's one-file CommonJS build (`require('echarts')`, dist/echarts.js), not as
- * the tree-shaken ES modules (echarts/core, charts, components, renderers): the core's bundle leaves
- * node_modules outside, so those were ~500 module files read and linked at run time. Measured in plain
- * Node (issue 14, the operations report at 3 s): 1.2 s of CPU → 0.16 s to load, 82 → 61 MB resident;
- * under tsx (the benches, the tests) 3.2 s of CPU before. The one file carries every chart and the SVG
- * renderer, so nothing needs registering.
+ * It is loaded as the package's one-file ES module build (`echarts/dist/echarts.esm.min`), not as the
+ * tree-shaken modules (echarts/core, charts, components, renderers): unbundled (the CLI and benches under
+ * tsx, the tests) those were ~500 module files read and linked at run time. Measured in plain Node
+ * (issue 14, the operations report's 3 s): 1.2 s of CPU → 0.15 s, 82 → 49 MB resident; under tsx 3.7 s
+ * → 0.5 s. The bundler still makes it a chunk of its own, loaded with the first report. The one file
+ * carries every chart and the SVG renderer, so nothing needs registering.
  */
 let echarts: typeof Echarts | null = null;
 
-const requireHere = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
-
 export async function loadCharts(): Promise<void> {
-  echarts ??= requireHere('echarts') as typeof Echarts;
+  echarts ??= (await import('echarts/dist/echarts.esm.min')) as typeof Echarts;
 }
 
 const FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif';
