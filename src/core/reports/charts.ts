@@ -4,14 +4,18 @@ import type * as Echarts from 'echarts/core';
  * ECharts is loaded when a report first needs it, not with the core: it is ~45 MB of the core
  * process's resident memory (32 MB of V8 heap), which every import and export carried for nothing
  * (issue 14, peak memory ≤ 300 MB). The report job awaits `loadCharts()` before it builds a report.
+ *
+ * It is loaded as the package's one-file ES module build (`echarts/dist/echarts.esm.min`), not as the
+ * tree-shaken modules (echarts/core, charts, components, renderers): unbundled (the CLI and benches under
+ * tsx, the tests) those were ~500 module files read and linked at run time. Measured in plain Node
+ * (issue 14, the operations report's 3 s): 1.2 s of CPU → 0.15 s, 82 → 49 MB resident; under tsx 3.7 s
+ * → 0.5 s. The bundler still makes it a chunk of its own, loaded with the first report. The one file
+ * carries every chart and the SVG renderer, so nothing needs registering.
  */
 let echarts: typeof Echarts | null = null;
 
 export async function loadCharts(): Promise<void> {
-  if (echarts) return;
-  const [core, charts, components, renderers] = await Promise.all([import('echarts/core'), import('echarts/charts'), import('echarts/components'), import('echarts/renderers')]);
-  core.use([charts.BarChart, charts.FunnelChart, charts.LineChart, charts.PieChart, components.GridComponent, components.LegendComponent, components.MarkLineComponent, components.TitleComponent, renderers.SVGRenderer]);
-  echarts = core;
+  echarts ??= (await import('echarts/dist/echarts.esm.min')) as typeof Echarts;
 }
 
 const FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif';
