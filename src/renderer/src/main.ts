@@ -1,6 +1,5 @@
 import { api, setApiLocale } from './api/client';
 import { savedLocale } from './i18n/locale';
-import { formatDate, formatNumber } from './lib/format';
 import { prefetch } from './lib/prefetch';
 import { applyTheme, savedTheme } from './lib/theme';
 import { prefetchOverview } from './pages/overviewStart';
@@ -26,8 +25,3 @@ for (const [key, load] of [
 const page = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0] || 'overview';
 if (page === 'overview') prefetchOverview();
 void import('./boot').then(({ boot }) => boot(locale));
-// The first Intl formatter of a locale loads its data (tens of milliseconds on a busy machine): made now,
-// while the shell's script downloads and the answers travel, not in the Overview's first render.
-formatNumber(0, locale);
-formatNumber(0, locale, 1);
-formatDate('2020-01-01', locale);
