@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import { takePrefetched } from '../lib/prefetch';
 import en from './en.json';
 import { STORAGE_KEY, type UiLocale } from './locale';
+import { cacheLanguageLookups } from './lookupCache';
 import zh from './zh.json';
 
 export { savedLocale, type UiLocale } from './locale';
@@ -23,6 +24,7 @@ export async function initI18n(locale: UiLocale): Promise<typeof i18next> {
     resources: { 'zh-CN': { translation: zh }, en: { translation: en } },
     interpolation: { escapeValue: false },
   });
+  cacheLanguageLookups(i18next);
   document.documentElement.lang = locale;
   return i18next;
 }
