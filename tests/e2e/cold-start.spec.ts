@@ -48,6 +48,11 @@ test('a cold start shows the Overview with the core\'s figures first, and the ch
   });
   expect(order.echartsAt).toBeGreaterThan(order.tilesAt);
 
+  // The start-up's calls (labels, fields, the core's today, the dashboard) went together, in one request.
+  const startup = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => ({ path: new URL(r.name).pathname, at: r.startTime })).filter((r) => r.path.startsWith('/api/')));
+  expect(startup.filter((r) => r.path === '/api/batch' && r.at < order.tilesAt)).toHaveLength(1);
+  expect(startup.filter((r) => r.at < order.tilesAt && /\/api\/(meta\.|industries\.list|pipeline\.stages|dashboard\.overview)/.test(r.path)).map((r) => r.path)).toEqual([]);
+
   // What the figures do not need (the sync badge, the park's name, the hub's status, the database check, the
   // lists under the figures) is asked for once they are on screen, not in the first render's effects.
   const later = ['sync.summary', 'settings.get', 'hub.status', 'backups.health', 'requests.summary', 'qualifications.due'];
