@@ -4,7 +4,7 @@ import { api, onDatabaseDamage, setApiLocale } from './api/client';
 import { FieldCopyBanner } from './components/FieldCopyBanner';
 import { SearchDialog } from './components/SearchDialog';
 import { ToastProvider } from './components/Toasts';
-import { rememberLocale, type UiLocale } from './i18n';
+import { rememberLocale, switchLanguage, type UiLocale } from './i18n';
 import { useRoute } from './lib/route';
 import { applyTheme, savedTheme, type Theme } from './lib/theme';
 import { afterFirstPaint } from './lib/firstPaint';
@@ -73,7 +73,7 @@ export function App() {
   const changeLocale = (locale: UiLocale) => {
     rememberLocale(locale);
     setApiLocale(locale);
-    void i18n.changeLanguage(locale);
+    void switchLanguage(locale);
   };
   /** A demo database runs on its last day of history or on today: everything reloads on the new day. */
   const switchDemoDay = async (onToday: boolean) => {

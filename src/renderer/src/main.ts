@@ -1,5 +1,6 @@
 import { invokeTogether, setApiLocale, type Method } from './api/client';
 import { savedLocale } from './i18n/locale';
+import { loadStrings } from './i18n/strings';
 import { prefetch } from './lib/prefetch';
 import { applyTheme, savedTheme } from './lib/theme';
 import { AS_OF_KEY, prefetchOverview } from './pages/overviewStart';
@@ -25,4 +26,6 @@ calls.forEach((method, i) => {
   if (method !== 'dashboard.overview') void prefetch<unknown>(method, () => answers[i]!);
 });
 if (onOverview) prefetchOverview(answers[calls.indexOf('meta.info')] as Promise<{ today: string }>, todaysDashboard ? answers[calls.indexOf('dashboard.overview')]! : null);
+// This language's strings (i18n/strings.ts) travel beside the shell's script.
+void loadStrings(locale).catch(() => undefined); // boot asks again, and reports a failure
 void import('./boot').then(({ boot }) => boot(locale));
