@@ -24,8 +24,9 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    // The app shell and the Overview download beside the start-up entry (scripts/vite-startup-preload.ts).
-    plugins: [react(), startupPreload(['src/boot.tsx', 'src/pages/Overview.tsx'])],
+    // The app shell, the Overview and the default language's strings download beside the start-up entry
+    // (scripts/vite-startup-preload.ts).
+    plugins: [react(), startupPreload(['src/boot.tsx', 'src/pages/Overview.tsx', 'src/i18n/zh.json'])],
     build: {
       rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
       // Minified: React 19 ships its production build unminified, and the renderer is what a cold start

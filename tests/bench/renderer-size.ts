@@ -1,7 +1,8 @@
 /**
  * The renderer's start-up script(s): everything the first screen needs before it can render: the entry
  * `out/renderer/index.html` loads, the app shell (`src/boot.tsx`) the entry always imports at once, the
- * Overview (the first screen, which index.html preloads beside them), and every chunk those import statically (from Vite's manifest), with their gzipped sizes. Shared by the bench
+ * Overview (the first screen, which index.html preloads beside them), the interface strings of the default
+ * language (zh-CN; an English start loads en.json instead, the same size), and every chunk those import statically (from Vite's manifest), with their gzipped sizes. Shared by the bench
  * (tests/bench/renderer.ts) and the e2e budget check (tests/e2e/renderer-size.spec.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -36,7 +37,7 @@ export function initialScripts(dir = RENDERER_DIR): ScriptSize[] | null {
     files.add(chunk.file);
     for (const next of chunk.imports ?? []) visit(next);
   };
-  const roots = Object.keys(manifest).filter((key) => manifest[key]!.isEntry || key === 'src/boot.tsx' || key === 'src/pages/Overview.tsx');
+  const roots = Object.keys(manifest).filter((key) => manifest[key]!.isEntry || key === 'src/boot.tsx' || key === 'src/pages/Overview.tsx' || key === 'src/i18n/zh.json');
   if (!roots.includes('src/boot.tsx')) throw new Error('the manifest has no src/boot.tsx chunk: the start-up set would be incomplete');
   roots.forEach(visit);
   return [...files].map((file) => {

@@ -4,10 +4,10 @@ import { expect, test } from '@playwright/test';
  * Issue 14, a cold start on the Overview (tests/bench/renderer.ts times it): the first thing the page shows
  * in the main area is the Overview with the core's figures, not a loading placeholder first (React 19 held
  * the content back 300 ms behind such a fallback); the charts' code is asked for only after those figures
- * are on screen, and the charts then draw. Read-only: it shares the screens' web shell.
+ * are on screen, and the charts then draw; what the figures do not need waits for them too. Read-only: it shares the screens' web shell.
  */
 function watchStart(): void {
-  const w = window as unknown as { placeholderFirst?: string; tilesAt?: number };
+  const w = window as unknown as { placeholderFirst?: string; tilesAt?: number; tilesPaintedAt?: number };
   const observer = new MutationObserver(() => {
     if (w.tilesAt !== undefined) return;
     const placeholder = document.querySelector('main .page-loading, main [aria-busy="true"]');
@@ -15,6 +15,8 @@ function watchStart(): void {
     if (document.querySelector('.cards .stat-value')) {
       w.tilesAt = performance.now();
       observer.disconnect();
+      // The frame that shows them has been painted once a task after its animation frame runs.
+      requestAnimationFrame(() => setTimeout(() => (w.tilesPaintedAt = performance.now())));
     }
   });
   observer.observe(document, { childList: true, subtree: true });
@@ -45,6 +47,27 @@ test('a cold start shows the Overview with the core\'s figures first, and the ch
     return { echartsAt: echarts?.startTime ?? Number.NaN, tilesAt: (window as unknown as { tilesAt: number }).tilesAt };
   });
   expect(order.echartsAt).toBeGreaterThan(order.tilesAt);
+
+  // The start-up's calls (labels, fields, the core's today, the dashboard) went together, in one request.
+  const startup = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => ({ path: new URL(r.name).pathname, at: r.startTime })).filter((r) => r.path.startsWith('/api/')));
+  expect(startup.filter((r) => r.path === '/api/batch' && r.at < order.tilesAt)).toHaveLength(1);
+  expect(startup.filter((r) => r.at < order.tilesAt && /\/api\/(meta\.|industries\.list|pipeline\.stages|dashboard\.overview)/.test(r.path)).map((r) => r.path)).toEqual([]);
+
+  // What the figures do not need (the sync badge, the park's name, the hub's status, the database check, the
+  // lists under the figures) is asked for once they are on screen, not in the first render's effects.
+  const later = ['sync.summary', 'settings.get', 'hub.status', 'backups.health', 'requests.summary', 'qualifications.due'];
+  const asked = () =>
+    page.evaluate((names) => {
+      const first = new Map<string, number>();
+      for (const r of performance.getEntriesByType('resource')) {
+        const name = new URL(r.name).pathname.replace(/^\/api\//, '');
+        if (names.includes(name) && !first.has(name)) first.set(name, r.startTime);
+      }
+      return [...first.entries()];
+    }, later);
+  await expect.poll(async () => (await asked()).map(([name]) => name).sort()).toEqual([...later].sort());
+  const paintedAt = await page.evaluate(() => (window as unknown as { tilesPaintedAt: number }).tilesPaintedAt);
+  for (const [name, startedAt] of await asked()) expect(startedAt, `${name} was asked for before the figures were painted`).toBeGreaterThan(paintedAt);
 
   // The shell and the Overview's code are fetched beside the entry, not after it has run.
   const preloads = await page.locator('link[rel="modulepreload"]').evaluateAll((links) => links.map((l) => (l as HTMLLinkElement).href));

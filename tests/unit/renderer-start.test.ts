@@ -32,6 +32,43 @@ describe('cached formatters', () => {
   });
 });
 
+describe('numbers and days written without Intl (the cold start skips loading ICU)', () => {
+  // A seeded generator: the same values on every run, so a failure can be replayed.
+  let seed = 14;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const intl = new Map<string, Intl.NumberFormat>();
+  const intlNumber = (v: number, locale: string, digits: number) => {
+    const key = `${locale}|${digits}`;
+    if (!intl.has(key)) intl.set(key, new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+    return intl.get(key)!.format(v);
+  };
+
+  it('writes every number as Intl does in both UI languages: grouping, rounding of halves, signs, zeros', () => {
+    const values = [0, -0, 1, -1, 0.5, 1.5, 2.5, -0.5, -0.4, -0.04, 0.045, 1.005, 2.675, 999, 1000, -1000, 999.995, 999999.5, 1234567.891, 1e15, 123456789012345680000, 1e21, -1e21, Number.MAX_SAFE_INTEGER, Number.MIN_VALUE, Infinity, -Infinity, NaN];
+    for (let i = 0; i < 1000; i++) {
+      const scale = 10 ** Math.floor(random() * 16 - 4);
+      const v = (random() - 0.3) * scale;
+      values.push(v, Math.round(v * 100) / 100 + 0.005, Math.round(v) + 0.5);
+    }
+    for (const locale of ['zh-CN', 'en']) {
+      for (const digits of [0, 1, 2, 3]) {
+        for (const v of values) expect(formatNumber(v, locale, digits), `${v} in ${locale} to ${digits} places`).toBe(intlNumber(v, locale, digits));
+      }
+    }
+    expect(formatNumber(1234.5, 'de', 1)).toBe(intlNumber(1234.5, 'de', 1)); // another locale: Intl's own answer
+  });
+
+  it('writes every day as Intl does in both UI languages, and leaves far years to Intl', () => {
+    const intlDays = new Map(['zh-CN', 'en', 'fr'].map((l) => [l, new Intl.DateTimeFormat(l, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })]));
+    const intlDay = (iso: string, locale: string) => intlDays.get(locale)!.format(new Date(`${iso}T00:00:00Z`));
+    const days: string[] = ['0999-12-31', '1000-01-01', '9999-12-31', '1900-02-28', '2000-02-29', '2024-02-29'];
+    for (let t = Date.UTC(2015, 0, 1); t <= Date.UTC(2030, 11, 31); t += 86_400_000 * 3) days.push(new Date(t).toISOString().slice(0, 10));
+    for (const locale of ['zh-CN', 'en']) for (const iso of days) expect(formatDate(iso, locale), `${iso} in ${locale}`).toBe(intlDay(iso, locale));
+    expect(formatDate('2020-12-31T23:59:59Z', 'zh-CN')).toBe(intlDay('2020-12-31', 'zh-CN'));
+    expect(formatDate('2020-12-31', 'fr')).toBe(intlDay('2020-12-31', 'fr'));
+  });
+});
+
 describe('start-up prefetch', () => {
   it('is seen by the first render once it has arrived, then taken once by the load', async () => {
     const answer = { enterprises: 42 };

@@ -44,6 +44,32 @@ describe('the web shell', () => {
     expect(JSON.parse(r.body).ok).toBe(true);
   });
 
+  it('answers a batch of calls in one request, each as its own request would, in order', async () => {
+    const batch = (body: unknown, token = server.token) =>
+      http(`${server.url}api/batch`, { method: 'POST', headers: { 'X-ParkPilot-Token': token, 'Content-Type': 'application/json', 'X-ParkPilot-Locale': 'en' }, body: JSON.stringify(body) });
+    const calls = [
+      { method: 'meta.enums', input: {} },
+      { method: 'industries.list', input: {} },
+      { method: 'no.such', input: {} },
+      { method: 'enterprises.create', input: { name: 1 } },
+      { method: 'meta.info', input: {} },
+    ];
+    const r = await batch({ calls });
+    expect(r.status).toBe(200);
+    const answers = (JSON.parse(r.body) as { ok: boolean; value: unknown[] }).value;
+    const alone = await Promise.all(calls.map(async (c) => JSON.parse((await http(`${server.url}api/${c.method}`, { method: 'POST', headers: { 'X-ParkPilot-Token': server.token, 'X-ParkPilot-Locale': 'en' }, body: JSON.stringify({ input: c.input }) })).body) as unknown));
+    expect(answers).toEqual(alone);
+    expect((answers[2] as { error: { code: string } }).error.code).toBe('unknown_method');
+    expect((answers[3] as { error: { code: string } }).error.code).toBe('invalid_input');
+    // Same gate as every call; a malformed batch is refused with a coded error.
+    expect((await batch({ calls }, 'x'.repeat(server.token.length))).status).toBe(401);
+    for (const bad of [{}, { calls: 'meta.info' }, { calls: [{ input: {} }] }, { calls: Array.from({ length: 17 }, () => ({ method: 'meta.info' })) }]) {
+      const refused = await batch(bad);
+      expect(refused.status, JSON.stringify(bad).slice(0, 60)).toBe(400);
+      expect(JSON.parse(refused.body).error.code).toBe('bad_request');
+    }
+  });
+
   it('rejects requests without the token, or with another', async () => {
     expect((await http(`${server.url}api/meta.info`, { method: 'POST', body: '{}' })).status).toBe(401);
     expect((await call('meta.info', {}, 'x'.repeat(server.token.length))).status).toBe(401);

@@ -4,9 +4,10 @@ import { api, onDatabaseDamage, setApiLocale } from './api/client';
 import { FieldCopyBanner } from './components/FieldCopyBanner';
 import { SearchDialog } from './components/SearchDialog';
 import { ToastProvider } from './components/Toasts';
-import { rememberLocale, type UiLocale } from './i18n';
+import { rememberLocale, switchLanguage, type UiLocale } from './i18n';
 import { useRoute } from './lib/route';
 import { applyTheme, savedTheme, type Theme } from './lib/theme';
+import { afterFirstPaint } from './lib/firstPaint';
 import { useCoreData, useShellEvents } from './lib/useCoreData';
 import { DamageScreen } from './pages/BackupsSettings';
 import { useDatabaseDamage } from './lib/useDatabaseDamage';
@@ -47,13 +48,13 @@ export function App() {
   const info = useCoreData(() => takePrefetched('meta.info', () => api['meta.info']({})), [], [], () => peekPrefetched<Awaited<ReturnType<(typeof api)['meta.info']>>>('meta.info')).data ?? null;
   const dataset = info?.dataset ?? null;
   // Field-copy banner and the review badge: any change may add an unreturned edit or a review item.
-  const syncSummary = useCoreData(() => api['sync.summary']({}), [], 'all').data;
+  const syncSummary = useCoreData(() => afterFirstPaint(() => api['sync.summary']({})), [], 'all').data;
   // Another database file was opened in the desktop app: start over on it.
   useShellEvents((e) => e.type === 'reopened' && location.reload());
   const damage = useDatabaseDamage(onDatabaseDamage);
 
   // The window title names the park (the desktop window takes the page's title).
-  const parkName = useCoreData(() => api['settings.get']({}), [], 'all').data?.parkName ?? null;
+  const parkName = useCoreData(() => afterFirstPaint(() => api['settings.get']({})), [], 'all').data?.parkName ?? null;
   useEffect(() => {
     document.title = parkName ? `${parkName} · ${t('app.title')}` : t('app.title');
   }, [parkName, t]);
@@ -72,7 +73,7 @@ export function App() {
   const changeLocale = (locale: UiLocale) => {
     rememberLocale(locale);
     setApiLocale(locale);
-    void i18n.changeLanguage(locale);
+    void switchLanguage(locale);
   };
   /** A demo database runs on its last day of history or on today: everything reloads on the new day. */
   const switchDemoDay = async (onToday: boolean) => {

@@ -1,7 +1,8 @@
-import { StrictMode } from 'react';
+import { StrictMode, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, Overview } from './App';
 import { initI18n, reloadLabels, type UiLocale } from './i18n';
+import { firstRenderCommitted } from './lib/firstPaint';
 import { parseRoute } from './lib/route';
 import { loadRegistries } from './pages/registries';
 
@@ -24,7 +25,14 @@ export async function boot(locale: UiLocale): Promise<void> {
   performance.mark('pp:render');
   root.render(
     <StrictMode>
+      <FirstRender />
       <App />
     </StrictMode>,
   );
+}
+
+/** Tells lib/firstPaint.ts that the first screen is committed (its effects run after the whole tree's commit). */
+function FirstRender() {
+  useEffect(firstRenderCommitted, []);
+  return null;
 }

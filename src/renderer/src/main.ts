@@ -1,33 +1,31 @@
-import { api, setApiLocale } from './api/client';
+import { invokeTogether, setApiLocale, type Method } from './api/client';
 import { savedLocale } from './i18n/locale';
-import { formatDate, formatNumber } from './lib/format';
+import { loadStrings } from './i18n/strings';
 import { prefetch } from './lib/prefetch';
 import { applyTheme, savedTheme } from './lib/theme';
-import { prefetchOverview } from './pages/overviewStart';
+import { AS_OF_KEY, prefetchOverview } from './pages/overviewStart';
 import './styles.css';
 
 /**
  * The start-up entry, kept tiny: it asks the core for the labels, the field registry and (on the Overview)
  * the dashboard first, so those answers travel while the app's own script (React, the shell: boot.tsx)
- * downloads and compiles, instead of after it.
+ * downloads and compiles, instead of after it. They go together, in one request on the web shell.
  */
 performance.mark('pp:entry');
 const locale = savedLocale();
 setApiLocale(locale);
 applyTheme(savedTheme());
-for (const [key, load] of [
-  ['meta.enums', () => api['meta.enums']({})],
-  ['industries.list', () => api['industries.list']({})],
-  ['pipeline.stages', () => api['pipeline.stages']({})],
-  ['meta.fields', () => api['meta.fields']({})],
-] as const) {
-  void prefetch<unknown>(key, load);
-}
 const page = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0] || 'overview';
-if (page === 'overview') prefetchOverview();
+const onOverview = page === 'overview';
+// With no remembered day the Overview opens on the core's today, which is also what the dashboard
+// answers for when asked without a day: asked for with the rest rather than after meta.info.
+const todaysDashboard = onOverview && !sessionStorage.getItem(AS_OF_KEY);
+const calls: Method[] = ['meta.enums', 'industries.list', 'pipeline.stages', 'meta.fields', ...(onOverview ? (['meta.info'] as const) : []), ...(todaysDashboard ? (['dashboard.overview'] as const) : [])];
+const answers = invokeTogether(calls.map((method) => ({ method, input: {} })));
+calls.forEach((method, i) => {
+  if (method !== 'dashboard.overview') void prefetch<unknown>(method, () => answers[i]!);
+});
+if (onOverview) prefetchOverview(answers[calls.indexOf('meta.info')] as Promise<{ today: string }>, todaysDashboard ? answers[calls.indexOf('dashboard.overview')]! : null);
+// This language's strings (i18n/strings.ts) travel beside the shell's script.
+void loadStrings(locale).catch(() => undefined); // boot asks again, and reports a failure
 void import('./boot').then(({ boot }) => boot(locale));
-// The first Intl formatter of a locale loads its data (tens of milliseconds on a busy machine): made now,
-// while the shell's script downloads and the answers travel, not in the Overview's first render.
-formatNumber(0, locale);
-formatNumber(0, locale, 1);
-formatDate('2020-01-01', locale);

@@ -8,6 +8,8 @@ import type { Result, ShellEvent } from '../../../core/service';
  */
 interface Bridge {
   invoke: (method: string, input: unknown, locale: string) => Promise<Result<unknown>>;
+  /** Several calls in one round trip (the web shell); the desktop's IPC has no connections to queue for. */
+  invokeBatch?: (calls: { method: string; input: unknown }[], locale: string) => Promise<Result<unknown>[]>;
   onEvent: (listener: (event: ShellEvent) => void) => () => void;
   /** Hands a file the user picked to the core; answers a token. */
   upload: (name: string, bytes: ArrayBuffer, locale?: string) => Promise<Result<{ token: string; name: string }>>;
@@ -43,6 +45,16 @@ function httpBridge(): Bridge {
         body: JSON.stringify({ input }),
       });
       return (await res.json()) as Result<unknown>;
+    },
+    invokeBatch: async (calls, locale) => {
+      const res = await fetch('/api/batch', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-ParkPilot-Token': token, 'X-ParkPilot-Locale': locale },
+        body: JSON.stringify({ calls }),
+      });
+      const batch = (await res.json()) as Result<Result<unknown>[]>;
+      if (!batch.ok) throw new ApiError(batch.error);
+      return batch.value;
     },
     onEvent: (listener) => {
       // EventSource cannot send a header, and the shell takes the token from no query string: the
@@ -108,10 +120,24 @@ export function onDatabaseDamage(listener: (error: ErrorPayload) => void): () =>
  * core validates it at the boundary, so its type is the method's answer and the input stays open.
  */
 export async function invokeMethod<M extends Method>(method: M, input: unknown): Promise<ApiOutput<M>> {
-  const result = await bridge.invoke(method, input ?? {}, currentLocale);
+  return valueOf(await bridge.invoke(method, input ?? {}, currentLocale)) as ApiOutput<M>;
+}
+
+function valueOf(result: Result<unknown>): unknown {
   if (!result.ok && result.error.code === 'database_corrupt') for (const l of damageListeners) l(result.error);
   if (!result.ok) throw new ApiError(result.error);
-  return result.value as ApiOutput<M>;
+  return result.value;
+}
+
+/**
+ * Calls made together (the start-up's): one round trip where the transport offers it, else each on its
+ * own. Each answer settles as `invokeMethod` would for that call alone.
+ */
+export function invokeTogether(calls: { method: Method; input: unknown }[]): Promise<unknown>[] {
+  const batch = bridge.invokeBatch;
+  if (!batch) return calls.map((c) => invokeMethod(c.method, c.input));
+  const results = batch(calls.map((c) => ({ method: c.method, input: c.input ?? {} })), currentLocale);
+  return calls.map((_, i) => results.then((all) => valueOf(all[i]!)));
 }
 
 export const api = new Proxy({} as Api, {

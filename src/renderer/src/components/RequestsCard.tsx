@@ -1,13 +1,14 @@
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { formatDate } from '../lib/format';
+import { afterFirstPaint } from '../lib/firstPaint';
 import { useCoreData } from '../lib/useCoreData';
 import '../fieldwork.css';
 
 /** Overview: enterprises' requests (诉求) by status, and the oldest still waiting, each linking to its enterprise. */
 export function RequestsCard() {
   const { t, i18n } = useTranslation();
-  const s = useCoreData(() => api['requests.summary']({}), [], ['requests', 'enterprises']).data;
+  const s = useCoreData(() => afterFirstPaint(() => api['requests.summary']({})), [], ['requests', 'enterprises']).data;
   if (!s) return null;
   return (
     <section className="card requests-card" aria-labelledby="requests-card">

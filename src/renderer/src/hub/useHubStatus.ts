@@ -1,5 +1,6 @@
 import { useCallback, useEffect } from 'react';
 import { api } from '../api/client';
+import { afterFirstPaint } from '../lib/firstPaint';
 import { useCoreData } from '../lib/useCoreData';
 
 export type HubStatusValue = Awaited<ReturnType<(typeof api)['hub.status']>>;
@@ -19,7 +20,7 @@ export const refreshHubStatus = () => {
  * coming back changes nothing in the database.
  */
 export function useHubStatus(): { status: HubStatusValue | null; reload: () => Promise<void> } {
-  const { data, reload } = useCoreData(() => api['hub.status']({}), [], 'all');
+  const { data, reload } = useCoreData(() => afterFirstPaint(() => api['hub.status']({})), [], 'all');
   const linked = !!data && data.state !== 'off';
   const again = useCallback(() => void reload(), [reload]);
   useEffect(() => {

@@ -2,9 +2,9 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { api } from '../api/client';
 import { takePrefetched } from '../lib/prefetch';
-import en from './en.json';
 import { STORAGE_KEY, type UiLocale } from './locale';
-import zh from './zh.json';
+import { cacheLanguageLookups } from './lookupCache';
+import { loadStrings } from './strings';
 
 export { savedLocale, type UiLocale } from './locale';
 
@@ -14,18 +14,31 @@ export function rememberLocale(locale: UiLocale): void {
 }
 
 export async function initI18n(locale: UiLocale): Promise<typeof i18next> {
+  const strings = await loadStrings(locale);
   await i18next.use(initReactI18next).init({
     lng: locale,
     fallbackLng: 'zh-CN',
     // Resources exist only under 'zh-CN' and 'en': without this every t() also looks in 'zh', and works out
     // that list again (canonicalising the codes through Intl) on each call, hundreds of times per screen.
     load: 'currentOnly',
-    resources: { 'zh-CN': { translation: zh }, en: { translation: en } },
+    resources: { [locale]: { translation: strings } },
     interpolation: { escapeValue: false },
   });
+  cacheLanguageLookups(i18next);
   document.documentElement.lang = locale;
   return i18next;
 }
+
+/** Switches the interface language, its strings loaded first if this is their first use. */
+export async function switchLanguage(locale: UiLocale): Promise<void> {
+  if (!switched.has(locale) && locale !== i18next.options.lng) {
+    // Deep and without overwriting: the labels from the core (addLabels) may already be there.
+    i18next.addResourceBundle(locale, 'translation', await loadStrings(locale), true, false);
+  }
+  switched.add(locale);
+  await i18next.changeLanguage(locale);
+}
+const switched = new Set<UiLocale>();
 
 type Named = { id: string; name_zh: string; name_en: string };
 

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
+import { afterFirstPaint } from './firstPaint';
 import type { ErrorPayload } from '../../../core/errors';
 
 /**
@@ -12,7 +13,7 @@ export function useDatabaseDamage(subscribe: (listener: (e: ErrorPayload) => voi
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = (tries: number) => {
-      api['backups.health']({}).then((h) => {
+      afterFirstPaint(() => api['backups.health']({})).then((h) => {
         if (stopped) return;
         if (h.state === 'damaged') setDamage(h.detail ?? '');
         else if (h.state === 'checking' && tries > 0) timer = setTimeout(() => poll(tries - 1), 2000);

@@ -14,15 +14,12 @@ export const dashboardKey = (asOf: string) => `dashboard.overview:${asOf}`;
 
 /**
  * A cold start on the Overview: its code, the core's "today" and the dashboard load side by side with
- * the labels, instead of one after another once the shell has rendered.
+ * the labels, instead of one after another once the shell has rendered. The entry (main.ts) has asked
+ * for meta.info (`info`, prefetched under its name for the shell) and, when no day is remembered, for
+ * the dashboard without a day (`today`: the core's today).
  */
-export function prefetchOverview(): void {
+export function prefetchOverview(info: Promise<{ today: string }>, today: Promise<unknown> | null): void {
   void import('./Overview');
-  const info = prefetch('meta.info', () => api['meta.info']({}));
-  // With no remembered day the Overview opens on the core's today, which is also what the dashboard
-  // answers for when asked without a day: ask for both at once rather than one after the other.
-  const stored = sessionStorage.getItem(AS_OF_KEY);
-  const today = stored ? null : api['dashboard.overview']({});
   today?.catch(() => undefined);
   void info.then(
     (i) => {

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { formatDate } from '../../lib/format';
+import { afterFirstPaint } from '../../lib/firstPaint';
 import { useCoreData } from '../../lib/useCoreData';
 
 const dayBefore = (iso: string) => new Date(Date.parse(`${iso}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
@@ -14,7 +15,7 @@ export function MoreLink({ shown, total, href }: { shown: number; total: number;
 
 /** The overdue follow-ups beyond the listed ones: open-stage leads whose follow-up date is before the day. */
 export function OverdueMore({ shown, total, asOf }: { shown: number; total: number; asOf: string }) {
-  const stages = useCoreData(() => api['pipeline.stages']({}), [], ['pipeline_stages']).data ?? [];
+  const stages = useCoreData(() => afterFirstPaint(() => api['pipeline.stages']({})), [], ['pipeline_stages']).data ?? [];
   const open = stages.filter((s) => s.kind === 'open').map((s) => s.id).join(',');
   return <MoreLink shown={shown} total={total} href={`#/leads?stage=${open}&next_follow_up=0001-01-01..${dayBefore(asOf)}&sort=next_follow_up`} />;
 }
@@ -22,7 +23,7 @@ export function OverdueMore({ shown, total, asOf }: { shown: number; total: numb
 /** Qualifications (高新技术企业, 专精特新, 科技型中小企业) expired or expiring within 90 days of the day. */
 export function QualificationsDue({ asOf }: { asOf: string }) {
   const { t, i18n } = useTranslation();
-  const { data, error } = useCoreData(() => api['qualifications.due']({ asOf, days: 90 }), [asOf], ['enterprises']);
+  const { data, error } = useCoreData(() => afterFirstPaint(() => api['qualifications.due']({ asOf, days: 90 })), [asOf], ['enterprises']);
   return (
     <div className="card" data-list="qualifications-due">
       <h2>{t('overview.qualificationsDue')}</h2>
