@@ -243,6 +243,10 @@ async function handleUpload(core: ParkCore, name: string, req: IncomingMessage, 
   const safeName = basename(name.replace(/\\/g, '/')).replace(/[\0-\x1f]/g, '').slice(0, 200) || 'upload';
   const path = core.files.outputPath(safeName);
   const out = createWriteStream(path, { mode: 0o600 });
+  // The file may fail to open or write at any time, also while no write is awaited (and destroying it with a
+  // write pending reports ERR_STREAM_DESTROYED): without a listener either error would end the whole process.
+  let failure: Error | null = null;
+  out.on('error', (err) => void (failure ??= err));
   const discard = () => {
     out.destroy();
     rmSync(path, { force: true });
@@ -250,6 +254,7 @@ async function handleUpload(core: ParkCore, name: string, req: IncomingMessage, 
   let size = 0;
   try {
     for await (const chunk of req) {
+      if (failure) throw failure;
       size += (chunk as Buffer).length;
       if (size > maxUpload) {
         // Refused: the part already written goes too, and the rest of the body is not read.
@@ -259,6 +264,7 @@ async function handleUpload(core: ParkCore, name: string, req: IncomingMessage, 
       }
       if (!out.write(chunk)) await once(out, 'drain');
     }
+    if (failure) throw failure;
     out.end();
     await once(out, 'finish');
     send(res, 200, { ok: true, value: { token: core.files.register(path, safeName), name: safeName, size } });

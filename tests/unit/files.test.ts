@@ -61,6 +61,40 @@ describe('files written safely', () => {
     expect(statSync(mine).mode & 0o777).toBe(0o644);
   });
 
+  it('an upload the disk refuses is answered with an error, and the server goes on serving', async () => {
+    const dir = join(dirname(tempFile()), 'renderer');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'index.html'), '<html><head></head><body>app</body></html>');
+    const core = testCore();
+    // The folder the upload should go to is gone (a cleaner, a full or unmounted disk): the file cannot open.
+    core.files.outputPath = (name: string) => join(dirname(tempFile()), 'no-such-folder', name);
+    const server = await startServer({ core, rendererDir: dir });
+    // The body comes in two parts with a pause between: the file fails while the server waits for the rest.
+    const post = (body: Buffer) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${server.url}api/upload?name=roster.csv`, { method: 'POST', headers: { 'X-ParkPilot-Token': server.token } }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+        });
+        req.on('error', reject);
+        req.write(body.subarray(0, 5));
+        setTimeout(() => req.end(body.subarray(5)), 300);
+      });
+    try {
+      for (const size of [10, 3 << 20]) {
+        const answer = await post(Buffer.alloc(size, 0x61));
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(JSON.parse(answer.body)).toMatchObject({ ok: false });
+      }
+      const page = await fetch(server.url);
+      expect(page.status).toBe(200);
+    } finally {
+      await server.close();
+      core.close();
+    }
+  });
+
   it('a refused upload (over 200 MB) leaves no partial file', async () => {
     const dir = join(dirname(tempFile()), 'renderer');
     mkdirSync(dir, { recursive: true });
