@@ -108,6 +108,15 @@ const messages = {
   cross_origin: { 'zh-CN': '拒绝来自其他网站的请求', en: 'Requests from other sites are refused' },
   bad_request: { 'zh-CN': '无法理解的请求：{detail}', en: 'Malformed request: {detail}' },
   internal: { 'zh-CN': '内部错误：{detail}', en: 'Internal error: {detail}' },
+  disk_full: {
+    'zh-CN': '磁盘空间不足，未能写入。请清理磁盘空间后重试（{detail}）',
+    en: 'The disk is full, so it could not be written. Free some space and try again ({detail})',
+  },
+  file_denied: {
+    'zh-CN': '没有权限使用该位置，请换一个文件夹（{detail}）',
+    en: 'There is no permission to use that location; choose another folder ({detail})',
+  },
+  file_missing: { 'zh-CN': '文件或文件夹不存在（{detail}）', en: 'The file or folder does not exist ({detail})' },
   ...syncMessages,
   database_corrupt: {
     'zh-CN': '数据库文件已损坏（{detail}）。请在“设置 → 备份”中从备份恢复；损坏的文件会先另存一份',
@@ -170,6 +179,17 @@ export function isDatabaseDamage(err: unknown): boolean {
   return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code);
 }
 
+/** Node's file-system error codes (and SQLite's full disk) a user can act on, by the message that says how. */
+const FILE_ERRORS: Partial<Record<string, ErrorCode>> = {
+  ENOSPC: 'disk_full',
+  EDQUOT: 'disk_full',
+  SQLITE_FULL: 'disk_full',
+  EACCES: 'file_denied',
+  EPERM: 'file_denied',
+  EROFS: 'file_denied',
+  ENOENT: 'file_missing',
+};
+
 /** Turns anything thrown into a payload; unknown errors become `internal` without leaking stacks. */
 export function toErrorPayload(err: unknown, locale: Locale): ErrorPayload {
   if (err instanceof AppError) return err.toPayload(locale);
@@ -177,6 +197,9 @@ export function toErrorPayload(err: unknown, locale: Locale): ErrorPayload {
   if (/^SQLITE_BUSY/.test(String((err as { code?: unknown } | null)?.code ?? ''))) return new AppError('db_locked').toPayload(locale);
   // Damage noticed by any query gets the one clear message (and the renderer its restore screen).
   if (isDatabaseDamage(err)) return new AppError('database_corrupt', { detail: (err as Error).message }).toPayload(locale);
+  // A full disk or a folder without permission is the user's to fix: said so, with the path it concerns.
+  const fileCode = FILE_ERRORS[String((err as { code?: unknown } | null)?.code ?? '')];
+  if (fileCode) return new AppError(fileCode, { detail: String((err as { path?: unknown }).path ?? (err as Error).message) }).toPayload(locale);
   const detail = err instanceof Error ? err.message : String(err);
   return new AppError('internal', { detail }).toPayload(locale);
 }

@@ -85,7 +85,8 @@ describe('files written safely', () => {
       for (const size of [10, 3 << 20]) {
         const answer = await post(Buffer.alloc(size, 0x61));
         expect(answer.status).toBeGreaterThanOrEqual(400);
-        expect(JSON.parse(answer.body)).toMatchObject({ ok: false });
+        expect(JSON.parse(answer.body)).toMatchObject({ ok: false, error: { code: 'file_missing' } });
+        expect((JSON.parse(answer.body) as { error: { message: string } }).error.message).toMatch(/^文件或文件夹不存在（.+roster\.csv）$/);
       }
       const page = await fetch(server.url);
       expect(page.status).toBe(200);
