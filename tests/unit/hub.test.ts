@@ -194,13 +194,18 @@ describe.skipIf(!postgresAvailable())('office hub on PostgreSQL', () => {
     await connect(a, 'director');
     const v = desktop('view-v');
     await connect(v, 'official');
-    expect(v.call('hub.status', {})).toMatchObject({ role: 'viewer' });
+    // The status names the tables this desktop may not change, so screens grey out their editing.
+    expect(v.call('hub.status', {})).toMatchObject({ role: 'viewer', readOnly: expect.arrayContaining(['enterprises', 'leads', 'incubations', 'targets', 'review_items']) });
+    expect(a.call('hub.status', {})).toMatchObject({ role: 'admin', readOnly: [] });
     expect(() => v.call('enterprises.create', enterprise('珠海只读科技有限公司'))).toThrow(/只读|viewer/);
     expect(() => v.call('settings.update', { parkName: 'x' })).toThrow(/只读|viewer/);
     // The desktop is handed to a staff member: they sign in on it and sync as themselves.
     await v.context().hub!.disconnect();
     await connect(v, 'li');
     expect(v.call('hub.status', {})).toMatchObject({ role: 'staff', person: PEOPLE.li!.name });
+    const staffReadOnly = v.call('hub.status', {}).readOnly;
+    expect(staffReadOnly).toEqual(expect.arrayContaining(['plans', 'targets', 'milestones', 'pipeline_stages', 'industries', 'review_items']));
+    expect(staffReadOnly).not.toContain('enterprises');
     expect(v.call('enterprises.create', enterprise('珠海交接科技有限公司'))).toHaveProperty('id');
     await v.context().hub!.sync();
     expect(v.call('hub.status', {})).toMatchObject({ waiting: 0 });

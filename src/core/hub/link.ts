@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { migrations } from '../db/migrations';
 import type { LogEntry } from '../db/materialize';
+import type { TableName } from '../db/tables';
 import { prepared, type Db } from '../db/open';
 import type { WriteContext } from '../db/write';
 import { AppError, toErrorPayload, type ErrorPayload, type Locale } from '../errors';
@@ -9,7 +10,7 @@ import { mergeChanges } from '../sync/merge';
 import { joinVectors, recordSites, vectorOf, type SiteInfo, type Vector } from '../sync/peers';
 import { hashesIn, getBlob, hasBlob, putBlob, sha256 } from '../visits/blobs';
 import { hubError, openClient, parseHubUrl, type HubAddress } from './client';
-import { ADMIN_TABLES, HUB_ROLES, groupRole, strongestRole, type HubRole } from './roles';
+import { ADMIN_TABLES, HUB_ROLES, groupRole, readOnlyTables, strongestRole, type HubRole } from './roles';
 import { HUB_FORMAT, HUB_SCHEMA, NOTIFY_CHANNEL, PUSH_LOCK } from './schema';
 import { readHubConfig, writeHubConfig, type HubConfig } from './state';
 
@@ -42,6 +43,8 @@ export interface HubStatus {
   url: string | null;
   login: string | null;
   role: HubRole | null;
+  /** Tables this desktop may not change under its hub role (none when not linked, or for an administrator). */
+  readOnly: TableName[];
   person: string | null;
   /** Local changes the hub does not hold yet. */
   waiting: number;
@@ -488,6 +491,7 @@ export class HubLink {
       url: config?.url ?? this.address.url,
       login: this.address.login,
       role: config?.role ?? null,
+      readOnly: readOnlyTables(config?.role ?? null),
       person: config?.person ?? null,
       waiting: this.waiting(),
       lastSync: config?.lastSync ?? null,
@@ -509,7 +513,7 @@ export function waitingFor(db: Db): number {
 export function offStatus(db: Db): HubStatus {
   const config = readHubConfig(db);
   return {
-    connected: false, state: 'off', url: config?.url ?? null, login: config?.login ?? null, role: config?.role ?? null, person: config?.person ?? null,
-    waiting: waitingFor(db), lastSync: config?.lastSync ?? null, error: null, refused: config?.refused ?? null,
+    connected: false, state: 'off', url: config?.url ?? null, login: config?.login ?? null, role: config?.role ?? null, readOnly: readOnlyTables(config?.role ?? null),
+    person: config?.person ?? null, waiting: waitingFor(db), lastSync: config?.lastSync ?? null, error: null, refused: config?.refused ?? null,
   };
 }

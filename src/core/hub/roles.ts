@@ -1,4 +1,4 @@
-import type { TableName } from '../db/tables';
+import { tables, type TableName } from '../db/tables';
 import { AppError } from '../errors';
 
 /**
@@ -35,4 +35,21 @@ export function guardFor(role: HubRole): (table: string, op: 'insert' | 'update'
     if (role === 'viewer') throw new AppError('hub_read_only');
     if ((ADMIN_TABLES as readonly string[]).includes(table) || table === 'review_items' || table === 'settings') throw new AppError('hub_admin_only', { detail: table });
   };
+}
+
+/**
+ * The tables a role may not change, from the same rules as `guardFor`: the renderer greys out their
+ * editing instead of letting a person type an edit the write path will refuse.
+ */
+export function readOnlyTables(role: HubRole | null): TableName[] {
+  if (!role || role === 'admin') return [];
+  const guard = guardFor(role);
+  return (Object.keys(tables) as TableName[]).filter((table) => {
+    try {
+      guard(table, 'update');
+      return false;
+    } catch {
+      return true;
+    }
+  });
 }

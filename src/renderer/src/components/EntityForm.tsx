@@ -46,8 +46,10 @@ function fromForm(f: FieldDef, v: FormValue): unknown {
   return s;
 }
 
-export function EntityForm({ config, row, onSaved, onCancel, onDirtyChange, onSaveFailed }: {
+export function EntityForm({ config, row, onSaved, onCancel, onDirtyChange, onSaveFailed, readOnly = false }: {
   config: RegistryConfig; row: Row | null; onSaved: (row: Row, isNew: boolean) => void; onCancel: () => void;
+  /** The record is shown but may not be changed here (an office-hub role that reads only). */
+  readOnly?: boolean;
   /** Whether the inputs differ from the record (the page asks before dropping them). */
   onDirtyChange?: (dirty: boolean) => void;
   /** A save was refused (bad input or an error); the form shows why. */
@@ -81,6 +83,7 @@ export function EntityForm({ config, row, onSaved, onCancel, onDirtyChange, onSa
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (readOnly) return;
     const payload: Record<string, unknown> = {};
     const local: Record<string, string> = {};
     for (const f of config.fields) {
@@ -130,7 +133,7 @@ export function EntityForm({ config, row, onSaved, onCancel, onDirtyChange, onSa
   return (
     <form ref={formRef} className="entity-form" onSubmit={(e) => void submit(e)} noValidate onKeyDown={(e) => { if ((e.ctrlKey || e.metaKey) && e.key === 's') void submit(e); }}>
       {(formError ?? loaded.error) && <div className="form-error" role="alert">{formError ?? loaded.error}</div>}
-      <div className="fields">
+      <fieldset className="fields" disabled={readOnly}>
         {config.fields.map((f) => (
           <div key={f.name} className={`field ${f.wide ? 'wide' : ''} ${errors[f.name] ? 'invalid' : ''}`}>
             <label htmlFor={`f-${f.name}`}>
@@ -141,10 +144,10 @@ export function EntityForm({ config, row, onSaved, onCancel, onDirtyChange, onSa
             {errors[f.name] && <div className="field-error" id={`e-${f.name}`} role="alert">{errors[f.name]}</div>}
           </div>
         ))}
-      </div>
+      </fieldset>
       <div className="form-actions">
-        <button type="button" onClick={onCancel}>{t('common.cancel')}</button>
-        <button type="submit" className="primary" disabled={saving}>{saving ? t('common.saving') : t('common.save')}</button>
+        <button type="button" onClick={onCancel}>{readOnly ? t('common.close') : t('common.cancel')}</button>
+        {!readOnly && <button type="submit" className="primary" disabled={saving}>{saving ? t('common.saving') : t('common.save')}</button>}
       </div>
     </form>
   );

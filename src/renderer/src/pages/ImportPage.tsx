@@ -6,6 +6,7 @@ import { api, errorText, runJob, saveFile, uploadFile } from '../api/client';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { useToast } from '../components/Toasts';
 import { ConfirmDialog } from '../components/Modal';
+import { useWriteAccess } from '../hub/useWriteAccess';
 import { formatDateTime } from '../lib/format';
 import { useCoreData } from '../lib/useCoreData';
 
@@ -119,9 +120,13 @@ export function ImportPage() {
     }
   };
 
+  // A hub role that may not change these records is told so before choosing a file.
+  const access = useWriteAccess(entity);
+
   return (
     <div className="import-page">
       <h1>{t('imports.title')}</h1>
+      {access.reason && <p className="muted small" role="note">{access.reason}</p>}
       <section className="card import-form">
         <label className="inline">{t('imports.entity')}
           <select aria-label={t('imports.entity')} value={entity} onChange={(e) => { setEntity(e.target.value as Entity); setReport(null); setMapping({}); setOverrides({}); }}>
@@ -162,7 +167,7 @@ export function ImportPage() {
             <p className="muted small">{t('imports.source', { sheet: report.sheet, row: report.headerRow })}{report.encoding ? ` · ${report.encoding.toUpperCase()}` : ''}</p>
             {report.unmapped.length > 0 && <p className="warning small" data-testid="import-unmapped">{t('imports.unmapped', { n: report.unmapped.length, columns: report.unmapped.join(t('common.listSep')) })}</p>}
             <div className="row-buttons">
-              {report.dryRun && <button type="button" className="primary" disabled={progress !== null || report.created + report.updated === 0} onClick={() => void run(false)}>{t('imports.apply', { n: report.created + report.updated })}</button>}
+              {report.dryRun && <button type="button" className="primary" disabled={progress !== null || report.created + report.updated === 0 || !access.canWrite} title={access.reason ?? undefined} onClick={() => void run(false)}>{t('imports.apply', { n: report.created + report.updated })}</button>}
               {report.rejected.length > 0 && <button type="button" onClick={() => void downloadRejected()}>{t('imports.downloadRejected')}</button>}
               {!report.dryRun && report.batchId && <button type="button" className="danger" onClick={() => setReverting({ id: report.batchId!, name: file?.name ?? '' })}>{t('imports.revert')}</button>}
             </div>
@@ -258,7 +263,7 @@ export function ImportPage() {
                   <td>{String(b.file_name)}</td>
                   <td>{t(`nav.${String(b.entity)}`)}</td>
                   <td>{t('imports.batchCounts', { created: b.created, updated: b.updated, rejected: b.rejected })}</td>
-                  <td>{b.reverted_at ? <span className="muted">{t('imports.wasReverted')}</span> : <button type="button" className="danger" onClick={() => setReverting({ id: b.id, name: String(b.file_name) })}>{t('imports.revert')}</button>}</td>
+                  <td>{b.reverted_at ? <span className="muted">{t('imports.wasReverted')}</span> : <button type="button" className="danger" disabled={!access.canWrite} title={access.reason ?? undefined} onClick={() => setReverting({ id: b.id, name: String(b.file_name) })}>{t('imports.revert')}</button>}</td>
                 </tr>
               ))}
             </tbody>

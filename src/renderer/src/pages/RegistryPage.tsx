@@ -7,6 +7,7 @@ import type { GridFilterModel } from '../../../core/grid/query';
 import { api, ApiError, errorText, invokeMethod, runJob, saveFile } from '../api/client';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { EntityForm } from '../components/EntityForm';
+import { useWriteAccess } from '../hub/useWriteAccess';
 import { ActivitiesPanel } from '../components/ActivitiesPanel';
 import { HistoryPanel } from '../components/HistoryPanel';
 import { IncubationPanel } from '../components/IncubationPanel';
@@ -100,7 +101,12 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
     document.querySelector<HTMLFormElement>('.drawer form.entity-form')?.requestSubmit();
   };
 
-  const columnDefs = useMemo(() => config.columns(t, locale), [config, t, locale]);
+  // On an office hub a viewer (or staff, for the plan's tables) reads only: no cell editors, no New.
+  const access = useWriteAccess(config.area);
+  const columnDefs = useMemo(() => {
+    const cols = config.columns(t, locale);
+    return access.canWrite ? cols : cols.map((c) => ({ ...c, editable: false }));
+  }, [config, t, locale, access.canWrite]);
   const defaultColDef = useMemo<ColDef<Row>>(() => ({ resizable: true, sortable: false, filter: false, floatingFilter: true, suppressHeaderMenuButton: false, filterParams: { buttons: ['reset'], maxNumConditions: 2 } }), []);
 
   const datasource = useMemo<IDatasource>(
@@ -328,10 +334,11 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
             {exporting ? t('exports.working') : t(`exports.${format}`)}
           </button>
         ))}
-        <button type="button" className="primary" onClick={() => guarded(() => { dirty.current = false; setSelected(null); setCreating(true); setTab('details'); if (route.id) location.hash = pathOf(undefined, currentQuery()); })}>
+        <button type="button" className="primary" disabled={!access.canWrite} title={access.reason ?? undefined} onClick={() => guarded(() => { dirty.current = false; setSelected(null); setCreating(true); setTab('details'); if (route.id) location.hash = pathOf(undefined, currentQuery()); })}>
           + {t('common.new')}
         </button>
       </div>
+      {access.reason && <p className="muted small read-only-note" role="note">{access.reason}</p>}
       {route.params.get('asof') && (
         <p className="warning small as-of-note" role="note">
           {t('grid.asOfNote', { date: route.params.get('asof') })} <a href="#/overview">{t('grid.asOfBack')}</a>
@@ -383,7 +390,7 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
                   <button key={x} type="button" role="tab" aria-selected={tab === x} onClick={() => setTab(x)}>{t(`tabs.${x}`)}</button>
                 ))}
                 <div className="spacer" />
-                <button type="button" className="danger" onClick={() => setConfirming(true)}>{t('common.delete')}</button>
+                {access.canWrite && <button type="button" className="danger" onClick={() => setConfirming(true)}>{t('common.delete')}</button>}
               </div>
             )}
             {tab === 'details' || creating ? (
@@ -391,6 +398,7 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
                 key={creating ? 'new' : `${selected!.id}:${String(selected!.updated_at)}`}
                 config={config}
                 row={creating ? null : selected}
+                readOnly={!access.canWrite}
                 onSaved={(row, isNew) => {
                   dirty.current = false;
                   setCreating(false);
