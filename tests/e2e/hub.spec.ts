@@ -309,9 +309,12 @@ test('a restarted web shell asks for the password again; a viewer is told plainl
   await viewer.keyboard.press('Control+s');
   await expect(buildingCell(viewer)).toHaveText(before);
   await shots(viewer, 'hub-viewer-read-only');
-  // An import can be checked, not applied.
+  // An import can be checked, not applied; the board's cards do not move.
   await viewer.goto('/#/imports');
   await expect(viewer.getByRole('note').filter({ hasText: '您在办公室数据中心的角色是只读' })).toBeVisible();
+  await viewer.goto('/#/pipeline');
+  await expect(viewer.getByRole('note').filter({ hasText: '您在办公室数据中心的角色是只读' })).toBeVisible();
+  await expect(viewer.locator('[data-card]').first()).toHaveAttribute('draggable', 'false');
 
   // In English, the indicator, the card and the hub's own messages speak English.
   await viewer.getByRole('combobox', { name: '语言' }).selectOption('en');

@@ -7,6 +7,7 @@ import { Modal } from '../components/Modal';
 import { useToast } from '../components/Toasts';
 import { formatDate, formatWan } from '../lib/format';
 import { navigate } from '../lib/route';
+import { useWriteAccess } from '../hub/useWriteAccess';
 import { useCoreData } from '../lib/useCoreData';
 
 type Column = Awaited<ReturnType<(typeof api)['leads.board']>>[number];
@@ -25,6 +26,8 @@ export function Pipeline() {
   const [reason, setReason] = useState('');
   const [converting, setConverting] = useState<Card | null>(null);
   const [dragOver, setDragOver] = useState<string | null>(null);
+  // An office-hub role that reads only sees the board but moves no card.
+  const access = useWriteAccess('leads');
 
   const boardData = useCoreData(() => api['leads.board'](Object.fromEntries(Object.entries(filters).filter(([, v]) => v))), [filters], ['leads', 'pipeline_stages', 'staff']);
   const board: Column[] | null = boardData.data;
@@ -63,7 +66,7 @@ export function Pipeline() {
 
   const onKey = (e: KeyboardEvent, card: Card) => {
     if (e.key === 'Enter') return navigate(`leads/${card.id}`);
-    if (!e.altKey || !board || (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft')) return;
+    if (!e.altKey || !board || !access.canWrite || (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft')) return;
     e.preventDefault();
     const i = board.findIndex((c) => c.id === card.stage);
     const next = board[i + (e.key === 'ArrowRight' ? 1 : -1)];
@@ -75,7 +78,7 @@ export function Pipeline() {
     setDragOver(null);
     const id = e.dataTransfer.getData('text/plain');
     const card = board?.flatMap((c) => c.leads).find((l) => l.id === id);
-    if (card) void move(card, stage);
+    if (card && access.canWrite) void move(card, stage);
   };
 
   const select = (key: 'owner_id' | 'industry' | 'source', label: string, options: { value: string; label: string }[]) => (
@@ -92,7 +95,7 @@ export function Pipeline() {
     <div className="pipeline">
       <div className="toolbar">
         <h1>{t('nav.pipeline')}</h1>
-        <span className="muted small">{t('pipeline.hint')}</span>
+        <span className="muted small" role={access.reason ? 'note' : undefined}>{access.reason ?? t('pipeline.hint')}</span>
         <div className="spacer" />
         {select('owner_id', t('field.owner_id'), staff.filter((s) => s.role === 'investment').map((s) => ({ value: s.id, label: s.name })))}
         {select('industry', t('field.industry'), industries.map((i) => ({ value: i.id, label: t(`enum.industry.${i.id}`) })))}
@@ -108,7 +111,7 @@ export function Pipeline() {
               className={`board-col kind-${col.kind} ${dragOver === col.id ? 'drag-over' : ''}`}
               aria-label={t(`enum.leadStage.${col.id}`)}
               data-stage={col.id}
-              onDragOver={(e) => { e.preventDefault(); setDragOver(col.id); }}
+              onDragOver={(e) => { if (!access.canWrite) return; e.preventDefault(); setDragOver(col.id); }}
               onDragLeave={() => setDragOver(null)}
               onDrop={(e) => onDrop(e, col.id)}
             >
@@ -124,9 +127,9 @@ export function Pipeline() {
                     className={`board-card ${card.overdue ? 'overdue' : ''}`}
                     data-card={card.id}
                     tabIndex={0}
-                    draggable
+                    draggable={access.canWrite}
                     aria-label={card.company}
-                    aria-keyshortcuts="Alt+ArrowRight Alt+ArrowLeft Enter"
+                    aria-keyshortcuts={access.canWrite ? 'Alt+ArrowRight Alt+ArrowLeft Enter' : 'Enter'}
                     onDragStart={(e) => e.dataTransfer.setData('text/plain', card.id)}
                     onKeyDown={(e) => onKey(e, card)}
                     onDoubleClick={() => navigate(`leads/${card.id}`)}
