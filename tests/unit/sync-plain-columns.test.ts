@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { afterWrite } from '../../src/core/db/aggregates';
-import { tables, type TableName } from '../../src/core/db/tables';
+import { tables, type TableName, type TableSpec } from '../../src/core/db/tables';
 import { decodeRow, type Row } from '../../src/core/db/write';
 import { ParkCore } from '../../src/core/service';
 import { generate } from '../../src/core/seed/seed';
@@ -27,13 +27,14 @@ describe('merge: the columns a plain row is read with', () => {
       const db = core.db;
       for (const [table, listed] of Object.entries(UPKEEP_READS) as [TableName, readonly string[]][]) {
         const rows = db.prepare(`SELECT * FROM ${table} WHERE deleted = 0 ORDER BY rowid LIMIT 2`).all() as Row[];
+        const spec: TableSpec = tables[table];
         const blank: Row = { id: 'x', deleted: 0 };
-        for (const c of Object.keys(tables[table].columns)) blank[c] = tables[table].columns[c as never] === 'json' ? [] : null;
+        for (const c of Object.keys(spec.columns)) blank[c] = spec.columns[c] === 'json' ? [] : null;
         const before = rows[0] ? decodeRow(table, rows[0]) : blank;
         const after = rows[1] ? decodeRow(table, rows[1]) : { ...blank, id: 'y' };
         const read = recorded(table, before, after, (b, a) => {
-          tables[table].search?.text(b);
-          tables[table].search?.text(a);
+          spec.search?.text(b);
+          spec.search?.text(a);
           db.exec('SAVEPOINT probe');
           try {
             afterWrite(db, table, b, a);
