@@ -31,20 +31,34 @@ export function plainField(table: TableName, field: string): boolean {
 const rowKey = (table: string, id: string) => `${table}\u0000${id}`;
 
 /**
+ * Per table, every column the short way's upkeep reads from a row besides the ones the package writes:
+ * the search text (tables.ts `search.text`) and the Overview aggregates (aggregates.ts `afterWrite`). A
+ * plain row of these tables is read with only those columns, its id and the fields the package writes
+ * anywhere in the table; the 25,000 enterprises of the bench's package were read with all thirty
+ * stored columns, decoded and copied twice, for four. Tables left out (leads and incubations keep the
+ * pipeline's reach tables in step from many columns) are read whole. tests/unit/sync-plain-columns.test.ts
+ * records through a Proxy what search.text and afterWrite read, so a column added to either fails it
+ * until listed here.
+ */
+export const UPKEEP_READS: Partial<Record<TableName, readonly string[]>> = {
+  enterprises: ['deleted', 'name', 'uscc', 'tags', 'industry', 'entry_date', 'exit_date'],
+  industries: [], staff: [], plans: [], targets: [], milestones: [], activities: [], visits: [], attachments: [], requests: [],
+  financing_rounds: [], startup_milestones: [], review_items: [],
+};
+
+/**
  * The columns a row is stored with, generated columns left out: `SELECT *` also computes those (the
  * enterprises' qualification_expires reads ten JSON paths a row), and nothing the short way does with
- * the row (search text, aggregates, the UPDATE) reads them. Reading the 25,000 rows of the bench's
- * package took a quarter less CPU.
+ * the row (search text, aggregates, the UPDATE) reads them.
  */
-const columnLists = new WeakMap<Db, Map<string, string>>();
-function storedColumns(db: Db, table: TableName): string {
+const columnLists = new WeakMap<Db, Map<string, string[]>>();
+function storedColumns(db: Db, table: TableName): string[] {
   let lists = columnLists.get(db);
   if (!lists) columnLists.set(db, (lists = new Map()));
   let list = lists.get(table);
   if (list === undefined) {
     // table_xinfo's `hidden`: 0 for an ordinary column, 2 or 3 for a generated one.
-    const names = db.prepare('SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0').pluck().all(table) as string[];
-    lists.set(table, (list = names.map((n) => `"${n}"`).join(', ')));
+    lists.set(table, (list = db.prepare('SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0').pluck().all(table) as string[]));
   }
   return list;
 }
@@ -55,6 +69,8 @@ export class PlainRows {
   private readonly dropped = new Set<string>();
   /** Stored rows read ahead, per table; cleared when a merge of two records may have changed any row. */
   private stored = new Map<string, Map<string, Row>>();
+  /** Per table, every field a package change offered for a row (plain or not): what the rows are read with. */
+  private readonly written = new Map<string, Set<string>>();
 
   constructor(private readonly db: Db) {}
 
@@ -69,6 +85,9 @@ export class PlainRows {
     }
     let fields = this.newest.get(key);
     if (!fields) this.newest.set(key, (fields = new Map()));
+    let written = this.written.get(e.tbl);
+    if (!written) this.written.set(e.tbl, (written = new Set()));
+    written.add(e.field);
     const cur = fields.get(e.field);
     if (!cur || cur.stamp < e.stamp) fields.set(e.field, e);
   }
@@ -129,10 +148,18 @@ export class PlainRows {
       }
       if (!seen) wanted.push(id);
       // `rowid` rides along under its own name (no table has a column of that name; nothing reads it but the UPDATE).
-      const stmt = prepared(this.db, `SELECT rowid, ${storedColumns(this.db, table)} FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`);
+      const stmt = prepared(this.db, `SELECT rowid, ${this.readColumns(table)} FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`);
       for (const w of wanted) rows.set(w, undefined as unknown as Row);
       for (const r of stmt.all(JSON.stringify(wanted)) as Row[]) rows.set(String(r.id), r);
     }
     return rows.get(id);
+  }
+
+  /** The columns plain rows of `table` are read with (see UPKEEP_READS), in the table's order. */
+  private readColumns(table: TableName): string {
+    const stored = storedColumns(this.db, table);
+    const upkeep = UPKEEP_READS[table];
+    const wanted = upkeep ? new Set(['id', ...upkeep, ...(this.written.get(table) ?? [])]) : null;
+    return stored.filter((c) => !wanted || wanted.has(c)).map((c) => `"${c}"`).join(', ');
   }
 }
