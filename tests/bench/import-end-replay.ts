@@ -9,7 +9,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { deferIndexes } from '../../src/core/db/deferred-indexes';
+import { deferIndexes, releaseTempDatabase } from '../../src/core/db/deferred-indexes';
 import { IMPORT_CACHE_KB } from '../../src/core/imports/import-memory';
 import { searchTokens } from '../../src/core/search/tokens';
 import { seedReference } from '../../src/core/seed/seed';
@@ -39,6 +39,8 @@ const db = core.db as Database.Database;
 db.function('tokens', { deterministic: true }, (name: unknown) => searchTokens(String(name)));
 db.pragma(`cache_size = -${IMPORT_CACHE_KB}`);
 console.log(`start: ${mem()}`);
+// As the importer does (NO_RELEASE=1: as it did before, the sorter then kept every key in memory).
+if (!process.env.NO_RELEASE) releaseTempDatabase(db);
 db.exec('BEGIN IMMEDIATE');
 const deferred = deferIndexes(db, 'enterprises', ['name', 'uscc', 'id']);
 const deferredLog = deferIndexes(db, 'changes', []);
@@ -52,8 +54,8 @@ step('change-log snapshots', () => db.exec(`INSERT INTO changes (stamp, site, us
     json_object('name', name, 'uscc', uscc, 'kind', kind, 'status', status, 'building', building, 'unit', unit, 'area_m2', area_m2, 'entry_date', entry_date, 'registered_capital', registered_capital, 'headcount', headcount, 'revenue', revenue, 'tax', tax, 'patents', patents, 'notes', notes),
     'batch-1' FROM enterprises`));
 step('search tokens', () => db.exec('INSERT INTO enterprises_fts (rowid, tokens) SELECT rowid, tokens(name) FROM enterprises'));
-step('rebuild enterprises indexes', () => deferred.rebuild());
-step('rebuild change-log indexes', () => deferredLog.rebuild());
+step('rebuild enterprises indexes', () => console.log(`  sorter on a file: ${deferred.rebuild()}`));
+step('rebuild change-log indexes', () => console.log(`  sorter on a file: ${deferredLog.rebuild()}`));
 step('COMMIT', () => db.exec('COMMIT'));
 step('close', () => core.close());
 console.log(`peak ${mb(process.resourceUsage().maxRSS * 1024)} MB; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
