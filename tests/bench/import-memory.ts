@@ -6,6 +6,7 @@
  * (the kernel's high-water mark, which misses nothing between samples) and the CPU time. Not part of
  * `npm run bench`: it is the tool to find where memory and time go.
  */
+import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,26 +20,59 @@ import { ParkCore } from '../../src/core/service';
 const DIR = resolve('.bench/import-memory');
 const mb = (n: number) => Math.round(n / 1048576);
 
+/** The process's resident high-water mark so far (MB), from the kernel. */
+function hwm(): number {
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024);
+}
+
+/**
+ * PHASES=1: every SQL statement run through exec or pragma that takes over 200 ms (CREATE INDEX,
+ * COMMIT with its checkpoint, ...) is printed with the resident memory and high-water mark before and
+ * after, so the step that raises the peak is named (the samples alone show only when it rose).
+ */
+function tracePhases() {
+  const proto = Database.prototype as unknown as Record<'exec' | 'pragma', (this: unknown, ...a: unknown[]) => unknown>;
+  for (const name of ['exec', 'pragma'] as const) {
+    const original = proto[name];
+    proto[name] = function (this: unknown, ...args: unknown[]) {
+      const rss0 = mb(process.memoryUsage().rss);
+      const hwm0 = hwm();
+      const t = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        const ms = performance.now() - t;
+        if (ms > 200) console.log(`  [${name} ${Math.round(ms)} ms] ${String(args[0]).replace(/\s+/g, ' ').slice(0, 90)}: rss ${rss0} → ${mb(process.memoryUsage().rss)}, hwm ${hwm0} → ${hwm()}`);
+      }
+    };
+  }
+}
+
 /** One import in this process, sampled. */
 async function importOne(file: string) {
   const db = join(DIR, `import-${Date.now()}.db`);
   const core = new ParkCore(db, { user: 'bench' });
   seedReference(core.context());
   let job: { id: string } | null = null;
-  const sample = () => {
+  let last = -Infinity;
+  const sample = (force = false) => {
+    const progress = job ? core.jobs.status(job.id).done : undefined;
+    // Every SAMPLE_MS while the rows stream, every 250 ms once they have stopped (the final phases).
+    if (!force && (progress ?? 0) < 895 && performance.now() - last < Number(process.env.SAMPLE_MS ?? 250) - 5) return;
+    last = performance.now();
     // With --expose-gc (diagnosis only): the live heap, not the garbage V8 has not collected yet.
     (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
-    const progress = job ? core.jobs.status(job.id).done : undefined;
-    console.log(`${String(Math.round(performance.now() - t0)).padStart(6)} ms  rss ${String(mb(m.rss)).padStart(4)}  heap ${String(mb(m.heapUsed)).padStart(4)}/${String(mb(m.heapTotal)).padStart(4)}  external ${String(mb(m.external)).padStart(4)}  arrayBuffers ${String(mb(m.arrayBuffers)).padStart(4)}  ${progress ?? ''}${process.env.SPACES ? `  ${getHeapSpaceStatistics().map((x) => `${x.space_name.replace('_space', '')} ${mb(x.space_used_size)}`).join(' ')}` : ''}`);
+    console.log(`${String(Math.round(performance.now() - t0)).padStart(6)} ms  rss ${String(mb(m.rss)).padStart(4)}  hwm ${String(hwm()).padStart(4)}  heap ${String(mb(m.heapUsed)).padStart(4)}/${String(mb(m.heapTotal)).padStart(4)}  external ${String(mb(m.external)).padStart(4)}  arrayBuffers ${String(mb(m.arrayBuffers)).padStart(4)}  ${progress ?? ''}${process.env.SPACES ? `  ${getHeapSpaceStatistics().map((x) => `${x.space_name.replace('_space', '')} ${mb(x.space_used_size)}`).join(' ')}` : ''}`);
   };
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const timer = setInterval(sample, Number(process.env.SAMPLE_MS ?? 250));
+  const timer = setInterval(sample, 250);
+  if (process.env.PHASES) tracePhases();
   job = core.call('imports.start', { file: core.files.register(file, file.split('/').pop()!), entity: 'enterprises', mode: 'create', dryRun: false }) as { id: string };
   const done = await core.jobs.wait(job.id);
   clearInterval(timer);
-  sample();
+  sample(true);
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   if (done.state !== 'done') throw new Error(done.error?.message ?? done.state);

@@ -32,18 +32,19 @@ export function tableRows(db: Db, table: string): number {
  * the rebuild commit (or roll back) together with the rows, so no reader ever sees a table without
  * its indexes, and the schema after commit is the same as before.
  */
-export function deferIndexes(db: Db, table: string, lookupColumns: string[]): { rebuild(): void } {
+export function deferIndexes(db: Db, table: string, lookupColumns: string[]): { rebuild(): boolean } {
   if (!db.inTransaction) throw new Error('deferIndexes needs a transaction');
   const indexes = (db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(table) as { name: string; sql: string }[]).filter(
     (ix) => !/^CREATE\s+UNIQUE/i.test(ix.sql) && !lookupColumns.includes(firstColumn(ix.sql) ?? ''),
   );
   for (const ix of indexes) db.exec(`DROP INDEX "${ix.name.replace(/"/g, '""')}"`);
   return {
-    rebuild: () => {
-      if (indexes.length) withFileSorter(db, () => {
+    /** Rebuilds the indexes; says whether SQLite's sorter could spill to a file (see withFileSorter). */
+    rebuild: () =>
+      indexes.length > 0 &&
+      withFileSorter(db, () => {
         for (const ix of indexes) db.exec(ix.sql);
-      });
-    },
+      }),
   };
 }
 
@@ -54,10 +55,11 @@ export function deferIndexes(db: Db, table: string, lookupColumns: string[]): { 
  * changes_latest (tbl, row_id, field, stamp) took +123 MB that way; with the sorter on a file and a
  * 4 MB cache, +5 MB, and the sort ran faster (measured by .bench-style peak RSS, issue 14). The
  * pragmas are the connection's own and come back after. temp_store cannot change inside a transaction
- * once the temporary database is open (a backup check's temp table, say): then the build simply runs
- * as before.
+ * once the temporary database is open: then the build runs with the memory sorter, and the function
+ * says so (false). A ParkPilot connection has it open from the start (reading the schema opens it), so
+ * a long write that will rebuild indexes closes it before its transaction begins (`releaseTempDatabase`).
  */
-export function withFileSorter(db: Db, build: () => void): void {
+export function withFileSorter(db: Db, build: () => void): boolean {
   const temp = db.pragma('temp_store', { simple: true }) as number;
   const cache = db.pragma('cache_size', { simple: true }) as number;
   let onFile = false;
@@ -74,6 +76,27 @@ export function withFileSorter(db: Db, build: () => void): void {
     db.pragma(`cache_size = ${cache}`);
     if (onFile) db.pragma(`temp_store = ${temp}`);
   }
+  return onFile;
+}
+
+/**
+ * Closes the connection's temporary database (outside a transaction), so that a transaction begun
+ * after it can still switch the sorter to a file for its index rebuild (withFileSorter). SQLite refuses
+ * `PRAGMA temp_store` inside a transaction once the temporary database is open, and it is open on every
+ * ParkPilot connection (opened when the schema is first read): the million-row import's rebuild then
+ * kept every key in memory (+110 MB at its end, issue 14) although withFileSorter asked for a file.
+ * Setting temp_store to another value and back closes it (a pragma setting the current value does
+ * nothing). Temporary tables go with it: returns whether there were any (the grid's rowid sets), so
+ * the caller bumps the data version and whoever kept them makes them afresh. Nothing is done inside a
+ * transaction.
+ */
+export function releaseTempDatabase(db: Db): boolean {
+  if (db.inTransaction) return false;
+  const held = (db.prepare('SELECT count(*) AS n FROM sqlite_temp_master').get() as { n: number }).n > 0;
+  const temp = db.pragma('temp_store', { simple: true }) as number;
+  db.pragma(`temp_store = ${temp === 2 ? 1 : 2}`);
+  db.pragma(`temp_store = ${temp}`);
+  return held;
 }
 
 function firstColumn(sql: string): string | null {

@@ -4,7 +4,7 @@ import { incubationsHandlers } from '../incubation/handlers';
 import { leadsHandlers } from '../leads/handlers';
 import { dispatch } from '../dispatch';
 import { prepared, type Db } from '../db/open';
-import { deferIndexes, tableRows, worthDeferring } from '../db/deferred-indexes';
+import { deferIndexes, releaseTempDatabase, tableRows, worthDeferring } from '../db/deferred-indexes';
 import { deleteRow, readLive, transact, transactAsync, updateRow, type Row } from '../db/write';
 import { AppError, formatMessage, type ErrorCode, type Locale } from '../errors';
 import type { CoreContext, Handler } from '../handler';
@@ -150,6 +150,8 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
   // A scratch file for the in-file dedupe of a long file (seen-keys.ts), in this process's folder.
   const scratchPath = options.scratchPath;
   const detach = scratchPath && !ctx.db.inTransaction ? attachScratch(ctx.db, scratchPath) : null;
+  // So that the index rebuild at its end can sort through a file (deferred-indexes.ts); a dry run rebuilds nothing.
+  if (!options.dryRun && releaseTempDatabase(ctx.db)) ctx.version.value++;
   try {
     // A smaller SQLite page cache, and V8's old generation collected as the rows go in (import-memory.ts).
     const keepHeap = heapKeeper();
