@@ -181,6 +181,73 @@ describe('grid page plans equal the plain SQL', () => {
     }
   });
 
+  it('plans over an in-memory row set (read by rowid, or tested per entry of the sort index, the segments or the table) have the plain rows and order', () => {
+    // Limits lowered so that a park of 2,500 takes the row-set plans as a million rows would.
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 60, setMaxShare: 0.6 });
+    const plans = new Map<string, number>();
+    try {
+      fc.assert(
+        fc.property(request, (req) => {
+          const plan = samePages(req);
+          plans.set(plan, (plans.get(plan) ?? 0) + 1);
+        }),
+        { numRuns: 260, seed: 20261216 },
+      );
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+    console.log('row-set plans:', Object.fromEntries(plans));
+    expect(plans.get('set rows') ?? 0).toBeGreaterThan(10);
+    expect(plans.get('sort index, set') ?? 0).toBeGreaterThan(20);
+    expect(plans.get('segments, set') ?? 0).toBeGreaterThan(12);
+    expect(plans.get('rowid, set') ?? 0).toBeGreaterThan(5);
+  }, 120_000);
+
+  it('a filter on the sort column itself keeps its range of the sort index beside the row set', () => {
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1 });
+    try {
+      for (const sort of ['asc', 'desc'] as const) {
+        const req = { startRow: 0, endRow: 30, sortModel: [{ colId: 'industry', sort }], filterModel: { industry: text('equals', 'ai'), kind: text('equals', 'startup') } } as GridRequest;
+        const q = probe.sqlFor(core.db, req);
+        expect(q.plan).toBe('sort index, set');
+        const steps = (core.db.prepare(`EXPLAIN QUERY PLAN ${q.page.sql}`).all(...q.page.params) as { detail: string }[]).map((r) => r.detail);
+        expect(steps.join('; ')).toMatch(/enterprises_industry \(industry=\?\)/);
+        samePages({ sort: req.sortModel[0], filters: [{ industry: text('equals', 'ai') }, { kind: text('equals', 'startup') }], pageSize: 30, jump: 45 });
+      }
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+  });
+
+  it('a kept row set follows writes: rows that enter or leave the filter after a page was served', () => {
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1 });
+    try {
+      const req = { startRow: 0, endRow: 20, sortModel: [{ colId: 'revenue', sort: 'desc' }], filterModel: { patents: { filterType: 'number', type: 'greaterThan', filter: 120 } } } as GridRequest;
+      const plain = () => {
+        const q = probe.sqlFor(core.db, req);
+        expect(q.plan).toBe('sort index, set');
+        return (core.db.prepare(q.plain.sql).all(...q.plain.params) as { id: string }[]).map((r) => r.id);
+      };
+      const rows = () => (core.call('enterprises.rows', req as never) as { rows: { id: string }[]; count: number });
+      const first = rows();
+      expect(first.rows.map((r) => r.id)).toEqual(plain());
+      // An enterprise outside the filter joins it with the highest revenue; the first row served leaves it.
+      const outside = core.db.prepare('SELECT id FROM enterprises WHERE deleted = 0 AND (patents IS NULL OR patents <= 120) LIMIT 1').get() as { id: string };
+      core.call('enterprises.update', { id: outside.id, patch: { patents: 999, revenue: 9_600_000_000 } } as never);
+      core.call('enterprises.update', { id: first.rows[0]!.id, patch: { patents: 0 } } as never);
+      const after = rows();
+      expect(after.rows[0]!.id).toBe(outside.id);
+      expect(after.rows.map((r) => r.id)).not.toContain(first.rows[0]!.id);
+      expect(after.rows.map((r) => r.id)).toEqual(plain());
+      expect(after.count).toBe(first.count);
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+  });
+
   it('a walk stops at its budget: the counter meets every index entry, not only the matches', () => {
     const saved = { ...planLimits };
     // A filter no row near the start of the sort order meets: the walk must give up after 30 entries.
