@@ -58,18 +58,22 @@ export function readRowSet(db: Db, sql: string, params: unknown[], smallMax: num
 let active: RowSet | null = null;
 const registered = new WeakSet<Db>();
 
+/** Defines `grid_in` on a connection (once), so that SQL naming it can be prepared there. */
+export function registerGridIn(db: Db): void {
+  if (registered.has(db)) return;
+  db.function('grid_in', { deterministic: false }, (rowid: unknown) => {
+    if (!active) throw new Error('grid_in called outside a grid page');
+    return active.has(Number(rowid)) ? 1 : 0;
+  });
+  registered.add(db);
+}
+
 /**
  * Runs `fn` (one statement) with `grid_in(rowid)` answering membership of `set`. It reads only the rowid,
  * so SQLite tests it on the index entry and fetches the table row only for members.
  */
 export function withRowSet<T>(db: Db, set: RowSet, fn: () => T): T {
-  if (!registered.has(db)) {
-    db.function('grid_in', { deterministic: false }, (rowid: unknown) => {
-      if (!active) throw new Error('grid_in called outside a grid page');
-      return active.has(Number(rowid)) ? 1 : 0;
-    });
-    registered.add(db);
-  }
+  registerGridIn(db);
   const outer = active;
   active = set;
   try {
