@@ -685,6 +685,15 @@ export class GridRunner<R> {
   private pageSql(plan: Plan, extra: Clause | null, limit: number, offset: number): Clause {
     const { shape, segments } = plan;
     if (segments && offset + limit <= SEGMENT_MAX_DEPTH) return segmentPageSql(this.view, this.view.segments!, segments.index, segments.cells, shape, extra, limit, offset);
+    if (plan.kind === 'set rows' && !extra) {
+      // The set's rows sorted by their keys alone (the sorter holds key and rowid, not whole rows), then
+      // the page's rows read by rowid.
+      const id = this.view.rowid;
+      return {
+        sql: `${shape.select} WHERE ${id} IN (SELECT ${id} FROM ${this.view.from} NOT INDEXED WHERE ${shape.where.sql} ORDER BY ${shape.orderSql} LIMIT ? OFFSET ?) ORDER BY ${shape.orderSql}`,
+        params: [...shape.where.params, limit, offset],
+      };
+    }
     return {
       sql: `${shape.select} WHERE ${shape.where.sql}${extra ? ` AND ${extra.sql}` : ''} ORDER BY ${shape.orderSql} LIMIT ? OFFSET ?`,
       params: [...shape.where.params, ...(extra?.params ?? []), limit, offset],
