@@ -422,8 +422,8 @@ export class GridRunner<R> {
     const total = this.count(db, { where: { sql: this.view.where, params: [] } });
     if (total === 0) return { kind: 'none', shape: counted, segments: null };
     // Every live row matches (a search word in every name): the page is the unfiltered one. Both counts
-    // are of this data version.
-    if (count === total) return { kind: 'every row', shape: this.shape(db, { ...req, filterModel: {}, quickFilter: undefined }), segments: null };
+    // are of this data version. In a big park only, like the row sets (a small one serves any plan quickly).
+    if (count === total && total >= planLimits.setMinRows) return { kind: 'every row', shape: this.shape(db, { ...req, filterModel: {}, quickFilter: undefined }), segments: null };
     const withSet = this.setPlan(db, req, counted, count, total);
     if (withSet) return withSet;
     if (count / total < SCAN_SORT_INDEX_SHARE) {
