@@ -181,6 +181,104 @@ describe('grid page plans equal the plain SQL', () => {
     }
   });
 
+  it('plans over an in-memory row set (read by rowid, or tested per entry of the sort index or the table; segments for status and kind alone) have the plain rows and order', () => {
+    // Limits lowered so that a park of 2,500 takes the row-set plans as a million rows would.
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 60, setMaxShare: 0.6 });
+    const plans = new Map<string, number>();
+    try {
+      fc.assert(
+        fc.property(request, (req) => {
+          const plan = samePages(req);
+          plans.set(plan, (plans.get(plan) ?? 0) + 1);
+        }),
+        { numRuns: 260, seed: 20261216 },
+      );
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+    console.log('row-set plans:', Object.fromEntries(plans));
+    expect(plans.get('set rows') ?? 0).toBeGreaterThan(10);
+    expect(plans.get('sort index, set') ?? 0).toBeGreaterThan(20);
+    expect(plans.get('segments') ?? 0).toBeGreaterThan(4);
+    expect(plans.get('rowid, set') ?? 0).toBeGreaterThan(5);
+  }, 120_000);
+
+  it('a filter every live row meets serves the unfiltered pages, with the plain rows and order', () => {
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { setMinRows: 0 });
+    try {
+      everyRow();
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+  });
+
+  function everyRow() {
+    for (const sort of [undefined, { colId: 'revenue', sort: 'desc' as const }, { colId: 'name', sort: 'asc' as const }]) {
+      const filters = [{ name: text('contains', '') }];
+      const base = { startRow: 0, endRow: 10, sortModel: sort ? [sort] : [], filterModel: filters[0] } as GridRequest;
+      expect(probe.sqlFor(core.db, base).plan).toBe('every row');
+      samePages({ sort, filters, pageSize: 50, jump: 777 });
+    }
+    // One row that does not match: the filter is applied again.
+    const id = (core.db.prepare("SELECT id FROM enterprises WHERE deleted = 0 AND kind = 'core' AND status = 'settled' ORDER BY rowid LIMIT 1").get() as { id: string }).id;
+    core.call('enterprises.update', { id, patch: { revenue: null } } as never);
+    const req = { startRow: 0, endRow: 10, sortModel: [], filterModel: { revenue: { filterType: 'number', type: 'notBlank' } } } as GridRequest;
+    expect(probe.sqlFor(core.db, req).plan).not.toBe('every row');
+    samePages({ filters: [req.filterModel], pageSize: 50, jump: 5 });
+  }
+
+  it('a filter on the sort column itself keeps its range of the sort index beside the row set', () => {
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1 });
+    try {
+      for (const sort of ['asc', 'desc'] as const) {
+        const req = { startRow: 0, endRow: 30, sortModel: [{ colId: 'industry', sort }], filterModel: { industry: text('equals', 'ai'), kind: text('equals', 'startup') } } as GridRequest;
+        const q = probe.sqlFor(core.db, req);
+        expect(q.plan).toBe('sort index, set');
+        const steps = (core.db.prepare(`EXPLAIN QUERY PLAN ${q.page.sql}`).all(...q.page.params) as { detail: string }[]).map((r) => r.detail);
+        expect(steps.join('; ')).toMatch(/enterprises_industry \(industry=\?\)/);
+        samePages({ sort: req.sortModel[0], filters: [{ industry: text('equals', 'ai') }, { kind: text('equals', 'startup') }], pageSize: 30, jump: 45 });
+      }
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+  });
+
+  it('a kept row set follows writes: rows that enter or leave the filter after a page was served', () => {
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1 });
+    try {
+      const req = { startRow: 0, endRow: 20, sortModel: [{ colId: 'revenue', sort: 'desc' }], filterModel: { patents: { filterType: 'number', type: 'greaterThan', filter: 120 } } } as GridRequest;
+      const plain = () => {
+        const q = probe.sqlFor(core.db, req);
+        expect(q.plan).toBe('sort index, set');
+        return (core.db.prepare(q.plain.sql).all(...q.plain.params) as { id: string }[]).map((r) => r.id);
+      };
+      const rows = () => (core.call('enterprises.rows', req as never) as { rows: { id: string }[]; count: number });
+      // Settled core enterprises (their status passes the rules whatever other tests changed): one inside
+      // the filter, at the top of the order, and one outside it.
+      const pick = (where: string) => core.db.prepare(`SELECT id FROM enterprises WHERE deleted = 0 AND kind = 'core' AND status = 'settled' AND ${where} ORDER BY rowid DESC LIMIT 1`).get() as { id: string };
+      const inside = pick('patents > 120');
+      const outside = pick('(patents IS NULL OR patents <= 120)');
+      core.call('enterprises.update', { id: inside.id, patch: { revenue: 9_700_000_000 } } as never);
+      const first = rows();
+      expect(first.rows[0]!.id).toBe(inside.id);
+      expect(first.rows.map((r) => r.id)).toEqual(plain());
+      // The one outside joins the filter with the highest revenue left; the first row served leaves it.
+      core.call('enterprises.update', { id: outside.id, patch: { patents: 999, revenue: 9_600_000_000 } } as never);
+      core.call('enterprises.update', { id: inside.id, patch: { patents: 0 } } as never);
+      const after = rows();
+      expect(after.rows[0]!.id).toBe(outside.id);
+      expect(after.rows.map((r) => r.id)).not.toContain(inside.id);
+      expect(after.rows.map((r) => r.id)).toEqual(plain());
+      expect(after.count).toBe(first.count);
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+  });
+
   it('a walk stops at its budget: the counter meets every index entry, not only the matches', () => {
     const saved = { ...planLimits };
     // A filter no row near the start of the sort order meets: the walk must give up after 30 entries.
