@@ -1,0 +1,69 @@
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { AppError, type ErrorCode } from '../errors';
+import { migrations } from './migrations';
+import { appliedMigrations, type UpgradeProgress } from './open';
+
+/**
+ * Opening a database made by an older version runs its migrations, after a safety backup of the whole
+ * file: a minute at a million enterprises. better-sqlite3 is synchronous, so done where the UI is served
+ * (the web shell's HTTP server, the core process) nothing would answer meanwhile. `upgradeInWorker`
+ * runs that open on a worker thread with its own connection, telling its progress, and closes it; the
+ * shell then opens the core as usual and finds nothing left to migrate.
+ */
+export type UpgradeStatus =
+  | { state: 'upgrading'; progress: UpgradeProgress | null }
+  | { state: 'done' }
+  | { state: 'failed'; error: { code: ErrorCode; params: Record<string, string | number> } };
+
+/** Whether `file` is an existing ParkPilot database that still lacks some of this build's migrations. */
+export function needsUpgrade(file: string, known = migrations): boolean {
+  if (!existsSync(file)) return false;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const applied = appliedMigrations(db);
+    return applied.length > 0 && applied.length < known.length && applied.every((id, i) => known[i]!.id === id);
+  } catch {
+    return false; // not a database, damaged, locked: the ordinary open says so, in its own words
+  } finally {
+    db?.close();
+  }
+}
+
+export interface UpgradeOptions {
+  nativeBinding?: string;
+  /** For tests: the migrations this build knows (openDatabase's knownMigrations). */
+  knownMigrationCount?: number;
+}
+
+/** Where the worker's script is: beside the bundle (out/main), or the TypeScript source run through tsx. */
+function workerScript(): { file: string; execArgv: string[] } {
+  // The bundle's shared chunks sit one folder below its entries (out/main/chunks).
+  const built = [join(__dirname, 'upgrade-worker.js'), join(__dirname, '..', 'upgrade-worker.js')].find((f) => existsSync(f));
+  if (built) return { file: built, execArgv: [] };
+  return { file: join(__dirname, 'upgrade-worker.ts'), execArgv: ['--import', 'tsx'] };
+}
+
+export function upgradeInWorker(file: string, options: UpgradeOptions, onProgress: (p: UpgradeProgress) => void): Promise<void> {
+  const script = workerScript();
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(script.file, { workerData: { file, ...options }, execArgv: script.execArgv });
+    let settled = false;
+    const settle = (err?: AppError) => {
+      settled = true;
+      if (err) reject(err);
+      else resolve();
+    };
+    worker.on('message', (m: { type: 'progress'; progress: UpgradeProgress } | { type: 'done' } | { type: 'error'; code: ErrorCode; params: Record<string, string | number> }) => {
+      if (m.type === 'progress') onProgress(m.progress);
+      else settle(m.type === 'done' ? undefined : new AppError(m.code, m.params));
+    });
+    worker.on('error', (err) => settle(new AppError('internal', { detail: err.message })));
+    worker.on('exit', (code) => {
+      if (!settled) settle(new AppError('internal', { detail: `upgrade worker exited with ${code}` }));
+    });
+  });
+}
