@@ -26,8 +26,7 @@ const TEXT = {
     step: (n: number, m: number) => `第 ${n} 步，共 ${m} 步`,
     safe: '请勿关闭窗口。如果中途关闭，不会丢失任何数据：升级在一个事务中完成，未完成时数据库保持原样，下次打开时会重新升级。',
     failedTitle: '无法升级数据库',
-    failedHint: '数据库保持升级前的样子，未做任何更改。升级前的备份（若已完成）保存在数据库旁的“-backups”文件夹中。',
-    retry: '重试',
+    failedHint: '数据库保持升级前的样子，未做任何更改。升级前的备份（若已完成）保存在数据库旁的“-backups”文件夹中。重新启动 ParkPilot 会再次尝试升级。',
     lost: '与 ParkPilot 的连接中断，正在重试…',
   },
   en: {
@@ -40,8 +39,7 @@ const TEXT = {
     step: (n: number, m: number) => `Step ${n} of ${m}`,
     safe: 'Please keep this window open. Closing it loses nothing: the upgrade is one transaction, so until it finishes the database stays exactly as it was, and it is upgraded again the next time it is opened.',
     failedTitle: 'The database could not be upgraded',
-    failedHint: 'The database is as it was before, unchanged. The backup taken before the upgrade (if it was finished) is in the “-backups” folder beside the database.',
-    retry: 'Try again',
+    failedHint: 'The database is as it was before, unchanged. The backup taken before the upgrade (if it was finished) is in the “-backups” folder beside the database. Starting ParkPilot again tries the upgrade again.',
     lost: 'Lost the connection to ParkPilot; trying again…',
   },
 };
@@ -71,10 +69,10 @@ export function showUpgrade(root: HTMLElement, locale: Locale, status: () => Pro
     if (s.state === 'failed') {
       heading.textContent = t.failedTitle;
       intro.textContent = s.error.message;
-      line.textContent = t.failedHint;
+      line.remove();
       bar.remove();
       step.remove();
-      safe.replaceChildren(element('button', { type: 'button', className: 'upgrade-retry', onclick: () => location.reload() }, t.retry));
+      safe.textContent = t.failedHint;
       card.setAttribute('role', 'alert');
       return;
     }
