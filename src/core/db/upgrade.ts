@@ -19,11 +19,11 @@ export type UpgradeStatus =
   | { state: 'failed'; error: { code: ErrorCode; params: Record<string, string | number> } };
 
 /** Whether `file` is an existing ParkPilot database that still lacks some of this build's migrations. */
-export function needsUpgrade(file: string, known = migrations): boolean {
+export function needsUpgrade(file: string, known = migrations, nativeBinding?: string): boolean {
   if (!existsSync(file)) return false;
   let db: Database.Database | undefined;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
     const applied = appliedMigrations(db);
     return applied.length > 0 && applied.length < known.length && applied.every((id, i) => known[i]!.id === id);
   } catch {
@@ -47,23 +47,43 @@ function workerScript(): { file: string; execArgv: string[] } {
   return { file: join(__dirname, 'upgrade-worker.ts'), execArgv: ['--import', 'tsx'] };
 }
 
-export function upgradeInWorker(file: string, options: UpgradeOptions, onProgress: (p: UpgradeProgress) => void): Promise<void> {
-  const script = workerScript();
+/** The upgrade's messages (upgrade-worker.ts), from a worker thread or Electron's utilityProcess. */
+export type UpgradeMessage = { type: 'progress'; progress: UpgradeProgress } | { type: 'done' } | { type: 'error'; code: ErrorCode; params: Record<string, string | number> };
+
+/** Follows an upgrade run elsewhere: its progress to `onProgress`, its end as the promise. */
+export function followUpgrade(
+  runner: { onMessage(listener: (m: UpgradeMessage) => void): void; onExit(listener: (code: number) => void): void },
+  onProgress: (p: UpgradeProgress) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script.file, { workerData: { file, ...options }, execArgv: script.execArgv });
     let settled = false;
     const settle = (err?: AppError) => {
       settled = true;
       if (err) reject(err);
       else resolve();
     };
-    worker.on('message', (m: { type: 'progress'; progress: UpgradeProgress } | { type: 'done' } | { type: 'error'; code: ErrorCode; params: Record<string, string | number> }) => {
+    runner.onMessage((m) => {
       if (m.type === 'progress') onProgress(m.progress);
       else settle(m.type === 'done' ? undefined : new AppError(m.code, m.params));
     });
-    worker.on('error', (err) => settle(new AppError('internal', { detail: err.message })));
-    worker.on('exit', (code) => {
-      if (!settled) settle(new AppError('internal', { detail: `upgrade worker exited with ${code}` }));
+    runner.onExit((code) => {
+      if (!settled) settle(new AppError('internal', { detail: `the upgrade stopped (exit code ${code})` }));
     });
   });
+}
+
+/** The upgrade on a worker thread of this process (the web shell). */
+export function upgradeInWorker(file: string, options: UpgradeOptions, onProgress: (p: UpgradeProgress) => void): Promise<void> {
+  const script = workerScript();
+  const worker = new Worker(script.file, { workerData: { file, ...options }, execArgv: script.execArgv });
+  return followUpgrade(
+    {
+      onMessage: (listener) => worker.on('message', listener),
+      onExit: (listener) => {
+        worker.on('error', () => undefined); // an uncaught error ends the thread: reported by its exit
+        worker.on('exit', listener);
+      },
+    },
+    onProgress,
+  );
 }

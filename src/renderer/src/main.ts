@@ -16,9 +16,11 @@ const locale = savedLocale();
 setApiLocale(locale);
 applyTheme(savedTheme());
 // The shell is still upgrading an older database file (db/upgrade.ts): only its progress until it is done.
-if (document.querySelector('meta[name="parkpilot-upgrading"]')) {
+// The web shell marks its page; the desktop shell opens the window at ?upgrading (main/upgrade.ts).
+const desktopUpgrade = (window as { parkpilotUpgrade?: { status(locale: string): Promise<import('./upgrade/upgradeScreen').UpgradeStatus> } }).parkpilotUpgrade;
+if (document.querySelector('meta[name="parkpilot-upgrading"]') || (desktopUpgrade && location.search === '?upgrading')) {
   void import('./upgrade/upgradeScreen').then(({ showUpgrade, webUpgradeStatus }) =>
-    showUpgrade(document.getElementById('root')!, locale, () => webUpgradeStatus(locale), () => location.reload()),
+    showUpgrade(document.getElementById('root')!, locale, () => (desktopUpgrade ? desktopUpgrade.status(locale) : webUpgradeStatus(locale)), () => location.replace(location.pathname + location.hash)),
   );
 } else start();
 
