@@ -39,12 +39,14 @@ export interface UpgradeOptions {
   knownMigrationCount?: number;
 }
 
-/** Where the worker's script is: beside the bundle (out/main), or the TypeScript source run through tsx. */
-function workerScript(): { file: string; execArgv: string[] } {
-  // The bundle's shared chunks sit one folder below its entries (out/main/chunks).
+/**
+ * The worker's script: beside the bundle (out/main, or one folder up from its shared chunks), or the
+ * TypeScript source loaded through tsx's require hook (tests and tsx scripts run from the sources).
+ */
+function workerScript(): { source: string; eval: boolean } {
   const built = [join(__dirname, 'upgrade-worker.js'), join(__dirname, '..', 'upgrade-worker.js')].find((f) => existsSync(f));
-  if (built) return { file: built, execArgv: [] };
-  return { file: join(__dirname, 'upgrade-worker.ts'), execArgv: ['--import', 'tsx'] };
+  if (built) return { source: built, eval: false };
+  return { source: `require('tsx/cjs/api').register(); require(${JSON.stringify(join(__dirname, 'upgrade-worker.ts'))});`, eval: true };
 }
 
 /** The upgrade's messages (upgrade-worker.ts), from a worker thread or Electron's utilityProcess. */
@@ -52,7 +54,7 @@ export type UpgradeMessage = { type: 'progress'; progress: UpgradeProgress } | {
 
 /** Follows an upgrade run elsewhere: its progress to `onProgress`, its end as the promise. */
 export function followUpgrade(
-  runner: { onMessage(listener: (m: UpgradeMessage) => void): void; onExit(listener: (code: number) => void): void },
+  runner: { onMessage(listener: (m: UpgradeMessage) => void): void; onExit(listener: (code: number | string) => void): void },
   onProgress: (p: UpgradeProgress) => void,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -75,13 +77,14 @@ export function followUpgrade(
 /** The upgrade on a worker thread of this process (the web shell). */
 export function upgradeInWorker(file: string, options: UpgradeOptions, onProgress: (p: UpgradeProgress) => void): Promise<void> {
   const script = workerScript();
-  const worker = new Worker(script.file, { workerData: { file, ...options }, execArgv: script.execArgv });
+  const worker = new Worker(script.source, { eval: script.eval, workerData: { file, ...options } });
+  let failure = '';
   return followUpgrade(
     {
       onMessage: (listener) => worker.on('message', listener),
       onExit: (listener) => {
-        worker.on('error', () => undefined); // an uncaught error ends the thread: reported by its exit
-        worker.on('exit', listener);
+        worker.on('error', (err) => (failure = err.message)); // an uncaught error ends the thread
+        worker.on('exit', (code) => listener(failure ? `${code}: ${failure}` : code));
       },
     },
     onProgress,
