@@ -10,8 +10,9 @@ export default defineConfig({
     build: {
       rollupOptions: {
         // core-process: the core in Electron's utilityProcess (src/core/process/worker.ts), so a slow
-        // call or a long import never blocks the window's main process.
-        input: { index: resolve(__dirname, 'src/main/index.ts'), cli: resolve(__dirname, 'src/cli/index.ts'), 'core-process': resolve(__dirname, 'src/core/process/worker.ts') },
+        // call or a long import never blocks the window's main process. upgrade-worker: an older
+        // database's migrations on a worker thread while the page shows their progress (db/upgrade.ts).
+        input: { index: resolve(__dirname, 'src/main/index.ts'), cli: resolve(__dirname, 'src/cli/index.ts'), 'core-process': resolve(__dirname, 'src/core/process/worker.ts'), 'upgrade-worker': resolve(__dirname, 'src/core/db/upgrade-worker.ts') },
       },
     },
   },

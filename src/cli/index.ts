@@ -7,6 +7,8 @@ import { ParkCore } from '../core/service';
 import type { JobState } from '../core/jobs';
 import type { ImportReport } from '../core/imports/importer';
 import { startServer } from '../server/http';
+import { needsUpgrade } from '../core/db/upgrade';
+import { upgradeWhileServing } from './serve-upgrade';
 import { closePrinter, printPdf } from '../server/pdf';
 import { waitForWriteLock } from './lock';
 import { copyAtomically } from '../core/util/atomic';
@@ -121,11 +123,16 @@ async function main(argv: string[]): Promise<void> {
       const port = values.port === undefined ? 0 : count(values, 'port');
       if (port > 65535) throw new UsageError('--port must be between 0 and 65535');
       // The web shell keeps a hub-connected database in sync; the password lives only in this process.
-      const core = openExisting(file, { hubSync: true });
-      void afterOpen(core).then((r) => r.error && process.stderr.write(`daily backup failed: ${r.error}\n`));
-      const server = await startServer({ core, rendererDir: join(__dirname, '../renderer'), host: (values.host as string | undefined) ?? '127.0.0.1', port });
+      const openCore = () => {
+        const core = openExisting(file, { hubSync: true });
+        void afterOpen(core).then((r) => r.error && process.stderr.write(`daily backup failed: ${r.error}\n`));
+        return core;
+      };
+      // An older database is upgraded on a worker thread while the page shows how far it is (cli/serve-upgrade.ts).
+      const started: Pick<Parameters<typeof startServer>[0], 'core' | 'upgrade'> = needsUpgrade(file) ? upgradeWhileServing(file, openCore) : { core: openCore() };
+      const server = await startServer({ ...started, rendererDir: join(__dirname, '../renderer'), host: (values.host as string | undefined) ?? '127.0.0.1', port });
       process.stdout.write(`ParkPilot web shell: ${server.url}  (database: ${file})\n`);
-      const stop = () => void server.close().then(() => (core.close(), process.exit(0)));
+      const stop = () => void server.close().then(async () => (started.core ?? (await started.upgrade?.ready.catch(() => undefined)))?.close()).then(() => process.exit(0));
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
       return;

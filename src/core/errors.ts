@@ -105,6 +105,7 @@ const messages = {
     'zh-CN': '另一个 ParkPilot 正在写入此数据库，请等它完成后再试',
     en: 'Another ParkPilot is writing this database; try again when it has finished',
   },
+  upgrading: { 'zh-CN': '正在升级数据库，请在完成后再试', en: 'The database is being upgraded; try again when it has finished' },
   cross_origin: { 'zh-CN': '拒绝来自其他网站的请求', en: 'Requests from other sites are refused' },
   bad_request: { 'zh-CN': '无法理解的请求：{detail}', en: 'Malformed request: {detail}' },
   internal: { 'zh-CN': '内部错误：{detail}', en: 'Internal error: {detail}' },

@@ -8,6 +8,7 @@ import { hubSecretStore, rememberHubPassword, type HubSecretStore } from './hubS
 import { relayApi } from './ipc';
 import { registerSchemes, serveRenderer } from './protocol';
 import { hardenApp } from './security';
+import { upgradeIfNeeded } from './upgrade';
 
 /**
  * The desktop shell: one hardened window over the same core the CLI and web shell use, run in its
@@ -125,7 +126,7 @@ function buildMenu(): void {
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
-function createWindow(): void {
+function createWindow(query = ''): void {
   window = new BrowserWindow({
     width: 1360,
     height: 860,
@@ -137,7 +138,7 @@ function createWindow(): void {
   });
   window.once('ready-to-show', () => window?.show());
   window.on('closed', () => (window = undefined));
-  void window.loadURL('app://parkpilot/');
+  void window.loadURL(`app://parkpilot/${query}`);
 }
 
 app.on('second-instance', () => {
@@ -152,16 +153,30 @@ app.whenReady().then(async () => {
   mkdirSync(dir, { recursive: true });
   secrets = hubSecretStore(join(dir, 'hub-secrets.json'), safeStorage);
   core = startCore();
-  const problem = await openCore(join(dir, 'parkpilot.db'), true);
+  const file = join(dir, 'parkpilot.db');
+  let opened = false;
+  const openAndRelay = async (): Promise<string | null> => {
+    const problem = await openCore(file, true);
+    if (problem) return problem;
+    relayApi(core, (method, input, result) => secrets && rememberHubPassword(secrets, openFile, method, input, result));
+    buildMenu();
+    opened = true;
+    return null;
+  };
+  const show = (query = '') => {
+    serveRenderer(join(__dirname, '../renderer'));
+    createWindow(query);
+  };
+  // A database made by an older version: the window shows the upgrade's progress first (upgrade.ts).
+  if (!(await upgradeIfNeeded(file, nativeBinding, show, openAndRelay))) return; // the window says why
+  if (opened) return;
+  const problem = await openAndRelay();
   if (problem) {
     dialog.showErrorBox('ParkPilot', problem);
     app.exit(1);
     return;
   }
-  serveRenderer(join(__dirname, '../renderer'));
-  relayApi(core, (method, input, result) => secrets && rememberHubPassword(secrets, openFile, method, input, result));
-  buildMenu();
-  createWindow();
+  show();
 });
 
 app.on('window-all-closed', () => {

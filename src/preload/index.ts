@@ -20,3 +20,6 @@ contextBridge.exposeInMainWorld('parkpilot', {
     return () => ipcRenderer.removeListener('parkpilot:event', wrapped);
   },
 });
+
+/** While the desktop shell upgrades an older database (main/upgrade.ts): its progress, for the upgrade screen. */
+contextBridge.exposeInMainWorld('parkpilotUpgrade', { status: (locale: string) => ipcRenderer.invoke('parkpilot:upgrade-status', String(locale)) });

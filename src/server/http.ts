@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { AppError, toErrorPayload, type ErrorCode, type Locale } from '../core/errors';
 import type { ParkCore } from '../core/service';
+import type { UpgradeStatus } from '../core/db/upgrade';
 
 /**
  * The web shell: the built renderer and the handler map over HTTP. Loopback only (there are no
@@ -17,7 +18,14 @@ import type { ParkCore } from '../core/service';
  * every failure is answered with a status and a coded error.
  */
 export interface ServerOptions {
-  core: ParkCore;
+  /** The open core; or, while an older database is upgraded (db/upgrade.ts), `upgrade` and no core yet. */
+  core?: ParkCore;
+  /**
+   * An upgrade under way: its status answers GET /api/upgrade-status, the page carries a
+   * parkpilot-upgrading meta tag (the renderer shows the progress, then reloads), and every other API
+   * call is refused with `upgrading` until `ready` gives the core.
+   */
+  upgrade?: { status(): UpgradeStatus; ready: Promise<ParkCore> };
   rendererDir: string;
   host?: string;
   port?: number;
@@ -65,10 +73,18 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   if (!existsSync(indexFile)) throw new Error(`renderer not built: ${indexFile} is missing (run npm run build)`);
   const indexHtml = readFileSync(indexFile, 'utf8').replace('<head>', `<head><meta name="parkpilot-token" content="${token}">`);
   let allowedHosts = new Set<string>();
+  const upgradingHtml = indexHtml.replace('<head>', '<head><meta name="parkpilot-upgrading" content="1">');
   const events = new Set<ServerResponse>();
-  options.core.onEvent((e) => {
-    for (const res of events) res.write(`data: ${JSON.stringify(e)}\n\n`);
-  });
+  let core: ParkCore | undefined;
+  const attach = (c: ParkCore) => {
+    core = c;
+    c.onEvent((e) => {
+      for (const res of events) res.write(`data: ${JSON.stringify(e)}\n\n`);
+    });
+  };
+  if (options.core) attach(options.core);
+  else if (options.upgrade) options.upgrade.ready.then(attach, () => undefined); // a failure stays in status()
+  else throw new Error('startServer needs a core or an upgrade');
 
   const route = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -82,6 +98,8 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     const url = new URL(target, 'http://local');
     if (url.pathname.startsWith('/api/')) {
       if (!tokenOk(req.headers['x-parkpilot-token'], token)) return fail(res, 401, 'unauthorized', locale);
+      if (url.pathname === '/api/upgrade-status' && req.method === 'GET') return send(res, 200, upgradeStatus(core ? { state: 'done' } : options.upgrade!.status(), locale));
+      if (!core) return fail(res, 503, 'upgrading', locale);
       if (url.pathname === '/api/events' && req.method === 'GET') {
         res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
         res.write(': connected\n\n');
@@ -89,14 +107,14 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
         req.on('close', () => events.delete(res));
         return;
       }
-      if (url.pathname === '/api/upload' && req.method === 'POST') return handleUpload(options.core, url.searchParams.get('name') ?? 'upload', req, res, options.maxUpload ?? MAX_UPLOAD);
-      if (url.pathname.startsWith('/api/download/') && req.method === 'GET') return handleDownload(options.core, decodeURIComponent(url.pathname.slice(14)), res);
+      if (url.pathname === '/api/upload' && req.method === 'POST') return handleUpload(core, url.searchParams.get('name') ?? 'upload', req, res, options.maxUpload ?? MAX_UPLOAD);
+      if (url.pathname.startsWith('/api/download/') && req.method === 'GET') return handleDownload(core, decodeURIComponent(url.pathname.slice(14)), res);
       if (req.method !== 'POST') return fail(res, 405, 'bad_request', locale, 'POST only');
-      if (url.pathname === '/api/batch') return handleBatch(options.core, req, res);
-      return handleApi(options.core, decodeURIComponent(url.pathname.slice(5)), req, res);
+      if (url.pathname === '/api/batch') return handleBatch(core, req, res);
+      return handleApi(core, decodeURIComponent(url.pathname.slice(5)), req, res);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'bad_request', locale, 'GET only');
-    serveStatic(root, decodeURIComponent(url.pathname), indexHtml, res);
+    serveStatic(root, decodeURIComponent(url.pathname), core ? indexHtml : upgradingHtml, res);
   };
 
   const server = createServer((req, res) => {
@@ -150,6 +168,11 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
 }
 
 const localeOf = (req: IncomingMessage): Locale => (String(req.headers['x-parkpilot-locale'] ?? '').startsWith('en') ? 'en' : 'zh-CN');
+
+/** The upgrade's status for the page, a failure's message in the page's language. */
+function upgradeStatus(s: UpgradeStatus, locale: Locale): unknown {
+  return s.state === 'failed' ? { state: 'failed', error: new AppError(s.error.code, s.error.params).toPayload(locale) } : s;
+}
 
 function fail(res: ServerResponse, status: number, code: ErrorCode, locale: Locale, detail = ''): void {
   send(res, status, { ok: false, error: new AppError(code, { detail }).toPayload(locale) });

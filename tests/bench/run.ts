@@ -15,6 +15,7 @@ import { generate } from '../../src/core/seed/seed';
 import { ParkCore } from '../../src/core/service';
 import { gridFilters, gridSorts } from './grid-views';
 import { recordTarget } from './results';
+import { dueByScan } from '../unit/qualification-due-scan';
 
 const SIZE = {
   enterprises: Number(process.env.BENCH_ENTERPRISES ?? 1_000_000),
@@ -273,6 +274,20 @@ async function main() {
       });
       report(`overview recompute, as of ${asOf}${asOf === today ? ' (today)' : ''} (cpu p95 ${pct(cpu, 95).toFixed(1)} ms)`, samples, null, 150);
       if (pct(samples, 95) > worst.p95) worst = { p95: pct(samples, 95), cpu: pct(cpu, 95), asOf };
+    }
+    // The qualification due-list (loads after the Overview's first paint): qualification_days and the
+    // earliest-expiry index, against the one json_each over every enterprise it replaced (3 runs: ~7 s each).
+    for (const asOf of [today, '2020-12-31']) {
+      const cpu: number[] = [];
+      const samples = time(() => {
+        const c = process.cpuUsage();
+        core.call('qualifications.due', { asOf });
+        const d = process.cpuUsage(c);
+        cpu.push((d.user + d.system) / 1000);
+      });
+      const until = new Date(Date.parse(`${asOf}T00:00:00Z`) + 90 * 86_400_000).toISOString().slice(0, 10);
+      const scan = time(() => dueByScan(db, asOf, until, 20), 3);
+      report(`qualification due-list, as of ${asOf} (cpu p95 ${pct(cpu, 95).toFixed(1)} ms; ref: json_each scan)`, samples, scan, 150);
     }
     recordTarget({
       target: `Overview recompute as of any date at ${SIZE.enterprises.toLocaleString()} enterprises (${dates.length} dates)`,

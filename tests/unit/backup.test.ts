@@ -206,7 +206,7 @@ describe('parkpilot check', () => {
     const healthy = checkDatabase(core.db);
     expect(healthy).toMatchObject({ ok: true, integrity: [], foreignKeys: [] });
     expect(healthy.search.map((s) => s.fts)).toEqual(['enterprises_fts', 'leads_fts']);
-    expect(healthy.aggregates.map((a) => a.name)).toEqual(['enterprise_months', 'stage_events.until', 'stage_months', 'stage_reach', 'stage_counts']);
+    expect(healthy.aggregates.map((a) => a.name)).toEqual(['enterprise_months', 'stage_events.until', 'stage_months', 'stage_reach', 'stage_counts', 'qualification_days']);
     core.db.exec('DELETE FROM enterprises_fts WHERE rowid IN (SELECT rowid FROM enterprises LIMIT 3)');
     core.db.exec('UPDATE enterprise_months SET n = n + 1 WHERE (industry, entry_month, exit_month) IN (SELECT industry, entry_month, exit_month FROM enterprise_months LIMIT 1)');
     const bad = checkDatabase(core.db);

@@ -1,6 +1,7 @@
 import type { Db } from '../db/open';
 import { tables, type TableName } from '../db/tables';
 import { hasReachTables, reachSelect, STAGE_COUNTS_SELECT } from '../db/reach';
+import { hasQualificationDays, QUALIFICATION_DAYS_SELECT } from '../db/qualification-days';
 import { decodeRow } from '../db/write';
 import { searchTokens } from '../search/tokens';
 
@@ -65,7 +66,7 @@ function searchAgainstRebuild(db: Db, table: TableName): CheckReport['search'][n
  * the write path's own SELECTs, reach.ts). Each rebuilt side is one subquery: a compound member cannot start
  * with WITH, and `A EXCEPT B UNION ALL C` would mean `(A EXCEPT B) UNION ALL C`.
  */
-const AGGREGATES: { name: string; stored: string; rebuilt: string; since?: 'reach' }[] = [
+const AGGREGATES: { name: string; stored: string; rebuilt: string; since?: 'reach' | 'qualificationDays' }[] = [
   {
     name: 'enterprise_months',
     stored: 'SELECT industry, entry_month, exit_month, n FROM enterprise_months',
@@ -93,11 +94,13 @@ const AGGREGATES: { name: string; stored: string; rebuilt: string; since?: 'reac
     since: 'reach',
   },
   { name: 'stage_counts', stored: 'SELECT entity, stage, n FROM stage_counts', rebuilt: `SELECT * FROM (${STAGE_COUNTS_SELECT})`, since: 'reach' },
+  { name: 'qualification_days', stored: 'SELECT day, n FROM qualification_days', rebuilt: `SELECT * FROM (${QUALIFICATION_DAYS_SELECT})`, since: 'qualificationDays' },
 ];
 
 export function aggregatesAgainstRebuild(db: Db): CheckReport['aggregates'] {
-  // A database from before migration 0013 (checked by an older build's file) has no rollup tables yet.
-  return AGGREGATES.filter((a) => a.since !== 'reach' || hasReachTables(db)).map(({ name, stored, rebuilt }) => {
+  // A database from before migration 0013 or 0017 (checked by an older build's file) lacks those rollups.
+  const present = { reach: hasReachTables(db), qualificationDays: hasQualificationDays(db) };
+  return AGGREGATES.filter((a) => !a.since || present[a.since]).map(({ name, stored, rebuilt }) => {
     const n = (sql: string) => (db.prepare(`SELECT count(*) AS n FROM (${sql})`).get() as { n: number }).n;
     const differences = n(`${stored} EXCEPT ${rebuilt}`) + n(`${rebuilt} EXCEPT ${stored}`);
     return { name, differences, ok: differences === 0 };

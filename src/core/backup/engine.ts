@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, isDatabaseDamage } from '../errors';
 import type { Db } from '../db/open';
@@ -12,6 +12,11 @@ export interface BackupOptions {
   now?: () => number;
   /** Rotation settings; the size budget otherwise comes from the database's `backup_budget_mb` setting. */
   policy?: Partial<RotationPolicy>;
+  /**
+   * Told as the copy goes (bytes copied of the file's size), then once more with `checking` while the
+   * copy is verified: the upgrade screen shows it (db/upgrade.ts). The copy is then made in chunks.
+   */
+  onProgress?: (p: { copied: number; total: number; checking: boolean }) => void;
 }
 
 export const BUDGET_SETTING = 'backup_budget_mb';
@@ -48,7 +53,7 @@ export function backupBefore(db: Db, reason: BackupReason, options: BackupOption
   const dest = join(dir, backupName(at, reason, randomBytes(3).toString('hex')));
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeAtomicallySync(dest, (tmp) => verifiedCopy(db, 'main', tmp));
+    writeAtomicallySync(dest, (tmp) => verifiedCopy(db, 'main', tmp, options.onProgress));
   } catch (err) {
     throw asBackupError(err);
   }
@@ -87,10 +92,14 @@ export function rotate(dir: string, policy: RotationPolicy): BackupEntry[] {
  * as before. A page copy holds the database's own pages: when it is damaged, the database is checked
  * too, and damage there is `database_corrupt` (the operation must not go ahead), not a failed copy.
  */
-export function verifiedCopy(db: Db, schema: string, dest: string): void {
-  const paged = schema === 'main' && pageCopy(db, dest);
+export function verifiedCopy(db: Db, schema: string, dest: string, onProgress?: BackupOptions['onProgress']): void {
+  const paged = schema === 'main' && pageCopy(db, dest, onProgress);
   if (!paged) db.prepare(`VACUUM ${schema} INTO ?`).run(dest);
   chmodSync(dest, 0o600);
+  if (onProgress) {
+    const total = statSync(dest).size;
+    onProgress({ copied: total, total, checking: true });
+  }
   let problems: string[];
   try {
     problems = paged ? quickProblems(db, dest) : integrityProblems(db, dest);
@@ -116,7 +125,7 @@ export function verifiedCopy(db: Db, schema: string, dest: string): void {
  * empty) sends the copy back to `VACUUM INTO`. The copy is marked as a rollback-journal database
  * (header bytes 18–19), so it opens on its own, without a WAL beside it, like a `VACUUM INTO` copy.
  */
-export function pageCopy(db: Db, dest: string): boolean {
+export function pageCopy(db: Db, dest: string, onProgress?: BackupOptions['onProgress']): boolean {
   if (db.memory || !db.name || db.name === ':memory:' || db.inTransaction) return false;
   if (db.pragma('journal_mode', { simple: true }) !== 'wal') return false;
   // A read-only connection (`parkpilot backup`) cannot checkpoint: it copies when the WAL is empty already.
@@ -125,7 +134,8 @@ export function pageCopy(db: Db, dest: string): boolean {
   try {
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
     if (walBytes(db.name) !== 0) return false;
-    copyFileSync(db.name, dest);
+    if (onProgress) copyInChunks(db.name, dest, onProgress);
+    else copyFileSync(db.name, dest);
   } finally {
     db.exec('COMMIT');
   }
@@ -136,6 +146,29 @@ export function pageCopy(db: Db, dest: string): boolean {
     closeSync(fd);
   }
   return true;
+}
+
+/** copyFileSync, a chunk at a time, telling how far it is (a million-row park's file is gigabytes). */
+function copyInChunks(from: string, to: string, onProgress: NonNullable<BackupOptions['onProgress']>): void {
+  const total = statSync(from).size;
+  const chunk = Buffer.alloc(Math.min(8 << 20, Math.max(256 << 10, Math.ceil(total / 200))));
+  const src = openSync(from, 'r');
+  try {
+    const out = openSync(to, 'w', 0o600);
+    try {
+      let copied = 0;
+      onProgress({ copied, total, checking: false });
+      for (let n; (n = readSync(src, chunk, 0, chunk.length, copied)) > 0; ) {
+        writeSync(out, chunk, 0, n, copied);
+        copied += n;
+        onProgress({ copied, total, checking: false });
+      }
+    } finally {
+      closeSync(out);
+    }
+  } finally {
+    closeSync(src);
+  }
 }
 
 /** Checkpoints the WAL into the file and empties it; false when a reader elsewhere keeps it from that. */

@@ -1,4 +1,5 @@
 import { prepared, type Db } from './open';
+import { qualificationDaysAfterRow } from './qualification-days';
 import { hasReachTables, reachAfterRow, reachAfterStage, refreshReach, stageCountsAfterRow } from './reach';
 import type { TableName } from './tables';
 
@@ -13,14 +14,17 @@ type Row = Record<string, unknown>;
  *   stage a row was in on day D is the stay with date <= D < until, whatever order events came in;
  * - stage_months: those stays by entity, entry stage, stage, start and end month, with their days;
  * - stage_reach: each live row's first date reaching each stage, with its project (reach.ts);
- * - stage_counts: live leads and incubations per stored stage (reach.ts).
+ * - stage_counts: live leads and incubations per stored stage (reach.ts);
+ * - qualification_days: live enterprises' qualifications per expiry day (qualification-days.ts).
  *
  * They are plain statements of the write path rather than triggers: a trigger makes every insert
  * keep a statement journal, which cost more than the insert itself on large imports.
  */
 export function afterWrite(db: Db, table: TableName, before: Row | null, after: Row | null): void {
-  if (table === 'enterprises') enterpriseMonths(db, before, after);
-  else if (table === 'stage_events') {
+  if (table === 'enterprises') {
+    enterpriseMonths(db, before, after);
+    qualificationDaysAfterRow(db, before, after);
+  } else if (table === 'stage_events') {
     const row = (after ?? before)!;
     rechain(db, String(row.entity), String(row.row_id), String(row.id), before);
     if (!hasReachTables(db)) return;

@@ -20,6 +20,20 @@ export interface OpenOptions {
    * no statistics.
    */
   image?: Buffer;
+  /** Told how an upgrade of an existing database goes (the safety backup, then each migration): db/upgrade.ts. */
+  onUpgrade?: (p: UpgradeProgress) => void;
+}
+
+/**
+ * One step of an upgrade: step 1 is the safety backup (`percent` of the file copied, then `checking`
+ * the copy), steps 2… the migrations (`migration`: the one about to run). `steps` counts them all.
+ */
+export interface UpgradeProgress {
+  step: number;
+  steps: number;
+  phase: 'backup' | 'check' | 'migrate';
+  percent: number;
+  migration?: string;
 }
 
 /** Minimum SQLite: contentless_delete FTS5 needs 3.43; WAL-reset fix is in 3.51.3. */
@@ -81,7 +95,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     // Only the commands that create a database may make one of a file without ParkPilot's schema.
     if (applied.length === 0 && !isNew && options.create === false) throw new AppError('schema_mismatch', { detail: 'not a ParkPilot database' });
     if (!options.readonly && db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
-    migrate(db, known, options.readonly ?? false, applied);
+    migrate(db, known, options.readonly ?? false, applied, options.onUpgrade);
     // Statistics are for a file's large tables; a test's in-memory image is small and short-lived.
     if (!options.readonly && !options.image) optimizeIfFree(db);
     return db;
@@ -139,7 +153,7 @@ export function appliedMigrations(db: Db): string[] {
   return (db.prepare('SELECT id FROM schema_migrations ORDER BY id').all() as { id: string }[]).map((r) => r.id);
 }
 
-function migrate(db: Db, known: readonly Migration[], readonly: boolean, applied: string[]): void {
+function migrate(db: Db, known: readonly Migration[], readonly: boolean, applied: string[], onUpgrade?: OpenOptions['onUpgrade']): void {
   for (let i = 0; i < applied.length; i++) {
     if (i >= known.length) throw new AppError('schema_too_new', { detail: applied.slice(known.length).join(', ') });
     if (applied[i] !== known[i]!.id) {
@@ -149,11 +163,19 @@ function migrate(db: Db, known: readonly Migration[], readonly: boolean, applied
   const pending = known.slice(applied.length);
   if (pending.length === 0) return;
   if (readonly) throw new AppError('schema_mismatch', { detail: `needs ${pending.map((m) => m.id).join(', ')}` });
-  if (applied.length > 0) backupBefore(db, 'migration'); // an existing database is copied before its schema changes
+  const steps = pending.length + 1;
+  // An existing database is copied before its schema changes.
+  if (applied.length > 0) {
+    const onProgress = onUpgrade && ((p: { copied: number; total: number; checking: boolean }) => onUpgrade({ step: 1, steps, phase: p.checking ? 'check' : 'backup', percent: p.total ? Math.floor((100 * p.copied) / p.total) : 100 }));
+    backupBefore(db, 'migration', onProgress ? { onProgress } : {});
+  }
+  // All of them in one transaction: an upgrade stopped half-way (the window closed, the power cut)
+  // leaves the database exactly as it was, and the next open upgrades it again.
   db.transaction(() => {
     db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL) STRICT');
     const record = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
-    for (const m of pending) {
+    for (const [i, m] of pending.entries()) {
+      if (applied.length > 0) onUpgrade?.({ step: i + 2, steps, phase: 'migrate', percent: Math.floor((100 * i) / pending.length), migration: m.id });
       db.exec(m.sql);
       record.run(m.id, new Date().toISOString());
     }
