@@ -41,7 +41,7 @@ const rowKey = (table: string, id: string) => `${table}\u0000${id}`;
  * until listed here.
  */
 export const UPKEEP_READS: Partial<Record<TableName, readonly string[]>> = {
-  enterprises: ['deleted', 'name', 'uscc', 'tags', 'industry', 'entry_date', 'exit_date'],
+  enterprises: ['deleted', 'name', 'uscc', 'tags', 'industry', 'entry_date', 'exit_date', 'qualifications'],
   industries: [], staff: [], plans: [], targets: [], milestones: [], activities: [], visits: [], attachments: [], requests: [],
   financing_rounds: [], startup_milestones: [], review_items: [],
 };
