@@ -24,16 +24,15 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { format } from '../../src/core/db/clock';
 import type { LogEntry } from '../../src/core/db/materialize';
-import type { Db } from '../../src/core/db/open';
 import { ParkCore } from '../../src/core/service';
 import { verifiedCopy } from '../../src/core/backup/engine';
 import { exportPackage } from '../../src/core/sync/fieldwork';
-import { mergeChanges, type Sender } from '../../src/core/sync/merge';
+import { mergeChanges } from '../../src/core/sync/merge';
 import { decodePackage } from '../../src/core/sync/package';
 import { recordPeer, vectorOf } from '../../src/core/sync/peers';
 import { runScenario, scenarios } from '../unit/sync-property';
+import { laptopChanges, laptopSender } from './laptop-package';
 import { recordTarget } from './results';
 
 const SIZE = [process.env.BENCH_ENTERPRISES ?? 1_000_000, process.env.BENCH_LEADS ?? 200_000, process.env.BENCH_ACTIVITIES ?? 1_000_000].map(Number);
@@ -41,26 +40,9 @@ const FILE = join('.bench', `bench-v2-${SIZE.join('-')}.db`);
 const CHANGES = Number(process.env.SYNC_CHANGES ?? 100_000);
 const RUNS = Number(process.env.SYNC_RUNS ?? 10_000);
 const ONLY = process.argv[2];
-const LAPTOP = 'fe11d0c0ffee0001';
 const ms = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
 const load = () => `load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`;
 const secs = (x: number) => `${(x / 1000).toFixed(2)} s`;
-
-/** A laptop's edits: headcount, revenue, notes and patents of the first CHANGES / 4 live enterprises. */
-function laptopChanges(db: Db): LogEntry[] {
-  const rows = db.prepare('SELECT id, headcount, revenue, notes, patents FROM enterprises WHERE deleted = 0 ORDER BY rowid LIMIT ?').all(Math.ceil(CHANGES / 4)) as Record<string, unknown>[];
-  const start = Date.now() - 60_000;
-  const changes: LogEntry[] = [];
-  let i = 0;
-  for (const r of rows) {
-    for (const [field, value] of [['headcount', Number(r.headcount ?? 0) + 1], ['revenue', Number(r.revenue ?? 0) + 1000], ['notes', `走访记录 ${i}`], ['patents', Number(r.patents ?? 0) + 1]] as const) {
-      if (changes.length >= CHANGES) break;
-      changes.push({ stamp: format(start + Math.floor(i / 50), i % 50, LAPTOP), site: LAPTOP, user: 'field', tbl: 'enterprises', row_id: String(r.id), field, old_value: JSON.stringify(r[field] ?? null), new_value: JSON.stringify(value) });
-      i++;
-    }
-  }
-  return changes;
-}
 
 /**
  * The laptop's export, timed: the changes are stored (not timed) in a transaction that is rolled back,
@@ -93,15 +75,14 @@ async function mergeBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'pp-syncbench-'));
   const core = new ParkCore(FILE, { create: false, user: 'bench' });
   try {
-    const changes = laptopChanges(core.db);
+    const changes = laptopChanges(core.db, CHANGES);
     const n = changes.length.toLocaleString('en');
     const pkgFile = join(dir, 'laptop.ppsync');
     const exported = timeExport(core, changes, pkgFile);
     let t = process.hrtime.bigint();
     const pkg = decodePackage(readFileSync(pkgFile));
     const readMs = ms(t);
-    const seen = { ...vectorOf(core.db), [LAPTOP]: changes[changes.length - 1]!.stamp };
-    const sender: Sender = { site: LAPTOP, device: 'bench laptop', person: null, seen, sites: [{ site: LAPTOP, device: 'bench laptop', person: null }] };
+    const sender = laptopSender(core.db, changes);
     const times: number[] = [];
     const cpus: number[] = [];
     let phases: Record<string, { wall: number; cpu: number }> = {};
