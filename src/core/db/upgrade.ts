@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../errors';
+import { startModuleWorker } from '../process/module-worker';
 import { migrations } from './migrations';
 import { appliedMigrations, type UpgradeProgress } from './open';
 
@@ -39,16 +39,6 @@ export interface UpgradeOptions {
   knownMigrationCount?: number;
 }
 
-/**
- * The worker's script: beside the bundle (out/main, or one folder up from its shared chunks), or the
- * TypeScript source loaded through tsx's require hook (tests and tsx scripts run from the sources).
- */
-function workerScript(): { source: string; eval: boolean } {
-  const built = [join(__dirname, 'upgrade-worker.js'), join(__dirname, '..', 'upgrade-worker.js')].find((f) => existsSync(f));
-  if (built) return { source: built, eval: false };
-  return { source: `require('tsx/cjs/api').register(); require(${JSON.stringify(join(__dirname, 'upgrade-worker.ts'))});`, eval: true };
-}
-
 /** The upgrade's messages (upgrade-worker.ts), from a worker thread or Electron's utilityProcess. */
 export type UpgradeMessage = { type: 'progress'; progress: UpgradeProgress } | { type: 'done' } | { type: 'error'; code: ErrorCode; params: Record<string, string | number> };
 
@@ -76,8 +66,7 @@ export function followUpgrade(
 
 /** The upgrade on a worker thread of this process (the web shell). */
 export function upgradeInWorker(file: string, options: UpgradeOptions, onProgress: (p: UpgradeProgress) => void): Promise<void> {
-  const script = workerScript();
-  const worker = new Worker(script.source, { eval: script.eval, workerData: { file, ...options } });
+  const worker = startModuleWorker('upgrade-worker', join(__dirname, 'upgrade-worker.ts'), { workerData: { file, ...options } });
   let failure = '';
   return followUpgrade(
     {
