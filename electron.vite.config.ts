@@ -12,12 +12,14 @@ export default defineConfig({
         // core-process: the core in Electron's utilityProcess (src/core/process/worker.ts), so a slow
         // call or a long import never blocks the window's main process. upgrade-worker: an older
         // database's migrations on a worker thread while the page shows their progress (db/upgrade.ts).
+        // merge-worker: a large merge's classify on a second thread (sync/merge-thread.ts).
         // One entry a line; a worker thread that runs one of these finds it with process/module-worker.ts.
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/cli/index.ts'),
           'core-process': resolve(__dirname, 'src/core/process/worker.ts'),
           'upgrade-worker': resolve(__dirname, 'src/core/db/upgrade-worker.ts'),
+          'merge-worker': resolve(__dirname, 'src/core/sync/merge-worker.ts'),
         },
       },
     },

@@ -121,10 +121,22 @@ export class EntryCache {
     let list = this.rows.get(key);
     if (!list) {
       list = prepared(this.db, ROW_LOG).all(table, id) as LogEntry[];
+      if (this.order) list = this.order(key, list);
       this.rows.set(key, list);
     }
     return list;
   }
+
+  /**
+   * For a merge whose classify read the logs on another thread (sync/merge-thread.ts), so that this
+   * cache, first read after the merge stored its changes, lists a row's log as it would have had it
+   * read the row before (as classify's read-ahead does) and appended the stored changes one by one:
+   * `arrange(key, list)` reorders a list read from the table for a row that read-ahead would have held.
+   */
+  arrangeReads(arrange: (key: string, list: LogEntry[]) => LogEntry[]): void {
+    this.order = arrange;
+  }
+  private order: ((key: string, list: LogEntry[]) => LogEntry[]) | null = null;
 
   /**
    * Reads the logs of many rows of one table, BATCH rows a statement, as `get` would one by one (a
@@ -137,6 +149,7 @@ export class EntryCache {
       const chunk = missing.slice(i, i + BATCH);
       for (const id of chunk) this.rows.set(`${table}\u0000${id}`, []);
       for (const e of stmt.all(table, JSON.stringify(chunk)) as LogEntry[]) this.rows.get(`${table}\u0000${e.row_id}`)!.push(e);
+      if (this.order) for (const id of chunk) this.rows.set(`${table}\u0000${id}`, this.order(`${table}\u0000${id}`, this.rows.get(`${table}\u0000${id}`)!));
     }
   }
 

@@ -1,10 +1,12 @@
 import { MAX_CLOCK_AHEAD_MS, isStamp, parse as parseStamp } from '../db/clock';
-import { ENTERPRISE_REFS, EntryCache, derivedId, entriesOf, fieldWinner, fieldWinners, materializeRow, membersOf, sameJson, survivorOf, type FieldWrite, type LogEntry } from '../db/materialize';
+import { ENTERPRISE_REFS, EntryCache, derivedId, entriesOf, fieldWinners, materializeRow, membersOf, sameJson, survivorOf, type AliasIndex, type LogEntry } from '../db/materialize';
 import { prepared } from '../db/open';
 import { isTableName, tables, type TableName } from '../db/tables';
 import { insertRow, stampTime, transactAsync, type Row, type WriteContext } from '../db/write';
 import { AppError } from '../errors';
+import { NO_REVIEW, classify, preloadRoots, rootMembers, type Classified, type PendingReview } from './merge-classify';
 import { changeKey, deletedAmong, heldAmong } from './merge-reads';
+import { ClassifyThread, WORKER_THRESHOLD } from './merge-thread';
 import { PlainRows } from './plain-rows';
 import { recordPeer, recordSites, type SiteInfo, type Vector } from './peers';
 
@@ -74,6 +76,11 @@ export interface MergeOptions {
   fullFold?: boolean;
   /** Filled with each phase's wall and CPU milliseconds (the bench reports where a merge's time goes). */
   phases?: Record<string, { wall: number; cpu: number }>;
+  /**
+   * Classify on a second thread (merge-thread.ts): by default for packages of WORKER_THRESHOLD changes
+   * or more into a database file in WAL mode; `true`/`false` force it (tests, benches).
+   */
+  classifyOnWorker?: boolean;
 }
 
 /** Starts timing phases into `into` (when given): each call of the returned function ends one phase. */
@@ -98,9 +105,6 @@ const ORDER: TableName[] = [
   'visits', 'attachments', 'requests', 'targets', 'milestones', 'stage_events', 'financing_rounds', 'startup_milestones',
 ];
 const tableOrder = (): TableName[] => [...ORDER, ...(Object.keys(tables) as TableName[]).filter((t) => !ORDER.includes(t))];
-
-/** Bookkeeping tables are plain last-writer-wins: a conflict about a review item is not reviewed again. */
-const NO_REVIEW = new Set<string>(['review_items', 'row_aliases']);
 
 const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v));
 const same = (a: unknown, b: unknown) => sameJson(a ?? null, b ?? null);
@@ -145,17 +149,19 @@ export function checkIncoming(ctx: WriteContext, changes: LogEntry[], sender: Se
 
 class DryRunDone extends Error {}
 
-interface PendingReview {
-  kind: 'conflict' | 'deleted_edit';
-  tbl: TableName;
-  rowId: string;
-  field: string;
-  lost: unknown;
-  loser: LogEntry;
-}
-
 export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sender: Sender, options: MergeOptions = {}): Promise<MergeReport> {
   const phase = phaseTimer(options.phases);
+  // Started first, so that its start overlaps the checks; told to work once the transaction holds the write lock.
+  const wantThread = options.classifyOnWorker ?? (changes.length >= WORKER_THRESHOLD && !options.fullFold);
+  const thread = wantThread && !options.fullFold ? ClassifyThread.start(ctx.db) : null;
+  try {
+    return await mergeWith(ctx, changes, sender, options, phase, thread);
+  } finally {
+    thread?.stop();
+  }
+}
+
+async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender, options: MergeOptions, phase: (name: string) => void, thread: ClassifyThread | null): Promise<MergeReport> {
   checkIncoming(ctx, changes, sender);
   phase('check');
   const report: MergeReport = {
@@ -201,13 +207,21 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       report.applied = fresh.length;
       phase('held');
 
-      // 2. Classify against what each field holds here, in clock order, before storing anything.
+      // 2. Classify against what each field holds here, in clock order, before storing anything: on the
+      // classify thread meanwhile the changes are stored (its connection does not see them), or here.
       const cache = new EntryCache(db);
-      preloadRoots(cache, fresh);
-      phase('read logs');
       const plain = options.fullFold ? null : new PlainRows(db);
-      const reviews = classify(fresh, report, cache, plain, !!options.fullFold);
-      phase('classify');
+      const elsewhere = thread && (await thread.ready()) ? thread.classify(fresh, options.signal) : null;
+      // Not awaited yet: a failure is handled where it is awaited, after the store.
+      elsewhere?.catch(() => {});
+      let reviews: PendingReview[] = [];
+      if (elsewhere) phase('send to the classify thread');
+      else {
+        preloadRoots(cache, fresh);
+        phase('read logs');
+        reviews = classified(fresh, report, classify(fresh, cache, !!options.fullFold), plain);
+        phase('classify');
+      }
 
       // 3. Store, then move the clock past everything received.
       const insert = prepared(db, 'INSERT INTO changes (stamp, site, user, tbl, row_id, field, old_value, new_value, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)');
@@ -219,6 +233,13 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
       if (fresh.length) ctx.clock.receive(fresh[fresh.length - 1]!.stamp);
       options.store?.();
       phase('store changes');
+      if (elsewhere) {
+        const answer = await elsewhere;
+        for (const [name, wall] of Object.entries(answer.phases)) if (options.phases) options.phases[`thread: ${name}`] = { wall, cpu: NaN };
+        reviews = classified(fresh, report, answer.classified, plain);
+        readAfterStore(cache, fresh, plain, answer.logMax);
+        phase('wait for the classify thread');
+      }
 
       // 4. Rewrite the touched rows from their logs, references first.
       const touched = new Map<TableName, Set<string>>();
@@ -324,76 +345,49 @@ function deviceOf(ctx: WriteContext, site: string): string | null {
   return (prepared(ctx.db, 'SELECT device FROM sync_sites WHERE site = ?').get(site) as { device: string } | undefined)?.device ?? null;
 }
 
-/** Reads, in batches, the logs classify will read: each changed row's survivor with its absorbed rows. */
-function preloadRoots(cache: EntryCache, fresh: LogEntry[]): void {
-  const aliases = cache.aliases();
-  const rows = new Map<string, Set<string>>();
-  for (const e of fresh) {
-    let ids = rows.get(e.tbl);
-    if (!ids) rows.set(e.tbl, (ids = new Set()));
-    ids.add(e.row_id);
-  }
-  for (const [table, ids] of rows) {
-    const members = new Set<string>();
-    for (const id of ids) for (const m of aliases.members(table, aliases.survivor(table, id))) members.add(m);
-    cache.preload(table, members);
-  }
+/** Takes classify's answer: its counts into the report, its verdicts to the short way; returns the review items. */
+function classified(fresh: LogEntry[], report: MergeReport, c: Classified, plain: PlainRows | null): PendingReview[] {
+  report.fastForward += c.fastForward;
+  report.converged += c.converged;
+  if (plain) for (let i = 0; i < fresh.length; i++) plain.offer(fresh[i]!, c.newer[i] === 1);
+  return c.reviews;
 }
 
 /**
- * Counts each new change as fast-forward, converged or conflict, and lists the losers to review. A
- * field's current write is the latest among its row's log here (the survivor's history) and the
- * package's earlier changes; each row's log is folded once, not once a change.
+ * After a classify on the other thread, this thread's cache read nothing before the store: the short
+ * way takes each row's newest stamp from the thread, the rows that take the long way are read ahead in
+ * batches now, and every row classify's read-ahead would have held lists its log in the order it would
+ * have (the log before the merge, then the stored changes in the order they were stored).
  */
-function classify(fresh: LogEntry[], report: MergeReport, cache: EntryCache, plain: PlainRows | null, wholeRows = false): PendingReview[] {
-  const state = new Map<string, FieldWrite | undefined>();
+function readAfterStore(cache: EntryCache, fresh: LogEntry[], plain: PlainRows | null, logMax: Map<string, string>): void {
   const aliases = cache.aliases();
-  // The long way (fullFold) folds each row's whole log into the winners of all its fields; the short way
-  // asks only for the fields the package writes (fieldWinner). The differential test compares the two.
-  const held = new Map<string, Map<string, FieldWrite>>();
-  const logs = new Map<string, LogEntry[]>();
-  const currentWrite = (table: TableName, root: string, field: string): FieldWrite | undefined => {
-    const rowKey = `${table}\u0000${root}`;
-    if (!wholeRows) {
-      let entries = logs.get(rowKey);
-      if (!entries) logs.set(rowKey, (entries = aliases.empty ? cache.get(table, root) : aliases.members(table, root).flatMap((id) => cache.get(table, id))));
-      return fieldWinner(entries, field);
+  let preloadable: Set<string> | null = null;
+  let rank: Map<string, number> | null = null;
+  cache.arrangeReads((key, list) => {
+    preloadable ??= readAhead(aliases, fresh);
+    if (!preloadable.has(key) || list.length === 0) return list;
+    rank ??= new Map(fresh.map((e, i) => [changeKey(e), i]));
+    const before: LogEntry[] = [];
+    const stored: [number, LogEntry][] = [];
+    for (const e of list) {
+      const r = rank.get(changeKey(e));
+      if (r === undefined) before.push(e);
+      else stored.push([r, e]);
     }
-    let wins = held.get(rowKey);
-    if (!wins) held.set(rowKey, (wins = fieldWinners(aliases.members(table, root).flatMap((id) => cache.get(table, id)))));
-    return wins.get(field);
-  };
-  const reviews: PendingReview[] = [];
-  for (const e of fresh) {
-    const table = e.tbl as TableName;
-    const root = aliases.survivor(table, e.row_id);
-    const writes: [string, unknown, unknown][] =
-      e.field === '*' ? Object.entries((parse(e.new_value) ?? {}) as Row).map(([f, v]) => [f, v, null]) : [[e.field, parse(e.new_value), parse(e.old_value)]];
-    let outcome: 'ff' | 'same' | 'conflict' = writes.length ? 'same' : 'ff';
-    if (e.field === '*') plain?.offer(e, false);
-    for (const [field, value, old] of writes) {
-      const key = `${table}\u0000${root}\u0000${field}`;
-      const w = state.has(key) ? state.get(key) : currentWrite(table, root, field);
-      let result: 'ff' | 'same' | 'conflict';
-      if (!w) result = 'ff';
-      else if (same(value, w.value)) result = 'same';
-      else if (e.stamp > w.stamp) {
-        result = same(old, w.value) ? 'ff' : 'conflict';
-        if (result === 'conflict' && !NO_REVIEW.has(table)) reviews.push({ kind: 'conflict', tbl: table, rowId: root, field, lost: w.value, loser: w.entry });
-      } else {
-        result = same(w.old, value) ? 'ff' : 'conflict';
-        if (result === 'conflict' && !NO_REVIEW.has(table)) reviews.push({ kind: 'conflict', tbl: table, rowId: root, field, lost: value, loser: e });
-      }
-      if (NO_REVIEW.has(table) && result === 'conflict') result = 'ff';
-      plain?.offer(e, (!w || e.stamp > w.stamp) && root === e.row_id);
-      if (!w || e.stamp > w.stamp) state.set(key, { stamp: e.stamp, value, old, entry: e });
-      if (result === 'conflict') outcome = 'conflict';
-      else if (result === 'ff' && outcome === 'same') outcome = 'ff';
-    }
-    if (outcome === 'ff') report.fastForward++;
-    else if (outcome === 'same') report.converged++;
-  }
-  return reviews;
+    stored.sort((a, b) => a[0] - b[0]);
+    return [...before, ...stored.map(([, e]) => e)];
+  });
+  if (!plain) return;
+  plain.useLogMax(logMax);
+  const longWay = fresh.filter((e) => !plain.isPlain(e.tbl, e.row_id));
+  if (longWay.length) preloadRoots(cache, longWay);
+}
+
+/** The keys (table, id) of the rows classify's read-ahead reads for `fresh` (preloadRoots). */
+function readAhead(aliases: AliasIndex, fresh: LogEntry[]): Set<string> {
+  const out = new Set<string>();
+  for (const [table, ids] of rootMembers(aliases, fresh)) for (const id of ids) out.add(`${table}\u0000${id}`);
+  return out;
 }
 
 /**

@@ -72,7 +72,23 @@ export class PlainRows {
   /** Per table, every field a package change offered for a row (plain or not): what the rows are read with. */
   private readonly written = new Map<string, Set<string>>();
 
+  /** Row key → the newest stamp of the row's log before the merge, when classify ran on another thread. */
+  private logMax: Map<string, string> | null = null;
+
   constructor(private readonly db: Db) {}
+
+  /**
+   * The newest stamp each changed row's log held before the merge (the classify worker read the logs,
+   * this thread did not): a rewritten row's last-write time is the larger of it and the package's.
+   */
+  useLogMax(logMax: Map<string, string>): void {
+    this.logMax = logMax;
+  }
+
+  /** Whether row `id` of `table` is still plain (its rewrite takes the short way when stored here). */
+  isPlain(table: string, id: string): boolean {
+    return this.newest.has(rowKey(table, id));
+  }
 
   /** A package change, newer than what its field held here (`newer`), or not. */
   offer(e: LogEntry, newer: boolean): void {
@@ -120,7 +136,10 @@ export class PlainRows {
     if (changed.length === 0) return false;
     // The fold's last-write time: the newest stamp of the row's whole log (package changes included).
     let max = '';
-    for (const e of cache.get(table, id)) if (e.stamp > max) max = e.stamp;
+    if (this.logMax) {
+      max = this.logMax.get(rowKey(table, id)) ?? '';
+      for (const e of fields.values()) if (e.stamp > max) max = e.stamp;
+    } else for (const e of cache.get(table, id)) if (e.stamp > max) max = e.stamp;
     const updated = stampTime(max);
     const values = changed.map((c) => toSql(spec, c, after[c]));
     // By rowid, read with the row: one B-tree descent a row instead of two (id's index, then the table).

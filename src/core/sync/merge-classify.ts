@@ -1,0 +1,117 @@
+import { EntryCache, fieldWinner, type AliasIndex, fieldWinners, sameJson, type FieldWrite, type LogEntry } from '../db/materialize';
+import type { Row } from '../db/write';
+import type { TableName } from '../db/tables';
+
+/**
+ * The merge's classification (sync/merge.ts, step 2): each new change counted as fast-forward,
+ * converged or conflict against what its field holds here, before anything is stored. It reads only
+ * (the changed rows' logs, the aliases), so it runs either on the merge's own connection or on a worker
+ * thread's read-only one (merge-worker.ts), which under WAL sees the database as it was before the
+ * merge's transaction: the same answers, while the merge's connection stores the changes meanwhile.
+ */
+
+/** Bookkeeping tables are plain last-writer-wins: a conflict about a review item is not reviewed again. */
+export const NO_REVIEW = new Set<string>(['review_items', 'row_aliases']);
+
+export interface PendingReview {
+  kind: 'conflict' | 'deleted_edit';
+  tbl: TableName;
+  rowId: string;
+  field: string;
+  lost: unknown;
+  loser: LogEntry;
+}
+
+export interface Classified {
+  fastForward: number;
+  converged: number;
+  reviews: PendingReview[];
+  /**
+   * For each new change (by index), what the merge's short way (PlainRows.offer) is told: 1 when the
+   * change is newer than what its field held here and its row is its own survivor, else 0. A snapshot
+   * is 0 (it always takes the long way).
+   */
+  newer: Uint8Array;
+}
+
+const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v));
+const same = (a: unknown, b: unknown) => sameJson(a ?? null, b ?? null);
+
+/** Reads, in batches, the logs classify will read: each changed row's survivor with its absorbed rows. */
+export function preloadRoots(cache: EntryCache, fresh: LogEntry[]): void {
+  for (const [table, members] of rootMembers(cache.aliases(), fresh)) cache.preload(table, members);
+}
+
+/** Per table, the rows whose logs classify reads: each changed row's survivor and its absorbed rows. */
+export function rootMembers(aliases: AliasIndex, fresh: LogEntry[]): Map<string, Set<string>> {
+  const rows = new Map<string, Set<string>>();
+  for (const e of fresh) {
+    let ids = rows.get(e.tbl);
+    if (!ids) rows.set(e.tbl, (ids = new Set()));
+    ids.add(e.row_id);
+  }
+  const out = new Map<string, Set<string>>();
+  for (const [table, ids] of rows) {
+    const members = new Set<string>();
+    for (const id of ids) for (const m of aliases.members(table, aliases.survivor(table, id))) members.add(m);
+    out.set(table, members);
+  }
+  return out;
+}
+
+/**
+ * Counts each new change as fast-forward, converged or conflict, and lists the losers to review. A
+ * field's current write is the latest among its row's log here (the survivor's history) and the
+ * package's earlier changes; each row's log is folded once, not once a change.
+ */
+export function classify(fresh: LogEntry[], cache: EntryCache, wholeRows = false): Classified {
+  const state = new Map<string, FieldWrite | undefined>();
+  const aliases = cache.aliases();
+  // The long way (fullFold) folds each row's whole log into the winners of all its fields; the short way
+  // asks only for the fields the package writes (fieldWinner). The differential test compares the two.
+  const held = new Map<string, Map<string, FieldWrite>>();
+  const logs = new Map<string, LogEntry[]>();
+  const currentWrite = (table: TableName, root: string, field: string): FieldWrite | undefined => {
+    const rowKey = `${table}\u0000${root}`;
+    if (!wholeRows) {
+      let entries = logs.get(rowKey);
+      if (!entries) logs.set(rowKey, (entries = aliases.empty ? cache.get(table, root) : aliases.members(table, root).flatMap((id) => cache.get(table, id))));
+      return fieldWinner(entries, field);
+    }
+    let wins = held.get(rowKey);
+    if (!wins) held.set(rowKey, (wins = fieldWinners(aliases.members(table, root).flatMap((id) => cache.get(table, id)))));
+    return wins.get(field);
+  };
+  const out: Classified = { fastForward: 0, converged: 0, reviews: [], newer: new Uint8Array(fresh.length) };
+  for (let i = 0; i < fresh.length; i++) {
+    const e = fresh[i]!;
+    const table = e.tbl as TableName;
+    const root = aliases.survivor(table, e.row_id);
+    const writes: [string, unknown, unknown][] =
+      e.field === '*' ? Object.entries((parse(e.new_value) ?? {}) as Row).map(([f, v]) => [f, v, null]) : [[e.field, parse(e.new_value), parse(e.old_value)]];
+    let outcome: 'ff' | 'same' | 'conflict' = writes.length ? 'same' : 'ff';
+    for (const [field, value, old] of writes) {
+      const key = `${table}\u0000${root}\u0000${field}`;
+      const w = state.has(key) ? state.get(key) : currentWrite(table, root, field);
+      let result: 'ff' | 'same' | 'conflict';
+      if (!w) result = 'ff';
+      else if (same(value, w.value)) result = 'same';
+      else if (e.stamp > w.stamp) {
+        result = same(old, w.value) ? 'ff' : 'conflict';
+        if (result === 'conflict' && !NO_REVIEW.has(table)) out.reviews.push({ kind: 'conflict', tbl: table, rowId: root, field, lost: w.value, loser: w.entry });
+      } else {
+        result = same(w.old, value) ? 'ff' : 'conflict';
+        if (result === 'conflict' && !NO_REVIEW.has(table)) out.reviews.push({ kind: 'conflict', tbl: table, rowId: root, field, lost: value, loser: e });
+      }
+      if (NO_REVIEW.has(table) && result === 'conflict') result = 'ff';
+      // A snapshot's row always goes the long way, whatever its fields meet.
+      if (e.field !== '*' && (!w || e.stamp > w.stamp) && root === e.row_id) out.newer[i] = 1;
+      if (!w || e.stamp > w.stamp) state.set(key, { stamp: e.stamp, value, old, entry: e });
+      if (result === 'conflict') outcome = 'conflict';
+      else if (result === 'ff' && outcome === 'same') outcome = 'ff';
+    }
+    if (outcome === 'ff') out.fastForward++;
+    else if (outcome === 'same') out.converged++;
+  }
+  return out;
+}
