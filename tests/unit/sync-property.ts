@@ -187,6 +187,11 @@ export interface ScenarioOptions {
    * row folded from its whole log, `fullFold`) and requires both to end byte for byte the same.
    */
   differential?: boolean;
+  /**
+   * Before each merge, merges the same package into a file copy of the receiver with classify on the
+   * second thread (sync/merge-thread.ts) and requires the same report and the same database.
+   */
+  onThread?: boolean;
 }
 
 export async function runScenario(cmds: Cmd[], copies = 3, order = 0, options: ScenarioOptions = {}): Promise<void> {
@@ -212,11 +217,16 @@ export async function runScenario(cmds: Cmd[], copies = 3, order = 0, options: S
       if (options.differential) {
         const clock = { t: to.clock.t };
         twin = { core: new ParkCore(':memory:', { image: to.core.db.serialize(), user: to.user, now: () => clock.t++ }), clock, user: to.user };
+      } else if (options.onThread) {
+        const clock = { t: to.clock.t };
+        const twinFile = join(dir, `twin${n++}.db`);
+        writeFileSync(twinFile, to.core.db.serialize());
+        twin = { core: new ParkCore(twinFile, { create: false, user: to.user, now: () => clock.t++ }), clock, user: to.user };
       }
       try {
         const report = await importSource(to.core.context(), file);
         if (twin) {
-          const longWay = await importSource(twin.core.context(), file, { fullFold: true });
+          const longWay = await importSource(twin.core.context(), file, options.onThread ? { classifyOnWorker: true, dryRun: false } : { fullFold: true });
           if (JSON.stringify(longWay) !== JSON.stringify(report)) throw new Error(`the long way reports ${JSON.stringify(longWay)}, the short way ${JSON.stringify(report)}`);
           if (strictDump(twin.core.db) !== strictDump(to.core.db)) throw new Error(`a merge the short way left another database than the long way: ${dumpDiff(twin.core.db, to.core.db)}`);
         }

@@ -1,0 +1,99 @@
+import fc from 'fast-check';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { format } from '../../src/core/db/clock';
+import type { LogEntry } from '../../src/core/db/materialize';
+import { updateRow } from '../../src/core/db/write';
+import { ParkCore } from '../../src/core/service';
+import { generate } from '../../src/core/seed/seed';
+import { mergeChanges, type MergeReport, type Sender } from '../../src/core/sync/merge';
+import { vectorOf } from '../../src/core/sync/peers';
+import { runScenario, scenarios, strictDump } from './sync-property';
+
+/**
+ * A large merge classifies on a second thread (sync/merge-thread.ts, merge-worker.ts) with its own
+ * read-only connection while the merge stores the changes. The same package merged with classify on
+ * the thread and in the merge's own thread must leave the same database, byte for byte, and the same
+ * report. (The thread needs a database file in WAL mode: these copies are files.)
+ */
+const dir = mkdtempSync(join(tmpdir(), 'pp-mergethread-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+/** A file copy of `image` (a serialized database), opened as the office. */
+function fileCopy(image: Buffer, now: () => number): ParkCore {
+  const file = join(dir, `copy${n++}.db`);
+  writeFileSync(file, image);
+  return new ParkCore(file, { create: false, user: 'office', now });
+}
+
+describe('merge: classify on the second thread = classify in the merge thread', () => {
+  it('a laptop package over a generated park, with conflicts, converged values, snapshots, deletions and new rows', async () => {
+    const clock = { t: Date.UTC(2026, 10, 30, 9) };
+    const office = new ParkCore(':memory:', { user: 'office', now: () => clock.t });
+    generate(office.context(), { enterprises: 600, leads: 200, activities: 200 });
+    const rows = office.db.prepare('SELECT id, headcount, revenue, notes, tags, name FROM enterprises WHERE deleted = 0 ORDER BY rowid LIMIT 400').all() as Record<string, unknown>[];
+    const laptop = 'fe11d0c0ffee0003';
+    const start = Date.UTC(2026, 10, 30, 10);
+    const changes: LogEntry[] = [];
+    const push = (tbl: string, id: unknown, field: string, old: unknown, value: unknown, at = start + changes.length) =>
+      changes.push({ stamp: format(at, 0, laptop), site: laptop, user: 'field', tbl, row_id: String(id), field, old_value: JSON.stringify(old ?? null), new_value: JSON.stringify(value) });
+    rows.forEach((r, i) => {
+      const kind = i % 10;
+      if (kind <= 3) push('enterprises', r.id, 'headcount', r.headcount, Number(r.headcount ?? 0) + 1);
+      if (kind === 0) push('enterprises', r.id, 'notes', r.notes, `走访 ${i}`);
+      if (kind === 1) push('enterprises', r.id, 'revenue', r.revenue, r.revenue); // converged
+      if (kind === 2) push('enterprises', r.id, 'headcount', r.headcount, Number(r.headcount ?? 0) + 2);
+      if (kind === 4) push('enterprises', r.id, 'notes', 'not what the office holds', `冲突 ${i}`); // a conflict
+      if (kind === 5) push('enterprises', r.id, 'name', r.name, `${String(r.name)}（新）`);
+      if (kind === 6) push('enterprises', r.id, 'tags', r.tags === null ? [] : JSON.parse(String(r.tags)), ['走访', `t${i}`]);
+      if (kind === 7) push('enterprises', r.id, 'headcount', 5, 7, Date.UTC(2010, 0, 1)); // older than what it holds: a conflict it loses
+      if (kind === 8) push('enterprises', r.id, 'deleted', 0, 1);
+      if (kind === 3) push('enterprises', r.id, '*', null, { headcount: 99, notes: 'snapshot' });
+      if (kind === 9) push('enterprises', `new-${i}`, '*', null, { name: `新企业${i}`, kind: 'startup', status: 'settled' });
+    });
+    const seenByLaptop = vectorOf(office.db);
+    // The office edited a few of the same rows after the laptop's copy, some of them deleted there.
+    rows.slice(0, 60).forEach((r, i) => {
+      if (i % 10 === 8) updateRow(office.context(), 'enterprises', String(r.id), { headcount: 1234 });
+      if (i % 10 === 0) updateRow(office.context(), 'enterprises', String(r.id), { notes: '办公室' });
+    });
+    // And, later than the laptop's edits, another field of rows the laptop edited: the rewritten row's
+    // last-write time is the office's.
+    clock.t = Date.UTC(2026, 10, 30, 12);
+    rows.slice(0, 60).forEach((r, i) => {
+      if (i % 10 === 2) updateRow(office.context(), 'enterprises', String(r.id), { patents: 77 });
+    });
+    const image = office.db.serialize();
+    const sender: Sender = { site: laptop, device: 'laptop', person: null, seen: { ...seenByLaptop, [laptop]: changes.at(-1)!.stamp }, sites: [{ site: laptop, device: 'laptop', person: null }] };
+    office.close();
+
+    const merged = async (onThread: boolean) => {
+      const core = fileCopy(image, () => Date.UTC(2026, 10, 30, 11));
+      try {
+        const phases: Record<string, { wall: number; cpu: number }> = {};
+        const report: MergeReport = await mergeChanges(core.context(), changes, sender, { classifyOnWorker: onThread, phases });
+        return { report, dump: strictDump(core.db), phases: Object.keys(phases) };
+      } finally {
+        core.close();
+      }
+    };
+    const there = await merged(true);
+    const here = await merged(false);
+    expect(there.phases).toContain('thread: classify');
+    expect(here.phases).not.toContain('thread: classify');
+    expect(here.report.conflicts.length).toBeGreaterThan(0);
+    expect(here.report.deletedEdits).toBeGreaterThan(0);
+    expect(here.report.newRecords).toBeGreaterThan(0);
+    expect(there.report).toEqual(here.report);
+    expect(there.dump).toBe(here.dump);
+  }, 120_000);
+
+  it('random office + 2 laptop scenarios, each merge also made with classify on the thread', async () => {
+    await fc.assert(fc.asyncProperty(scenarios(3), ({ cmds, order }) => runScenario(cmds, 3, order, { onThread: true })), {
+      numRuns: Number(process.env.SYNC_THREAD_RUNS ?? 4),
+    });
+  }, 600_000);
+});
