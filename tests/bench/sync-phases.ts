@@ -13,6 +13,8 @@ const SIZE = [process.env.BENCH_ENTERPRISES ?? 1_000_000, process.env.BENCH_LEAD
 const FILE = process.env.SYNC_DB ?? join('.bench', `bench-v2-${SIZE.join('-')}.db`);
 const CHANGES = Number(process.env.SYNC_CHANGES ?? 100_000);
 const RUNS = Number(process.argv[2] ?? 3);
+/** SYNC_THREAD=0: classify in the merge's thread; 1: on the second thread; unset: the merge decides (by size). */
+const THREAD = process.env.SYNC_THREAD === undefined ? undefined : process.env.SYNC_THREAD === '1';
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 async function main(): Promise<void> {
@@ -24,10 +26,10 @@ async function main(): Promise<void> {
       const phases: Record<string, { wall: number; cpu: number }> = {};
       const t = performance.now();
       const cpu = process.cpuUsage();
-      const report = await mergeChanges(core.context(), changes, sender, { dryRun: true, phases });
+      const report = await mergeChanges(core.context(), changes, sender, { dryRun: true, phases, ...(THREAD === undefined ? {} : { classifyOnWorker: THREAD }) });
       const used = process.cpuUsage(cpu);
       if (report.fastForward !== changes.length) throw new Error(`fast-forward ${report.fastForward} of ${changes.length}`);
-      const text = Object.entries(phases).map(([k, v]) => `${k} ${(v.cpu / 1000).toFixed(2)}/${(v.wall / 1000).toFixed(2)}`).join(', ');
+      const text = Object.entries(phases).map(([k, v]) => `${k} ${Number.isNaN(v.cpu) ? '-' : (v.cpu / 1000).toFixed(2)}/${(v.wall / 1000).toFixed(2)}`).join(', ');
       console.log(`run ${run + 1}: wall ${((performance.now() - t) / 1000).toFixed(2)} s, CPU ${((used.user + used.system) / 1e6).toFixed(2)} s (load ${load()}); phases CPU/wall s: ${text}`);
     }
   } finally {

@@ -93,7 +93,7 @@ describe('merge: classify on the second thread = classify in the merge thread', 
 
   it('random office + 2 laptop scenarios, each merge also made with classify on the thread', async () => {
     await fc.assert(fc.asyncProperty(scenarios(3), ({ cmds, order }) => runScenario(cmds, 3, order, { onThread: true })), {
-      numRuns: Number(process.env.SYNC_THREAD_RUNS ?? 4),
+      numRuns: Number(process.env.SYNC_THREAD_RUNS ?? 3),
     });
   }, 600_000);
 });

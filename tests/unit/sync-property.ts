@@ -227,8 +227,9 @@ export async function runScenario(cmds: Cmd[], copies = 3, order = 0, options: S
         const report = await importSource(to.core.context(), file);
         if (twin) {
           const longWay = await importSource(twin.core.context(), file, options.onThread ? { classifyOnWorker: true, dryRun: false } : { fullFold: true });
-          if (JSON.stringify(longWay) !== JSON.stringify(report)) throw new Error(`the long way reports ${JSON.stringify(longWay)}, the short way ${JSON.stringify(report)}`);
-          if (strictDump(twin.core.db) !== strictDump(to.core.db)) throw new Error(`a merge the short way left another database than the long way: ${dumpDiff(twin.core.db, to.core.db)}`);
+          const [twinWay, thisWay] = options.onThread ? ['classify on the thread', 'in the merge thread'] : ['the long way', 'the short way'];
+          if (JSON.stringify(longWay) !== JSON.stringify(report)) throw new Error(`${twinWay} reports ${JSON.stringify(longWay)}, ${thisWay} ${JSON.stringify(report)}`);
+          if (strictDump(twin.core.db) !== strictDump(to.core.db)) throw new Error(`a merge ${thisWay} left another database than ${twinWay}: ${dumpDiff(twin.core.db, to.core.db)}`);
         }
       } finally {
         twin?.core.close();
