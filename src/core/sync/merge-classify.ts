@@ -20,6 +20,11 @@ export interface PendingReview {
   field: string;
   lost: unknown;
   loser: LogEntry;
+  /**
+   * Found by comparing a merged record's whole group again (merge.ts absorbedReviews): it may be a
+   * conflict met by an earlier merge, listed then; one whose review item is here already is not news.
+   */
+  group?: boolean;
 }
 
 export interface Classified {

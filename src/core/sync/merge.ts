@@ -302,10 +302,12 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
           table: r.tbl, id: root, field: r.field, kept, lost: r.lost, lostBy: r.loser.user,
           lostDevice: sender.sites.find((s) => s.site === r.loser.site)?.device ?? deviceOf(ctx, r.loser.site), lostAt: stampTime(r.loser.stamp),
         };
+        const id = derivedId(`${r.kind}\n${r.loser.stamp}\n${r.tbl}\n${r.loser.row_id}\n${r.field}`);
+        const held = prepared(db, 'SELECT 1 FROM review_items WHERE id = ?').get(id);
+        if (held && r.group) continue;
         if (r.kind === 'conflict') report.conflicts.push(conflict);
         else report.deletedEdits++;
-        const id = derivedId(`${r.kind}\n${r.loser.stamp}\n${r.tbl}\n${r.loser.row_id}\n${r.field}`);
-        if (prepared(db, 'SELECT 1 FROM review_items WHERE id = ?').get(id)) continue;
+        if (held) continue;
         insertRow(ctx, 'review_items', {
           kind: r.kind, tbl: r.tbl, row_id: root, field: r.field, kept_value: JSON.stringify(kept), lost_value: JSON.stringify(r.lost),
           lost_stamp: r.loser.stamp, lost_site: r.loser.site, lost_user: r.loser.user, status: 'open',
@@ -406,7 +408,7 @@ function absorbedReviews(ctx: WriteContext, table: TableName, kept: string, abso
     for (const [field, own] of fieldWinners(entriesOf(ctx.db, table, [member]))) {
       const stay = winners.get(field);
       if (!stay || field === 'deleted' || same(stay.value, own.value)) continue;
-      out.push({ kind: 'conflict', tbl: table, rowId: kept, field, lost: own.value, loser: own.entry });
+      out.push({ kind: 'conflict', tbl: table, rowId: kept, field, lost: own.value, loser: own.entry, group: true });
     }
   }
   return out;
