@@ -99,7 +99,8 @@ async function mergeBench(): Promise<void> {
     }
     const best = Math.min(...times);
     const bestCpu = Math.min(...cpus);
-    const phaseText = Object.entries(phases).map(([k, v]) => `${k} ${(v.cpu / 1000).toFixed(2)}`).join(', ');
+    // CPU: the merge thread's own in its phases, the classify thread's in its `thread: …` phases (which overlap the store).
+    const phaseText = Object.entries(phases).map(([k, v]) => `${k} ${(v.cpu / 1000).toFixed(2)}/${(v.wall / 1000).toFixed(2)}`).join(', ');
     // The verified backup a real merge makes first (importSource → backupBefore: a page copy of the file
     // checked with quick_check; VACUUM INTO + integrity_check took 231 s at a million rows) is its own
     // phase, reported on its own and not counted in the merge: it copies the whole database, whatever the package.
@@ -127,9 +128,9 @@ async function mergeBench(): Promise<void> {
     const db = `${SIZE[0]!.toLocaleString('en')}-enterprise database`;
     const reference = `sqlite3 .import of the same rows into a bare table: ${secs(refMs)}`;
     console.log(`export ${secs(exported.ms)}, ${(exported.bytes / 1e6).toFixed(1)} MB; read ${secs(readMs)}; merge (dry run) ${times.map(secs).join(' / ')}, CPU ${cpus.map(secs).join(' / ')}; ${reference} (${load()})`);
-    console.log(`merge phases (CPU s, best run): ${phaseText}`);
+    console.log(`merge phases (CPU/wall s, best run): ${phaseText}`);
     if (!Number.isNaN(backupMs)) console.log(`verified backup before a merge (not in the merge figure): ${secs(backupMs)}, CPU ${secs(backupCpuMs)}`);
-    recordTarget({ target: `sync: merge ${n} field changes into the ${db}`, figure: `${secs(best)} wall, CPU ${secs(bestCpu)} (dry run, best of 3; ${load()}); CPU by phase: ${phaseText}`, reference, goal: '≤ 2 s', pass: best <= 2000 });
+    recordTarget({ target: `sync: merge ${n} field changes into the ${db}`, figure: `${secs(best)} wall, CPU ${secs(bestCpu)} (dry run, best of 3, CPU of both threads; ${load()}); by phase CPU/wall s: ${phaseText}`, reference, goal: '≤ 2 s', pass: best <= 2000 });
     if (!Number.isNaN(backupMs)) recordTarget({ target: `sync: verified backup before a merge of the ${db} (a phase of its own, not in the merge figure)`, figure: `${secs(backupMs)} wall, CPU ${secs(backupCpuMs)}, ${(statSync(FILE).size / 1e9).toFixed(1)} GB (page copy + quick_check; ${load()})`, reference: 'VACUUM INTO + integrity_check before: 231 s', goal: '', pass: true });
     recordTarget({ target: `sync: export a package of ${n} changes`, figure: `${secs(exported.ms)}; read back ${secs(readMs)}`, reference, goal: '', pass: true });
     recordTarget({ target: `sync: package size, ${n} changes`, figure: `${(exported.bytes / 1e6).toFixed(1)} MB (${(exported.bytes / changes.length).toFixed(0)} bytes a change)`, reference: `CSV of the same rows: ${(readFileSync(csv).length / 1e6).toFixed(1)} MB`, goal: '', pass: true });

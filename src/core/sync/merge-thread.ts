@@ -63,7 +63,7 @@ export class ClassifyThread {
    * merge's connection before it stored anything would give, plus each changed row's newest stamp
    * here. Null when the changes cannot travel (a row id with a control character): classify here.
    */
-  classify(fresh: LogEntry[], signal?: AbortSignal): Promise<{ classified: Classified; logMax: Map<string, string>; phases: Record<string, number> }> | null {
+  classify(fresh: LogEntry[], signal?: AbortSignal): Promise<{ classified: Classified; logMax: Map<string, string>; phases: Record<string, { wall: number; cpu: number }> }> | null {
     const text = encodeFresh(fresh);
     if (text === null) return null;
     const result = new Promise<FromWorker>((resolve, reject) => {

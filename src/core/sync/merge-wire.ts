@@ -30,8 +30,8 @@ export interface FromWorker {
   reviews: WireReview[];
   /** Per run of one row's changes (in the changes' order), the largest stamp of the row's log here, or ''. */
   logMax: string;
-  /** Wall milliseconds of the worker's phases. */
-  phases: Record<string, number>;
+  /** Wall and CPU milliseconds of the worker's phases (its own thread's CPU). */
+  phases: Record<string, { wall: number; cpu: number }>;
 }
 
 /**
@@ -72,7 +72,7 @@ export function rowRuns(fresh: LogEntry[]): number[] {
   return starts;
 }
 
-export function encodeClassified(fresh: LogEntry[], c: Classified, cache: EntryCache, phases: Record<string, number>): FromWorker {
+export function encodeClassified(fresh: LogEntry[], c: Classified, cache: EntryCache, phases: FromWorker['phases']): FromWorker {
   let index: Map<LogEntry, number> | null = null;
   const reviews = c.reviews.map((r): WireReview => {
     index ??= new Map(fresh.map((e, i) => [e, i]));

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { EntryCache } from '../db/materialize';
 import { classify, preloadRoots } from './merge-classify';
+import { threadCpuMs } from './thread-cpu';
 import { decodeFresh, encodeClassified, type ToWorker } from './merge-wire';
 
 /**
@@ -20,14 +21,17 @@ port.on('message', (m: ToWorker) => {
   try {
     const fresh = decodeFresh(m.changes, m.count);
     const t0 = performance.now();
+    const c0 = threadCpuMs();
     db.exec('BEGIN');
     try {
       const cache = new EntryCache(db);
       preloadRoots(cache, fresh);
       const t1 = performance.now();
+      const c1 = threadCpuMs();
       const classified = classify(fresh, cache);
       const t2 = performance.now();
-      const out = encodeClassified(fresh, classified, cache, { 'read logs': t1 - t0, classify: t2 - t1 });
+      const c2 = threadCpuMs();
+      const out = encodeClassified(fresh, classified, cache, { 'read logs': { wall: t1 - t0, cpu: c1 - c0 }, classify: { wall: t2 - t1, cpu: c2 - c1 } });
       port.postMessage(out, [out.newer.buffer as ArrayBuffer]);
     } finally {
       db.exec('COMMIT');

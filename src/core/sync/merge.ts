@@ -8,6 +8,7 @@ import { NO_REVIEW, classify, preloadRoots, rootMembers, type Classified, type P
 import { changeKey, deletedAmong, heldAmong } from './merge-reads';
 import { ClassifyThread, WORKER_THRESHOLD } from './merge-thread';
 import { PlainRows } from './plain-rows';
+import { threadCpuMs } from './thread-cpu';
 import { recordPeer, recordSites, type SiteInfo, type Vector } from './peers';
 
 /**
@@ -74,7 +75,10 @@ export interface MergeOptions {
    * the differential test merges the same packages both ways and compares.
    */
   fullFold?: boolean;
-  /** Filled with each phase's wall and CPU milliseconds (the bench reports where a merge's time goes). */
+  /**
+   * Filled with each phase's wall and CPU milliseconds (the bench reports where a merge's time goes): the
+   * merge thread's CPU (thread-cpu.ts), and the classify thread's phases as `thread: …`.
+   */
   phases?: Record<string, { wall: number; cpu: number }>;
   /**
    * Classify on a second thread (merge-thread.ts): by default for packages of WORKER_THRESHOLD changes
@@ -87,15 +91,16 @@ export interface MergeOptions {
 function phaseTimer(into?: Record<string, { wall: number; cpu: number }>): (name: string) => void {
   if (!into) return () => {};
   let wall = performance.now();
-  let cpu = process.cpuUsage();
+  // This thread's CPU: the classify thread's own is reported beside, as its phases.
+  let cpu = threadCpuMs();
   return (name) => {
-    const used = process.cpuUsage(cpu);
+    const used = threadCpuMs();
     const now = performance.now();
     const slot = (into[name] ??= { wall: 0, cpu: 0 });
     slot.wall += now - wall;
-    slot.cpu += (used.user + used.system) / 1000;
+    slot.cpu += used - cpu;
     wall = now;
-    cpu = process.cpuUsage();
+    cpu = used;
   };
 }
 
@@ -211,7 +216,9 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
       // classify thread meanwhile the changes are stored (its connection does not see them), or here.
       const cache = new EntryCache(db);
       const plain = options.fullFold ? null : new PlainRows(db);
-      const elsewhere = thread && (await thread.ready()) ? thread.classify(fresh, options.signal) : null;
+      const started = thread ? await thread.ready() : false;
+      if (thread) phase('start the classify thread');
+      const elsewhere = started ? thread!.classify(fresh, options.signal) : null;
       // Not awaited yet: a failure is handled where it is awaited, after the store.
       elsewhere?.catch(() => {});
       let reviews: PendingReview[] = [];
@@ -235,7 +242,7 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
       phase('store changes');
       if (elsewhere) {
         const answer = await elsewhere;
-        for (const [name, wall] of Object.entries(answer.phases)) if (options.phases) options.phases[`thread: ${name}`] = { wall, cpu: NaN };
+        for (const [name, t] of Object.entries(answer.phases)) if (options.phases) options.phases[`thread: ${name}`] = t;
         reviews = classified(fresh, report, answer.classified, plain);
         readAfterStore(cache, fresh, plain, answer.logMax);
         phase('wait for the classify thread');
