@@ -9,6 +9,7 @@ import { updateRow } from '../../src/core/db/write';
 import { ParkCore } from '../../src/core/service';
 import { generate } from '../../src/core/seed/seed';
 import { mergeChanges, type MergeReport, type Sender } from '../../src/core/sync/merge';
+import { ClassifyThread } from '../../src/core/sync/merge-thread';
 import { vectorOf } from '../../src/core/sync/peers';
 import { runScenario, scenarios, strictDump } from './sync-property';
 
@@ -90,6 +91,21 @@ describe('merge: classify on the second thread = classify in the merge thread', 
     expect(there.report).toEqual(here.report);
     expect(there.dump).toBe(here.dump);
   }, 120_000);
+
+  it('a thread that cannot load says so before it is given work (the merge then classifies in its own thread)', async () => {
+    const core = fileCopy(new ParkCore(':memory:', { user: 'office' }).db.serialize(), () => Date.UTC(2026, 10, 30, 9));
+    try {
+      const broken = ClassifyThread.start(core.db, join(dir, 'no-such-binding.node'))!;
+      expect(await broken.ready()).toBe(false);
+      broken.stop();
+      const working = ClassifyThread.start(core.db)!;
+      expect(await working.ready()).toBe(true);
+      working.stop();
+      expect(ClassifyThread.start(new ParkCore(':memory:', { user: 'x' }).db)).toBeNull();
+    } finally {
+      core.close();
+    }
+  }, 60_000);
 
   it('random office + 2 laptop scenarios, each merge also made with classify on the thread', async () => {
     await fc.assert(fc.asyncProperty(scenarios(3), ({ cmds, order }) => runScenario(cmds, 3, order, { onThread: true })), {
