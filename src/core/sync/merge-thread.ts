@@ -8,12 +8,14 @@ import type { Classified } from './merge-classify';
 import { decodeClassified, encodeFresh, type FromWorker } from './merge-wire';
 
 /**
- * Packages of at least this many changes are classified on a second thread (merge-worker.ts). Below
- * it the thread's start (tens of milliseconds built, more from the sources) costs more than the
- * overlap gives back: a hub's everyday merge of a few hundred changes classifies in a few milliseconds.
- * Measured (tests/bench/sync-threshold.ts): see the constant's use in merge.ts.
+ * Packages of at least this many changes are classified on a second thread (merge-worker.ts). The
+ * thread's start costs about 0.2 s of CPU built (0.6 s from the sources through tsx), and the changes'
+ * trip there and back about 0.1 s a 100,000; what it gives back is the overlap of classifying with
+ * storing, about 1 s at 100,000 changes into the million-enterprise bench database, so about 0.25 s at
+ * 25,000. Below this a merge classifies in its own thread: a hub's everyday merge of a few hundred
+ * changes classifies in milliseconds. (tests/bench/sync-threshold.ts measures both ways by size.)
  */
-export const WORKER_THRESHOLD = 20_000;
+export const WORKER_THRESHOLD = 50_000;
 
 /**
  * The classify worker of one merge. Started as early as possible (its start overlaps the merge's
