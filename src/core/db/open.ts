@@ -58,6 +58,14 @@ function checkExistingFile(file: string): void {
 }
 
 /**
+ * The SQLite binding each connection was opened with (Electron's own build of better-sqlite3 in the
+ * desktop app), so that a worker thread reading the same file (the merge's classify thread) loads the
+ * same one: Node's default binding does not load in Electron.
+ */
+const bindings = new WeakMap<Db, string>();
+export const nativeBindingOf = (db: Db): string | undefined => bindings.get(db);
+
+/**
  * Opens (or creates) a ParkPilot database: connection pragmas, then the schema check, and only then
  * anything that writes (WAL mode, migrations, statistics). A file that is not a ParkPilot database —
  * a foreign SQLite file, an empty file when `create` is false — or whose applied migrations are not a
@@ -78,6 +86,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   } catch (err) {
     throw new AppError('not_a_database', { detail: `${file}: ${(err as Error).message}` });
   }
+  if (options.nativeBinding) bindings.set(db, options.nativeBinding);
   try {
     checkSqliteVersion(db);
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

@@ -1,6 +1,6 @@
 import { MAX_CLOCK_AHEAD_MS, isStamp, parse as parseStamp } from '../db/clock';
 import { ENTERPRISE_REFS, EntryCache, derivedId, entriesOf, fieldWinners, materializeRow, membersOf, sameJson, survivorOf, type AliasIndex, type LogEntry } from '../db/materialize';
-import { prepared } from '../db/open';
+import { nativeBindingOf, prepared } from '../db/open';
 import { isTableName, tables, type TableName } from '../db/tables';
 import { insertRow, stampTime, transactAsync, type Row, type WriteContext } from '../db/write';
 import { AppError } from '../errors';
@@ -158,7 +158,7 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
   const phase = phaseTimer(options.phases);
   // Started first, so that its start overlaps the checks; told to work once the transaction holds the write lock.
   const wantThread = options.classifyOnWorker ?? (changes.length >= WORKER_THRESHOLD && !options.fullFold);
-  const thread = wantThread && !options.fullFold ? ClassifyThread.start(ctx.db) : null;
+  const thread = wantThread && !options.fullFold ? ClassifyThread.start(ctx.db, nativeBindingOf(ctx.db)) : null;
   try {
     return await mergeWith(ctx, changes, sender, options, phase, thread);
   } finally {
