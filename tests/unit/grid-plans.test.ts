@@ -204,6 +204,59 @@ describe('grid page plans equal the plain SQL', () => {
     expect(plans.get('rowid, set') ?? 0).toBeGreaterThan(5);
   }, 120_000);
 
+  it('a filter change reads its count and its row set in one pass over the matches; a filter too broad for a set is counted alone', () => {
+    // A connection of its own, so that every statement the runner prepares is seen (they are cached per connection).
+    const own = testCore();
+    generate(own.context(), { enterprises: 400, leads: 10, activities: 10 }, undefined, 5);
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 20, setMaxShare: 0.3 });
+    const ran: string[] = [];
+    const prepare = own.db.prepare.bind(own.db);
+    own.db.prepare = ((sql: string) => (ran.push(sql), prepare(sql))) as typeof own.db.prepare;
+    try {
+      const runner = new GridRunner(enterprisesView);
+      const total = (prepare('SELECT count(*) AS n FROM enterprises WHERE deleted = 0').get() as { n: number }).n;
+      const cases = [
+        { industry: text('equals', 'ai') },
+        { patents: { filterType: 'number', type: 'greaterThan', filter: 40 } },
+        { name: text('contains', '数据') },
+        { revenue: { filterType: 'number', type: 'notBlank' } },
+      ] as GridFilterModel[];
+      let version = 1;
+      const shares: number[] = [];
+      for (const filterModel of cases) {
+        for (const sort of [{ colId: 'revenue', sort: 'desc' }, { colId: 'name', sort: 'asc' }] as const) {
+          ran.length = 0;
+          const req = { startRow: 0, endRow: 15, sortModel: [sort], filterModel } as GridRequest;
+          const got = runner.run(own.db, req, ++version);
+          const plain = runner.sqlFor(own.db, { ...req, startRow: 0, endRow: 1_000_000 });
+          const all = (prepare(plain.plain.sql).all(...plain.plain.params) as { id: string }[]).map((r) => r.id);
+          expect(got.count).toBe(all.length);
+          expect(got.rows.map((r) => (r as { id: string }).id)).toEqual(all.slice(0, 15));
+          const counts = ran.filter((sql) => /^SELECT count\(\*\)/.test(sql) && sql.includes('AND ('));
+          const setReads = ran.filter((sql) => /^SELECT e\.rowid FROM/.test(sql));
+          const share = all.length / total;
+          shares.push(share);
+          // The filter's matches are read once, counted as the set is collected (a filter's first request
+          // prepares every statement it runs: they are cached per connection after it).
+          if (sort.colId === 'revenue') {
+            expect(ran.filter((sql) => sql.includes('grid_collect')).length, JSON.stringify(filterModel)).toBe(1);
+            expect(counts, JSON.stringify(filterModel)).toEqual([]);
+          }
+          expect(setReads, JSON.stringify(filterModel)).toEqual([]);
+          expect(runner.sqlFor(own.db, req).plan.includes('set'), JSON.stringify(filterModel)).toBe(all.length <= 20 || share < 0.3);
+        }
+      }
+      // Both kinds of filter were met: under the cap (a set) and over it (no set).
+      expect(shares.some((s) => s < 0.3)).toBe(true);
+      expect(shares.some((s) => s >= 0.3)).toBe(true);
+    } finally {
+      own.db.prepare = prepare;
+      Object.assign(planLimits, saved);
+      own.close();
+    }
+  });
+
   it('a filter every live row meets serves the unfiltered pages, with the plain rows and order', () => {
     const saved = { ...planLimits };
     Object.assign(planLimits, { setMinRows: 0 });

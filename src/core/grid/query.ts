@@ -3,7 +3,7 @@ import { prepared, type Db } from '../db/open';
 import { AppError } from '../errors';
 import { isAllCjk, matchExpression } from '../search/tokens';
 import { matchingCells, presentCells, segmentPageSql, type Cell, type Segmentation } from './segments';
-import { readRowSet, registerGridIn, withRowSet, type RowSet } from './sets';
+import { countWithRowSet, readRowSet, registerGridIn, withRowSet, type RowSet } from './sets';
 
 /**
  * Server side of AG Grid's infinite row model: a page of rows for (sort, filter, start, end), with the
@@ -409,6 +409,41 @@ export class GridRunner<R> {
   }
 
   /**
+   * The filter's exact count. When the filter may be served from a row set (a big park, one sort column
+   * or none, a filter that is not a union of segments), the count and the set are read in one pass
+   * (`countWithRowSet`): the set is kept when the count says it is small enough for one, and the plan
+   * finds it ready, instead of a second pass over the matches.
+   */
+  private filterCount(db: Db, req: GridRequest, counted: Shape): number {
+    const key = JSON.stringify([counted.where.sql, counted.where.params]);
+    const known = this.counts.get(key);
+    if (known !== undefined) return known;
+    const filtered = Object.keys(req.filterModel).length > 0 || !!req.quickFilter?.trim();
+    if (!filtered || req.sortModel.length > 1 || this.onSegments(req)) return this.count(db, counted);
+    const total = this.count(db, { where: { sql: this.view.where, params: [] } });
+    if (total < planLimits.setMinRows) return this.count(db, counted);
+    const { count, set } = countWithRowSet(db, { rowid: this.view.rowid, from: this.view.from, where: counted.where.sql, params: counted.where.params }, this.setCap(req, total), planLimits.setRowsMax);
+    this.counts.set(key, count);
+    if (set) this.keepRowSet(db, key, set);
+    return count;
+  }
+
+  /**
+   * The most rows a filter's set may hold: `setPlan` takes a set of at most `setRowsMax` rows, or one
+   * under its share of the park (`setMaxShare`, a search word's up to SET_MAX_SHARE_SEARCH).
+   */
+  private setCap(req: GridRequest, total: number): number {
+    const maxShare = req.quickFilter?.trim() ? SET_MAX_SHARE_SEARCH : planLimits.setMaxShare;
+    return Math.max(planLimits.setRowsMax, Math.ceil(maxShare * total) - 1);
+  }
+
+  /** A filter on the segment columns alone, served by the segment indexes (no set). */
+  private onSegments(req: GridRequest): boolean {
+    const seg = this.view.segments;
+    return !!seg && !req.quickFilter?.trim() && Object.keys(req.filterModel).every((c) => seg.columns.includes(c));
+  }
+
+  /**
    * The plan a page query runs with. SQLite would drive a filtered, sorted query from the filter's
    * index and sort every match; when the exact count says the filter keeps ≥ 1% of rows, reading rows
    * in the sort order and testing the filter is far cheaper. That reads the segment indexes when the
@@ -468,9 +503,7 @@ export class GridRunner<R> {
     const maxShare = req.quickFilter?.trim() ? SET_MAX_SHARE_SEARCH : planLimits.setMaxShare;
     if (!small && count / total >= maxShare) return null;
     // A filter on the segment columns alone is a union of segments: their indexes give its rows in order.
-    const seg = this.view.segments;
-    const onSegments = !!seg && !req.quickFilter?.trim() && Object.keys(req.filterModel).every((c) => seg.columns.includes(c));
-    const segments = onSegments ? this.segmentsFor(db, req) : null;
+    const segments = this.onSegments(req) ? this.segmentsFor(db, req) : null;
     if (segments) return { kind: 'segments', shape: this.shape(db, req, true), segments };
     const set = this.rowSet(db, counted);
     registerGridIn(db);
@@ -492,23 +525,30 @@ export class GridRunner<R> {
     return { kind: req.sortModel.length ? 'sort index, set' : 'rowid, set', shape, segments: null, set };
   }
 
-  /** The filter's row set, read through its indexes once per data version (kept: the last KEPT_SETS). */
+  /**
+   * The filter's row set: read with its count (`filterCount`), or else through its indexes now (a count
+   * taken for another sort); once per data version, the last KEPT_SETS kept.
+   */
   private rowSet(db: Db, counted: Shape): RowSet {
     if (this.rowSetsDb !== db) {
       this.rowSets.clear();
       this.rowSetsDb = db;
     }
     const key = JSON.stringify([counted.where.sql, counted.where.params]);
-    let set = this.rowSets.get(key);
-    if (set) {
-      // Most recently used last: the oldest set is the one dropped.
-      this.rowSets.delete(key);
-    } else {
-      set = readRowSet(db, `SELECT ${this.view.rowid} FROM ${this.view.from} WHERE ${counted.where.sql}`, counted.where.params, planLimits.setRowsMax);
-      if (this.rowSets.size >= KEPT_SETS) this.rowSets.delete(this.rowSets.keys().next().value!);
-    }
-    this.rowSets.set(key, set);
+    const set = this.rowSets.get(key) ?? readRowSet(db, `SELECT ${this.view.rowid} FROM ${this.view.from} WHERE ${counted.where.sql}`, counted.where.params, planLimits.setRowsMax);
+    this.keepRowSet(db, key, set);
     return set;
+  }
+
+  /** Keeps a filter's set as the most recently used (last): the oldest is the one dropped beyond KEPT_SETS. */
+  private keepRowSet(db: Db, key: string, set: RowSet): void {
+    if (this.rowSetsDb !== db) {
+      this.rowSets.clear();
+      this.rowSetsDb = db;
+    }
+    this.rowSets.delete(key);
+    if (this.rowSets.size >= KEPT_SETS) this.rowSets.delete(this.rowSets.keys().next().value!);
+    this.rowSets.set(key, set);
   }
 
   /** Bytes held by this runner's row sets (the bench reports it). */
@@ -637,7 +677,7 @@ export class GridRunner<R> {
   /** The SQL a first or jumped-to page runs, and its count, for the benchmark's sqlite3 reference. */
   sqlFor(db: Db, req: GridRequest): { page: Clause; plain: Clause; count: Clause; plan: Plan['kind'] } {
     const counted = this.shape(db, req);
-    const plan = this.plan(db, req, counted, this.count(db, counted));
+    const plan = this.plan(db, req, counted, this.filterCount(db, req, counted));
     const limit = req.endRow - req.startRow;
     return {
       page: this.pageSql(plan, null, limit, req.startRow),
@@ -657,7 +697,7 @@ export class GridRunner<R> {
       this.seenVersion = version;
     }
     const counted = this.shape(db, req);
-    const count = this.count(db, counted);
+    const count = this.filterCount(db, req, counted);
     const plan = this.plan(db, req, counted, count);
     const limit = req.endRow - req.startRow;
     const cursor = this.cursors.get(`${counted.key}@${req.startRow}`);

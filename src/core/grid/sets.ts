@@ -82,3 +82,42 @@ export function withRowSet<T>(db: Db, set: RowSet, fn: () => T): T {
     active = outer;
   }
 }
+
+/** The rows `grid_collect` keeps while one count runs: at most `cap` rowids (better-sqlite3 runs statements synchronously). */
+let collecting: { cap: number; rowids: number[] } | null = null;
+const withCollect = new WeakSet<Db>();
+
+/** Defines the aggregate `grid_collect(rowid)` on a connection (once): the count, keeping the first `cap` rowids. */
+function registerCollect(db: Db): void {
+  if (withCollect.has(db)) return;
+  db.aggregate('grid_collect', {
+    start: 0,
+    step: (n: number, rowid: unknown) => {
+      const c = collecting!;
+      if (n < c.cap) c.rowids.push(Number(rowid));
+      return n + 1;
+    },
+  });
+  withCollect.add(db);
+}
+
+/**
+ * A filter's exact count and, when it matches at most `cap` rows, its row set, in ONE pass over the
+ * matches (`q` is the view's rowid, FROM and the filter's WHERE): the count is what the filter change costs anyway (each match's row
+ * is read to test the filter), and a second pass for the set cost about as much again (at 1M, p50 745 ms
+ * for count and set against 321 ms for the count alone). The aggregate keeps the first `cap` rowids and
+ * counts every match, so a filter too broad for a set pays one call per match (~0.35 µs), not a set read
+ * then a count.
+ */
+export function countWithRowSet(db: Db, q: { rowid: string; from: string; where: string; params: unknown[] }, cap: number, smallMax: number): { count: number; set: RowSet | null } {
+  registerCollect(db);
+  const outer = collecting;
+  const mine = { cap, rowids: [] as number[] };
+  collecting = mine;
+  try {
+    const count = prepared(db, `SELECT grid_collect(${q.rowid}) AS n FROM ${q.from} WHERE ${q.where}`).pluck().get(...q.params) as number;
+    return { count, set: count <= cap ? new RowSet(mine.rowids, smallMax) : null };
+  } finally {
+    collecting = outer;
+  }
+}
