@@ -3,7 +3,7 @@ import { prepared, type Db } from '../db/open';
 import { AppError } from '../errors';
 import { isAllCjk, matchExpression } from '../search/tokens';
 import { matchingCells, presentCells, segmentPageSql, type Cell, type Segmentation } from './segments';
-import { countWithRowSet, readRowSet, registerGridIn, withRowSet, type RowSet } from './sets';
+import { countWithRowSet, readRowSet, readSetKeys, registerGridIn, withRowSet, type RowSet } from './sets';
 
 /**
  * Server side of AG Grid's infinite row model: a page of rows for (sort, filter, start, end), with the
@@ -270,8 +270,10 @@ const SET_MIN_ROWS = 50_000;
 const SET_MAX_SHARE = 0.3;
 
 /**
- * A set of at most this many rows is read by rowid and sorted (`set rows`, 2–6 ms at 1M) rather than
- * found along the sort index, where a page would walk 100 / share entries (0.4% → 25,000, ~10 ms).
+ * A set of at most this many rows keeps its members' sort keys (`set keys`: one read of each member's
+ * row when the set is read, ~5 µs a row at 1M) and serves every page from memory, where a page along the
+ * sort index would walk 100 / share entries (0.4% → 25,000, ~10 ms) and reading the members' rows for
+ * each page (the earlier `set rows`) took 13–30 ms.
  */
 const SET_ROWS_MAX = 4_000;
 
@@ -310,7 +312,7 @@ const SEGMENT_MAX_DEPTH = 5_000;
  * range there only misleads SQLite, which then walks the sort column's index from the cursor and tests
  * the filter on every row it meets (unit~320 + top tenth of R&D spend, scrolled: 1.5–1.9 s at 1M).
  */
-const SORTS_EVERY_MATCH: readonly Plan['kind'][] = ['filter index', 'scan', 'set rows'];
+const SORTS_EVERY_MATCH: readonly Plan['kind'][] = ['filter index', 'scan', 'set keys'];
 
 /** Walks stopped by their budget since the process started (the plan tests check both ways are taken). */
 export const walkStops = { count: 0 };
@@ -347,7 +349,7 @@ interface Plan {
     | 'filter index'
     | 'scan'
     | 'none'
-    | 'set rows'
+    | 'set keys'
     | 'every row'
     | 'sort index, set'
     | 'rowid, set';
@@ -424,7 +426,10 @@ export class GridRunner<R> {
     if (total < planLimits.setMinRows) return this.count(db, counted);
     const { count, set } = countWithRowSet(db, { rowid: this.view.rowid, from: this.view.from, where: counted.where.sql, params: counted.where.params }, this.setCap(req, total), planLimits.setRowsMax);
     this.counts.set(key, count);
-    if (set) this.keepRowSet(db, key, set);
+    if (set) {
+      this.withKeys(db, set);
+      this.keepRowSet(db, key, set);
+    }
     return count;
   }
 
@@ -435,6 +440,11 @@ export class GridRunner<R> {
   private setCap(req: GridRequest, total: number): number {
     const maxShare = req.quickFilter?.trim() ? SET_MAX_SHARE_SEARCH : planLimits.setMaxShare;
     return Math.max(planLimits.setRowsMax, Math.ceil(maxShare * total) - 1);
+  }
+
+  /** The SQL of every sortable column, once each: the keys a small set keeps. */
+  private sortKeyColumns(): string[] {
+    return [...new Set(Object.values(this.view.columns).filter((c) => c.sortable).map((c) => c.sql))];
   }
 
   /** A filter on the segment columns alone, served by the segment indexes (no set). */
@@ -490,8 +500,7 @@ export class GridRunner<R> {
 
   /**
    * Plans over the filter's row set (sets.ts), for parks of at least `setMinRows` and one sort column:
-   * a small set's rows read by rowid and sorted (`set rows`; NOT INDEXED keeps SQLite from walking the
-   * sort index, the rowid lookups stay); a larger one, under `setMaxShare`, tested per entry of the
+   * a small set's pages ordered in memory by its kept sort keys (`set keys`); a larger one, under `setMaxShare`, tested per entry of the
    * sort index (`sort index, set`) or of the table (`rowid, set`, no sort). A filter on the segment
    * columns alone reads its segments (no set: the segment indexes hold exactly its rows, in order).
    */
@@ -508,10 +517,7 @@ export class GridRunner<R> {
     const set = this.rowSet(db, counted);
     registerGridIn(db);
     const id = this.view.rowid;
-    if (small && set.json !== null) {
-      const shape = this.shape(db, req, false, true);
-      return { kind: 'set rows', shape: { ...shape, where: { sql: `${this.view.where} AND ${id} IN (SELECT value FROM json_each(?))`, params: [set.json] } }, segments: null, set };
-    }
+    if (small && set.keys) return { kind: 'set keys', shape: counted, segments: null, set };
     // A condition on the sort column itself stays: it is a range of the sort index (industry = ai sorted
     // by industry walks the ai entries only, not every industry before them).
     const sortCol = req.sortModel[0]?.colId;
@@ -535,8 +541,14 @@ export class GridRunner<R> {
       this.rowSetsDb = db;
     }
     const key = JSON.stringify([counted.where.sql, counted.where.params]);
-    const set = this.rowSets.get(key) ?? readRowSet(db, `SELECT ${this.view.rowid} FROM ${this.view.from} WHERE ${counted.where.sql}`, counted.where.params, planLimits.setRowsMax);
+    const set = this.rowSets.get(key) ?? this.withKeys(db, readRowSet(db, `SELECT ${this.view.rowid} FROM ${this.view.from} WHERE ${counted.where.sql}`, counted.where.params, planLimits.setRowsMax));
     this.keepRowSet(db, key, set);
+    return set;
+  }
+
+  /** A small set gets its sort keys (one read of each member's row): every sort of it is then served from memory. */
+  private withKeys(db: Db, set: RowSet): RowSet {
+    if (set.json !== null) readSetKeys(db, set, { rowid: this.view.rowid, from: this.view.from, columns: this.sortKeyColumns() });
     return set;
   }
 
@@ -725,14 +737,12 @@ export class GridRunner<R> {
   private pageSql(plan: Plan, extra: Clause | null, limit: number, offset: number): Clause {
     const { shape, segments } = plan;
     if (segments && offset + limit <= SEGMENT_MAX_DEPTH) return segmentPageSql(this.view, this.view.segments!, segments.index, segments.cells, shape, extra, limit, offset);
-    if (plan.kind === 'set rows' && !extra) {
-      // The set's rows sorted by their keys alone (the sorter holds key and rowid, not whole rows), then
-      // the page's rows read by rowid.
-      const id = this.view.rowid;
-      return {
-        sql: `${shape.select} WHERE ${id} IN (SELECT ${id} FROM ${this.view.from} NOT INDEXED WHERE ${shape.where.sql} ORDER BY ${shape.orderSql} LIMIT ? OFFSET ?) ORDER BY ${shape.orderSql}`,
-        params: [...shape.where.params, limit, offset],
-      };
+    if (plan.kind === 'set keys' && plan.set?.keys) {
+      // The page's members, ordered in memory by their kept keys; their rows read by rowid and put in the same order.
+      const [first] = shape.order;
+      const column = shape.order.length > 1 ? first!.sql : null;
+      const rowids = plan.set.keys.page(column, first!.dir, offset, limit);
+      return { sql: `${shape.select} WHERE ${this.view.rowid} IN (SELECT value FROM json_each(?)) ORDER BY ${shape.orderSql}`, params: [JSON.stringify(rowids)] };
     }
     return {
       sql: `${shape.select} WHERE ${shape.where.sql}${extra ? ` AND ${extra.sql}` : ''} ORDER BY ${shape.orderSql} LIMIT ? OFFSET ?`,

@@ -34,6 +34,9 @@ export class RowSet {
 
   readonly size: number;
 
+  /** A small set's sort keys, read once with it (`readSetKeys`): its pages are then served from memory. */
+  keys: SetKeys | null = null;
+
   has(rowid: number): boolean {
     if (this.bits) return rowid >= 0 && rowid >>> 5 < this.bits.length && ((this.bits[rowid >>> 5]! >>> (rowid & 31)) & 1) === 1;
     return this.sparse!.has(rowid);
@@ -41,7 +44,7 @@ export class RowSet {
 
   /** Bytes held (for the report on memory). */
   get bytes(): number {
-    return (this.bits ? this.bits.byteLength : this.size * 16) + (this.json?.length ?? 0) * 2;
+    return (this.bits ? this.bits.byteLength : this.size * 16) + (this.json?.length ?? 0) * 2 + (this.keys?.bytes ?? 0);
   }
 }
 
@@ -120,4 +123,102 @@ export function countWithRowSet(db: Db, q: { rowid: string; from: string; where:
   } finally {
     collecting = outer;
   }
+}
+
+/**
+ * A small set's members with their sort keys, one array per sortable column (by its SQL), read in one
+ * pass over the members' rows. A page of any sort is then the members ordered in memory (once per column
+ * and kept) and the page's rows read by rowid: a hundred row reads, where reading every member's row for
+ * its key cost ~5 µs each (`set rows`, 4,000 rows: 13–30 ms at 1M).
+ */
+export class SetKeys {
+  /** Per column: member positions in (key, rowid) ascending order (descending is its reverse: the order is total). */
+  private readonly orders = new Map<string, Int32Array>();
+
+  constructor(
+    readonly rowids: readonly number[],
+    private readonly keys: ReadonlyMap<string, readonly unknown[]>,
+  ) {}
+
+  has(column: string): boolean {
+    return this.keys.has(column);
+  }
+
+  /** The rowids of a page: members in (column, rowid) order, or rowid order with no column. */
+  page(column: string | null, dir: 'asc' | 'desc', offset: number, limit: number): number[] {
+    const order = this.order(column);
+    const out: number[] = [];
+    const n = order.length;
+    for (let i = offset; i < Math.min(n, offset + limit); i++) out.push(this.rowids[order[dir === 'asc' ? i : n - 1 - i]!]!);
+    return out;
+  }
+
+  private order(column: string | null): Int32Array {
+    const name = column ?? '';
+    let order = this.orders.get(name);
+    if (!order) {
+      const ids = this.rowids;
+      const keys = column === null ? null : this.keys.get(column)!;
+      order = Int32Array.from(ids.keys());
+      order.sort((a, b) => (keys ? compareSqlite(keys[a], keys[b]) : 0) || ids[a]! - ids[b]!);
+      this.orders.set(name, order);
+    }
+    return order;
+  }
+
+  get bytes(): number {
+    return this.rowids.length * 8 * (1 + this.keys.size) + [...this.orders.values()].reduce((n, o) => n + o.byteLength, 0);
+  }
+}
+
+/** SQLite's storage classes in its sort order: NULL, numbers, text, blobs. */
+function storageRank(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'number' || typeof v === 'bigint') return 1;
+  if (typeof v === 'string') return 2;
+  return 3;
+}
+
+/**
+ * SQLite's ORDER BY comparison of two values under the BINARY collation (the grid's sort columns declare
+ * no other): by storage class, numbers by value, text by UTF-8 bytes. JavaScript compares UTF-16 code
+ * units, which differs from UTF-8 byte order for characters beyond U+FFFF (surrogates, D800–DFFF, sort
+ * below E000–FFFF in UTF-16, above in UTF-8): surrogates are moved up before comparing.
+ */
+export function compareSqlite(a: unknown, b: unknown): number {
+  const ra = storageRank(a);
+  const rb = storageRank(b);
+  if (ra !== rb) return ra - rb;
+  if (ra === 0) return 0;
+  if (ra === 1) return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+  if (ra === 3) return Buffer.compare(a as Buffer, b as Buffer);
+  const x = a as string;
+  const y = b as string;
+  if (x === y) return 0;
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    let cx = x.charCodeAt(i);
+    let cy = y.charCodeAt(i);
+    if (cx === cy) continue;
+    if (cx >= 0xd800) cx += cx < 0xe000 ? 0x2000 : -0x800;
+    if (cy >= 0xd800) cy += cy < 0xe000 ? 0x2000 : -0x800;
+    return cx - cy;
+  }
+  return x.length - y.length;
+}
+
+/**
+ * Reads a small set's sort keys: every member's row once, each sortable column's value (`columns`: SQL
+ * expressions over `from`), kept with the set.
+ */
+export function readSetKeys(db: Db, set: RowSet, q: { rowid: string; from: string; columns: readonly string[] }): void {
+  if (set.json === null) return;
+  const sql = `SELECT ${q.rowid}, ${q.columns.join(', ')} FROM ${q.from} WHERE ${q.rowid} IN (SELECT value FROM json_each(?))`;
+  const rows = prepared(db, sql).raw().all(set.json) as unknown[][];
+  const keys = new Map<string, unknown[]>(q.columns.map((c) => [c, new Array<unknown>(rows.length)]));
+  const rowids = rows.map((r, i) => {
+    q.columns.forEach((c, j) => (keys.get(c)![i] = r[j + 1]));
+    return Number(r[0]);
+  });
+  set.keys = new SetKeys(rowids, keys);
 }
