@@ -205,6 +205,29 @@ describe('grid page plans equal the plain SQL', () => {
     expect(plans.get('rowid, set') ?? 0).toBeGreaterThan(5);
   }, 120_000);
 
+  it('segments walked with a row set (a filter on status or kind and another column), and such walks stopped by their budget, have the plain rows and order', () => {
+    const saved = { ...planLimits };
+    const plans = new Map<string, number>();
+    const stopsBefore = walkStops.count;
+    const segmentPart = filterPart.filter((f) => 'status' in f || 'kind' in f);
+    const otherPart = filterPart.filter((f) => !('status' in f) && !('kind' in f));
+    try {
+      fc.assert(
+        fc.property(request, segmentPart, otherPart, fc.constantFrom(40, 400, 20_000), (req, seg, other, steps) => {
+          Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1, segmentSetSteps: steps });
+          const plan = samePages({ ...req, filters: [seg, other] });
+          plans.set(plan, (plans.get(plan) ?? 0) + 1);
+        }),
+        { numRuns: 200, seed: 20261217 },
+      );
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+    console.log('segments with a row set:', Object.fromEntries(plans), 'walks stopped:', walkStops.count - stopsBefore);
+    expect(plans.get('segments, set') ?? 0).toBeGreaterThan(40);
+    expect(walkStops.count - stopsBefore).toBeGreaterThan(10);
+  }, 120_000);
+
   it('a filter change reads its count and its row set in one pass over the matches; a filter too broad for a set is counted alone', () => {
     // A connection of its own, so that every statement the runner prepares is seen (they are cached per connection).
     const own = testCore();
