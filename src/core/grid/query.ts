@@ -273,9 +273,10 @@ const SET_MAX_SHARE = 0.3;
  * A set of at most this many rows keeps its members' sort keys (`set keys`: one read of each member's
  * row when the set is read, ~5 µs a row at 1M) and serves every page from memory, where a page along the
  * sort index would walk 100 / share entries (0.4% → 25,000, ~10 ms) and reading the members' rows for
- * each page (the earlier `set rows`) took 13–30 ms.
+ * each page (the earlier `set rows`) took 13–30 ms. 8,000: unit~320 (4,027 rows) is above 4,000; the keys
+ * of 8,000 members cost ~40 ms more at the filter change and a few MB of heap (see `SetKeys.bytes`).
  */
-const SET_ROWS_MAX = 4_000;
+const SET_ROWS_MAX = 8_000;
 
 /**
  * Index entries a walk of the segments with a row set may meet for a page (~0.4 µs each: 8 ms) before
