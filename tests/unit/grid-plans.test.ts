@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { enterprisesView } from '../../src/core/enterprises/handlers';
 import { GridRunner, planLimits, walkStops, type GridFilterModel, type GridRequest } from '../../src/core/grid/query';
+import { SetKeys } from '../../src/core/grid/sets';
 import { generate } from '../../src/core/seed/seed';
 import { testCore } from './helpers';
 
@@ -181,7 +182,7 @@ describe('grid page plans equal the plain SQL', () => {
     }
   });
 
-  it('plans over an in-memory row set (read by rowid, or tested per entry of the sort index or the table; segments for status and kind alone) have the plain rows and order', () => {
+  it('plans over an in-memory row set (ordered in memory by its kept sort keys, or tested per entry of the sort index or the table; segments for status and kind alone) have the plain rows and order', () => {
     // Limits lowered so that a park of 2,500 takes the row-set plans as a million rows would.
     const saved = { ...planLimits };
     Object.assign(planLimits, { setMinRows: 0, setRowsMax: 60, setMaxShare: 0.6 });
@@ -198,11 +199,103 @@ describe('grid page plans equal the plain SQL', () => {
       Object.assign(planLimits, saved);
     }
     console.log('row-set plans:', Object.fromEntries(plans));
-    expect(plans.get('set rows') ?? 0).toBeGreaterThan(10);
+    expect(plans.get('set keys') ?? 0).toBeGreaterThan(10);
     expect(plans.get('sort index, set') ?? 0).toBeGreaterThan(20);
     expect(plans.get('segments') ?? 0).toBeGreaterThan(4);
     expect(plans.get('rowid, set') ?? 0).toBeGreaterThan(5);
   }, 120_000);
+
+  it('segments walked with a row set (a filter on status or kind and another column), and such walks stopped by their budget, have the plain rows and order', () => {
+    const saved = { ...planLimits };
+    const plans = new Map<string, number>();
+    const stopsBefore = walkStops.count;
+    const segmentPart = filterPart.filter((f) => 'status' in f || 'kind' in f);
+    const otherPart = filterPart.filter((f) => !('status' in f) && !('kind' in f));
+    try {
+      fc.assert(
+        fc.property(request, segmentPart, otherPart, fc.constantFrom(40, 400, 20_000), (req, seg, other, steps) => {
+          Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1, segmentSetSteps: steps });
+          const plan = samePages({ ...req, filters: [seg, other] });
+          plans.set(plan, (plans.get(plan) ?? 0) + 1);
+        }),
+        { numRuns: 200, seed: 20261217 },
+      );
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+    console.log('segments with a row set:', Object.fromEntries(plans), 'walks stopped:', walkStops.count - stopsBefore);
+    expect(plans.get('segments, set') ?? 0).toBeGreaterThan(40);
+    expect(walkStops.count - stopsBefore).toBeGreaterThan(10);
+  }, 120_000);
+
+  it('a filter change reads its count and its row set in one pass over the matches; a filter too broad for a set is counted alone', () => {
+    // A connection of its own, so that every statement the runner prepares is seen (they are cached per connection).
+    const own = testCore();
+    generate(own.context(), { enterprises: 400, leads: 10, activities: 10 }, undefined, 5);
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 20, setMaxShare: 0.3 });
+    const ran: string[] = [];
+    const prepare = own.db.prepare.bind(own.db);
+    own.db.prepare = ((sql: string) => (ran.push(sql), prepare(sql))) as typeof own.db.prepare;
+    try {
+      const runner = new GridRunner(enterprisesView);
+      const total = (prepare('SELECT count(*) AS n FROM enterprises WHERE deleted = 0').get() as { n: number }).n;
+      const cases = [
+        { industry: text('equals', 'ai') },
+        { patents: { filterType: 'number', type: 'greaterThan', filter: 40 } },
+        { name: text('contains', '数据') },
+        { revenue: { filterType: 'number', type: 'notBlank' } },
+      ] as GridFilterModel[];
+      let version = 1;
+      const shares: number[] = [];
+      for (const filterModel of cases) {
+        for (const sort of [{ colId: 'revenue', sort: 'desc' }, { colId: 'name', sort: 'asc' }] as const) {
+          ran.length = 0;
+          const req = { startRow: 0, endRow: 15, sortModel: [sort], filterModel } as GridRequest;
+          const got = runner.run(own.db, req, ++version);
+          const plain = runner.sqlFor(own.db, { ...req, startRow: 0, endRow: 1_000_000 });
+          const all = (prepare(plain.plain.sql).all(...plain.plain.params) as { id: string }[]).map((r) => r.id);
+          expect(got.count).toBe(all.length);
+          expect(got.rows.map((r) => (r as { id: string }).id)).toEqual(all.slice(0, 15));
+          const counts = ran.filter((sql) => /^SELECT count\(\*\)/.test(sql) && sql.includes('AND ('));
+          const setReads = ran.filter((sql) => /^SELECT e\.rowid FROM/.test(sql));
+          const share = all.length / total;
+          shares.push(share);
+          // The filter's matches are read once, counted as the set is collected (a filter's first request
+          // prepares every statement it runs: they are cached per connection after it).
+          if (sort.colId === 'revenue') {
+            expect(ran.filter((sql) => sql.includes('grid_collect')).length, JSON.stringify(filterModel)).toBe(1);
+            expect(counts, JSON.stringify(filterModel)).toEqual([]);
+          }
+          expect(setReads, JSON.stringify(filterModel)).toEqual([]);
+          expect(runner.sqlFor(own.db, req).plan.includes('set'), JSON.stringify(filterModel)).toBe(all.length <= 20 || share < 0.3);
+        }
+      }
+      // Both kinds of filter were met: under the cap (a set) and over it (no set).
+      expect(shares.some((s) => s < 0.3)).toBe(true);
+      expect(shares.some((s) => s >= 0.3)).toBe(true);
+    } finally {
+      own.db.prepare = prepare;
+      Object.assign(planLimits, saved);
+      own.close();
+    }
+  });
+
+  it('a small set orders its members in memory as SQLite orders them: NULLs, numbers, text by UTF-8 bytes, ties by rowid', () => {
+    const values: unknown[] = [null, 3, 2.5, -1, 0, 10, '', 'a', 'B', '数据', '数', '\u{1F600}', '\uFFFD', '\uE000', 'a\u{10000}', 'a\uFFFF', 3, 'a', null];
+    const rowids = values.map((_, i) => 100 - i * 3);
+    const keys = new SetKeys(rowids, new Map([['v', values]]));
+    core.db.exec('CREATE TEMP TABLE key_order (r INTEGER PRIMARY KEY, v)');
+    const insert = core.db.prepare('INSERT INTO temp.key_order VALUES (?, ?)');
+    values.forEach((v, i) => insert.run(rowids[i], v));
+    for (const dir of ['asc', 'desc'] as const) {
+      const sqlite = (core.db.prepare(`SELECT r FROM temp.key_order ORDER BY v ${dir}, r ${dir}`).pluck().all() as number[]);
+      expect(keys.page('v', dir, 0, 100), dir).toEqual(sqlite);
+      expect(keys.page('v', dir, 5, 4), dir).toEqual(sqlite.slice(5, 9));
+    }
+    expect(keys.page(null, 'asc', 0, 100)).toEqual([...rowids].sort((a, b) => a - b));
+    core.db.exec('DROP TABLE temp.key_order');
+  });
 
   it('a filter every live row meets serves the unfiltered pages, with the plain rows and order', () => {
     const saved = { ...planLimits };
@@ -246,14 +339,18 @@ describe('grid page plans equal the plain SQL', () => {
     }
   });
 
-  it('a kept row set follows writes: rows that enter or leave the filter after a page was served', () => {
+  it.each([
+    ['sort index, set', 0],
+    ['set keys', 100_000],
+  ])('a kept row set follows writes: rows that enter or leave the filter after a page was served (%s)', (planKind, setRowsMax) => {
     const saved = { ...planLimits };
-    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1 });
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax, setMaxShare: 1 });
     try {
       const req = { startRow: 0, endRow: 20, sortModel: [{ colId: 'revenue', sort: 'desc' }], filterModel: { patents: { filterType: 'number', type: 'greaterThan', filter: 120 } } } as GridRequest;
       const plain = () => {
-        const q = probe.sqlFor(core.db, req);
-        expect(q.plan).toBe('sort index, set');
+        // A runner of its own each time: sqlFor keeps its counts and sets (it is given no data version).
+        const q = new GridRunner(enterprisesView).sqlFor(core.db, req);
+        expect(q.plan).toBe(planKind);
         return (core.db.prepare(q.plain.sql).all(...q.plain.params) as { id: string }[]).map((r) => r.id);
       };
       const rows = () => (core.call('enterprises.rows', req as never) as { rows: { id: string }[]; count: number });

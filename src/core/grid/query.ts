@@ -3,7 +3,7 @@ import { prepared, type Db } from '../db/open';
 import { AppError } from '../errors';
 import { isAllCjk, matchExpression } from '../search/tokens';
 import { matchingCells, presentCells, segmentPageSql, type Cell, type Segmentation } from './segments';
-import { readRowSet, registerGridIn, withRowSet, type RowSet } from './sets';
+import { countWithRowSet, readRowSet, readSetKeys, registerGridIn, withRowSet, type RowSet } from './sets';
 
 /**
  * Server side of AG Grid's infinite row model: a page of rows for (sort, filter, start, end), with the
@@ -270,10 +270,20 @@ const SET_MIN_ROWS = 50_000;
 const SET_MAX_SHARE = 0.3;
 
 /**
- * A set of at most this many rows is read by rowid and sorted (`set rows`, 2–6 ms at 1M) rather than
- * found along the sort index, where a page would walk 100 / share entries (0.4% → 25,000, ~10 ms).
+ * A set of at most this many rows keeps its members' sort keys (`set keys`: one read of each member's
+ * row when the set is read, ~5 µs a row at 1M) and serves every page from memory, where a page along the
+ * sort index would walk 100 / share entries (0.4% → 25,000, ~10 ms) and reading the members' rows for
+ * each page (the earlier `set rows`) took 13–30 ms. 8,000: unit~320 (4,027 rows) is above 4,000; the keys
+ * of 8,000 members cost ~40 ms more at the filter change and a few MB of heap (see `SetKeys.bytes`).
  */
-const SET_ROWS_MAX = 4_000;
+const SET_ROWS_MAX = 8_000;
+
+/**
+ * Index entries a walk of the segments with a row set may meet for a page (~0.4 µs each: 2.4 ms) before
+ * the sort index serves instead (see `setPlan`); industry = ai + 在孵 (12% of each 在孵 segment) needs
+ * about 2,500. At 20,000 the filters it does not suit (settled + top tenth of revenue) paid 20–28 ms.
+ */
+const SEGMENT_SET_STEPS = 6_000;
 
 /**
  * A search-box word is tested per row through the full-text index (~0.25 ms a row) without a set, so
@@ -294,6 +304,7 @@ export const planLimits = {
   setMinRows: SET_MIN_ROWS,
   setMaxShare: SET_MAX_SHARE,
   setRowsMax: SET_ROWS_MAX,
+  segmentSetSteps: SEGMENT_SET_STEPS,
 };
 
 /** Fewer matches than this are read in one pass and sorted, even when no index finds them. */
@@ -310,7 +321,10 @@ const SEGMENT_MAX_DEPTH = 5_000;
  * range there only misleads SQLite, which then walks the sort column's index from the cursor and tests
  * the filter on every row it meets (unit~320 + top tenth of R&D spend, scrolled: 1.5–1.9 s at 1M).
  */
-const SORTS_EVERY_MATCH: readonly Plan['kind'][] = ['filter index', 'scan', 'set rows'];
+const SORTS_EVERY_MATCH: readonly Plan['kind'][] = ['filter index', 'scan', 'set keys'];
+
+/** The runner's note (in its per-version cache) that a filter and sort's walk of segments with a set spent its budget. */
+const segmentStopKey = (shape: { key: string }) => `segments stopped:${shape.key}`;
 
 /** Walks stopped by their budget since the process started (the plan tests check both ways are taken). */
 export const walkStops = { count: 0 };
@@ -347,9 +361,10 @@ interface Plan {
     | 'filter index'
     | 'scan'
     | 'none'
-    | 'set rows'
+    | 'set keys'
     | 'every row'
     | 'sort index, set'
+    | 'segments, set'
     | 'rowid, set';
   shape: Shape;
   segments: { index: string; cells: Cell[] } | null;
@@ -409,6 +424,49 @@ export class GridRunner<R> {
   }
 
   /**
+   * The filter's exact count. When the filter may be served from a row set (a big park, one sort column
+   * or none, a filter that is not a union of segments), the count and the set are read in one pass
+   * (`countWithRowSet`): the set is kept when the count says it is small enough for one, and the plan
+   * finds it ready, instead of a second pass over the matches.
+   */
+  private filterCount(db: Db, req: GridRequest, counted: Shape): number {
+    const key = JSON.stringify([counted.where.sql, counted.where.params]);
+    const known = this.counts.get(key);
+    if (known !== undefined) return known;
+    const filtered = Object.keys(req.filterModel).length > 0 || !!req.quickFilter?.trim();
+    if (!filtered || req.sortModel.length > 1 || this.onSegments(req)) return this.count(db, counted);
+    const total = this.count(db, { where: { sql: this.view.where, params: [] } });
+    if (total < planLimits.setMinRows) return this.count(db, counted);
+    const { count, set } = countWithRowSet(db, { rowid: this.view.rowid, from: this.view.from, where: counted.where.sql, params: counted.where.params }, this.setCap(req, total), planLimits.setRowsMax);
+    this.counts.set(key, count);
+    if (set) {
+      this.withKeys(db, set);
+      this.keepRowSet(db, key, set);
+    }
+    return count;
+  }
+
+  /**
+   * The most rows a filter's set may hold: `setPlan` takes a set of at most `setRowsMax` rows, or one
+   * under its share of the park (`setMaxShare`, a search word's up to SET_MAX_SHARE_SEARCH).
+   */
+  private setCap(req: GridRequest, total: number): number {
+    const maxShare = req.quickFilter?.trim() ? SET_MAX_SHARE_SEARCH : planLimits.setMaxShare;
+    return Math.max(planLimits.setRowsMax, Math.ceil(maxShare * total) - 1);
+  }
+
+  /** The SQL of every sortable column, once each: the keys a small set keeps. */
+  private sortKeyColumns(): string[] {
+    return [...new Set(Object.values(this.view.columns).filter((c) => c.sortable).map((c) => c.sql))];
+  }
+
+  /** A filter on the segment columns alone, served by the segment indexes (no set). */
+  private onSegments(req: GridRequest): boolean {
+    const seg = this.view.segments;
+    return !!seg && !req.quickFilter?.trim() && Object.keys(req.filterModel).every((c) => seg.columns.includes(c));
+  }
+
+  /**
    * The plan a page query runs with. SQLite would drive a filtered, sorted query from the filter's
    * index and sort every match; when the exact count says the filter keeps ≥ 1% of rows, reading rows
    * in the sort order and testing the filter is far cheaper. That reads the segment indexes when the
@@ -455,10 +513,11 @@ export class GridRunner<R> {
 
   /**
    * Plans over the filter's row set (sets.ts), for parks of at least `setMinRows` and one sort column:
-   * a small set's rows read by rowid and sorted (`set rows`; NOT INDEXED keeps SQLite from walking the
-   * sort index, the rowid lookups stay); a larger one, under `setMaxShare`, tested per entry of the
-   * sort index (`sort index, set`) or of the table (`rowid, set`, no sort). A filter on the segment
-   * columns alone reads its segments (no set: the segment indexes hold exactly its rows, in order).
+   * a small set's pages ordered in memory by its kept sort keys (`set keys`); a larger one, under
+   * `setMaxShare`, tested per entry of the sort index (`sort index, set`) or of the table (`rowid, set`,
+   * no sort), or of its segments' indexes when it has a condition on status or kind (`segments, set`).
+   * A filter on the segment columns alone reads its segments (no set: their indexes hold exactly its
+   * rows, in order).
    */
   private setPlan(db: Db, req: GridRequest, counted: Shape, count: number, total: number): Plan | null {
     if (total < planLimits.setMinRows || req.sortModel.length > 1) return null;
@@ -468,17 +527,12 @@ export class GridRunner<R> {
     const maxShare = req.quickFilter?.trim() ? SET_MAX_SHARE_SEARCH : planLimits.setMaxShare;
     if (!small && count / total >= maxShare) return null;
     // A filter on the segment columns alone is a union of segments: their indexes give its rows in order.
-    const seg = this.view.segments;
-    const onSegments = !!seg && !req.quickFilter?.trim() && Object.keys(req.filterModel).every((c) => seg.columns.includes(c));
-    const segments = onSegments ? this.segmentsFor(db, req) : null;
-    if (segments) return { kind: 'segments', shape: this.shape(db, req, true), segments };
+    const segments = this.segmentsFor(db, req);
+    if (segments && this.onSegments(req)) return { kind: 'segments', shape: this.shape(db, req, true), segments };
     const set = this.rowSet(db, counted);
     registerGridIn(db);
     const id = this.view.rowid;
-    if (small && set.json !== null) {
-      const shape = this.shape(db, req, false, true);
-      return { kind: 'set rows', shape: { ...shape, where: { sql: `${this.view.where} AND ${id} IN (SELECT value FROM json_each(?))`, params: [set.json] } }, segments: null, set };
-    }
+    if (small && set.keys) return { kind: 'set keys', shape: counted, segments: null, set };
     // A condition on the sort column itself stays: it is a range of the sort index (industry = ai sorted
     // by industry walks the ai entries only, not every industry before them).
     const sortCol = req.sortModel[0]?.colId;
@@ -486,29 +540,48 @@ export class GridRunner<R> {
     const own = sortCol && ownModel && isIndexRange(this.view.columns[sortCol]!, ownModel) ? whereClause(this.view, { [sortCol]: ownModel }, undefined, false, db) : null;
     const where = own ? { sql: `grid_in(${id}) AND ${own.sql}`, params: own.params } : { sql: `grid_in(${id}) AND ${this.view.where}`, params: [] };
     const shape = { ...this.shape(db, req, true), where };
-    // Not the segment indexes here: where the other condition is rare in some segment, that segment's
-    // walk reads it to the end (status = settled + top tenth of revenue by R&D spend: 53 ms, 6 ms along
-    // the sort index with the set).
-    return { kind: req.sortModel.length ? 'sort index, set' : 'rowid, set', shape, segments: null, set };
+    const alongSortIndex: Plan = { kind: req.sortModel.length ? 'sort index, set' : 'rowid, set', shape, segments: null, set };
+    // A filter with a condition on status or kind: its segments walked in the sort order, each entry
+    // tested with `grid_in`, when the sort correlates with the segments (industry = ai + 在孵 by R&D spend
+    // descending: the sort index passes every settled enterprise first, 57 ms). Where the other condition is
+    // rare in some segment, that segment's walk reads it to the end (status = settled + top tenth of revenue
+    // by R&D spend): a budget of steps stops it, and the sort index serves.
+    const segmentShape = { ...this.shape(db, req, true), where: { sql: `grid_in(${id}) AND ${this.view.where}`, params: [] } };
+    // A walk of these segments that spent its budget once is not tried again for this data version.
+    if (!segments || this.counts.has(segmentStopKey(segmentShape))) return alongSortIndex;
+    return { kind: 'segments, set', shape: segmentShape, segments, set, budget: { steps: planLimits.segmentSetSteps, then: alongSortIndex } };
   }
 
-  /** The filter's row set, read through its indexes once per data version (kept: the last KEPT_SETS). */
+  /**
+   * The filter's row set: read with its count (`filterCount`), or else through its indexes now (a count
+   * taken for another sort); once per data version, the last KEPT_SETS kept.
+   */
   private rowSet(db: Db, counted: Shape): RowSet {
     if (this.rowSetsDb !== db) {
       this.rowSets.clear();
       this.rowSetsDb = db;
     }
     const key = JSON.stringify([counted.where.sql, counted.where.params]);
-    let set = this.rowSets.get(key);
-    if (set) {
-      // Most recently used last: the oldest set is the one dropped.
-      this.rowSets.delete(key);
-    } else {
-      set = readRowSet(db, `SELECT ${this.view.rowid} FROM ${this.view.from} WHERE ${counted.where.sql}`, counted.where.params, planLimits.setRowsMax);
-      if (this.rowSets.size >= KEPT_SETS) this.rowSets.delete(this.rowSets.keys().next().value!);
-    }
-    this.rowSets.set(key, set);
+    const set = this.rowSets.get(key) ?? this.withKeys(db, readRowSet(db, `SELECT ${this.view.rowid} FROM ${this.view.from} WHERE ${counted.where.sql}`, counted.where.params, planLimits.setRowsMax));
+    this.keepRowSet(db, key, set);
     return set;
+  }
+
+  /** A small set gets its sort keys (one read of each member's row): every sort of it is then served from memory. */
+  private withKeys(db: Db, set: RowSet): RowSet {
+    if (set.json !== null) readSetKeys(db, set, { rowid: this.view.rowid, from: this.view.from, columns: this.sortKeyColumns() });
+    return set;
+  }
+
+  /** Keeps a filter's set as the most recently used (last): the oldest is the one dropped beyond KEPT_SETS. */
+  private keepRowSet(db: Db, key: string, set: RowSet): void {
+    if (this.rowSetsDb !== db) {
+      this.rowSets.clear();
+      this.rowSetsDb = db;
+    }
+    this.rowSets.delete(key);
+    if (this.rowSets.size >= KEPT_SETS) this.rowSets.delete(this.rowSets.keys().next().value!);
+    this.rowSets.set(key, set);
   }
 
   /** Bytes held by this runner's row sets (the bench reports it). */
@@ -637,7 +710,7 @@ export class GridRunner<R> {
   /** The SQL a first or jumped-to page runs, and its count, for the benchmark's sqlite3 reference. */
   sqlFor(db: Db, req: GridRequest): { page: Clause; plain: Clause; count: Clause; plan: Plan['kind'] } {
     const counted = this.shape(db, req);
-    const plan = this.plan(db, req, counted, this.count(db, counted));
+    const plan = this.plan(db, req, counted, this.filterCount(db, req, counted));
     const limit = req.endRow - req.startRow;
     return {
       page: this.pageSql(plan, null, limit, req.startRow),
@@ -657,7 +730,7 @@ export class GridRunner<R> {
       this.seenVersion = version;
     }
     const counted = this.shape(db, req);
-    const count = this.count(db, counted);
+    const count = this.filterCount(db, req, counted);
     const plan = this.plan(db, req, counted, count);
     const limit = req.endRow - req.startRow;
     const cursor = this.cursors.get(`${counted.key}@${req.startRow}`);
@@ -685,14 +758,12 @@ export class GridRunner<R> {
   private pageSql(plan: Plan, extra: Clause | null, limit: number, offset: number): Clause {
     const { shape, segments } = plan;
     if (segments && offset + limit <= SEGMENT_MAX_DEPTH) return segmentPageSql(this.view, this.view.segments!, segments.index, segments.cells, shape, extra, limit, offset);
-    if (plan.kind === 'set rows' && !extra) {
-      // The set's rows sorted by their keys alone (the sorter holds key and rowid, not whole rows), then
-      // the page's rows read by rowid.
-      const id = this.view.rowid;
-      return {
-        sql: `${shape.select} WHERE ${id} IN (SELECT ${id} FROM ${this.view.from} NOT INDEXED WHERE ${shape.where.sql} ORDER BY ${shape.orderSql} LIMIT ? OFFSET ?) ORDER BY ${shape.orderSql}`,
-        params: [...shape.where.params, limit, offset],
-      };
+    if (plan.kind === 'set keys' && plan.set?.keys) {
+      // The page's members, ordered in memory by their kept keys; their rows read by rowid and put in the same order.
+      const [first] = shape.order;
+      const column = shape.order.length > 1 ? first!.sql : null;
+      const rowids = plan.set.keys.page(column, first!.dir, offset, limit);
+      return { sql: `${shape.select} WHERE ${this.view.rowid} IN (SELECT value FROM json_each(?)) ORDER BY ${shape.orderSql}`, params: [JSON.stringify(rowids)] };
     }
     return {
       sql: `${shape.select} WHERE ${shape.where.sql}${extra ? ` AND ${extra.sql}` : ''} ORDER BY ${shape.orderSql} LIMIT ? OFFSET ?`,
@@ -710,10 +781,12 @@ export class GridRunner<R> {
       const q = this.pageSql(counted, extra, limit, offset);
       walkLeft = budget.steps;
       try {
-        return prepared(db, q.sql).all(...q.params) as Record<string, unknown>[];
+        const page = () => prepared(db, q.sql).all(...q.params) as Record<string, unknown>[];
+        return plan.set ? withRowSet(db, plan.set, page) : page();
       } catch (err) {
         if (!(err instanceof WalkBudgetSpent)) throw err;
         walkStops.count++;
+        if (plan.kind === 'segments, set') this.counts.set(segmentStopKey(plan.shape), 1);
         return this.fetch(db, budget.then, extra, limit, offset);
       }
     }
