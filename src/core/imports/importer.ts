@@ -5,6 +5,7 @@ import { leadsHandlers } from '../leads/handlers';
 import { dispatch } from '../dispatch';
 import { prepared, type Db } from '../db/open';
 import { deferIndexes, releaseTempDatabase, tableRows, worthDeferring } from '../db/deferred-indexes';
+import { batchEnterpriseMonths } from '../db/aggregates';
 import { deleteRow, readLive, transact, transactAsync, updateRow, type Row } from '../db/write';
 import { AppError, formatMessage, type ErrorCode, type Locale } from '../errors';
 import type { CoreContext, Handler } from '../handler';
@@ -152,10 +153,13 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
   const detach = scratchPath && !ctx.db.inTransaction ? attachScratch(ctx.db, scratchPath) : null;
   // So that the index rebuild at its end can sort through a file (deferred-indexes.ts); a dry run rebuilds nothing.
   if (!options.dryRun && releaseTempDatabase(ctx.db)) ctx.version.value++;
+  let months: ReturnType<typeof batchEnterpriseMonths> | null = null;
   try {
     // A smaller SQLite page cache, and V8's old generation collected as the rows go in (import-memory.ts).
     const keepHeap = heapKeeper();
     await withImportCache(ctx.db, () => transactAsync(importCtx, async (pause) => {
+      // The Overview's enterprise_months counts, summed per chunk and written before each yield (aggregates.ts).
+      months = batchEnterpriseMonths(ctx.db);
       const top: SourceRow[] = [];
       // The header is chosen from the top rows; then those below it are settled, and every row after.
       const start = (): ((r: SourceRow) => void) => {
@@ -192,6 +196,7 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
         const incoming = report.rows / Math.max(source.fraction, 1e-6);
         if (!deferred && worthDeferring(rowsBefore, incoming)) deferred = deferIndexes(ctx.db, table, LOOKUP_COLUMNS[entity]);
         if (!deferredLog && worthDeferring(logBefore, incoming)) deferredLog = deferIndexes(ctx.db, 'changes', []);
+        months!.flush();
         progress();
         keepHeap();
         await pause();
@@ -208,6 +213,7 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
       await afterChunk();
       if (options.signal?.aborted) throw new AppError('cancelled'); // the reader stops short when cancelled
       if (!settle) start();
+      months!.flush();
       report.sheet = source.sheet;
       report.sheets = source.sheets;
       // A dry run rolls back, which brings the indexes back as they were: no rebuild needed.
@@ -226,6 +232,7 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
   } catch (err) {
     if (err !== DRY_RUN) throw err;
   } finally {
+    (months as ReturnType<typeof batchEnterpriseMonths> | null)?.end();
     detach?.();
     if (scratchPath) rmSync(scratchPath, { force: true });
   }
