@@ -46,11 +46,47 @@ function enterpriseMonths(db: Db, before: Row | null, after: Row | null): void {
   const was = before && before.deleted === 0 ? key(before) : null;
   const is = after && after.deleted === 0 ? key(after) : null;
   if (was && is && was.every((v, i) => v === is[i])) return;
+  const pending = pendingMonths.get(db);
   if (was) {
+    // A decrement may empty a cell (and delete it): the counts held back must be in the table first.
+    if (pending?.size) flushMonths(db, pending);
     prepared(db, 'UPDATE enterprise_months SET n = n - 1 WHERE industry = ? AND entry_month = ? AND exit_month = ?').run(...was);
     prepared(db, 'DELETE FROM enterprise_months WHERE industry = ? AND entry_month = ? AND exit_month = ? AND n <= 0').run(...was);
   }
-  if (is) prepared(db, 'INSERT INTO enterprise_months VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1').run(...is);
+  if (is && pending) {
+    const cell = JSON.stringify(is);
+    pending.set(cell, (pending.get(cell) ?? 0) + 1);
+  } else if (is) prepared(db, 'INSERT INTO enterprise_months VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1').run(...is);
+}
+
+/** enterprise_months increments held back per connection while a bulk load batches them (cell key → count). */
+const pendingMonths = new WeakMap<Db, Map<string, number>>();
+
+function flushMonths(db: Db, pending: Map<string, number>): void {
+  const add = prepared(db, 'INSERT INTO enterprise_months VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n');
+  // Map order is each cell's first increment: new cells go in in the order one-by-one inserts made them.
+  for (const [cell, n] of pending) add.run(...(JSON.parse(cell) as string[]), n);
+  pending.clear();
+}
+
+/**
+ * For a bulk load (an import): the enterprise_months increments of created rows are summed in memory
+ * and written once per cell at each `flush()` (one upsert per industry and month pair instead of one
+ * per row: the rollup was 4% of a 100,000-row import). The table's content after a flush is exactly
+ * what the one-by-one upserts leave; a decrement (an update or delete) flushes first. The loader
+ * flushes before every yield of its transaction and before it commits, so no reader, and nothing else
+ * in the transaction, ever sees the table short; `end()` stops batching (what was not flushed is
+ * dropped: call it after the last flush, or when the transaction rolls back).
+ */
+export function batchEnterpriseMonths(db: Db): { flush(): void; end(): void } {
+  const pending = new Map<string, number>();
+  pendingMonths.set(db, pending);
+  return {
+    flush: () => flushMonths(db, pending),
+    end: () => {
+      if (pendingMonths.get(db) === pending) pendingMonths.delete(db);
+    },
+  };
 }
 
 interface Stay {

@@ -34,9 +34,13 @@ export function tableRows(db: Db, table: string): number {
  */
 export function deferIndexes(db: Db, table: string, lookupColumns: string[]): { rebuild(): boolean } {
   if (!db.inTransaction) throw new Error('deferIndexes needs a transaction');
-  const indexes = (db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(table) as { name: string; sql: string }[]).filter(
-    (ix) => !/^CREATE\s+UNIQUE/i.test(ix.sql) && !lookupColumns.includes(firstColumn(ix.sql) ?? ''),
-  );
+  const all = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(table) as { name: string; sql: string }[];
+  const unique = all.filter((ix) => /^CREATE\s+UNIQUE/i.test(ix.sql));
+  const indexes = all.filter((ix) => {
+    if (unique.includes(ix)) return false;
+    const column = firstColumn(ix.sql) ?? '';
+    return !lookupColumns.includes(column) || unique.some((u) => servesLiveLookups(u.sql, column));
+  });
   for (const ix of indexes) db.exec(`DROP INDEX "${ix.name.replace(/"/g, '""')}"`);
   return {
     /** Rebuilds the indexes; says whether SQLite's sorter could spill to a file (see withFileSorter). */
@@ -97,6 +101,19 @@ export function releaseTempDatabase(db: Db): boolean {
   db.pragma(`temp_store = ${temp === 2 ? 1 : 2}`);
   db.pragma(`temp_store = ${temp}`);
   return held;
+}
+
+/**
+ * Whether a unique index (which stays) answers the live-row lookups by `column` (`deleted = 0 AND
+ * column = ?`, how imports and rules find rows) as well as a plain index on it would: it leads with the
+ * column, and its WHERE, if any, is implied by that lookup (SQLite then uses the partial index). A
+ * second, non-unique index on the column (enterprises_uscc, for sorting) need not be kept for the
+ * load: one B-tree fewer to insert into per row (issue 14).
+ */
+function servesLiveLookups(sql: string, column: string): boolean {
+  if (firstColumn(sql) !== column) return false;
+  const where = /\bWHERE\s+([\s\S]*?)\s*;?\s*$/i.exec(sql)?.[1]?.replace(/\s+/g, ' ').toLowerCase();
+  return where === undefined || where === 'deleted = 0' || where === `deleted = 0 and ${column.toLowerCase()} is not null`;
 }
 
 function firstColumn(sql: string): string | null {

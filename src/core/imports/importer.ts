@@ -5,6 +5,7 @@ import { leadsHandlers } from '../leads/handlers';
 import { dispatch } from '../dispatch';
 import { prepared, type Db } from '../db/open';
 import { deferIndexes, releaseTempDatabase, tableRows, worthDeferring } from '../db/deferred-indexes';
+import { batchEnterpriseMonths } from '../db/aggregates';
 import { deleteRow, readLive, transact, transactAsync, updateRow, type Row } from '../db/write';
 import { AppError, formatMessage, type ErrorCode, type Locale } from '../errors';
 import type { CoreContext, Handler } from '../handler';
@@ -152,10 +153,13 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
   const detach = scratchPath && !ctx.db.inTransaction ? attachScratch(ctx.db, scratchPath) : null;
   // So that the index rebuild at its end can sort through a file (deferred-indexes.ts); a dry run rebuilds nothing.
   if (!options.dryRun && releaseTempDatabase(ctx.db)) ctx.version.value++;
+  let months: ReturnType<typeof batchEnterpriseMonths> | null = null;
   try {
     // A smaller SQLite page cache, and V8's old generation collected as the rows go in (import-memory.ts).
     const keepHeap = heapKeeper();
     await withImportCache(ctx.db, () => transactAsync(importCtx, async (pause) => {
+      // The Overview's enterprise_months counts, summed per chunk and written before each yield (aggregates.ts).
+      months = batchEnterpriseMonths(ctx.db);
       const top: SourceRow[] = [];
       // The header is chosen from the top rows; then those below it are settled, and every row after.
       const start = (): ((r: SourceRow) => void) => {
@@ -192,6 +196,7 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
         const incoming = report.rows / Math.max(source.fraction, 1e-6);
         if (!deferred && worthDeferring(rowsBefore, incoming)) deferred = deferIndexes(ctx.db, table, LOOKUP_COLUMNS[entity]);
         if (!deferredLog && worthDeferring(logBefore, incoming)) deferredLog = deferIndexes(ctx.db, 'changes', []);
+        months!.flush();
         progress();
         keepHeap();
         await pause();
@@ -208,6 +213,7 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
       await afterChunk();
       if (options.signal?.aborted) throw new AppError('cancelled'); // the reader stops short when cancelled
       if (!settle) start();
+      months!.flush();
       report.sheet = source.sheet;
       report.sheets = source.sheets;
       // A dry run rolls back, which brings the indexes back as they were: no rebuild needed.
@@ -226,6 +232,7 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
   } catch (err) {
     if (err !== DRY_RUN) throw err;
   } finally {
+    (months as ReturnType<typeof batchEnterpriseMonths> | null)?.end();
     detach?.();
     if (scratchPath) rmSync(scratchPath, { force: true });
   }
@@ -316,33 +323,35 @@ function rowNormaliser(db: Db, entity: ImportEntity, columns: ImportColumn[], lo
   };
   const t = (code: ErrorCode, params: Record<string, string | number> = {}) => formatMessage(code, params, locale);
   const required = Object.entries(fields).filter(([, spec]) => spec.required).map(([field]) => ({ field, label: columns.find((c) => c.field === field)?.header || field }));
+  // What each mapped column needs per cell, worked out once (a money column's unit is its header's).
+  const plan = mapped.map((col) => ({ col, spec: fields[col.field]!, name: col.header || col.field, unit: headerUnit(col.header) }));
+  const parseCell = (p: (typeof plan)[number], cell: Cell): Parsed<unknown> => {
+    switch (p.spec.kind) {
+      case 'date': return parseDate(cell);
+      case 'money': return parseNumber(cell, { money: p.unit });
+      case 'int': return parseNumber(cell, { integer: true });
+      case 'number': return parseNumber(cell);
+      case 'uscc': return parseUscc(cell);
+      case 'text': return { value: parseText(cell) };
+      default: {
+        const code = lookup(p.col.field).get(parseText(cell).toLowerCase());
+        return code ? { value: code } : { problem: p.spec.kind === 'enum' || p.spec.kind === 'industry' || p.spec.kind === 'stage' ? 'import_enum' : 'import_unknown_ref', params: { value: parseText(cell) } };
+      }
+    }
+  };
   return (cells) => {
     const values: Row = {};
     const reasons: string[] = [];
-    for (const col of mapped) {
-      const spec = fields[col.field]!;
-      const cell = cells[col.index] ?? null;
+    for (const p of plan) {
+      const cell = cells[p.col.index] ?? null;
       if (isBlank(cell)) continue;
       if (cell instanceof CellProblem) {
-        reasons.push(t(cell.kind === 'formula' ? 'import_cell_formula' : cell.kind === 'error' ? 'import_cell_error' : 'import_date', { field: col.header || col.field, value: cell.text }));
+        reasons.push(t(cell.kind === 'formula' ? 'import_cell_formula' : cell.kind === 'error' ? 'import_cell_error' : 'import_date', { field: p.name, value: cell.text }));
         continue;
       }
-      const parsed: Parsed<unknown> = (() => {
-        switch (spec.kind) {
-          case 'date': return parseDate(cell);
-          case 'money': return parseNumber(cell, { money: headerUnit(col.header) });
-          case 'int': return parseNumber(cell, { integer: true });
-          case 'number': return parseNumber(cell);
-          case 'uscc': return parseUscc(cell);
-          case 'text': return { value: parseText(cell) };
-          default: {
-            const code = lookup(col.field).get(parseText(cell).toLowerCase());
-            return code ? { value: code } : { problem: spec.kind === 'enum' || spec.kind === 'industry' || spec.kind === 'stage' ? 'import_enum' : 'import_unknown_ref', params: { value: parseText(cell) } };
-          }
-        }
-      })();
-      if ('problem' in parsed) reasons.push(t(parsed.problem, { field: col.header || col.field, ...parsed.params }));
-      else values[col.field] = parsed.value;
+      const parsed = parseCell(p, cell);
+      if ('problem' in parsed) reasons.push(t(parsed.problem, { field: p.name, ...parsed.params }));
+      else values[p.col.field] = parsed.value;
     }
     for (const r of required) if (values[r.field] == null) reasons.push(t('import_missing', { field: r.label }));
     if (entity === 'enterprises') {
@@ -379,7 +388,6 @@ function existingContacts(db: Db, id: string): Contact[] {
 /** The live record a row is: same credit code first, then the same name. */
 type Existing = { id: string; name: string };
 function findExisting(db: Db, entity: ImportEntity, values: Row): Existing | undefined {
-  const table = TABLE[entity];
   if (entity === 'incubations') {
     if (values.enterprise_id) return db.prepare("SELECT i.id, e.name FROM incubations i JOIN enterprises e ON e.id = i.enterprise_id WHERE i.deleted = 0 AND i.enterprise_id = ?").get(values.enterprise_id) as Existing | undefined;
     if (values.team_name) return db.prepare('SELECT id, team_name AS name FROM incubations WHERE deleted = 0 AND team_name = ?').get(values.team_name) as Existing | undefined;
@@ -387,11 +395,16 @@ function findExisting(db: Db, entity: ImportEntity, values: Row): Existing | und
   }
   const nameCol = NAME_FIELD[entity];
   if (values.uscc) {
-    const hit = prepared(db, `SELECT id, ${nameCol} AS name FROM ${table} WHERE deleted = 0 AND uscc = ?`).get(values.uscc) as { id: string; name: string } | undefined;
+    const hit = prepared(db, FIND_BY_USCC[entity]).get(values.uscc) as { id: string; name: string } | undefined;
     if (hit) return hit;
   }
-  return prepared(db, `SELECT id, ${nameCol} AS name FROM ${table} WHERE deleted = 0 AND ${nameCol} = ?`).get(values[nameCol]) as Existing | undefined;
+  return prepared(db, FIND_BY_NAME[entity]).get(values[nameCol]) as Existing | undefined;
 }
+/** findExisting's statements, their text made once (not per row). */
+const findBy = (column: (e: ImportEntity) => string) =>
+  Object.fromEntries((['enterprises', 'leads', 'incubations'] as const).map((e) => [e, `SELECT id, ${NAME_FIELD[e]} AS name FROM ${TABLE[e]} WHERE deleted = 0 AND ${column(e)} = ?`])) as Record<ImportEntity, string>;
+const FIND_BY_USCC = findBy(() => 'uscc');
+const FIND_BY_NAME = findBy((e) => NAME_FIELD[e]);
 
 /**
  * Undoes an import: rows it created are deleted (tombstones), fields it changed get their old values
