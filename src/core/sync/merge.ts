@@ -4,6 +4,7 @@ import { prepared } from '../db/open';
 import { isTableName, tables, type TableName } from '../db/tables';
 import { insertRow, stampTime, transactAsync, type Row, type WriteContext } from '../db/write';
 import { AppError } from '../errors';
+import { keepIncubationStatusAfterMerge } from '../incubation/after-merge';
 import { changeKey, deletedAmong, heldAmong } from './merge-reads';
 import { PlainRows } from './plain-rows';
 import { recordPeer, recordSites, type SiteInfo, type Vector } from './peers';
@@ -291,6 +292,9 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
         }, id);
         report.reviewItems++;
       }
+
+      // 6. 在孵 follows the merged incubation records (an ordinary change, as a local edit writes it).
+      keepIncubationStatusAfterMerge(ctx, fresh, report.absorbed);
 
       recordSites(db, sender.sites);
       recordPeer(db, sender.site, sender.seen);
