@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ParkCore } from '../../src/core/service';
 import { checkout, exportPackage, importSource } from '../../src/core/sync/fieldwork';
 import { seededIds } from '../../src/core/util/ids';
+import { writeHubConfig } from '../../src/core/hub/state';
 import { contentHash } from './sync-helpers';
 import { tempFile } from './helpers';
 
@@ -93,5 +94,28 @@ describe('在孵 after a merge', () => {
     await importSource(office.context(), file, { dryRun: true });
     expect(contentHash(office.db)).toBe(before);
     expect(office.db.prepare('SELECT count(*) AS n FROM changes').get()).toEqual(changes);
+  });
+
+  it('a viewer on the office hub writes no status of its own (the hub would refuse it); staff do', async () => {
+    for (const role of ['viewer', 'staff'] as const) {
+      const { office, laptop, enterprise, first } = officeAndLaptop();
+      laptop.call('incubations.moveStage', { id: first, stage: 'graduated', date: '2026-11-20' });
+      office.call('incubations.create', { enterprise_id: enterprise, stage: 'admitted' });
+      writeHubConfig(office.db, { url: 'postgres://hub/park', login: role, role, person: role, hubDb: 'x', pulled: 0, seen: {}, parkName: null, refused: null, lastSync: null });
+      const file = tempFile('p.ppsync');
+      exportPackage(laptop.context(), file, office.context().clock.site);
+      // The hub link merges with a context without the role guard (sync/merge.ts is the same path).
+      const site = office.context().clock.site;
+      const own = () => office.db.prepare("SELECT count(*) AS n FROM changes WHERE site = ? AND tbl = 'enterprises'").get(site);
+      const before = own();
+      await importSource({ ...office.context(), guard: undefined }, file);
+      if (role === 'viewer') {
+        expect(own()).toEqual(before);
+        expect(statusOf(office, enterprise)).toBe('graduated');
+      } else {
+        expect(own()).not.toEqual(before);
+        expect(statusOf(office, enterprise)).toBe('incubating');
+      }
+    }
   });
 });
