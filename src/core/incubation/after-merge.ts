@@ -22,20 +22,27 @@ export function keepIncubationStatusAfterMerge(ctx: WriteContext, fresh: readonl
   if (!mayWriteEnterprises(ctx)) return 0;
   const db = ctx.db;
   const candidates = new Set<string>();
-  const incubations = new Set<string>();
+  /** Incubations the package changed; true when it changed more than creating them (an owner may have moved). */
+  const incubations = new Map<string, boolean>();
   for (const c of fresh) {
-    if (c.tbl === 'incubations') incubations.add(c.row_id);
-    // An enterprise's status, creation or deletion; other fields cannot bear on 在孵.
-    else if (c.tbl === 'enterprises' && (c.field === 'status' || c.field === '*' || c.field === 'deleted')) candidates.add(c.row_id);
+    if (c.tbl === 'incubations') incubations.set(c.row_id, incubations.get(c.row_id) || c.field !== '*');
+    // A status written or a record restored. A new enterprise (a '*' snapshot) comes in step from a copy
+    // that kept the rule; its incubations arrive as incubation changes, a record it merged with as `absorbed`.
+    // (Bulk-generated scale data says 在孵 without records: a merge leaves what it was given as it was.)
+    else if (c.tbl === 'enterprises' && (c.field === 'status' || c.field === 'deleted')) candidates.add(c.row_id);
     else if (c.tbl === 'row_aliases') {
       const alias = prepared(db, "SELECT target_id FROM row_aliases WHERE id = ? AND tbl = 'enterprises'").get(c.row_id) as { target_id: string } | undefined;
       if (alias) candidates.add(alias.target_id);
     }
   }
   for (const a of absorbed) candidates.add(a.kept);
-  // Every enterprise an incubation changed here ever belonged to (a move leaves the old one to check too).
+  const owner = prepared(db, 'SELECT enterprise_id FROM incubations WHERE id = ?').pluck();
+  // Every enterprise a changed incubation ever belonged to (a move, here or there, leaves the old one to check too).
   const owners = prepared(db, "SELECT field, old_value, new_value FROM changes WHERE tbl = 'incubations' AND row_id = ? AND field IN ('enterprise_id', '*')");
-  for (const id of incubations) {
+  for (const [id, edited] of incubations) {
+    const now = owner.get(id);
+    if (typeof now === 'string') candidates.add(now);
+    if (!edited) continue;
     for (const c of owners.all(id) as { field: string; old_value: string | null; new_value: string | null }[]) {
       for (const v of c.field === '*' ? [ownerIn(c.new_value)] : [parsed(c.old_value), parsed(c.new_value)]) if (typeof v === 'string' && v) candidates.add(v);
     }
