@@ -24,6 +24,8 @@ function watchStart(): void {
 
 test('a cold start shows the Overview with the core\'s figures first, and the charts after them', async ({ page }) => {
   await page.addInitScript(watchStart);
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
   await page.goto('/');
   const tiles = page.locator('.cards .stat-value');
   await expect(tiles.first()).toBeVisible();
@@ -73,6 +75,10 @@ test('a cold start shows the Overview with the core\'s figures first, and the ch
   const preloads = await page.locator('link[rel="modulepreload"]').evaluateAll((links) => links.map((l) => (l as HTMLLinkElement).href));
   expect(preloads.some((h) => /\/boot-[\w-]+\.js$/.test(h)), preloads.join(', ')).toBe(true);
   expect(preloads.some((h) => /\/Overview-[\w-]+\.js$/.test(h)), preloads.join(', ')).toBe(true);
+
+  // The icon is in the page itself (a data: URI), not one more request while the app starts.
+  expect(await page.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
+  expect(requested.filter((p) => /favicon|\.(svg|ico|png)$/.test(p)), requested.join(', ')).toEqual([]);
 
   for (const [width, height] of [[1440, 900], [1024, 700]] as const) {
     await page.setViewportSize({ width, height });

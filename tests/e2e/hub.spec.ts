@@ -134,6 +134,20 @@ async function connect(page: Page, address: string, password: string, login?: st
   await expect(card.locator('[data-hub-state="connected"]')).toBeVisible({ timeout: 90_000 });
 }
 
+/**
+ * The open record's drawer tabs, each with the buttons a writer has there: for a read-only role none of
+ * them, no field to type into, and the reason shown in the panel.
+ */
+async function readOnlyPanels(page: Page, tabs: Record<string, string[]>) {
+  const drawer = page.locator('.drawer');
+  for (const [tab, buttons] of Object.entries(tabs)) {
+    await drawer.getByRole('tab', { name: tab }).click();
+    await expect(drawer.getByRole('note').filter({ hasText: '您在办公室数据中心的角色是只读' })).toBeVisible();
+    for (const name of buttons) await expect(drawer.getByRole('button', { name, exact: true })).toHaveCount(0);
+    await expect(drawer.locator('.drawer-scroll').locator('input:not([type=search]):enabled, textarea:enabled, select:enabled')).toHaveCount(0);
+  }
+}
+
 /** Opens the editor of the test enterprise's building cell in the grid and types a value (not yet saved). */
 async function typeBuilding(page: Page, value: string) {
   await buildingCell(page).dblclick();
@@ -285,6 +299,11 @@ test('a restarted web shell asks for the password again; a viewer is told plainl
   await expect(card.getByLabel('数据中心地址')).toBeVisible();
   await expect(statusBar(second)).toHaveCount(0);
 
+  // A visit with a request on the test enterprise (the office's), for the viewer's panels to show.
+  const [enterprise] = (await call<{ rows: { id: string }[] }>(office, 'enterprises.rows', { startRow: 0, endRow: 1, filterModel: { name: { filterType: 'text', type: 'equals', filter: NAME } } })).rows;
+  const visit = await call<{ id: string }>(office, 'visits.create', { enterprise_id: enterprise!.id, date: '2026-11-20', purpose: '联调走访' });
+  await call(office, 'requests.create', { enterprise_id: enterprise!.id, visit_id: visit.id, text: '希望协调停车位' });
+
   // The city official's desktop (viewer): reads everything, and a change is refused in words.
   const viewer = (await desktop(browser, VIEWER_DB, 'official')).page;
   await connect(viewer, urlFor('official'), 'official-pw');
@@ -309,6 +328,21 @@ test('a restarted web shell asks for the password again; a viewer is told plainl
   await viewer.keyboard.press('Control+s');
   await expect(buildingCell(viewer)).toHaveText(before);
   await shots(viewer, 'hub-viewer-read-only');
+  // The record's panels read only too: no form to add, no status to change, each saying why.
+  await readOnlyPanels(viewer, { 跟进记录: ['添加记录'], 走访: ['保存走访'], 诉求: ['添加诉求'] });
+  await expect(viewer.locator('.drawer').getByLabel('“希望协调停车位”的状态')).toBeDisabled();
+  await readOnlyPanels(viewer, { 走访: ['保存走访'] });
+  await expect(viewer.locator('.drawer').getByText('联调走访')).toBeVisible();
+  await expect(viewer.locator('.drawer').getByText('+ 附件')).toHaveCount(0);
+  await expect(viewer.locator('.drawer').getByRole('listitem').filter({ hasText: '希望协调停车位' })).toBeVisible();
+  await shots(viewer, 'hub-viewer-visits-read-only');
+  await viewer.goto('/#/incubations');
+  await viewer.locator('.ag-row[row-index="0"] .ag-cell').first().click();
+  await readOnlyPanels(viewer, { 阶段: ['确定'], 孵化进展: ['完成', '+'] });
+  await shots(viewer, 'hub-viewer-startup-read-only');
+  await viewer.goto('/#/leads');
+  await viewer.locator('.ag-row[row-index="0"] .ag-cell').first().click();
+  await readOnlyPanels(viewer, { 阶段: ['确定', '转为企业'], 跟进记录: ['添加记录'], 走访: ['保存走访'] });
   // An import can be checked, not applied; the board's cards do not move.
   await viewer.goto('/#/imports');
   await expect(viewer.getByRole('note').filter({ hasText: '您在办公室数据中心的角色是只读' })).toBeVisible();

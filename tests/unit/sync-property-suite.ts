@@ -15,6 +15,9 @@ export async function checkSyncProperties(runs: number, withExamples: boolean): 
 
 /** Counterexamples found so far; each runs on every suite run. */
 const COUNTEREXAMPLES: [{ order: number; cmds: Cmd[] }][] = [
+  // Found once incubations joined the model: the office admits the enterprise to incubation, a laptop
+  // that had not heard sets it 毕业; the merge left 毕业 beside an active incubation (incubation/after-merge.ts).
+  [{ order: 0, cmds: [{ t: 'incubate', copy: 0, pick: 0, stage: 0 }, { t: 'edit', copy: 1, pick: 0, field: 3, value: 3 }] }],
   // Found by the 1,000-run suite: an edit of an enterprise another copy had already absorbed left the
   // absorbing copies' tombstone stale (it mirrored the survivor) while others refolded it.
   [{ order: 0, cmds: [

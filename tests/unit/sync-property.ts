@@ -20,6 +20,10 @@ import { contentHash } from './sync-helpers';
  */
 const POOL = ['91440400MA4W1001', '91440400MA4W1002', '91440400MA4W1003'].map(completeUscc);
 const FIELDS = ['headcount', 'revenue', 'notes', 'status', 'building'] as const;
+const INCUBATION_STAGES = ['incubating', 'graduated', 'terminated'] as const;
+/** Enterprises whose status disagrees with their incubation records (incubation/status.ts). */
+const DISAGREE = `SELECT e.id, e.status FROM enterprises e WHERE e.deleted = 0 AND e.status <> 'exited' AND
+  (e.status = 'incubating') <> EXISTS (SELECT 1 FROM incubations i WHERE i.enterprise_id = e.id AND i.deleted = 0 AND i.stage IN ('admitted', 'incubating'))`;
 
 export type Cmd =
   | { t: 'create'; copy: number; uscc: number | null; name: number }
@@ -28,6 +32,7 @@ export type Cmd =
   | { t: 'restore'; copy: number; pick: number }
   | { t: 'lead'; copy: number; pick: number }
   | { t: 'visit'; copy: number; pick: number; photo: number }
+  | { t: 'incubate'; copy: number; pick: number; stage: number }
   | { t: 'skew'; copy: number; ms: number }
   | { t: 'send'; from: number; to: number; twice: boolean; cut: boolean };
 
@@ -47,6 +52,8 @@ export function commands(copies: number, { minLength = 0, maxLength = 30 }: Leng
     { arbitrary: fc.record({ t: fc.constant('lead' as const), copy, pick: fc.nat() }), weight: 1 },
     // A visit with a photo (a small pool of contents, so copies attach the same file) and a request.
     { arbitrary: fc.record({ t: fc.constant('visit' as const), copy, pick: fc.nat(), photo: fc.nat({ max: 2 }) }), weight: 1 },
+    // An incubation admitted, or the enterprise's active one ended: 在孵 follows on every copy.
+    { arbitrary: fc.record({ t: fc.constant('incubate' as const), copy, pick: fc.nat(), stage: fc.nat({ max: INCUBATION_STAGES.length - 1 }) }), weight: 3 },
     { arbitrary: fc.record({ t: fc.constant('skew' as const), copy, ms: fc.integer({ min: 0, max: 300_000 }) }), weight: 1 },
     { arbitrary: fc.record({ t: fc.constant('send' as const), from: copy, to: copy, twice: fc.boolean(), cut: fc.boolean() }), weight: 4 },
   );
@@ -258,7 +265,12 @@ export async function runScenario(cmds: Cmd[], copies = 3, order = 0, options: S
         if (c.t === 'edit') attempt(() => core.call('enterprises.update', { id, patch: { [FIELDS[c.field]!]: value(FIELDS[c.field]!, c.value) } }));
         else if (c.t === 'delete') attempt(() => core.call('enterprises.delete', { id }));
         else if (c.t === 'restore') attempt(() => core.call('enterprises.restore', { id }));
-        else if (c.t === 'visit') {
+        else if (c.t === 'incubate') {
+          const stage = INCUBATION_STAGES[c.stage]!;
+          const active = core.db.prepare("SELECT id FROM incubations WHERE enterprise_id = ? AND deleted = 0 AND stage IN ('admitted', 'incubating') ORDER BY id LIMIT 1").pluck().get(id) as string | undefined;
+          if (stage === 'incubating') attempt(() => core.call('incubations.create', { enterprise_id: id, stage }));
+          else if (active) attempt(() => core.call('incubations.moveStage', { id: active, stage, date: '2026-11-20' }));
+        } else if (c.t === 'visit') {
           attempt(() => {
             const visit = core.call('visits.create', { enterprise_id: id, date: '2026-11-21', purpose: '走访' }) as { id: string };
             const photo = join(dir, `photo${n++}.jpg`);
@@ -293,6 +305,8 @@ export function checkInvariants(cores: ParkCore[]): void {
   if (blobSets.size !== 1) throw new Error('the copies hold different attachment contents');
   for (const core of cores) {
     const db = core.db;
+    const outOfStep = db.prepare(DISAGREE).all();
+    if (outOfStep.length) throw new Error(`在孵 disagrees with the incubation records: ${JSON.stringify(outOfStep)}`);
     const dup = db.prepare('SELECT uscc, count(*) AS n FROM enterprises WHERE deleted = 0 AND uscc IS NOT NULL GROUP BY uscc HAVING n > 1').all();
     if (dup.length) throw new Error(`two live enterprises share a credit code: ${JSON.stringify(dup)}`);
     const dangling = db.prepare('SELECT l.id FROM leads l LEFT JOIN enterprises e ON e.id = l.enterprise_id WHERE l.enterprise_id IS NOT NULL AND (e.id IS NULL OR e.id IN (SELECT id FROM row_aliases))').all();

@@ -197,3 +197,16 @@ describe('incubator regulations (2018) as warnings', () => {
     expect(check().highTech).toBe(true);
   });
 });
+
+describe('the targets grid', () => {
+  const unitsFound = (filter: object) =>
+    [...new Set((call('targets.rows', { startRow: 0, endRow: 100, sortModel: [], filterModel: { unit: filter } } as never) as { rows: { unit: string }[] }).rows.map((r) => r.unit))];
+
+  it('filters the unit by what either language shows: 家 or company/companies', () => {
+    expect(unitsFound({ filterType: 'text', type: 'contains', filter: '家' })).toEqual(['家']);
+    expect(unitsFound({ filterType: 'text', type: 'contains', filter: 'Compan' })).toEqual(['家']);
+    expect(unitsFound({ filterType: 'text', type: 'equals', filter: 'companies' })).toEqual(['家']);
+    expect(unitsFound({ filterType: 'text', type: 'notContains', filter: 'company' })).not.toContain('家');
+    expect(unitsFound({ filterType: 'text', type: 'contains', filter: 'litres' })).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@ import { nativeBindingOf, prepared } from '../db/open';
 import { isTableName, tables, type TableName } from '../db/tables';
 import { insertRow, stampTime, transactAsync, type Row, type WriteContext } from '../db/write';
 import { AppError } from '../errors';
+import { keepIncubationStatusAfterMerge } from '../incubation/after-merge';
 import { NO_REVIEW, classify, preloadRoots, rootMembers, type Classified, type PendingReview } from './merge-classify';
 import { changeKey, deletedAmong, heldAmong } from './merge-reads';
 import { ClassifyThread, WORKER_THRESHOLD } from './merge-thread';
@@ -321,6 +322,9 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
         }, id);
         report.reviewItems++;
       }
+
+      // 6. 在孵 follows the merged incubation records (an ordinary change, as a local edit writes it).
+      keepIncubationStatusAfterMerge(ctx, fresh, report.absorbed);
 
       recordSites(db, sender.sites);
       recordPeer(db, sender.site, sender.seen);

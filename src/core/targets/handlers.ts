@@ -9,7 +9,7 @@ import { handler, readHandler, slice } from '../handler';
 import { gridRequestSchema, type GridView } from '../grid/query';
 import { measurable, measure, measureProblem, measureSchema, type Measure } from './measure';
 import { leadStages } from '../leads/pipeline';
-import { planNameEn } from './names';
+import { planNameEn, unitWords } from './names';
 
 export const targetFields = {
   plan_id: id,
@@ -147,6 +147,12 @@ export function targetProgress(db: Db, asOf: string, planId?: string): TargetPro
   });
 }
 
+/** The units the office's targets use, each with the words it is shown as (the unit itself is the code). */
+function unitLabels(db: Db): Record<string, readonly string[]> {
+  const units = db.prepare('SELECT DISTINCT unit FROM targets WHERE deleted = 0').pluck().all() as string[];
+  return Object.fromEntries(units.map((u) => [u, unitWords(u)]));
+}
+
 /** The targets grid: definitions with their plan; value and status are added from targetProgress. */
 export const targetsView = {
   from: 'targets t JOIN plans p ON p.id = t.plan_id',
@@ -156,7 +162,8 @@ export const targetsView = {
   columns: {
     name: { sql: 't.name', type: 'text', sortable: true },
     plan_name: { sql: 'p.name', type: 'text' },
-    unit: { sql: 't.unit', type: 'text' },
+    // A closed list of the units targets use, matched by what the UI shows in either language (家, companies).
+    unit: { sql: 't.unit', type: 'enum', labels: unitLabels },
     min_value: { sql: 't.min_value', type: 'number' },
     max_value: { sql: 't.max_value', type: 'number' },
     deadline: { sql: 't.deadline', type: 'date', sortable: true },

@@ -40,3 +40,8 @@ export function unitLabel(unit: string, locale: string, count?: number | null): 
   const words = unitsEn[unit];
   return words ? words[count === 1 ? 0 : 1] : unit;
 }
+
+/** Every word a unit is shown as (the stored unit, its English forms): what the grid's filter matches. */
+export function unitWords(unit: string): string[] {
+  return [unit, ...(unitsEn[unit] ?? [])].filter(Boolean);
+}

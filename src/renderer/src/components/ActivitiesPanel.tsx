@@ -4,6 +4,8 @@ import { api, errorText } from '../api/client';
 import { formatDate } from '../lib/format';
 import { useCoreData } from '../lib/useCoreData';
 import { ErrorBanner } from './ErrorBanner';
+import { ReadOnlyNote } from '../hub/ReadOnlyNote';
+import { useWriteAccess } from '../hub/useWriteAccess';
 
 type Activity = Record<string, unknown> & { id: string; kind: string; date: string; text: string | null; staff_name: string | null };
 const KINDS = ['call', 'visit', 'meeting', 'note'] as const;
@@ -15,6 +17,7 @@ export function ActivitiesPanel({ leadId, enterpriseId }: { leadId?: string; ent
   const [draft, setDraft] = useState({ kind: 'call' as (typeof KINDS)[number], date: today(), staff_id: '', text: '' });
   const [error, setError] = useState<string | null>(null);
   const owner = leadId ? { lead_id: leadId } : { enterprise_id: enterpriseId! };
+  const access = useWriteAccess('activities');
 
   const list = useCoreData(() => api['activities.of'](leadId ? { lead_id: leadId } : { enterprise_id: enterpriseId! }) as Promise<Activity[]>, [leadId, enterpriseId], ['activities', 'staff']);
   const items = list.data ?? [];
@@ -33,7 +36,8 @@ export function ActivitiesPanel({ leadId, enterpriseId }: { leadId?: string; ent
 
   return (
     <div className="panel">
-      <div className="activity-form">
+      <ReadOnlyNote access={access} />
+      {access.canWrite && <div className="activity-form">
         <select aria-label={t('activities.kind')} value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value as (typeof KINDS)[number] })}>
           {KINDS.map((k) => <option key={k} value={k}>{t(`enum.activityKind.${k}`)}</option>)}
         </select>
@@ -44,7 +48,7 @@ export function ActivitiesPanel({ leadId, enterpriseId }: { leadId?: string; ent
         </select>
         <textarea aria-label={t('activities.text')} placeholder={t('activities.text')} rows={2} value={draft.text} onChange={(e) => setDraft({ ...draft, text: e.target.value })} />
         <button type="button" className="primary" onClick={() => void add()}>{t('activities.add')}</button>
-      </div>
+      </div>}
       {error && <p className="field-error" role="alert">{error}</p>}
       <ErrorBanner error={list.error} />
       {items.length === 0 ? !list.loading && !list.error && <p className="muted">{t('activities.empty')}</p> : (

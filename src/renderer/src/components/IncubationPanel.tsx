@@ -5,6 +5,8 @@ import { formatDate, formatWan, wanToYuan } from '../lib/format';
 import { useCoreData } from '../lib/useCoreData';
 import { ErrorBanner } from './ErrorBanner';
 import { Icon } from './Icon';
+import { ReadOnlyNote } from '../hub/ReadOnlyNote';
+import { useWriteAccess } from '../hub/useWriteAccess';
 
 type Item = Record<string, unknown> & { id: string };
 
@@ -18,6 +20,8 @@ export function IncubationPanel({ id, onChanged }: { id: string; onChanged: () =
   const [ms, setMs] = useState({ goal: '', unit: '', target_value: '', deadline: '' });
   const [round, setRound] = useState({ date: '', round: '', amount: '', investor: '' });
   const [error, setError] = useState<string | null>(null);
+  const milestoneAccess = useWriteAccess('startup_milestones');
+  const roundAccess = useWriteAccess('financing_rounds');
 
   const assessed = useCoreData(() => api['incubations.assess']({ id }), [id], ['incubations', 'enterprises', 'financing_rounds']);
   const milestoneList = useCoreData(() => api['startupMilestones.of']({ incubation_id: id }) as Promise<Item[]>, [id], ['startup_milestones']);
@@ -49,6 +53,7 @@ export function IncubationPanel({ id, onChanged }: { id: string; onChanged: () =
 
   return (
     <div className="panel">
+      <ReadOnlyNote access={milestoneAccess.canWrite ? roundAccess : milestoneAccess} />
       <ErrorBanner error={assessed.error ?? milestoneList.error ?? roundList.error} />
       {assessment && assessment.warnings.length > 0 && (
         <div className="warnings" role="alert">
@@ -71,30 +76,30 @@ export function IncubationPanel({ id, onChanged }: { id: string; onChanged: () =
           <li key={m.id}>
             <span><Icon name={m.done_date ? 'check' : 'circle'} /> {String(m.goal)}{m.target_value != null ? ` · ${String(m.target_value)} ${String(m.unit ?? '')}` : ''}</span>
             <span className="muted small">{m.deadline ? formatDate(String(m.deadline), locale) : ''}</span>
-            {!m.done_date && <button type="button" className="small-button" onClick={() => void run(() => api['startupMilestones.update']({ id: m.id, patch: { done_date: new Date().toISOString().slice(0, 10) } }), () => {})}>{t('incubation.markDone')}</button>}
+            {!m.done_date && milestoneAccess.canWrite && <button type="button" className="small-button" onClick={() => void run(() => api['startupMilestones.update']({ id: m.id, patch: { done_date: new Date().toISOString().slice(0, 10) } }), () => {})}>{t('incubation.markDone')}</button>}
           </li>
         ))}
       </ul>
-      <div className="inline-form">
+      {milestoneAccess.canWrite && <div className="inline-form">
         <input aria-label={t('incubation.goal')} placeholder={t('incubation.goal')} value={ms.goal} onChange={(e) => setMs({ ...ms, goal: e.target.value })} />
         <input aria-label={t('incubation.targetValue')} placeholder={t('incubation.targetValue')} inputMode="decimal" value={ms.target_value} onChange={(e) => setMs({ ...ms, target_value: e.target.value })} />
         <input aria-label={t('incubation.unit')} placeholder={t('incubation.unit')} value={ms.unit} onChange={(e) => setMs({ ...ms, unit: e.target.value })} />
         <input aria-label={t('incubation.deadline')} type="date" value={ms.deadline} onChange={(e) => setMs({ ...ms, deadline: e.target.value })} />
         <button type="button" onClick={() => void run(() => api['startupMilestones.create']({ incubation_id: id, goal: ms.goal, unit: ms.unit || null, target_value: ms.target_value ? Number(ms.target_value) : null, deadline: ms.deadline || null }), () => setMs({ goal: '', unit: '', target_value: '', deadline: '' }))}>+</button>
-      </div>
+      </div>}
       <h3>{t('incubation.rounds')}</h3>
       <ul className="item-list">
         {rounds.map((r) => (
           <li key={r.id}><span>{String(r.round ?? '')} {formatWan(r.amount as number, locale)} {t('common.wan')} · {String(r.investor ?? '')}</span><span className="muted small">{formatDate(String(r.date), locale)}</span></li>
         ))}
       </ul>
-      <div className="inline-form">
+      {roundAccess.canWrite && <div className="inline-form">
         <input aria-label={t('incubation.roundDate')} type="date" value={round.date} onChange={(e) => setRound({ ...round, date: e.target.value })} />
         <input aria-label={t('incubation.round')} placeholder={t('incubation.round')} value={round.round} onChange={(e) => setRound({ ...round, round: e.target.value })} />
         <input aria-label={t('incubation.amount')} placeholder={t('incubation.amount')} inputMode="decimal" value={round.amount} onChange={(e) => setRound({ ...round, amount: e.target.value })} />
         <input aria-label={t('incubation.investor')} placeholder={t('incubation.investor')} value={round.investor} onChange={(e) => setRound({ ...round, investor: e.target.value })} />
         <button type="button" onClick={() => void run(() => api['financing.create']({ incubation_id: id, date: round.date, round: round.round || null, amount: wanToYuan(Number(round.amount)), investor: round.investor || null }), () => setRound({ date: '', round: '', amount: '', investor: '' }))}>+</button>
-      </div>
+      </div>}
       {error && <p className="field-error" role="alert">{error}</p>}
     </div>
   );

@@ -4,6 +4,8 @@ import { api, errorText } from '../api/client';
 import { formatDate } from '../lib/format';
 import { useCoreData } from '../lib/useCoreData';
 import { ErrorBanner } from './ErrorBanner';
+import { ReadOnlyNote } from '../hub/ReadOnlyNote';
+import { useWriteAccess } from '../hub/useWriteAccess';
 import '../fieldwork.css';
 
 type Request = Record<string, unknown> & { id: string; text: string; status: 'open' | 'in_progress' | 'resolved'; created_at: string; visit_date: string | null };
@@ -14,6 +16,7 @@ export function RequestsPanel({ enterpriseId }: { enterpriseId: string }) {
   const { t, i18n } = useTranslation();
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const access = useWriteAccess('requests');
   const list = useCoreData(() => api['requests.of']({ enterprise_id: enterpriseId }) as Promise<Request[]>, [enterpriseId], ['requests']);
 
   const act = async (work: () => Promise<unknown>) => {
@@ -28,10 +31,11 @@ export function RequestsPanel({ enterpriseId }: { enterpriseId: string }) {
   const items = list.data ?? [];
   return (
     <div className="visits">
-      <form className="request-row" onSubmit={(e) => { e.preventDefault(); void act(async () => { await api['requests.create']({ enterprise_id: enterpriseId, text }); setText(''); }); }}>
+      <ReadOnlyNote access={access} />
+      {access.canWrite && <form className="request-row" onSubmit={(e) => { e.preventDefault(); void act(async () => { await api['requests.create']({ enterprise_id: enterpriseId, text }); setText(''); }); }}>
         <input style={{ flex: 1 }} aria-label={t('requests.new')} placeholder={t('requests.new')} value={text} maxLength={2000} onChange={(e) => setText(e.target.value)} />
         <button type="submit" className="primary" disabled={!text.trim()}>{t('requests.add')}</button>
-      </form>
+      </form>}
       {error && <p className="field-error" role="alert">{error}</p>}
       <ErrorBanner error={list.error} />
       {items.length === 0 ? !list.loading && <p className="muted">{t('requests.empty')}</p> : (
@@ -42,7 +46,7 @@ export function RequestsPanel({ enterpriseId }: { enterpriseId: string }) {
                 {r.text}
                 <span className="muted small"> · {formatDate(r.visit_date ?? r.created_at, i18n.language)}{r.visit_date ? ` · ${t('requests.fromVisit')}` : ''}</span>
               </span>
-              <select aria-label={t('requests.statusOf', { text: r.text })} className={`status-${r.status}`} value={r.status} onChange={(e) => void act(() => api['requests.update']({ id: r.id, patch: { status: e.target.value as Request['status'] } }))}>
+              <select aria-label={t('requests.statusOf', { text: r.text })} className={`status-${r.status}`} value={r.status} disabled={!access.canWrite} title={access.reason ?? undefined} onChange={(e) => void act(() => api['requests.update']({ id: r.id, patch: { status: e.target.value as Request['status'] } }))}>
                 {STATUSES.map((s) => <option key={s} value={s}>{t(`enum.requestStatus.${s}`)}</option>)}
               </select>
             </li>

@@ -6,6 +6,8 @@ import { formatDate } from '../lib/format';
 import { useCoreData } from '../lib/useCoreData';
 import { ErrorBanner } from './ErrorBanner';
 import { ConvertDialog } from './ConvertDialog';
+import { ReadOnlyNote } from '../hub/ReadOnlyNote';
+import { useWriteAccess } from '../hub/useWriteAccess';
 
 type Row = Record<string, unknown> & { id: string };
 type IncubationStage = EnumCode<'incubationStage'>;
@@ -21,6 +23,8 @@ export function StagePanel({ entity, row, onChanged }: { entity: 'leads' | 'incu
   const [error, setError] = useState<string | null>(null);
   const [converting, setConverting] = useState(false);
   const enumName = entity === 'leads' ? 'leadStage' : 'incubationStage';
+  // A read-only role on the office hub sees the history only: a move would be refused.
+  const access = useWriteAccess(entity);
   // Incubation stages in the core's order (`meta.enums` keeps it), as the labels were loaded.
   const incubationStages = Object.keys(t('enum.incubationStage', { returnObjects: true }) as Record<IncubationStage, string>) as IncubationStage[];
 
@@ -44,17 +48,18 @@ export function StagePanel({ entity, row, onChanged }: { entity: 'leads' | 'incu
 
   return (
     <div className="panel">
-      <h3>{t('stages.move')}</h3>
-      <div className="move-row">
+      <ReadOnlyNote access={access} />
+      {access.canWrite && <h3>{t('stages.move')}</h3>}
+      {access.canWrite && <div className="move-row">
         <select aria-label={t('field.stage')} value={stage} onChange={(e) => setStage(e.target.value)}>
           {stages.map((s) => <option key={s.id} value={s.id}>{t(`enum.${enumName}.${s.id}`)}</option>)}
         </select>
         <input type="date" aria-label={t('stages.date')} value={date} max={today()} onChange={(e) => setDate(e.target.value)} />
         {kindOf(stage) === 'lost' && entity === 'leads' && <input aria-label={t('field.lost_reason')} placeholder={t('field.lost_reason')} value={reason} onChange={(e) => setReason(e.target.value)} />}
         <button type="button" className="primary" disabled={stage === row.stage} onClick={() => void move()}>{t('stages.apply')}</button>
-      </div>
+      </div>}
       {error && <p className="field-error" role="alert">{error}</p>}
-      {entity === 'leads' && kindOf(String(row.stage)) === 'won' && !row.enterprise_id && (
+      {access.canWrite && entity === 'leads' && kindOf(String(row.stage)) === 'won' && !row.enterprise_id && (
         <button type="button" onClick={() => setConverting(true)}>{t('pipeline.convert')}</button>
       )}
       {entity === 'leads' && !!row.enterprise_id && <a href={`#/enterprises/${String(row.enterprise_id)}`}>{t('pipeline.linked')}</a>}

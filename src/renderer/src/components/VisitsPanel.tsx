@@ -4,6 +4,8 @@ import { api, errorText, saveFile, uploadFile } from '../api/client';
 import { formatDate } from '../lib/format';
 import { useCoreData } from '../lib/useCoreData';
 import { ErrorBanner } from './ErrorBanner';
+import { ReadOnlyNote } from '../hub/ReadOnlyNote';
+import { useWriteAccess } from '../hub/useWriteAccess';
 import '../fieldwork.css';
 
 type Visit = Awaited<ReturnType<(typeof api)['visits.of']>>[number];
@@ -25,6 +27,8 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
   const [error, setError] = useState<string | null>(null);
   const list = useCoreData(() => api['visits.of'](owner), [enterpriseId, leadId], ['visits', 'attachments', 'requests', 'staff']);
   const staff = useCoreData(() => api['staff.list']({}), [], ['staff']).data ?? [];
+  const access = useWriteAccess('visits');
+  const attachAccess = useWriteAccess('attachments');
 
   const add = async () => {
     setError(null);
@@ -64,7 +68,8 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
   const visits = list.data ?? [];
   return (
     <div className="visits">
-      <form className="visit-form" aria-label={t('visits.new')} onSubmit={(e) => { e.preventDefault(); void add(); }}>
+      <ReadOnlyNote access={access} />
+      {access.canWrite && <form className="visit-form" aria-label={t('visits.new')} onSubmit={(e) => { e.preventDefault(); void add(); }}>
         <input type="date" aria-label={t('visits.date')} value={draft.date} required onChange={(e) => setDraft({ ...draft, date: e.target.value })} />
         <select aria-label={t('visits.staff')} value={draft.staff_id} onChange={(e) => setDraft({ ...draft, staff_id: e.target.value })}>
           <option value="">{t('visits.staff')}: {t('common.none')}</option>
@@ -76,7 +81,7 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
         <label className="wide small">{t('visits.files')} <input key={formKey} type="file" multiple accept="image/*,.pdf,.doc,.docx,.xls,.xlsx,.txt" aria-label={t('visits.files')} onChange={(e) => setFiles(Array.from(e.target.files ?? []))} /></label>
         <p className="wide muted small">{t('visits.limit')}</p>
         <button type="submit" className="primary wide" disabled={busy}>{busy ? t('common.saving') : t('visits.add')}</button>
-      </form>
+      </form>}
       {error && <p className="field-error" role="alert">{error}</p>}
       <ErrorBanner error={list.error} />
       {visits.length === 0 ? !list.loading && !list.error && <p className="muted">{t('visits.empty')}</p> : (
@@ -93,10 +98,10 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
             )}
             <div className="thumbs">
               {v.attachments.map((a) => <Thumb key={a.id} a={a} />)}
-              <label className="small">
+              {attachAccess.canWrite && <label className="small">
                 <span className="link">{t('visits.attach')}</span>
                 <input type="file" multiple hidden aria-label={t('visits.attachTo', { date: formatDate(v.date, i18n.language) })} onChange={(e) => void attach(v.id, e.target.files)} />
-              </label>
+              </label>}
             </div>
           </article>
         ))
