@@ -3,14 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { format } from '../../src/core/db/clock';
-import type { LogEntry } from '../../src/core/db/materialize';
 import { updateRow } from '../../src/core/db/write';
 import { ParkCore } from '../../src/core/service';
 import { generate } from '../../src/core/seed/seed';
 import { mergeChanges, type MergeReport, type Sender } from '../../src/core/sync/merge';
 import { ClassifyThread } from '../../src/core/sync/merge-thread';
 import { vectorOf } from '../../src/core/sync/peers';
+import { fieldChanges } from './field-changes';
 import { runScenario, scenarios, strictDump } from './sync-property';
 
 /**
@@ -37,10 +36,7 @@ describe('merge: classify on the second thread = classify in the merge thread', 
     generate(office.context(), { enterprises: 600, leads: 200, activities: 200 });
     const rows = office.db.prepare('SELECT id, headcount, revenue, notes, tags, name FROM enterprises WHERE deleted = 0 ORDER BY rowid LIMIT 400').all() as Record<string, unknown>[];
     const laptop = 'fe11d0c0ffee0003';
-    const start = Date.UTC(2026, 10, 30, 10);
-    const changes: LogEntry[] = [];
-    const push = (tbl: string, id: unknown, field: string, old: unknown, value: unknown, at = start + changes.length) =>
-      changes.push({ stamp: format(at, 0, laptop), site: laptop, user: 'field', tbl, row_id: String(id), field, old_value: JSON.stringify(old ?? null), new_value: JSON.stringify(value) });
+    const { changes, push } = fieldChanges(laptop, Date.UTC(2026, 10, 30, 10));
     rows.forEach((r, i) => {
       const kind = i % 10;
       if (kind <= 3) push('enterprises', r.id, 'headcount', r.headcount, Number(r.headcount ?? 0) + 1);

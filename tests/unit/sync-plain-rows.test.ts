@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { format } from '../../src/core/db/clock';
-import type { LogEntry } from '../../src/core/db/materialize';
 import { ParkCore } from '../../src/core/service';
 import { generate } from '../../src/core/seed/seed';
 import { mergeChanges, type Sender } from '../../src/core/sync/merge';
 import { vectorOf } from '../../src/core/sync/peers';
+import { fieldChanges } from './field-changes';
 import { runScenario, scenarios, strictDump } from './sync-property';
 
 /**
@@ -32,10 +31,7 @@ describe('merge: plain rows the short way = the long way', () => {
     const leads = db.prepare('SELECT id, company, notes FROM leads WHERE deleted = 0 ORDER BY rowid LIMIT 50').all() as Record<string, unknown>[];
     db.close();
     const laptop = 'fe11d0c0ffee0002';
-    const start = Date.UTC(2026, 10, 30, 10);
-    const changes: LogEntry[] = [];
-    const push = (tbl: string, id: unknown, field: string, old: unknown, value: unknown, at = start + changes.length) =>
-      changes.push({ stamp: format(at, 0, laptop), site: laptop, user: 'field', tbl, row_id: String(id), field, old_value: JSON.stringify(old ?? null), new_value: JSON.stringify(value) });
+    const { changes, push } = fieldChanges(laptop, Date.UTC(2026, 10, 30, 10));
     rows.forEach((r, i) => {
       const kind = i % 10;
       if (kind <= 3) push('enterprises', r.id, 'headcount', r.headcount, Number(r.headcount ?? 0) + 1);
