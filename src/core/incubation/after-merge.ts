@@ -3,7 +3,7 @@ import { prepared, type Db } from '../db/open';
 import type { WriteContext } from '../db/write';
 import { readOnlyTables } from '../hub/roles';
 import { readHubConfig } from '../hub/state';
-import { syncIncubationStatus } from './status';
+import { HAS_ACTIVE_INCUBATION_SQL, syncIncubationStatus } from './status';
 
 /**
  * 在孵 on merged state. A merge stores each field's last writer (sync/merge.ts), and the rule of
@@ -76,7 +76,7 @@ function disagreeing(db: Db, ids: string[]): string[] {
     const rows = prepared(
       db,
       `SELECT e.id FROM enterprises e WHERE e.id IN (${slice.map(() => '?').join(', ')}) AND e.deleted = 0 AND e.status <> 'exited'
-         AND (e.status = 'incubating') <> EXISTS (SELECT 1 FROM incubations i WHERE i.enterprise_id = e.id AND i.deleted = 0 AND i.stage IN ('admitted', 'incubating'))
+         AND (e.status = 'incubating') <> ${HAS_ACTIVE_INCUBATION_SQL}
        ORDER BY e.id`,
     ).pluck().all(...slice) as string[];
     out.push(...rows);
