@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { enterprisesView } from '../../src/core/enterprises/handlers';
 import { GridRunner, planLimits, walkStops, type GridFilterModel, type GridRequest } from '../../src/core/grid/query';
 import { SetKeys } from '../../src/core/grid/sets';
+import { ownWrite, rankReads, valueRanks } from '../../src/core/grid/values';
 import { generate } from '../../src/core/seed/seed';
 import { testCore } from './helpers';
 
@@ -327,12 +328,17 @@ describe('grid page plans equal the plain SQL', () => {
     Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1 });
     try {
       for (const sort of ['asc', 'desc'] as const) {
-        const req = { startRow: 0, endRow: 30, sortModel: [{ colId: 'industry', sort }], filterModel: { industry: text('equals', 'ai'), kind: text('equals', 'startup') } } as GridRequest;
+        const revenue = { filterType: 'number', type: 'greaterThan', filter: 5_000_000 };
+        const req = { startRow: 0, endRow: 30, sortModel: [{ colId: 'revenue', sort }], filterModel: { revenue, kind: text('equals', 'startup') } } as GridRequest;
         const q = probe.sqlFor(core.db, req);
         expect(q.plan).toBe('sort index, set');
         const steps = (core.db.prepare(`EXPLAIN QUERY PLAN ${q.page.sql}`).all(...q.page.params) as { detail: string }[]).map((r) => r.detail);
-        expect(steps.join('; ')).toMatch(/enterprises_industry \(industry=\?\)/);
-        samePages({ sort: req.sortModel[0], filters: [{ industry: text('equals', 'ai') }, { kind: text('equals', 'startup') }], pageSize: 30, jump: 45 });
+        expect(steps.join('; ')).toMatch(/enterprises_revenue \(revenue>\?\)/);
+        samePages({ sort: req.sortModel[0], filters: [{ revenue }, { kind: text('equals', 'startup') }], pageSize: 30, jump: 45 });
+        // A column of few values (industry) is ordered in memory by its value ranks instead (set ranks).
+        const byIndustry = { startRow: 0, endRow: 30, sortModel: [{ colId: 'industry', sort }], filterModel: { industry: text('equals', 'ai'), kind: text('equals', 'startup') } } as GridRequest;
+        expect(probe.sqlFor(core.db, byIndustry).plan).toBe('set ranks');
+        samePages({ sort: byIndustry.sortModel[0], filters: [{ industry: text('equals', 'ai') }, { kind: text('equals', 'startup') }], pageSize: 30, jump: 45 });
       }
     } finally {
       Object.assign(planLimits, saved);
@@ -487,5 +493,69 @@ describe('grid page plans equal the plain SQL', () => {
       const keys = (core.db.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').all(index) as { name: string }[]).map((r) => r.name);
       expect(keys, `${id} → ${index}`).toEqual(id === '' || id === 'status' || id === 'kind' ? ['status', 'kind'] : ['status', 'kind', id]);
     }
+  });
+  it('a row set sorted by a column of few values (kind, status, industry, building, unit) is ordered in memory by value ranks, with the plain rows and order', () => {
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1 });
+    const plans = new Map<string, number>();
+    const fewValues = fc.record({ colId: fc.constantFrom('kind', 'status', 'industry', 'building', 'unit'), sort: fc.constantFrom('asc' as const, 'desc' as const) });
+    try {
+      fc.assert(
+        fc.property(request, fewValues, (req, sort) => {
+          const plan = samePages({ ...req, sort });
+          plans.set(plan, (plans.get(plan) ?? 0) + 1);
+        }),
+        { numRuns: 200, seed: 20261218 },
+      );
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+    console.log('sorted by a column of few values:', Object.fromEntries(plans));
+    expect(plans.get('set ranks') ?? 0).toBeGreaterThan(80);
+  }, 120_000);
+
+  it('value ranks follow writes (a new value, a NULL), and only writes: not a new grid data version, nor the grid\'s own temporary tables', () => {
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1 });
+    try {
+      const filterModel = { patents: { filterType: 'number', type: 'greaterThan', filter: 60 } } as GridFilterModel;
+      const runner = new GridRunner(enterprisesView);
+      let version = 5_000;
+      const check = (sort: 'asc' | 'desc', bump = true) => {
+        const req = { startRow: 0, endRow: 25, sortModel: [{ colId: 'building', sort }], filterModel } as GridRequest;
+        const got = runner.run(core.db, req, bump ? ++version : version);
+        const q = new GridRunner(enterprisesView).sqlFor(core.db, req);
+        expect(q.plan).toBe('set ranks');
+        const all = (core.db.prepare(q.plain.sql).all(...q.plain.params) as { id: string }[]).map((r) => r.id);
+        expect(got.rows.map((r) => (r as { id: string }).id)).toEqual(all);
+        return all;
+      };
+      check('desc');
+      const reads = rankReads.count;
+      // A new data version of the grid without a write, and a temporary table of the grid's own: ranks kept.
+      check('asc');
+      ownWrite(core.db, () => core.db.exec('CREATE TEMP TABLE rank_probe (r INTEGER PRIMARY KEY); INSERT INTO temp.rank_probe VALUES (1), (2); DROP TABLE temp.rank_probe'));
+      check('desc');
+      expect(rankReads.count).toBe(reads);
+      // A member takes a building no row had, above every other; another loses its building (NULL: first ascending, last descending).
+      const members = (core.db.prepare("SELECT id FROM enterprises WHERE deleted = 0 AND kind = 'core' AND status = 'settled' AND patents > 60 ORDER BY rowid LIMIT 2").all() as { id: string }[]).map((r) => r.id);
+      expect(members).toHaveLength(2);
+      core.call('enterprises.update', { id: members[0]!, patch: { building: '龘号楼' } } as never);
+      expect(check('desc')[0]).toBe(members[0]);
+      expect(rankReads.count).toBeGreaterThan(reads);
+      core.call('enterprises.update', { id: members[1]!, patch: { building: null } } as never);
+      expect(check('asc')).toContain(members[1]);
+      expect(check('desc')).not.toContain(members[1]);
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+  });
+
+  it('value ranks are read only along an index holding the column, for at most 255 values', () => {
+    const view = { rowid: 'e.rowid', from: 'enterprises e', where: 'e.deleted = 0' };
+    expect(valueRanks(core.db, { ...view, column: 'e.kind' })?.values).toEqual(['core', 'service', 'startup']);
+    // No index on the floor: a pass over the table. Names: too many values.
+    expect(valueRanks(core.db, { ...view, column: 'e.floor' })).toBeNull();
+    expect(valueRanks(core.db, { ...view, column: 'e.name' })).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import { AppError } from '../errors';
 import { isAllCjk, matchExpression } from '../search/tokens';
 import { matchingCells, presentCells, segmentPageSql, type Cell, type Segmentation } from './segments';
 import { countWithRowSet, readRowSet, readSetKeys, registerGridIn, withRowSet, type RowSet } from './sets';
+import { ownWrite, pageOfOrder, rankOrder, valueRanks } from './values';
 
 /**
  * Server side of AG Grid's infinite row model: a page of rows for (sort, filter, start, end), with the
@@ -321,7 +322,7 @@ const SEGMENT_MAX_DEPTH = 5_000;
  * range there only misleads SQLite, which then walks the sort column's index from the cursor and tests
  * the filter on every row it meets (unit~320 + top tenth of R&D spend, scrolled: 1.5–1.9 s at 1M).
  */
-const SORTS_EVERY_MATCH: readonly Plan['kind'][] = ['filter index', 'scan', 'set keys'];
+const SORTS_EVERY_MATCH: readonly Plan['kind'][] = ['filter index', 'scan', 'set keys', 'set ranks'];
 
 /** The runner's note (in its per-version cache) that a filter and sort's walk of segments with a set spent its budget. */
 const segmentStopKey = (shape: { key: string }) => `segments stopped:${shape.key}`;
@@ -362,6 +363,7 @@ interface Plan {
     | 'scan'
     | 'none'
     | 'set keys'
+    | 'set ranks'
     | 'every row'
     | 'sort index, set'
     | 'segments, set'
@@ -374,6 +376,8 @@ interface Plan {
   probe?: Clause;
   /** The filter's rows held in memory: the page's WHERE tests `grid_in(rowid)` against it. */
   set?: RowSet;
+  /** `set ranks`: the set's members in (sort column, rowid) ascending order. */
+  order?: Int32Array;
 }
 
 /** Rowid sets kept per runner (temporary tables; a set of 125,000 rowids is about 2 MB; in-memory sets, 125 KB each at 1M). */
@@ -533,6 +537,8 @@ export class GridRunner<R> {
     registerGridIn(db);
     const id = this.view.rowid;
     if (small && set.keys) return { kind: 'set keys', shape: counted, segments: null, set };
+    const ranked = this.rankedPlan(db, req, counted, set);
+    if (ranked) return ranked;
     // A condition on the sort column itself stays: it is a range of the sort index (industry = ai sorted
     // by industry walks the ai entries only, not every industry before them).
     const sortCol = req.sortModel[0]?.colId;
@@ -550,6 +556,21 @@ export class GridRunner<R> {
     // A walk of these segments that spent its budget once is not tried again for this data version.
     if (!segments || this.counts.has(segmentStopKey(segmentShape))) return alongSortIndex;
     return { kind: 'segments, set', shape: segmentShape, segments, set, budget: { steps: planLimits.segmentSetSteps, then: alongSortIndex } };
+  }
+
+  /**
+   * A set sorted by a column of few values (an enum such as kind or status, or a text column of few
+   * values such as the building): its members ordered in memory by the column's value ranks (values.ts),
+   * when the view's index holds the column. The sort index would pass every row of the first values
+   * before a member (kind descending with the top tenth of areas: 770,000 startups, 250 ms at 1M).
+   */
+  private rankedPlan(db: Db, req: GridRequest, counted: Shape, set: RowSet): Plan | null {
+    const sortCol = req.sortModel[0]?.colId;
+    const col = sortCol ? this.view.columns[sortCol] : undefined;
+    if (!col || !(col.type === 'enum' || col.fewValues)) return null;
+    const ranks = valueRanks(db, { rowid: this.view.rowid, from: this.view.from, where: this.view.where, column: col.sql });
+    const order = ranks && rankOrder(set, col.sql, ranks);
+    return order ? { kind: 'set ranks', shape: counted, segments: null, set, order } : null;
   }
 
   /**
@@ -650,7 +671,8 @@ export class GridRunner<R> {
       table = `grid_set_${++setTables}`;
       try {
         db.exec(`CREATE TEMP TABLE ${table} (r INTEGER PRIMARY KEY)`);
-        prepared(db, `INSERT INTO temp.${table} ${plan.probe.sql}`).run(...plan.probe.params);
+        const { sql, params } = plan.probe;
+        ownWrite(db, () => prepared(db, `INSERT INTO temp.${table} ${sql}`).run(...params));
       } catch {
         return plan;
       }
@@ -763,6 +785,11 @@ export class GridRunner<R> {
       const [first] = shape.order;
       const column = shape.order.length > 1 ? first!.sql : null;
       const rowids = plan.set.keys.page(column, first!.dir, offset, limit);
+      return { sql: `${shape.select} WHERE ${this.view.rowid} IN (SELECT value FROM json_each(?)) ORDER BY ${shape.orderSql}`, params: [JSON.stringify(rowids)] };
+    }
+    if (plan.kind === 'set ranks' && plan.order) {
+      // The page's members from the set's order by the sort column's value ranks; their rows read by rowid.
+      const rowids = pageOfOrder(plan.order, shape.order[0]!.dir, offset, limit);
       return { sql: `${shape.select} WHERE ${this.view.rowid} IN (SELECT value FROM json_each(?)) ORDER BY ${shape.orderSql}`, params: [JSON.stringify(rowids)] };
     }
     return {

@@ -37,6 +37,29 @@ export class RowSet {
   /** A small set's sort keys, read once with it (`readSetKeys`): its pages are then served from memory. */
   keys: SetKeys | null = null;
 
+  /**
+   * Orders of the members by a column of few values (values.ts), per column SQL, with the ranks they were
+   * made from; the last RANK_ORDERS_KEPT used are kept (4 bytes a member each).
+   */
+  readonly rankOrders = new Map<string, { ranks: object; order: Int32Array }>();
+
+  /** The members in rowid order, or null for a sparse set (rowids beyond the bit set). */
+  members(): Int32Array | null {
+    const bits = this.bits;
+    if (!bits) return null;
+    const out = new Int32Array(this.size);
+    let n = 0;
+    for (let w = 0; w < bits.length; w++) {
+      let word = bits[w]!;
+      while (word !== 0) {
+        const low = word & -word;
+        out[n++] = (w << 5) + 31 - Math.clz32(low);
+        word ^= low;
+      }
+    }
+    return n === this.size ? out : out.slice(0, n);
+  }
+
   has(rowid: number): boolean {
     if (this.bits) return rowid >= 0 && rowid >>> 5 < this.bits.length && ((this.bits[rowid >>> 5]! >>> (rowid & 31)) & 1) === 1;
     return this.sparse!.has(rowid);
@@ -44,7 +67,9 @@ export class RowSet {
 
   /** Bytes held (for the report on memory). */
   get bytes(): number {
-    return (this.bits ? this.bits.byteLength : this.size * 16) + (this.json?.length ?? 0) * 2 + (this.keys?.bytes ?? 0);
+    let orders = 0;
+    for (const o of this.rankOrders.values()) orders += o.order.byteLength;
+    return (this.bits ? this.bits.byteLength : this.size * 16) + (this.json?.length ?? 0) * 2 + (this.keys?.bytes ?? 0) + orders;
   }
 }
 
