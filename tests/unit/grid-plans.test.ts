@@ -329,12 +329,12 @@ describe('grid page plans equal the plain SQL', () => {
     try {
       for (const sort of ['asc', 'desc'] as const) {
         const revenue = { filterType: 'number', type: 'greaterThan', filter: 5_000_000 };
-        const req = { startRow: 0, endRow: 30, sortModel: [{ colId: 'revenue', sort }], filterModel: { revenue, kind: text('equals', 'startup') } } as GridRequest;
+        const req = { startRow: 0, endRow: 30, sortModel: [{ colId: 'revenue', sort }], filterModel: { revenue, industry: text('equals', 'ai') } } as GridRequest;
         const q = probe.sqlFor(core.db, req);
         expect(q.plan).toBe('sort index, set');
         const steps = (core.db.prepare(`EXPLAIN QUERY PLAN ${q.page.sql}`).all(...q.page.params) as { detail: string }[]).map((r) => r.detail);
         expect(steps.join('; ')).toMatch(/enterprises_revenue \(revenue>\?\)/);
-        samePages({ sort: req.sortModel[0], filters: [{ revenue }, { kind: text('equals', 'startup') }], pageSize: 30, jump: 45 });
+        samePages({ sort: req.sortModel[0], filters: [{ revenue }, { industry: text('equals', 'ai') }], pageSize: 30, jump: 45 });
         // A column of few values (industry) is ordered in memory by its value ranks instead (set ranks).
         const byIndustry = { startRow: 0, endRow: 30, sortModel: [{ colId: 'industry', sort }], filterModel: { industry: text('equals', 'ai'), kind: text('equals', 'startup') } } as GridRequest;
         expect(probe.sqlFor(core.db, byIndustry).plan).toBe('set ranks');
@@ -494,11 +494,11 @@ describe('grid page plans equal the plain SQL', () => {
       expect(keys, `${id} → ${index}`).toEqual(id === '' || id === 'status' || id === 'kind' ? ['status', 'kind'] : ['status', 'kind', id]);
     }
   });
-  it('a row set sorted by a column of few values (kind, status, industry, building, unit) is ordered in memory by value ranks, with the plain rows and order', () => {
+  it('a row set sorted by a column of few values (kind, status, industry, building) is ordered in memory by value ranks, with the plain rows and order', () => {
     const saved = { ...planLimits };
     Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1 });
     const plans = new Map<string, number>();
-    const fewValues = fc.record({ colId: fc.constantFrom('kind', 'status', 'industry', 'building', 'unit'), sort: fc.constantFrom('asc' as const, 'desc' as const) });
+    const fewValues = fc.record({ colId: fc.constantFrom('kind', 'status', 'industry', 'building'), sort: fc.constantFrom('asc' as const, 'desc' as const) });
     try {
       fc.assert(
         fc.property(request, fewValues, (req, sort) => {
@@ -511,7 +511,7 @@ describe('grid page plans equal the plain SQL', () => {
       Object.assign(planLimits, saved);
     }
     console.log('sorted by a column of few values:', Object.fromEntries(plans));
-    expect(plans.get('set ranks') ?? 0).toBeGreaterThan(80);
+    expect(plans.get('set ranks') ?? 0).toBeGreaterThan(40);
   }, 120_000);
 
   it('value ranks follow writes (a new value, a NULL), and only writes: not a new grid data version, nor the grid\'s own temporary tables', () => {
