@@ -558,4 +558,57 @@ describe('grid page plans equal the plain SQL', () => {
     expect(valueRanks(core.db, { ...view, column: 'e.floor' })).toBeNull();
     expect(valueRanks(core.db, { ...view, column: 'e.name' })).toBeNull();
   });
+  it('a filter on status and kind alone is counted, and its row set read, from its segments of the segment index, with the plain count, rows and order', () => {
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 60, setMaxShare: 0.6 });
+    const plans = new Map<string, number>();
+    const segmentPart = filterPart.filter((f) => 'status' in f || 'kind' in f);
+    const unsegmented = fc.record({ colId: fc.constantFrom('name', 'industry', 'building', 'updated_at', 'revenue'), sort: fc.constantFrom('asc' as const, 'desc' as const) });
+    try {
+      fc.assert(
+        fc.property(request, fc.array(segmentPart, { minLength: 1, maxLength: 2 }), unsegmented, (req, filters, sort) => {
+          const plan = samePages({ ...req, filters, quick: undefined, sort });
+          plans.set(plan, (plans.get(plan) ?? 0) + 1);
+        }),
+        { numRuns: 150, seed: 20261219 },
+      );
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+    console.log('status and kind alone:', Object.fromEntries(plans));
+    expect((plans.get('set keys') ?? 0) + (plans.get('set ranks') ?? 0) + (plans.get('sort index, set') ?? 0)).toBeGreaterThan(40);
+  }, 120_000);
+
+  it('a filter on status and kind alone runs no count nor set read outside the segment index (SQLite would read every exited row to test its kind)', () => {
+    const own = testCore();
+    generate(own.context(), { enterprises: 300, leads: 10, activities: 10 }, undefined, 7);
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { setMinRows: 0 });
+    const ran: string[] = [];
+    const prepare = own.db.prepare.bind(own.db);
+    own.db.prepare = ((sql: string) => (ran.push(sql), prepare(sql))) as typeof own.db.prepare;
+    try {
+      const runner = new GridRunner(enterprisesView);
+      let version = 1;
+      const counted: string[] = [];
+      for (const filterModel of [{ kind: text('equals', 'startup'), status: text('equals', 'graduated') }, { status: text('notEqual', 'settled') }] as GridFilterModel[]) {
+        const req = { startRow: 0, endRow: 10, sortModel: [{ colId: 'name', sort: 'asc' }], filterModel } as GridRequest;
+        ran.length = 0;
+        const got = runner.run(own.db, req, ++version);
+        const plain = runner.sqlFor(own.db, { ...req, endRow: 1_000_000 });
+        const all = (prepare(plain.plain.sql).all(...plain.plain.params) as { id: string }[]).map((r) => r.id);
+        expect(got.count).toBe(all.length);
+        expect(got.rows.map((r) => (r as { id: string }).id)).toEqual(all.slice(0, 10));
+        const reads = ran.filter((sql) => /^SELECT (count\(\*\)|e\.rowid|grid_collect)/.test(sql) && !sql.includes('INDEXED BY enterprises_seg') && sql.includes('AND ('));
+        expect(reads, JSON.stringify(filterModel)).toEqual([]);
+        counted.push(...ran.filter((sql) => sql.includes('INDEXED BY enterprises_seg') && sql.startsWith('SELECT count(*)')));
+      }
+      // Statements are prepared once per connection: the segment count was prepared by the first filter.
+      expect(counted.length).toBe(1);
+    } finally {
+      own.db.prepare = prepare;
+      Object.assign(planLimits, saved);
+      own.close();
+    }
+  });
 });

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { prepared, type Db } from '../db/open';
 import { AppError } from '../errors';
 import { isAllCjk, matchExpression } from '../search/tokens';
-import { matchingCells, presentCells, segmentPageSql, type Cell, type Segmentation } from './segments';
-import { countWithRowSet, readRowSet, readSetKeys, registerGridIn, withRowSet, type RowSet } from './sets';
+import { matchingCells, presentCells, segmentPageSql, segmentsCount, segmentsRowids, type Cell, type Segmentation } from './segments';
+import { countWithRowSet, readRowSet, readSetKeys, registerGridIn, RowSet, withRowSet } from './sets';
 import { ownWrite, pageOfOrder, rankOrder, valueRanks } from './values';
 
 /**
@@ -438,7 +438,12 @@ export class GridRunner<R> {
     const known = this.counts.get(key);
     if (known !== undefined) return known;
     const filtered = Object.keys(req.filterModel).length > 0 || !!req.quickFilter?.trim();
-    if (!filtered || req.sortModel.length > 1 || this.onSegments(req)) return this.count(db, counted);
+    if (filtered && this.onSegments(req)) {
+      const n = segmentsCount(db, this.view, this.view.segments!, this.segmentCells(db, req));
+      this.counts.set(key, n);
+      return n;
+    }
+    if (!filtered || req.sortModel.length > 1) return this.count(db, counted);
     const total = this.count(db, { where: { sql: this.view.where, params: [] } });
     if (total < planLimits.setMinRows) return this.count(db, counted);
     const { count, set } = countWithRowSet(db, { rowid: this.view.rowid, from: this.view.from, where: counted.where.sql, params: counted.where.params }, this.setCap(req, total), planLimits.setRowsMax);
@@ -462,6 +467,13 @@ export class GridRunner<R> {
   /** The SQL of every sortable column, once each: the keys a small set keeps. */
   private sortKeyColumns(): string[] {
     return [...new Set(Object.values(this.view.columns).filter((c) => c.sortable).map((c) => c.sql))];
+  }
+
+  /** The segments a filter on the segment columns alone keeps (its rows are exactly theirs). */
+  private segmentCells(db: Db, req: GridRequest): Cell[] {
+    const seg = this.view.segments!;
+    this.cells ??= presentCells(db, this.view, seg);
+    return matchingCells(db, this.view, seg, this.cells, whereClause(this.view, req.filterModel, undefined, false, db));
   }
 
   /** A filter on the segment columns alone, served by the segment indexes (no set). */
@@ -533,7 +545,7 @@ export class GridRunner<R> {
     // A filter on the segment columns alone is a union of segments: their indexes give its rows in order.
     const segments = this.segmentsFor(db, req);
     if (segments && this.onSegments(req)) return { kind: 'segments', shape: this.shape(db, req, true), segments };
-    const set = this.rowSet(db, counted);
+    const set = this.rowSet(db, counted, req);
     registerGridIn(db);
     const id = this.view.rowid;
     if (small && set.keys) return { kind: 'set keys', shape: counted, segments: null, set };
@@ -577,13 +589,18 @@ export class GridRunner<R> {
    * The filter's row set: read with its count (`filterCount`), or else through its indexes now (a count
    * taken for another sort); once per data version, the last KEPT_SETS kept.
    */
-  private rowSet(db: Db, counted: Shape): RowSet {
+  private rowSet(db: Db, counted: Shape, req: GridRequest): RowSet {
     if (this.rowSetsDb !== db) {
       this.rowSets.clear();
       this.rowSetsDb = db;
     }
     const key = JSON.stringify([counted.where.sql, counted.where.params]);
-    const set = this.rowSets.get(key) ?? this.withKeys(db, readRowSet(db, `SELECT ${this.view.rowid} FROM ${this.view.from} WHERE ${counted.where.sql}`, counted.where.params, planLimits.setRowsMax));
+    // A filter on the segment columns alone: its segments' ranges of the segment index (no row read).
+    const read = () =>
+      this.onSegments(req)
+        ? new RowSet(segmentsRowids(db, this.view, this.view.segments!, this.segmentCells(db, req)), planLimits.setRowsMax)
+        : readRowSet(db, `SELECT ${this.view.rowid} FROM ${this.view.from} WHERE ${counted.where.sql}`, counted.where.params, planLimits.setRowsMax);
+    const set = this.rowSets.get(key) ?? this.withKeys(db, read());
     this.keepRowSet(db, key, set);
     return set;
   }

@@ -100,3 +100,30 @@ export function segmentPageSql(
   params.push(limit, offset);
   return { sql, params };
 }
+
+/** A cell's rows through the index on the segment columns alone (`indexes['']`, which holds every live row). */
+function cellSql(view: GridView, seg: Segmentation, what: string): string {
+  const cols = seg.columns.map((id) => view.columns[id]!.sql);
+  return `SELECT ${what} FROM ${view.from} INDEXED BY ${seg.indexes['']} WHERE ${view.where} AND ${cols.map((c) => `${c} = ?`).join(' AND ')} AND ${seg.optIn}`;
+}
+
+/**
+ * The exact count of a filter on the segment columns alone: the sum of its segments' counts, each a
+ * range of the segment index. SQLite would count through one column's index and read every row of that
+ * value to test the other (kind = core + status = exited: the 95,000 exited rows read, 340 ms at 1M,
+ * for 2,490 matches).
+ */
+export function segmentsCount(db: Db, view: GridView, seg: Segmentation, cells: Cell[]): number {
+  const q = prepared(db, cellSql(view, seg, 'count(*)')).pluck();
+  let n = 0;
+  for (const cell of cells) n += q.get(...cell) as number;
+  return n;
+}
+
+/** The rowids of a filter on the segment columns alone, read from its segments' ranges of the segment index. */
+export function segmentsRowids(db: Db, view: GridView, seg: Segmentation, cells: Cell[]): number[] {
+  const q = prepared(db, cellSql(view, seg, view.rowid)).pluck();
+  const out: number[] = [];
+  for (const cell of cells) for (const r of q.all(...cell) as number[]) out.push(r);
+  return out;
+}
