@@ -335,9 +335,9 @@ describe('grid page plans equal the plain SQL', () => {
         const steps = (core.db.prepare(`EXPLAIN QUERY PLAN ${q.page.sql}`).all(...q.page.params) as { detail: string }[]).map((r) => r.detail);
         expect(steps.join('; ')).toMatch(/enterprises_revenue \(revenue>\?\)/);
         samePages({ sort: req.sortModel[0], filters: [{ revenue }, { industry: text('equals', 'ai') }], pageSize: 30, jump: 45 });
-        // A column of few values (industry) is ordered in memory by its value ranks instead (set ranks).
         const byIndustry = { startRow: 0, endRow: 30, sortModel: [{ colId: 'industry', sort }], filterModel: { industry: text('equals', 'ai'), kind: text('equals', 'startup') } } as GridRequest;
-        expect(probe.sqlFor(core.db, byIndustry).plan).toBe('set ranks');
+        // (Ordered by the industry's ranks instead when a walk read them before: both give the plain rows.)
+        expect(['sort index, set', 'set ranks']).toContain(probe.sqlFor(core.db, byIndustry).plan);
         samePages({ sort: byIndustry.sortModel[0], filters: [{ industry: text('equals', 'ai') }, { kind: text('equals', 'startup') }], pageSize: 30, jump: 45 });
       }
     } finally {
@@ -494,29 +494,60 @@ describe('grid page plans equal the plain SQL', () => {
       expect(keys, `${id} → ${index}`).toEqual(id === '' || id === 'status' || id === 'kind' ? ['status', 'kind'] : ['status', 'kind', id]);
     }
   });
-  it('a row set sorted by a column of few values (kind, status, industry, building) is ordered in memory by value ranks, with the plain rows and order', () => {
+  it('a row set whose walk of the sort index spends its budget is ordered in memory by the sort column\'s ranks, for every sort, with the plain rows and order', () => {
     const saved = { ...planLimits };
-    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1 });
     const plans = new Map<string, number>();
-    const fewValues = fc.record({ colId: fc.constantFrom('kind', 'status', 'industry', 'building'), sort: fc.constantFrom('asc' as const, 'desc' as const) });
+    const stopsBefore = walkStops.count;
+    const anySort = fc.record({ colId: fc.constantFrom(...sortable), sort: fc.constantFrom('asc' as const, 'desc' as const) });
     try {
       fc.assert(
-        fc.property(request, fewValues, (req, sort) => {
+        fc.property(request, anySort, fc.constantFrom(5, 40, 10_000), (req, sort, steps) => {
+          // A budget of a few entries hands most walks over to the ranks; 10,000 lets them finish.
+          Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1, walkBudgetMin: 0, walkBudgetFactor: 1, setWalkStepsMax: steps });
           const plan = samePages({ ...req, sort });
           plans.set(plan, (plans.get(plan) ?? 0) + 1);
         }),
-        { numRuns: 200, seed: 20261218 },
+        { numRuns: 250, seed: 20261218 },
       );
     } finally {
       Object.assign(planLimits, saved);
     }
-    console.log('sorted by a column of few values:', Object.fromEntries(plans));
-    expect(plans.get('set ranks') ?? 0).toBeGreaterThan(40);
+    console.log('walks handing over to ranks:', Object.fromEntries(plans), 'walks stopped:', walkStops.count - stopsBefore);
+    expect(plans.get('set ranks') ?? 0).toBeGreaterThan(15);
+    expect(plans.get('sort index, set') ?? 0).toBeGreaterThan(5);
+    expect(walkStops.count - stopsBefore).toBeGreaterThan(10);
   }, 120_000);
+
+  it('a keyset page whose walk spends its budget is served from the ranks by position', () => {
+    const saved = { ...planLimits };
+    try {
+      for (const sort of ['asc', 'desc'] as const) {
+        // A fresh runner and a budget the first page fits in but the next does not.
+        Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1, walkBudgetMin: 10_000, walkBudgetFactor: 1, setWalkStepsMax: 10_000 });
+        const runner = new GridRunner(enterprisesView);
+        // A write (to a column no filter here reads) makes any ranks read before out of date.
+        core.db.exec('UPDATE enterprises SET floor = floor WHERE rowid = (SELECT min(rowid) FROM enterprises)');
+        const req = { startRow: 0, endRow: 20, sortModel: [{ colId: 'entry_date', sort }], filterModel: { industry: text('equals', 'ai') } } as GridRequest;
+        const q = runner.sqlFor(core.db, { ...req, endRow: 1_000_000 });
+        const all = (core.db.prepare(q.plain.sql).all(...q.plain.params) as { id: string }[]).map((r) => r.id);
+        expect(all.length).toBeGreaterThan(40);
+        const version = 9_000 + (sort === 'asc' ? 0 : 1);
+        const ids = (got: { rows: unknown[] }) => got.rows.map((r) => (r as { id: string }).id);
+        expect(ids(runner.run(core.db, req, version))).toEqual(all.slice(0, 20));
+        expect(runner.sqlFor(core.db, req).plan).toBe('sort index, set');
+        Object.assign(planLimits, { setWalkStepsMax: 1 });
+        expect(ids(runner.run(core.db, { ...req, startRow: 20, endRow: 40 }, version))).toEqual(all.slice(20, 40));
+        expect(runner.sqlFor(core.db, req).plan).toBe('set ranks');
+      }
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+  });
 
   it('value ranks follow writes (a new value, a NULL), and only writes: not a new grid data version, nor the grid\'s own temporary tables', () => {
     const saved = { ...planLimits };
-    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1 });
+    // Every walk hands over to the ranks at once.
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1, walkBudgetMin: 0, walkBudgetFactor: 0, setWalkStepsMax: 0 });
     try {
       const filterModel = { patents: { filterType: 'number', type: 'greaterThan', filter: 60 } } as GridFilterModel;
       const runner = new GridRunner(enterprisesView);
@@ -551,13 +582,16 @@ describe('grid page plans equal the plain SQL', () => {
     }
   });
 
-  it('value ranks are read only along an index holding the column, for at most 255 values', () => {
+  it('value ranks are read only along an index holding the column, in its order', () => {
     const view = { rowid: 'e.rowid', from: 'enterprises e', where: 'e.deleted = 0' };
-    expect(valueRanks(core.db, { ...view, column: 'e.kind' })?.values).toEqual(['core', 'service', 'startup']);
-    // No index on the floor: a pass over the table. Names: too many values.
+    const kind = valueRanks(core.db, { ...view, column: 'e.kind' })!;
+    expect(kind.top).toBe(3);
+    const rows = core.db.prepare('SELECT e.rowid AS r, e.kind AS k FROM enterprises e WHERE e.deleted = 0 ORDER BY e.kind, e.rowid').all() as { r: number; k: string }[];
+    expect(rows.map((x) => kind.ranks[x.r])).toEqual(rows.map((x) => ['core', 'service', 'startup'].indexOf(x.k) + 1));
+    // No index on the floor: that would be a pass over the table.
     expect(valueRanks(core.db, { ...view, column: 'e.floor' })).toBeNull();
-    expect(valueRanks(core.db, { ...view, column: 'e.name' })).toBeNull();
   });
+
   it('a filter on status and kind alone is counted, and its row set read, from its segments of the segment index, with the plain count, rows and order', () => {
     const saved = { ...planLimits };
     Object.assign(planLimits, { setMinRows: 0, setRowsMax: 60, setMaxShare: 0.6 });

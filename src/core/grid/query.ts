@@ -4,7 +4,7 @@ import { AppError } from '../errors';
 import { isAllCjk, matchExpression } from '../search/tokens';
 import { matchingCells, presentCells, segmentPageSql, segmentsCount, segmentsRowids, type Cell, type Segmentation } from './segments';
 import { countWithRowSet, readRowSet, readSetKeys, registerGridIn, RowSet, withRowSet } from './sets';
-import { ownWrite, pageOfOrder, rankOrder, valueRanks } from './values';
+import { knownRanks, ownWrite, pageOfOrder, rankOrder, valueRanks, type RankQuery } from './values';
 
 /**
  * Server side of AG Grid's infinite row model: a page of rows for (sort, filter, start, end), with the
@@ -287,6 +287,13 @@ const SET_ROWS_MAX = 8_000;
 const SEGMENT_SET_STEPS = 6_000;
 
 /**
+ * Index entries a walk of the sort index with a row set may meet for a page (~0.3 µs each: 6 ms) before
+ * the set is ordered in memory by the sort column's ranks (`set ranks`); the budget is 4 × the entries
+ * a page of an uncorrelated filter needs (100 / share), at least `walkBudgetMin`, at most this.
+ */
+const SET_WALK_STEPS_MAX = 20_000;
+
+/**
  * A filter on status or kind alone keeping at least this share of rows, sorted by a column with no
  * segment index, walks the sort index (testing each row) rather than reading its set: 5% meets a page
  * of 100 within 2,000 rows (~5 ms), where its set is 50,000 rowids or more.
@@ -313,6 +320,7 @@ export const planLimits = {
   setMaxShare: SET_MAX_SHARE,
   setRowsMax: SET_ROWS_MAX,
   segmentSetSteps: SEGMENT_SET_STEPS,
+  setWalkStepsMax: SET_WALK_STEPS_MAX,
 };
 
 /** Fewer matches than this are read in one pass and sorted, even when no index finds them. */
@@ -339,6 +347,19 @@ export const walkStops = { count: 0 };
 
 /** Thrown by the walk counter when a walk has used up its budget of steps. */
 class WalkBudgetSpent extends Error {}
+
+/** Thrown when a keyset page's walk hands over to an order in memory (paged by position instead). */
+class RanksInstead extends Error {
+  constructor(readonly plan: Plan) {
+    super('set ranks');
+  }
+}
+
+/** The plan a walk hands over to when its budget is spent, made the first time it is needed. */
+function thenPlan(budget: NonNullable<Plan['budget']>): Plan {
+  if (typeof budget.then === 'function') budget.then = budget.then();
+  return budget.then;
+}
 /** Steps the running walk may still take (one walk at a time: better-sqlite3 runs statements synchronously). */
 let walkLeft = 0;
 const withWalkCounter = new WeakSet<Db>();
@@ -377,8 +398,8 @@ interface Plan {
     | 'rowid, set';
   shape: Shape;
   segments: { index: string; cells: Cell[] } | null;
-  /** A plain walk: the most index entries a page may meet, and the probed plan to take beyond them. */
-  budget?: { steps: number; then: Plan };
+  /** A walk: the most index entries a page may meet, and the plan to take beyond them (made when needed). */
+  budget?: { steps: number; then: Plan | (() => Plan) };
   /** The probed plan: the query of the filter's rowid set (kept in a temporary table between pages). */
   probe?: Clause;
   /** The filter's rows held in memory: the page's WHERE tests `grid_in(rowid)` against it. */
@@ -564,8 +585,11 @@ export class GridRunner<R> {
     registerGridIn(db);
     const id = this.view.rowid;
     if (small && set.keys) return { kind: 'set keys', shape: counted, segments: null, set };
-    const ranked = this.rankedPlan(db, req, counted, set);
-    if (ranked) return ranked;
+    // Ranks of the sort column already read for this state of the data: the set's order is a counting sort.
+    const rankQuery = this.rankQuery(req);
+    const known = rankQuery && knownRanks(db, rankQuery);
+    const order = known && rankOrder(set, rankQuery.column, known);
+    const ranked: Plan | null = order ? { kind: 'set ranks', shape: counted, segments: null, set, order } : null;
     // A condition on the sort column itself stays: it is a range of the sort index (industry = ai sorted
     // by industry walks the ai entries only, not every industry before them).
     const sortCol = req.sortModel[0]?.colId;
@@ -573,7 +597,12 @@ export class GridRunner<R> {
     const own = sortCol && ownModel && isIndexRange(this.view.columns[sortCol]!, ownModel) ? whereClause(this.view, { [sortCol]: ownModel }, undefined, false, db) : null;
     const where = own ? { sql: `grid_in(${id}) AND ${own.sql}`, params: own.params } : { sql: `grid_in(${id}) AND ${this.view.where}`, params: [] };
     const shape = { ...this.shape(db, req, true), where };
-    const alongSortIndex: Plan = { kind: req.sortModel.length ? 'sort index, set' : 'rowid, set', shape, segments: null, set };
+    const walk: Plan = { kind: req.sortModel.length ? 'sort index, set' : 'rowid, set', shape, segments: null, set };
+    // A walk of the sort index that meets no page of members within its budget (the filter correlates
+    // with the sort: kind descending passes every startup first) reads the sort column's ranks and
+    // orders the set in memory (`set ranks`); later pages and filters then find the ranks ready.
+    const steps = Math.min(planLimits.setWalkStepsMax, Math.max(planLimits.walkBudgetMin, Math.ceil((planLimits.walkBudgetFactor * (req.endRow - req.startRow) * total) / Math.max(1, count))));
+    const alongSortIndex: Plan = ranked ?? (rankQuery ? { ...walk, budget: { steps, then: () => this.rankedPlan(db, counted, set, rankQuery) ?? walk } } : walk);
     // A filter with a condition on status or kind: its segments walked in the sort order, each entry
     // tested with `grid_in`, when the sort correlates with the segments (industry = ai + 在孵 by R&D spend
     // descending: the sort index passes every settled enterprise first, 57 ms). Where the other condition is
@@ -585,18 +614,16 @@ export class GridRunner<R> {
     return { kind: 'segments, set', shape: segmentShape, segments, set, budget: { steps: planLimits.segmentSetSteps, then: alongSortIndex } };
   }
 
-  /**
-   * A set sorted by a column of few values (an enum such as kind or status, or a text column of few
-   * values such as the building): its members ordered in memory by the column's value ranks (values.ts),
-   * when the view's index holds the column. The sort index would pass every row of the first values
-   * before a member (kind descending with the top tenth of areas: 770,000 startups, 250 ms at 1M).
-   */
-  private rankedPlan(db: Db, req: GridRequest, counted: Shape, set: RowSet): Plan | null {
-    const sortCol = req.sortModel[0]?.colId;
-    const col = sortCol ? this.view.columns[sortCol] : undefined;
-    if (!col || !(col.type === 'enum' || col.fewValues)) return null;
-    const ranks = valueRanks(db, { rowid: this.view.rowid, from: this.view.from, where: this.view.where, column: col.sql });
-    const order = ranks && rankOrder(set, col.sql, ranks);
+  /** The query of the sort column's ranks (values.ts), for one sort column. */
+  private rankQuery(req: GridRequest): RankQuery | null {
+    const col = req.sortModel.length === 1 ? this.view.columns[req.sortModel[0]!.colId] : undefined;
+    return col ? { rowid: this.view.rowid, from: this.view.from, where: this.view.where, column: col.sql } : null;
+  }
+
+  /** The set ordered in memory by the sort column's ranks, read now if need be; null where there are none. */
+  private rankedPlan(db: Db, counted: Shape, set: RowSet, q: RankQuery): Plan | null {
+    const ranks = valueRanks(db, q);
+    const order = ranks && rankOrder(set, q.column, ranks);
     return order ? { kind: 'set ranks', shape: counted, segments: null, set, order } : null;
   }
 
@@ -792,7 +819,7 @@ export class GridRunner<R> {
       count === 0 || req.startRow >= count
         ? []
         : cursor && plan.shape.order.length === 2 && !SORTS_EVERY_MATCH.includes(plan.kind)
-          ? this.keysetPage(db, plan, cursor, limit)
+          ? this.keysetOrRanked(db, plan, cursor, limit, req.startRow)
           : this.fetch(db, plan, null, limit, req.startRow);
     const lastRow = rows[rows.length - 1];
     if (lastRow) {
@@ -820,6 +847,7 @@ export class GridRunner<R> {
       return { sql: `${shape.select} WHERE ${this.view.rowid} IN (SELECT value FROM json_each(?)) ORDER BY ${shape.orderSql}`, params: [JSON.stringify(rowids)] };
     }
     if (plan.kind === 'set ranks' && plan.order) {
+      if (extra) throw new Error('an order in memory is paged by position');
       // The page's members from the set's order by the sort column's value ranks; their rows read by rowid.
       const rowids = pageOfOrder(plan.order, shape.order[0]!.dir, offset, limit);
       return { sql: `${shape.select} WHERE ${this.view.rowid} IN (SELECT value FROM json_each(?)) ORDER BY ${shape.orderSql}`, params: [JSON.stringify(rowids)] };
@@ -846,12 +874,27 @@ export class GridRunner<R> {
         if (!(err instanceof WalkBudgetSpent)) throw err;
         walkStops.count++;
         if (plan.kind === 'segments, set') this.counts.set(segmentStopKey(plan.shape), 1);
-        return this.fetch(db, budget.then, extra, limit, offset);
+        const next = thenPlan(budget);
+        // An order in memory serves pages by position, not by keyset range: the caller pages it so.
+        if (extra && next.kind === 'set ranks') throw new RanksInstead(next);
+        return this.fetch(db, next, extra, limit, offset);
       }
     }
-    const q = this.pageSql(this.withSet(db, budget ? budget.then : plan), extra, limit, offset);
+    const next = budget ? thenPlan(budget) : plan;
+    if (extra && next.kind === 'set ranks') throw new RanksInstead(next);
+    const q = this.pageSql(this.withSet(db, next), extra, limit, offset);
     const page = () => prepared(db, q.sql).all(...q.params) as Record<string, unknown>[];
     return plan.set ? withRowSet(db, plan.set, page) : page();
+  }
+
+  /** A keyset page, or, when its walk hands over to an order in memory, the page at its position. */
+  private keysetOrRanked(db: Db, plan: Plan, cursor: Cursor, limit: number, startRow: number): Record<string, unknown>[] {
+    try {
+      return this.keysetPage(db, plan, cursor, limit);
+    } catch (err) {
+      if (!(err instanceof RanksInstead)) throw err;
+      return this.fetch(db, err.plan, null, limit, startRow);
+    }
   }
 
   /**

@@ -2,28 +2,28 @@ import { prepared, type Db } from '../db/open';
 import { compareSqlite, type RowSet } from './sets';
 
 /**
- * Sort orders of a row set by a column of few values (kind, status, industry, building): the members
- * ordered in memory by (value, rowid), from one byte per rowid saying its value's rank.
+ * Sort orders of a row set by any indexed sort column: the members ordered in memory by (value, rowid),
+ * from each live row's rank in the column's order (equal values, equal ranks), read along the column's
+ * index once per state of the data.
  *
- * Walking the sort index with `grid_in` passes every row of the first sort values before a match: kind
+ * Walking the sort index with `grid_in` passes every row that sorts before the first member: kind
  * descending with a filter on large areas walks 770,000 startups (~0.3 µs each, 250 ms at 1M) before the
- * first core enterprise. With each live row's value rank held in a byte array (1 MB at a million rows,
- * read once per state of the data along the column's index, ~200 ms), a set's members are bucketed by
- * rank in one pass (a counting sort, a few ms for 100,000 members) and every page is read by rowid.
+ * first core enterprise; entry date descending with qualifications expiring in 2020 walks every recent
+ * entry (100 ms). With the ranks (1–4 bytes a rowid: 1–4 MB at a million rows, ~250 ms to read), a set's
+ * members are bucketed by rank in one pass (a counting sort: a few ms for 100,000 members) and every page
+ * is read by rowid. The runner reads a column's ranks only when a walk of its index proved slow (`setPlan`).
  */
 
-/** The rank byte of a row not among the live rows when the ranks were read (never a member's). */
-const UNKNOWN = 255;
-/** At most this many distinct values (a byte each, UNKNOWN kept back). */
-const MAX_VALUES = UNKNOWN;
-/** Rowids above this are not held in a byte array (16 MB). */
+/** Rowids above this are not held in a rank array (64 MB). */
 const MAX_ROWID = 2 ** 24;
+/** Columns whose ranks a connection keeps (the most recently used): at most 4 MB each at 1M. */
+const KEPT_COLUMNS = 8;
 
-/** One column's value rank per rowid (UNKNOWN for rows that were not live), for one state of the data. */
+/** One column's rank per rowid (0 for rows that were not live: ranks start at 1), for one state of the data. */
 export interface ValueRanks {
-  ranks: Uint8Array;
-  /** The distinct values, in SQLite's ascending order (NULL first): the rank is the index. */
-  values: readonly unknown[];
+  ranks: Uint8Array | Uint16Array | Uint32Array;
+  /** The highest rank (the number of distinct values). */
+  top: number;
 }
 
 /** The query of a column's ranks: the view's rowid, FROM and live-row WHERE, and the column's SQL. */
@@ -36,7 +36,7 @@ export interface RankQuery {
 
 interface Kept {
   stamp: string;
-  /** null: the column has too many values, or no index holding it (a pass over the table would cost too much). */
+  /** null: no index holds the column (a pass over the table would cost seconds at 1M), or rowids too high. */
   ranks: ValueRanks | null;
 }
 
@@ -70,49 +70,64 @@ export function ownWrite<T>(db: Db, fn: () => T): T {
   }
 }
 
-let ranking: { byValue: Map<unknown, number>; ranks: Uint8Array; bad: boolean } | null = null;
+let ranking: { ranks: Uint32Array; rank: number; last: unknown; bad: boolean } | null = null;
 const withRankFunction = new WeakSet<Db>();
 
 function registerRank(db: Db): void {
   if (withRankFunction.has(db)) return;
+  // Called for each index entry in the column's order: the rank goes up when the value changes.
   db.function('grid_rank', { deterministic: false }, (rowid: unknown, value: unknown) => {
     const r = ranking!;
-    const rank = r.byValue.get(value);
     const id = Number(rowid);
-    if (rank === undefined || !(id >= 0 && id < r.ranks.length)) r.bad = true;
-    else r.ranks[id] = rank;
+    if (r.rank === 0 || value !== r.last) {
+      // Values arrive in SQLite's order (a check, not a sort: it runs once per distinct value).
+      if (r.rank > 0 && compareSqlite(r.last, value) > 0) r.bad = true;
+      r.rank++;
+      r.last = value;
+    }
+    if (!(id >= 0 && id < r.ranks.length)) r.bad = true;
+    else r.ranks[id] = r.rank;
     return null;
   });
   withRankFunction.add(db);
+}
+
+const cacheKey = (q: RankQuery) => JSON.stringify(q);
+
+/** The ranks of a column already read for the data as it is now, if any. */
+export function knownRanks(db: Db, q: RankQuery): ValueRanks | null {
+  const k = kept.get(db)?.get(cacheKey(q));
+  return k && k.stamp === dataStamp(db) ? k.ranks : null;
 }
 
 /** The ranks of a column for the data as it is now: read once per state of the data, then kept. */
 export function valueRanks(db: Db, q: RankQuery): ValueRanks | null {
   let byColumn = kept.get(db);
   if (!byColumn) kept.set(db, (byColumn = new Map()));
-  const key = JSON.stringify(q);
+  const key = cacheKey(q);
   const stamp = dataStamp(db);
   const known = byColumn.get(key);
-  if (known && known.stamp === stamp) return known.ranks;
+  byColumn.delete(key);
+  if (known && known.stamp === stamp) {
+    byColumn.set(key, known);
+    return known.ranks;
+  }
   const ranks = readRanks(db, q);
+  if (byColumn.size >= KEPT_COLUMNS) byColumn.delete(byColumn.keys().next().value!);
   byColumn.set(key, { stamp, ranks });
   return ranks;
 }
 
 function readRanks(db: Db, q: RankQuery): ValueRanks | null {
-  const alias = q.rowid.split('.')[0]!;
-  const pass = `SELECT count(grid_rank(${q.rowid}, ${q.column})) FROM ${q.from} WHERE ${q.where}`;
   registerRank(db);
-  // Only along an index holding the column: a pass over the table's rows would cost seconds at 1M.
+  // The live rows in the column's order (LIMIT keeps the subquery's ORDER BY), ranked as they come.
+  const pass = `SELECT count(grid_rank(_r, _v)) FROM (SELECT ${q.rowid} AS _r, ${q.column} AS _v FROM ${q.from} WHERE ${q.where} ORDER BY ${q.column}, ${q.rowid} LIMIT -1)`;
+  // Only along an index holding the column, in its order: a pass over the rows, or a sort, would cost seconds at 1M.
   const steps = (prepared(db, `EXPLAIN QUERY PLAN ${pass}`).all() as { detail: string }[]).map((s) => s.detail);
-  if (steps.length !== 1 || !steps[0]!.startsWith(`SCAN ${alias} USING COVERING INDEX`)) return null;
-  const distinct = prepared(db, `SELECT DISTINCT ${q.column} FROM ${q.from} WHERE ${q.where} LIMIT ${MAX_VALUES + 1}`).pluck().all();
-  // Numbers and text only (a Map tells 1 from '1' as SQLite does; blobs would be told apart by reference).
-  if (distinct.length > MAX_VALUES || distinct.some((v) => v !== null && typeof v !== 'number' && typeof v !== 'string')) return null;
-  const values = [...distinct].sort(compareSqlite);
+  if (!steps.some((d) => d.includes('USING COVERING INDEX')) || steps.some((d) => d.includes('TEMP B-TREE'))) return null;
   const maxRowid = (prepared(db, `SELECT max(${q.rowid}) FROM ${q.from}`).pluck().get() as number | null) ?? 0;
   if (maxRowid >= MAX_ROWID) return null;
-  const mine = { byValue: new Map(values.map((v, i) => [v, i])), ranks: new Uint8Array(maxRowid + 1).fill(UNKNOWN), bad: false };
+  const mine = { ranks: new Uint32Array(maxRowid + 1), rank: 0, last: undefined as unknown, bad: false };
   const outer = ranking;
   ranking = mine;
   rankReads.count++;
@@ -121,9 +136,10 @@ function readRanks(db: Db, q: RankQuery): ValueRanks | null {
   } finally {
     ranking = outer;
   }
-  // Two values SQLite tells apart that JavaScript does not (an integer and a real of the same value): no ranks.
-  if (mine.bad || new Set(values).size !== values.length) return null;
-  return { ranks: mine.ranks, values };
+  if (mine.bad) return null;
+  // The smallest array that holds the highest rank.
+  const ranks = mine.rank < 2 ** 8 ? Uint8Array.from(mine.ranks) : mine.rank < 2 ** 16 ? Uint16Array.from(mine.ranks) : mine.ranks;
+  return { ranks, top: mine.rank };
 }
 
 /**
@@ -134,19 +150,19 @@ export function orderByRanks(set: RowSet, ranks: ValueRanks): Int32Array | null 
   const members = set.members();
   if (!members) return null;
   const r = ranks.ranks;
-  const counts = new Uint32Array(UNKNOWN + 1);
+  const counts = new Uint32Array(ranks.top + 2);
   for (let i = 0; i < members.length; i++) {
     const id = members[i]!;
-    counts[id < r.length ? r[id]! : UNKNOWN]!++;
+    const rank = id < r.length ? r[id]! : 0;
+    if (rank === 0) return null;
+    counts[rank + 1]!++;
   }
-  if (counts[UNKNOWN]! > 0) return null;
   // Counting sort: members are in rowid order, so each rank's bucket is too.
-  const start = new Uint32Array(UNKNOWN + 1);
-  for (let v = 1; v <= UNKNOWN; v++) start[v] = start[v - 1]! + counts[v - 1]!;
+  for (let v = 1; v < counts.length; v++) counts[v]! += counts[v - 1]!;
   const out = new Int32Array(members.length);
   for (let i = 0; i < members.length; i++) {
     const id = members[i]!;
-    out[start[r[id]!]!++] = id;
+    out[counts[r[id]!]!++] = id;
   }
   return out;
 }
