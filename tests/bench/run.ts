@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { enterprisesView } from '../../src/core/enterprises/handlers';
 import { GridRunner, type GridRequest } from '../../src/core/grid/query';
+import { rankReads } from '../../src/core/grid/values';
 import { matchExpression } from '../../src/core/search/tokens';
 import { generate } from '../../src/core/seed/seed';
 import { ParkCore } from '../../src/core/service';
@@ -176,7 +177,7 @@ async function main() {
     const byCpu = [...counts].sort((a, b) => b.cpu - a.cpu);
     const maxKb = Math.max(0, ...counts.map((c) => c.setKb));
     const changeCpu = `cpu p50 ${pct(counts.map((c) => c.cpu), 50).toFixed(1)} ms, p95 ${pct(counts.map((c) => c.cpu), 95).toFixed(1)} ms`;
-    console.error(`\nfirst page with the exact count (and row set), per filter: ${changeCpu}; slowest ${byCpu.slice(0, 3).map((c) => `${c.label} ${c.cpu.toFixed(0)} ms`).join(', ')}; row sets held at most ${maxKb.toFixed(0)} KB`);
+    console.error(`\nfirst page with the exact count (and row set), per filter: ${changeCpu}; slowest ${byCpu.slice(0, 3).map((c) => `${c.label} ${c.cpu.toFixed(0)} ms`).join(', ')}; row sets held at most ${maxKb.toFixed(0)} KB; sort columns' ranks read ${rankReads.count} times`);
     // What a filter change costs (the count is read with the filter's row set): wall in the columns, CPU in the name.
     report(`grid filter change: first page with the exact count and row set, ${counts.length} filters (${changeCpu}; load ${loadavg()[0]!.toFixed(2)})`, counts.map((c) => c.wall), null);
     const views = timed.length;

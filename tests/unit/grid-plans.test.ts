@@ -503,7 +503,7 @@ describe('grid page plans equal the plain SQL', () => {
       fc.assert(
         fc.property(request, anySort, fc.constantFrom(5, 40, 10_000), (req, sort, steps) => {
           // A budget of a few entries hands most walks over to the ranks; 10,000 lets them finish.
-          Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1, walkBudgetMin: 0, walkBudgetFactor: 1, setWalkStepsMax: steps });
+          Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1, walkBudgetFactor: 0, setWalkSteps: steps });
           const plan = samePages({ ...req, sort });
           plans.set(plan, (plans.get(plan) ?? 0) + 1);
         }),
@@ -523,7 +523,7 @@ describe('grid page plans equal the plain SQL', () => {
     try {
       for (const sort of ['asc', 'desc'] as const) {
         // A fresh runner and a budget the first page fits in but the next does not.
-        Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1, walkBudgetMin: 10_000, walkBudgetFactor: 1, setWalkStepsMax: 10_000 });
+        Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1, walkBudgetFactor: 0, setWalkSteps: 10_000 });
         const runner = new GridRunner(enterprisesView);
         // A write (to a column no filter here reads) makes any ranks read before out of date.
         core.db.exec('UPDATE enterprises SET floor = floor WHERE rowid = (SELECT min(rowid) FROM enterprises)');
@@ -535,7 +535,7 @@ describe('grid page plans equal the plain SQL', () => {
         const ids = (got: { rows: unknown[] }) => got.rows.map((r) => (r as { id: string }).id);
         expect(ids(runner.run(core.db, req, version))).toEqual(all.slice(0, 20));
         expect(runner.sqlFor(core.db, req).plan).toBe('sort index, set');
-        Object.assign(planLimits, { setWalkStepsMax: 1 });
+        Object.assign(planLimits, { setWalkSteps: 1 });
         expect(ids(runner.run(core.db, { ...req, startRow: 20, endRow: 40 }, version))).toEqual(all.slice(20, 40));
         expect(runner.sqlFor(core.db, req).plan).toBe('set ranks');
       }
@@ -547,7 +547,7 @@ describe('grid page plans equal the plain SQL', () => {
   it('value ranks follow writes (a new value, a NULL), and only writes: not a new grid data version, nor the grid\'s own temporary tables', () => {
     const saved = { ...planLimits };
     // Every walk hands over to the ranks at once.
-    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1, walkBudgetMin: 0, walkBudgetFactor: 0, setWalkStepsMax: 0 });
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1, walkBudgetFactor: 0, setWalkSteps: 0 });
     try {
       const filterModel = { patents: { filterType: 'number', type: 'greaterThan', filter: 60 } } as GridFilterModel;
       const runner = new GridRunner(enterprisesView);

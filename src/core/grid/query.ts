@@ -288,10 +288,11 @@ const SEGMENT_SET_STEPS = 6_000;
 
 /**
  * Index entries a walk of the sort index with a row set may meet for a page (~0.3 µs each: 6 ms) before
- * the set is ordered in memory by the sort column's ranks (`set ranks`); the budget is 4 × the entries
- * a page of an uncorrelated filter needs (100 / share), at least `walkBudgetMin`, at most this.
+ * the set is ordered in memory by the sort column's ranks (`set ranks`), or 4 × the entries a page of an
+ * uncorrelated filter needs (100 / share) if more. Generous: reading a column's ranks costs ~250 ms
+ * once per state of the data, so only walks that would cost more than a page should hand over.
  */
-const SET_WALK_STEPS_MAX = 20_000;
+const SET_WALK_STEPS = 20_000;
 
 /**
  * A filter on status or kind alone keeping at least this share of rows, sorted by a column with no
@@ -320,7 +321,7 @@ export const planLimits = {
   setMaxShare: SET_MAX_SHARE,
   setRowsMax: SET_ROWS_MAX,
   segmentSetSteps: SEGMENT_SET_STEPS,
-  setWalkStepsMax: SET_WALK_STEPS_MAX,
+  setWalkSteps: SET_WALK_STEPS,
 };
 
 /** Fewer matches than this are read in one pass and sorted, even when no index finds them. */
@@ -601,7 +602,7 @@ export class GridRunner<R> {
     // A walk of the sort index that meets no page of members within its budget (the filter correlates
     // with the sort: kind descending passes every startup first) reads the sort column's ranks and
     // orders the set in memory (`set ranks`); later pages and filters then find the ranks ready.
-    const steps = Math.min(planLimits.setWalkStepsMax, Math.max(planLimits.walkBudgetMin, Math.ceil((planLimits.walkBudgetFactor * (req.endRow - req.startRow) * total) / Math.max(1, count))));
+    const steps = Math.max(planLimits.setWalkSteps, Math.ceil((planLimits.walkBudgetFactor * (req.endRow - req.startRow) * total) / Math.max(1, count)));
     const alongSortIndex: Plan = ranked ?? (rankQuery ? { ...walk, budget: { steps, then: () => this.rankedPlan(db, counted, set, rankQuery) ?? walk } } : walk);
     // A filter with a condition on status or kind: its segments walked in the sort order, each entry
     // tested with `grid_in`, when the sort correlates with the segments (industry = ai + 在孵 by R&D spend

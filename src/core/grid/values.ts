@@ -16,8 +16,8 @@ import { compareSqlite, type RowSet } from './sets';
 
 /** Rowids above this are not held in a rank array (64 MB). */
 const MAX_ROWID = 2 ** 24;
-/** Columns whose ranks a connection keeps (the most recently used): at most 4 MB each at 1M. */
-const KEPT_COLUMNS = 8;
+/** Columns whose ranks a connection keeps (the most recently used): 1–4 MB each at 1M. */
+const KEPT_COLUMNS = 12;
 
 /** One column's rank per rowid (0 for rows that were not live: ranks start at 1), for one state of the data. */
 export interface ValueRanks {
