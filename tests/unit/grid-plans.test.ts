@@ -515,7 +515,8 @@ describe('grid page plans equal the plain SQL', () => {
     console.log('walks handing over to ranks:', Object.fromEntries(plans), 'walks stopped:', walkStops.count - stopsBefore);
     expect(plans.get('set ranks') ?? 0).toBeGreaterThan(15);
     expect(plans.get('sort index, set') ?? 0).toBeGreaterThan(5);
-    expect(walkStops.count - stopsBefore).toBeGreaterThan(10);
+    // Ranks are read only when a walk spends its budget; later requests sorted by that column find them ready.
+    expect(walkStops.count - stopsBefore).toBeGreaterThan(2);
   }, 120_000);
 
   it('a keyset page whose walk spends its budget is served from the ranks by position', () => {
