@@ -150,6 +150,19 @@ export function orderByRanks(set: RowSet, ranks: ValueRanks): Int32Array | null 
   const members = set.members();
   if (!members) return null;
   const r = ranks.ranks;
+  // Many more ranks than members (a column of distinct values: names, codes): a comparison sort of
+  // (rank, rowid) packed in one float (rank < 2^24, rowid < 2^24: exact), not a pass over every rank.
+  if (ranks.top > 4 * members.length) {
+    const keys = new Float64Array(members.length);
+    for (let i = 0; i < members.length; i++) {
+      const id = members[i]!;
+      const rank = id < r.length ? r[id]! : 0;
+      if (rank === 0) return null;
+      keys[i] = rank * MAX_ROWID + id;
+    }
+    keys.sort();
+    return Int32Array.from(keys, (k) => k % MAX_ROWID);
+  }
   const counts = new Uint32Array(ranks.top + 2);
   for (let i = 0; i < members.length; i++) {
     const id = members[i]!;
