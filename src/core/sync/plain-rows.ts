@@ -108,6 +108,21 @@ export class PlainRows {
     if (!cur || cur.stamp < e.stamp) fields.set(e.field, e);
   }
 
+  /**
+   * Before verdicts arrive a chunk at a time (the classify thread's stream, merge-stream.ts): the rows
+   * read ahead are read with every field a change could offer in their table, not only those offered so
+   * far (a row read with the first chunk's rows would lack a field only a later chunk writes). Columns
+   * read and not written are the same before and after, so the rewrite does not change.
+   */
+  expectFields(fresh: LogEntry[]): void {
+    for (const e of fresh) {
+      if (!plainField(e.tbl as TableName, e.field)) continue;
+      let written = this.written.get(e.tbl);
+      if (!written) this.written.set(e.tbl, (written = new Set()));
+      written.add(e.field);
+    }
+  }
+
   /** Rows (and everything) may have changed under the read-ahead: read them again when needed. */
   forgetStored(): void {
     this.stored = new Map();
