@@ -1,6 +1,7 @@
 import type { LogEntry } from '../db/materialize';
 import { AppError } from '../errors';
 import type { PendingReview } from './merge-classify';
+import type { RowPlan } from './plain-rows';
 import { decodeLogMax, decodeReviews, rowRuns, type ChunkFromWorker } from './merge-wire';
 
 /**
@@ -19,6 +20,8 @@ export class ClassifyStream {
   readonly reviews: PendingReview[] = [];
   /** Row key (table, id) → the largest stamp of its log before the merge, for every row classified so far. */
   readonly logMax = new Map<string, string>();
+  /** Row key → the plain row's rewrite, worked out on the thread (PlainRows.usePlans). */
+  readonly plans = new Map<string, RowPlan>();
   private readonly runs: number[];
   private run = 0;
   private done: ChunkFromWorker['done'] | null = null;
@@ -48,6 +51,7 @@ export class ClassifyStream {
       const i = this.runs[this.run++]!;
       this.logMax.set(`${this.fresh[i]!.tbl}\u0000${this.fresh[i]!.row_id}`, maxes[k++] ?? '');
     }
+    for (const [key, rowid, fields, values, updated] of m.plans ?? []) this.plans.set(key, { rowid, fields, values, updated });
     this.sink(m.from, m.to, this.newer);
     this.upTo = m.to;
     if (m.done) {

@@ -41,9 +41,14 @@ export interface ChunkFromWorker {
   reviews: WireReview[];
   /** For each run of one row's changes that begins in the chunk, the largest stamp of the row's log here, or ''. */
   logMax: string;
+  /** The rewrites of plain rows whose last change is in the chunk, worked out on the thread (PlainRows.plan). */
+  plans?: WirePlan[];
   /** On the last chunk: the counts of the whole package, and the worker's phases (its own thread's CPU). */
   done?: { fastForward: number; converged: number; phases: Record<string, { wall: number; cpu: number }> };
 }
+
+/** A PlainRows RowPlan on the wire: row key (table, NUL, id), rowid, fields, their SQL values, last-write time. */
+export type WirePlan = [string, number, string[], unknown[], string];
 
 /**
  * The changes classify reads (stamp, table, row, field, old and new value) as one string, or null when

@@ -3,7 +3,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { EntryCache, type LogEntry } from '../db/materialize';
 import { Classifier, preloadRoots } from './merge-classify';
 import { threadCpuMs } from './thread-cpu';
-import { decodeFresh, encodeChunk, rowRuns, type ToWorker } from './merge-wire';
+import { decodeFresh, encodeChunk, rowRuns, type ToWorker, type WirePlan } from './merge-wire';
+import { PlainRows } from './plain-rows';
+import type { TableName } from '../db/tables';
 
 /**
  * The merge's second core (merge-thread.ts starts it): reads the changed rows' logs and classifies the
@@ -13,6 +15,8 @@ import { decodeFresh, encodeChunk, rowRuns, type ToWorker } from './merge-wire';
  *
  * It answers in chunks of CHUNK changes, in the changes' order (read that chunk's logs, classify it,
  * post it), so that the merge rewrites the rows of the first chunks while this thread classifies the rest.
+ * With each chunk go the rewrites of the plain rows whose last change it holds, worked out here ready to
+ * bind (PlainRows.plan): the merge's thread, the critical path, then only runs their UPDATEs.
  */
 const { file, nativeBinding } = workerData as { file: string; nativeBinding?: string };
 const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
@@ -30,7 +34,7 @@ port.on('message', (m: ToWorker) => {
   try {
     const fresh = decodeFresh(m.changes, m.count);
     const chunk = m.chunk ?? CHUNK;
-    const phases = { 'read logs': { wall: 0, cpu: 0 }, classify: { wall: 0, cpu: 0 } };
+    const phases = { 'read logs': { wall: 0, cpu: 0 }, classify: { wall: 0, cpu: 0 }, 'plan rewrites': { wall: 0, cpu: 0 } };
     const time = (name: keyof typeof phases, fn: () => void) => {
       const t = performance.now();
       const c = threadCpuMs();
@@ -45,13 +49,37 @@ port.on('message', (m: ToWorker) => {
       const runs = rowRuns(fresh);
       let index: Map<LogEntry, number> | null = null;
       const indexOf = (e: LogEntry) => (index ??= new Map(fresh.map((x, i) => [x, i]))).get(e);
+      const plain = new PlainRows(db);
+      plain.expectFields(fresh);
+      const lastIndex = new Map<string, number>();
+      fresh.forEach((e, i) => lastIndex.set(`${e.tbl}\u0000${e.row_id}`, i));
       let reviewsSent = 0;
       let sent = 0;
       for (let from = 0; from < fresh.length || from === 0; from += chunk) {
         const to = Math.min(fresh.length, from + chunk);
         time('read logs', () => preloadRoots(cache, fresh.slice(from, to)));
         time('classify', () => classifier.run(from, to));
+        const plans: WirePlan[] = [];
+        time('plan rewrites', () => {
+          // As the merge offers the verdicts, then the plans of the rows this chunk completes, a table's rows read together.
+          for (let i = from; i < to; i++) plain.offer(fresh[i]!, classifier.out.newer[i] === 1);
+          const complete = new Map<string, string[]>();
+          for (let i = from; i < to; i++) {
+            const e = fresh[i]!;
+            if (lastIndex.get(`${e.tbl}\u0000${e.row_id}`) !== i) continue;
+            const ids = complete.get(e.tbl);
+            if (ids) ids.push(e.row_id);
+            else complete.set(e.tbl, [e.row_id]);
+          }
+          for (const [table, ids] of complete) {
+            for (const id of ids) {
+              const plan = plain.plan(table as TableName, id, ids, cache);
+              if (plan) plans.push([`${table}\u0000${id}`, plan.rowid, plan.fields, plan.values, plan.updated]);
+            }
+          }
+        });
         const out = encodeChunk(fresh, classifier.out, cache, runs, from, to, reviewsSent, indexOf);
+        out.plans = plans;
         reviewsSent = classifier.out.reviews.length;
         if (to === fresh.length) out.done = { fastForward: classifier.out.fastForward, converged: classifier.out.converged, phases };
         port.postMessage(out, [out.newer.buffer as ArrayBuffer]);

@@ -89,6 +89,8 @@ export interface MergeOptions {
   classifyOnWorker?: boolean;
   /** Changes a chunk of the classify thread's answer (tests make it small to exercise the streaming). */
   classifyChunk?: number;
+  /** Rewrite every plain row here, not from the classify thread's plans (the bench weighs them). */
+  noThreadPlans?: boolean;
 }
 
 /** Starts timing phases into `into` (when given): each call of the returned function ends one phase. */
@@ -231,6 +233,7 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
       let reviews: PendingReview[] = [];
       if (elsewhere) {
         plain!.expectFields(fresh);
+        if (!options.noThreadPlans) plain!.usePlans(elsewhere.plans);
         phase('send to the classify thread');
       } else {
         preloadRoots(cache, fresh);
