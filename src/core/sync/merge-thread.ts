@@ -10,10 +10,13 @@ import type { ChunkFromWorker } from './merge-wire';
 /**
  * Packages of at least this many changes are classified on a second thread (merge-worker.ts). The
  * thread's start costs about 0.2 s of CPU built (0.6 s from the sources through tsx), and the changes'
- * trip there and back about 0.1 s a 100,000; what it gives back is the overlap of classifying with
- * storing, about 1 s at 100,000 changes into the million-enterprise bench database, so about 0.25 s at
- * 25,000. Below this a merge classifies in its own thread: a hub's everyday merge of a few hundred
- * changes classifies in milliseconds. (tests/bench/sync-threshold.ts measures both ways by size.)
+ * trip there about 0.1 s a 100,000; what it takes off the merge's thread is reading the logs, classifying
+ * and working out the plain rows' UPDATEs, about 1.5 s of CPU at 100,000 changes into the million-enterprise
+ * bench database (15 µs a change), and its answer streams back while the merge stores and rewrites. By
+ * that count it would pay from about 20,000 changes with a free second core; measured on a loaded
+ * machine (tests/bench/sync-threshold.ts, load 6–7 on two cores) it did not pay even at 50,000, so the
+ * threshold stays until a quiet measurement. Below it a merge classifies in its own thread: a hub's
+ * everyday merge of a few hundred changes classifies in milliseconds.
  */
 export const WORKER_THRESHOLD = 50_000;
 
