@@ -81,6 +81,12 @@ describe('merge: classify on the second thread = classify in the merge thread', 
     // The answer streamed back in chunks of a few changes: rows rewritten while later chunks are classified.
     const streamed = await merged(true, 7);
     const here = await merged(false);
+    // A thread that cannot load, found out only after the merge stored the changes: classified here then.
+    classifyTesting.binding = join(dir, 'no-such-binding.node');
+    const unloaded = await merged(true).finally(() => delete classifyTesting.binding);
+    expect(unloaded.phases).not.toContain('thread: classify');
+    expect(unloaded.report).toEqual(here.report);
+    expect(unloaded.dump).toBe(here.dump);
     expect(there.phases).toContain('thread: classify');
     expect(streamed.phases).toContain('thread: classify');
     expect(here.phases).not.toContain('thread: classify');

@@ -24,8 +24,9 @@ export const WORKER_THRESHOLD = 50_000;
  * For tests only. `afterChunks`: the classify thread fails (throws) after sending that many chunks of
  * its answer, as a thread that dies half way through would (the crash guarantees). `pauseMs`: it pauses
  * that long after each chunk, so that the merge rewrites rows while most of the answer is still to come.
+ * `binding`: the SQLite binding the thread loads (a missing one: a thread that cannot load).
  */
-export const classifyTesting: { afterChunks: number | null; pauseMs: number | null } = { afterChunks: null, pauseMs: null };
+export const classifyTesting: { afterChunks: number | null; pauseMs: number | null; binding?: string } = { afterChunks: null, pauseMs: null };
 
 /**
  * The classify worker of one merge. Started as early as possible (its start overlaps the merge's

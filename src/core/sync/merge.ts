@@ -1,13 +1,13 @@
 import { MAX_CLOCK_AHEAD_MS, isStamp, parse as parseStamp } from '../db/clock';
 import { ENTERPRISE_REFS, EntryCache, derivedId, entriesOf, fieldWinners, materializeRow, membersOf, sameJson, survivorOf, type AliasIndex, type LogEntry } from '../db/materialize';
-import { nativeBindingOf, prepared } from '../db/open';
+import { nativeBindingOf, prepared, type Db } from '../db/open';
 import { isTableName, tables, type TableName } from '../db/tables';
 import { insertRow, stampTime, transactAsync, type Row, type WriteContext } from '../db/write';
 import { AppError } from '../errors';
 import { keepIncubationStatusAfterMerge } from '../incubation/after-merge';
 import { NO_REVIEW, classify, preloadRoots, rootMembers, type Classified, type PendingReview } from './merge-classify';
 import { changeKey, deletedAmong, heldAmong } from './merge-reads';
-import { ClassifyThread, WORKER_THRESHOLD } from './merge-thread';
+import { ClassifyThread, WORKER_THRESHOLD, classifyTesting } from './merge-thread';
 import { encodeFresh } from './merge-wire';
 import { PlainRows } from './plain-rows';
 import { threadCpuMs } from './thread-cpu';
@@ -164,7 +164,7 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
   const phase = phaseTimer(options.phases);
   // Started first, so that its start overlaps the checks; told to work once the transaction holds the write lock.
   const wantThread = options.classifyOnWorker ?? (changes.length >= WORKER_THRESHOLD && !options.fullFold);
-  const thread = wantThread && !options.fullFold ? ClassifyThread.start(ctx.db, nativeBindingOf(ctx.db)) : null;
+  const thread = wantThread && !options.fullFold ? ClassifyThread.start(ctx.db, classifyTesting.binding ?? nativeBindingOf(ctx.db)) : null;
   try {
     return await mergeWith(ctx, changes, sender, options, phase, thread);
   } finally {
@@ -221,15 +221,14 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
       // 2. Classify against what each field holds here, in clock order, before storing anything: on the
       // classify thread meanwhile the changes are stored (its connection does not see them), or here.
       const cache = new EntryCache(db);
-      const plain = options.fullFold ? null : new PlainRows(db);
+      let plain = options.fullFold ? null : new PlainRows(db);
       // Encoded while the thread may still be loading (it is started as the merge begins).
       const text = thread ? encodeFresh(fresh) : null;
       if (thread) phase('encode for the classify thread');
-      const started = text !== null ? await thread!.ready() : false;
-      if (thread) phase('start the classify thread');
-      // Its answer arrives in chunks while this thread stores the changes and rewrites the first rows:
-      // each chunk's verdicts go to the short way as they come, in the changes' order.
-      const elsewhere = started ? thread!.classify(fresh, text!, (from, to, newer) => offerChunk(fresh, plain!, from, to, newer), options.signal, options.classifyChunk) : null;
+      // Sent now, whether the thread has loaded yet or not (it takes the message once it has): this thread
+      // stores the changes meanwhile. Its answer arrives in chunks while this thread stores the changes and
+      // rewrites the first rows: each chunk's verdicts go to the short way as they come, in the changes' order.
+      let elsewhere = text !== null ? thread!.classify(fresh, text, (from, to, newer) => offerChunk(fresh, plain!, from, to, newer), options.signal, options.classifyChunk) : null;
       let reviews: PendingReview[] = [];
       if (elsewhere) {
         plain!.expectFields(fresh);
@@ -252,7 +251,16 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
       if (fresh.length) ctx.clock.receive(fresh[fresh.length - 1]!.stamp);
       options.store?.();
       phase('store changes');
-      if (elsewhere) readAfterStore(cache, fresh, plain, elsewhere.logMax);
+      if (elsewhere && !(await thread!.ready())) {
+        // The thread could not load (a packaged app's binding): classify here after all, against the
+        // logs as they were before the store, and read ahead what classify here would have read.
+        elsewhere = null;
+        plain = new PlainRows(db);
+        reviews = classifyBeforeStore(db, fresh, report, plain);
+        readAfterStore(cache, fresh, null, new Map());
+        preloadRoots(cache, fresh);
+      } else if (elsewhere) readAfterStore(cache, fresh, plain, elsewhere.logMax);
+      if (thread) phase('start the classify thread');
 
       // 4. Rewrite the touched rows from their logs, references first.
       const touched = new Map<TableName, Set<string>>();
@@ -422,6 +430,18 @@ function readAfterStore(cache: EntryCache, fresh: LogEntry[], plain: PlainRows |
     return [...before, ...stored.map(([, e]) => e)];
   });
   plain?.useLogMax(logMax);
+}
+
+/**
+ * Classify's answer (as `classified` takes it) for changes just stored, from the logs as they were
+ * before: each row's log read without them, in the order classify would have read it before the store.
+ */
+function classifyBeforeStore(db: Db, fresh: LogEntry[], report: MergeReport, plain: PlainRows): PendingReview[] {
+  const stored = new Set(fresh.map(changeKey));
+  const before = new EntryCache(db);
+  before.arrangeReads((_key, list) => list.filter((e) => !stored.has(changeKey(e))));
+  preloadRoots(before, fresh);
+  return classified(fresh, report, classify(fresh, before), plain);
 }
 
 /** Reads ahead, in batches, the logs of the rows that take the long way (those the short way does not take). */
