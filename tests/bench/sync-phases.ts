@@ -15,6 +15,8 @@ const CHANGES = Number(process.env.SYNC_CHANGES ?? 100_000);
 const RUNS = Number(process.argv[2] ?? 3);
 /** SYNC_THREAD=0: classify in the merge's thread; 1: on the second thread; unset: the merge decides (by size). */
 const THREAD = process.env.SYNC_THREAD === undefined ? undefined : process.env.SYNC_THREAD === '1';
+/** SYNC_PLANS=alternate: every other run rewrites the plain rows here, not from the classify thread's plans (MergeOptions.noThreadPlans). */
+const ALTERNATE_PLANS = process.env.SYNC_PLANS === 'alternate';
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 async function main(): Promise<void> {
@@ -26,11 +28,11 @@ async function main(): Promise<void> {
       const phases: Record<string, { wall: number; cpu: number }> = {};
       const t = performance.now();
       const cpu = process.cpuUsage();
-      const report = await mergeChanges(core.context(), changes, sender, { dryRun: true, phases, ...(THREAD === undefined ? {} : { classifyOnWorker: THREAD }) });
+      const report = await mergeChanges(core.context(), changes, sender, { dryRun: true, phases, noThreadPlans: ALTERNATE_PLANS && run % 2 === 1, ...(THREAD === undefined ? {} : { classifyOnWorker: THREAD }) });
       const used = process.cpuUsage(cpu);
       if (report.fastForward !== changes.length) throw new Error(`fast-forward ${report.fastForward} of ${changes.length}`);
       const text = Object.entries(phases).map(([k, v]) => `${k} ${Number.isNaN(v.cpu) ? '-' : (v.cpu / 1000).toFixed(2)}/${(v.wall / 1000).toFixed(2)}`).join(', ');
-      console.log(`run ${run + 1}: wall ${((performance.now() - t) / 1000).toFixed(2)} s, CPU ${((used.user + used.system) / 1e6).toFixed(2)} s (load ${load()}); phases CPU/wall s: ${text}`);
+      console.log(`run ${run + 1}${ALTERNATE_PLANS ? (run % 2 ? ' (plans here)' : ' (plans on the thread)') : ''}: wall ${((performance.now() - t) / 1000).toFixed(2)} s, CPU ${((used.user + used.system) / 1e6).toFixed(2)} s (load ${load()}); phases CPU/wall s: ${text}`);
     }
   } finally {
     core.close();

@@ -100,7 +100,7 @@ async function mergeBench(): Promise<void> {
     const best = Math.min(...times);
     const bestCpu = Math.min(...cpus);
     // CPU: the merge thread's own in its phases, the classify thread's in its `thread: …` phases (which overlap the store).
-    const phaseText = Object.entries(phases).map(([k, v]) => `${k} ${(v.cpu / 1000).toFixed(2)}/${(v.wall / 1000).toFixed(2)}`).join(', ');
+    const phaseText = Object.entries(phases).map(([k, v]) => `${k} ${Number.isNaN(v.cpu) ? '-' : (v.cpu / 1000).toFixed(2)}/${(v.wall / 1000).toFixed(2)}`).join(', ');
     // The verified backup a real merge makes first (importSource → backupBefore: a page copy of the file
     // checked with quick_check; VACUUM INTO + integrity_check took 231 s at a million rows) is its own
     // phase, reported on its own and not counted in the merge: it copies the whole database, whatever the package.

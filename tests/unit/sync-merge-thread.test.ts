@@ -7,7 +7,7 @@ import { updateRow } from '../../src/core/db/write';
 import { ParkCore } from '../../src/core/service';
 import { generate } from '../../src/core/seed/seed';
 import { mergeChanges, type MergeReport, type Sender } from '../../src/core/sync/merge';
-import { ClassifyThread } from '../../src/core/sync/merge-thread';
+import { ClassifyThread, classifyTesting } from '../../src/core/sync/merge-thread';
 import { vectorOf } from '../../src/core/sync/peers';
 import { fieldChanges } from './field-changes';
 import { runScenario, scenarios, strictDump } from './sync-property';
@@ -67,25 +67,36 @@ describe('merge: classify on the second thread = classify in the merge thread', 
     const sender: Sender = { site: laptop, device: 'laptop', person: null, seen: { ...seenByLaptop, [laptop]: changes.at(-1)!.stamp }, sites: [{ site: laptop, device: 'laptop', person: null }] };
     office.close();
 
-    const merged = async (onThread: boolean) => {
+    const merged = async (onThread: boolean, classifyChunk?: number) => {
       const core = fileCopy(image, () => Date.UTC(2026, 10, 30, 11));
       try {
         const phases: Record<string, { wall: number; cpu: number }> = {};
-        const report: MergeReport = await mergeChanges(core.context(), changes, sender, { classifyOnWorker: onThread, phases });
+        const report: MergeReport = await mergeChanges(core.context(), changes, sender, { classifyOnWorker: onThread, phases, ...(classifyChunk ? { classifyChunk } : {}) });
         return { report, dump: strictDump(core.db), phases: Object.keys(phases) };
       } finally {
         core.close();
       }
     };
     const there = await merged(true);
+    // The answer streamed back in chunks of a few changes: rows rewritten while later chunks are classified.
+    const streamed = await merged(true, 7);
     const here = await merged(false);
+    // A thread that cannot load, found out only after the merge stored the changes: classified here then.
+    classifyTesting.binding = join(dir, 'no-such-binding.node');
+    const unloaded = await merged(true).finally(() => delete classifyTesting.binding);
+    expect(unloaded.phases).not.toContain('thread: classify');
+    expect(unloaded.report).toEqual(here.report);
+    expect(unloaded.dump).toBe(here.dump);
     expect(there.phases).toContain('thread: classify');
+    expect(streamed.phases).toContain('thread: classify');
     expect(here.phases).not.toContain('thread: classify');
     expect(here.report.conflicts.length).toBeGreaterThan(0);
     expect(here.report.deletedEdits).toBeGreaterThan(0);
     expect(here.report.newRecords).toBeGreaterThan(0);
     expect(there.report).toEqual(here.report);
     expect(there.dump).toBe(here.dump);
+    expect(streamed.report).toEqual(here.report);
+    expect(streamed.dump).toBe(here.dump);
   }, 120_000);
 
   it('a thread that cannot load says so before it is given work (the merge then classifies in its own thread)', async () => {
@@ -98,6 +109,97 @@ describe('merge: classify on the second thread = classify in the merge thread', 
       expect(await working.ready()).toBe(true);
       working.stop();
       expect(ClassifyThread.start(new ParkCore(':memory:', { user: 'x' }).db)).toBeNull();
+    } finally {
+      core.close();
+    }
+  }, 60_000);
+
+  it('plain edits streamed back a few changes a chunk, a row\'s changes far apart in the package: same database and report', async () => {
+    // Two passes: first each row's four number and note fields side by side, then, for rows of the second
+    // half, name and tags, or a tax figure. Those rows' last change sits many chunks after their first, and
+    // their first changes arrive with rows the merge rewrites (and reads ahead) long before the last. The
+    // rows given a tax figure get only the values they hold (converged, newer): nothing to rewrite.
+    const office = new ParkCore(':memory:', { user: 'office', now: () => Date.UTC(2026, 10, 30, 9) });
+    generate(office.context(), { enterprises: 300, leads: 0, activities: 0 });
+    const rows = office.db.prepare('SELECT id, headcount, revenue, notes, tags, name, patents, tax FROM enterprises WHERE deleted = 0 ORDER BY rowid LIMIT 120').all() as Record<string, unknown>[];
+    const laptop = 'fe11d0c0ffee0004';
+    const { changes, push } = fieldChanges(laptop, Date.UTC(2026, 10, 30, 10));
+    const same = (i: number) => i >= 60 && i % 3 === 1;
+    rows.forEach((r, i) => {
+      for (const field of ['headcount', 'revenue', 'patents']) push('enterprises', r.id, field, r[field], same(i) ? r[field] : Number(r[field] ?? 0) + 1);
+      push('enterprises', r.id, 'notes', r.notes, same(i) ? r.notes : `走访 ${i}`);
+    });
+    rows.forEach((r, i) => {
+      if (same(i)) push('enterprises', r.id, 'tax', r.tax, r.tax);
+      if (i < 60 || i % 3 !== 0) return;
+      push('enterprises', r.id, 'name', r.name, `${String(r.name)}（${i}）`);
+      push('enterprises', r.id, 'tags', r.tags === null ? [] : JSON.parse(String(r.tags)), ['走访', `t${i}`]);
+    });
+    const image = office.db.serialize();
+    const sender: Sender = { site: laptop, device: 'laptop', person: null, seen: { ...vectorOf(office.db), [laptop]: changes.at(-1)!.stamp }, sites: [{ site: laptop, device: 'laptop', person: null }] };
+    office.close();
+    const merged = async (onThread: boolean, classifyChunk?: number) => {
+      const core = fileCopy(image, () => Date.UTC(2026, 10, 30, 11));
+      try {
+        const report = await mergeChanges(core.context(), changes, sender, { classifyOnWorker: onThread, ...(classifyChunk ? { classifyChunk } : {}) });
+        return { report, dump: strictDump(core.db) };
+      } finally {
+        core.close();
+      }
+    };
+    const here = await merged(false);
+    expect(here.report.converged).toBeGreaterThan(0);
+    expect(here.report.conflicts).toEqual([]);
+    for (const chunk of [1, 5, 64]) {
+      const streamed = await merged(true, chunk);
+      expect(streamed.report).toEqual(here.report);
+      expect(streamed.dump).toBe(here.dump);
+    }
+    // The thread pausing after each chunk: the merge has stored the changes long before the answer is
+    // all in, and rewrites each row as soon as its last change is classified.
+    classifyTesting.pauseMs = 15;
+    try {
+      for (const chunk of [8, 64]) {
+        const slow = await merged(true, chunk);
+        expect(slow.report).toEqual(here.report);
+        expect(slow.dump).toBe(here.dump);
+      }
+    } finally {
+      classifyTesting.pauseMs = null;
+    }
+  }, 120_000);
+
+  it('a thread failing half way through its answer rolls the merge back; so does a cancel', async () => {
+    const office = new ParkCore(':memory:', { user: 'office', now: () => Date.UTC(2026, 10, 30, 9) });
+    generate(office.context(), { enterprises: 300, leads: 0, activities: 0 });
+    const rows = office.db.prepare('SELECT id, headcount, revenue, patents, notes FROM enterprises WHERE deleted = 0 ORDER BY rowid LIMIT 300').all() as Record<string, unknown>[];
+    const laptop = 'fe11d0c0ffee0005';
+    const { changes, push } = fieldChanges(laptop, Date.UTC(2026, 10, 30, 10));
+    // 1,200 changes: the merge reports progress (and hears a cancel) every 2,000 units of work.
+    for (const r of rows) {
+      for (const field of ['headcount', 'revenue', 'patents']) push('enterprises', r.id, field, r[field], Number(r[field] ?? 0) + 1);
+      push('enterprises', r.id, 'notes', r.notes, '走访');
+    }
+    const image = office.db.serialize();
+    const sender: Sender = { site: laptop, device: 'laptop', person: null, seen: { ...vectorOf(office.db), [laptop]: changes.at(-1)!.stamp }, sites: [{ site: laptop, device: 'laptop', person: null }] };
+    office.close();
+    const core = fileCopy(image, () => Date.UTC(2026, 10, 30, 11));
+    try {
+      const before = strictDump(core.db);
+      classifyTesting.afterChunks = 3;
+      try {
+        await expect(mergeChanges(core.context(), changes, sender, { classifyOnWorker: true, classifyChunk: 10 })).rejects.toMatchObject({ code: 'internal' });
+      } finally {
+        classifyTesting.afterChunks = null;
+      }
+      expect(strictDump(core.db)).toBe(before);
+      const abort = new AbortController();
+      await expect(mergeChanges(core.context(), changes, sender, { classifyOnWorker: true, classifyChunk: 10, signal: abort.signal, onProgress: (done) => done > 0 && abort.abort() })).rejects.toMatchObject({ code: 'cancelled' });
+      expect(strictDump(core.db)).toBe(before);
+      // And the same merge, left alone, changes it.
+      const report = await mergeChanges(core.context(), changes, sender, { classifyOnWorker: true, classifyChunk: 10 });
+      expect(report.fastForward).toBe(changes.length);
+      expect(strictDump(core.db)).not.toBe(before);
     } finally {
       core.close();
     }

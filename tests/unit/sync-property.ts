@@ -233,7 +233,7 @@ export async function runScenario(cmds: Cmd[], copies = 3, order = 0, options: S
       try {
         const report = await importSource(to.core.context(), file);
         if (twin) {
-          const longWay = await importSource(twin.core.context(), file, options.onThread ? { classifyOnWorker: true, dryRun: false } : { fullFold: true });
+          const longWay = await importSource(twin.core.context(), file, options.onThread ? { classifyOnWorker: true, dryRun: false, classifyChunk: 3 } : { fullFold: true });
           const [twinWay, thisWay] = options.onThread ? ['classify on the thread', 'in the merge thread'] : ['the long way', 'the short way'];
           if (JSON.stringify(longWay) !== JSON.stringify(report)) throw new Error(`${twinWay} reports ${JSON.stringify(longWay)}, ${thisWay} ${JSON.stringify(report)}`);
           if (strictDump(twin.core.db) !== strictDump(to.core.db)) throw new Error(`a merge ${thisWay} left another database than ${twinWay}: ${dumpDiff(twin.core.db, to.core.db)}`);

@@ -70,53 +70,74 @@ export function rootMembers(aliases: AliasIndex, fresh: LogEntry[]): Map<string,
  * package's earlier changes; each row's log is folded once, not once a change.
  */
 export function classify(fresh: LogEntry[], cache: EntryCache, wholeRows = false): Classified {
-  const state = new Map<string, FieldWrite | undefined>();
-  const aliases = cache.aliases();
+  const classifier = new Classifier(fresh, cache, wholeRows);
+  classifier.run(0, fresh.length);
+  return classifier.out;
+}
+
+/**
+ * `classify`, a range of the changes at a time, in order (the classify thread streams its answer back in
+ * chunks, merge-stream.ts): after `run(0, a)`, `run(a, b)`… up to the last change, `out` is what
+ * `classify` gives, since each change is classified against the same state in the same order.
+ */
+export class Classifier {
+  readonly out: Classified;
+  private readonly state = new Map<string, FieldWrite | undefined>();
   // The long way (fullFold) folds each row's whole log into the winners of all its fields; the short way
   // asks only for the fields the package writes (fieldWinner). The differential test compares the two.
-  const held = new Map<string, Map<string, FieldWrite>>();
-  const logs = new Map<string, LogEntry[]>();
-  const currentWrite = (table: TableName, root: string, field: string): FieldWrite | undefined => {
+  private readonly held = new Map<string, Map<string, FieldWrite>>();
+  private readonly logs = new Map<string, LogEntry[]>();
+
+  constructor(private readonly fresh: LogEntry[], private readonly cache: EntryCache, private readonly wholeRows = false) {
+    this.out = { fastForward: 0, converged: 0, reviews: [], newer: new Uint8Array(fresh.length) };
+  }
+
+  private currentWrite(aliases: AliasIndex, table: TableName, root: string, field: string): FieldWrite | undefined {
     const rowKey = `${table}\u0000${root}`;
-    if (!wholeRows) {
-      let entries = logs.get(rowKey);
-      if (!entries) logs.set(rowKey, (entries = aliases.empty ? cache.get(table, root) : aliases.members(table, root).flatMap((id) => cache.get(table, id))));
+    const cache = this.cache;
+    if (!this.wholeRows) {
+      let entries = this.logs.get(rowKey);
+      if (!entries) this.logs.set(rowKey, (entries = aliases.empty ? cache.get(table, root) : aliases.members(table, root).flatMap((id) => cache.get(table, id))));
       return fieldWinner(entries, field);
     }
-    let wins = held.get(rowKey);
-    if (!wins) held.set(rowKey, (wins = fieldWinners(aliases.members(table, root).flatMap((id) => cache.get(table, id)))));
+    let wins = this.held.get(rowKey);
+    if (!wins) this.held.set(rowKey, (wins = fieldWinners(aliases.members(table, root).flatMap((id) => cache.get(table, id)))));
     return wins.get(field);
-  };
-  const out: Classified = { fastForward: 0, converged: 0, reviews: [], newer: new Uint8Array(fresh.length) };
-  for (let i = 0; i < fresh.length; i++) {
-    const e = fresh[i]!;
-    const table = e.tbl as TableName;
-    const root = aliases.survivor(table, e.row_id);
-    const writes: [string, unknown, unknown][] =
-      e.field === '*' ? Object.entries((parse(e.new_value) ?? {}) as Row).map(([f, v]) => [f, v, null]) : [[e.field, parse(e.new_value), parse(e.old_value)]];
-    let outcome: 'ff' | 'same' | 'conflict' = writes.length ? 'same' : 'ff';
-    for (const [field, value, old] of writes) {
-      const key = `${table}\u0000${root}\u0000${field}`;
-      const w = state.has(key) ? state.get(key) : currentWrite(table, root, field);
-      let result: 'ff' | 'same' | 'conflict';
-      if (!w) result = 'ff';
-      else if (same(value, w.value)) result = 'same';
-      else if (e.stamp > w.stamp) {
-        result = same(old, w.value) ? 'ff' : 'conflict';
-        if (result === 'conflict' && !NO_REVIEW.has(table)) out.reviews.push({ kind: 'conflict', tbl: table, rowId: root, field, lost: w.value, loser: w.entry });
-      } else {
-        result = same(w.old, value) ? 'ff' : 'conflict';
-        if (result === 'conflict' && !NO_REVIEW.has(table)) out.reviews.push({ kind: 'conflict', tbl: table, rowId: root, field, lost: value, loser: e });
-      }
-      if (NO_REVIEW.has(table) && result === 'conflict') result = 'ff';
-      // A snapshot's row always goes the long way, whatever its fields meet.
-      if (e.field !== '*' && (!w || e.stamp > w.stamp) && root === e.row_id) out.newer[i] = 1;
-      if (!w || e.stamp > w.stamp) state.set(key, { stamp: e.stamp, value, old, entry: e });
-      if (result === 'conflict') outcome = 'conflict';
-      else if (result === 'ff' && outcome === 'same') outcome = 'ff';
-    }
-    if (outcome === 'ff') out.fastForward++;
-    else if (outcome === 'same') out.converged++;
   }
-  return out;
+
+  /** Classifies the changes from index `from` up to (not including) `to`. */
+  run(from: number, to: number): void {
+    const { fresh, state, out } = this;
+    const aliases = this.cache.aliases();
+    for (let i = from; i < to; i++) {
+      const e = fresh[i]!;
+      const table = e.tbl as TableName;
+      const root = aliases.survivor(table, e.row_id);
+      const writes: [string, unknown, unknown][] =
+        e.field === '*' ? Object.entries((parse(e.new_value) ?? {}) as Row).map(([f, v]) => [f, v, null]) : [[e.field, parse(e.new_value), parse(e.old_value)]];
+      let outcome: 'ff' | 'same' | 'conflict' = writes.length ? 'same' : 'ff';
+      for (const [field, value, old] of writes) {
+        const key = `${table}\u0000${root}\u0000${field}`;
+        const w = state.has(key) ? state.get(key) : this.currentWrite(aliases, table, root, field);
+        let result: 'ff' | 'same' | 'conflict';
+        if (!w) result = 'ff';
+        else if (same(value, w.value)) result = 'same';
+        else if (e.stamp > w.stamp) {
+          result = same(old, w.value) ? 'ff' : 'conflict';
+          if (result === 'conflict' && !NO_REVIEW.has(table)) out.reviews.push({ kind: 'conflict', tbl: table, rowId: root, field, lost: w.value, loser: w.entry });
+        } else {
+          result = same(w.old, value) ? 'ff' : 'conflict';
+          if (result === 'conflict' && !NO_REVIEW.has(table)) out.reviews.push({ kind: 'conflict', tbl: table, rowId: root, field, lost: value, loser: e });
+        }
+        if (NO_REVIEW.has(table) && result === 'conflict') result = 'ff';
+        // A snapshot's row always goes the long way, whatever its fields meet.
+        if (e.field !== '*' && (!w || e.stamp > w.stamp) && root === e.row_id) out.newer[i] = 1;
+        if (!w || e.stamp > w.stamp) state.set(key, { stamp: e.stamp, value, old, entry: e });
+        if (result === 'conflict') outcome = 'conflict';
+        else if (result === 'ff' && outcome === 'same') outcome = 'ff';
+      }
+      if (outcome === 'ff') out.fastForward++;
+      else if (outcome === 'same') out.converged++;
+    }
+  }
 }

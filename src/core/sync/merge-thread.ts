@@ -4,18 +4,29 @@ import type { LogEntry } from '../db/materialize';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { startModuleWorker } from '../process/module-worker';
-import type { Classified } from './merge-classify';
-import { decodeClassified, encodeFresh, type FromWorker } from './merge-wire';
+import { ClassifyStream } from './merge-stream';
+import type { ChunkFromWorker } from './merge-wire';
 
 /**
  * Packages of at least this many changes are classified on a second thread (merge-worker.ts). The
  * thread's start costs about 0.2 s of CPU built (0.6 s from the sources through tsx), and the changes'
- * trip there and back about 0.1 s a 100,000; what it gives back is the overlap of classifying with
- * storing, about 1 s at 100,000 changes into the million-enterprise bench database, so about 0.25 s at
- * 25,000. Below this a merge classifies in its own thread: a hub's everyday merge of a few hundred
- * changes classifies in milliseconds. (tests/bench/sync-threshold.ts measures both ways by size.)
+ * trip there about 0.1 s a 100,000; what it takes off the merge's thread is reading the logs, classifying
+ * and working out the plain rows' UPDATEs, about 1.5 s of CPU at 100,000 changes into the million-enterprise
+ * bench database (15 µs a change), and its answer streams back while the merge stores and rewrites. By
+ * that count it would pay from about 20,000 changes with a free second core; measured on a loaded
+ * machine (tests/bench/sync-threshold.ts, load 6–7 on two cores) it did not pay even at 50,000, so the
+ * threshold stays until a quiet measurement. Below it a merge classifies in its own thread: a hub's
+ * everyday merge of a few hundred changes classifies in milliseconds.
  */
 export const WORKER_THRESHOLD = 50_000;
+
+/**
+ * For tests only. `afterChunks`: the classify thread fails (throws) after sending that many chunks of
+ * its answer, as a thread that dies half way through would (the crash guarantees). `pauseMs`: it pauses
+ * that long after each chunk, so that the merge rewrites rows while most of the answer is still to come.
+ * `binding`: the SQLite binding the thread loads (a missing one: a thread that cannot load).
+ */
+export const classifyTesting: { afterChunks: number | null; pauseMs: number | null; binding?: string } = { afterChunks: null, pauseMs: null };
 
 /**
  * The classify worker of one merge. Started as early as possible (its start overlaps the merge's
@@ -26,8 +37,7 @@ export const WORKER_THRESHOLD = 50_000;
 export class ClassifyThread {
   private readonly worker: Worker;
   private readonly started: Promise<boolean>;
-  private answer: ((m: FromWorker) => void) | null = null;
-  private failure: ((err: Error) => void) | null = null;
+  private stream: ClassifyStream | null = null;
   private failed: Error | null = null;
 
   /** A thread for `db`, or null when another connection cannot share what it sees (in memory, not WAL). */
@@ -43,11 +53,11 @@ export class ClassifyThread {
       const fail = (err: Error) => {
         this.failed ??= err;
         resolve(false);
-        this.failure?.(err);
+        this.stream?.fail(err);
       };
-      this.worker.on('message', (m: FromWorker | { type: 'ready' } | { type: 'error'; message: string }) => {
+      this.worker.on('message', (m: ChunkFromWorker | { type: 'ready' } | { type: 'error'; message: string }) => {
         if (m.type === 'ready') resolve(true);
-        else if (m.type === 'done') this.answer?.(m);
+        else if (m.type === 'chunk') this.stream?.receive(m);
         else fail(new Error(m.message));
       });
       this.worker.on('error', fail);
@@ -61,33 +71,23 @@ export class ClassifyThread {
   }
 
   /**
-   * Sends the new changes; the promise is the classification, as `classify(fresh, cache)` on the
-   * merge's connection before it stored anything would give, plus each changed row's newest stamp
-   * here. Null when the changes cannot travel (a row id with a control character): classify here.
+   * Sends the new changes (`text`, merge-wire.ts encodeFresh); the stream receives the classification
+   * chunk by chunk, as `classify(fresh, cache)` on the merge's connection before it stored anything
+   * would give, plus each changed row's newest stamp here. `sink` is given each chunk as it arrives.
    */
-  classify(fresh: LogEntry[], signal?: AbortSignal): Promise<{ classified: Classified; logMax: Map<string, string>; phases: Record<string, { wall: number; cpu: number }> }> | null {
-    const text = encodeFresh(fresh);
-    if (text === null) return null;
-    const result = new Promise<FromWorker>((resolve, reject) => {
-      if (this.failed) return reject(this.failed);
-      this.answer = resolve;
-      this.failure = reject;
-      signal?.addEventListener('abort', () => reject(new AppError('cancelled')), { once: true });
-    });
-    this.worker.postMessage({ changes: text, count: fresh.length });
-    return result.then(
-      (m) => ({ ...decodeClassified(fresh, m), phases: m.phases }),
-      (err: unknown) => {
-        if (err instanceof AppError) throw err;
-        throw new AppError('internal', { detail: `merge classify worker: ${(err as Error).message}` });
-      },
-    );
+  classify(fresh: LogEntry[], text: string, sink: (from: number, to: number, newer: Uint8Array) => void, signal?: AbortSignal, chunk?: number): ClassifyStream {
+    const stream = new ClassifyStream(fresh, sink);
+    if (this.failed) stream.fail(this.failed);
+    this.stream = stream;
+    signal?.addEventListener('abort', () => stream.fail(new AppError('cancelled')), { once: true });
+    const { afterChunks: failAfter, pauseMs } = classifyTesting;
+    this.worker.postMessage({ changes: text, count: fresh.length, ...(chunk ? { chunk } : {}), ...(failAfter !== null ? { failAfter } : {}), ...(pauseMs !== null ? { pauseMs } : {}) });
+    return stream;
   }
 
   /** Ends the thread (the merge is over, or failed). */
   stop(): void {
-    this.failure = null;
-    this.answer = null;
+    this.stream = null;
     void this.worker.terminate();
   }
 }

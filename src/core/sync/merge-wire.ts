@@ -15,6 +15,11 @@ const NULL = '\u0003';
 export interface ToWorker {
   changes: string;
   count: number;
+  /** Changes a chunk of the answer (merge-worker.ts CHUNK when not given; tests make it small). */
+  chunk?: number;
+  /** Tests only (merge-thread.ts classifyTesting): fail after sending this many chunks; pause after each. */
+  failAfter?: number;
+  pauseMs?: number;
 }
 
 export interface WireReview extends Omit<PendingReview, 'loser'> {
@@ -22,17 +27,28 @@ export interface WireReview extends Omit<PendingReview, 'loser'> {
   loser: number | LogEntry;
 }
 
-export interface FromWorker {
-  type: 'done';
-  fastForward: number;
-  converged: number;
+/**
+ * One chunk of the classification, in the changes' order (the thread streams its answer so that the
+ * merge rewrites the first rows while it classifies the rest): the changes from `from` to `to`.
+ */
+export interface ChunkFromWorker {
+  type: 'chunk';
+  from: number;
+  to: number;
+  /** One byte a change of the chunk (Classified.newer). */
   newer: Uint8Array;
+  /** The review items found in the chunk. */
   reviews: WireReview[];
-  /** Per run of one row's changes (in the changes' order), the largest stamp of the row's log here, or ''. */
+  /** For each run of one row's changes that begins in the chunk, the largest stamp of the row's log here, or ''. */
   logMax: string;
-  /** Wall and CPU milliseconds of the worker's phases (its own thread's CPU). */
-  phases: Record<string, { wall: number; cpu: number }>;
+  /** The rewrites of plain rows whose last change is in the chunk, worked out on the thread (PlainRows.plan). */
+  plans?: WirePlan[];
+  /** On the last chunk: the counts of the whole package, and the worker's phases (its own thread's CPU). */
+  done?: { fastForward: number; converged: number; phases: Record<string, { wall: number; cpu: number }> };
 }
+
+/** A PlainRows RowPlan on the wire: row key (table, NUL, id), rowid, fields, their SQL values, last-write time. */
+export type WirePlan = [string, number, string[], unknown[], string];
 
 /**
  * The changes classify reads (stamp, table, row, field, old and new value) as one string, or null when
@@ -72,26 +88,30 @@ export function rowRuns(fresh: LogEntry[]): number[] {
   return starts;
 }
 
-export function encodeClassified(fresh: LogEntry[], c: Classified, cache: EntryCache, phases: FromWorker['phases']): FromWorker {
-  let index: Map<LogEntry, number> | null = null;
-  const reviews = c.reviews.map((r): WireReview => {
-    index ??= new Map(fresh.map((e, i) => [e, i]));
-    return { ...r, loser: index.get(r.loser) ?? r.loser };
-  });
+/**
+ * The chunk [from, to) of a classification that has run that far: `runs` is rowRuns(fresh), `reviewsFrom`
+ * the number of reviews sent before, `indexOf` a change's index in `fresh` (undefined for an entry of the log here).
+ */
+export function encodeChunk(fresh: LogEntry[], c: Classified, cache: EntryCache, runs: number[], from: number, to: number, reviewsFrom: number, indexOf: (e: LogEntry) => number | undefined): ChunkFromWorker {
+  // A loser among the package's changes travels as its index (the review's other fields are plain data).
+  const reviews = c.reviews.slice(reviewsFrom).map((r): WireReview => ({ ...r, loser: indexOf(r.loser) ?? r.loser }));
   const maxes: string[] = [];
-  for (const i of rowRuns(fresh)) {
+  for (const i of runs) {
+    if (i < from) continue;
+    if (i >= to) break;
     let max = '';
     for (const e of cache.get(fresh[i]!.tbl, fresh[i]!.row_id)) if (e.stamp > max) max = e.stamp;
     maxes.push(max);
   }
-  return { type: 'done', fastForward: c.fastForward, converged: c.converged, newer: c.newer, reviews, logMax: maxes.join(FIELD), phases };
+  return { type: 'chunk', from, to, newer: c.newer.slice(from, to), reviews, logMax: maxes.join(FIELD) };
 }
 
-/** The worker's answer in the merge's terms: reviews with their losing entries, and each row's newest stamp here. */
-export function decodeClassified(fresh: LogEntry[], m: FromWorker): { classified: Classified; logMax: Map<string, string> } {
-  const reviews = m.reviews.map((r): PendingReview => ({ ...r, loser: typeof r.loser === 'number' ? fresh[r.loser]! : r.loser }));
-  const maxes = m.logMax.split(FIELD);
-  const logMax = new Map<string, string>();
-  rowRuns(fresh).forEach((i, k) => logMax.set(`${fresh[i]!.tbl}\u0000${fresh[i]!.row_id}`, maxes[k]!));
-  return { classified: { fastForward: m.fastForward, converged: m.converged, newer: m.newer, reviews }, logMax };
+/** A chunk's review items in the merge's terms (their losing entries). */
+export function decodeReviews(fresh: LogEntry[], reviews: WireReview[]): PendingReview[] {
+  return reviews.map((r): PendingReview => ({ ...r, loser: typeof r.loser === 'number' ? fresh[r.loser]! : r.loser }));
+}
+
+/** A chunk's newest stamps, split: one a run of `runs` that begins in [from, to), in order. */
+export function decodeLogMax(text: string): string[] {
+  return text.split(FIELD);
 }

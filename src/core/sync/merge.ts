@@ -1,13 +1,14 @@
 import { MAX_CLOCK_AHEAD_MS, isStamp, parse as parseStamp } from '../db/clock';
 import { ENTERPRISE_REFS, EntryCache, derivedId, entriesOf, fieldWinners, materializeRow, membersOf, sameJson, survivorOf, type AliasIndex, type LogEntry } from '../db/materialize';
-import { nativeBindingOf, prepared } from '../db/open';
+import { nativeBindingOf, prepared, type Db } from '../db/open';
 import { isTableName, tables, type TableName } from '../db/tables';
 import { insertRow, stampTime, transactAsync, type Row, type WriteContext } from '../db/write';
 import { AppError } from '../errors';
 import { keepIncubationStatusAfterMerge } from '../incubation/after-merge';
 import { NO_REVIEW, classify, preloadRoots, rootMembers, type Classified, type PendingReview } from './merge-classify';
 import { changeKey, deletedAmong, heldAmong } from './merge-reads';
-import { ClassifyThread, WORKER_THRESHOLD } from './merge-thread';
+import { ClassifyThread, WORKER_THRESHOLD, classifyTesting } from './merge-thread';
+import { encodeFresh } from './merge-wire';
 import { PlainRows } from './plain-rows';
 import { threadCpuMs } from './thread-cpu';
 import { recordPeer, recordSites, type SiteInfo, type Vector } from './peers';
@@ -86,6 +87,10 @@ export interface MergeOptions {
    * or more into a database file in WAL mode; `true`/`false` force it (tests, benches).
    */
   classifyOnWorker?: boolean;
+  /** Changes a chunk of the classify thread's answer (tests make it small to exercise the streaming). */
+  classifyChunk?: number;
+  /** Rewrite every plain row here, not from the classify thread's plans (the bench weighs them). */
+  noThreadPlans?: boolean;
 }
 
 /** Starts timing phases into `into` (when given): each call of the returned function ends one phase. */
@@ -159,7 +164,7 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
   const phase = phaseTimer(options.phases);
   // Started first, so that its start overlaps the checks; told to work once the transaction holds the write lock.
   const wantThread = options.classifyOnWorker ?? (changes.length >= WORKER_THRESHOLD && !options.fullFold);
-  const thread = wantThread && !options.fullFold ? ClassifyThread.start(ctx.db, nativeBindingOf(ctx.db)) : null;
+  const thread = wantThread && !options.fullFold ? ClassifyThread.start(ctx.db, classifyTesting.binding ?? nativeBindingOf(ctx.db)) : null;
   try {
     return await mergeWith(ctx, changes, sender, options, phase, thread);
   } finally {
@@ -216,15 +221,20 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
       // 2. Classify against what each field holds here, in clock order, before storing anything: on the
       // classify thread meanwhile the changes are stored (its connection does not see them), or here.
       const cache = new EntryCache(db);
-      const plain = options.fullFold ? null : new PlainRows(db);
-      const started = thread ? await thread.ready() : false;
-      if (thread) phase('start the classify thread');
-      const elsewhere = started ? thread!.classify(fresh, options.signal) : null;
-      // Not awaited yet: a failure is handled where it is awaited, after the store.
-      elsewhere?.catch(() => {});
+      let plain = options.fullFold ? null : new PlainRows(db);
+      // Encoded while the thread may still be loading (it is started as the merge begins).
+      const text = thread ? encodeFresh(fresh) : null;
+      if (thread) phase('encode for the classify thread');
+      // Sent now, whether the thread has loaded yet or not (it takes the message once it has): this thread
+      // stores the changes meanwhile. Its answer arrives in chunks while this thread stores the changes and
+      // rewrites the first rows: each chunk's verdicts go to the short way as they come, in the changes' order.
+      let elsewhere = text !== null ? thread!.classify(fresh, text, (from, to, newer) => offerChunk(fresh, plain!, from, to, newer), options.signal, options.classifyChunk) : null;
       let reviews: PendingReview[] = [];
-      if (elsewhere) phase('send to the classify thread');
-      else {
+      if (elsewhere) {
+        plain!.expectFields(fresh);
+        if (!options.noThreadPlans) plain!.usePlans(elsewhere.plans);
+        phase('send to the classify thread');
+      } else {
         preloadRoots(cache, fresh);
         phase('read logs');
         reviews = classified(fresh, report, classify(fresh, cache, !!options.fullFold), plain);
@@ -241,13 +251,16 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
       if (fresh.length) ctx.clock.receive(fresh[fresh.length - 1]!.stamp);
       options.store?.();
       phase('store changes');
-      if (elsewhere) {
-        const answer = await elsewhere;
-        for (const [name, t] of Object.entries(answer.phases)) if (options.phases) options.phases[`thread: ${name}`] = t;
-        reviews = classified(fresh, report, answer.classified, plain);
-        readAfterStore(cache, fresh, plain, answer.logMax);
-        phase('wait for the classify thread');
-      }
+      if (elsewhere && !(await thread!.ready())) {
+        // The thread could not load (a packaged app's binding): classify here after all, against the
+        // logs as they were before the store, and read ahead what classify here would have read.
+        elsewhere = null;
+        plain = new PlainRows(db);
+        reviews = classifyBeforeStore(db, fresh, report, plain);
+        readAfterStore(cache, fresh, null, new Map());
+        preloadRoots(cache, fresh);
+      } else if (elsewhere) readAfterStore(cache, fresh, plain, elsewhere.logMax);
+      if (thread) phase('start the classify thread');
 
       // 4. Rewrite the touched rows from their logs, references first.
       const touched = new Map<TableName, Set<string>>();
@@ -260,8 +273,21 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
         const prev = fresh[i - 1];
         if (prev?.row_id !== c.row_id || prev.tbl !== c.tbl) touch(c.tbl as TableName, c.row_id);
       }
+      // With the thread's answer still arriving: the rows classified so far are rewritten the short way;
+      // the first row that takes the long way waits for the whole answer and reads the long way's logs
+      // ahead, as it would have without the thread, before anything is written but plain rows' UPDATEs.
+      let streaming = elsewhere !== null;
       const fold = async (table: TableName, id: string, ids: Set<string>) => {
-        if (plain?.apply(ctx, table, id, ids, cache) == null) {
+        if (streaming) await elsewhere!.rowReady(table, id);
+        let short = plain?.apply(ctx, table, id, ids, cache) ?? null;
+        if (short == null && streaming) {
+          streaming = false;
+          await elsewhere!.all();
+          preloadLongWay(cache, fresh, plain!);
+          // Its verdicts are all in now: a row not plain before is not plain now, but ask again all the same.
+          short = plain!.apply(ctx, table, id, ids, cache);
+        }
+        if (short == null) {
           const { created } = materializeRow(ctx, table, id, (kept, absorbed, uscc) => {
             plain?.forgetStored();
             report.absorbed.push({ uscc, kept, absorbed });
@@ -296,6 +322,18 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
         for (const id of ids ?? []) await fold(table, id, ids!);
       }
       phase('rewrite rows');
+      if (elsewhere) {
+        const answer = await elsewhere.all();
+        report.fastForward += answer.fastForward;
+        report.converged += answer.converged;
+        // Classify's items first, as when it runs in this thread (items of records merged during the rewrite follow).
+        reviews = [...elsewhere.reviews, ...reviews];
+        if (options.phases) {
+          for (const [name, t] of Object.entries(answer.phases)) options.phases[`thread: ${name}`] = t;
+          options.phases['(of rewrite rows: waiting for the classify thread)'] = { wall: elsewhere.waited, cpu: NaN };
+        }
+        phase('wait for the classify thread');
+      }
       // Review items of the other side arrive as rows; they need no review of their own.
       reviews.push(...deletedEdits(ctx, fresh, sender, cache));
       phase('deleted edits');
@@ -368,9 +406,10 @@ function classified(fresh: LogEntry[], report: MergeReport, c: Classified, plain
 
 /**
  * After a classify on the other thread, this thread's cache read nothing before the store: the short
- * way takes each row's newest stamp from the thread, the rows that take the long way are read ahead in
- * batches now, and every row classify's read-ahead would have held lists its log in the order it would
- * have (the log before the merge, then the stored changes in the order they were stored).
+ * way takes each row's newest stamp from the thread (`logMax`, filled as its answer arrives), the rows
+ * that take the long way are read ahead later (preloadLongWay, once the whole answer is in), and every
+ * row classify's read-ahead would have held lists its log in the order it would have (the log before
+ * the merge, then the stored changes in the order they were stored).
  */
 function readAfterStore(cache: EntryCache, fresh: LogEntry[], plain: PlainRows | null, logMax: Map<string, string>): void {
   const aliases = cache.aliases();
@@ -390,10 +429,30 @@ function readAfterStore(cache: EntryCache, fresh: LogEntry[], plain: PlainRows |
     stored.sort((a, b) => a[0] - b[0]);
     return [...before, ...stored.map(([, e]) => e)];
   });
-  if (!plain) return;
-  plain.useLogMax(logMax);
+  plain?.useLogMax(logMax);
+}
+
+/**
+ * Classify's answer (as `classified` takes it) for changes just stored, from the logs as they were
+ * before: each row's log read without them, in the order classify would have read it before the store.
+ */
+function classifyBeforeStore(db: Db, fresh: LogEntry[], report: MergeReport, plain: PlainRows): PendingReview[] {
+  const stored = new Set(fresh.map(changeKey));
+  const before = new EntryCache(db);
+  before.arrangeReads((_key, list) => list.filter((e) => !stored.has(changeKey(e))));
+  preloadRoots(before, fresh);
+  return classified(fresh, report, classify(fresh, before), plain);
+}
+
+/** Reads ahead, in batches, the logs of the rows that take the long way (those the short way does not take). */
+function preloadLongWay(cache: EntryCache, fresh: LogEntry[], plain: PlainRows): void {
   const longWay = fresh.filter((e) => !plain.isPlain(e.tbl, e.row_id));
   if (longWay.length) preloadRoots(cache, longWay);
+}
+
+/** A chunk of the classify thread's verdicts, to the short way (as `classified` offers them in this thread). */
+function offerChunk(fresh: LogEntry[], plain: PlainRows, from: number, to: number, newer: Uint8Array): void {
+  for (let i = from; i < to; i++) plain.offer(fresh[i]!, newer[i] === 1);
 }
 
 /** The keys (table, id) of the rows classify's read-ahead reads for `fresh` (preloadRoots). */

@@ -18,6 +18,11 @@ import { decodeRow, normalise, refreshSearch, stampTime, toSql, type Row, type W
  * packages merged both ways leave identical databases, timestamps, search index and aggregates included.
  */
 
+/** The short way's UPDATE: by rowid, read with the row (one B-tree descent a row instead of two: id's index, then the table). */
+function update(ctx: WriteContext, table: TableName, fields: string[], values: unknown[], updated: string, rowid: number): void {
+  prepared(ctx.db, `UPDATE ${table} SET ${fields.map((c) => `${c} = ?, `).join('')}updated_at = ? WHERE rowid = ?`).run(...values, updated, rowid);
+}
+
 /** Tables whose rows never take the short way: folded with their neighbours, or bookkeeping of merging itself. */
 const LONG_WAY = new Set<string>(['row_aliases', 'stage_events']);
 
@@ -63,6 +68,19 @@ function storedColumns(db: Db, table: TableName): string[] {
   return list;
 }
 
+/**
+ * A plain row's rewrite worked out ahead by the classify thread (merge-worker.ts), ready to bind: the
+ * columns that change, their SQL values, the last-write time and the rowid. Made only when no column the
+ * upkeep reads changes (so the search text and the aggregates stay as they are): the merge then only
+ * runs the UPDATE. `fields` empty: the row does not change.
+ */
+export interface RowPlan {
+  rowid: number;
+  fields: string[];
+  values: unknown[];
+  updated: string;
+}
+
 export class PlainRows {
   /** Row key → the newest package change of each of its fields, for rows still plain. */
   private readonly newest = new Map<string, Map<string, LogEntry>>();
@@ -74,6 +92,8 @@ export class PlainRows {
 
   /** Row key → the newest stamp of the row's log before the merge, when classify ran on another thread. */
   private logMax: Map<string, string> | null = null;
+  /** Row key → its rewrite worked out by the classify thread (`usePlans`); dropped when any row may have changed. */
+  private plans: Map<string, RowPlan> | null = null;
 
   constructor(private readonly db: Db) {}
 
@@ -83,6 +103,15 @@ export class PlainRows {
    */
   useLogMax(logMax: Map<string, string>): void {
     this.logMax = logMax;
+  }
+
+  /**
+   * The rewrites the classify thread worked out from the database as the merge began (filled as its
+   * answer arrives). They hold as long as no row the short way rewrites has changed since but by its
+   * own rewrite: a merge of two records (forgetStored) drops them.
+   */
+  usePlans(plans: Map<string, RowPlan>): void {
+    this.plans = plans;
   }
 
   /** Whether row `id` of `table` is still plain (its rewrite takes the short way when stored here). */
@@ -108,9 +137,25 @@ export class PlainRows {
     if (!cur || cur.stamp < e.stamp) fields.set(e.field, e);
   }
 
+  /**
+   * Before verdicts arrive a chunk at a time (the classify thread's stream, merge-stream.ts): the rows
+   * read ahead are read with every field a change could offer in their table, not only those offered so
+   * far (a row read with the first chunk's rows would lack a field only a later chunk writes). Columns
+   * read and not written are the same before and after, so the rewrite does not change.
+   */
+  expectFields(fresh: LogEntry[]): void {
+    for (const e of fresh) {
+      if (!plainField(e.tbl as TableName, e.field)) continue;
+      let written = this.written.get(e.tbl);
+      if (!written) this.written.set(e.tbl, (written = new Set()));
+      written.add(e.field);
+    }
+  }
+
   /** Rows (and everything) may have changed under the read-ahead: read them again when needed. */
   forgetStored(): void {
     this.stored = new Map();
+    this.plans = null;
   }
 
   /**
@@ -122,8 +167,53 @@ export class PlainRows {
     if (!fields) return null;
     const aliases = cache.aliases();
     if (!aliases.empty && (aliases.survivor(table, id) !== id || aliases.members(table, id).length !== 1)) return null;
+    const plan = this.plans?.get(rowKey(table, id));
+    if (plan) {
+      if (plan.fields.length === 0) return false;
+      update(ctx, table, plan.fields, plan.values, plan.updated, plan.rowid);
+      return true;
+    }
     const raw = this.storedRow(table, id, ids);
     if (!raw) return null;
+    const { before, after, changed } = this.fold(table, raw, fields);
+    if (changed.length === 0) return false;
+    const spec: TableSpec = tables[table];
+    const updated = this.lastWrite(table, id, fields, cache);
+    const values = changed.map((c) => toSql(spec, c, after[c]));
+    update(ctx, table, changed, values, updated, Number(raw.rowid));
+    raw.updated_at = updated;
+    changed.forEach((c, i) => (raw[c] = values[i]));
+    const search = spec.search;
+    if (search && search.text(before) !== search.text(after)) refreshSearch(ctx, table, id);
+    afterWrite(ctx.db, table, before, after);
+    return true;
+  }
+
+  /**
+   * On the classify thread's read-only connection: row `id`'s rewrite as `apply` would make it, when it
+   * is plain, stored, and changes no column the upkeep reads (else undefined: the merge works it out).
+   * `ids` are the rows to read ahead with it; `cache` holds the logs as the merge began.
+   */
+  plan(table: TableName, id: string, ids: Iterable<string>, cache: EntryCache): RowPlan | undefined {
+    const fields = this.newest.get(rowKey(table, id));
+    const upkeep = UPKEEP_READS[table];
+    if (!fields || !upkeep) return undefined;
+    const aliases = cache.aliases();
+    if (!aliases.empty && (aliases.survivor(table, id) !== id || aliases.members(table, id).length !== 1)) return undefined;
+    const raw = this.storedRow(table, id, ids);
+    if (!raw) return undefined;
+    const { after, changed } = this.fold(table, raw, fields);
+    if (changed.some((c) => upkeep.includes(c) || c === 'updated_at')) return undefined;
+    const spec: TableSpec = tables[table];
+    // The log as the merge began, and the package's changes: the whole log's newest stamp, as the merge sees it.
+    let max = '';
+    for (const e of cache.get(table, id)) if (e.stamp > max) max = e.stamp;
+    for (const e of fields.values()) if (e.stamp > max) max = e.stamp;
+    return { rowid: Number(raw.rowid), fields: changed, values: changed.map((c) => toSql(spec, c, after[c])), updated: stampTime(max) };
+  }
+
+  /** The stored row decoded, with the package's fields set: before, after and the fields that differ. */
+  private fold(table: TableName, raw: Row, fields: Map<string, LogEntry>): { before: Row; after: Row; changed: string[] } {
     const spec: TableSpec = tables[table];
     const before = decodeRow(table, raw);
     const after: Row = { ...before };
@@ -133,23 +223,17 @@ export class PlainRows {
       after[field] = value;
       if (!sameJson(before[field], value)) changed.push(field);
     }
-    if (changed.length === 0) return false;
-    // The fold's last-write time: the newest stamp of the row's whole log (package changes included).
+    return { before, after, changed };
+  }
+
+  /** The fold's last-write time: the newest stamp of the row's whole log (package changes included). */
+  private lastWrite(table: TableName, id: string, fields: Map<string, LogEntry>, cache: EntryCache): string {
     let max = '';
     if (this.logMax) {
       max = this.logMax.get(rowKey(table, id)) ?? '';
       for (const e of fields.values()) if (e.stamp > max) max = e.stamp;
     } else for (const e of cache.get(table, id)) if (e.stamp > max) max = e.stamp;
-    const updated = stampTime(max);
-    const values = changed.map((c) => toSql(spec, c, after[c]));
-    // By rowid, read with the row: one B-tree descent a row instead of two (id's index, then the table).
-    prepared(ctx.db, `UPDATE ${table} SET ${changed.map((c) => `${c} = ?, `).join('')}updated_at = ? WHERE rowid = ?`).run(...values, updated, raw.rowid);
-    raw.updated_at = updated;
-    changed.forEach((c, i) => (raw[c] = values[i]));
-    const search = spec.search;
-    if (search && search.text(before) !== search.text(after)) refreshSearch(ctx, table, id);
-    afterWrite(ctx.db, table, before, after);
-    return true;
+    return stampTime(max);
   }
 
   /** The stored row, read with the rest of the table's plain rows, BATCH a statement. */
@@ -161,7 +245,7 @@ export class PlainRows {
       let seen = false;
       for (const other of ids) {
         if (other === id) seen = true;
-        if (!seen || rows.has(other) || !this.newest.has(rowKey(table, other))) continue;
+        if (!seen || rows.has(other) || !this.newest.has(rowKey(table, other)) || this.plans?.has(rowKey(table, other))) continue;
         wanted.push(other);
         if (wanted.length === BATCH) break;
       }
