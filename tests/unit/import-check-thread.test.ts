@@ -2,6 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { enterprisesHandlers } from '../../src/core/enterprises/handlers';
+import { incubationsHandlers } from '../../src/core/incubation/handlers';
+import { leadsHandlers } from '../../src/core/leads/handlers';
+import { createSchemas } from '../../src/core/imports/create-schemas';
 import { findHeaderRow, mapColumns } from '../../src/core/imports/importer';
 import { openTable } from '../../src/core/imports/read';
 import { checkPlan, rowChecker } from '../../src/core/imports/row-check';
@@ -75,5 +80,19 @@ describe('the import check thread', () => {
     const path = join(dir, 'zeros.csv');
     writeFileSync(path, lines.join('\n'));
     expect(await checkedBothWays(path, 'zeros.csv')).toBeGreaterThanOrEqual(1_000);
+  });
+});
+
+describe('the check thread\'s create schemas', () => {
+  it('are the create handlers\' own: the same zod schema for every field, no other key, unknown keys refused', () => {
+    const handlers = { enterprises: enterprisesHandlers['enterprises.create'], leads: leadsHandlers['leads.create'], incubations: incubationsHandlers['incubations.create'] };
+    for (const [entity, h] of Object.entries(handlers)) {
+      const ours = createSchemas[entity as keyof typeof handlers] as z.ZodObject;
+      const theirs = h.input as unknown as z.ZodObject;
+      expect(Object.keys(ours.shape).sort(), entity).toEqual(Object.keys(theirs.shape).sort());
+      for (const k of Object.keys(theirs.shape)) expect(ours.shape[k], `${entity}.${k}`).toBe(theirs.shape[k]);
+      expect(ours.safeParse({ unknown_field: 1 }).success).toBe(false);
+      expect(ours._zod.def.catchall?._zod.def.type).toBe(theirs._zod.def.catchall?._zod.def.type);
+    }
   });
 });

@@ -21,11 +21,11 @@ export class CheckThread {
   /** Whether the thread loaded (false: it failed first, or was stopped). */
   readonly loading: Promise<boolean>;
   private settleLoading: (ok: boolean) => void = () => {};
-  private readonly waiting = new Map<number, { resolve: (lines: Uint8Array) => void; reject: (err: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (lines: string) => void; reject: (err: Error) => void }>();
 
   /** `onActive` hears when the thread becomes usable (loaded and planned), to send it what waits. */
   constructor(private readonly onActive: () => void, young: number) {
-    this.worker = startModuleWorker('import-check-worker', join(__dirname, 'check-worker.ts'), { resourceLimits: { maxYoungGenerationSizeMb: young } });
+    this.worker = startModuleWorker('import-check-worker', join(__dirname, 'check-worker.ts'), { resourceLimits: { maxYoungGenerationSizeMb: young, maxOldGenerationSizeMb: 48 } });
     this.worker.unref();
     this.loading = new Promise((resolve) => (this.settleLoading = resolve));
     this.worker.on('message', (m: CheckerOut) => {
@@ -54,9 +54,9 @@ export class CheckThread {
   }
 
   /** The batch checked (its buffer moves to the thread). Only while active. */
-  check(lines: Uint8Array, typed: boolean): Promise<Uint8Array> {
+  check(lines: Uint8Array, typed: boolean): Promise<string> {
     const seq = this.seq++;
-    const answer = new Promise<Uint8Array>((resolve, reject) => this.waiting.set(seq, { resolve, reject }));
+    const answer = new Promise<string>((resolve, reject) => this.waiting.set(seq, { resolve, reject }));
     this.worker.postMessage({ type: 'rows', seq, lines, typed } satisfies CheckerIn, [lines.buffer as ArrayBuffer]);
     return answer;
   }

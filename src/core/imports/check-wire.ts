@@ -11,7 +11,7 @@ import { batchLines, decodeLine } from './wire-rows';
  * travels as 0 with its key named beside the result.
  */
 export type CheckerIn = { type: 'plan'; plan: CheckPlan } | { type: 'rows'; seq: number; lines: Uint8Array; typed: boolean };
-export type CheckerOut = { type: 'ready' } | { type: 'checked'; seq: number; lines: Uint8Array } | { type: 'error'; message: string };
+export type CheckerOut = { type: 'ready' } | { type: 'checked'; seq: number; lines: string } | { type: 'error'; message: string };
 
 type Encoded = 0 | [values: Row, reasons: string[], data: Row | null, createReasons: string[] | null, negativeZero?: string[]];
 
@@ -20,7 +20,7 @@ const negativeZeros = (row: Row | null, tag: string, into: string[]) => {
 };
 
 /** A batch of the reader's lines with each row's result put in front (on the check thread). */
-export function encodeChecked(lines: Uint8Array, check: (line: string) => Checked): Uint8Array {
+export function encodeChecked(lines: Uint8Array, check: (line: string) => Checked): string {
   const out: string[] = [];
   for (const [buffer, start, end] of batchLines(lines)) {
     const line = buffer.toString('utf8', start, end);
@@ -35,14 +35,16 @@ export function encodeChecked(lines: Uint8Array, check: (line: string) => Checke
     }
     out.push(`${JSON.stringify(encoded)}\t${line}`);
   }
-  return new TextEncoder().encode(out.join('\n')); // its own buffer (never Node's shared pool): it is transferred
+  return out.join('\n');
 }
 
 /** A checked batch's rows (on the importer's thread), each with its result and, when asked for, its cells. */
-export function* decodeChecked(lines: Uint8Array, typed: boolean): Generator<SourceRow & { checked: Checked }> {
-  for (const [buffer, start, end] of batchLines(lines)) {
-    const tab = buffer.indexOf(9, start);
-    const encoded = JSON.parse(buffer.toString('utf8', start, tab)) as Encoded;
+export function* decodeChecked(text: string, typed: boolean): Generator<SourceRow & { checked: Checked }> {
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const tab = text.indexOf('\t', start);
+    const encoded = JSON.parse(text.slice(start, tab)) as Encoded;
     let checked: Checked = null;
     if (encoded !== 0) {
       const [values, reasons, data, createReasons, zeros] = encoded;
@@ -50,13 +52,15 @@ export function* decodeChecked(lines: Uint8Array, typed: boolean): Generator<Sou
       checked = { values, reasons, create: data ? { data } : createReasons ? { reasons: createReasons } : null };
     }
     // The reader's line starts `[row,`: the row number without decoding its cells.
-    const row = Number(buffer.toString('latin1', tab + 2, buffer.indexOf(44, tab)));
+    const row = Number(text.slice(tab + 2, text.indexOf(',', tab)));
+    const line = [tab + 1, end] as const;
+    start = end + 1;
     let cells: SourceRow['cells'] | null = null;
     yield {
       row,
       checked,
       get cells() {
-        return (cells ??= decodeLine(buffer.toString('utf8', tab + 1, end), typed).cells);
+        return (cells ??= decodeLine(text.slice(line[0], line[1]), typed).cells);
       },
     };
   }

@@ -26,7 +26,7 @@ port.on('message', (m: CheckerIn) => {
       return check!(r.cells);
     });
     const out: CheckerOut = { type: 'checked', seq: m.seq, lines };
-    port.postMessage(out, [lines.buffer as ArrayBuffer]);
+    port.postMessage(out);
   } catch (err) {
     port.postMessage({ type: 'error', message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) } satisfies CheckerOut);
   }

@@ -1,4 +1,7 @@
 import { rmSync } from 'node:fs';
+import { enterprisesHandlers } from '../enterprises/handlers';
+import { incubationsHandlers } from '../incubation/handlers';
+import { leadsHandlers } from '../leads/handlers';
 import { dispatch } from '../dispatch';
 import { prepared, type Db } from '../db/open';
 import { deferIndexes, releaseTempDatabase, tableRows, worthDeferring } from '../db/deferred-indexes';
@@ -10,7 +13,7 @@ import { headerKey, importFields, matchField, type ImportEntity } from './fields
 import { parseText } from './normalize';
 import type { Cell, SourceRow, TableSource } from './source';
 import { mergeContacts, type Contact } from './contacts';
-import { checkPlan, importNameField, importSlice, planTravels, reasonsOf, rowChecker, type CheckPlan, type ImportColumn } from './row-check';
+import { checkPlan, importNameField, planTravels, reasonsOf, rowChecker, type CheckPlan, type ImportColumn } from './row-check';
 import { SCRATCH, SeenKeys, attachScratch } from './seen-keys';
 import { heapKeeper, withImportCache } from './import-memory';
 
@@ -75,6 +78,7 @@ export interface ImportReport {
 const LOOKUP_COLUMNS: Record<ImportEntity, string[]> = { enterprises: ['name', 'uscc', 'id'], leads: ['company', 'uscc', 'enterprise_id', 'id'], incubations: ['team_name', 'enterprise_id', 'id'] };
 const NAME_FIELD: Record<ImportEntity, string> = { enterprises: importNameField('enterprises'), leads: importNameField('leads'), incubations: importNameField('incubations') };
 const TABLE: Record<ImportEntity, 'enterprises' | 'leads' | 'incubations'> = { enterprises: 'enterprises', leads: 'leads', incubations: 'incubations' };
+const SLICES = { enterprises: enterprisesHandlers, leads: leadsHandlers, incubations: incubationsHandlers };
 
 /** Rows of the file read before the header is chosen: the header is one of these. */
 const HEADER_SEARCH_ROWS = 30;
@@ -248,7 +252,7 @@ function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptio
   const check = rowChecker(plan);
   const t = (code: ErrorCode, params: Record<string, string | number> = {}) => formatMessage(code, params, options.locale);
   // The entity's own slice (not the whole API map): every rule of its create and update applies.
-  const slice: Record<string, Handler> = importSlice(entity);
+  const slice: Record<string, Handler> = SLICES[entity];
   const create = slice[`${entity}.create`]!;
   const update = slice[`${entity}.update`]!;
   const seen = new SeenKeys(ctx.db, ctx.db.prepare('PRAGMA database_list').all().some((d) => (d as { name: string }).name === SCRATCH));

@@ -2,11 +2,8 @@ import type { Db } from '../db/open';
 import type { Row } from '../db/write';
 import { zodToAppError } from '../dispatch';
 import { AppError, formatMessage, type ErrorCode, type Locale } from '../errors';
-import type { Handler } from '../handler';
-import { enterprisesHandlers } from '../enterprises/handlers';
-import { incubationsHandlers } from '../incubation/handlers';
-import { leadsHandlers } from '../leads/handlers';
 import { leadStages } from '../leads/pipeline';
+import { createSchemas } from './create-schemas';
 import { foldContact } from './contacts';
 import { headerUnit, importFields, labelIndex, type ImportEntity } from './fields';
 import { isBlank, parseDate, parseNumber, parseText, parseUscc, type Parsed } from './normalize';
@@ -47,10 +44,6 @@ export type Checked = { values: Row; reasons: string[]; create: { data: Row } | 
 const NAME_FIELD: Record<ImportEntity, string> = { enterprises: 'name', leads: 'company', incubations: 'team_name' };
 export const importNameField = (entity: ImportEntity) => NAME_FIELD[entity];
 
-/** The entity's own slice (not the whole API map): every rule of its create and update applies. */
-const SLICES = { enterprises: enterprisesHandlers, leads: leadsHandlers, incubations: incubationsHandlers };
-export const importSlice = (entity: ImportEntity): Record<string, Handler> => SLICES[entity];
-
 /** Mapped columns whose labels come from the database (industries, staff, stages, enterprises), not from code alone. */
 export function checkPlan(db: Db, entity: ImportEntity, columns: ImportColumn[], locale: Locale): CheckPlan {
   const fields = importFields[entity];
@@ -70,12 +63,13 @@ export const planTravels = (plan: CheckPlan): boolean => Object.values(plan.labe
 /** The row checker of a plan. */
 export function rowChecker(plan: CheckPlan): (cells: Cell[]) => Checked {
   const normalise = rowNormaliser(plan);
-  const create = importSlice(plan.entity)[`${plan.entity}.create`]!;
+  // The entity's create schema (create-schemas.ts: the handler's own), as dispatch runs it before `create`.
+  const create = createSchemas[plan.entity];
   return (cells) => {
     if (cells.every(isBlank)) return null;
     const { values, reasons } = normalise(cells);
     if (reasons.length) return { values, reasons, create: null };
-    const parsed = create.input.safeParse({ ...createDefaults(plan, values), ...values });
+    const parsed = create.safeParse({ ...createDefaults(plan, values), ...values });
     return { values, reasons, create: parsed.success ? { data: parsed.data as Row } : { reasons: reasonsOf(zodToAppError(parsed.error), plan.locale, plan.columns) } };
   };
 }

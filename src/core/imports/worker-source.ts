@@ -53,9 +53,10 @@ function* decodeRows(lines: Uint8Array, typed: boolean): Generator<SourceRow> {
 /**
  * Files from this size on are read on a thread of their own, and their rows checked on another
  * (check-thread.ts); a smaller file is read and checked by the same code in this thread (starting the
- * threads would cost more than they save). Tests lower it to take every file through the threads.
+ * threads would cost more than they save). Tests lower it to take every file through the threads;
+ * `checkRows: false` keeps the checks in the importer's thread (benches compare both ways).
  */
-export const readerThread = { minBytes: 1 << 20 };
+export const readerThread = { minBytes: 1 << 20, checkRows: true };
 
 /** The check thread's young generation, in MB: as the reader's, a batch's objects die with the batch. */
 const CHECK_YOUNG_MB = 8;
@@ -115,7 +116,7 @@ export function workerTable(options: WorkerTableOptions): TableSource {
   async function* rows(): AsyncGenerator<SourceRow> {
     if (signal?.aborted) return;
     const worker = options.size >= readerThread.minBytes ? new Worker(WORKER_SOURCE, { eval: true, workerData: data, resourceLimits: { maxYoungGenerationSizeMb: READER_YOUNG_MB } }) : inThisThread(data);
-    type Checking = { type: 'checking'; m: Extract<ReaderMessage, { type: 'rows' }>; lines: Uint8Array | null; error: Error | null };
+    type Checking = { type: 'checking'; m: Extract<ReaderMessage, { type: 'rows' }>; lines: string | null; error: Error | null };
     const queue: (ReaderMessage | Checking | { type: 'exit'; code: number })[] = [];
     let notify: (() => void) | null = null;
     const wake = () => {
@@ -135,7 +136,7 @@ export function workerTable(options: WorkerTableOptions): TableSource {
     forwardWaiting = () => queue.forEach((m, i) => m.type === 'rows' && (queue[i] = forward(m)));
     const ready = () => {
       const head = queue[0];
-      return !!head && (head.type !== 'checking' || !!head.lines || !!head.error);
+      return !!head && (head.type !== 'checking' || head.lines !== null || !!head.error);
     };
     worker.on('message', (m: ReaderMessage) => {
       queue.push(m.type === 'rows' && checker?.active ? forward(m) : m);
@@ -203,7 +204,7 @@ export function workerTable(options: WorkerTableOptions): TableSource {
     ...(options.csv ? { encoding: options.csv.encoding } : {}),
     checkOnThread() {
       // A file read on a thread of its own (readerThread.minBytes) is long enough for a check thread too.
-      if (options.size < readerThread.minBytes || signal?.aborted) return null;
+      if (options.size < readerThread.minBytes || !readerThread.checkRows || signal?.aborted) return null;
       const thread = (checker = new CheckThread(() => forwardWaiting?.(), CHECK_YOUNG_MB));
       return { plan: (plan: CheckPlan) => thread.plan(plan), loading: thread.loading };
     },
