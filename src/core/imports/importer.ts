@@ -13,7 +13,8 @@ import { headerKey, importFields, matchField, type ImportEntity } from './fields
 import { parseText } from './normalize';
 import type { Cell, SourceRow, TableSource } from './source';
 import { mergeContacts, type Contact } from './contacts';
-import { checkPlan, importNameField, planTravels, reasonsOf, rowChecker, type CheckPlan, type ImportColumn } from './row-check';
+import { checkPlan, planTravels } from './check-plan';
+import { importNameField, reasonsOf, rowChecker, type CheckPlan, type ImportColumn } from './row-check';
 import { SCRATCH, SeenKeys, attachScratch } from './seen-keys';
 import { heapKeeper, withImportCache } from './import-memory';
 

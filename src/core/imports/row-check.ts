@@ -1,11 +1,9 @@
-import type { Db } from '../db/open';
 import type { Row } from '../db/write';
 import { zodToAppError } from '../dispatch';
 import { AppError, formatMessage, type ErrorCode, type Locale } from '../errors';
-import { leadStages } from '../leads/pipeline';
 import { createSchemas } from './create-schemas';
 import { foldContact } from './contacts';
-import { headerUnit, importFields, labelIndex, type ImportEntity } from './fields';
+import type { ImportEntity, FieldKind } from './fields';
 import { isBlank, parseDate, parseNumber, parseText, parseUscc, type Parsed } from './normalize';
 import { CellProblem, type Cell } from './source';
 
@@ -28,6 +26,10 @@ export interface CheckPlan {
   entity: ImportEntity;
   locale: Locale;
   columns: ImportColumn[];
+  /** Each mapped column's kind and money unit (from its header), in column order. */
+  mapped: { column: ImportColumn; kind: FieldKind; unit: number }[];
+  /** The fields a row must have, with the header the file names each by. */
+  required: { field: string; label: string }[];
   /** Label → code of each mapped enum-like column (labelIndex), as entries. */
   labels: Record<string, [string, string][]>;
   /** The first open stage of the lead pipeline (a new lead's stage when the file gives none). */
@@ -44,22 +46,6 @@ export type Checked = { values: Row; reasons: string[]; create: { data: Row } | 
 const NAME_FIELD: Record<ImportEntity, string> = { enterprises: 'name', leads: 'company', incubations: 'team_name' };
 export const importNameField = (entity: ImportEntity) => NAME_FIELD[entity];
 
-/** Mapped columns whose labels come from the database (industries, staff, stages, enterprises), not from code alone. */
-export function checkPlan(db: Db, entity: ImportEntity, columns: ImportColumn[], locale: Locale): CheckPlan {
-  const fields = importFields[entity];
-  const labels: CheckPlan['labels'] = {};
-  for (const c of columns) {
-    const spec = c.field ? fields[c.field] : undefined;
-    if (spec && !SIMPLE_KINDS.has(spec.kind)) labels[c.field] = [...labelIndex(db, spec)];
-  }
-  return { entity, locale, columns, labels, openStage: entity === 'leads' ? (leadStages(db).find((s) => s.kind === 'open')?.id ?? 'promoted') : '' };
-}
-
-const SIMPLE_KINDS = new Set(['date', 'money', 'int', 'number', 'uscc', 'text']);
-
-/** Whether the plan is worth sending to a thread: an enterprise column's labels are every enterprise's name and code. */
-export const planTravels = (plan: CheckPlan): boolean => Object.values(plan.labels).reduce((n, l) => n + l.length, 0) <= 50_000;
-
 /** The row checker of a plan. */
 export function rowChecker(plan: CheckPlan): (cells: Cell[]) => Checked {
   const normalise = rowNormaliser(plan);
@@ -75,16 +61,13 @@ export function rowChecker(plan: CheckPlan): (cells: Cell[]) => Checked {
 }
 
 /** Turns a row's cells into field values by the column mapping, or into one reason per problem. */
-function rowNormaliser({ entity, columns, locale, labels }: CheckPlan): (cells: Cell[]) => { values: Row; reasons: string[] } {
-  const fields = importFields[entity];
-  const mapped = columns.filter((c) => c.field);
+function rowNormaliser({ entity, columns, locale, labels, mapped, required }: CheckPlan): (cells: Cell[]) => { values: Row; reasons: string[] } {
   const indexes = new Map(Object.entries(labels).map(([field, entries]) => [field, new Map(entries)]));
   const t = (code: ErrorCode, params: Record<string, string | number> = {}) => formatMessage(code, params, locale);
-  const required = Object.entries(fields).filter(([, spec]) => spec.required).map(([field]) => ({ field, label: columns.find((c) => c.field === field)?.header || field }));
-  // What each mapped column needs per cell, worked out once (a money column's unit is its header's).
-  const plan = mapped.map((col) => ({ col, spec: fields[col.field]!, name: col.header || col.field, unit: headerUnit(col.header) }));
+  // What each mapped column needs per cell, worked out once (checkPlan: a money column's unit is its header's).
+  const plan = mapped.map(({ column: col, kind, unit }) => ({ col, kind, name: col.header || col.field, unit }));
   const parseCell = (p: (typeof plan)[number], cell: Cell): Parsed<unknown> => {
-    switch (p.spec.kind) {
+    switch (p.kind) {
       case 'date': return parseDate(cell);
       case 'money': return parseNumber(cell, { money: p.unit });
       case 'int': return parseNumber(cell, { integer: true });
@@ -93,7 +76,7 @@ function rowNormaliser({ entity, columns, locale, labels }: CheckPlan): (cells: 
       case 'text': return { value: parseText(cell) };
       default: {
         const code = indexes.get(p.col.field)!.get(parseText(cell).toLowerCase());
-        return code ? { value: code } : { problem: p.spec.kind === 'enum' || p.spec.kind === 'industry' || p.spec.kind === 'stage' ? 'import_enum' : 'import_unknown_ref', params: { value: parseText(cell) } };
+        return code ? { value: code } : { problem: p.kind === 'enum' || p.kind === 'industry' || p.kind === 'stage' ? 'import_enum' : 'import_unknown_ref', params: { value: parseText(cell) } };
       }
     }
   };
