@@ -13,6 +13,7 @@ export default defineConfig({
         // call or a long import never blocks the window's main process. upgrade-worker: an older
         // database's migrations on a worker thread while the page shows their progress (db/upgrade.ts).
         // merge-worker: a large merge's classify on a second thread (sync/merge-thread.ts).
+        // import-check-worker: an import's rows normalised and schema-checked on a second thread (imports/check-thread.ts).
         // One entry a line; a worker thread that runs one of these finds it with process/module-worker.ts.
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
@@ -20,6 +21,7 @@ export default defineConfig({
           'core-process': resolve(__dirname, 'src/core/process/worker.ts'),
           'upgrade-worker': resolve(__dirname, 'src/core/db/upgrade-worker.ts'),
           'merge-worker': resolve(__dirname, 'src/core/sync/merge-worker.ts'),
+          'import-check-worker': resolve(__dirname, 'src/core/imports/check-worker.ts'),
         },
       },
     },

@@ -20,6 +20,7 @@ import { reportHtml } from '../../src/core/reports/html';
 import { generate, seedReference } from '../../src/core/seed/seed';
 import { CORE_V8_FLAGS } from '../../src/core/process/v8-flags';
 import { ParkCore } from '../../src/core/service';
+import { readerThread } from '../../src/core/imports/worker-source';
 import { closePrinter, printPdf } from '../../src/server/pdf';
 import { writeRoster } from './long-roster';
 import { recordTarget, type TargetResult } from './results';
@@ -185,6 +186,8 @@ async function exportOne(db: string, out: string) {
 
 /** One import in this process (the parent runs it as a child): prints its time and peak memory as JSON. */
 async function importOne(file: string, name: string) {
+  // CHECK_THREAD=0: rows checked in the importer's own thread, as before the check thread (for A/B runs).
+  readerThread.checkRows = process.env.CHECK_THREAD !== '0';
   const target = new ParkCore(join(DIR, `import-${name}.db`), { user: 'bench' });
   seedReference(target.context());
   const cpu0 = process.cpuUsage();

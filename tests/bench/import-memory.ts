@@ -16,6 +16,7 @@ import type { ImportReport } from '../../src/core/imports/importer';
 import { seedReference } from '../../src/core/seed/seed';
 import { CORE_V8_FLAGS } from '../../src/core/process/v8-flags';
 import { ParkCore } from '../../src/core/service';
+import { readerThread } from '../../src/core/imports/worker-source';
 
 const DIR = resolve('.bench/import-memory');
 const mb = (n: number) => Math.round(n / 1048576);
@@ -50,6 +51,8 @@ function tracePhases() {
 
 /** One import in this process, sampled. */
 async function importOne(file: string) {
+  // CHECK_THREAD=0: rows checked in the importer's own thread, as before the check thread (for A/B runs).
+  readerThread.checkRows = process.env.CHECK_THREAD !== '0';
   const db = join(DIR, `import-${Date.now()}.db`);
   const core = new ParkCore(db, { user: 'bench' });
   seedReference(core.context());

@@ -12,7 +12,9 @@ import type { Db } from '../db/open';
  *   young-generation collections, so they are promoted to the old generation, which V8 collects only
  *   once it has grown to up to 4 times what was live after the last full collection. The import asks
  *   for a full collection whenever the heap has grown by HEAP_SLACK since the last one (about 15 times
- *   per 100,000 rows). Measured at 100,000 rows: peak 287 MB instead of 527 MB (64 MB of slack: 352). V8's own knob for this, `--heap-growing-percent`, halves the peak too but is
+ *   per 100,000 rows). Measured at 100,000 rows: peak 287 MB instead of 527 MB (64 MB of slack: 352).
+ *   16 MB since the import's check thread (check-thread.ts) takes ~30 MB of its own: the bench's
+ *   100,000-row CSV import peaked at 298 MB with 32 MB of slack, 284 MB with 16, at the same CPU time. V8's own knob for this, `--heap-growing-percent`, halves the peak too but is
  *   read only at start-up (setting it at run time had no effect), and the core runs in the shell's
  *   process: so the collection is asked for here, through the `gc` function V8 exposes on request
  *   (`--expose-gc` set at run time applies to new contexts, as jest-leak-detector uses it).
@@ -21,7 +23,7 @@ import type { Db } from '../db/open';
  *   IMPORT_CACHE_KB and gets its cache back after.
  */
 export const IMPORT_CACHE_KB = 16 * 1024;
-const HEAP_SLACK = 32 * 1024 * 1024;
+const HEAP_SLACK = 16 * 1024 * 1024;
 
 let collect: (() => void) | null | undefined;
 /** V8's full collection, or null where it cannot be had. */

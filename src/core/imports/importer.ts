@@ -9,11 +9,12 @@ import { batchEnterpriseMonths } from '../db/aggregates';
 import { deleteRow, readLive, transact, transactAsync, updateRow, type Row } from '../db/write';
 import { AppError, formatMessage, type ErrorCode, type Locale } from '../errors';
 import type { CoreContext, Handler } from '../handler';
-import { headerKey, headerUnit, importFields, labelIndex, matchField, type ImportEntity } from './fields';
-import { leadStages } from '../leads/pipeline';
-import { isBlank, parseDate, parseNumber, parseText, parseUscc, type Parsed } from './normalize';
-import { CellProblem, type Cell, type SourceRow, type TableSource } from './source';
-import { foldContact, mergeContacts, type Contact } from './contacts';
+import { headerKey, importFields, matchField, type ImportEntity } from './fields';
+import { parseText } from './normalize';
+import type { Cell, SourceRow, TableSource } from './source';
+import { mergeContacts, type Contact } from './contacts';
+import { checkPlan, planTravels } from './check-plan';
+import { importNameField, reasonsOf, rowChecker, type CheckPlan, type ImportColumn } from './row-check';
 import { SCRATCH, SeenKeys, attachScratch } from './seen-keys';
 import { heapKeeper, withImportCache } from './import-memory';
 
@@ -46,11 +47,7 @@ export interface ImportOptions {
   scratchPath?: string;
 }
 
-export interface ImportColumn {
-  index: number;
-  header: string;
-  field: string;
-}
+export type { ImportColumn };
 
 export interface ImportReport {
   entity: ImportEntity;
@@ -80,7 +77,7 @@ export interface ImportReport {
 
 /** Columns an import looks existing rows up by (findExisting, the rules): their indexes stay. */
 const LOOKUP_COLUMNS: Record<ImportEntity, string[]> = { enterprises: ['name', 'uscc', 'id'], leads: ['company', 'uscc', 'enterprise_id', 'id'], incubations: ['team_name', 'enterprise_id', 'id'] };
-const NAME_FIELD: Record<ImportEntity, string> = { enterprises: 'name', leads: 'company', incubations: 'team_name' };
+const NAME_FIELD: Record<ImportEntity, string> = { enterprises: importNameField('enterprises'), leads: importNameField('leads'), incubations: importNameField('incubations') };
 const TABLE: Record<ImportEntity, 'enterprises' | 'leads' | 'incubations'> = { enterprises: 'enterprises', leads: 'leads', incubations: 'incubations' };
 const SLICES = { enterprises: enterprisesHandlers, leads: leadsHandlers, incubations: incubationsHandlers };
 
@@ -153,6 +150,9 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
   const detach = scratchPath && !ctx.db.inTransaction ? attachScratch(ctx.db, scratchPath) : null;
   // So that the index rebuild at its end can sort through a file (deferred-indexes.ts); a dry run rebuilds nothing.
   if (!options.dryRun && releaseTempDatabase(ctx.db)) ctx.version.value++;
+  // A long file's rows are checked on a thread of their own (check-thread.ts), started now so that it
+  // loads while the header is found; it gets the import's plan once the columns are known.
+  const checkThread = source.checkOnThread?.() ?? null;
   let months: ReturnType<typeof batchEnterpriseMonths> | null = null;
   try {
     // A smaller SQLite page cache, and V8's old generation collected as the rows go in (import-memory.ts).
@@ -166,7 +166,9 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
         report.headerRow = options.headerRow ?? findHeaderRow(ctx.db, entity, top);
         report.columns = mapColumns(ctx.db, entity, top.find((r) => r.row === report.headerRow)?.cells ?? [], options.mapping);
         report.unmapped = report.columns.filter((c) => c.header && !c.field).map((c) => c.header);
-        const settle = rowSettler(importCtx, report, options);
+        const plan = checkPlan(ctx.db, entity, report.columns, options.locale);
+        if (checkThread && planTravels(plan)) checkThread.plan(plan);
+        const settle = rowSettler(importCtx, report, options, plan);
         for (const r of top) if (r.row > report.headerRow) settle(r);
         return settle;
       };
@@ -245,20 +247,23 @@ export async function runImport(ctx: CoreContext, source: TableSource, options: 
  * a duplicate of an earlier row rejected (by credit code, then exact name; the first one wins), then
  * created, merged or skipped through the entity's own handlers. Tallies into `report`.
  */
-function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptions): (r: SourceRow) => void {
+function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptions, plan: CheckPlan): (r: SourceRow) => void {
   const { entity } = options;
-  const normalise = rowNormaliser(ctx.db, entity, report.columns, options.locale);
+  // Normalising and the create schema: done on the check thread for most rows of a long file (r.checked).
+  const check = rowChecker(plan);
   const t = (code: ErrorCode, params: Record<string, string | number> = {}) => formatMessage(code, params, options.locale);
   // The entity's own slice (not the whole API map): every rule of its create and update applies.
   const slice: Record<string, Handler> = SLICES[entity];
   const create = slice[`${entity}.create`]!;
   const update = slice[`${entity}.update`]!;
   const seen = new SeenKeys(ctx.db, ctx.db.prepare('PRAGMA database_list').all().some((d) => (d as { name: string }).name === SCRATCH));
-  return ({ row, cells }) => {
-    if (cells.every(isBlank)) return;
+  return (r) => {
+    const { row } = r;
+    const checked = r.checked !== undefined ? r.checked : check(r.cells);
+    if (!checked) return; // a blank row
     report.rows++;
-    const { values, reasons: problems } = normalise(cells);
-    let reasons = problems;
+    const { values, create: created } = checked;
+    let reasons = checked.reasons;
     let action: RowAction = 'reject';
     if (!reasons.length) {
       const uscc = values.uscc as string | undefined;
@@ -286,8 +291,12 @@ function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptio
           const patch = values.contacts ? { ...values, contacts: mergeContacts(existingContacts(ctx.db, match.id), values.contacts as Contact[]) } : values;
           dispatch(update, ctx, { id: match.id, patch });
           action = 'update';
+        } else if (created && 'reasons' in created) {
+          // The create schema refused the row (as dispatch would have, with the same words).
+          reasons = created.reasons;
         } else {
-          dispatch(create, ctx, { ...createDefaults(ctx.db, entity, values), ...values });
+          // The create input already passed the create schema (row-check.ts): what dispatch would run.
+          create.run(ctx, created!.data);
           action = 'create';
         }
       } catch (err) {
@@ -304,80 +313,12 @@ function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptio
     else if (action === 'skip') report.skipped++;
     else {
       report.rejected.push({ row, reasons });
-      options.onRejected?.(row, cells, reasons);
+      options.onRejected?.(row, r.cells, reasons);
     }
     const name = String(values[NAME_FIELD[entity]] ?? values.enterprise_id ?? '');
     if (report.preview.length < 200) report.preview.push({ row, action, name, reasons });
     if (match && report.matches.length < 1_000) report.matches.push({ row, name, existing: match.name, action, ...(options.overrides?.[row] ? { chosen: options.overrides[row] } : {}) });
   };
-}
-
-/** Turns a row's cells into field values by the column mapping, or into one reason per problem. */
-function rowNormaliser(db: Db, entity: ImportEntity, columns: ImportColumn[], locale: Locale): (cells: Cell[]) => { values: Row; reasons: string[] } {
-  const fields = importFields[entity];
-  const mapped = columns.filter((c) => c.field);
-  const indexes = new Map<string, Map<string, string>>();
-  const lookup = (field: string) => {
-    if (!indexes.has(field)) indexes.set(field, labelIndex(db, fields[field]!));
-    return indexes.get(field)!;
-  };
-  const t = (code: ErrorCode, params: Record<string, string | number> = {}) => formatMessage(code, params, locale);
-  const required = Object.entries(fields).filter(([, spec]) => spec.required).map(([field]) => ({ field, label: columns.find((c) => c.field === field)?.header || field }));
-  // What each mapped column needs per cell, worked out once (a money column's unit is its header's).
-  const plan = mapped.map((col) => ({ col, spec: fields[col.field]!, name: col.header || col.field, unit: headerUnit(col.header) }));
-  const parseCell = (p: (typeof plan)[number], cell: Cell): Parsed<unknown> => {
-    switch (p.spec.kind) {
-      case 'date': return parseDate(cell);
-      case 'money': return parseNumber(cell, { money: p.unit });
-      case 'int': return parseNumber(cell, { integer: true });
-      case 'number': return parseNumber(cell);
-      case 'uscc': return parseUscc(cell);
-      case 'text': return { value: parseText(cell) };
-      default: {
-        const code = lookup(p.col.field).get(parseText(cell).toLowerCase());
-        return code ? { value: code } : { problem: p.spec.kind === 'enum' || p.spec.kind === 'industry' || p.spec.kind === 'stage' ? 'import_enum' : 'import_unknown_ref', params: { value: parseText(cell) } };
-      }
-    }
-  };
-  return (cells) => {
-    const values: Row = {};
-    const reasons: string[] = [];
-    for (const p of plan) {
-      const cell = cells[p.col.index] ?? null;
-      if (isBlank(cell)) continue;
-      if (cell instanceof CellProblem) {
-        reasons.push(t(cell.kind === 'formula' ? 'import_cell_formula' : cell.kind === 'error' ? 'import_cell_error' : 'import_date', { field: p.name, value: cell.text }));
-        continue;
-      }
-      const parsed = parseCell(p, cell);
-      if ('problem' in parsed) reasons.push(t(parsed.problem, { field: p.name, ...parsed.params }));
-      else values[p.col.field] = parsed.value;
-    }
-    for (const r of required) if (values[r.field] == null) reasons.push(t('import_missing', { field: r.label }));
-    if (entity === 'enterprises') {
-      const orphan = foldContact(values);
-      const header = (field: string) => columns.find((c) => c.field === field)?.header || field;
-      if (orphan) reasons.push(t('import_contact_without_name', { field: header(orphan), name: header('contact_name') === 'contact_name' ? (locale === 'en' ? 'Contact' : '联系人') : header('contact_name') }));
-    }
-    return { values, reasons };
-  };
-}
-
-/** What a new record gets for required fields the spreadsheet does not carry. */
-function createDefaults(db: Db, entity: ImportEntity, values: Row): Row {
-  if (entity === 'enterprises') return { kind: 'startup', status: values.exit_date ? 'exited' : 'settled' };
-  if (entity === 'leads') return { source: 'other', stage: leadStages(db).find((s) => s.kind === 'open')?.id ?? 'promoted' };
-  return { stage: values.exit_date ? 'graduated' : values.admitted_date ? 'incubating' : 'applied' };
-}
-
-function reasonsOf(err: unknown, locale: Locale, columns: ImportColumn[]): string[] {
-  if (err instanceof AppError) {
-    const payload = err.toPayload(locale);
-    // A field's path ends in its name (`patch.name` on an update): the reason names the file's column.
-    if (payload.fields?.length) return payload.fields.map((f) => { const name = f.field.split('.').at(-1)!; return `${columns.find((c) => c.field === name)?.header || name}: ${f.message}`; });
-    return [payload.message];
-  }
-  return [err instanceof Error ? err.message : String(err)];
 }
 
 function existingContacts(db: Db, id: string): Contact[] {

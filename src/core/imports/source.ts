@@ -2,6 +2,7 @@
  * What every spreadsheet reader hands the importer (read.ts picks the reader; csv.ts, xlsx and xls.ts
  * are the readers). Kept apart from read.ts so the readers need not import the module that imports them.
  */
+import type { CheckPlan, Checked } from './row-check';
 
 /**
  * A cell the file holds but whose value cannot be trusted: a formula saved without its result, an
@@ -25,6 +26,8 @@ export type Cell = string | number | boolean | Date | null | CellProblem;
 export interface SourceRow {
   row: number;
   cells: Cell[];
+  /** The row already checked on the check thread (row-check.ts); absent, the importer checks it. */
+  checked?: Checked;
 }
 
 export type TextEncoding = 'utf-8' | 'gb18030' | 'utf-16le' | 'utf-16be';
@@ -36,6 +39,12 @@ export interface TableSource {
   /** The sheet being read (known once its first row arrives). */
   readonly sheet: string;
   readonly encoding?: TextEncoding;
+  /**
+   * Starts the check thread (check-thread.ts) for this file's rows, when the file is worth it: `plan`
+   * sends it the import's plan, once the header is known; `loading` says whether it loaded. Rows read
+   * before then, or while the thread is not (yet) running, come unchecked.
+   */
+  checkOnThread?(): { plan: (plan: CheckPlan) => void; loading: Promise<boolean> } | null;
   /** Share of the file read so far, 0–1, for progress. */
   readonly fraction: number;
 }

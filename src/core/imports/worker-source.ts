@@ -1,8 +1,12 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../errors';
-import { readerWorker, type ReaderMessage, type ReaderPort, type ReaderWorkerData, type WireCell } from './reader-worker';
-import { CellProblem, LIMITS, type Cell, type SourceRow, type TableSource, type TextEncoding } from './source';
+import { readerWorker, type ReaderMessage, type ReaderPort, type ReaderWorkerData } from './reader-worker';
+import { batchLines, decodeLine } from './wire-rows';
+import { decodeChecked } from './check-wire';
+import { CheckThread } from './check-thread';
+import type { CheckPlan } from './row-check';
+import { LIMITS, type SourceRow, type TableSource, type TextEncoding } from './source';
 import type { ZipEntry } from './zip';
 
 /**
@@ -41,40 +45,21 @@ function builtinDateFormats(): number[] {
   return Object.entries(table).filter(([, v]) => isDate(v.f)).map(([k]) => Number(k));
 }
 
-type EncodedCell = WireCell | { $d: number | 'NaN' } | { $z: 1 };
-
-/** An .xlsx row's cells as the reader had them (see encodeRow in reader-worker.ts): nulls are the row's holes. */
-const xlsxCells = (encoded: EncodedCell[]): Cell[] => {
-  const cells: Cell[] = [];
-  for (let i = 0; i < encoded.length; i++) {
-    const c = encoded[i];
-    if (c === null || c === undefined) continue; // a hole stays a hole
-    if (typeof c !== 'object' || c instanceof Date) cells[i] = c;
-    else if ('$d' in c) cells[i] = new Date(c.$d === 'NaN' ? NaN : c.$d);
-    else if ('$z' in c) cells[i] = -0;
-    else cells[i] = new CellProblem(c.problem, c.text);
-  }
-  return cells;
-};
-
 /** A batch's rows, each made into objects only when the importer asks for it. */
 function* decodeRows(lines: Uint8Array, typed: boolean): Generator<SourceRow> {
-  const buffer = Buffer.from(lines.buffer, lines.byteOffset, lines.byteLength);
-  for (let start = 0; start < buffer.length; ) {
-    let end = buffer.indexOf(10, start); // JSON text holds no raw line break, and no UTF-8 sequence a 0x0A byte
-    if (end < 0) end = buffer.length;
-    const [row, cells] = JSON.parse(buffer.toString('utf8', start, end)) as [number, EncodedCell[]];
-    start = end + 1;
-    yield { row, cells: typed ? xlsxCells(cells) : (cells as Cell[]) };
-  }
+  for (const [buffer, start, end] of batchLines(lines)) yield decodeLine(buffer.toString('utf8', start, end), typed);
 }
 
 /**
- * Files from this size on are read on a thread of their own; a smaller file is read by the same code
- * in this thread (starting a thread would cost more than it saves). Tests lower it to read every file
- * on a thread.
+ * Files from this size on are read on a thread of their own, and their rows checked on another
+ * (check-thread.ts); a smaller file is read and checked by the same code in this thread (starting the
+ * threads would cost more than they save). Tests lower it to take every file through the threads;
+ * `checkRows: false` keeps the checks in the importer's thread (benches compare both ways).
  */
-export const readerThread = { minBytes: 1 << 20 };
+export const readerThread = { minBytes: 1 << 20, checkRows: true };
+
+/** The check thread's young generation, in MB: as the reader's, a batch's objects die with the batch. */
+const CHECK_YOUNG_MB = 8;
 
 /** The reader run in this thread, behind the same small interface as a Worker. */
 function inThisThread(data: ReaderWorkerData): Pick<Worker, 'on' | 'postMessage' | 'terminate'> {
@@ -124,19 +109,37 @@ export function workerTable(options: WorkerTableOptions): TableSource {
     ...(options.xlsx ? { xlsx: { entries: options.xlsx.entries.map((e) => ({ ...e })), sheet: options.xlsx.sheet, builtinDateFormats: builtinDateFormats() } } : {}),
   };
   const typed = !!options.xlsx;
+  // The check thread, once the importer asks for it (checkOnThread), and what sends it the batches waiting.
+  let checker: CheckThread | null = null;
+  let forwardWaiting: (() => void) | null = null;
 
   async function* rows(): AsyncGenerator<SourceRow> {
     if (signal?.aborted) return;
     const worker = options.size >= readerThread.minBytes ? new Worker(WORKER_SOURCE, { eval: true, workerData: data, resourceLimits: { maxYoungGenerationSizeMb: READER_YOUNG_MB } }) : inThisThread(data);
-    const queue: (ReaderMessage | { type: 'exit'; code: number })[] = [];
+    type Checking = { type: 'checking'; m: Extract<ReaderMessage, { type: 'rows' }>; lines: string | null; error: Error | null };
+    const queue: (ReaderMessage | Checking | { type: 'exit'; code: number })[] = [];
     let notify: (() => void) | null = null;
     const wake = () => {
       const n = notify;
       notify = null;
       n?.();
     };
+    // A batch goes on to the check thread as soon as it arrives; its rows come back with their results, in order.
+    const forward = (m: Extract<ReaderMessage, { type: 'rows' }>): Checking => {
+      const item: Checking = { type: 'checking', m, lines: null, error: null };
+      checker!.check(m.lines, typed).then(
+        (lines) => ((item.lines = lines), wake()),
+        (err: Error) => ((item.error = err), wake()),
+      );
+      return item;
+    };
+    forwardWaiting = () => queue.forEach((m, i) => m.type === 'rows' && (queue[i] = forward(m)));
+    const ready = () => {
+      const head = queue[0];
+      return !!head && (head.type !== 'checking' || head.lines !== null || !!head.error);
+    };
     worker.on('message', (m: ReaderMessage) => {
-      queue.push(m);
+      queue.push(m.type === 'rows' && checker?.active ? forward(m) : m);
       wake();
     });
     worker.on('error', (err) => {
@@ -150,10 +153,22 @@ export function workerTable(options: WorkerTableOptions): TableSource {
     signal?.addEventListener('abort', wake, { once: true });
     try {
       for (;;) {
-        while (!queue.length && !signal?.aborted) await new Promise<void>((r) => (notify = r));
+        while (!ready() && !signal?.aborted) await new Promise<void>((r) => (notify = r));
         if (signal?.aborted) return;
         const m = queue.shift()!;
-        if (m.type === 'rows') {
+        if (m.type === 'checking') {
+          if (m.error) throw m.error;
+          worker.postMessage({ type: 'credit' });
+          state.bytes = m.m.bytes;
+          if (m.m.sheet) {
+            state.sheet = m.m.sheet.name;
+            state.rows = options.xlsx!.rowEstimate(m.m.sheet.id);
+          }
+          for (const r of decodeChecked(m.lines!, typed)) {
+            state.row = r.row;
+            yield r;
+          }
+        } else if (m.type === 'rows') {
           worker.postMessage({ type: 'credit' }); // the thread may read the next batch meanwhile
           state.bytes = m.bytes;
           if (m.sheet) {
@@ -177,6 +192,7 @@ export function workerTable(options: WorkerTableOptions): TableSource {
     } finally {
       signal?.removeEventListener('abort', wake);
       void worker.terminate();
+      checker?.stop();
     }
   }
 
@@ -186,6 +202,12 @@ export function workerTable(options: WorkerTableOptions): TableSource {
     get sheets() { return state.sheets; },
     get sheet() { return state.sheet; },
     ...(options.csv ? { encoding: options.csv.encoding } : {}),
+    checkOnThread() {
+      // A file read on a thread of its own (readerThread.minBytes) is long enough for a check thread too.
+      if (options.size < readerThread.minBytes || !readerThread.checkRows || signal?.aborted) return null;
+      const thread = (checker = new CheckThread(() => forwardWaiting?.(), CHECK_YOUNG_MB));
+      return { plan: (plan: CheckPlan) => thread.plan(plan), loading: thread.loading };
+    },
     get fraction() {
       if (!typed) return size ? Math.min(1, state.bytes / size) : 1;
       return state.rows ? Math.min(1, state.row / state.rows) : size ? Math.min(1, state.bytes / size) : 1;
