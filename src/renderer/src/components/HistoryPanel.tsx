@@ -5,7 +5,7 @@ import { useCoreData } from '../lib/useCoreData';
 import { ErrorBanner } from './ErrorBanner';
 import { formatDate, formatDateTime, formatWan } from '../lib/format';
 import type { Area, FieldDef } from '../pages/registries';
-import { localName } from '../lib/names';
+import { localName, unitText } from '../lib/names';
 import { measureText } from '../lib/measureText';
 
 type Change = ChangeEntry;
@@ -46,6 +46,7 @@ export function HistoryPanel({ area, id, fields }: { area: Area; id: string; fie
       return plan ? localName(i18n.language, plan.name, plan.name_en) : String(v);
     }
     if (isEnterprise(field)) return enterprises?.get(String(v)) ?? (enterprises ? t('history.deletedRecord') : '…');
+    if (area === 'targets' && field === 'unit') return unitText(t, i18n.language, String(v));
     if (f?.kind === 'measure' && typeof v === 'object') return measureText(t, v as Record<string, unknown>, staffName);
     if (f?.kind === 'money') return `${formatWan(v as number, i18n.language)} ${t('common.wan')}`;
     if (f?.kind === 'enum') return t(`enum.${f.enumName}.${String(v)}`);
