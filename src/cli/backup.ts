@@ -95,8 +95,11 @@ export function formatCheck(r: CheckReport): string {
     lines.push(`foreign keys: ${r.foreignKeys.length ? `${r.foreignKeys.length} broken (first: ${r.foreignKeys[0]!.table} row ${r.foreignKeys[0]!.rowid} → ${r.foreignKeys[0]!.parent})` : 'ok'}`);
     for (const s of r.search) lines.push(`search index ${s.fts}: ${s.ok ? 'ok' : `${s.missing} tokens missing, ${s.extra} extra (rebuild needed)`}`);
     for (const a of r.aggregates) lines.push(`aggregate ${a.name}: ${a.ok ? 'ok' : `${a.differences} rows differ from a rebuild`}`);
+    for (const x of r.rules) lines.push(`rule ${x.name}: ${x.ok ? 'ok' : `${x.violations} records break it (first: ${x.examples.join(', ')})`}`);
   }
-  lines.push(r.ok ? 'the database is sound' : 'PROBLEMS FOUND: restore a backup (parkpilot restore FILE --db DB) or keep this file and ask for help');
+  // Records that break a rule are data to correct (the file itself is sound), not damage to restore.
+  const onlyRules = r.integrity.length === 0 && r.foreignKeys.length === 0 && r.search.every((s) => s.ok) && r.aggregates.every((a) => a.ok);
+  lines.push(r.ok ? 'the database is sound' : onlyRules ? 'RECORDS BREAK A RULE: the file is intact; correct the records named above' : 'PROBLEMS FOUND: restore a backup (parkpilot restore FILE --db DB) or keep this file and ask for help');
   return lines.join('\n');
 }
 

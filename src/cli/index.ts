@@ -43,7 +43,7 @@ ${SYNC_USAGE}
 ${HUB_USAGE}
   backup    --db DB [--out FILE]                 a verified copy (default: into the backup folder beside DB)
   restore   FILE --db DB                         put a backup in place (the current file is kept as a backup first)
-  check     --db DB [--json]                     integrity, foreign keys, search index and Overview aggregates
+  check     --db DB [--json]                     integrity, foreign keys, search index, Overview aggregates, the 在孵 rule
   help                                           this text
 every command takes --lang zh-CN|en (default: the system's language)`;
 

@@ -36,12 +36,21 @@ export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def
   // Rows leave the database untyped; the table's columns are the registry's fields, so this is their type.
   const live = (ctx: CoreContext, id: string) => readLive(ctx.db, def.table, id) as Entity;
   const grid = new GridRunner<GridRow<F>>(def.view, (r) => decodeRow(def.table, r) as GridRow<F>);
+  // A record as its grid row reads it: the table's columns and the view's joined fields (an incubation's
+  // enterprise name, a lead's owner). The drawer shows what get, create, update and restore answer, and
+  // its heading and read-only fields are view fields; the table row alone left them blank.
+  const viewAlias = def.view.rowid.replace(/\.rowid$/, '');
+  const viewed = (ctx: CoreContext, id: string): GridRow<F> => {
+    const row = prepared(ctx.db, `SELECT ${def.view.select} FROM ${def.view.from} WHERE ${viewAlias}.id = ? AND ${def.view.where}`).get(id) as Row | undefined;
+    if (!row) throw new AppError('not_found');
+    return decodeRow(def.table, row) as GridRow<F>;
+  };
   const check = (ctx: CoreContext, row: Row, id?: string) => {
     const issues = def.rules?.(ctx, row, id) ?? [];
     if (issues.length) throw new AppError('invalid_input', { detail: issues.map((i) => i.field).join(', ') }, issues);
   };
   return {
-    get: readHandler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => live(ctx, id)),
+    get: readHandler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => viewed(ctx, id)),
     create: handler(createSchema, (ctx, input) => {
       const values = def.prepare ? def.prepare(input as Row) : (input as Row);
       check(ctx, values);
@@ -51,7 +60,7 @@ export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def
         if (ctx.snapshotInserts && !def.onChange) return { id } as Entity;
         const after = live(ctx, id);
         def.onChange?.(ctx, id, null, after);
-        return after;
+        return ctx.snapshotInserts ? (after as GridRow<F>) : viewed(ctx, id);
       });
     }),
     update: handler(z.strictObject({ id: z.uuid(), patch: createSchema.partial() }), (ctx, { id, patch }) => {
@@ -64,7 +73,7 @@ export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def
         const changed = updateRow(ctx, def.table, id, cleanPatch);
         const after = live(ctx, id);
         if (changed.length) def.onChange?.(ctx, id, before, after);
-        return { row: after, changed };
+        return { row: ctx.snapshotInserts ? (after as GridRow<F>) : viewed(ctx, id), changed };
       });
     }),
     delete: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => {
@@ -78,7 +87,7 @@ export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def
       if (!row) throw new AppError('not_found');
       check(ctx, decodeRow(def.table, row), id);
       restoreRow(ctx, def.table, id);
-      return live(ctx, id);
+      return viewed(ctx, id);
     }),
     rows: readHandler(gridRequestSchema, (ctx, req) => grid.run(ctx.db, req, ctx.version.value)),
     history: readHandler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => rowHistory(ctx.db, def.table, id)),

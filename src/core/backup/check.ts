@@ -4,11 +4,13 @@ import { hasReachTables, reachSelect, STAGE_COUNTS_SELECT } from '../db/reach';
 import { hasQualificationDays, QUALIFICATION_DAYS_SELECT } from '../db/qualification-days';
 import { decodeRow } from '../db/write';
 import { searchTokens } from '../search/tokens';
+import { HAS_ACTIVE_INCUBATION_SQL } from '../incubation/status';
 
 /**
  * `parkpilot check`: everything that can be wrong with a database file short of a wrong value typed
  * by a user. SQLite's own integrity check, the foreign keys, each search index against one rebuilt
- * from the rows, and the Overview aggregates against the same figures computed from the rows.
+ * from the rows, the Overview aggregates against the same figures computed from the rows, and the
+ * rules that tie one registry to another (an enterprise is 在孵 exactly when an incubation record says so).
  */
 export interface CheckReport {
   ok: boolean;
@@ -16,17 +18,41 @@ export interface CheckReport {
   foreignKeys: { table: string; rowid: number; parent: string }[];
   search: { table: string; fts: string; missing: number; extra: number; ok: boolean }[];
   aggregates: { name: string; differences: number; ok: boolean }[];
+  /** Each cross-registry rule: how many records break it, and the names of the first few. */
+  rules: { name: string; violations: number; examples: string[]; ok: boolean }[];
 }
 
 export function checkDatabase(db: Db): CheckReport {
   const integrity = (db.prepare('PRAGMA integrity_check(50)').all() as { integrity_check: string }[]).map((r) => r.integrity_check).filter((v) => v !== 'ok');
   // Nothing more is trustworthy on a file SQLite already finds damaged (and reading on may fail).
-  if (integrity.length) return { ok: false, integrity, foreignKeys: [], search: [], aggregates: [] };
+  if (integrity.length) return { ok: false, integrity, foreignKeys: [], search: [], aggregates: [], rules: [] };
   const foreignKeys = (db.prepare('PRAGMA foreign_key_check').all() as { table: string; rowid: number; parent: string }[]).slice(0, 100);
   const search = (Object.keys(tables) as TableName[]).flatMap((t) => (hasSearch(t) ? [searchAgainstRebuild(db, t)] : []));
   const aggregates = aggregatesAgainstRebuild(db);
-  const ok = foreignKeys.length === 0 && search.every((s) => s.ok) && aggregates.every((a) => a.ok);
-  return { ok, integrity, foreignKeys, search, aggregates };
+  const rules = rulesOf(db);
+  const ok = foreignKeys.length === 0 && search.every((s) => s.ok) && aggregates.every((a) => a.ok) && rules.every((r) => r.ok);
+  return { ok, integrity, foreignKeys, search, aggregates, rules };
+}
+
+/**
+ * The rules the write path keeps between registries, as queries for the records that break them. A file
+ * written by an older generator, a hand-edited file or a bug would otherwise show figures that disagree
+ * (the Overview's 在孵 counts records, the registry's 在孵 filter counts statuses).
+ */
+const RULES: { name: string; where: string }[] = [
+  {
+    // incubation/status.ts: 在孵 exactly when a live record is admitted or incubating; never for one that left.
+    name: 'incubating_status',
+    where: `e.deleted = 0 AND CASE WHEN e.status = 'exited' THEN ${HAS_ACTIVE_INCUBATION_SQL} ELSE (e.status = 'incubating') <> ${HAS_ACTIVE_INCUBATION_SQL} END`,
+  },
+];
+
+export function rulesOf(db: Db): CheckReport['rules'] {
+  return RULES.map(({ name, where }) => {
+    const violations = (db.prepare(`SELECT count(*) AS n FROM enterprises e WHERE ${where}`).get() as { n: number }).n;
+    const examples = violations ? (db.prepare(`SELECT e.name FROM enterprises e WHERE ${where} ORDER BY e.rowid LIMIT 5`).pluck().all() as string[]) : [];
+    return { name, violations, examples, ok: violations === 0 };
+  });
 }
 
 const hasSearch = (t: TableName) => 'search' in tables[t];

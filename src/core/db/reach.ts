@@ -32,7 +32,8 @@ const INCUBATION_PATH = "WITH path (stage, pos) AS (VALUES ('applied', 0), ('scr
 /**
  * Each (row, reached stage) with its first date, as the rows of stage_reach (entity, stage, date, row_id,
  * project); `rowFilter` narrows to one row (or is empty: all rows). The write path inserts it; `parkpilot
- * check` compares the table with it.
+ * check` compares the table with it. A live incubation is looked up by id (EXISTS): `IN (SELECT id FROM
+ * incubations …)` built a list of every incubation on each refresh, one scan per stage event written.
  */
 export function reachSelect(entity: 'leads' | 'incubations', rowFilter = ''): string {
   if (entity === 'leads')
@@ -47,7 +48,7 @@ export function reachSelect(entity: 'leads' | 'incubations', rowFilter = ''): st
       WHERE e.entity = 'incubations' AND e.deleted = 0 ${rowFilter}
       UNION ALL SELECT e.row_id, e.date, e.stage FROM stage_events e
       WHERE e.entity = 'incubations' AND e.deleted = 0 AND e.stage NOT IN (SELECT stage FROM path) ${rowFilter}
-    ) r WHERE r.row_id IN (SELECT id FROM incubations WHERE deleted = 0) GROUP BY row_id, x`;
+    ) r WHERE EXISTS (SELECT 1 FROM incubations t WHERE t.id = r.row_id AND t.deleted = 0) GROUP BY row_id, x`;
 }
 
 const reachSql = (entity: 'leads' | 'incubations', rowFilter: string) => `INSERT INTO stage_reach (entity, stage, date, row_id, project) ${reachSelect(entity, rowFilter)}`;

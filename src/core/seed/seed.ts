@@ -299,6 +299,24 @@ export function seedDemo(ctx: WriteContext): void {
 
 const minDate = (a: string, b: string) => (a < b ? a : b);
 
+/** A 在孵 enterprise's incubation record: applied around its entry, admitted weeks later, a two-year agreement. */
+function activeIncubationRow(rand: Rand, enterpriseId: string, enterprise: Row, mentorIds: string[], label: string): Row {
+  const last = demo.dateRange[1]!;
+  const applied = minDate(addDays(enterprise.entry_date as string, -between(rand, 0, 60)), last);
+  const admitted = minDate(addDays(applied, between(rand, 14, 90)), last);
+  return {
+    enterprise_id: enterpriseId,
+    cohort: `${admitted.slice(0, 4)}届`,
+    stage: rand() < 0.15 ? 'admitted' : 'incubating',
+    mentor_id: mentorIds.length ? pick(rand, mentorIds) : null,
+    applied_date: applied,
+    admitted_date: admitted,
+    agreement_start: admitted,
+    agreement_end: addDays(admitted, 730),
+    notes: label,
+  };
+}
+
 export interface GenerateCounts {
   enterprises: number;
   leads: number;
@@ -320,21 +338,33 @@ export function generate(ctx: WriteContext, counts: GenerateCounts, onProgress: 
   const staffIds = insertMany(ctx, 'staff', demo.staff.map((s) => ({ ...s })));
   const enterpriseIds: string[] = [];
   const leadIds: string[] = [];
-  const inChunks = (n: number, make: (i: number) => Row, table: 'enterprises' | 'leads' | 'activities', keep?: string[]) => {
+  const inChunks = (n: number, make: (i: number) => Row, table: 'enterprises' | 'leads' | 'activities', keep?: string[], after?: (rows: Row[], ids: string[]) => void) => {
     for (let start = 0; start < n; start += chunk) {
       const rows: Row[] = [];
       for (let i = start; i < Math.min(n, start + chunk); i++) rows.push(make(i));
       const ids = insertMany(ctx, table, rows);
       if (keep) for (const id of ids) keep.push(id);
+      after?.(rows, ids);
       done += rows.length;
       onProgress(done, total);
     }
   };
+  // 在孵 is an incubation record's (incubation/status.ts): each 在孵 startup gets an active record, written
+  // with its chunk of enterprises. Its values come from a stream of their own, so the enterprises, leads
+  // and activities are the ones this seed always gave.
+  const incubationRand = mulberry32(seed ^ 0x5eed_1ac0);
+  const mentorIds = staffIds.filter((_, i) => demo.staff[i]!.role === 'mentor');
   inChunks(counts.enterprises, (i) => {
     const row = enterpriseRow(rand, i + 1, label);
     row.name = `${row.name as string}${i.toString(36).toUpperCase()}`;
     return row;
-  }, 'enterprises', enterpriseIds);
+  }, 'enterprises', enterpriseIds, (rows, ids) => {
+    const records = rows.flatMap((row, k) => (row.status === 'incubating' ? [activeIncubationRow(incubationRand, ids[k]!, row, mentorIds, label)] : []));
+    if (!records.length) return;
+    const incubationIds = insertMany(ctx, 'incubations', records);
+    // The stage it is in since its admission: the Overview's incubation flow and time in stage read these.
+    insertMany(ctx, 'stage_events', records.map((r, k) => ({ entity: 'incubations', row_id: incubationIds[k], from_stage: null, stage: r.stage, date: r.admitted_date })));
+  });
   inChunks(counts.leads, (i) => ({ ...leadRow(rand, i + 1, staffIds, label), uscc: rand() < 0.7 ? uscc('91', 50_000_000 + i) : null }), 'leads', leadIds);
   // Each lead entered its current stage on a date in the range: one stage event per lead.
   for (let start = 0; start < leadIds.length; start += chunk) {

@@ -5,6 +5,8 @@ import { useCoreData } from '../lib/useCoreData';
 import { ErrorBanner } from './ErrorBanner';
 import { formatDate, formatDateTime, formatWan } from '../lib/format';
 import type { Area, FieldDef } from '../pages/registries';
+import { localName, unitText } from '../lib/names';
+import { measureText } from '../lib/measureText';
 
 type Change = ChangeEntry;
 
@@ -18,14 +20,34 @@ export function HistoryPanel({ area, id, fields }: { area: Area; id: string; fie
   const { data: changes, error } = useCoreData(() => invokeMethod(`${area}.history`, { id }), [area, id], [area]);
   const reviews = useCoreData(() => api['sync.reviews']({ status: 'all', tbl: area, row_id: id }), [area, id], ['review_items', area]).data ?? [];
   const mySite = useCoreData(() => api['meta.info']({}), [], []).data?.site;
+  const byField = new Map(fields.map((f) => [f.name, f]));
+  // References read as names, not ids: the staff, the plan, the enterprise a change points at.
+  const kinds = new Set(fields.map((f) => f.kind));
+  const isEnterprise = (field: string) => field === 'enterprise_id' || byField.get(field)?.kind === 'enterprise';
+  const staff = useCoreData(kinds.has('staff') || kinds.has('measure') ? () => api['staff.list']({}) : null, [kinds.has('staff') || kinds.has('measure')], ['staff']).data ?? [];
+  const plans = useCoreData(kinds.has('plan') ? () => api['plans.list']({}) : null, [kinds.has('plan')], ['plans']).data ?? [];
+  const enterpriseIds = [...new Set((changes ?? []).filter((c) => isEnterprise(c.field)).flatMap((c) => [c.old_value, c.new_value]).filter((v): v is string => typeof v === 'string'))];
+  const enterprises = useCoreData(
+    enterpriseIds.length ? () => Promise.all(enterpriseIds.map((eid) => api['enterprises.get']({ id: eid }).then((e) => [eid, e.name] as const, () => [eid, null] as const))).then((pairs) => new Map(pairs)) : null,
+    [enterpriseIds.join(',')],
+    ['enterprises'],
+  ).data;
+  const staffName = (sid: string) => staff.find((x) => x.id === sid)?.name;
   if (error) return <ErrorBanner error={error} />;
   if (!changes) return <p className="muted">{t('common.loading')}</p>;
   if (!changes.length) return <p className="muted">{t('history.empty')}</p>;
 
-  const byField = new Map(fields.map((f) => [f.name, f]));
   const show = (field: string, v: unknown): string => {
     if (v == null || v === '') return '∅';
     const f = byField.get(field);
+    if (f?.kind === 'staff') return staffName(String(v)) ?? String(v);
+    if (f?.kind === 'plan') {
+      const plan = plans.find((p) => p.id === v);
+      return plan ? localName(i18n.language, plan.name, plan.name_en) : String(v);
+    }
+    if (isEnterprise(field)) return enterprises?.get(String(v)) ?? (enterprises ? t('history.deletedRecord') : '…');
+    if (area === 'targets' && field === 'unit') return unitText(t, i18n.language, String(v));
+    if (f?.kind === 'measure' && typeof v === 'object') return measureText(t, v as Record<string, unknown>, staffName);
     if (f?.kind === 'money') return `${formatWan(v as number, i18n.language)} ${t('common.wan')}`;
     if (f?.kind === 'enum') return t(`enum.${f.enumName}.${String(v)}`);
     if (f?.kind === 'industry') return t(`enum.industry.${String(v)}`);

@@ -18,7 +18,11 @@ const today = () => new Date().toISOString().slice(0, 10);
 export function StagePanel({ entity, row, onChanged }: { entity: 'leads' | 'incubations'; row: Row; onChanged: () => void }) {
   const { t, i18n } = useTranslation();
   const [stage, setStage] = useState(String(row.stage));
-  const [date, setDate] = useState(today());
+  // The database's today: a demo database lives on its last day of history, and the core refuses a
+  // move dated after it, so the computer's date would be refused there.
+  const appToday = useCoreData(() => api['meta.info']({}), [], []).data?.today ?? today();
+  const [picked, setDate] = useState<string | null>(null);
+  const date = picked ?? appToday;
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [converting, setConverting] = useState(false);
@@ -54,7 +58,7 @@ export function StagePanel({ entity, row, onChanged }: { entity: 'leads' | 'incu
         <select aria-label={t('field.stage')} value={stage} onChange={(e) => setStage(e.target.value)}>
           {stages.map((s) => <option key={s.id} value={s.id}>{t(`enum.${enumName}.${s.id}`)}</option>)}
         </select>
-        <input type="date" aria-label={t('stages.date')} value={date} max={today()} onChange={(e) => setDate(e.target.value)} />
+        <input type="date" aria-label={t('stages.date')} value={date} max={appToday} onChange={(e) => setDate(e.target.value)} />
         {kindOf(stage) === 'lost' && entity === 'leads' && <input aria-label={t('field.lost_reason')} placeholder={t('field.lost_reason')} value={reason} onChange={(e) => setReason(e.target.value)} />}
         <button type="button" className="primary" disabled={stage === row.stage} onClick={() => void move()}>{t('stages.apply')}</button>
       </div>}
