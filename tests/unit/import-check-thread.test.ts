@@ -10,6 +10,7 @@ import { createSchemas } from '../../src/core/imports/create-schemas';
 import { findHeaderRow, mapColumns } from '../../src/core/imports/importer';
 import { openTable } from '../../src/core/imports/read';
 import { checkPlan } from '../../src/core/imports/check-plan';
+import { checkThreadTesting } from '../../src/core/imports/check-thread';
 import { rowChecker } from '../../src/core/imports/row-check';
 import type { SourceRow } from '../../src/core/imports/source';
 import { readerThread } from '../../src/core/imports/worker-source';
@@ -81,6 +82,23 @@ describe('the import check thread', () => {
     const path = join(dir, 'zeros.csv');
     writeFileSync(path, lines.join('\n'));
     expect(await checkedBothWays(path, 'zeros.csv')).toBeGreaterThanOrEqual(1_000);
+  });
+});
+
+describe('a check thread that fails half way', () => {
+  it('loses no row: the batches it had not answered, and every later one, are checked in the importer\'s thread', async () => {
+    const lines = ['企业名称,注册资本（万元）,从业人数'];
+    for (let i = 1; i <= 4_500; i++) lines.push(`失败企业${i},${i % 9},${i % 4}`);
+    const path = join(dir, 'dies.csv');
+    writeFileSync(path, lines.join('\n'));
+    checkThreadTesting.dieAfterBatches = 1;
+    try {
+      // checkedBothWays compares every row's cells with a plain read, so a lost or doubled batch fails it;
+      // rows the thread answered before it ended are still compared with the importer's own check.
+      expect(await checkedBothWays(path, 'dies.csv')).toBeLessThan(4_500);
+    } finally {
+      checkThreadTesting.dieAfterBatches = null;
+    }
   });
 });
 

@@ -66,9 +66,15 @@ export function ownWrite<T>(db: Db, fn: () => T): T {
     return fn();
   } finally {
     const after = dataStamp(db);
-    for (const k of kept.get(db)?.values() ?? []) if (k.stamp === before) k.stamp = after;
+    // Only this connection's own rows moved: a commit by another connection meanwhile (a CLI import, a
+    // scheduled hub sync) changes data_version, and then nothing is carried over.
+    if (dataVersionOf(after) === dataVersionOf(before)) {
+      for (const k of kept.get(db)?.values() ?? []) if (k.stamp === before) k.stamp = after;
+    }
   }
 }
+
+const dataVersionOf = (stamp: string) => stamp.slice(0, stamp.indexOf(':'));
 
 let ranking: { ranks: Uint32Array; rank: number; last: unknown; bad: boolean } | null = null;
 const withRankFunction = new WeakSet<Db>();
@@ -107,12 +113,17 @@ export function valueRanks(db: Db, q: RankQuery): ValueRanks | null {
   const key = cacheKey(q);
   const stamp = dataStamp(db);
   const known = byColumn.get(key);
-  byColumn.delete(key);
   if (known && known.stamp === stamp) {
+    byColumn.delete(key);
     byColumn.set(key, known);
     return known.ranks;
   }
   const ranks = readRanks(db, q);
+  // Read inside a transaction, ranks may see writes a rollback then undoes without moving the stamp
+  // (total_changes never goes down): use them, keep none. Ranks kept from outside serve a transaction
+  // as long as it has written nothing (the stamp is still theirs).
+  if (db.inTransaction) return ranks;
+  byColumn.delete(key);
   if (byColumn.size >= KEPT_COLUMNS) byColumn.delete(byColumn.keys().next().value!);
   byColumn.set(key, { stamp, ranks });
   return ranks;

@@ -4,6 +4,9 @@ import { startModuleWorker } from '../process/module-worker';
 import type { CheckerIn, CheckerOut } from './check-wire';
 import type { CheckPlan } from './row-check';
 
+/** For tests: the thread ends itself once it has been given this many batches (null: never). */
+export const checkThreadTesting = { dieAfterBatches: null as number | null };
+
 /**
  * The import's second core for its rows (check-worker.ts): normalising and the create schema run there
  * on each batch the reader hands over, while this thread writes the batch before. Started with the
@@ -58,6 +61,7 @@ export class CheckThread {
     const seq = this.seq++;
     const answer = new Promise<string>((resolve, reject) => this.waiting.set(seq, { resolve, reject }));
     this.worker.postMessage({ type: 'rows', seq, lines, typed } satisfies CheckerIn, [lines.buffer as ArrayBuffer]);
+    if (checkThreadTesting.dieAfterBatches !== null && seq + 1 >= checkThreadTesting.dieAfterBatches) void this.worker.terminate();
     return answer;
   }
 

@@ -127,7 +127,8 @@ export function workerTable(options: WorkerTableOptions): TableSource {
     // A batch goes on to the check thread as soon as it arrives; its rows come back with their results, in order.
     const forward = (m: Extract<ReaderMessage, { type: 'rows' }>): Checking => {
       const item: Checking = { type: 'checking', m, lines: null, error: null };
-      checker!.check(m.lines, typed).then(
+      // The thread gets a copy: should it fail (its heap's cap, an exit), the batch is checked here instead.
+      checker!.check(m.lines.slice(), typed).then(
         (lines) => ((item.lines = lines), wake()),
         (err: Error) => ((item.error = err), wake()),
       );
@@ -156,8 +157,13 @@ export function workerTable(options: WorkerTableOptions): TableSource {
         while (!ready() && !signal?.aborted) await new Promise<void>((r) => (notify = r));
         if (signal?.aborted) return;
         const m = queue.shift()!;
+        if (m.type === 'checking' && m.error) {
+          // The check thread failed: this batch and the rest are checked in this thread, as for a small file.
+          if (signal?.aborted) return;
+          queue.unshift(m.m);
+          continue;
+        }
         if (m.type === 'checking') {
-          if (m.error) throw m.error;
           worker.postMessage({ type: 'credit' });
           state.bytes = m.m.bytes;
           if (m.m.sheet) {

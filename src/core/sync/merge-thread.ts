@@ -57,8 +57,15 @@ export class ClassifyThread {
       };
       this.worker.on('message', (m: ChunkFromWorker | { type: 'ready' } | { type: 'error'; message: string }) => {
         if (m.type === 'ready') resolve(true);
-        else if (m.type === 'chunk') this.stream?.receive(m);
-        else fail(new Error(m.message));
+        else if (m.type === 'chunk') {
+          // A chunk that cannot be taken in (decoding, a row's plan) fails the merge, which rolls back;
+          // thrown from this listener it would be uncaught and end the core's process.
+          try {
+            this.stream?.receive(m);
+          } catch (err) {
+            fail(err instanceof Error ? err : new Error(String(err)));
+          }
+        } else fail(new Error(m.message));
       });
       this.worker.on('error', fail);
       this.worker.on('exit', (code) => fail(new Error(`the classify worker stopped (exit code ${code})`)));
