@@ -9,6 +9,7 @@ import { generate } from '../../src/core/seed/seed';
 import { mergeChanges, type MergeReport, type Sender } from '../../src/core/sync/merge';
 import { ClassifyThread, classifyTesting } from '../../src/core/sync/merge-thread';
 import { vectorOf } from '../../src/core/sync/peers';
+import { threadPlans } from '../../src/core/sync/plain-rows';
 import { fieldChanges } from './field-changes';
 import { runScenario, scenarios, strictDump } from './sync-property';
 
@@ -147,13 +148,18 @@ describe('merge: classify on the second thread = classify in the merge thread', 
         core.close();
       }
     };
+    let applied = threadPlans.applied;
     const here = await merged(false);
+    expect(threadPlans.applied).toBe(applied);
     expect(here.report.converged).toBeGreaterThan(0);
     expect(here.report.conflicts).toEqual([]);
     for (const chunk of [1, 5, 64]) {
+      applied = threadPlans.applied;
       const streamed = await merged(true, chunk);
       expect(streamed.report).toEqual(here.report);
       expect(streamed.dump).toBe(here.dump);
+      // The rows were rewritten from the thread's plans, not worked out again here.
+      expect(threadPlans.applied - applied).toBeGreaterThanOrEqual(60);
     }
     // The thread pausing after each chunk: the merge has stored the changes long before the answer is
     // all in, and rewrites each row as soon as its last change is classified.

@@ -44,7 +44,7 @@ export interface TableSource {
    * sends it the import's plan, once the header is known; `loading` says whether it loaded. Rows read
    * before then, or while the thread is not (yet) running, come unchecked.
    */
-  checkOnThread?(): { plan: (plan: CheckPlan) => void; loading: Promise<boolean> } | null;
+  checkOnThread?(): { plan: (plan: CheckPlan) => void; loading: Promise<boolean>; stop: () => void } | null;
   /** Share of the file read so far, 0–1, for progress. */
   readonly fraction: number;
 }

@@ -212,7 +212,7 @@ export function workerTable(options: WorkerTableOptions): TableSource {
       // A file read on a thread of its own (readerThread.minBytes) is long enough for a check thread too.
       if (options.size < readerThread.minBytes || !readerThread.checkRows || signal?.aborted) return null;
       const thread = (checker = new CheckThread(() => forwardWaiting?.(), CHECK_YOUNG_MB));
-      return { plan: (plan: CheckPlan) => thread.plan(plan), loading: thread.loading };
+      return { plan: (plan: CheckPlan) => thread.plan(plan), loading: thread.loading, stop: () => thread.stop() };
     },
     get fraction() {
       if (!typed) return size ? Math.min(1, state.bytes / size) : 1;
