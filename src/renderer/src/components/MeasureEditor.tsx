@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { useCoreData } from '../lib/useCoreData';
 import { ErrorBanner } from './ErrorBanner';
+import { MEASURE_FILTER_ENUM, measureDateLabel } from '../lib/measureText';
 
 type Measurable = Awaited<ReturnType<(typeof api)['targets.measurable']>>;
 type Entity = 'enterprises' | 'incubations' | 'leads';
@@ -12,9 +13,6 @@ interface Measure {
   where?: Record<string, string[]>;
   dateField?: string;
 }
-
-/** Where a filter's choices come from: an enum, the industry list, lead stages or staff. */
-const FILTER_SOURCE: Record<string, string> = { kind: 'enterpriseKind', status: 'enterpriseStatus', source: 'leadSource' };
 
 /**
  * Edits a target's metric definition as choices, not JSON: what to count or sum, which records
@@ -45,11 +43,12 @@ export function MeasureEditor({ id, value, onChange }: { id: string; value: stri
     if (filter === 'industry') return industries.map((i) => ({ value: i.id, label: t(`enum.industry.${i.id}`) }));
     if (filter === 'owner_id') return staff.map((s) => ({ value: s.id, label: s.name }));
     if (filter === 'stage') return allowed.stages[entity as 'leads' | 'incubations'].map((s) => ({ value: s, label: t(`enum.${stageEnum}.${s}`) }));
-    const source = FILTER_SOURCE[filter];
+    // Choices from an enum (industries came from their list above, staff and stages from theirs).
+    const source = MEASURE_FILTER_ENUM[filter];
     if (source) return Object.keys(t(`enum.${source}`, { returnObjects: true }) as Record<string, string>).map((c) => ({ value: c, label: t(`enum.${source}.${c}`) }));
     return [];
   };
-  const dateLabel = (d: string) => (d.startsWith('stage:') ? t('measure.reachedStage', { stage: t(`enum.${stageEnum}.${d.slice(6)}`) }) : t(`field.${d}`));
+  const dateLabel = (d: string) => measureDateLabel(t, stageEnum, d);
   const changeEntity = (next: Entity) => set({ kind: m.kind, entity: next, where: {}, dateField: allowed[next].dates[0] ?? `stage:${allowed.stages[next as 'leads'][0]}`, ...(m.kind === 'sum' ? { field: allowed[next].sums[0] } : {}) });
 
   return (

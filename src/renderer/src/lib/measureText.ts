@@ -9,8 +9,13 @@ interface MeasureLike {
   dateField?: unknown;
 }
 
-/** Where a filter's value labels live (the same choices the measure editor offers). */
-const VALUE_ENUM: Record<string, string> = { kind: 'enterpriseKind', status: 'enterpriseStatus', source: 'leadSource', industry: 'industry' };
+/** Where a measure filter's value labels live: the measure editor offers these as its choices too. */
+export const MEASURE_FILTER_ENUM: Record<string, string> = { kind: 'enterpriseKind', status: 'enterpriseStatus', source: 'leadSource', industry: 'industry' };
+
+/** The words for a measure's date field: a record field, or the day a stage was reached. */
+export function measureDateLabel(t: TFunction, stageEnum: string, d: string): string {
+  return d.startsWith('stage:') ? t('measure.reachedStage', { stage: t(`enum.${stageEnum}.${d.slice(6)}`, { defaultValue: d.slice(6) }) }) : t(`field.${d}`, { defaultValue: d });
+}
 
 export function measureText(t: TFunction, m: MeasureLike, staffName: (id: string) => string | undefined): string {
   const kind = String(m.kind ?? '');
@@ -20,7 +25,7 @@ export function measureText(t: TFunction, m: MeasureLike, staffName: (id: string
   const valueLabel = (filter: string, v: string) => {
     if (filter === 'owner_id' || filter === 'mentor_id') return staffName(v) ?? v;
     if (filter === 'stage') return t(`enum.${stageEnum}.${v}`, { defaultValue: v });
-    const source = VALUE_ENUM[filter];
+    const source = MEASURE_FILTER_ENUM[filter];
     return source ? t(`enum.${source}.${v}`, { defaultValue: v }) : v;
   };
   const parts = [t(`measureKind.${kind}`, { defaultValue: kind }), t(`nav.${entity}`, { defaultValue: entity })];
@@ -31,9 +36,7 @@ export function measureText(t: TFunction, m: MeasureLike, staffName: (id: string
     if (list.length) parts.push(`${t(`field.${filter}`, { defaultValue: filter })}: ${list.join(t('common.listSep'))}`);
   }
   if (typeof m.dateField === 'string') {
-    const d = m.dateField;
-    const date = d.startsWith('stage:') ? t('measure.reachedStage', { stage: t(`enum.${stageEnum}.${d.slice(6)}`, { defaultValue: d.slice(6) }) }) : t(`field.${d}`, { defaultValue: d });
-    parts.push(`${t('measure.dateField')}: ${date}`);
+    parts.push(`${t('measure.dateField')}: ${measureDateLabel(t, stageEnum, m.dateField)}`);
   }
   return parts.join(' · ');
 }
