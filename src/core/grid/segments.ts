@@ -1,5 +1,5 @@
 import { prepared, type Db } from '../db/open';
-import type { GridView } from './query';
+import type { GridView } from './request';
 
 /**
  * Segment indexes: a registry's rows fall into a few segments by low-cardinality, NOT NULL code columns
