@@ -1,5 +1,6 @@
 import { prepared, type Db } from '../db/open';
 import { compareSqlite, type RowSet } from './sets';
+import { singleTable, takeTouched, touchLog } from './touched';
 
 /**
  * Sort orders of a row set by any indexed sort column: the members ordered in memory by (value, rowid),
@@ -12,12 +13,24 @@ import { compareSqlite, type RowSet } from './sets';
  * entry (100 ms). With the ranks (1–4 bytes a rowid: 1–4 MB at a million rows, ~250 ms to read), a set's
  * members are bucketed by rank in one pass (a counting sort: a few ms for 100,000 members) and every page
  * is read by rowid. The runner reads a column's ranks only when a walk of its index proved slow (`setPlan`).
+ *
+ * After the connection's own writes (an edit, a delete), kept ranks are patched for the rows written
+ * (touched.ts) instead of read again: each such row gets the rank of its value now, found among the
+ * column's distinct values (kept with the ranks). A value not among them is inserted in order and the
+ * ranks above it move up by one (one pass over the array, ~1 ms at 1M): ranks stay equal for equal
+ * values and ordered as the values are. A value no row holds any more keeps its place (ranks need not
+ * be dense: only their order counts).
  */
 
 /** Rowids above this are not held in a rank array (64 MB). */
 const MAX_ROWID = 2 ** 24;
 /** Columns whose ranks a connection keeps (the most recently used): 1–4 MB each at 1M. */
 const KEPT_COLUMNS = 12;
+/**
+ * Distinct values kept with a column's ranks, at most (dates, codes, buildings: a few thousand); a column
+ * with more (names) is read again after a write, as its values would cost tens of MB.
+ */
+const VALUES_MAX = 100_000;
 
 /** One column's rank per rowid (0 for rows that were not live: ranks start at 1), for one state of the data. */
 export interface ValueRanks {
@@ -38,9 +51,22 @@ interface Kept {
   stamp: string;
   /** null: no index holds the column (a pass over the table would cost seconds at 1M), or rowids too high. */
   ranks: ValueRanks | null;
+  /** The column's distinct values in order (rank r is values[r - 1]), when they can be patched (see `patch`). */
+  values: unknown[] | null;
+  /** The touch log (touched.ts) the ranks are kept current with, and its epoch when they were read. */
+  touched: { table: string; epoch: number } | null;
+  query: RankQuery;
 }
 
 const kept = new WeakMap<Db, Map<string, Kept>>();
+
+/** Forgets the ranks a connection keeps: the next sort that needs them reads them (a first read, as after another connection's commit). */
+export function dropKeptRanks(db: Db): void {
+  kept.delete(db);
+}
+
+/** Passes that patched kept ranks for a connection's own writes (the tests check writes patch, not read again). */
+export const rankPatches = { count: 0 };
 
 /** Passes that read a column's ranks since the process started (the tests check they follow writes, and only writes). */
 export const rankReads = { count: 0 };
@@ -76,7 +102,7 @@ export function ownWrite<T>(db: Db, fn: () => T): T {
 
 const dataVersionOf = (stamp: string) => stamp.slice(0, stamp.indexOf(':'));
 
-let ranking: { ranks: Uint32Array; rank: number; last: unknown; bad: boolean } | null = null;
+let ranking: { ranks: Uint32Array; rank: number; last: unknown; bad: boolean; values: unknown[] | null } | null = null;
 const withRankFunction = new WeakSet<Db>();
 
 function registerRank(db: Db): void {
@@ -90,6 +116,10 @@ function registerRank(db: Db): void {
       if (r.rank > 0 && compareSqlite(r.last, value) > 0) r.bad = true;
       r.rank++;
       r.last = value;
+      if (r.values) {
+        if (r.values.length < VALUES_MAX) r.values.push(value);
+        else r.values = null;
+      }
     }
     if (!(id >= 0 && id < r.ranks.length)) r.bad = true;
     else r.ranks[id] = r.rank;
@@ -102,8 +132,14 @@ const cacheKey = (q: RankQuery) => JSON.stringify(q);
 
 /** The ranks of a column already read for the data as it is now, if any. */
 export function knownRanks(db: Db, q: RankQuery): ValueRanks | null {
-  const k = kept.get(db)?.get(cacheKey(q));
-  return k && k.stamp === dataStamp(db) ? k.ranks : null;
+  const key = cacheKey(q);
+  const byColumn = kept.get(db);
+  const k = byColumn?.get(key);
+  if (!k) return null;
+  const stamp = dataStamp(db);
+  if (k.stamp !== stamp) catchUp(db, byColumn!, k, stamp);
+  const now = byColumn!.get(key);
+  return now && now.stamp === stamp ? now.ranks : null;
 }
 
 /** The ranks of a column for the data as it is now: read once per state of the data, then kept. */
@@ -112,33 +148,43 @@ export function valueRanks(db: Db, q: RankQuery): ValueRanks | null {
   if (!byColumn) kept.set(db, (byColumn = new Map()));
   const key = cacheKey(q);
   const stamp = dataStamp(db);
-  const known = byColumn.get(key);
+  let known = byColumn.get(key);
+  if (known && known.stamp !== stamp) {
+    catchUp(db, byColumn, known, stamp);
+    known = byColumn.get(key);
+  }
   if (known && known.stamp === stamp) {
     byColumn.delete(key);
     byColumn.set(key, known);
     return known.ranks;
   }
-  const ranks = readRanks(db, q);
+  // The log of own writes starts before the read: a write after it is then patched.
+  const table = singleTable(q.from, q.rowid);
+  const log = table ? touchLog(db, table) : null;
+  const { ranks, values } = readRanks(db, q, !!log);
   // Read inside a transaction, ranks may see writes a rollback then undoes without moving the stamp
   // (total_changes never goes down): use them, keep none. Ranks kept from outside serve a transaction
   // as long as it has written nothing (the stamp is still theirs).
   if (db.inTransaction) return ranks;
   byColumn.delete(key);
   if (byColumn.size >= KEPT_COLUMNS) byColumn.delete(byColumn.keys().next().value!);
-  byColumn.set(key, { stamp, ranks });
+  byColumn.set(key, { stamp, ranks, values, touched: log && values ? { table: table!, epoch: log.epoch } : null, query: q });
   return ranks;
 }
 
-function readRanks(db: Db, q: RankQuery): ValueRanks | null {
+function readRanks(db: Db, q: RankQuery, keepValues: boolean): { ranks: ValueRanks | null; values: unknown[] | null } {
+  const none = { ranks: null, values: null };
   registerRank(db);
   // The live rows in the column's order (LIMIT keeps the subquery's ORDER BY), ranked as they come.
   const pass = `SELECT count(grid_rank(_r, _v)) FROM (SELECT ${q.rowid} AS _r, ${q.column} AS _v FROM ${q.from} WHERE ${q.where} ORDER BY ${q.column}, ${q.rowid} LIMIT -1)`;
   // Only along an index holding the column, in its order: a pass over the rows, or a sort, would cost seconds at 1M.
   const steps = (prepared(db, `EXPLAIN QUERY PLAN ${pass}`).all() as { detail: string }[]).map((s) => s.detail);
-  if (!steps.some((d) => d.includes('USING COVERING INDEX')) || steps.some((d) => d.includes('TEMP B-TREE'))) return null;
+  if (!steps.some((d) => d.includes('USING COVERING INDEX')) || steps.some((d) => d.includes('TEMP B-TREE'))) return none;
   const maxRowid = (prepared(db, `SELECT max(${q.rowid}) FROM ${q.from}`).pluck().get() as number | null) ?? 0;
-  if (maxRowid >= MAX_ROWID) return null;
-  const mine = { ranks: new Uint32Array(maxRowid + 1), rank: 0, last: undefined as unknown, bad: false };
+  if (maxRowid >= MAX_ROWID) return none;
+  // Values are placed by compareSqlite when patched: only an index in SQLite's binary order matches it.
+  const binary = keepValues && steps.every((d) => !d.includes('USING COVERING INDEX') || binaryIndex(db, d));
+  const mine = { ranks: new Uint32Array(maxRowid + 1), rank: 0, last: undefined as unknown, bad: false, values: binary ? ([] as unknown[]) : null };
   const outer = ranking;
   ranking = mine;
   rankReads.count++;
@@ -147,10 +193,95 @@ function readRanks(db: Db, q: RankQuery): ValueRanks | null {
   } finally {
     ranking = outer;
   }
-  if (mine.bad) return null;
-  // The smallest array that holds the highest rank.
-  const ranks = mine.rank < 2 ** 8 ? Uint8Array.from(mine.ranks) : mine.rank < 2 ** 16 ? Uint16Array.from(mine.ranks) : mine.ranks;
-  return { ranks, top: mine.rank };
+  if (mine.bad) return none;
+  return { ranks: { ranks: fitted(mine.ranks, mine.rank), top: mine.rank }, values: mine.values };
+}
+
+/** The smallest array that holds ranks up to `top` (a copy when that is smaller than the one given). */
+function fitted(ranks: ValueRanks['ranks'], top: number, length = ranks.length): ValueRanks['ranks'] {
+  const Type = top < 2 ** 8 ? Uint8Array : top < 2 ** 16 ? Uint16Array : Uint32Array;
+  if (ranks instanceof Type && length === ranks.length) return ranks;
+  const out = new Type(length);
+  out.set(ranks);
+  return out;
+}
+
+/** Whether the index a plan step names compares every key column with SQLite's BINARY collation. */
+function binaryIndex(db: Db, step: string): boolean {
+  const name = /USING COVERING INDEX (\w+)/.exec(step)?.[1];
+  if (!name) return false;
+  const keys = (db.pragma(`index_xinfo(${name})`) as { key: number; coll: string | null }[]).filter((c) => c.key === 1);
+  return keys.length > 0 && keys.every((c) => c.coll === 'BINARY');
+}
+
+/**
+ * Brings the kept ranks of `known`'s table up to `stamp` after the connection's own writes: every kept
+ * column of that table is patched for the rows written since (one log, taken once for all of them).
+ * Ranks that cannot be patched (another connection committed, the log broke, a column without its
+ * values, inside a transaction) are dropped, to be read again.
+ */
+function catchUp(db: Db, byColumn: Map<string, Kept>, known: Kept, stamp: string): void {
+  if (db.inTransaction) return;
+  const table = known.touched?.table;
+  const taken = table ? takeTouched(db, table) : null;
+  const sameTable = table ? [...byColumn].filter(([, k]) => k.touched?.table === table) : [];
+  for (const [key, k] of table ? sameTable : []) {
+    const ok = taken && k.touched!.epoch === taken.epoch && dataVersionOf(k.stamp) === dataVersionOf(stamp) && patch(db, k, taken.rows);
+    if (ok) k.stamp = stamp;
+    else byColumn.delete(key);
+  }
+  if (!table) byColumn.delete([...byColumn].find(([, k]) => k === known)![0]);
+}
+
+/** Sets the ranks of the rows written to the rank of their value now (0 for a row no longer live). */
+function patch(db: Db, k: Kept, rowids: number[]): boolean {
+  const q = k.query;
+  if (!k.ranks || !k.values) return false;
+  if (rowids.length === 0) return true;
+  if (rowids.some((id) => id >= MAX_ROWID)) return false;
+  rankPatches.count++;
+  const rows = prepared(db, `SELECT ${q.rowid} AS r, ${q.column} AS v, (${q.where}) AS live FROM ${q.from} WHERE ${q.rowid} IN (SELECT value FROM json_each(?))`).all(JSON.stringify(rowids)) as { r: number; v: unknown; live: number | null }[];
+  const live = rows.filter((row) => row.live);
+  const values = k.values;
+  // Values no rank stands for yet, merged in order; the ranks at and above each move up in one pass.
+  const added = [...new Set(live.map((row) => row.v).filter((v) => !findValue(values, v).found))].sort(compareSqlite);
+  const unique = added.filter((v, i) => i === 0 || compareSqlite(added[i - 1], v) !== 0);
+  if (values.length + unique.length > VALUES_MAX) return false;
+  let ranks = k.ranks.ranks;
+  const maxId = Math.max(ranks.length - 1, ...rowids);
+  if (unique.length) {
+    const shift = new Uint32Array(values.length + 2);
+    for (const v of unique) shift[findValue(values, v).at + 1]!++;
+    // shift[r] becomes the number of new values placed before old rank r (old rank r is values[r - 1]).
+    for (let r = 1; r < shift.length; r++) shift[r]! += shift[r - 1]!;
+    const merged = values.concat(unique).sort(compareSqlite);
+    values.length = 0;
+    values.push(...merged);
+    ranks = fitted(ranks, values.length, maxId + 1);
+    for (let i = 0; i < ranks.length; i++) {
+      const r = ranks[i]!;
+      if (r) ranks[i] = r + shift[r]!;
+    }
+  } else if (maxId >= ranks.length) {
+    ranks = fitted(ranks, values.length, maxId + 1);
+  }
+  for (const id of rowids) ranks[id] = 0;
+  for (const row of live) ranks[row.r] = findValue(values, row.v).at + 1;
+  // A new object: an order made from the ranks before (kept with a set) is not taken for one of these.
+  k.ranks = { ranks, top: Math.max(k.ranks.top, values.length) };
+  return true;
+}
+
+/** Where a value is, or would go, among ordered distinct values (binary search in SQLite's order). */
+function findValue(values: unknown[], v: unknown): { at: number; found: boolean } {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareSqlite(values[mid], v) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return { at: lo, found: lo < values.length && compareSqlite(values[lo], v) === 0 };
 }
 
 /**
