@@ -119,6 +119,27 @@ describe('value ranks patched for the connection\'s own writes', () => {
     expect(rankReads.count).toBe(reads + 1);
   });
 
+  it('the log\'s triggers go once a bulk write has overflowed it (the rest of the bulk write runs without them), and come back with the next read', async () => {
+    const insert = db.prepare('INSERT INTO t (v, live) VALUES (?, 1)');
+    for (const v of ['a', 'b', 'c']) insert.run(v);
+    valueRanks(db, q);
+    const triggers = () => db.prepare("SELECT count(*) FROM temp.sqlite_master WHERE type = 'trigger'").pluck().get();
+    expect(triggers()).toBe(3);
+    db.transaction(() => {
+      for (let i = 0; i < TOUCHED_MAX + 10; i++) insert.run(`v${i % 97}`);
+    })();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(triggers()).toBe(0);
+    const reads = rankReads.count;
+    db.exec("UPDATE t SET v = 'zz' WHERE rowid = 2");
+    expectPlainOrder();
+    expect(rankReads.count).toBe(reads + 1);
+    expect(triggers()).toBe(3);
+    db.exec("UPDATE t SET v = 'a' WHERE rowid = 2");
+    expectPlainOrder();
+    expect(rankReads.count).toBe(reads + 1);
+  });
+
   it('a temporary trigger dropped (the log no longer complete) makes the ranks read again', () => {
     for (const v of ['a', 'b', 'c']) db.prepare('INSERT INTO t (v, live) VALUES (?, 1)').run(v);
     valueRanks(db, q);

@@ -48,10 +48,22 @@ function registerTouch(db: Db): void {
     if (log.rows.size > TOUCHED_MAX) {
       log.overflow = true;
       log.rows.clear();
+      // A bulk write: the triggers go as soon as the connection is free (a statement cannot drop them),
+      // so the rest of an import or merge runs without them; the next read of ranks makes them again.
+      setImmediate(() => dropTriggers(db, String(table)));
     }
     return null;
   });
   withTouchFunction.add(db);
+}
+
+function dropTriggers(db: Db, table: string): void {
+  if (!db.open) return;
+  try {
+    for (const name of triggerNames(table)) db.exec(`DROP TRIGGER IF EXISTS temp.${name}`);
+  } catch {
+    // The connection is busy (a statement still open): the triggers stay; the overflowed log only returns.
+  }
 }
 
 function triggersPresent(db: Db, table: string): boolean {
