@@ -53,12 +53,14 @@ for (const column of ['e.kind', 'e.building', 'e.entry_date']) {
   const patchOld = cpu(() => valueRanks(db, q(column)));
   db.prepare(`UPDATE e SET ${column.slice(2)} = ? WHERE id = 6`).run(column === 'e.kind' ? 'incubator' : column === 'e.building' ? '150号楼A' : '2012-02-30');
   const patchNew = cpu(() => valueRanks(db, q(column)));
+  db.prepare(`UPDATE e SET ${column.slice(2)} = ? WHERE id = 8`).run(column === 'e.kind' ? 'zz' : column === 'e.building' ? '龘号楼' : '2031-01-01');
+  const patchLast = cpu(() => valueRanks(db, q(column)));
   // A delete and a restore of one row.
   db.prepare('UPDATE e SET deleted = 1 WHERE id = 7').run();
   db.prepare('UPDATE e SET deleted = 0 WHERE id = 7').run();
   const patchLive = cpu(() => valueRanks(db, q(column)));
-  if (rankReads.count !== reads || rankPatches.count !== patches + 3) throw new Error('expected patches, not reads');
-  console.log(`${column.padEnd(13)} first read ${fmt(first)}; after another connection's commit ${fmt(reread)}; after own edit: to a held value ${fmt(patchOld)}, to a new value ${fmt(patchNew)}, delete + restore ${fmt(patchLive)}`);
+  if (rankReads.count !== reads || rankPatches.count !== patches + 4) throw new Error('expected patches, not reads');
+  console.log(`${column.padEnd(13)} first read ${fmt(first)}; after another connection's commit ${fmt(reread)}; after own edit: to a held value ${fmt(patchOld)}, to a new value between two ${fmt(patchNew)}, to a new last value ${fmt(patchLast)}, delete + restore ${fmt(patchLive)}`);
 }
 
 // The triggers' cost to a bulk write on this connection (they log up to TOUCHED_MAX rows, then only return).

@@ -258,9 +258,12 @@ function patch(db: Db, k: Kept, rowids: number[]): boolean {
     values.length = 0;
     values.push(...merged);
     ranks = fitted(ranks, values.length, maxId + 1);
-    for (let i = 0; i < ranks.length; i++) {
-      const r = ranks[i]!;
-      if (r) ranks[i] = r + shift[r]!;
+    // New values after every held one (a later date, a new last building) move no rank: no pass.
+    if (shift[shift.length - 2]! > 0) {
+      for (let i = 0; i < ranks.length; i++) {
+        const r = ranks[i]!;
+        if (r) ranks[i] = r + shift[r]!;
+      }
     }
   } else if (maxId >= ranks.length) {
     ranks = fitted(ranks, values.length, maxId + 1);
