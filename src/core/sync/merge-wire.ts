@@ -78,6 +78,13 @@ export function decodeFresh(text: string, count: number): LogEntry[] {
   return out;
 }
 
+/** Row key (table, NUL, id) → the index of the row's last change among `fresh`: where a row's changes are all classified. */
+export function lastIndexOfRows(fresh: LogEntry[]): Map<string, number> {
+  const last = new Map<string, number>();
+  for (let i = 0; i < fresh.length; i++) last.set(`${fresh[i]!.tbl}\u0000${fresh[i]!.row_id}`, i);
+  return last;
+}
+
 /** Runs of one row's changes: the index where each begins. */
 export function rowRuns(fresh: LogEntry[]): number[] {
   const starts: number[] = [];

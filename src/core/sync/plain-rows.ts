@@ -38,6 +38,12 @@ export function plainField(table: TableName, field: string): boolean {
 
 const rowKey = (table: string, id: string) => `${table}\u0000${id}`;
 
+/** Whether row `id` was absorbed into another or absorbed one (row_aliases): its fold is the group's, the long way. */
+function mergedWithAnother(cache: EntryCache, table: TableName, id: string): boolean {
+  const aliases = cache.aliases();
+  return !aliases.empty && (aliases.survivor(table, id) !== id || aliases.members(table, id).length !== 1);
+}
+
 /**
  * Per table, every column the short way's upkeep reads from a row besides the ones the package writes:
  * the search text (tables.ts `search.text`) and the Overview aggregates (aggregates.ts `afterWrite`). A
@@ -167,9 +173,7 @@ export class PlainRows {
    */
   apply(ctx: WriteContext, table: TableName, id: string, ids: Iterable<string>, cache: EntryCache): boolean | null {
     const fields = this.newest.get(rowKey(table, id));
-    if (!fields) return null;
-    const aliases = cache.aliases();
-    if (!aliases.empty && (aliases.survivor(table, id) !== id || aliases.members(table, id).length !== 1)) return null;
+    if (!fields || mergedWithAnother(cache, table, id)) return null;
     const plan = this.plans?.get(rowKey(table, id));
     if (plan) {
       threadPlans.applied++;
@@ -201,9 +205,7 @@ export class PlainRows {
   plan(table: TableName, id: string, ids: Iterable<string>, cache: EntryCache): RowPlan | undefined {
     const fields = this.newest.get(rowKey(table, id));
     const upkeep = UPKEEP_READS[table];
-    if (!fields || !upkeep) return undefined;
-    const aliases = cache.aliases();
-    if (!aliases.empty && (aliases.survivor(table, id) !== id || aliases.members(table, id).length !== 1)) return undefined;
+    if (!fields || !upkeep || mergedWithAnother(cache, table, id)) return undefined;
     const raw = this.storedRow(table, id, ids);
     if (!raw) return undefined;
     const { after, changed } = this.fold(table, raw, fields);
