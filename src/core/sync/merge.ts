@@ -322,6 +322,7 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
         const ids = touched.get(table);
         for (const id of ids ?? []) await fold(table, id, ids!);
       }
+      plain?.flush(ctx);
       phase('rewrite rows');
       if (elsewhere) {
         const answer = await elsewhere.all();
