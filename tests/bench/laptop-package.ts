@@ -7,9 +7,16 @@ import { vectorOf } from '../../src/core/sync/peers';
 /** The bench laptop's site: its changes are new to every bench database. */
 export const LAPTOP = 'fe11d0c0ffee0001';
 
-/** A laptop's edits: headcount, revenue, notes and patents of the first count / 4 live enterprises. */
+/**
+ * Which live enterprises the laptop edits, in the order it edits them: the first by rowid (the default), or
+ * with SYNC_ROWS=random rows scattered over the table in a fixed pseudo-random order, as a laptop's visits
+ * over a park are (the merge then meets them out of rowid order: PlainRows.flush).
+ */
+export const LAPTOP_ROWS_ORDER = process.env.SYNC_ROWS === 'random' ? '(rowid * 2654435761) % 4294967291' : 'rowid';
+
+/** A laptop's edits: headcount, revenue, notes and patents of count / 4 live enterprises (LAPTOP_ROWS_ORDER). */
 export function laptopChanges(db: Db, count: number): LogEntry[] {
-  const rows = db.prepare('SELECT id, headcount, revenue, notes, patents FROM enterprises WHERE deleted = 0 ORDER BY rowid LIMIT ?').all(Math.ceil(count / 4)) as Record<string, unknown>[];
+  const rows = db.prepare(`SELECT id, headcount, revenue, notes, patents FROM enterprises WHERE deleted = 0 ORDER BY ${LAPTOP_ROWS_ORDER} LIMIT ?`).all(Math.ceil(count / 4)) as Record<string, unknown>[];
   const start = Date.now() - 60_000;
   const changes: LogEntry[] = [];
   let i = 0;

@@ -1,7 +1,8 @@
 /**
  * `tsx tests/bench/sync-phases.ts [runs]` — the merge of tests/bench/sync.ts alone (no export, no package,
  * no backup), dry runs, each with its wall, CPU and CPU by phase: for profiling the merge
- * (`node --cpu-prof --import tsx tests/bench/sync-phases.ts 1`). Same database and package as sync.ts.
+ * (`node --cpu-prof --import tsx tests/bench/sync-phases.ts 1`). Same database and package as sync.ts
+ * (SYNC_ROWS=random: the package's rows scattered over the table, laptop-package.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -175,6 +175,45 @@ describe('merge: classify on the second thread = classify in the merge thread', 
     }
   }, 120_000);
 
+  it('planned rows scattered over the table (their UPDATEs run in rowid order) among rows taking other ways: same database and report', async () => {
+    // The package meets the rows against rowid order, so PlainRows.flush reorders the planned UPDATEs; the
+    // rows between them that take another way (a deletion, a snapshot: the long way; a name: the search
+    // text, worked out here) must see every planned UPDATE before them done.
+    const office = new ParkCore(':memory:', { user: 'office', now: () => Date.UTC(2026, 10, 30, 9) });
+    generate(office.context(), { enterprises: 300, leads: 0, activities: 0 });
+    const rows = office.db.prepare('SELECT id, headcount, revenue, notes, name FROM enterprises WHERE deleted = 0 ORDER BY (rowid * 7919) % 1009 LIMIT 200').all() as Record<string, unknown>[];
+    const laptop = 'fe11d0c0ffee0005';
+    const { changes, push } = fieldChanges(laptop, Date.UTC(2026, 10, 30, 10));
+    rows.forEach((r, i) => {
+      push('enterprises', r.id, 'headcount', r.headcount, Number(r.headcount ?? 0) + 1);
+      push('enterprises', r.id, 'notes', r.notes, `走访 ${i}`);
+      if (i % 7 === 4) push('enterprises', r.id, 'deleted', 0, 1);
+      if (i % 11 === 5) push('enterprises', r.id, '*', null, { revenue: 1234, notes: 'snapshot' });
+      if (i % 13 === 8) push('enterprises', r.id, 'name', r.name, `${String(r.name)}（${i}）`);
+    });
+    const image = office.db.serialize();
+    const sender: Sender = { site: laptop, device: 'laptop', person: null, seen: { ...vectorOf(office.db), [laptop]: changes.at(-1)!.stamp }, sites: [{ site: laptop, device: 'laptop', person: null }] };
+    office.close();
+    const merged = async (onThread: boolean, classifyChunk?: number) => {
+      const core = fileCopy(image, () => Date.UTC(2026, 10, 30, 11));
+      try {
+        const report = await mergeChanges(core.context(), changes, sender, { classifyOnWorker: onThread, ...(classifyChunk ? { classifyChunk } : {}) });
+        return { report, dump: strictDump(core.db) };
+      } finally {
+        core.close();
+      }
+    };
+    const here = await merged(false);
+    expect(here.report.deletedEdits + here.report.fastForward).toBeGreaterThan(0);
+    for (const chunk of [undefined, 16]) {
+      const applied = threadPlans.applied;
+      const there = await merged(true, chunk);
+      expect(threadPlans.applied - applied).toBeGreaterThanOrEqual(100);
+      expect(there.report).toEqual(here.report);
+      expect(there.dump).toBe(here.dump);
+    }
+  }, 120_000);
+
   it('a thread failing half way through its answer rolls the merge back; so does a cancel', async () => {
     const office = new ParkCore(':memory:', { user: 'office', now: () => Date.UTC(2026, 10, 30, 9) });
     generate(office.context(), { enterprises: 300, leads: 0, activities: 0 });

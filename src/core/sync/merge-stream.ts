@@ -2,7 +2,7 @@ import type { LogEntry } from '../db/materialize';
 import { AppError } from '../errors';
 import type { PendingReview } from './merge-classify';
 import type { RowPlan } from './plain-rows';
-import { decodeLogMax, decodeReviews, rowRuns, type ChunkFromWorker } from './merge-wire';
+import { decodeLogMax, decodeReviews, lastIndexOfRows, rowRuns, type ChunkFromWorker } from './merge-wire';
 
 /**
  * The classify thread's answer as it arrives, chunk by chunk in the changes' order (merge-worker.ts), on
@@ -90,10 +90,7 @@ export class ClassifyStream {
   /** Resolves once every change of row `id` of `table` is classified (the whole answer, for a row the package does not change). */
   async rowReady(table: string, id: string): Promise<void> {
     if (this.done) return;
-    if (!this.lastIndex) {
-      this.lastIndex = new Map();
-      this.fresh.forEach((e, i) => this.lastIndex!.set(`${e.tbl}\u0000${e.row_id}`, i));
-    }
+    this.lastIndex ??= lastIndexOfRows(this.fresh);
     const last = this.lastIndex.get(`${table}\u0000${id}`);
     if (last === undefined) return this.all().then(() => {});
     await this.waitFor(() => this.upTo > last);

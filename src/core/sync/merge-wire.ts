@@ -78,6 +78,19 @@ export function decodeFresh(text: string, count: number): LogEntry[] {
   return out;
 }
 
+/** Row key (table, NUL, id) → the index of the row's last change among `fresh`: where a row's changes are all classified. */
+export function lastIndexOfRows(fresh: LogEntry[]): Map<string, number> {
+  const last = new Map<string, number>();
+  // Set at the end of each run of one row's changes only (a key a run, not a key a change: a row's later run overwrites).
+  for (let i = 0; i < fresh.length; i++) {
+    const e = fresh[i]!;
+    const next = fresh[i + 1];
+    if (next && next.row_id === e.row_id && next.tbl === e.tbl) continue;
+    last.set(`${e.tbl}\u0000${e.row_id}`, i);
+  }
+  return last;
+}
+
 /** Runs of one row's changes: the index where each begins. */
 export function rowRuns(fresh: LogEntry[]): number[] {
   const starts: number[] = [];

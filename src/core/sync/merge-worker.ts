@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { EntryCache, type LogEntry } from '../db/materialize';
 import { Classifier, preloadRoots } from './merge-classify';
 import { threadCpuMs } from './thread-cpu';
-import { decodeFresh, encodeChunk, rowRuns, type ToWorker, type WirePlan } from './merge-wire';
+import { decodeFresh, encodeChunk, lastIndexOfRows, rowRuns, type ToWorker, type WirePlan } from './merge-wire';
 import { PlainRows } from './plain-rows';
 import type { TableName } from '../db/tables';
 
@@ -51,8 +51,7 @@ port.on('message', (m: ToWorker) => {
       const indexOf = (e: LogEntry) => (index ??= new Map(fresh.map((x, i) => [x, i]))).get(e);
       const plain = new PlainRows(db);
       plain.expectFields(fresh);
-      const lastIndex = new Map<string, number>();
-      fresh.forEach((e, i) => lastIndex.set(`${e.tbl}\u0000${e.row_id}`, i));
+      const lastIndex = lastIndexOfRows(fresh);
       let reviewsSent = 0;
       let sent = 0;
       for (let from = 0; from < fresh.length || from === 0; from += chunk) {

@@ -245,7 +245,8 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
       const insert = prepared(db, 'INSERT INTO changes (stamp, site, user, tbl, row_id, field, old_value, new_value, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)');
       for (const c of fresh) {
         insert.run(c.stamp, c.site, c.user, c.tbl, c.row_id, c.field, c.old_value, c.new_value);
-        cache.add(c);
+        // With classify on the thread this cache has read no log yet: nothing to add to (a key a change saved).
+        if (!elsewhere) cache.add(c);
         if (++work % 2000 === 0) await step();
       }
       if (fresh.length) ctx.clock.receive(fresh[fresh.length - 1]!.stamp);
@@ -321,6 +322,7 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
         const ids = touched.get(table);
         for (const id of ids ?? []) await fold(table, id, ids!);
       }
+      plain?.flush(ctx);
       phase('rewrite rows');
       if (elsewhere) {
         const answer = await elsewhere.all();
