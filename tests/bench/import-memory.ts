@@ -6,6 +6,8 @@
  * (the kernel's high-water mark, which misses nothing between samples) and the CPU time. Not part of
  * `npm run bench`: it is the tool to find where memory and time go.
  */
+// What the app's core process loads (its entry and every module it imports), as the file bench's child.
+import '../../src/core/process/entry';
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
