@@ -20,6 +20,7 @@ import { generate, seedReference } from '../../src/core/seed/seed';
 import { CORE_V8_FLAGS } from '../../src/core/process/v8-flags';
 import { ParkCore } from '../../src/core/service';
 import { closePrinter, printPdf } from '../../src/server/pdf';
+import { bundleChild } from './core-build';
 import { writeRoster } from './long-roster';
 import { measured } from './measured';
 import { recordTarget, type TargetResult } from './results';
@@ -29,7 +30,6 @@ const ROWS = Number(process.env.BENCH_FILE_ROWS ?? 100_000);
 const LONG_ROWS = Number(process.env.BENCH_FILE_ROWS_LONG ?? 999_999);
 const MEMORY_MB = 300;
 const DIR = resolve('.bench/files');
-const CHILD = join(__dirname, 'file-child.ts');
 rmSync(DIR, { recursive: true, force: true });
 mkdirSync(DIR, { recursive: true });
 
@@ -151,10 +151,14 @@ async function main() {
 /** An import's CPU time (every thread of its process: the main one and the file reader), as wall time is noisy on a loaded machine. */
 const cpuText = (r: { cpuMs?: number }) => (r.cpuMs === undefined ? '?' : `${(r.cpuMs / 1000).toFixed(2)} s`);
 
+let child: string[] | null = null;
+
 function childRun(args: string[]): { ms: number; peakMb: number; created: number; rejected: number; cpuMs?: number } {
   // With the V8 flags the app's core process starts with (v8-flags.ts), in file-child.ts: a process
-  // that loads the app's core process's modules and nothing of this bench's (the report, Chromium's driver).
-  const out = execFileSync(process.execPath, [...CORE_V8_FLAGS, ...process.execArgv, CHILD, ...args], { encoding: 'utf8', timeout: 3_600_000, maxBuffer: 64 * 1024 * 1024 });
+  // that loads the app's core process's modules and nothing of this bench's (the report, Chromium's
+  // driver), bundled as the app runs them (core-build.ts). BENCH_TSX=1: under tsx, as before.
+  child ??= process.env.BENCH_TSX === '1' ? [...process.execArgv, join(__dirname, 'file-child.ts')] : [bundleChild(join(__dirname, 'file-child.ts'))];
+  const out = execFileSync(process.execPath, [...CORE_V8_FLAGS, ...child, ...args], { encoding: 'utf8', timeout: 3_600_000, maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; peakMb: number; created: number; rejected: number };
 }
 
