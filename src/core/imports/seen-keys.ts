@@ -26,7 +26,7 @@ export class SeenKeys {
   /**
    * The row that first had `key`, or undefined when none did, and then `row` is recorded as its first:
    * `get` and, if absent, `set` in one step. Spilled, that is one INSERT for a new key (most of them)
-   * instead of a SELECT and an INSERT: the dedupe was ~4% of a 100,000-row import's main thread.
+   * instead of a SELECT and an INSERT: 200,000 spilled keys took 0.45 s of CPU instead of 0.55 s.
    */
   firstRow(kind: 0 | 1, key: string, row: number): number | undefined {
     if (!this.spilled) {
