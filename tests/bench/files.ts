@@ -12,7 +12,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exportGrid } from '../../src/core/exports/grid';
-import type { ImportReport } from '../../src/core/imports/importer';
 import { loadCharts } from '../../src/core/reports/charts';
 import { parsePeriod } from '../../src/core/reports/model';
 import { operationsReport } from '../../src/core/reports/operations';
@@ -20,9 +19,10 @@ import { reportHtml } from '../../src/core/reports/html';
 import { generate, seedReference } from '../../src/core/seed/seed';
 import { CORE_V8_FLAGS } from '../../src/core/process/v8-flags';
 import { ParkCore } from '../../src/core/service';
-import { readerThread } from '../../src/core/imports/worker-source';
 import { closePrinter, printPdf } from '../../src/server/pdf';
+import { bundleChild } from './core-build';
 import { writeRoster } from './long-roster';
+import { measured } from './measured';
 import { recordTarget, type TargetResult } from './results';
 
 const ROWS = Number(process.env.BENCH_FILE_ROWS ?? 100_000);
@@ -30,29 +30,12 @@ const ROWS = Number(process.env.BENCH_FILE_ROWS ?? 100_000);
 const LONG_ROWS = Number(process.env.BENCH_FILE_ROWS_LONG ?? 999_999);
 const MEMORY_MB = 300;
 const DIR = resolve('.bench/files');
-if (process.argv[2] !== 'import-one' && process.argv[2] !== 'export-one') {
-  rmSync(DIR, { recursive: true, force: true });
-  mkdirSync(DIR, { recursive: true });
-}
+rmSync(DIR, { recursive: true, force: true });
+mkdirSync(DIR, { recursive: true });
 
 const now = () => performance.now();
 const lines: string[] = [];
 const row = (what: string, ms: number, note = '') => lines.push(`${what.padEnd(70)} ${(ms / 1000).toFixed(2).padStart(8)} s  ${note}`);
-
-/**
- * Peak resident memory while `work` runs, sampled every 20 ms, and at least the kernel's high-water mark
- * of the process (which misses no peak between samples; each import runs in a process of its own).
- */
-async function measured<T>(work: () => Promise<T> | T): Promise<{ ms: number; peakMb: number; value: T }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  const t = now();
-  const value = await work();
-  const ms = now() - t;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
-  return { ms, peakMb: Math.round(peak / 1048576), value };
-}
 
 function timed(cmd: string, args: string[]): number {
   const t = now();
@@ -168,40 +151,17 @@ async function main() {
 /** An import's CPU time (every thread of its process: the main one and the file reader), as wall time is noisy on a loaded machine. */
 const cpuText = (r: { cpuMs?: number }) => (r.cpuMs === undefined ? '?' : `${(r.cpuMs / 1000).toFixed(2)} s`);
 
+let child: string[] | null = null;
+
 function childRun(args: string[]): { ms: number; peakMb: number; created: number; rejected: number; cpuMs?: number } {
-  // With the V8 flags the app's core process starts with (v8-flags.ts).
-  const out = execFileSync(process.execPath, [...CORE_V8_FLAGS, ...process.execArgv, process.argv[1]!, ...args], { encoding: 'utf8', timeout: 3_600_000, maxBuffer: 64 * 1024 * 1024 });
+  // With the V8 flags the app's core process starts with (v8-flags.ts), in file-child.ts: a process
+  // that loads the app's core process's modules and nothing of this bench's (the report, Chromium's
+  // driver), bundled as the app runs them (core-build.ts). BENCH_TSX=1: under tsx, as before.
+  child ??= process.env.BENCH_TSX === '1' ? [...process.execArgv, join(__dirname, 'file-child.ts')] : [bundleChild(join(__dirname, 'file-child.ts'))];
+  const out = execFileSync(process.execPath, [...CORE_V8_FLAGS, ...child, ...args], { encoding: 'utf8', timeout: 3_600_000, maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; peakMb: number; created: number; rejected: number };
 }
 
 const importInChild = (file: string, name: string) => childRun(['import-one', file, name]);
 
-/** The .xlsx export of every enterprise in this process (the parent runs it as a child). */
-async function exportOne(db: string, out: string) {
-  const source = new ParkCore(db, { user: 'bench' });
-  const r = await measured(() => exportGrid(source.db, { view: 'enterprises', filterModel: {}, sortModel: [], format: 'xlsx' }, out, 'zh-CN'));
-  source.close();
-  console.log(JSON.stringify({ ms: r.ms, peakMb: r.peakMb, created: 0, rejected: 0 }));
-}
-
-/** One import in this process (the parent runs it as a child): prints its time and peak memory as JSON. */
-async function importOne(file: string, name: string) {
-  // CHECK_THREAD=0: rows checked in the importer's own thread, as before the check thread (for A/B runs).
-  readerThread.checkRows = process.env.CHECK_THREAD !== '0';
-  const target = new ParkCore(join(DIR, `import-${name}.db`), { user: 'bench' });
-  seedReference(target.context());
-  const cpu0 = process.cpuUsage();
-  const r = await measured(async () => {
-    const job = target.call('imports.start', { file: target.files.register(file, name), entity: 'enterprises', mode: 'create', dryRun: false });
-    const done = await target.jobs.wait(job.id);
-    if (done.state !== 'done') throw new Error(done.error?.message ?? done.state);
-    return done.result as ImportReport;
-  });
-  const cpu = process.cpuUsage(cpu0);
-  target.close();
-  console.log(JSON.stringify({ ms: r.ms, cpuMs: (cpu.user + cpu.system) / 1000, peakMb: r.peakMb, created: r.value.created, rejected: r.value.rejected.length }));
-}
-
-if (process.argv[2] === 'import-one') void importOne(process.argv[3]!, process.argv[4]!);
-else if (process.argv[2] === 'export-one') void exportOne(process.argv[3]!, process.argv[4]!);
-else void main();
+void main();

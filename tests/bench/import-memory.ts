@@ -6,11 +6,14 @@
  * (the kernel's high-water mark, which misses nothing between samples) and the CPU time. Not part of
  * `npm run bench`: it is the tool to find where memory and time go.
  */
+// What the app's core process loads (its entry and every module it imports), as the file bench's child.
+import '../../src/core/process/entry';
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
+import { bundleChild } from './core-build';
 import { writeRoster } from './long-roster';
 import type { ImportReport } from '../../src/core/imports/importer';
 import { seedReference } from '../../src/core/seed/seed';
@@ -95,8 +98,10 @@ async function main() {
   const xlsx = join(DIR, `roster-${rows}.xlsx`);
   if (!existsSync(csv) || (kinds.includes('xlsx') && !existsSync(xlsx))) await writeRoster(csv, kinds.includes('xlsx') ? xlsx : null, rows);
   if (process.env.WRITE_ONLY) return;
+  // Bundled, as the app runs its core (core-build.ts); BENCH_TSX=1: under tsx, module by module.
+  const child = process.env.BENCH_TSX === '1' ? [...process.execArgv, process.argv[1]!] : [bundleChild(process.argv[1]!)];
   for (const kind of kinds) {
-    execFileSync(process.execPath, [...CORE_V8_FLAGS, ...(process.env.NODE_PROF ?? '').split(' ').filter(Boolean), ...process.execArgv, process.argv[1]!, 'import-one', kind === 'csv' ? csv : xlsx], { stdio: 'inherit' });
+    execFileSync(process.execPath, [...CORE_V8_FLAGS, ...(process.env.NODE_PROF ?? '').split(' ').filter(Boolean), ...child, 'import-one', kind === 'csv' ? csv : xlsx], { stdio: 'inherit' });
   }
 }
 

@@ -30,6 +30,28 @@ describe('the in-file dedupe of a long import', () => {
     expect((core.db.prepare('PRAGMA database_list').all() as { name: string }[]).map((d) => d.name)).not.toContain('import_scratch');
   });
 
+  it('firstRow answers as get then set, in memory and once spilled, row by row', () => {
+    const core = testCore();
+    const detach = attachScratch(core.db, tempFile('seen-first.db'));
+    core.db.exec('BEGIN IMMEDIATE');
+    const spilling = new SeenKeys(core.db, true, 50);
+    const plain = new SeenKeys(core.db, false, 50);
+    const answers: [number | undefined, number | undefined][] = [];
+    for (let row = 1; row <= 300; row++) {
+      for (const [kind, key] of [[1, `企业${row % 120}`], [0, `code${row % 170}`]] as const) {
+        const expected = plain.get(kind, key);
+        if (expected === undefined) plain.set(kind, key, row);
+        answers.push([spilling.firstRow(kind, key, row), expected]);
+      }
+    }
+    expect(core.db.prepare('SELECT count(*) AS n FROM import_scratch.seen').get()).toEqual({ n: 290 }); // it spilled
+    expect(answers.filter(([a, b]) => a !== b)).toEqual([]);
+    expect(answers.filter(([a]) => a !== undefined).length).toBe(600 - 290); // repeats were met in both states
+    expect(spilling.firstRow(1, '企业7', 999)).toBe(7);
+    core.db.exec('ROLLBACK');
+    detach();
+  });
+
   it('imports into a database opened as the CLI opens it (an existing file: its connection creates no files)', async () => {
     const file = tempFile('park.db');
     const first = testCore({}, file);

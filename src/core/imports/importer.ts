@@ -270,16 +270,15 @@ function rowSettler(ctx: CoreContext, report: ImportReport, options: ImportOptio
     if (!reasons.length) {
       const uscc = values.uscc as string | undefined;
       const name = (values[NAME_FIELD[entity]] ?? (entity === 'incubations' ? values.enterprise_id : undefined)) as string | undefined;
-      const byUscc = uscc ? seen.get(0, uscc) : undefined;
-      const byName = name ? seen.get(1, name) : undefined;
+      // The earlier row with the same code or name; this row is recorded as the first of each it is first of.
+      const byUscc = uscc ? seen.firstRow(0, uscc, row) : undefined;
+      const byName = name ? seen.firstRow(1, name, row) : undefined;
       // In create mode a second row for the same record is a mistake; in update and upsert mode it is
       // more about the same record (a roster that lists an enterprise once per contact, say): it updates
       // the record the earlier row wrote, which findExisting sees inside this transaction.
       const repeatsUpdate = options.mode !== 'create';
       if (byUscc && !repeatsUpdate) reasons = [t('import_duplicate_row', { row: byUscc, by: options.locale === 'en' ? 'credit code' : '统一社会信用代码' })];
       else if (byName && !repeatsUpdate) reasons = [t('import_duplicate_row', { row: byName, by: options.locale === 'en' ? 'name' : '名称' })];
-      if (uscc && !byUscc) seen.set(0, uscc, row);
-      if (name && !byName) seen.set(1, name, row);
     }
     let match: { id: string; name: string } | undefined;
     if (!reasons.length) {
