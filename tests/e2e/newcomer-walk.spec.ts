@@ -136,3 +136,29 @@ test('each figure at the top of the Overview is the count of the grid it opens',
     await expect(page.getByRole('button', { name: '改为按今天运行' })).toBeVisible();
   }
 });
+
+test('a record typed into the demo is dated on the demo\'s day, so the Overview counts it; every form dates "today" so', async ({ page }) => {
+  const registered = async () => {
+    await page.goto('/#/overview');
+    const value = page.locator('a.card.stat', { hasText: '在册企业' }).locator('.stat-value');
+    await expect(value).toHaveText(/\d/);
+    return Number((await value.innerText()).replace(/\D/g, ''));
+  };
+  const before = await registered();
+  await page.goto('/#/enterprises');
+  await expect(page.locator('.ag-row').first()).toBeVisible();
+  await page.getByRole('button', { name: '+ 新建' }).click();
+  const drawer = page.locator('aside.drawer');
+  await drawer.getByLabel('企业名称').fill('演示日入驻数据有限公司');
+  await expect(drawer.getByLabel('入驻日期')).toHaveValue('2021-12-31');
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/enterprises.create'));
+  await drawer.getByRole('button', { name: '保存' }).click();
+  expect((await saved).ok()).toBe(true);
+  // The drawer stays on the new record: its follow-up and visit forms date on the demo's day too.
+  await drawer.getByRole('tab', { name: '跟进记录' }).click();
+  await expect(drawer.getByLabel('日期', { exact: true })).toHaveValue('2021-12-31');
+  await expect(drawer.getByLabel('日期', { exact: true })).toHaveAttribute('max', '2021-12-31');
+  await drawer.getByRole('tab', { name: '走访' }).click();
+  await expect(drawer.getByLabel('走访日期')).toHaveValue('2021-12-31');
+  expect(await registered()).toBe(before + 1);
+});

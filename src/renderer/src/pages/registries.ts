@@ -36,7 +36,8 @@ export interface RegistryConfig {
   nameOf: (row: Row) => string;
   columns: (t: TFunction, locale: string) => ColDef<Row>[];
   fields: FieldDef[];
-  defaults: () => Record<string, unknown>;
+  /** A new record's values; dates are `day`, the database's today (lib/databaseDay.ts), when known. */
+  defaults: (day: string | null) => Record<string, unknown>;
   /** Columns whose filter values the user types in 万元 and the core compares in yuan. */
   moneyColumns: string[];
   /** Filter set when arriving with `?key=value` in the address (e.g. from the Overview). */
@@ -116,16 +117,15 @@ function fromRegistry(area: Area, metas: FieldMeta[], page: Pick<RegistryConfig,
   };
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
 const registryPages = {
   enterprises: {
     nameOf: (r: Row) => String(r.name ?? ''),
-    defaults: () => ({ kind: 'startup', status: 'settled', entry_date: today() }),
+    defaults: (day) => ({ kind: 'startup', status: 'settled', entry_date: day }),
     watch: ['enterprises'],
   },
   incubations: {
     nameOf: (r: Row) => String(r.enterprise_name ?? r.team_name ?? ''),
-    defaults: () => ({ stage: 'applied', applied_date: today(), cohort: `${new Date().getFullYear()}届` }),
+    defaults: (day) => ({ stage: 'applied', applied_date: day, cohort: day ? `${day.slice(0, 4)}届` : null }),
     watch: ['incubations', 'enterprises', 'staff'],
   },
   leads: {
