@@ -37,6 +37,12 @@ async function problems(page: Page): Promise<string[]> {
       if (/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/.test(text)) found.push(`id shown: ${text.slice(0, 80)} ⟨${el.className}⟩`);
       if (/\{\{\s*\w+\s*\}\}|undefined|NaN|\[object Object\]/.test(text)) found.push(`raw value shown: ${text.slice(0, 80)} ⟨${el.className}⟩`);
     }
+    // A unit named twice in one line: "Intended investment (10k CNY): ∅ → 44,450 10k CNY".
+    for (const li of document.querySelectorAll('li')) {
+      if (!visible(li) || li.querySelector('li')) continue;
+      const text = (li.textContent ?? '').trim();
+      if ((text.match(/10k CNY|万元/g) ?? []).length > 1) found.push(`unit named twice: ${text.slice(0, 80)}`);
+    }
     // Text cut off by its own box with no ellipsis (buttons, tabs, headings, labels, badges).
     for (const el of document.querySelectorAll('h1, h2, h3, button, [role="tab"], label, .badge, .count, .card h3, .kpi, .tile')) {
       if (!visible(el)) continue;
