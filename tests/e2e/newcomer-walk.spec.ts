@@ -19,8 +19,8 @@ async function problems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const found: string[] = [];
     const visible = (el: Element) => el.checkVisibility() && el.getBoundingClientRect().width > 0;
-    // (An empty th heads a column of buttons, as in Settings' industry list: not a defect.)
-    for (const h of document.querySelectorAll('h1, h2, h3, [role="tab"], button, label')) {
+    // A column header says what the column holds, the column of buttons too (a screen reader reads it).
+    for (const h of document.querySelectorAll('h1, h2, h3, [role="tab"], button, label, th')) {
       if (!visible(h)) continue;
       const text = (h.textContent ?? '').trim();
       const named = text || h.getAttribute('aria-label') || h.querySelector('svg, img, input, select');
@@ -167,4 +167,15 @@ test('a record typed into the demo is dated on the demo\'s day, so the Overview 
   await drawer.getByRole('tab', { name: '走访' }).click();
   await expect(drawer.getByLabel('走访日期')).toHaveValue('2021-12-31');
   expect(await registered()).toBe(before + 1);
+});
+
+test('every column of the Settings tables is named, the column of buttons too', async ({ page }) => {
+  await page.goto('/#/settings');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  const headers = page.locator('table thead th');
+  await expect(headers.first()).toBeVisible();
+  const texts = (await headers.allInnerTexts()).map((x) => x.trim());
+  expect(texts.length).toBeGreaterThan(8);
+  expect(texts.filter((x) => !x)).toEqual([]);
+  expect(texts).toContain('操作');
 });
