@@ -179,3 +179,19 @@ test('every column of the Settings tables is named, the column of buttons too', 
   expect(texts.filter((x) => !x)).toEqual([]);
   expect(texts).toContain('操作');
 });
+
+test('the 在册企业 and 在孵 links filter by what the core says the figures count, not a copy of their own', async ({ page }) => {
+  // The core's answer names the statuses; a different answer moves the link with it.
+  await page.route('**/api/dashboard.overview', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.json()) as { ok: boolean; value: { counted: { registeredStatuses: string[] } } };
+    body.value.counted.registeredStatuses = ['settled'];
+    await route.fulfill({ response, json: body });
+  });
+  // Opened from another page: a start on the Overview asks for the dashboard in the start-up batch.
+  await page.goto('/#/settings');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await page.evaluate(() => (location.hash = '#/overview'));
+  await expect(page.locator('a.card.stat', { hasText: '在册企业' })).toHaveAttribute('href', '#/enterprises?status=settled');
+  await expect(page.locator('a.card.stat', { hasText: '在孵企业与团队' })).toHaveAttribute('href', '#/incubations?stage=admitted,incubating');
+});
