@@ -55,6 +55,9 @@ async function problems(page: Page): Promise<string[]> {
       if (visible(row) && row.scrollWidth > row.clientWidth + 2) found.push(`overflows its box: ${(row.textContent ?? '').trim().slice(0, 60)} ⟨${row.className}⟩`);
     }
     if (document.documentElement.scrollWidth > document.documentElement.clientWidth) found.push('the page scrolls sideways');
+    // The folded sidebar's marks tell the pages apart (first letters did not: P, P; R, R; 招, 招).
+    const marks = [...document.querySelectorAll('.nav-initial')].filter(visible).map((m) => (m.textContent ?? '').trim());
+    if (new Set(marks).size < marks.length) found.push(`sidebar marks repeat: ${marks.join(' ')}`);
     return found;
   });
 }
@@ -86,7 +89,8 @@ for (const locale of LOCALES) {
         for (const area of DRAWERS) {
           await page.goto(`/#/${area}`);
           const first = page.locator('.ag-row[row-index="0"] .ag-cell').first();
-          await expect(first).toBeVisible();
+          // A fresh page loads the registry's chunk first (over 10 s on a loaded CI machine).
+          await expect(first).toBeVisible({ timeout: 30_000 });
           const got = page.waitForResponse((r) => r.url().endsWith(`/api/${area}.get`));
           await first.click();
           await got;

@@ -111,7 +111,8 @@ export function App() {
             {PAGES.map((p) => (
               <li key={p}>
                 <a href={`#/${p}`} aria-current={p === page ? 'page' : undefined} className={p === page ? 'current' : ''} title={collapsed ? t(`nav.${p}`) : undefined}>
-                  <span className="nav-initial" aria-hidden>{t(`nav.${p}`).slice(0, 1)}</span>
+                  {/* The folded rail's mark: one per page (first letters repeat: 招商线索/招商看板, Reports/Review). */}
+                  <span className="nav-initial" aria-hidden>{t(`navShort.${p}`)}</span>
                   <span className="nav-label">{t(`nav.${p}`)}</span>
                   {p === 'reviews' && !!syncSummary?.openReviews && (
                     <span className="count-badge" aria-label={t('reviews.badge', { count: syncSummary.openReviews })}>{syncSummary.openReviews}</span>
