@@ -41,7 +41,8 @@ async function problems(page: Page): Promise<string[]> {
     for (const li of document.querySelectorAll('li')) {
       if (!visible(li) || li.querySelector('li')) continue;
       const text = (li.textContent ?? '').trim();
-      if ((text.match(/10k CNY|万元/g) ?? []).length > 1) found.push(`unit named twice: ${text.slice(0, 80)}`);
+      // (Two amounts in one line, "≥ 500 万元（已融 230 万元）", are two units, not one named twice.)
+      if (/[（(](万元|10k CNY)[)）][^（(]*[\d,.]+ (万元|10k CNY)/.test(text)) found.push(`unit named twice: ${text.slice(0, 80)}`);
     }
     // Text cut off by its own box with no ellipsis (buttons, tabs, headings, labels, badges).
     for (const el of document.querySelectorAll('h1, h2, h3, button, [role="tab"], label, .badge, .count, .card h3, .kpi, .tile')) {
@@ -55,6 +56,10 @@ async function problems(page: Page): Promise<string[]> {
       if (visible(row) && row.scrollWidth > row.clientWidth + 2) found.push(`overflows its box: ${(row.textContent ?? '').trim().slice(0, 60)} ⟨${row.className}⟩`);
     }
     if (document.documentElement.scrollWidth > document.documentElement.clientWidth) found.push('the page scrolls sideways');
+    // A date field too narrow to show a whole date ("mm/dd/").
+    for (const input of document.querySelectorAll('input[type="date"]')) {
+      if (visible(input) && input.getBoundingClientRect().width < 130) found.push(`date field too narrow: ${input.getAttribute('aria-label') ?? ''}`);
+    }
     // The folded sidebar's marks tell the pages apart (first letters did not: P, P; R, R; 招, 招).
     const marks = [...document.querySelectorAll('.nav-initial')].filter(visible).map((m) => (m.textContent ?? '').trim());
     if (new Set(marks).size < marks.length) found.push(`sidebar marks repeat: ${marks.join(' ')}`);
@@ -75,8 +80,9 @@ for (const locale of LOCALES) {
         const seen: string[] = [];
         for (const name of PAGES) {
           await page.goto(`/#/${name}`);
-          await expect(page.getByRole('heading', { level: 1 }).first()).toContainText(/\S/);
-          if (['enterprises', 'incubations', 'leads', 'targets'].includes(name)) await expect(page.locator('.ag-row').first()).toBeVisible();
+          // Each page's chunk loads on first visit (over 10 s on a loaded CI machine).
+          await expect(page.getByRole('heading', { level: 1 }).first()).toContainText(/\S/, { timeout: 30_000 });
+          if (['enterprises', 'incubations', 'leads', 'targets'].includes(name)) await expect(page.locator('.ag-row').first()).toBeVisible({ timeout: 30_000 });
           if (name === 'overview') await expect(page.locator('.chart svg').first()).toBeVisible();
           seen.push(...(await problems(page)).map((p) => `${name}: ${p}`));
           await page.screenshot({ path: `tests/e2e/.screens/walk-${tag}-${name}.png`, fullPage: true });
