@@ -54,7 +54,7 @@ export function ActivitiesPanel({ leadId, enterpriseId }: { leadId?: string; ent
       </div>}
       {error && <p className="field-error" role="alert">{error}</p>}
       <ErrorBanner error={list.error} />
-      {items.length === 0 ? !list.loading && !list.error && <p className="muted">{t('activities.empty')}</p> : (
+      {items.length === 0 ? !list.loading && !list.error && <p className="muted">{t('activities.empty')}{access.canWrite && <>{t('common.sentenceEnd')}{t('activities.emptyHint')}</>}</p> : (
         <ol className="stage-history">
           {items.map((a) => (
             <li key={a.id}>

@@ -87,7 +87,7 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
       </form>}
       {error && <p className="field-error" role="alert">{error}</p>}
       <ErrorBanner error={list.error} />
-      {visits.length === 0 ? !list.loading && !list.error && <p className="muted">{t('visits.empty')}</p> : (
+      {visits.length === 0 ? !list.loading && !list.error && <p className="muted">{t('visits.empty')}{access.canWrite && <>{t('common.sentenceEnd')}{t('visits.emptyHint')}</>}</p> : (
         visits.map((v) => (
           <article key={v.id} className="visit" data-visit={v.id}>
             <div className="visit-head">
