@@ -77,6 +77,7 @@ for (const locale of LOCALES) {
       });
 
       test(`every page (${tag})`, async ({ page }) => {
+        test.setTimeout(240_000); // a long walk: eleven pages or sixteen tabs, each checked and kept
         const seen: string[] = [];
         for (const name of PAGES) {
           await page.goto(`/#/${name}`);
@@ -91,6 +92,7 @@ for (const locale of LOCALES) {
       });
 
       test(`every drawer tab (${tag})`, async ({ page }) => {
+        test.setTimeout(240_000); // a long walk: eleven pages or sixteen tabs, each checked and kept
         const seen: string[] = [];
         for (const area of DRAWERS) {
           await page.goto(`/#/${area}`);
