@@ -49,7 +49,7 @@ export interface RegistryConfig {
 type Fmt = (p: ValueFormatterParams<Row>) => string;
 const textCol = (field: string, t: TFunction, extra: Partial<ColDef<Row>> = {}): ColDef<Row> => ({ field, headerName: t(`field.${field}`), filter: 'agTextColumnFilter', ...extra });
 /** Wide enough for "2017年10月15日" and for the date filter under the header to show a whole date beside its button. */
-const DATE_COLUMN_WIDTH = 180;
+const DATE_COLUMN_WIDTH = 205;
 const dateCol = (field: string, t: TFunction, locale: string, extra: Partial<ColDef<Row>> = {}): ColDef<Row> => ({
   field, headerName: t(`field.${field}`), filter: 'agDateColumnFilter', sortable: true,
   valueFormatter: ((p) => formatDate(p.value as string, locale)) as Fmt, ...extra,
