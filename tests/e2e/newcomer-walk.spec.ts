@@ -207,3 +207,13 @@ test('the 在册企业 and 在孵 links filter by what the core says the figures
   await expect(page.locator('a.card.stat', { hasText: '在册企业' })).toHaveAttribute('href', '#/enterprises?status=settled');
   await expect(page.locator('a.card.stat', { hasText: '在孵企业与团队' })).toHaveAttribute('href', '#/incubations?stage=admitted,incubating');
 });
+
+test('a laptop copy asked for without a device name says what is missing, instead of a button that does nothing', async ({ page }) => {
+  await page.goto('/#/fieldwork');
+  const prepare = page.getByRole('button', { name: '生成并下载副本' });
+  await expect(prepare).toBeEnabled();
+  await prepare.click();
+  const device = page.getByLabel('设备名称');
+  await expect(device).toBeFocused();
+  expect(await device.evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).toBe(true);
+});
