@@ -5,8 +5,11 @@ import { checkDatabase, type CheckReport } from '../core/backup/check';
 import { backupBefore, commitRestore, keepRawCopy, stageRestore, verifiedCopy } from '../core/backup/engine';
 import { backupDir } from '../core/backup/store';
 import { openDatabase } from '../core/db/open';
-import { AppError } from '../core/errors';
+import type { checkMessages } from '../core/backup/messages';
+import { AppError, formatMessage, type Locale } from '../core/errors';
 import { writeAtomicallySync } from '../core/util/atomic';
+
+type CheckCode = keyof typeof checkMessages;
 
 /**
  * `parkpilot backup`, `restore` and `check`: the same engine as Settings → Backups, for scripts and
@@ -89,17 +92,21 @@ export function checkCommand(dbFile: string): CheckReport {
   }
 }
 
-export function formatCheck(r: CheckReport): string {
-  const lines = [`integrity: ${r.integrity.length ? r.integrity.slice(0, 5).join('; ') : 'ok'}`];
+/** The report as lines for a person, in the command's language (the core's message catalogue). */
+export function formatCheck(r: CheckReport, locale: Locale): string {
+  const say = (code: CheckCode, params: Record<string, string | number> = {}) => formatMessage(code, params, locale);
+  const ok = say('check_ok');
+  const lines = [say('check_integrity', { result: r.integrity.length ? r.integrity.slice(0, 5).join('; ') : ok })];
   if (r.integrity.length === 0) {
-    lines.push(`foreign keys: ${r.foreignKeys.length ? `${r.foreignKeys.length} broken (first: ${r.foreignKeys[0]!.table} row ${r.foreignKeys[0]!.rowid} → ${r.foreignKeys[0]!.parent})` : 'ok'}`);
-    for (const s of r.search) lines.push(`search index ${s.fts}: ${s.ok ? 'ok' : `${s.missing} tokens missing, ${s.extra} extra (rebuild needed)`}`);
-    for (const a of r.aggregates) lines.push(`aggregate ${a.name}: ${a.ok ? 'ok' : `${a.differences} rows differ from a rebuild`}`);
-    for (const x of r.rules) lines.push(`rule ${x.name}: ${x.ok ? 'ok' : `${x.violations} records break it (first: ${x.examples.join(', ')})`}`);
+    const fk = r.foreignKeys[0];
+    lines.push(say('check_foreign_keys', { result: fk ? say('check_foreign_keys_broken', { count: r.foreignKeys.length, table: fk.table, rowid: fk.rowid, parent: fk.parent }) : ok }));
+    for (const s of r.search) lines.push(say('check_search', { fts: s.fts, result: s.ok ? ok : say('check_search_differs', { missing: s.missing, extra: s.extra }) }));
+    for (const a of r.aggregates) lines.push(say('check_aggregate', { name: a.name, result: a.ok ? ok : say('check_aggregate_differs', { differences: a.differences }) }));
+    for (const x of r.rules) lines.push(say('check_rule', { name: x.name, result: x.ok ? ok : say('check_rule_broken', { violations: x.violations, examples: x.examples.join(locale === 'en' ? ', ' : '、') }) }));
   }
   // Records that break a rule are data to correct (the file itself is sound), not damage to restore.
   const onlyRules = r.integrity.length === 0 && r.foreignKeys.length === 0 && r.search.every((s) => s.ok) && r.aggregates.every((a) => a.ok);
-  lines.push(r.ok ? 'the database is sound' : onlyRules ? 'RECORDS BREAK A RULE: the file is intact; correct the records named above' : 'PROBLEMS FOUND: restore a backup (parkpilot restore FILE --db DB) or keep this file and ask for help');
+  lines.push(say(r.ok ? 'check_sound' : onlyRules ? 'check_rules_broken' : 'check_damaged'));
   return lines.join('\n');
 }
 

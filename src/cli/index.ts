@@ -279,7 +279,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'check': {
       const report = checkCommand(option(values, 'db'));
-      process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCheck(report)}\n`);
+      process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCheck(report, locale)}\n`);
       if (!report.ok) process.exitCode = 1;
       return;
     }

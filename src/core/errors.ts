@@ -3,6 +3,7 @@
  * The message is rendered in the user's language from this catalogue, so the CLI, the web shell
  * and the desktop app all say the same thing.
  */
+import { checkMessages } from './backup/messages';
 import { hubMessages } from './hub/messages';
 import { syncMessages } from './sync/messages';
 import { visitMessages } from './visits/messages';
@@ -128,6 +129,7 @@ const messages = {
   database_in_use: { 'zh-CN': '另一个 ParkPilot 正在使用该数据库，请先关闭它', en: 'Another ParkPilot has this database open; close it first' },
   ...visitMessages,
   ...hubMessages,
+  ...checkMessages,
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type ErrorCode = keyof typeof messages;

@@ -58,3 +58,18 @@ test('import names the columns it does not import', () => {
   const json = JSON.parse(run(bare, 'import', csv, '--db', db, '--dry-run', '--json').out) as { notImported: string[]; created: number };
   expect(json).toMatchObject({ notImported: ['法定代表人'], created: 1 });
 });
+
+test('check speaks the language asked for, through the same catalogue as the other messages', () => {
+  const zh = run({ ...bare, LANG: 'en_US.UTF-8' }, 'check', '--db', db, '--lang', 'zh-CN');
+  expect(zh.code).toBe(0);
+  expect(zh.out).toContain('完整性：正常');
+  expect(zh.out).toContain('搜索索引 enterprises_fts：正常');
+  expect(zh.out).toContain('规则 incubating_status：正常');
+  expect(zh.out.trim().split('\n').at(-1)).toBe('数据库完好');
+  // No English words left (the names of indexes, aggregates and rules are identifiers, not words).
+  expect(zh.out.replace(/[a-z_0-9]+_[a-z_0-9]+|\b[a-z]+_fts\b/g, '')).not.toMatch(/\b(ok|integrity|search|index|aggregate|rule|sound)\b/);
+  const en = run({ ...bare, LANG: 'zh_CN.UTF-8' }, 'check', '--db', db, '--lang', 'en');
+  expect(en.out).toContain('integrity: ok');
+  expect(en.out).not.toMatch(/[\u4e00-\u9fff]/);
+  expect(en.out.trim().split('\n').at(-1)).toBe('the database is sound');
+});

@@ -69,7 +69,8 @@ test('find it again with global search (Ctrl+K), then edit it and see the histor
   await expect(page.getByRole('status').filter({ hasText: '已保存' })).toBeVisible();
   await drawer.getByRole('tab', { name: '修改记录' }).click();
   await expect(drawer.locator('[data-field="headcount"]')).toContainText('从业人数: ∅ → 42');
-  await expect(drawer.locator('[data-field="registered_capital"]')).toContainText('∅ → 1,500 万元');
+  // The label names the unit; the value does not name it again ("1,500 万元" after "（万元）" read twice).
+  await expect(drawer.locator('[data-field="registered_capital"]')).toHaveText('注册资本（万元）: ∅ → 1,500');
   await expect(drawer.getByText('创建', { exact: true })).toHaveCount(1);
   await expect(drawer.getByText('编辑', { exact: true })).toHaveCount(1);
   await shot(page, 'enterprise-history');

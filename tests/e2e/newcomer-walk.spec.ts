@@ -19,8 +19,8 @@ async function problems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const found: string[] = [];
     const visible = (el: Element) => el.checkVisibility() && el.getBoundingClientRect().width > 0;
-    // (An empty th heads a column of buttons, as in Settings' industry list: not a defect.)
-    for (const h of document.querySelectorAll('h1, h2, h3, [role="tab"], button, label')) {
+    // A column header says what the column holds, the column of buttons too (a screen reader reads it).
+    for (const h of document.querySelectorAll('h1, h2, h3, [role="tab"], button, label, th')) {
       if (!visible(h)) continue;
       const text = (h.textContent ?? '').trim();
       const named = text || h.getAttribute('aria-label') || h.querySelector('svg, img, input, select');
@@ -37,6 +37,13 @@ async function problems(page: Page): Promise<string[]> {
       if (/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/.test(text)) found.push(`id shown: ${text.slice(0, 80)} ⟨${el.className}⟩`);
       if (/\{\{\s*\w+\s*\}\}|undefined|NaN|\[object Object\]/.test(text)) found.push(`raw value shown: ${text.slice(0, 80)} ⟨${el.className}⟩`);
     }
+    // A unit named twice in one line: "Intended investment (10k CNY): ∅ → 44,450 10k CNY".
+    for (const li of document.querySelectorAll('li')) {
+      if (!visible(li) || li.querySelector('li')) continue;
+      const text = (li.textContent ?? '').trim();
+      // (Two amounts in one line, "≥ 500 万元（已融 230 万元）", are two units, not one named twice.)
+      if (/[（(](万元|10k CNY)[)）][^（(]*[\d,.]+ (万元|10k CNY)/.test(text)) found.push(`unit named twice: ${text.slice(0, 80)}`);
+    }
     // Text cut off by its own box with no ellipsis (buttons, tabs, headings, labels, badges).
     for (const el of document.querySelectorAll('h1, h2, h3, button, [role="tab"], label, .badge, .count, .card h3, .kpi, .tile')) {
       if (!visible(el)) continue;
@@ -49,6 +56,13 @@ async function problems(page: Page): Promise<string[]> {
       if (visible(row) && row.scrollWidth > row.clientWidth + 2) found.push(`overflows its box: ${(row.textContent ?? '').trim().slice(0, 60)} ⟨${row.className}⟩`);
     }
     if (document.documentElement.scrollWidth > document.documentElement.clientWidth) found.push('the page scrolls sideways');
+    // A date field too narrow to show a whole date ("mm/dd/").
+    for (const input of document.querySelectorAll('input[type="date"]')) {
+      if (visible(input) && input.getBoundingClientRect().width < 130) found.push(`date field too narrow: ${input.getAttribute('aria-label') ?? ''}`);
+    }
+    // The folded sidebar's marks tell the pages apart (first letters did not: P, P; R, R; 招, 招).
+    const marks = [...document.querySelectorAll('.nav-initial')].filter(visible).map((m) => (m.textContent ?? '').trim());
+    if (new Set(marks).size < marks.length) found.push(`sidebar marks repeat: ${marks.join(' ')}`);
     return found;
   });
 }
@@ -63,11 +77,13 @@ for (const locale of LOCALES) {
       });
 
       test(`every page (${tag})`, async ({ page }) => {
+        test.setTimeout(240_000); // a long walk: eleven pages or sixteen tabs, each checked and kept
         const seen: string[] = [];
         for (const name of PAGES) {
           await page.goto(`/#/${name}`);
-          await expect(page.getByRole('heading', { level: 1 }).first()).toContainText(/\S/);
-          if (['enterprises', 'incubations', 'leads', 'targets'].includes(name)) await expect(page.locator('.ag-row').first()).toBeVisible();
+          // Each page's chunk loads on first visit (over 10 s on a loaded CI machine).
+          await expect(page.getByRole('heading', { level: 1 }).first()).toContainText(/\S/, { timeout: 30_000 });
+          if (['enterprises', 'incubations', 'leads', 'targets'].includes(name)) await expect(page.locator('.ag-row').first()).toBeVisible({ timeout: 30_000 });
           if (name === 'overview') await expect(page.locator('.chart svg').first()).toBeVisible();
           seen.push(...(await problems(page)).map((p) => `${name}: ${p}`));
           await page.screenshot({ path: `tests/e2e/.screens/walk-${tag}-${name}.png`, fullPage: true });
@@ -76,11 +92,13 @@ for (const locale of LOCALES) {
       });
 
       test(`every drawer tab (${tag})`, async ({ page }) => {
+        test.setTimeout(240_000); // a long walk: eleven pages or sixteen tabs, each checked and kept
         const seen: string[] = [];
         for (const area of DRAWERS) {
           await page.goto(`/#/${area}`);
           const first = page.locator('.ag-row[row-index="0"] .ag-cell').first();
-          await expect(first).toBeVisible();
+          // A fresh page loads the registry's chunk first (over 10 s on a loaded CI machine).
+          await expect(first).toBeVisible({ timeout: 30_000 });
           const got = page.waitForResponse((r) => r.url().endsWith(`/api/${area}.get`));
           await first.click();
           await got;
@@ -135,4 +153,67 @@ test('each figure at the top of the Overview is the count of the grid it opens',
     await page.getByRole('button', { name: '回到演示数据的最后一天' }).click();
     await expect(page.getByRole('button', { name: '改为按今天运行' })).toBeVisible();
   }
+});
+
+test('a record typed into the demo is dated on the demo\'s day, so the Overview counts it; every form dates "today" so', async ({ page }) => {
+  const registered = async () => {
+    await page.goto('/#/overview');
+    const value = page.locator('a.card.stat', { hasText: '在册企业' }).locator('.stat-value');
+    await expect(value).toHaveText(/\d/);
+    return Number((await value.innerText()).replace(/\D/g, ''));
+  };
+  const before = await registered();
+  await page.goto('/#/enterprises');
+  await expect(page.locator('.ag-row').first()).toBeVisible();
+  await page.getByRole('button', { name: '+ 新建' }).click();
+  const drawer = page.locator('aside.drawer');
+  await drawer.getByLabel('企业名称').fill('演示日入驻数据有限公司');
+  await expect(drawer.getByLabel('入驻日期')).toHaveValue('2021-12-31');
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/enterprises.create'));
+  await drawer.getByRole('button', { name: '保存' }).click();
+  expect((await saved).ok()).toBe(true);
+  // The drawer stays on the new record: its follow-up and visit forms date on the demo's day too.
+  await drawer.getByRole('tab', { name: '跟进记录' }).click();
+  await expect(drawer.getByLabel('日期', { exact: true })).toHaveValue('2021-12-31');
+  await expect(drawer.getByLabel('日期', { exact: true })).toHaveAttribute('max', '2021-12-31');
+  await drawer.getByRole('tab', { name: '走访' }).click();
+  await expect(drawer.getByLabel('走访日期')).toHaveValue('2021-12-31');
+  expect(await registered()).toBe(before + 1);
+});
+
+test('every column of the Settings tables is named, the column of buttons too', async ({ page }) => {
+  await page.goto('/#/settings');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  const headers = page.locator('table thead th');
+  await expect(headers.first()).toBeVisible();
+  const texts = (await headers.allInnerTexts()).map((x) => x.trim());
+  expect(texts.length).toBeGreaterThan(8);
+  expect(texts.filter((x) => !x)).toEqual([]);
+  expect(texts).toContain('操作');
+});
+
+test('the 在册企业 and 在孵 links filter by what the core says the figures count, not a copy of their own', async ({ page }) => {
+  // The core's answer names the statuses; a different answer moves the link with it.
+  await page.route('**/api/dashboard.overview', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.json()) as { ok: boolean; value: { counted: { registeredStatuses: string[] } } };
+    body.value.counted.registeredStatuses = ['settled'];
+    await route.fulfill({ response, json: body });
+  });
+  // Opened from another page: a start on the Overview asks for the dashboard in the start-up batch.
+  await page.goto('/#/settings');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await page.evaluate(() => (location.hash = '#/overview'));
+  await expect(page.locator('a.card.stat', { hasText: '在册企业' })).toHaveAttribute('href', '#/enterprises?status=settled');
+  await expect(page.locator('a.card.stat', { hasText: '在孵企业与团队' })).toHaveAttribute('href', '#/incubations?stage=admitted,incubating');
+});
+
+test('a laptop copy asked for without a device name says what is missing, instead of a button that does nothing', async ({ page }) => {
+  await page.goto('/#/fieldwork');
+  const prepare = page.getByRole('button', { name: '生成并下载副本' });
+  await expect(prepare).toBeEnabled();
+  await prepare.click();
+  const device = page.getByLabel('设备名称');
+  await expect(device).toBeFocused();
+  expect(await device.evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).toBe(true);
 });

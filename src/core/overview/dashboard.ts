@@ -4,6 +4,8 @@ import { isoDate } from '../fields';
 import { readHandler, slice } from '../handler';
 import { leadStages } from '../leads/pipeline';
 import { targetProgress } from '../targets/handlers';
+import { REGISTERED_STATUSES } from '../enterprises/registered';
+import { ACTIVE_INCUBATION_STAGES } from '../incubation/status';
 import { incubationStages } from '../enums';
 
 /**
@@ -259,6 +261,11 @@ export function overview(db: Db, asOf: string, today: string) {
     overdue: overdueFollowUps(db, asOf),
     timeline: timeline(db, asOf),
     enterprises: mix.reduce((a, r) => a + r.n, 0),
+    /**
+     * What the figures at the top count, as grid filters: the registry's statuses that are 在册, the
+     * incubation stages that are 在孵. The Overview's links take them from here, not a copy of their own.
+     */
+    counted: { registeredStatuses: REGISTERED_STATUSES, activeIncubationStages: ACTIVE_INCUBATION_STAGES },
   };
 }
 

@@ -17,6 +17,7 @@ import { HubStatus } from './hub/HubStatus';
 import { peekPrefetched, takePrefetched } from './lib/prefetch';
 import { PageLoading } from './components/PageLoading';
 import { preloadable } from './lib/preloadable';
+import { noteDatabaseDay } from './lib/databaseDay';
 
 // Each page is its own chunk, loaded when first opened: the start-up script holds only the shell, so
 // the window is usable at once and the grid (AG Grid) and charts (ECharts) load with the pages that use them.
@@ -47,6 +48,9 @@ export function App() {
   // Shown in the first render when it has already arrived, so the Overview does not wait a render for it.
   const info = useCoreData(() => takePrefetched('meta.info', () => api['meta.info']({})), [], [], () => peekPrefetched<Awaited<ReturnType<(typeof api)['meta.info']>>>('meta.info')).data ?? null;
   const dataset = info?.dataset ?? null;
+  useEffect(() => {
+    if (info) noteDatabaseDay(info.today);
+  }, [info]);
   // Field-copy banner and the review badge: any change may add an unreturned edit or a review item.
   const syncSummary = useCoreData(() => afterFirstPaint(() => api['sync.summary']({})), [], 'all').data;
   // Another database file was opened in the desktop app: start over on it.
@@ -107,7 +111,8 @@ export function App() {
             {PAGES.map((p) => (
               <li key={p}>
                 <a href={`#/${p}`} aria-current={p === page ? 'page' : undefined} className={p === page ? 'current' : ''} title={collapsed ? t(`nav.${p}`) : undefined}>
-                  <span className="nav-initial" aria-hidden>{t(`nav.${p}`).slice(0, 1)}</span>
+                  {/* The folded rail's mark: one per page (first letters repeat: 招商线索/招商看板, Reports/Review). */}
+                  <span className="nav-initial" aria-hidden>{t(`navShort.${p}`)}</span>
                   <span className="nav-label">{t(`nav.${p}`)}</span>
                   {p === 'reviews' && !!syncSummary?.openReviews && (
                     <span className="count-badge" aria-label={t('reviews.badge', { count: syncSummary.openReviews })}>{syncSummary.openReviews}</span>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, errorText } from '../api/client';
 import { navigate } from '../lib/route';
+import { useDatabaseDay } from '../lib/databaseDay';
 import { Modal } from './Modal';
 import { useToast } from './Toasts';
 
@@ -9,7 +10,6 @@ type Match = Awaited<ReturnType<(typeof api)['leads.matches']>>[number];
 type Industry = Awaited<ReturnType<(typeof api)['industries.list']>>[number];
 type Kind = 'core' | 'startup' | 'service';
 
-const todayIso = () => new Date().toISOString().slice(0, 10);
 
 /**
  * Turns a won lead into a park enterprise, or links it to the enterprise it already is. A new
@@ -23,12 +23,15 @@ export function ConvertDialog({ leadId, company, onClose, onDone }: { leadId: st
   const [matches, setMatches] = useState<Match[] | null>(null);
   const [industries, setIndustries] = useState<Industry[]>([]);
   const [choice, setChoice] = useState<string>('new');
-  const [form, setForm] = useState({ name: company, uscc: '', industry: '', kind: 'startup' as Kind, entry_date: todayIso(), building: '', unit: '', area_m2: '' });
+  const [form, setForm] = useState({ name: company, uscc: '', industry: '', kind: 'startup' as Kind, entry_date: '', building: '', unit: '', area_m2: '' });
+  // The entry date left alone is the database's today (a demo's last day), not the computer's.
+  const day = useDatabaseDay();
+  const entryDate = form.entry_date || day || '';
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    void Promise.all([api['leads.matches']({ id: leadId }), api['leads.get']({ id: leadId }), api['industries.list']({}), api['meta.info']({})]).then(([m, lead, inds, info]) => {
+    void Promise.all([api['leads.matches']({ id: leadId }), api['leads.get']({ id: leadId }), api['industries.list']({})]).then(([m, lead, inds]) => {
       setMatches(m);
       setIndustries(inds);
       if (m[0]) setChoice(m[0].id);
@@ -38,7 +41,6 @@ export function ConvertDialog({ leadId, company, onClose, onDone }: { leadId: st
         uscc: String(lead.uscc ?? ''),
         industry: String(lead.industry ?? ''),
         area_m2: lead.expected_area_m2 == null ? '' : String(lead.expected_area_m2),
-        entry_date: info.today,
       }));
     });
   }, [leadId, company]);
@@ -53,7 +55,7 @@ export function ConvertDialog({ leadId, company, onClose, onDone }: { leadId: st
         choice === 'new'
           ? {
               id: leadId, mode: 'create', kind: form.kind, name: form.name, uscc: form.uscc.trim() || null, industry: form.industry || null,
-              entry_date: form.entry_date, building: form.building.trim() || null, unit: form.unit.trim() || null, area_m2: form.area_m2 ? Number(form.area_m2) : null,
+              entry_date: entryDate, building: form.building.trim() || null, unit: form.unit.trim() || null, area_m2: form.area_m2 ? Number(form.area_m2) : null,
             }
           : { id: leadId, mode: 'link', enterprise_id: choice },
       );
@@ -71,7 +73,7 @@ export function ConvertDialog({ leadId, company, onClose, onDone }: { leadId: st
   const field = (key: 'name' | 'uscc' | 'entry_date' | 'building' | 'unit' | 'area_m2', label: string, props: Record<string, unknown> = {}) => (
     <label className="form-row">
       <span>{label}</span>
-      <input value={form[key]} onChange={set(key)} aria-invalid={!!fieldErrors[key]} aria-describedby={fieldErrors[key] ? `convert-${key}-error` : undefined} {...props} />
+      <input value={key === 'entry_date' ? entryDate : form[key]} onChange={set(key)} aria-invalid={!!fieldErrors[key]} aria-describedby={fieldErrors[key] ? `convert-${key}-error` : undefined} {...props} />
       {fieldErrors[key] && <span id={`convert-${key}-error`} className="field-error">{fieldErrors[key]}</span>}
     </label>
   );

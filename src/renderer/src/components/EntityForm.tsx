@@ -8,6 +8,7 @@ import type { FieldDef, RegistryConfig, Row } from '../pages/registries';
 import { EnterprisePicker } from './EnterprisePicker';
 import { MeasureEditor } from './MeasureEditor';
 import { Icon } from './Icon';
+import { useDatabaseDay } from '../lib/databaseDay';
 
 type FormValue = string | Record<string, string | null>[];
 type Options = { staff: { id: string; name: string; role: string }[]; industries: { id: string }[]; plans: { id: string; name: string; name_en: string | null }[] };
@@ -56,7 +57,8 @@ export function EntityForm({ config, row, onSaved, onCancel, onDirtyChange, onSa
   onSaveFailed?: () => void;
 }) {
   const { t } = useTranslation();
-  const initial = row ?? config.defaults();
+  const day = useDatabaseDay();
+  const initial = row ?? config.defaults(day);
   const [values, setValues] = useState<Record<string, FormValue>>(() => Object.fromEntries(config.fields.map((f) => [f.name, toForm(f, initial[f.name])])));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);

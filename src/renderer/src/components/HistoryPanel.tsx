@@ -3,7 +3,7 @@ import type { ChangeEntry } from '../../../core/db/write';
 import { api, invokeMethod } from '../api/client';
 import { useCoreData } from '../lib/useCoreData';
 import { ErrorBanner } from './ErrorBanner';
-import { formatDate, formatDateTime, formatWan } from '../lib/format';
+import { formatDate, formatDateTime, formatNumber, formatWan } from '../lib/format';
 import type { Area, FieldDef } from '../pages/registries';
 import { localName, unitText } from '../lib/names';
 import { measureText } from '../lib/measureText';
@@ -48,7 +48,9 @@ export function HistoryPanel({ area, id, fields }: { area: Area; id: string; fie
     if (isEnterprise(field)) return enterprises?.get(String(v)) ?? (enterprises ? t('history.deletedRecord') : '…');
     if (area === 'targets' && field === 'unit') return unitText(t, i18n.language, String(v));
     if (f?.kind === 'measure' && typeof v === 'object') return measureText(t, v as Record<string, unknown>, staffName);
-    if (f?.kind === 'money') return `${formatWan(v as number, i18n.language)} ${t('common.wan')}`;
+    // The field's label names its unit (万元, registry/field.ts): the value is the number alone.
+    if (f?.kind === 'money') return formatWan(v as number, i18n.language);
+    if (f?.kind === 'number' && typeof v === 'number') return formatNumber(v, i18n.language, Number.isInteger(v) ? 0 : 2);
     if (f?.kind === 'enum') return t(`enum.${f.enumName}.${String(v)}`);
     if (f?.kind === 'industry') return t(`enum.industry.${String(v)}`);
     if (f?.kind === 'date') return formatDate(String(v), i18n.language);

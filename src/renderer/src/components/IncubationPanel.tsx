@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError, errorText } from '../api/client';
 import { formatDate, formatWan, wanToYuan } from '../lib/format';
 import { useCoreData } from '../lib/useCoreData';
+import { useDatabaseDay } from '../lib/databaseDay';
 import { ErrorBanner } from './ErrorBanner';
 import { Icon } from './Icon';
 import { ReadOnlyNote } from '../hub/ReadOnlyNote';
@@ -20,6 +21,9 @@ export function IncubationPanel({ id, onChanged }: { id: string; onChanged: () =
   const [ms, setMs] = useState({ goal: '', unit: '', target_value: '', deadline: '' });
   const [round, setRound] = useState({ date: '', round: '', amount: '', investor: '' });
   const [error, setError] = useState<string | null>(null);
+  // A milestone marked done, or a round left undated, is dated the database's today (a demo's last day).
+  const day = useDatabaseDay();
+  const roundDate = round.date || day || '';
   const milestoneAccess = useWriteAccess('startup_milestones');
   const roundAccess = useWriteAccess('financing_rounds');
 
@@ -76,7 +80,7 @@ export function IncubationPanel({ id, onChanged }: { id: string; onChanged: () =
           <li key={m.id}>
             <span><Icon name={m.done_date ? 'check' : 'circle'} /> {String(m.goal)}{m.target_value != null ? ` · ${String(m.target_value)} ${String(m.unit ?? '')}` : ''}</span>
             <span className="muted small">{m.deadline ? formatDate(String(m.deadline), locale) : ''}</span>
-            {!m.done_date && milestoneAccess.canWrite && <button type="button" className="small-button" onClick={() => void run(() => api['startupMilestones.update']({ id: m.id, patch: { done_date: new Date().toISOString().slice(0, 10) } }), () => {})}>{t('incubation.markDone')}</button>}
+            {!m.done_date && milestoneAccess.canWrite && <button type="button" className="small-button" onClick={() => void run(() => api['startupMilestones.update']({ id: m.id, patch: { done_date: day ?? undefined } }), () => {})}>{t('incubation.markDone')}</button>}
           </li>
         ))}
       </ul>
@@ -94,11 +98,11 @@ export function IncubationPanel({ id, onChanged }: { id: string; onChanged: () =
         ))}
       </ul>
       {roundAccess.canWrite && <div className="inline-form">
-        <input aria-label={t('incubation.roundDate')} type="date" value={round.date} onChange={(e) => setRound({ ...round, date: e.target.value })} />
+        <input aria-label={t('incubation.roundDate')} type="date" value={roundDate} max={day ?? undefined} onChange={(e) => setRound({ ...round, date: e.target.value })} />
         <input aria-label={t('incubation.round')} placeholder={t('incubation.round')} value={round.round} onChange={(e) => setRound({ ...round, round: e.target.value })} />
         <input aria-label={t('incubation.amount')} placeholder={t('incubation.amount')} inputMode="decimal" value={round.amount} onChange={(e) => setRound({ ...round, amount: e.target.value })} />
         <input aria-label={t('incubation.investor')} placeholder={t('incubation.investor')} value={round.investor} onChange={(e) => setRound({ ...round, investor: e.target.value })} />
-        <button type="button" onClick={() => void run(() => api['financing.create']({ incubation_id: id, date: round.date, round: round.round || null, amount: wanToYuan(Number(round.amount)), investor: round.investor || null }), () => setRound({ date: '', round: '', amount: '', investor: '' }))}>+</button>
+        <button type="button" onClick={() => void run(() => api['financing.create']({ incubation_id: id, date: roundDate, round: round.round || null, amount: wanToYuan(Number(round.amount)), investor: round.investor || null }), () => setRound({ date: '', round: '', amount: '', investor: '' }))}>+</button>
       </div>}
       {error && <p className="field-error" role="alert">{error}</p>}
     </div>

@@ -4,6 +4,7 @@ import type { EnumCode } from '../../../core/enums';
 import { api, errorText } from '../api/client';
 import { formatDate } from '../lib/format';
 import { useCoreData } from '../lib/useCoreData';
+import { useDatabaseDay } from '../lib/databaseDay';
 import { ErrorBanner } from './ErrorBanner';
 import { ConvertDialog } from './ConvertDialog';
 import { ReadOnlyNote } from '../hub/ReadOnlyNote';
@@ -12,17 +13,15 @@ import { useWriteAccess } from '../hub/useWriteAccess';
 type Row = Record<string, unknown> & { id: string };
 type IncubationStage = EnumCode<'incubationStage'>;
 
-const today = () => new Date().toISOString().slice(0, 10);
-
 /** A lead's or incubation's stage history, and a dated move to another stage. */
 export function StagePanel({ entity, row, onChanged }: { entity: 'leads' | 'incubations'; row: Row; onChanged: () => void }) {
   const { t, i18n } = useTranslation();
   const [stage, setStage] = useState(String(row.stage));
   // The database's today: a demo database lives on its last day of history, and the core refuses a
   // move dated after it, so the computer's date would be refused there.
-  const appToday = useCoreData(() => api['meta.info']({}), [], []).data?.today ?? today();
+  const appToday = useDatabaseDay();
   const [picked, setDate] = useState<string | null>(null);
-  const date = picked ?? appToday;
+  const date = picked ?? appToday ?? '';
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [converting, setConverting] = useState(false);
@@ -58,9 +57,9 @@ export function StagePanel({ entity, row, onChanged }: { entity: 'leads' | 'incu
         <select aria-label={t('field.stage')} value={stage} onChange={(e) => setStage(e.target.value)}>
           {stages.map((s) => <option key={s.id} value={s.id}>{t(`enum.${enumName}.${s.id}`)}</option>)}
         </select>
-        <input type="date" aria-label={t('stages.date')} value={date} max={appToday} onChange={(e) => setDate(e.target.value)} />
+        <input type="date" aria-label={t('stages.date')} value={date} max={appToday ?? undefined} onChange={(e) => setDate(e.target.value)} />
         {kindOf(stage) === 'lost' && entity === 'leads' && <input aria-label={t('field.lost_reason')} placeholder={t('field.lost_reason')} value={reason} onChange={(e) => setReason(e.target.value)} />}
-        <button type="button" className="primary" disabled={stage === row.stage} onClick={() => void move()}>{t('stages.apply')}</button>
+        <button type="button" className="primary" disabled={stage === row.stage || !date} onClick={() => void move()}>{t('stages.apply')}</button>
       </div>}
       {error && <p className="field-error" role="alert">{error}</p>}
       {access.canWrite && entity === 'leads' && kindOf(String(row.stage)) === 'won' && !row.enterprise_id && (

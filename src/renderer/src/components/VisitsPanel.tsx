@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, errorText, saveFile, uploadFile } from '../api/client';
 import { formatDate } from '../lib/format';
 import { useCoreData } from '../lib/useCoreData';
+import { useDatabaseDay } from '../lib/databaseDay';
 import { ErrorBanner } from './ErrorBanner';
 import { ReadOnlyNote } from '../hub/ReadOnlyNote';
 import { useWriteAccess } from '../hub/useWriteAccess';
@@ -10,7 +11,6 @@ import '../fieldwork.css';
 
 type Visit = Awaited<ReturnType<(typeof api)['visits.of']>>[number];
 type Attachment = Visit['attachments'][number];
-const today = () => new Date().toISOString().slice(0, 10);
 
 /**
  * Visits (走访) on an enterprise or a lead: date, staff, purpose, notes, photos and other files, and
@@ -19,7 +19,10 @@ const today = () => new Date().toISOString().slice(0, 10);
 export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; leadId?: string }) {
   const { t, i18n } = useTranslation();
   const owner = enterpriseId ? { enterprise_id: enterpriseId } : { lead_id: leadId! };
-  const [draft, setDraft] = useState({ date: today(), staff_id: '', purpose: '', notes: '', request: '' });
+  // The date left alone is the database's today (a demo's last day), not the computer's.
+  const [draft, setDraft] = useState({ date: '', staff_id: '', purpose: '', notes: '', request: '' });
+  const day = useDatabaseDay();
+  const date = draft.date || day || '';
   const [files, setFiles] = useState<File[]>([]);
   /** Remounts the file input after a save (a file input cannot be cleared by state). */
   const [formKey, setFormKey] = useState(0);
@@ -34,7 +37,7 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
     setError(null);
     setBusy(true);
     try {
-      const visit = (await api['visits.create']({ ...owner, date: draft.date, staff_id: draft.staff_id || null, purpose: draft.purpose || null, notes: draft.notes || null })) as { id: string };
+      const visit = (await api['visits.create']({ ...owner, date, staff_id: draft.staff_id || null, purpose: draft.purpose || null, notes: draft.notes || null })) as { id: string };
       for (const f of files) {
         const up = await uploadFile(f);
         await api['attachments.add']({ visit_id: visit.id, file: up.token });
@@ -70,7 +73,7 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
     <div className="visits">
       <ReadOnlyNote access={access} />
       {access.canWrite && <form className="visit-form" aria-label={t('visits.new')} onSubmit={(e) => { e.preventDefault(); void add(); }}>
-        <input type="date" aria-label={t('visits.date')} value={draft.date} required onChange={(e) => setDraft({ ...draft, date: e.target.value })} />
+        <input type="date" aria-label={t('visits.date')} value={date} max={day ?? undefined} required onChange={(e) => setDraft({ ...draft, date: e.target.value })} />
         <select aria-label={t('visits.staff')} value={draft.staff_id} onChange={(e) => setDraft({ ...draft, staff_id: e.target.value })}>
           <option value="">{t('visits.staff')}: {t('common.none')}</option>
           {staff.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
@@ -84,7 +87,7 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
       </form>}
       {error && <p className="field-error" role="alert">{error}</p>}
       <ErrorBanner error={list.error} />
-      {visits.length === 0 ? !list.loading && !list.error && <p className="muted">{t('visits.empty')}</p> : (
+      {visits.length === 0 ? !list.loading && !list.error && <p className="muted">{t('visits.empty')}{access.canWrite && <>{t('common.sentenceEnd')}{t('visits.emptyHint')}</>}</p> : (
         visits.map((v) => (
           <article key={v.id} className="visit" data-visit={v.id}>
             <div className="visit-head">

@@ -3,12 +3,13 @@ import { registries, type Area, type FieldDef } from '../pages/registries';
 import { formatDate, formatWan } from './format';
 
 /**
- * A stored value as a person reads it (money in 万元, enum codes as labels, dates in the UI's
+ * A stored value as a person reads it (money as a number of 万元, enum codes as labels, dates in the UI's
  * language), shared by the history panel and the review queue.
  */
 export function showValue(t: TFunction, locale: string, field: FieldDef | undefined, v: unknown): string {
   if (v == null || v === '' || (Array.isArray(v) && v.length === 0)) return '∅';
-  if (field?.kind === 'money') return `${formatWan(v as number, locale)} ${t('common.wan')}`;
+  // Shown after the field's label, which names its unit (万元, registry/field.ts): the number alone.
+  if (field?.kind === 'money') return formatWan(v as number, locale);
   if (field?.kind === 'enum') return t(`enum.${field.enumName}.${String(v)}`);
   if (field?.kind === 'industry') return t(`enum.industry.${String(v)}`);
   if (field?.kind === 'date') return formatDate(String(v), locale);

@@ -85,7 +85,7 @@ export function BackupsSettings({ damaged = false }: { damaged?: boolean }) {
       {data && data.items.length > 0 && (
         <table className="plain backups-list">
           <thead>
-            <tr><th>{t('backups.when')}</th><th>{t('backups.why')}</th><th>{t('backups.size')}</th><th>{t('backups.verified')}</th><th /></tr>
+            <tr><th>{t('backups.when')}</th><th>{t('backups.why')}</th><th>{t('backups.size')}</th><th>{t('backups.verified')}</th><th>{t('common.rowActions')}</th></tr>
           </thead>
           <tbody>
             {data.items.map((item) => (

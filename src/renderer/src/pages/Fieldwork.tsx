@@ -98,12 +98,13 @@ function CheckoutCard({ onDone }: Done) {
       <h2 id="checkout">{t('fieldwork.checkout')}</h2>
       <p className="muted small">{t('fieldwork.checkoutHint')}</p>
       <form className="form" onSubmit={(e) => { e.preventDefault(); void prepare(); }}>
+        {/* Not disabled while the device name is empty: the press says why (the field is required) instead of doing nothing. */}
         <label>{t('fieldwork.device')}<input value={device} onChange={(e) => setDevice(e.target.value)} placeholder={t('fieldwork.devicePlaceholder')} required maxLength={60} /></label>
         <label>{t('fieldwork.person')}
           <input value={person} onChange={(e) => setPerson(e.target.value)} list="checkout-staff" maxLength={60} />
         </label>
         <datalist id="checkout-staff">{staff.map((s) => <option key={s.id} value={s.name} />)}</datalist>
-        <button type="submit" className="primary" disabled={busy || !device.trim()}>{t('fieldwork.prepare')}</button>
+        <button type="submit" className="primary" disabled={busy}>{t('fieldwork.prepare')}</button>
       </form>
       {error && <p className="form-error" role="alert">{error}</p>}
       {done && <p role="status">{t('fieldwork.checkoutReady', { name: done.name })} <button type="button" className="link" onClick={() => void saveFile(done.token, done.name)}>{t('reports.again')}</button></p>}

@@ -255,7 +255,7 @@ export function ImportPage() {
         <ErrorBanner error={batchList.error} />
         {batches.length === 0 ? <p className="muted">{t('imports.noHistory')}</p> : (
           <table className="plain">
-            <thead><tr><th>{t('imports.when')}</th><th>{t('imports.file')}</th><th>{t('imports.entity')}</th><th>{t('imports.counts')}</th><th /></tr></thead>
+            <thead><tr><th>{t('imports.when')}</th><th>{t('imports.file')}</th><th>{t('imports.entity')}</th><th>{t('imports.counts')}</th><th>{t('common.rowActions')}</th></tr></thead>
             <tbody>
               {batches.map((b) => (
                 <tr key={b.id}>

@@ -54,10 +54,13 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
   const openLeads = data.funnel.stages.filter((s) => s.conversion === null || s.current >= 0).reduce((a, s) => a + s.current, 0);
   // Each figure opens the grid filtered to the records it counts (a newcomer compares the two numbers):
   // enterprises on record are those that have not left, open leads those on the path (not lost). (A record
-  // dated after the day shown, as one typed into the demo on today's date, is in the grid but not the figure.)
+  // dated after the day shown is in the grid but not the figure: forms date new records on the database's
+  // day, lib/databaseDay.ts, so only a date typed in by hand lands there.)
+  // Which statuses and stages the figures count comes with them (the core's one declaration of each).
+  const active = data.counted.activeIncubationStages;
   const cards = [
-    { key: 'enterprises', value: data.enterprises, href: 'enterprises?status=settled,incubating,graduated' },
-    { key: 'incubating', value: (data.incubationStages.incubating ?? 0) + (data.incubationStages.admitted ?? 0), href: 'incubations?stage=admitted,incubating' },
+    { key: 'enterprises', value: data.enterprises, href: `enterprises?status=${data.counted.registeredStatuses.join(',')}` },
+    { key: 'incubating', value: active.reduce((a, s) => a + (data.incubationStages[s] ?? 0), 0), href: `incubations?stage=${active.join(',')}` },
     { key: 'leads', value: openLeads, href: `leads?stage=${data.funnel.stages.map((s) => s.stage).join(',')}` },
     { key: 'overdue', value: data.overdue.count, href: 'pipeline', warn: data.overdue.count > 0 },
   ];

@@ -24,7 +24,7 @@ export function PipelineSettings() {
       </div>
       <table className="plain">
         <thead>
-          <tr><th>{t('settings.code')}</th><th>{t('settings.nameZh')}</th><th>{t('settings.nameEn')}</th><th>{t('settings.stageKind')}</th><th /></tr>
+          <tr><th>{t('settings.code')}</th><th>{t('settings.nameZh')}</th><th>{t('settings.nameEn')}</th><th>{t('settings.stageKind')}</th><th>{t('common.rowActions')}</th></tr>
         </thead>
         <tbody>
           {stages.map((s) => (

@@ -55,7 +55,7 @@ export function Settings({ theme, onTheme, onLocale }: { theme: Theme; onTheme: 
         <p className="muted">{t('settings.industriesHint')}</p>
         <table className="plain">
           <thead>
-            <tr><th>{t('settings.code')}</th><th>{t('settings.nameZh')}</th><th>{t('settings.nameEn')}</th><th /></tr>
+            <tr><th>{t('settings.code')}</th><th>{t('settings.nameZh')}</th><th>{t('settings.nameEn')}</th><th>{t('common.rowActions')}</th></tr>
           </thead>
           <tbody>
             {industries.map((ind) => (

@@ -17,7 +17,7 @@ export function StaffSettings() {
       <h2>{t('settings.staff')}</h2>
       <table className="plain">
         <thead>
-          <tr><th>{t('settings.staffName')}</th><th>{t('settings.role')}</th><th>{t('field.contact_phone')}</th><th /></tr>
+          <tr><th>{t('settings.staffName')}</th><th>{t('settings.role')}</th><th>{t('field.contact_phone')}</th><th>{t('common.rowActions')}</th></tr>
         </thead>
         <tbody>
           {staff.map((s) => (

@@ -36,7 +36,8 @@ export interface RegistryConfig {
   nameOf: (row: Row) => string;
   columns: (t: TFunction, locale: string) => ColDef<Row>[];
   fields: FieldDef[];
-  defaults: () => Record<string, unknown>;
+  /** A new record's values; dates are `day`, the database's today (lib/databaseDay.ts), when known. */
+  defaults: (day: string | null) => Record<string, unknown>;
   /** Columns whose filter values the user types in 万元 and the core compares in yuan. */
   moneyColumns: string[];
   /** Filter set when arriving with `?key=value` in the address (e.g. from the Overview). */
@@ -47,9 +48,12 @@ export interface RegistryConfig {
 
 type Fmt = (p: ValueFormatterParams<Row>) => string;
 const textCol = (field: string, t: TFunction, extra: Partial<ColDef<Row>> = {}): ColDef<Row> => ({ field, headerName: t(`field.${field}`), filter: 'agTextColumnFilter', ...extra });
+/** Wide enough for "2017年10月15日" and for the date filter under the header to show a whole date beside its button. */
+const DATE_COLUMN_WIDTH = 205;
 const dateCol = (field: string, t: TFunction, locale: string, extra: Partial<ColDef<Row>> = {}): ColDef<Row> => ({
-  field, headerName: t(`field.${field}`), filter: 'agDateColumnFilter', sortable: true, width: 130,
+  field, headerName: t(`field.${field}`), filter: 'agDateColumnFilter', sortable: true,
   valueFormatter: ((p) => formatDate(p.value as string, locale)) as Fmt, ...extra,
+  width: Math.max(DATE_COLUMN_WIDTH, extra.width ?? 0),
 });
 const numberCol = (field: string, t: TFunction, locale: string, extra: Partial<ColDef<Row>> = {}): ColDef<Row> => ({
   field, headerName: t(`field.${field}`), filter: 'agNumberColumnFilter', sortable: true, type: 'rightAligned', width: 120,
@@ -116,16 +120,15 @@ function fromRegistry(area: Area, metas: FieldMeta[], page: Pick<RegistryConfig,
   };
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
 const registryPages = {
   enterprises: {
     nameOf: (r: Row) => String(r.name ?? ''),
-    defaults: () => ({ kind: 'startup', status: 'settled', entry_date: today() }),
+    defaults: (day) => ({ kind: 'startup', status: 'settled', entry_date: day }),
     watch: ['enterprises'],
   },
   incubations: {
     nameOf: (r: Row) => String(r.enterprise_name ?? r.team_name ?? ''),
-    defaults: () => ({ stage: 'applied', applied_date: today(), cohort: `${new Date().getFullYear()}届` }),
+    defaults: (day) => ({ stage: 'applied', applied_date: day, cohort: day ? `${day.slice(0, 4)}届` : null }),
     watch: ['incubations', 'enterprises', 'staff'],
   },
   leads: {
