@@ -4,6 +4,7 @@ import type { IdFactory } from '../util/ids';
 import { searchTokens } from '../search/tokens';
 import type { HybridClock } from './clock';
 import { prepared, type Db } from './open';
+import { dropHeldSearch, holdSearchWrites, searchWrite, writeHeldSearch } from './search-writes';
 import { tables, type TableName, type TableSpec } from './tables';
 
 /**
@@ -48,9 +49,15 @@ export interface ChangeEntry {
 export function transact<T>(ctx: WriteContext, fn: () => T): T {
   if (ctx.db.inTransaction) return fn();
   const result = ctx.db.transaction(() => {
-    const value = fn();
-    saveClock(ctx);
-    return value;
+    holdSearchWrites(ctx.db);
+    try {
+      const value = fn();
+      writeHeldSearch(ctx.db);
+      saveClock(ctx);
+      return value;
+    } finally {
+      dropHeldSearch(ctx.db);
+    }
   })();
   ctx.version.value++;
   return result;
@@ -65,8 +72,10 @@ export function transact<T>(ctx: WriteContext, fn: () => T): T {
 export async function transactAsync<T>(ctx: WriteContext, fn: (pause: () => Promise<void>) => Promise<T>): Promise<T> {
   if (ctx.db.inTransaction) throw new AppError('busy');
   ctx.db.exec('BEGIN IMMEDIATE');
+  holdSearchWrites(ctx.db);
   try {
     const value = await fn(() => new Promise((resolve) => setImmediate(resolve)));
+    writeHeldSearch(ctx.db);
     saveClock(ctx);
     ctx.db.exec('COMMIT');
     ctx.version.value++;
@@ -74,6 +83,8 @@ export async function transactAsync<T>(ctx: WriteContext, fn: (pause: () => Prom
   } catch (err) {
     if (ctx.db.inTransaction) ctx.db.exec('ROLLBACK');
     throw err;
+  } finally {
+    dropHeldSearch(ctx.db);
   }
 }
 
@@ -217,9 +228,14 @@ function logChange(ctx: WriteContext, stamp: string, table: string, id: string, 
 function insertTokens(ctx: WriteContext, table: TableName, rowid: number, values: Row): void {
   const spec: TableSpec = tables[table];
   if (!spec.search) return;
+  searchWrite(ctx.db, { fts: spec.search.fts, rowid, remove: false, tokens: tokensOf(table, values) });
+}
+
+function tokensOf(table: TableName, values: Row): string {
+  const spec: TableSpec = tables[table];
   const row: Row = {};
   for (const c of Object.keys(spec.columns)) row[c] = normalise(spec, c, values[c]);
-  prepared(ctx.db, `INSERT INTO ${spec.search.fts} (rowid, tokens) VALUES (?, ?)`).run(rowid, searchTokens(spec.search.text(row)));
+  return searchTokens(spec.search!.text(row));
 }
 
 /** Keeps a changed row's search tokens in step (tombstones have none). */
@@ -227,8 +243,7 @@ export function refreshSearch(ctx: WriteContext, table: TableName, id: string): 
   const spec: TableSpec = tables[table];
   if (!spec.search) return;
   const row = prepared(ctx.db, `SELECT rowid AS rid, * FROM ${table} WHERE id = ?`).get(id) as Row & { rid: number };
-  prepared(ctx.db, `DELETE FROM ${spec.search.fts} WHERE rowid = ?`).run(row.rid);
-  if (row.deleted === 0) insertTokens(ctx, table, row.rid, decodeRow(table, row));
+  searchWrite(ctx.db, { fts: spec.search.fts, rowid: row.rid, remove: true, tokens: row.deleted === 0 ? tokensOf(table, decodeRow(table, row)) : null });
 }
 
 function saveClock(ctx: WriteContext): void {
