@@ -226,11 +226,20 @@ function catchUp(db: Db, byColumn: Map<string, Kept>, known: Kept, stamp: string
   const taken = table ? takeTouched(db, table) : null;
   const sameTable = table ? [...byColumn].filter(([, k]) => k.touched?.table === table) : [];
   for (const [key, k] of table ? sameTable : []) {
-    const ok = taken && k.touched!.epoch === taken.epoch && dataVersionOf(k.stamp) === dataVersionOf(stamp) && patch(db, k, taken.rows);
+    const ok = taken && k.touched!.epoch === taken.epoch && dataVersionOf(k.stamp) === dataVersionOf(stamp) && patchOrDrop(db, k, taken.rows);
     if (ok) k.stamp = stamp;
     else byColumn.delete(key);
   }
   if (!table) byColumn.delete([...byColumn].find(([, k]) => k === known)![0]);
+}
+
+/** A patch that failed half-way (the log is taken already) leaves ranks that must not be kept. */
+function patchOrDrop(db: Db, k: Kept, rowids: number[]): boolean {
+  try {
+    return patch(db, k, rowids);
+  } catch {
+    return false;
+  }
 }
 
 /** Sets the ranks of the rows written to the rank of their value now (0 for a row no longer live). */
@@ -242,7 +251,7 @@ function patch(db: Db, k: Kept, rowids: number[]): boolean {
   rankPatches.count++;
   const rows = prepared(db, `SELECT ${q.rowid} AS r, ${q.column} AS v, (${q.where}) AS live FROM ${q.from} WHERE ${q.rowid} IN (SELECT value FROM json_each(?))`).all(JSON.stringify(rowids)) as { r: number; v: unknown; live: number | null }[];
   const live = rows.filter((row) => row.live);
-  const values = k.values;
+  let values = k.values;
   // Values no rank stands for yet, merged in order; the ranks at and above each move up in one pass.
   const added = [...new Set(live.map((row) => row.v).filter((v) => !findValue(values, v).found))].sort(compareSqlite);
   const unique = added.filter((v, i) => i === 0 || compareSqlite(added[i - 1], v) !== 0);
@@ -254,9 +263,8 @@ function patch(db: Db, k: Kept, rowids: number[]): boolean {
     for (const v of unique) shift[findValue(values, v).at + 1]!++;
     // shift[r] becomes the number of new values placed before old rank r (old rank r is values[r - 1]).
     for (let r = 1; r < shift.length; r++) shift[r]! += shift[r - 1]!;
-    const merged = values.concat(unique).sort(compareSqlite);
-    values.length = 0;
-    values.push(...merged);
+    // A new array, not the old one refilled: a spread of up to VALUES_MAX arguments can overflow the stack.
+    values = k.values = values.concat(unique).sort(compareSqlite);
     ranks = fitted(ranks, values.length, maxId + 1);
     // New values after every held one (a later date, a new last building) move no rank: no pass.
     if (shift[shift.length - 2]! > 0) {

@@ -13,10 +13,11 @@ import type { FieldIssue } from '../errors';
 export const ACTIVE_INCUBATION_STAGES = ['admitted', 'incubating'] as const;
 
 /** SQL: whether enterprise `e` has a live active incubation record (the rule above, for queries that check many). */
-export const HAS_ACTIVE_INCUBATION_SQL = `EXISTS (SELECT 1 FROM incubations i WHERE i.enterprise_id = e.id AND i.deleted = 0 AND i.stage IN (${ACTIVE_INCUBATION_STAGES.map((s) => `'${s}'`).join(', ')}))`;
+const ACTIVE_STAGES_SQL = ACTIVE_INCUBATION_STAGES.map((s) => `'${s}'`).join(', ');
+export const HAS_ACTIVE_INCUBATION_SQL = `EXISTS (SELECT 1 FROM incubations i WHERE i.enterprise_id = e.id AND i.deleted = 0 AND i.stage IN (${ACTIVE_STAGES_SQL}))`;
 
 export function hasActiveIncubation(db: Db, enterpriseId: string): boolean {
-  return !!prepared(db, "SELECT 1 FROM incubations WHERE enterprise_id = ? AND deleted = 0 AND stage IN ('admitted', 'incubating')").get(enterpriseId);
+  return !!prepared(db, `SELECT 1 FROM incubations WHERE enterprise_id = ? AND deleted = 0 AND stage IN (${ACTIVE_STAGES_SQL})`).get(enterpriseId);
 }
 
 /**

@@ -50,7 +50,7 @@ export function ActivitiesPanel({ leadId, enterpriseId }: { leadId?: string; ent
           {staff.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
         </select>
         <textarea aria-label={t('activities.text')} placeholder={t('activities.text')} rows={2} value={draft.text} onChange={(e) => setDraft({ ...draft, text: e.target.value })} />
-        <button type="button" className="primary" onClick={() => void add()}>{t('activities.add')}</button>
+        <button type="button" className="primary" disabled={!date} onClick={() => void add()}>{t('activities.add')}</button>
       </div>}
       {error && <p className="field-error" role="alert">{error}</p>}
       <ErrorBanner error={list.error} />

@@ -126,7 +126,7 @@ export function ConvertDialog({ leadId, company, onClose, onDone }: { leadId: st
       {error && <p className="field-error" role="alert">{error}</p>}
       <div className="actions">
         <button type="button" onClick={onClose}>{t('common.cancel')}</button>
-        <button type="button" className="primary" onClick={() => void submit()}>{choice === 'new' ? t('convert.submitCreate') : t('convert.submit')}</button>
+        <button type="button" className="primary" disabled={!entryDate} onClick={() => void submit()}>{choice === 'new' ? t('convert.submitCreate') : t('convert.submit')}</button>
       </div>
     </Modal>
   );

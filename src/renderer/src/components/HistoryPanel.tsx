@@ -3,7 +3,7 @@ import type { ChangeEntry } from '../../../core/db/write';
 import { api, invokeMethod } from '../api/client';
 import { useCoreData } from '../lib/useCoreData';
 import { ErrorBanner } from './ErrorBanner';
-import { formatDate, formatDateTime, formatNumber, formatWan } from '../lib/format';
+import { decimalsOf, formatDate, formatDateTime, formatNumber } from '../lib/format';
 import type { Area, FieldDef } from '../pages/registries';
 import { localName, unitText } from '../lib/names';
 import { measureText } from '../lib/measureText';
@@ -49,8 +49,9 @@ export function HistoryPanel({ area, id, fields }: { area: Area; id: string; fie
     if (area === 'targets' && field === 'unit') return unitText(t, i18n.language, String(v));
     if (f?.kind === 'measure' && typeof v === 'object') return measureText(t, v as Record<string, unknown>, staffName);
     // The field's label names its unit (万元, registry/field.ts): the value is the number alone.
-    if (f?.kind === 'money') return formatWan(v as number, i18n.language);
-    if (f?.kind === 'number' && typeof v === 'number') return formatNumber(v, i18n.language, Number.isInteger(v) ? 0 : 2);
+    // Every stored digit: a history rounded to two places could read "120.13 → 120.13" for a real change.
+    if (f?.kind === 'money' && typeof v === 'number') return formatNumber(v / 10_000, i18n.language, decimalsOf(v / 10_000, 4));
+    if (f?.kind === 'number' && typeof v === 'number') return formatNumber(v, i18n.language, decimalsOf(v, 6));
     if (f?.kind === 'enum') return t(`enum.${f.enumName}.${String(v)}`);
     if (f?.kind === 'industry') return t(`enum.industry.${String(v)}`);
     if (f?.kind === 'date') return formatDate(String(v), i18n.language);

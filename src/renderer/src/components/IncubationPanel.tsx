@@ -80,7 +80,7 @@ export function IncubationPanel({ id, onChanged }: { id: string; onChanged: () =
           <li key={m.id}>
             <span><Icon name={m.done_date ? 'check' : 'circle'} /> {String(m.goal)}{m.target_value != null ? ` · ${String(m.target_value)} ${String(m.unit ?? '')}` : ''}</span>
             <span className="muted small">{m.deadline ? formatDate(String(m.deadline), locale) : ''}</span>
-            {!m.done_date && milestoneAccess.canWrite && <button type="button" className="small-button" onClick={() => void run(() => api['startupMilestones.update']({ id: m.id, patch: { done_date: day ?? undefined } }), () => {})}>{t('incubation.markDone')}</button>}
+            {!m.done_date && milestoneAccess.canWrite && <button type="button" className="small-button" disabled={!day} onClick={() => void run(() => api['startupMilestones.update']({ id: m.id, patch: { done_date: day ?? undefined } }), () => {})}>{t('incubation.markDone')}</button>}
           </li>
         ))}
       </ul>
@@ -102,7 +102,7 @@ export function IncubationPanel({ id, onChanged }: { id: string; onChanged: () =
         <input aria-label={t('incubation.round')} placeholder={t('incubation.round')} value={round.round} onChange={(e) => setRound({ ...round, round: e.target.value })} />
         <input aria-label={t('incubation.amount')} placeholder={t('incubation.amount')} inputMode="decimal" value={round.amount} onChange={(e) => setRound({ ...round, amount: e.target.value })} />
         <input aria-label={t('incubation.investor')} placeholder={t('incubation.investor')} value={round.investor} onChange={(e) => setRound({ ...round, investor: e.target.value })} />
-        <button type="button" onClick={() => void run(() => api['financing.create']({ incubation_id: id, date: roundDate, round: round.round || null, amount: wanToYuan(Number(round.amount)), investor: round.investor || null }), () => setRound({ date: '', round: '', amount: '', investor: '' }))}>+</button>
+        <button type="button" disabled={!roundDate} onClick={() => void run(() => api['financing.create']({ incubation_id: id, date: roundDate, round: round.round || null, amount: wanToYuan(Number(round.amount)), investor: round.investor || null }), () => setRound({ date: '', round: '', amount: '', investor: '' }))}>+</button>
       </div>}
       {error && <p className="field-error" role="alert">{error}</p>}
     </div>

@@ -83,7 +83,7 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
         {enterpriseId && <input className="wide" aria-label={t('visits.request')} placeholder={t('visits.requestPlaceholder')} value={draft.request} maxLength={2000} onChange={(e) => setDraft({ ...draft, request: e.target.value })} />}
         <label className="wide small">{t('visits.files')} <input key={formKey} type="file" multiple accept="image/*,.pdf,.doc,.docx,.xls,.xlsx,.txt" aria-label={t('visits.files')} onChange={(e) => setFiles(Array.from(e.target.files ?? []))} /></label>
         <p className="wide muted small">{t('visits.limit')}</p>
-        <button type="submit" className="primary wide" disabled={busy}>{busy ? t('common.saving') : t('visits.add')}</button>
+        <button type="submit" className="primary wide" disabled={busy || !date}>{busy ? t('common.saving') : t('visits.add')}</button>
       </form>}
       {error && <p className="field-error" role="alert">{error}</p>}
       <ErrorBanner error={list.error} />

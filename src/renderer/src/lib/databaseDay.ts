@@ -7,15 +7,32 @@ import { api } from '../api/client';
  * be left out of every figure, and the core refuses a stage move dated after it. Every form that dates
  * something "today" takes its default from here.
  *
- * Asked for once per page: the day changes only when the user switches a demo database between its
- * own day and today, and that reloads the page (App.tsx).
+ * Kept while the computer's (UTC) date stays the one it was asked on: a live database's today is the
+ * core's clock's date, which moves at midnight UTC (08:00 in China) while office desktops stay open
+ * for days; a form opened after that asks again. A demo switched between its own day and today
+ * reloads the page (App.tsx).
  */
-let known: string | null = null;
+let known: { day: string; askedOn: string } | null = null;
 let asking: Promise<string> | null = null;
 
+const clockDay = () => new Date().toISOString().slice(0, 10);
+
+/** The day known, if it was asked for on the computer's present date; otherwise forgotten. */
+function freshDay(): string | null {
+  if (known && known.askedOn !== clockDay()) {
+    known = null;
+    asking = null;
+  }
+  return known?.day ?? null;
+}
+
 export function databaseDay(): Promise<string> {
+  freshDay();
   asking ??= api['meta.info']({}).then(
-    (info) => (known = info.today),
+    (info) => {
+      known = { day: info.today, askedOn: clockDay() };
+      return info.today;
+    },
     (err: unknown) => {
       asking = null;
       throw err;
@@ -26,13 +43,13 @@ export function databaseDay(): Promise<string> {
 
 /** The shell has `meta.info` already (App.tsx asks for it at start-up): forms opened later need not ask. */
 export function noteDatabaseDay(day: string): void {
-  known = day;
-  asking ??= Promise.resolve(day);
+  known = { day, askedOn: clockDay() };
+  asking = Promise.resolve(day);
 }
 
 /** The database's today; null for the moment until the first answer (then every form has it at once). */
 export function useDatabaseDay(): string | null {
-  const [day, setDay] = useState(known);
+  const [day, setDay] = useState(freshDay);
   useEffect(() => {
     if (day) return;
     let live = true;

@@ -69,6 +69,12 @@ export function formatWan(yuan: number | null | undefined, locale: string): stri
   return formatNumber(yuan / 10_000, locale, yuan % 10_000 === 0 ? 0 : 2);
 }
 
+/** The decimal places `value` has (at most `most`, which also drops a float's noise: 0.1 + 0.2 has 1). */
+export function decimalsOf(value: number, most: number): number {
+  const fraction = Number(value.toFixed(most)).toString().split('.')[1];
+  return fraction?.length ?? 0;
+}
+
 export const wanToYuan = (wan: number) => Math.round(wan * 10_000);
 
 export function formatDate(iso: string | null | undefined, locale: string): string {
