@@ -102,7 +102,10 @@ export function formatCheck(r: CheckReport, locale: Locale): string {
     lines.push(say('check_foreign_keys', { result: fk ? say('check_foreign_keys_broken', { count: r.foreignKeys.length, table: fk.table, rowid: fk.rowid, parent: fk.parent }) : ok }));
     for (const s of r.search) lines.push(say('check_search', { fts: s.fts, result: s.ok ? ok : say('check_search_differs', { missing: s.missing, extra: s.extra }) }));
     for (const a of r.aggregates) lines.push(say('check_aggregate', { name: a.name, result: a.ok ? ok : say('check_aggregate_differs', { differences: a.differences }) }));
-    for (const x of r.rules) lines.push(say('check_rule', { name: x.name, result: x.ok ? ok : say('check_rule_broken', { violations: x.violations, examples: x.examples.join(locale === 'en' ? ', ' : '、') }) }));
+    for (const x of r.rules) {
+      lines.push(say('check_rule', { name: x.name, result: x.ok ? ok : say('check_rule_broken', { violations: x.violations, examples: x.examples.join(locale === 'en' ? ', ' : '、') }) }));
+      if (!x.ok) lines.push(`  ${say(`check_rule_about_${x.name}`)}`);
+    }
   }
   // Records that break a rule are data to correct (the file itself is sound), not damage to restore.
   const onlyRules = r.integrity.length === 0 && r.foreignKeys.length === 0 && r.search.every((s) => s.ok) && r.aggregates.every((a) => a.ok);

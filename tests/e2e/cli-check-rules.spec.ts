@@ -23,6 +23,8 @@ test('CLI: a generated park keeps the 在孵 rule, and check names the records t
   const healthy = cli('check', '--db', db);
   expect(healthy.code).toBe(0);
   expect(healthy.out).toContain('rule incubating_status: ok');
+  expect(healthy.out).toContain('rule exited_without_exit_date: ok');
+  expect(healthy.out).toContain('rule exit_date_while_registered: ok');
 
   // The registry's 在孵 and the incubation registry's active records: one figure.
   const stats = JSON.parse(cli('stats', '--db', db, '--json').out) as { enterprises: { byStatus?: Record<string, number> } & Record<string, unknown> };
@@ -49,5 +51,9 @@ test('CLI: a generated park keeps the 在孵 rule, and check names the records t
   expect(broken.out).not.toContain('restore a backup');
   const json = JSON.parse(cli('check', '--db', db, '--json').out) as { ok: boolean; rules: { name: string; violations: number; ok: boolean }[] };
   expect(json.ok).toBe(false);
-  expect(json.rules).toEqual([expect.objectContaining({ name: 'incubating_status', violations: 2, ok: false })]);
+  expect(json.rules).toEqual([
+    expect.objectContaining({ name: 'incubating_status', violations: 2, ok: false }),
+    expect.objectContaining({ name: 'exited_without_exit_date', violations: 0, ok: true }),
+    expect.objectContaining({ name: 'exit_date_while_registered', violations: 0, ok: true }),
+  ]);
 });

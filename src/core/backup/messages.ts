@@ -18,6 +18,19 @@ export const checkMessages = {
   check_aggregate_differs: { 'zh-CN': '{differences} 行与重新计算的结果不同', en: '{differences} rows differ from a rebuild' },
   check_rule: { 'zh-CN': '规则 {name}：{result}', en: 'rule {name}: {result}' },
   check_rule_broken: { 'zh-CN': '{violations} 条记录不符（前几条：{examples}）', en: '{violations} records break it (first: {examples})' },
+  // What each rule of check.ts asks and how to mend a record that breaks it (printed under a broken rule).
+  check_rule_about_incubating_status: {
+    'zh-CN': '企业状态“在孵”应与孵化记录一致：有入孵或在孵的孵化记录时才是“在孵”，反之亦然',
+    en: 'an enterprise is Incubating exactly when one of its incubation records is admitted or incubating',
+  },
+  check_rule_about_exited_without_exit_date: {
+    'zh-CN': '这些企业状态为“迁出”，但没有迁出日期，在册企业数仍会算上它们：请填写迁出日期',
+    en: 'these enterprises are Exited but have no exit date, so the registered count still includes them: enter the exit date',
+  },
+  check_rule_about_exit_date_while_registered: {
+    'zh-CN': '这些企业有迁出日期，但状态仍为在册（入驻、在孵或毕业），在册企业数已不算它们：请把状态改为“迁出”或清除迁出日期',
+    en: 'these enterprises have an exit date but a registered status (Settled, Incubating or Graduated), so the registered count leaves them out: set the status to Exited or clear the exit date',
+  },
   check_ok: { 'zh-CN': '正常', en: 'ok' },
   check_sound: { 'zh-CN': '数据库完好', en: 'the database is sound' },
   check_rules_broken: {
