@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Locale } from '../core/errors';
 import { serveCheck } from '../core/hub/check';
 import { hubError, openClient, parseHubUrl } from '../core/hub/client';

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { AppError } from '../errors';
 
 /**
@@ -53,7 +53,10 @@ export async function openClient(address: HubAddress, password: string | undefin
   // Fields rather than `connectionString`: node-postgres lets the string's (empty) password win.
   const u = new URL(address.url);
   const socketDir = u.searchParams.get('host');
-  const client = new pg.Client({
+  // node-postgres (about 5 MB with its dependencies) loads on the first hub connection, not at the
+  // core's start: most desktops never join a hub.
+  const { default: { Client } } = await import('pg');
+  const client = new Client({
     host: socketDir ?? decodeURIComponent(u.hostname),
     port: Number(u.port || 5432),
     database: decodeURIComponent(u.pathname.replace(/^\//, '')) || address.login,
