@@ -6,8 +6,8 @@ import { gridView } from '../registry/derive';
 import { inputShape } from '../registry/field';
 import { enterpriseRegistry } from './fields';
 import { readHandler, slice } from '../handler';
-import { prepared } from '../db/open';
 import { incubationStatusIssue } from '../incubation/status';
+import { enterpriseWithUscc } from './uscc-holder';
 
 export const enterpriseFields = inputShape(enterpriseRegistry);
 
@@ -45,9 +45,7 @@ const entity = entityHandlers({
     const bad = usccIssue(row);
     if (bad) issues.push(bad);
     else if (typeof row.uscc === 'string') {
-      // Unique among live enterprises (the partial unique index enforces it; this says who has it).
-      const other = prepared(ctx.db, 'SELECT name FROM enterprises WHERE uscc = ? AND deleted = 0 AND id IS NOT ?')
-        .get(row.uscc, id ?? null) as { name: string } | undefined;
+      const other = enterpriseWithUscc(ctx.db, row.uscc, id);
       if (other) issues.push({ field: 'uscc', code: 'uscc_taken', params: { name: other.name } });
     }
     if (row.entry_date && row.exit_date && String(row.exit_date) < String(row.entry_date)) issues.push({ field: 'exit_date', code: 'date_order' });

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { enterprisesHandlers } from '../enterprises/handlers';
+import { enterpriseWithUscc } from '../enterprises/uscc-holder';
 import { incubationsHandlers } from '../incubation/handlers';
 import { leadsHandlers } from '../leads/handlers';
 import { dispatch } from '../dispatch';
@@ -337,7 +338,8 @@ function findExisting(db: Db, entity: ImportEntity, values: Row): Existing | und
   }
   const nameCol = NAME_FIELD[entity];
   if (values.uscc) {
-    const hit = prepared(db, FIND_BY_USCC[entity]).get(values.uscc) as { id: string; name: string } | undefined;
+    // An enterprise's code: the enterprise rules' own lookup (a lead's code is looked up among the leads).
+    const hit = entity === 'enterprises' ? enterpriseWithUscc(db, values.uscc as string) : (prepared(db, FIND_LEAD_BY_USCC).get(values.uscc) as Existing | undefined);
     if (hit) return hit;
   }
   return prepared(db, FIND_BY_NAME[entity]).get(values[nameCol]) as Existing | undefined;
@@ -345,7 +347,7 @@ function findExisting(db: Db, entity: ImportEntity, values: Row): Existing | und
 /** findExisting's statements, their text made once (not per row). */
 const findBy = (column: (e: ImportEntity) => string) =>
   Object.fromEntries((['enterprises', 'leads', 'incubations'] as const).map((e) => [e, `SELECT id, ${NAME_FIELD[e]} AS name FROM ${TABLE[e]} WHERE deleted = 0 AND ${column(e)} = ?`])) as Record<ImportEntity, string>;
-const FIND_BY_USCC = findBy(() => 'uscc');
+const FIND_LEAD_BY_USCC = findBy(() => 'uscc').leads;
 const FIND_BY_NAME = findBy((e) => NAME_FIELD[e]);
 
 /**
