@@ -8,6 +8,7 @@ import { hubSecretStore, rememberHubPassword, type HubSecretStore } from './hubS
 import { relayApi } from './ipc';
 import { registerSchemes, serveRenderer } from './protocol';
 import { hardenApp } from './security';
+import { chromiumLang, uiLocaleKeeper } from './uiLocale';
 import { upgradeIfNeeded } from './upgrade';
 
 /**
@@ -19,6 +20,11 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 registerSchemes();
 hardenApp();
+// Chromium's locale follows the app's language, not the computer's: a date field in Chinese reads
+// yyyy/mm/dd, not mm/dd/yyyy (uiLocale.ts). It can be set only before the app is ready.
+const LOCALE_FILE = join(app.getPath('userData'), 'ui-locale');
+app.commandLine.appendSwitch('lang', chromiumLang(LOCALE_FILE));
+const keepLocale = uiLocaleKeeper(LOCALE_FILE);
 
 const locale = (): Locale => (app.getLocale().startsWith('zh') ? 'zh-CN' : 'en');
 const zh = () => locale() === 'zh-CN';
@@ -158,7 +164,10 @@ app.whenReady().then(async () => {
   const openAndRelay = async (): Promise<string | null> => {
     const problem = await openCore(file, true);
     if (problem) return problem;
-    relayApi(core, (method, input, result) => secrets && rememberHubPassword(secrets, openFile, method, input, result));
+    relayApi(core, (method, input, result, language) => {
+      keepLocale(language);
+      if (secrets) rememberHubPassword(secrets, openFile, method, input, result);
+    });
     buildMenu();
     opened = true;
     return null;

@@ -13,14 +13,14 @@ const unauthorized = { ok: false, error: { code: 'unauthorized', message: 'Unaut
  * The IPC transport: one channel carries every handler call to the core process; the sender is
  * checked on each one. Files cross as bytes in and tokens out, as on the web shell.
  */
-export function relayApi(client: CoreClient, onResult?: (method: string, input: unknown, result: Result<unknown>) => void): void {
+export function relayApi(client: CoreClient, onResult?: (method: string, input: unknown, result: Result<unknown>, locale: Locale) => void): void {
   ipcMain.handle('parkpilot:invoke', async (event, method: unknown, input: unknown, locale: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url)) return unauthorized;
     const loc: Locale = locale === 'en' ? 'en' : 'zh-CN';
     const result = await client.invoke(String(method), input, loc);
-    // The shell's own bookkeeping (the hub password) must never cost the window its answer.
+    // The shell's own bookkeeping (the hub password, the window's language) must never cost the window its answer.
     try {
-      onResult?.(String(method), input, result);
+      onResult?.(String(method), input, result, loc);
     } catch {
       // nothing to do: the password is asked for again after a restart
     }

@@ -1,4 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 // Electron's binary is not installed here: the main process's modules run against a stand-in that
@@ -20,6 +23,7 @@ vi.mock('electron', () => electron);
 const { hardenApp } = await import('../../src/main/security');
 const { relayApi } = await import('../../src/main/ipc');
 const { MAX_UPLOAD_BYTES } = await import('../../src/core/jobs');
+const { chromiumLang, uiLocaleKeeper } = await import('../../src/main/uiLocale');
 
 function fakeContents() {
   return Object.assign(new EventEmitter(), { setWindowOpenHandler: vi.fn() });
@@ -62,5 +66,23 @@ describe('desktop window security', () => {
     expect(outputPath).not.toHaveBeenCalled();
     const foreign = upload({ senderFrame: { url: 'https://evil.example/' } }, 'x.csv', new Uint8Array(3), 'en') as { ok: boolean };
     expect(foreign.ok).toBe(false);
+  });
+
+  it("the window's language, which comes with each call, sets Chromium's locale at the next start (date fields in yyyy/mm/dd)", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'parkpilot-locale-')), 'ui-locale');
+    // The first start: Chinese, as the window is without a saved choice.
+    expect(chromiumLang(file)).toBe('zh-CN');
+    const keep = uiLocaleKeeper(file);
+    relayApi({ invoke: () => Promise.resolve({ ok: true, value: null }) } as never, (_method, _input, _result, locale) => keep(locale));
+    const invoke = electron.handlers.get('parkpilot:invoke')!;
+    await invoke({ senderFrame: { url: 'app://parkpilot/' } }, 'enterprises.summary', {}, 'en');
+    expect(chromiumLang(file)).toBe('en-US');
+    await invoke({ senderFrame: { url: 'app://parkpilot/' } }, 'enterprises.summary', {}, 'zh-CN');
+    expect(chromiumLang(file)).toBe('zh-CN');
+    // Anything else in the file (a hand edit) is Chinese; a call from another page changes nothing.
+    writeFileSync(file, 'fr');
+    expect(chromiumLang(file)).toBe('zh-CN');
+    await invoke({ senderFrame: { url: 'https://evil.example/' } }, 'enterprises.summary', {}, 'en');
+    expect(readFileSync(file, 'utf8')).toBe('fr');
   });
 });
