@@ -56,9 +56,17 @@ async function problems(page: Page): Promise<string[]> {
       if (visible(row) && row.scrollWidth > row.clientWidth + 2) found.push(`overflows its box: ${(row.textContent ?? '').trim().slice(0, 60)} ⟨${row.className}⟩`);
     }
     if (document.documentElement.scrollWidth > document.documentElement.clientWidth) found.push('the page scrolls sideways');
-    // A date field too narrow to show a whole date ("mm/dd/").
+    // A date field too narrow to show a whole date ("mm/dd/"): narrower than the same field at its natural
+    // width (every part of the date and the picker, in its own font and padding; a fixed 130 px no longer
+    // held once the grid's date filters lost their search icon and took a smaller font).
     for (const input of document.querySelectorAll('input[type="date"]')) {
-      if (visible(input) && input.getBoundingClientRect().width < 130) found.push(`date field too narrow: ${input.getAttribute('aria-label') ?? ''}`);
+      if (!visible(input)) continue;
+      const probe = input.cloneNode() as HTMLInputElement;
+      probe.style.cssText = 'position: absolute; visibility: hidden; width: auto; min-width: 0; max-width: none';
+      input.parentElement!.appendChild(probe);
+      const need = probe.getBoundingClientRect().width;
+      probe.remove();
+      if (input.getBoundingClientRect().width < need - 1) found.push(`date field too narrow: ${input.getAttribute('aria-label') ?? ''}`);
     }
     // The folded sidebar's marks tell the pages apart (first letters did not: P, P; R, R; 招, 招).
     const marks = [...document.querySelectorAll('.nav-initial')].filter(visible).map((m) => (m.textContent ?? '').trim());

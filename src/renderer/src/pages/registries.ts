@@ -48,8 +48,11 @@ export interface RegistryConfig {
 
 type Fmt = (p: ValueFormatterParams<Row>) => string;
 const textCol = (field: string, t: TFunction, extra: Partial<ColDef<Row>> = {}): ColDef<Row> => ({ field, headerName: t(`field.${field}`), filter: 'agTextColumnFilter', ...extra });
-/** Wide enough for "2017年10月15日" and for the date filter under the header to show a whole date beside its button. */
-const DATE_COLUMN_WIDTH = 205;
+/**
+ * Wide enough for "2017年10月15日" and for the date filter under the header to show a whole date beside its
+ * button, once the filter's search icon is gone (styles.css); 205 px pushed columns off screen at 1024 px.
+ */
+const DATE_COLUMN_WIDTH = 168;
 const dateCol = (field: string, t: TFunction, locale: string, extra: Partial<ColDef<Row>> = {}): ColDef<Row> => ({
   field, headerName: t(`field.${field}`), filter: 'agDateColumnFilter', sortable: true,
   valueFormatter: ((p) => formatDate(p.value as string, locale)) as Fmt, ...extra,
