@@ -1,5 +1,15 @@
+import { createRequire } from 'node:module';
 import type pg from 'pg';
 import { AppError } from '../errors';
+
+/**
+ * node-postgres (about 5 MB with its dependencies) loads on the first hub connection, not at the core's
+ * start: most desktops never join a hub. Required, as exceljs is (imports/exceljs-utf8.ts), rather than
+ * import()ed: the bundle is CommonJS, and require reads the packaged app's archive.
+ */
+const require = createRequire(import.meta.url);
+let loaded: typeof import('pg') | null = null;
+const nodePostgres = (): typeof import('pg') => (loaded ??= require('pg') as typeof import('pg'));
 
 /**
  * Connections to the hub. The URL a desktop keeps never holds the password: it comes from the
@@ -53,10 +63,7 @@ export async function openClient(address: HubAddress, password: string | undefin
   // Fields rather than `connectionString`: node-postgres lets the string's (empty) password win.
   const u = new URL(address.url);
   const socketDir = u.searchParams.get('host');
-  // node-postgres (about 5 MB with its dependencies) loads on the first hub connection, not at the
-  // core's start: most desktops never join a hub.
-  const { default: { Client } } = await import('pg');
-  const client = new Client({
+  const client = new (nodePostgres().Client)({
     host: socketDir ?? decodeURIComponent(u.hostname),
     port: Number(u.port || 5432),
     database: decodeURIComponent(u.pathname.replace(/^\//, '')) || address.login,
