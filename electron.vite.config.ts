@@ -2,6 +2,7 @@ import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { startupPreload } from './scripts/vite-startup-preload';
+import { shellChunk } from './scripts/vite-startup-chunk';
 
 // One build makes the Electron main process, the preload, the renderer, and the Node CLI (which
 // also serves the web shell): `out/main/{index,cli,core-process}.js`, `out/preload/index.js`, `out/renderer/`.
@@ -39,7 +40,11 @@ export default defineConfig({
     // (scripts/vite-startup-preload.ts).
     plugins: [react(), startupPreload(['src/boot.tsx', 'src/pages/Overview.tsx', 'src/i18n/zh.json'])],
     build: {
-      rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
+      rollupOptions: {
+        input: resolve(__dirname, 'src/renderer/index.html'),
+        // The app shell and all it imports in one chunk (scripts/vite-startup-chunk.ts).
+        output: { codeSplitting: { groups: [{ debugName: 'app shell', includeDependenciesRecursively: false, name: shellChunk(resolve(__dirname, 'src/renderer/src/boot.tsx'), resolve(__dirname, 'src/renderer/src/main.ts')) }] } },
+      },
       // Minified: React 19 ships its production build unminified, and the renderer is what a cold start
       // parses (pages, the grid and the charts are separate chunks loaded on first use: App.tsx, Chart.tsx).
       minify: true,

@@ -32,7 +32,9 @@ export function startupPreload(modules: string[]): Plugin {
           }
         };
         for (const module of modules) {
-          const chunk = chunks.find((c) => c.facadeModuleId?.replace(/\\/g, '/').endsWith(module));
+          // The chunk the module starts, or else the one it was put into (a manual group: vite-startup-chunk.ts).
+          const holds = (id: string | null) => !!id && id.replace(/\\/g, '/').endsWith(module);
+          const chunk = chunks.find((c) => holds(c.facadeModuleId)) ?? chunks.find((c) => c.moduleIds.some(holds));
           if (!chunk) throw new Error(`startup preload: no chunk for ${module}`);
           visit(chunk);
         }

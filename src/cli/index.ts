@@ -9,7 +9,7 @@ import type { ImportReport } from '../core/imports/importer';
 import { startServer } from '../server/http';
 import { needsUpgrade } from '../core/db/upgrade';
 import { upgradeWhileServing } from './serve-upgrade';
-import { closePrinter, printPdf } from '../server/pdf';
+import { closePrinter, preparePrinter, printPdf } from '../server/pdf';
 import { waitForWriteLock } from './lock';
 import { copyAtomically } from '../core/util/atomic';
 import { afterOpen } from '../core/backup/startup';
@@ -69,7 +69,7 @@ function count(values: Values, name: string, required = true): number {
 
 function openExisting(file: string, options: { hubSync?: boolean } = {}): ParkCore {
   if (!existsSync(file)) throw new UsageError(`${file}: no such database (create one with: parkpilot demo --db ${file})`);
-  return new ParkCore(file, { create: false, user: process.env.USER ?? 'cli', printPdf, ...options });
+  return new ParkCore(file, { create: false, user: process.env.USER ?? 'cli', printPdf, preparePrinter, ...options });
 }
 
 export function createDemo(file: string): void {

@@ -38,6 +38,7 @@ export interface CoreOptions extends OpenOptions {
   /** Fixed site id (tests); otherwise read from the database or made once and stored there. */
   site?: string;
   printPdf?: CoreContext['printPdf'];
+  preparePrinter?: CoreContext['preparePrinter'];
   /**
    * Keep a connected database in sync with its office hub while open (the desktop app and web shell).
    * The password comes from the person (Settings → Office hub) or, when absent, PGPASSWORD / ~/.pgpass.
@@ -80,6 +81,7 @@ export class ParkCore {
       files: new Files(),
       openReader: () => openDatabase(file, { readonly: true, create: false, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) }),
       ...(options.printPdf ? { printPdf: options.printPdf } : {}),
+      ...(options.preparePrinter ? { preparePrinter: options.preparePrinter } : {}),
       reopen: (swap) => this.reopen(swap),
       hub: {
         status: (locale) => this.hubLink?.status(locale) ?? offStatus(this.db),

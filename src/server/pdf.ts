@@ -1,5 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { privateRunDir, sweepStaleRunDirs } from '../core/jobs';
 
 /**
@@ -8,16 +8,33 @@ import { privateRunDir, sweepStaleRunDirs } from '../core/jobs';
  */
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 let browser: Promise<{ browser: Browser; dir: string }> | null = null;
+/** A page opened ahead of the next print by `preparePrinter`, taken by that print. */
+let spare: Promise<Page | null> | null = null;
 
 export function chromiumPath(): string | undefined {
   return CANDIDATES.find((p): p is string => !!p && existsSync(p));
+}
+
+/**
+ * Starts the printer and opens its page while the caller builds what it will print (a report job's
+ * queries and charts): Chromium's start and its first page are seconds of other processes' work on a
+ * cold start, which otherwise came after the report was built (issue 14, report → PDF ≤ 3 s). Nothing
+ * happens without Chromium; a failure here is left for the print to meet and report.
+ */
+export function preparePrinter(): void {
+  const executablePath = chromiumPath();
+  if (!executablePath || spare) return;
+  browser ??= launch(executablePath);
+  spare = browser.then((b) => b.browser.newPage()).catch(() => null);
 }
 
 export async function printPdf(html: string, options: { headerTitle: string }): Promise<Buffer> {
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('PDF needs Chromium: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH');
   browser ??= launch(executablePath);
-  const page = await (await browser).browser.newPage();
+  const ready = spare;
+  spare = null;
+  const page = (await ready) ?? (await (await browser).browser.newPage());
   try {
     await page.setContent(html, { waitUntil: 'load' });
     const font = 'font-family: "Noto Sans CJK SC", sans-serif; font-size: 8pt; color: #5f6b7a; width: 100%; margin: 0 16mm;';
@@ -59,6 +76,7 @@ async function launch(executablePath: string): Promise<{ browser: Browser; dir: 
 export async function closePrinter(): Promise<void> {
   const running = browser;
   browser = null;
+  spare = null; // its page closes with the browser
   if (!running) return;
   const { browser: b, dir } = await running;
   await b.close();

@@ -21,6 +21,7 @@ export interface ScriptSize {
 
 interface ManifestChunk {
   file: string;
+  name?: string;
   imports?: string[];
   isEntry?: boolean;
 }
@@ -37,8 +38,11 @@ export function initialScripts(dir = RENDERER_DIR): ScriptSize[] | null {
     files.add(chunk.file);
     for (const next of chunk.imports ?? []) visit(next);
   };
-  const roots = Object.keys(manifest).filter((key) => manifest[key]!.isEntry || key === 'src/boot.tsx' || key === 'src/pages/Overview.tsx' || key === 'src/i18n/zh.json');
-  if (!roots.includes('src/boot.tsx')) throw new Error('the manifest has no src/boot.tsx chunk: the start-up set would be incomplete');
+  // The shell is the chunk src/boot.tsx starts, or the "boot" chunk it is bundled into with all it imports
+  // (scripts/vite-startup-chunk.ts), which the manifest lists by that name.
+  const isShell = (key: string) => key === 'src/boot.tsx' || (key.startsWith('_') && manifest[key]!.name === 'boot');
+  const roots = Object.keys(manifest).filter((key) => manifest[key]!.isEntry || isShell(key) || key === 'src/pages/Overview.tsx' || key === 'src/i18n/zh.json');
+  if (!roots.some(isShell)) throw new Error('the manifest has no chunk for src/boot.tsx: the start-up set would be incomplete');
   roots.forEach(visit);
   return [...files].map((file) => {
     const content = readFileSync(join(dir, file));

@@ -26,6 +26,7 @@ export const reportHandlers = slice('reports', {
       const asOf = input.asOf ?? (period.to < ctx.today() ? period.to : ctx.today());
       return ctx.jobs.start('report', ctx.locale, async ({ progress }) => {
         progress(0, 3);
+        if (input.format === 'pdf') ctx.preparePrinter?.(); // starts beside the report's queries and charts
         await loadCharts();
         const report = input.kind === 'torch' ? torchReport(ctx.db, Number(input.period.slice(0, 4)), ctx.locale, ctx.today()) : operationsReport(ctx.db, period, asOf, ctx.locale, ctx.today());
         report.organisation = readSetting(ctx.db, PARK_NAME) ?? report.organisation; // the cover names the park

@@ -1,3 +1,5 @@
+import { useEffect, useState } from 'react';
+
 /**
  * The first screen's first paint, for the loads that need not be in it (the sync badge, the park's name,
  * the hub's status, the database check, the Overview's lists under its figures). Started in the first
@@ -23,4 +25,22 @@ export function firstRenderCommitted(): void {
 /** `load()` once the first screen has been painted (at once after that). */
 export function afterFirstPaint<T>(load: () => Promise<T>): Promise<T> {
   return painted ? load() : paintedOnce.then(load);
+}
+
+/**
+ * False until the first screen has been painted (then true, at once for screens mounted after it): a
+ * screen renders what lies below the fold only then, so a cold start lays out and paints the figures
+ * without it (the Overview's charts and lists).
+ */
+export function useFirstPaintDone(): boolean {
+  const [done, setDone] = useState(painted);
+  useEffect(() => {
+    if (done) return;
+    let live = true;
+    void paintedOnce.then(() => live && setDone(true));
+    return () => {
+      live = false;
+    };
+  }, [done]);
+  return done;
 }

@@ -12,6 +12,7 @@ import { useCoreData } from '../lib/useCoreData';
 import { Icon } from '../components/Icon';
 import { OverdueMore, QualificationsDue } from '../components/overview/DueLists';
 import { peekPrefetched, takePrefetched } from '../lib/prefetch';
+import { useFirstPaintDone } from '../lib/firstPaint';
 import { localName, unitText } from '../lib/names';
 import { AS_OF_KEY, dashboardKey, initialAsOf } from './overviewStart';
 
@@ -38,14 +39,17 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
   // When that answer is already here, the first render shows the figures (no "loading" frame first).
   const { data, error } = useCoreData(() => takePrefetched(dashboardKey(asOf), () => api['dashboard.overview']({ asOf })), [asOf], 'all', () => peekPrefetched<Dashboard>(dashboardKey(asOf)));
 
-  const charts = useMemo(() => (data ? buildCharts(data, t) : null), [data, t]);
+  // The charts and lists lie below the fold: rendered once the figures have been painted, so a cold start
+  // lays out and paints the figures without them (lib/firstPaint.ts).
+  const belowFold = useFirstPaintDone();
+  const charts = useMemo(() => (data && belowFold ? buildCharts(data, t) : null), [data, t, belowFold]);
 
   const [burnupId, setBurnupId] = useState<string | null>(null);
   const computed = data?.targets.filter((x) => x.kind !== 'milestone') ?? [];
   const burnupTarget = computed.find((x) => x.id === burnupId) ?? computed[0];
 
   if (error) return <ErrorBanner error={error} />;
-  if (!data || !charts) return <p className="muted" aria-busy>{t('common.loading')}</p>;
+  if (!data) return <p className="muted" aria-busy>{t('common.loading')}</p>;
 
   // Timeline entries are plan deadlines and milestones, named as the plan or the milestone's target:
   // their English names come from the targets (a milestone the office added shows its own name).
@@ -94,7 +98,7 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
         )}
       </section>
       <RequestsCard />
-      <section className="charts">
+      {charts && <section className="charts">
         <div className="card chart-card">
           <h2>{t('overview.funnel')}</h2>
           <Chart option={charts.funnel} theme={theme} label={t('overview.funnel')} onClick={(p) => go(`leads?stage=${encodeURIComponent((p.data as { codes: string[] }).codes.join(','))}`)} />
@@ -160,7 +164,7 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
             ))}
           </ol>
         </div>
-      </section>
+      </section>}
     </div>
   );
 }
