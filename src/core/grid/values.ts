@@ -1,6 +1,6 @@
 import { prepared, type Db } from '../db/open';
 import { compareSqlite, type RowSet } from './sets';
-import { singleTable, takeTouched, touchLog } from './touched';
+import { currentLog, singleTable, takeTouched, touchLog } from './touched';
 
 /**
  * Sort orders of a row set by any indexed sort column: the members ordered in memory by (value, rowid),
@@ -24,8 +24,19 @@ import { singleTable, takeTouched, touchLog } from './touched';
 
 /** Rowids above this are not held in a rank array (64 MB). */
 const MAX_ROWID = 2 ** 24;
-/** Columns whose ranks a connection keeps (the most recently used): 1–4 MB each at 1M. */
-const KEPT_COLUMNS = 12;
+/**
+ * Columns whose ranks a connection keeps (the most recently used): 1–4 MB each at 1M, about 35 MB for
+ * all 16 sortable columns of the enterprise grid. At 12, a sweep of every sort evicted and read again
+ * the first columns it had read (250–350 ms each).
+ */
+const KEPT_COLUMNS = 16;
+/**
+ * The counting sort serves sets down to 1 / RANK_COUNTING_FACTOR of the column's distinct values; below
+ * that the float sort does. Measured on 1M random ranks (best of 5, loaded machine): 70,000 members of
+ * 295,000 values (last change) 9.5 ms counting against 69 ms float; 20,000 of 1,000,000 (names) 16
+ * against 11 ms; 8,000 of 295,000, 12 against 2.5 ms. At 4 the 70,000 took the float sort (29 ms pages).
+ */
+const RANK_COUNTING_FACTOR = 20;
 /**
  * Distinct values kept with a column's ranks, at most (dates, codes, buildings: a few thousand); a column
  * with more (names) is read again after a write, as its values would cost tens of MB.
@@ -172,7 +183,7 @@ export function valueRanks(db: Db, q: RankQuery): ValueRanks | null {
   return ranks;
 }
 
-function readRanks(db: Db, q: RankQuery, keepValues: boolean): { ranks: ValueRanks | null; values: unknown[] | null } {
+export function readRanks(db: Db, q: RankQuery, keepValues: boolean): { ranks: ValueRanks | null; values: unknown[] | null } {
   const none = { ranks: null, values: null };
   registerRank(db);
   // The live rows in the column's order (LIMIT keeps the subquery's ORDER BY), ranked as they come.
@@ -195,6 +206,47 @@ function readRanks(db: Db, q: RankQuery, keepValues: boolean): { ranks: ValueRan
   }
   if (mine.bad) return none;
   return { ranks: { ranks: fitted(mine.ranks, mine.rank), top: mine.rank }, values: mine.values };
+}
+
+/**
+ * The state a read of ranks in the background (rank-reader.ts) was asked in: the data stamp, and the
+ * touch log opened first (as `valueRanks` does before its read), with its epoch and takes then.
+ */
+export interface RankRequest {
+  stamp: string;
+  log: { table: string; epoch: number; taken: number } | null;
+}
+
+/** Opens the touch log and notes the state, as ranks are asked for in the background; null inside a transaction. */
+export function beginRankRequest(db: Db, q: RankQuery): RankRequest | null {
+  if (db.inTransaction) return null;
+  const stamp = dataStamp(db);
+  const table = singleTable(q.from, q.rowid);
+  const log = table ? touchLog(db, table) : null;
+  return { stamp, log: log ? { table: table!, epoch: log.epoch, taken: log.taken } : null };
+}
+
+/**
+ * Keeps ranks read in the background, as of the state they were asked in, when they can be brought up to
+ * now: no other connection has committed since (data_version), and the connection's own writes since
+ * are all in the touch log (same epoch, not taken since), so that `catchUp` patches them as it does
+ * after an edit. The read's own snapshot began after the ask: rows written in between are in the log
+ * and patched again to the same rank. Ranks already kept for the column win. Returns whether kept.
+ */
+export function keepBackgroundRanks(db: Db, q: RankQuery, asked: RankRequest, read: { ranks: ValueRanks | null; values: unknown[] | null }): boolean {
+  let byColumn = kept.get(db);
+  if (!byColumn) kept.set(db, (byColumn = new Map()));
+  const key = cacheKey(q);
+  if (byColumn.has(key)) return false;
+  const stamp = dataStamp(db);
+  if (dataVersionOf(stamp) !== dataVersionOf(asked.stamp)) return false;
+  const log = asked.log && currentLog(db, asked.log.table);
+  const logWhole = !!log && log.epoch === asked.log!.epoch && log.taken === asked.log!.taken;
+  if (stamp !== asked.stamp && !(logWhole && read.values)) return false;
+  if (byColumn.size >= KEPT_COLUMNS) byColumn.delete(byColumn.keys().next().value!);
+  const touched = asked.log && logWhole && read.values ? { table: asked.log.table, epoch: asked.log.epoch } : null;
+  byColumn.set(key, { stamp: asked.stamp, ranks: read.ranks, values: read.values, touched, query: q });
+  return true;
 }
 
 /** The smallest array that holds ranks up to `top` (a copy when that is smaller than the one given). */
@@ -305,7 +357,7 @@ export function orderByRanks(set: RowSet, ranks: ValueRanks): Int32Array | null 
   const r = ranks.ranks;
   // Many more ranks than members (a column of distinct values: names, codes): a comparison sort of
   // (rank, rowid) packed in one float (rank < 2^24, rowid < 2^24: exact), not a pass over every rank.
-  if (ranks.top > 4 * members.length) {
+  if (ranks.top > RANK_COUNTING_FACTOR * members.length) {
     const keys = new Float64Array(members.length);
     for (let i = 0; i < members.length; i++) {
       const id = members[i]!;
