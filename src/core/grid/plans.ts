@@ -124,6 +124,7 @@ export const planLimits = {
   setRowsMax: SET_ROWS_MAX,
   segmentSetSteps: SEGMENT_SET_STEPS,
   setWalkSteps: SET_WALK_STEPS,
+  slowSetWalkSteps: SLOW_SET_WALK_STEPS,
 };
 
 /** Fewer matches than this are read in one pass and sorted, even when no index finds them. */

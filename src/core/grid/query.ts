@@ -7,7 +7,7 @@ import { GridColumnError, type Clause, type GridRequest, type GridResult, type G
 import { isIndexRange, whereClause } from './where';
 import {
   FILTER_INDEX_MAX_ROWS, FTS_PROBE_SHARE, planLimits, RanksInstead, SCAN_SORT_INDEX_SHARE, SEGMENT_MAX_DEPTH, SEGMENTS_WALK_SHARE, segmentStopKey,
-  SET_MAX_SHARE_SEARCH, SLOW_SET_WALK_STEPS, SORTS_EVERY_MATCH, startWalk, thenPlan, WALK_MIN_MATCHES, WalkBudgetSpent, walkStepsUsed, walkStops, type Plan, type Shape,
+  SET_MAX_SHARE_SEARCH, SORTS_EVERY_MATCH, startWalk, thenPlan, WALK_MIN_MATCHES, WalkBudgetSpent, walkStepsUsed, walkStops, type Plan, type Shape,
 } from './plans';
 
 // The grid's API in one import for its callers: the request and view types, the filter's SQL, the plan limits.
@@ -507,7 +507,7 @@ export class GridRunner<R> {
       try {
         const page = () => prepared(db, q.sql).all(...q.params) as Record<string, unknown>[];
         const rows = plan.set ? withRowSet(db, plan.set, page) : page();
-        if (plan.slowWalk && walkStepsUsed() > SLOW_SET_WALK_STEPS) plan.slowWalk();
+        if (plan.slowWalk && walkStepsUsed() > planLimits.slowSetWalkSteps) plan.slowWalk();
         return rows;
       } catch (err) {
         if (!(err instanceof WalkBudgetSpent)) throw err;
