@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { nativeBindingOf, type Db } from '../db/open';
-import { startModuleWorker } from '../process/module-worker';
+import { moduleWorkerScript, startModuleWorker } from '../process/module-worker';
 import type { RankAnswer, RankAsk } from './rank-worker';
 import { beginRankRequest, keepBackgroundRanks, type RankQuery, type RankRequest } from './values';
 
@@ -45,7 +47,7 @@ class RankReader {
   constructor(file: string, nativeBinding: string | undefined) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = startModuleWorker('grid-rank-worker', join(__dirname, 'rank-worker.ts'), {
+    this.worker = startModuleWorker('grid-rank-worker', WORKER_SOURCE, {
       workerData: { file, port: port2, ...(nativeBinding ? { nativeBinding } : {}) },
       transferList: [port2],
     });
@@ -111,13 +113,31 @@ class RankReader {
 
 const readers = new WeakMap<Db, RankReader | null>();
 
+const WORKER_SOURCE = join(__dirname, 'rank-worker.ts');
+
+/**
+ * Whether the thread can load: built, its entry beside the core's (electron.vite.config.ts); from the
+ * sources, its file and tsx. A thread that cannot load says so only through an event, which a page
+ * waiting synchronously for its answer would never see (it would wait WAIT_MS for nothing).
+ */
+function loadable(): boolean {
+  const script = moduleWorkerScript('grid-rank-worker', WORKER_SOURCE);
+  if (!script.eval) return true;
+  try {
+    createRequire(WORKER_SOURCE).resolve('tsx/cjs/api');
+    return existsSync(WORKER_SOURCE);
+  } catch {
+    return false;
+  }
+}
+
 /** The connection's reader, started on first use; null where there is none (see above). */
 function readerFor(db: Db): RankReader | null {
   let reader = readers.get(db);
   if (reader === undefined) {
     reader = null;
     const wal = !db.memory && String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
-    if (wal) {
+    if (wal && loadable()) {
       try {
         reader = new RankReader(db.name, nativeBindingOf(db));
       } catch {
