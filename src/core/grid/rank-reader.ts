@@ -5,7 +5,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } f
 import { nativeBindingOf, type Db } from '../db/open';
 import { moduleWorkerScript, startModuleWorker } from '../process/module-worker';
 import type { RankAnswer, RankAsk } from './rank-worker';
-import { beginRankRequest, keepBackgroundRanks, type RankQuery, type RankRequest } from './values';
+import { askedRanks, beginRankRequest, keepBackgroundRanks, type RankQuery, type RankRequest } from './values';
 
 /**
  * Sort ranks read off the request path (item 1b of issue 14): the first read of a column's ranks costs
@@ -69,6 +69,9 @@ class RankReader {
     if (!request) return false;
     const asked = { id: ++this.nextId, query, request, done: false };
     this.asked.set(key, asked);
+    let requests = askedRanks.get(db);
+    if (!requests) askedRanks.set(db, (requests = new Set()));
+    requests.add(request);
     const message: RankAsk = { id: asked.id, query, keepValues: !!request.log };
     this.port.postMessage(message);
     return true;
@@ -84,6 +87,7 @@ class RankReader {
     if (!entry) return;
     const [key, asked] = entry;
     this.asked.delete(key);
+    askedRanks.get(db)?.delete(asked.request);
     backgroundRanks.answered++;
     if (answer.error) return;
     if (keepBackgroundRanks(db, asked.query, asked.request, { ranks: answer.ranks, values: answer.values })) backgroundRanks.kept++;

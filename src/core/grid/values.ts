@@ -107,6 +107,7 @@ export function ownWrite<T>(db: Db, fn: () => T): T {
     // scheduled hub sync) changes data_version, and then nothing is carried over.
     if (dataVersionOf(after) === dataVersionOf(before)) {
       for (const k of kept.get(db)?.values() ?? []) if (k.stamp === before) k.stamp = after;
+      for (const asked of askedRanks.get(db) ?? []) if (asked.stamp === before) asked.stamp = after;
     }
   }
 }
@@ -207,6 +208,9 @@ export function readRanks(db: Db, q: RankQuery, keepValues: boolean): { ranks: V
   if (mine.bad) return none;
   return { ranks: { ranks: fitted(mine.ranks, mine.rank), top: mine.rank }, values: mine.values };
 }
+
+/** Requests of ranks in the background not answered yet, per connection (rank-reader.ts adds and removes them): `ownWrite` carries them over too. */
+export const askedRanks = new WeakMap<Db, Set<RankRequest>>();
 
 /**
  * The state a read of ranks in the background (rank-reader.ts) was asked in: the data stamp, and the
