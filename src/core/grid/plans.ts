@@ -89,6 +89,14 @@ export const SEGMENT_SET_STEPS = 6_000;
 export const SET_WALK_STEPS = 100_000;
 
 /**
+ * A walk of the sort index with a row set that met more entries than this for a page (~0.3 µs each:
+ * 6 ms) asks for the sort column's ranks in the background (rank-reader.ts): once they are kept, every
+ * filter's page by that column is its set ordered in memory (`set ranks`, a few ms). At 1M, 62 pages
+ * of `sort index, set` took 10–35 ms (status = settled + large areas by exit date descending: 21–24).
+ */
+export const SLOW_SET_WALK_STEPS = 20_000;
+
+/**
  * A filter on status or kind alone keeping at least this share of rows, sorted by a column with no
  * segment index, walks the sort index (testing each row) rather than reading its set: 5% meets a page
  * of 100 within 2,000 rows (~5 ms), where its set is 50,000 rowids or more.
@@ -116,6 +124,7 @@ export const planLimits = {
   setRowsMax: SET_ROWS_MAX,
   segmentSetSteps: SEGMENT_SET_STEPS,
   setWalkSteps: SET_WALK_STEPS,
+  slowSetWalkSteps: SLOW_SET_WALK_STEPS,
 };
 
 /** Fewer matches than this are read in one pass and sorted, even when no index finds them. */
@@ -157,6 +166,12 @@ export function thenPlan(budget: NonNullable<Plan['budget']>): Plan {
 }
 /** Steps the running walk may still take (one walk at a time: better-sqlite3 runs statements synchronously). */
 let walkLeft = 0;
+let walkSteps = 0;
+
+/** Entries the last walk met (its budget less what it had left). */
+export function walkStepsUsed(): number {
+  return walkSteps - Math.max(0, walkLeft);
+}
 const withWalkCounter = new WeakSet<Db>();
 
 /**
@@ -165,6 +180,7 @@ const withWalkCounter = new WeakSet<Db>();
  */
 export function startWalk(db: Db, steps: number): void {
   walkLeft = steps;
+  walkSteps = steps;
   if (withWalkCounter.has(db)) return;
   db.function('grid_walk', { deterministic: false }, (_rowid: unknown) => {
     if (--walkLeft < 0) throw new WalkBudgetSpent();
@@ -209,4 +225,6 @@ export interface Plan {
   set?: RowSet;
   /** `set ranks`: the set's members in (sort column, rowid) ascending order. */
   order?: Int32Array;
+  /** Called after a page whose walk met more than SLOW_SET_WALK_STEPS entries. */
+  slowWalk?: () => void;
 }

@@ -1,12 +1,13 @@
 import { prepared, type Db } from '../db/open';
 import { matchingCells, presentCells, segmentPageSql, segmentsCount, segmentsRowids, type Cell } from './segments';
 import { countWithRowSet, readRowSet, readSetKeys, registerGridIn, RowSet, withRowSet } from './sets';
+import { askRanks, awaitRanks, collectRanks } from './rank-reader';
 import { knownRanks, ownWrite, pageOfOrder, rankOrder, valueRanks, type RankQuery } from './values';
 import { GridColumnError, type Clause, type GridRequest, type GridResult, type GridView } from './request';
 import { isIndexRange, whereClause } from './where';
 import {
   FILTER_INDEX_MAX_ROWS, FTS_PROBE_SHARE, planLimits, RanksInstead, SCAN_SORT_INDEX_SHARE, SEGMENT_MAX_DEPTH, SEGMENTS_WALK_SHARE, segmentStopKey,
-  SET_MAX_SHARE_SEARCH, SORTS_EVERY_MATCH, startWalk, thenPlan, WALK_MIN_MATCHES, WalkBudgetSpent, walkStops, type Plan, type Shape,
+  SET_MAX_SHARE_SEARCH, SORTS_EVERY_MATCH, startWalk, thenPlan, WALK_MIN_MATCHES, WalkBudgetSpent, walkStepsUsed, walkStops, type Plan, type Shape,
 } from './plans';
 
 // The grid's API in one import for its callers: the request and view types, the filter's SQL, the plan limits.
@@ -205,13 +206,16 @@ export class GridRunner<R> {
     if (small && set.keys) return { kind: 'set keys', shape: counted, segments: null, set };
     // Ranks of the sort column already read for this state of the data: the set's order is a counting sort.
     const rankQuery = this.rankQuery(req);
+    collectRanks(db);
     const known = rankQuery && knownRanks(db, rankQuery);
     const order = known && rankOrder(set, rankQuery.column, known);
     // A column of few values (kind, status, industry, building) has its ranks read at once (one byte a
     // rowid): a walk of its index passes every row of the first values before a member (kind descending
     // passes 770,000 startups), so most of its walks with a set would hand over anyway.
+    // In a big park they are read in the background (rank-reader.ts) and the walk serves until they come.
     const fewValues = !!rankQuery && this.sortsFewValues(req);
-    const ranked: Plan | null = order ? { kind: 'set ranks', shape: counted, segments: null, set, order } : fewValues ? this.rankedPlan(db, counted, set, rankQuery) : null;
+    const inBackground = !order && fewValues && askRanks(db, rankQuery, total);
+    const ranked: Plan | null = order ? { kind: 'set ranks', shape: counted, segments: null, set, order } : fewValues && !inBackground ? this.rankedPlan(db, counted, set, rankQuery) : null;
     // A condition on the sort column itself stays: it is a range of the sort index (industry = ai sorted
     // by industry walks the ai entries only, not every industry before them).
     const sortCol = req.sortModel[0]?.colId;
@@ -222,9 +226,15 @@ export class GridRunner<R> {
     const walk: Plan = { kind: req.sortModel.length ? 'sort index, set' : 'rowid, set', shape, segments: null, set };
     // A walk of the sort index that meets no page of members within its budget (the filter correlates
     // with the sort: kind descending passes every startup first) reads the sort column's ranks and
-    // orders the set in memory (`set ranks`); later pages and filters then find the ranks ready.
+    // orders the set in memory (`set ranks`); later pages and filters then find the ranks ready. Ranks
+    // asked for in the background are waited for then (reading them here would take as long); a walk
+    // slower than a page should be (SLOW_SET_WALK_STEPS) asks for them, for the pages after it.
     const steps = Math.max(planLimits.setWalkSteps, Math.ceil((planLimits.walkBudgetFactor * (req.endRow - req.startRow) * total) / Math.max(1, count)));
-    const alongSortIndex: Plan = ranked ?? (rankQuery ? { ...walk, budget: { steps, then: () => this.rankedPlan(db, counted, set, rankQuery) ?? walk } } : walk);
+    const ranksNow = (q: RankQuery) => {
+      if (askRanks(db, q, total)) awaitRanks(db, q);
+      return this.rankedPlan(db, counted, set, q) ?? walk;
+    };
+    const alongSortIndex: Plan = ranked ?? (rankQuery ? { ...walk, budget: { steps, then: () => ranksNow(rankQuery) }, slowWalk: () => askRanks(db, rankQuery, total) } : walk);
     // A filter with a condition on status or kind: its segments walked in the sort order, each entry
     // tested with `grid_in`, when the sort correlates with the segments (industry = ai + 在孵 by R&D spend
     // descending: the sort index passes every settled enterprise first, 57 ms). Where the other condition is
@@ -496,7 +506,9 @@ export class GridRunner<R> {
       startWalk(db, budget.steps);
       try {
         const page = () => prepared(db, q.sql).all(...q.params) as Record<string, unknown>[];
-        return plan.set ? withRowSet(db, plan.set, page) : page();
+        const rows = plan.set ? withRowSet(db, plan.set, page) : page();
+        if (plan.slowWalk && walkStepsUsed() > planLimits.slowSetWalkSteps) plan.slowWalk();
+        return rows;
       } catch (err) {
         if (!(err instanceof WalkBudgetSpent)) throw err;
         walkStops.count++;

@@ -24,6 +24,8 @@ export interface TouchLog {
    * current at one epoch may be patched from the log only while it is still that epoch.
    */
   epoch: number;
+  /** Times the log was taken (`takeTouched`): ranks read in the background are patched only from a log not taken since they were asked for. */
+  taken: number;
 }
 
 const logs = new WeakMap<Db, Map<string, TouchLog>>();
@@ -94,9 +96,14 @@ export function touchLog(db: Db, table: string): TouchLog | null {
   } catch {
     return null;
   }
-  log = { rows: new Set(), overflow: false, epoch: (log?.epoch ?? 0) + 1 };
+  log = { rows: new Set(), overflow: false, epoch: (log?.epoch ?? 0) + 1, taken: log?.taken ?? 0 };
   byTable.set(table, log);
   return log;
+}
+
+/** The table's log as it is, without making one (null when none is kept). */
+export function currentLog(db: Db, table: string): TouchLog | null {
+  return logs.get(db)?.get(table) ?? null;
 }
 
 /**
@@ -106,6 +113,7 @@ export function touchLog(db: Db, table: string): TouchLog | null {
 export function takeTouched(db: Db, table: string): { rows: number[]; epoch: number } | null {
   const log = logs.get(db)?.get(table);
   if (!log) return null;
+  log.taken++;
   if (log.overflow || !triggersPresent(db, table)) {
     log.overflow = false;
     log.rows.clear();

@@ -1,6 +1,6 @@
 import { prepared, type Db } from '../db/open';
 import { compareSqlite, type RowSet } from './sets';
-import { singleTable, takeTouched, touchLog } from './touched';
+import { currentLog, singleTable, takeTouched, touchLog } from './touched';
 
 /**
  * Sort orders of a row set by any indexed sort column: the members ordered in memory by (value, rowid),
@@ -24,8 +24,19 @@ import { singleTable, takeTouched, touchLog } from './touched';
 
 /** Rowids above this are not held in a rank array (64 MB). */
 const MAX_ROWID = 2 ** 24;
-/** Columns whose ranks a connection keeps (the most recently used): 1–4 MB each at 1M. */
-const KEPT_COLUMNS = 12;
+/**
+ * Columns whose ranks a connection keeps (the most recently used): 1–4 MB each at 1M, about 35 MB for
+ * all 16 sortable columns of the enterprise grid. At 12, a sweep of every sort evicted and read again
+ * the first columns it had read (250–350 ms each).
+ */
+const KEPT_COLUMNS = 16;
+/**
+ * Sets are ordered by a count over every rank up to this many distinct values, by a radix sort of their
+ * members' ranks above it. Measured on 1M random ranks (best of 5, loaded machine): the count over
+ * 295,000 values took 9.5 ms for 70,000 members and the float sort before it 69 ms (29 ms pages sorted
+ * by last change); over 1,000,000 values, 16 ms for 20,000 members (float sort 11).
+ */
+const COUNTING_MAX_RANK = 65_536;
 /**
  * Distinct values kept with a column's ranks, at most (dates, codes, buildings: a few thousand); a column
  * with more (names) is read again after a write, as its values would cost tens of MB.
@@ -96,6 +107,7 @@ export function ownWrite<T>(db: Db, fn: () => T): T {
     // scheduled hub sync) changes data_version, and then nothing is carried over.
     if (dataVersionOf(after) === dataVersionOf(before)) {
       for (const k of kept.get(db)?.values() ?? []) if (k.stamp === before) k.stamp = after;
+      for (const asked of askedRanks.get(db) ?? []) if (asked.stamp === before) asked.stamp = after;
     }
   }
 }
@@ -172,7 +184,7 @@ export function valueRanks(db: Db, q: RankQuery): ValueRanks | null {
   return ranks;
 }
 
-function readRanks(db: Db, q: RankQuery, keepValues: boolean): { ranks: ValueRanks | null; values: unknown[] | null } {
+export function readRanks(db: Db, q: RankQuery, keepValues: boolean): { ranks: ValueRanks | null; values: unknown[] | null } {
   const none = { ranks: null, values: null };
   registerRank(db);
   // The live rows in the column's order (LIMIT keeps the subquery's ORDER BY), ranked as they come.
@@ -195,6 +207,50 @@ function readRanks(db: Db, q: RankQuery, keepValues: boolean): { ranks: ValueRan
   }
   if (mine.bad) return none;
   return { ranks: { ranks: fitted(mine.ranks, mine.rank), top: mine.rank }, values: mine.values };
+}
+
+/** Requests of ranks in the background not answered yet, per connection (rank-reader.ts adds and removes them): `ownWrite` carries them over too. */
+export const askedRanks = new WeakMap<Db, Set<RankRequest>>();
+
+/**
+ * The state a read of ranks in the background (rank-reader.ts) was asked in: the data stamp, and the
+ * touch log opened first (as `valueRanks` does before its read), with its epoch and takes then.
+ */
+export interface RankRequest {
+  stamp: string;
+  log: { table: string; epoch: number; taken: number } | null;
+}
+
+/** Opens the touch log and notes the state, as ranks are asked for in the background; null inside a transaction. */
+export function beginRankRequest(db: Db, q: RankQuery): RankRequest | null {
+  if (db.inTransaction) return null;
+  const stamp = dataStamp(db);
+  const table = singleTable(q.from, q.rowid);
+  const log = table ? touchLog(db, table) : null;
+  return { stamp, log: log ? { table: table!, epoch: log.epoch, taken: log.taken } : null };
+}
+
+/**
+ * Keeps ranks read in the background, as of the state they were asked in, when they can be brought up to
+ * now: no other connection has committed since (data_version), and the connection's own writes since
+ * are all in the touch log (same epoch, not taken since), so that `catchUp` patches them as it does
+ * after an edit. The read's own snapshot began after the ask: rows written in between are in the log
+ * and patched again to the same rank. Ranks already kept for the column win. Returns whether kept.
+ */
+export function keepBackgroundRanks(db: Db, q: RankQuery, asked: RankRequest, read: { ranks: ValueRanks | null; values: unknown[] | null }): boolean {
+  let byColumn = kept.get(db);
+  if (!byColumn) kept.set(db, (byColumn = new Map()));
+  const key = cacheKey(q);
+  if (byColumn.has(key)) return false;
+  const stamp = dataStamp(db);
+  if (dataVersionOf(stamp) !== dataVersionOf(asked.stamp)) return false;
+  const log = asked.log && currentLog(db, asked.log.table);
+  const logWhole = !!log && log.epoch === asked.log!.epoch && log.taken === asked.log!.taken;
+  if (stamp !== asked.stamp && !(logWhole && read.values)) return false;
+  if (byColumn.size >= KEPT_COLUMNS) byColumn.delete(byColumn.keys().next().value!);
+  const touched = asked.log && logWhole && read.values ? { table: asked.log.table, epoch: asked.log.epoch } : null;
+  byColumn.set(key, { stamp: asked.stamp, ranks: read.ranks, values: read.values, touched, query: q });
+  return true;
 }
 
 /** The smallest array that holds ranks up to `top` (a copy when that is smaller than the one given). */
@@ -303,19 +359,9 @@ export function orderByRanks(set: RowSet, ranks: ValueRanks): Int32Array | null 
   const members = set.members();
   if (!members) return null;
   const r = ranks.ranks;
-  // Many more ranks than members (a column of distinct values: names, codes): a comparison sort of
-  // (rank, rowid) packed in one float (rank < 2^24, rowid < 2^24: exact), not a pass over every rank.
-  if (ranks.top > 4 * members.length) {
-    const keys = new Float64Array(members.length);
-    for (let i = 0; i < members.length; i++) {
-      const id = members[i]!;
-      const rank = id < r.length ? r[id]! : 0;
-      if (rank === 0) return null;
-      keys[i] = rank * MAX_ROWID + id;
-    }
-    keys.sort();
-    return Int32Array.from(keys, (k) => k % MAX_ROWID);
-  }
+  // Many distinct values (names, codes, last change: 300,000–1,000,000 at 1M): a radix sort of the
+  // members' ranks, 12 bits a pass, not a count over every rank (nor a comparison sort).
+  if (ranks.top > COUNTING_MAX_RANK) return radixByRank(members, r, ranks.top);
   const counts = new Uint32Array(ranks.top + 2);
   for (let i = 0; i < members.length; i++) {
     const id = members[i]!;
@@ -331,6 +377,41 @@ export function orderByRanks(set: RowSet, ranks: ValueRanks): Int32Array | null 
     out[counts[r[id]!]!++] = id;
   }
   return out;
+}
+
+/** Bits of a rank sorted per pass of `radixByRank` (a count array of 4,096). */
+const RADIX_BITS = 12;
+
+/**
+ * The members (in rowid order) in (rank, rowid) order: a least-significant-digit radix sort of their
+ * ranks, each pass stable, so members of equal rank stay in rowid order. Null when a member has no rank.
+ */
+function radixByRank(members: Int32Array, r: ValueRanks['ranks'], top: number): Int32Array | null {
+  const n = members.length;
+  let keys = new Uint32Array(n);
+  let ids = Int32Array.from(members);
+  for (let i = 0; i < n; i++) {
+    const id = ids[i]!;
+    const rank = id < r.length ? r[id]! : 0;
+    if (rank === 0) return null;
+    keys[i] = rank;
+  }
+  let nextKeys = new Uint32Array(n);
+  let nextIds = new Int32Array(n);
+  const mask = (1 << RADIX_BITS) - 1;
+  for (let shift = 0; top >>> shift > 0; shift += RADIX_BITS) {
+    const counts = new Uint32Array(mask + 2);
+    for (let i = 0; i < n; i++) counts[((keys[i]! >>> shift) & mask) + 1]!++;
+    for (let d = 1; d < counts.length; d++) counts[d]! += counts[d - 1]!;
+    for (let i = 0; i < n; i++) {
+      const at = counts[(keys[i]! >>> shift) & mask]!++;
+      nextKeys[at] = keys[i]!;
+      nextIds[at] = ids[i]!;
+    }
+    [keys, nextKeys] = [nextKeys, keys];
+    [ids, nextIds] = [nextIds, ids];
+  }
+  return ids;
 }
 
 /** Orders by rank a set keeps (the most recently used): each is 4 bytes a member (1.2 MB for 300,000). */

@@ -1,0 +1,190 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { nativeBindingOf, type Db } from '../db/open';
+import { moduleWorkerScript, startModuleWorker } from '../process/module-worker';
+import type { RankAnswer, RankAsk } from './rank-worker';
+import { askedRanks, beginRankRequest, keepBackgroundRanks, type RankQuery, type RankRequest } from './values';
+
+/**
+ * Sort ranks read off the request path (item 1b of issue 14): the first read of a column's ranks costs
+ * 250–1,700 ms of CPU at 1M, once per process and column, and was paid by the page that needed them.
+ * Now the grid asks a worker thread (rank-worker.ts, its own read-only connection) and pages meanwhile
+ * with the plan it has without ranks (a walk of the sort index). The answer is taken synchronously at
+ * the next page (`receiveMessageOnPort`: no turn of the event loop needed, as a burst of grid calls
+ * gives none) and kept only if it can be brought up to date (values.ts, `keepBackgroundRanks`).
+ *
+ * Only for parks of at least `backgroundRanks.minRows` live rows in a WAL file (a worker's connection
+ * sees the main one's commits); elsewhere, and if the thread cannot start or fails, ranks are read on
+ * the request path as before.
+ */
+export const backgroundRanks = {
+  /** Below this, a read takes under ~50 ms and a thread is not worth its start (~0.2 s of CPU built, 0.6 s through tsx). */
+  minRows: 200_000,
+  /** Asks answered and kept since the process started (the tests and the bench check both). */
+  answered: 0,
+  kept: 0,
+};
+
+/** Longest a page waits for an answer already asked for (a read at 1M takes 0.2–1.7 s), before reading on its own. */
+const WAIT_MS = 5_000;
+
+interface Asked {
+  id: number;
+  query: RankQuery;
+  request: RankRequest;
+  done: boolean;
+}
+
+class RankReader {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly asked = new Map<string, Asked>();
+  private nextId = 0;
+  broken = false;
+
+  constructor(file: string, nativeBinding: string | undefined) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = startModuleWorker('grid-rank-worker', WORKER_SOURCE, {
+      workerData: { file, port: port2, ...(nativeBinding ? { nativeBinding } : {}) },
+      transferList: [port2],
+    });
+    this.worker.unref();
+    const fail = () => {
+      this.broken = true;
+      this.asked.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', fail);
+  }
+
+  /** Asks for a column's ranks unless already asked; false when it cannot be asked now (inside a transaction). */
+  ask(db: Db, query: RankQuery): boolean {
+    const key = JSON.stringify(query);
+    const known = this.asked.get(key);
+    if (known && !known.done) return true;
+    const request = beginRankRequest(db, query);
+    if (!request) return false;
+    const asked = { id: ++this.nextId, query, request, done: false };
+    this.asked.set(key, asked);
+    let requests = askedRanks.get(db);
+    if (!requests) askedRanks.set(db, (requests = new Set()));
+    requests.add(request);
+    const message: RankAsk = { id: asked.id, query, keepValues: !!request.log };
+    this.port.postMessage(message);
+    return true;
+  }
+
+  /** Takes the answers that have arrived and keeps what can be kept. */
+  collect(db: Db): void {
+    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) this.take(db, m.message as RankAnswer);
+  }
+
+  private take(db: Db, answer: RankAnswer): void {
+    const entry = [...this.asked].find(([, a]) => a.id === answer.id);
+    if (!entry) return;
+    const [key, asked] = entry;
+    this.asked.delete(key);
+    askedRanks.get(db)?.delete(asked.request);
+    backgroundRanks.answered++;
+    if (answer.error) return;
+    if (keepBackgroundRanks(db, asked.query, asked.request, { ranks: answer.ranks, values: answer.values })) backgroundRanks.kept++;
+  }
+
+  /** Whether the column's ranks are asked for and not answered yet. */
+  pending(query: RankQuery): boolean {
+    return this.asked.has(JSON.stringify(query));
+  }
+
+  /** Waits (without spinning) until the column's answer is in and taken, at most WAIT_MS; false if it is not. */
+  wait(db: Db, query: RankQuery): boolean {
+    const until = Date.now() + WAIT_MS;
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    for (;;) {
+      this.collect(db);
+      if (!this.pending(query)) return true;
+      if (this.broken || Date.now() > until) return false;
+      Atomics.wait(sleeper, 0, 0, 2);
+    }
+  }
+
+  close(): void {
+    void this.worker.terminate();
+  }
+}
+
+const readers = new WeakMap<Db, RankReader | null>();
+
+const WORKER_SOURCE = join(__dirname, 'rank-worker.ts');
+
+/**
+ * Whether the thread can load: built, its entry beside the core's (electron.vite.config.ts); from the
+ * sources, its file and tsx. A thread that cannot load says so only through an event, which a page
+ * waiting synchronously for its answer would never see (it would wait WAIT_MS for nothing).
+ */
+function loadable(): boolean {
+  const script = moduleWorkerScript('grid-rank-worker', WORKER_SOURCE);
+  if (!script.eval) return true;
+  try {
+    createRequire(WORKER_SOURCE).resolve('tsx/cjs/api');
+    return existsSync(WORKER_SOURCE);
+  } catch {
+    return false;
+  }
+}
+
+/** The connection's reader, started on first use; null where there is none (see above). */
+function readerFor(db: Db): RankReader | null {
+  let reader = readers.get(db);
+  if (reader === undefined) {
+    reader = null;
+    const wal = !db.memory && String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
+    if (wal && loadable()) {
+      try {
+        reader = new RankReader(db.name, nativeBindingOf(db));
+      } catch {
+        reader = null;
+      }
+    }
+    readers.set(db, reader);
+  }
+  if (reader && (reader.broken || !db.open)) {
+    reader.close();
+    readers.set(db, null);
+    return null;
+  }
+  return reader;
+}
+
+/**
+ * Asks for a column's ranks in the background, for a park of `liveRows`; false when they will not come
+ * that way (a small park, no thread, inside a transaction): the caller reads them itself if it needs them.
+ */
+export function askRanks(db: Db, query: RankQuery, liveRows: number): boolean {
+  if (liveRows < backgroundRanks.minRows) return false;
+  return readerFor(db)?.ask(db, query) ?? false;
+}
+
+/** Takes any answers that have arrived (a page calls this before it looks for kept ranks). */
+export function collectRanks(db: Db): void {
+  if (readers.get(db)) readerFor(db)?.collect(db);
+}
+
+/** Whether a column's ranks are on their way. */
+export function ranksPending(db: Db, query: RankQuery): boolean {
+  return !!readers.get(db)?.pending(query);
+}
+
+/** Waits for ranks on their way (a page that cannot do without them); false if they did not come. */
+export function awaitRanks(db: Db, query: RankQuery): boolean {
+  const reader = readers.get(db);
+  return !!reader && reader.wait(db, query);
+}
+
+/** Stops the connection's reader (the tests, and a closed park). */
+export function stopRankReader(db: Db): void {
+  readers.get(db)?.close();
+  readers.delete(db);
+}
