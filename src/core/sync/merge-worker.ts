@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { EntryCache, type LogEntry } from '../db/materialize';
 import { Classifier, preloadRoots } from './merge-classify';
 import { threadCpuMs } from './thread-cpu';
-import { decodeFresh, encodeChunk, lastIndexOfRows, rowRuns, type ToWorker, type WirePlan } from './merge-wire';
+import { decodeFresh, encodeChunk, lastChangesOfRows, rowRuns, type ToWorker, type WirePlan } from './merge-wire';
 import { PlainRows } from './plain-rows';
 import type { TableName } from '../db/tables';
 
@@ -51,7 +51,7 @@ port.on('message', (m: ToWorker) => {
       const indexOf = (e: LogEntry) => (index ??= new Map(fresh.map((x, i) => [x, i]))).get(e);
       const plain = new PlainRows(db);
       plain.expectFields(fresh);
-      const lastIndex = lastIndexOfRows(fresh);
+      const lastOfRow = lastChangesOfRows(fresh);
       let reviewsSent = 0;
       let sent = 0;
       for (let from = 0; from < fresh.length || from === 0; from += chunk) {
@@ -64,8 +64,8 @@ port.on('message', (m: ToWorker) => {
           for (let i = from; i < to; i++) plain.offer(fresh[i]!, classifier.out.newer[i] === 1);
           const complete = new Map<string, string[]>();
           for (let i = from; i < to; i++) {
+            if (!lastOfRow[i]) continue;
             const e = fresh[i]!;
-            if (lastIndex.get(`${e.tbl}\u0000${e.row_id}`) !== i) continue;
             const ids = complete.get(e.tbl);
             if (ids) ids.push(e.row_id);
             else complete.set(e.tbl, [e.row_id]);
