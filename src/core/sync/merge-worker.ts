@@ -49,7 +49,7 @@ port.on('message', (m: ToWorker) => {
       const runs = rowRuns(fresh);
       let index: Map<LogEntry, number> | null = null;
       const indexOf = (e: LogEntry) => (index ??= new Map(fresh.map((x, i) => [x, i]))).get(e);
-      const plain = new PlainRows(db);
+      const plain = new PlainRows(db, true);
       plain.expectFields(fresh);
       const lastOfRow = lastChangesOfRows(fresh);
       let reviewsSent = 0;
