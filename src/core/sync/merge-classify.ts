@@ -120,6 +120,20 @@ export class Classifier {
     return wins.get(field);
   }
 
+  /**
+   * Row `root` of `table` will not be asked for again (its changes are all classified): its folded log
+   * is dropped (the fields' current writes stay, in `state`). Asked for after all (a change of a row
+   * absorbed into it), it is folded again from the cache.
+   */
+  forget(table: string, root: string): void {
+    this.logs.delete(`${table}\u0000${root}`);
+    this.held.delete(`${table}\u0000${root}`);
+    if (root === this.lastRoot && table === this.lastTable) {
+      this.lastRoot = '';
+      this.lastEntries = [];
+    }
+  }
+
   /** Classifies the changes from index `from` up to (not including) `to`. */
   run(from: number, to: number): void {
     const { fresh, out } = this;

@@ -80,6 +80,16 @@ port.on('message', (m: ToWorker) => {
         const out = encodeChunk(fresh, classifier.out, cache, runs, from, to, reviewsSent, indexOf);
         out.plans = plans;
         reviewsSent = classifier.out.reviews.length;
+        // The logs of rows whose last change this chunk holds are done with (classified, planned, their
+        // newest stamp sent): dropped, so that the thread does not carry every row's log, snapshots and all,
+        // to the end of the merge (less for the garbage collector to go through again and again).
+        const aliases = cache.aliases();
+        for (let i = from; i < to; i++) {
+          if (!lastOfRow[i]) continue;
+          const e = fresh[i]!;
+          for (const id of aliases.members(e.tbl, aliases.survivor(e.tbl, e.row_id))) cache.forget(e.tbl, id);
+          classifier.forget(e.tbl, aliases.survivor(e.tbl, e.row_id));
+        }
         if (to === fresh.length) out.done = { fastForward: classifier.out.fastForward, converged: classifier.out.converged, phases };
         port.postMessage(out, [out.newer.buffer as ArrayBuffer]);
         if (to === fresh.length) break;
