@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { updateRow } from '../../src/core/db/write';
 import { ParkCore } from '../../src/core/service';
 import { generate } from '../../src/core/seed/seed';
+import type { LogEntry } from '../../src/core/db/materialize';
 import { mergeChanges, type MergeReport, type Sender } from '../../src/core/sync/merge';
 import { ClassifyThread, classifyTesting } from '../../src/core/sync/merge-thread';
 import { vectorOf } from '../../src/core/sync/peers';
@@ -28,6 +29,38 @@ function fileCopy(image: Buffer, now: () => number): ParkCore {
   const file = join(dir, `copy${n++}.db`);
   writeFileSync(file, image);
   return new ParkCore(file, { create: false, user: 'office', now });
+}
+
+/** The merged copy of `image` (each merge into a file copy of its own): its report, strict dump and the phases timed. */
+async function mergedCopy(image: Buffer, changes: LogEntry[], sender: Sender, onThread: boolean, classifyChunk?: number) {
+  const core = fileCopy(image, () => Date.UTC(2026, 10, 30, 11));
+  try {
+    const phases: Record<string, { wall: number; cpu: number }> = {};
+    const report: MergeReport = await mergeChanges(core.context(), changes, sender, { classifyOnWorker: onThread, phases, ...(classifyChunk ? { classifyChunk } : {}) });
+    return { report, dump: strictDump(core.db), phases: Object.keys(phases) };
+  } finally {
+    core.close();
+  }
+}
+
+/** The laptop `laptop` as the sender of `changes`, having seen what `office` holds. */
+const senderOf = (office: ParkCore, laptop: string, changes: LogEntry[]): Sender => ({
+  site: laptop, device: 'laptop', person: null, seen: { ...vectorOf(office.db), [laptop]: changes.at(-1)!.stamp }, sites: [{ site: laptop, device: 'laptop', person: null }],
+});
+
+/**
+ * A generated park of 300 enterprises (its database image) and a laptop's package of edits to the rows
+ * `select` reads (`edit` pushes them), with `merged(onThread, classifyChunk)` merging it into a copy.
+ */
+function laptopPackage(laptop: string, select: string, edit: (rows: Record<string, unknown>[], push: ReturnType<typeof fieldChanges>['push']) => void) {
+  const office = new ParkCore(':memory:', { user: 'office', now: () => Date.UTC(2026, 10, 30, 9) });
+  generate(office.context(), { enterprises: 300, leads: 0, activities: 0 });
+  const { changes, push } = fieldChanges(laptop, Date.UTC(2026, 10, 30, 10));
+  edit(office.db.prepare(select).all() as Record<string, unknown>[], push);
+  const image = office.db.serialize();
+  const sender = senderOf(office, laptop, changes);
+  office.close();
+  return { image, changes, sender, merged: (onThread: boolean, classifyChunk?: number) => mergedCopy(image, changes, sender, onThread, classifyChunk) };
 }
 
 describe('merge: classify on the second thread = classify in the merge thread', () => {
@@ -67,17 +100,7 @@ describe('merge: classify on the second thread = classify in the merge thread', 
     const image = office.db.serialize();
     const sender: Sender = { site: laptop, device: 'laptop', person: null, seen: { ...seenByLaptop, [laptop]: changes.at(-1)!.stamp }, sites: [{ site: laptop, device: 'laptop', person: null }] };
     office.close();
-
-    const merged = async (onThread: boolean, classifyChunk?: number) => {
-      const core = fileCopy(image, () => Date.UTC(2026, 10, 30, 11));
-      try {
-        const phases: Record<string, { wall: number; cpu: number }> = {};
-        const report: MergeReport = await mergeChanges(core.context(), changes, sender, { classifyOnWorker: onThread, phases, ...(classifyChunk ? { classifyChunk } : {}) });
-        return { report, dump: strictDump(core.db), phases: Object.keys(phases) };
-      } finally {
-        core.close();
-      }
-    };
+    const merged = (onThread: boolean, classifyChunk?: number) => mergedCopy(image, changes, sender, onThread, classifyChunk);
     const there = await merged(true);
     // The answer streamed back in chunks of a few changes: rows rewritten while later chunks are classified.
     const streamed = await merged(true, 7);
@@ -120,34 +143,19 @@ describe('merge: classify on the second thread = classify in the merge thread', 
     // half, name and tags, or a tax figure. Those rows' last change sits many chunks after their first, and
     // their first changes arrive with rows the merge rewrites (and reads ahead) long before the last. The
     // rows given a tax figure get only the values they hold (converged, newer): nothing to rewrite.
-    const office = new ParkCore(':memory:', { user: 'office', now: () => Date.UTC(2026, 10, 30, 9) });
-    generate(office.context(), { enterprises: 300, leads: 0, activities: 0 });
-    const rows = office.db.prepare('SELECT id, headcount, revenue, notes, tags, name, patents, tax FROM enterprises WHERE deleted = 0 ORDER BY rowid LIMIT 120').all() as Record<string, unknown>[];
-    const laptop = 'fe11d0c0ffee0004';
-    const { changes, push } = fieldChanges(laptop, Date.UTC(2026, 10, 30, 10));
     const same = (i: number) => i >= 60 && i % 3 === 1;
-    rows.forEach((r, i) => {
-      for (const field of ['headcount', 'revenue', 'patents']) push('enterprises', r.id, field, r[field], same(i) ? r[field] : Number(r[field] ?? 0) + 1);
-      push('enterprises', r.id, 'notes', r.notes, same(i) ? r.notes : `走访 ${i}`);
+    const { merged } = laptopPackage('fe11d0c0ffee0004', 'SELECT id, headcount, revenue, notes, tags, name, patents, tax FROM enterprises WHERE deleted = 0 ORDER BY rowid LIMIT 120', (rows, push) => {
+      rows.forEach((r, i) => {
+        for (const field of ['headcount', 'revenue', 'patents']) push('enterprises', r.id, field, r[field], same(i) ? r[field] : Number(r[field] ?? 0) + 1);
+        push('enterprises', r.id, 'notes', r.notes, same(i) ? r.notes : `走访 ${i}`);
+      });
+      rows.forEach((r, i) => {
+        if (same(i)) push('enterprises', r.id, 'tax', r.tax, r.tax);
+        if (i < 60 || i % 3 !== 0) return;
+        push('enterprises', r.id, 'name', r.name, `${String(r.name)}（${i}）`);
+        push('enterprises', r.id, 'tags', r.tags === null ? [] : JSON.parse(String(r.tags)), ['走访', `t${i}`]);
+      });
     });
-    rows.forEach((r, i) => {
-      if (same(i)) push('enterprises', r.id, 'tax', r.tax, r.tax);
-      if (i < 60 || i % 3 !== 0) return;
-      push('enterprises', r.id, 'name', r.name, `${String(r.name)}（${i}）`);
-      push('enterprises', r.id, 'tags', r.tags === null ? [] : JSON.parse(String(r.tags)), ['走访', `t${i}`]);
-    });
-    const image = office.db.serialize();
-    const sender: Sender = { site: laptop, device: 'laptop', person: null, seen: { ...vectorOf(office.db), [laptop]: changes.at(-1)!.stamp }, sites: [{ site: laptop, device: 'laptop', person: null }] };
-    office.close();
-    const merged = async (onThread: boolean, classifyChunk?: number) => {
-      const core = fileCopy(image, () => Date.UTC(2026, 10, 30, 11));
-      try {
-        const report = await mergeChanges(core.context(), changes, sender, { classifyOnWorker: onThread, ...(classifyChunk ? { classifyChunk } : {}) });
-        return { report, dump: strictDump(core.db) };
-      } finally {
-        core.close();
-      }
-    };
     let applied = threadPlans.applied;
     const here = await merged(false);
     expect(threadPlans.applied).toBe(applied);
@@ -179,30 +187,15 @@ describe('merge: classify on the second thread = classify in the merge thread', 
     // The package meets the rows against rowid order, so PlainRows.flush reorders the planned UPDATEs; the
     // rows between them that take another way (a deletion, a snapshot: the long way; a name: the search
     // text, worked out here) must see every planned UPDATE before them done.
-    const office = new ParkCore(':memory:', { user: 'office', now: () => Date.UTC(2026, 10, 30, 9) });
-    generate(office.context(), { enterprises: 300, leads: 0, activities: 0 });
-    const rows = office.db.prepare('SELECT id, headcount, revenue, notes, name FROM enterprises WHERE deleted = 0 ORDER BY (rowid * 7919) % 1009 LIMIT 200').all() as Record<string, unknown>[];
-    const laptop = 'fe11d0c0ffee0005';
-    const { changes, push } = fieldChanges(laptop, Date.UTC(2026, 10, 30, 10));
-    rows.forEach((r, i) => {
-      push('enterprises', r.id, 'headcount', r.headcount, Number(r.headcount ?? 0) + 1);
-      push('enterprises', r.id, 'notes', r.notes, `走访 ${i}`);
-      if (i % 7 === 4) push('enterprises', r.id, 'deleted', 0, 1);
-      if (i % 11 === 5) push('enterprises', r.id, '*', null, { revenue: 1234, notes: 'snapshot' });
-      if (i % 13 === 8) push('enterprises', r.id, 'name', r.name, `${String(r.name)}（${i}）`);
+    const { merged } = laptopPackage('fe11d0c0ffee0005', 'SELECT id, headcount, revenue, notes, name FROM enterprises WHERE deleted = 0 ORDER BY (rowid * 7919) % 1009 LIMIT 200', (rows, push) => {
+      rows.forEach((r, i) => {
+        push('enterprises', r.id, 'headcount', r.headcount, Number(r.headcount ?? 0) + 1);
+        push('enterprises', r.id, 'notes', r.notes, `走访 ${i}`);
+        if (i % 7 === 4) push('enterprises', r.id, 'deleted', 0, 1);
+        if (i % 11 === 5) push('enterprises', r.id, '*', null, { revenue: 1234, notes: 'snapshot' });
+        if (i % 13 === 8) push('enterprises', r.id, 'name', r.name, `${String(r.name)}（${i}）`);
+      });
     });
-    const image = office.db.serialize();
-    const sender: Sender = { site: laptop, device: 'laptop', person: null, seen: { ...vectorOf(office.db), [laptop]: changes.at(-1)!.stamp }, sites: [{ site: laptop, device: 'laptop', person: null }] };
-    office.close();
-    const merged = async (onThread: boolean, classifyChunk?: number) => {
-      const core = fileCopy(image, () => Date.UTC(2026, 10, 30, 11));
-      try {
-        const report = await mergeChanges(core.context(), changes, sender, { classifyOnWorker: onThread, ...(classifyChunk ? { classifyChunk } : {}) });
-        return { report, dump: strictDump(core.db) };
-      } finally {
-        core.close();
-      }
-    };
     const here = await merged(false);
     expect(here.report.deletedEdits + here.report.fastForward).toBeGreaterThan(0);
     for (const chunk of [undefined, 16]) {
@@ -215,19 +208,13 @@ describe('merge: classify on the second thread = classify in the merge thread', 
   }, 120_000);
 
   it('a thread failing half way through its answer rolls the merge back; so does a cancel', async () => {
-    const office = new ParkCore(':memory:', { user: 'office', now: () => Date.UTC(2026, 10, 30, 9) });
-    generate(office.context(), { enterprises: 300, leads: 0, activities: 0 });
-    const rows = office.db.prepare('SELECT id, headcount, revenue, patents, notes FROM enterprises WHERE deleted = 0 ORDER BY rowid LIMIT 300').all() as Record<string, unknown>[];
-    const laptop = 'fe11d0c0ffee0005';
-    const { changes, push } = fieldChanges(laptop, Date.UTC(2026, 10, 30, 10));
     // 1,200 changes: the merge reports progress (and hears a cancel) every 2,000 units of work.
-    for (const r of rows) {
-      for (const field of ['headcount', 'revenue', 'patents']) push('enterprises', r.id, field, r[field], Number(r[field] ?? 0) + 1);
-      push('enterprises', r.id, 'notes', r.notes, '走访');
-    }
-    const image = office.db.serialize();
-    const sender: Sender = { site: laptop, device: 'laptop', person: null, seen: { ...vectorOf(office.db), [laptop]: changes.at(-1)!.stamp }, sites: [{ site: laptop, device: 'laptop', person: null }] };
-    office.close();
+    const { image, changes, sender } = laptopPackage('fe11d0c0ffee0005', 'SELECT id, headcount, revenue, patents, notes FROM enterprises WHERE deleted = 0 ORDER BY rowid LIMIT 300', (rows, push) => {
+      for (const r of rows) {
+        for (const field of ['headcount', 'revenue', 'patents']) push('enterprises', r.id, field, r[field], Number(r[field] ?? 0) + 1);
+        push('enterprises', r.id, 'notes', r.notes, '走访');
+      }
+    });
     const core = fileCopy(image, () => Date.UTC(2026, 10, 30, 11));
     try {
       const before = strictDump(core.db);

@@ -153,6 +153,15 @@ export class EntryCache {
     }
   }
 
+  /**
+   * Row `id`'s log is not needed any more (the classify thread is done with the row): it is dropped, and
+   * read again should it be asked for. Only for a cache nothing is stored through (a read-only connection,
+   * in one read transaction): a second read gives the same list.
+   */
+  forget(table: string, id: string): void {
+    this.rows.delete(`${table}\u0000${id}`);
+  }
+
   /** A change just stored: rows already read see it; others will read it from the table. */
   add(e: LogEntry): void {
     this.rows.get(`${e.tbl}\u0000${e.row_id}`)?.push(e);

@@ -39,6 +39,10 @@ export interface Classified {
   newer: Uint8Array;
 }
 
+type Outcome = 'ff' | 'same' | 'conflict';
+/** A change's outcome over the fields it writes: any conflict, else any fast-forward, else converged. */
+const worse = (a: Outcome, b: Outcome): Outcome => (a === 'conflict' || b === 'conflict' ? 'conflict' : a === 'ff' || b === 'ff' ? 'ff' : 'same');
+
 const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v));
 const same = (a: unknown, b: unknown) => sameJson(a ?? null, b ?? null);
 
@@ -92,52 +96,86 @@ export class Classifier {
     this.out = { fastForward: 0, converged: 0, reviews: [], newer: new Uint8Array(fresh.length) };
   }
 
+  /** The row whose log `currentWrite` folded last: a row's changes mostly come side by side (one save's fields). */
+  private lastTable = '';
+  private lastRoot = '';
+  private lastEntries: LogEntry[] = [];
+
   private currentWrite(aliases: AliasIndex, table: TableName, root: string, field: string): FieldWrite | undefined {
-    const rowKey = `${table}\u0000${root}`;
     const cache = this.cache;
     if (!this.wholeRows) {
-      let entries = this.logs.get(rowKey);
-      if (!entries) this.logs.set(rowKey, (entries = aliases.empty ? cache.get(table, root) : aliases.members(table, root).flatMap((id) => cache.get(table, id))));
-      return fieldWinner(entries, field);
+      if (root !== this.lastRoot || table !== this.lastTable) {
+        const rowKey = `${table}\u0000${root}`;
+        let entries = this.logs.get(rowKey);
+        if (!entries) this.logs.set(rowKey, (entries = aliases.empty ? cache.get(table, root) : aliases.members(table, root).flatMap((id) => cache.get(table, id))));
+        this.lastTable = table;
+        this.lastRoot = root;
+        this.lastEntries = entries;
+      }
+      return fieldWinner(this.lastEntries, field);
     }
+    const rowKey = `${table}\u0000${root}`;
     let wins = this.held.get(rowKey);
     if (!wins) this.held.set(rowKey, (wins = fieldWinners(aliases.members(table, root).flatMap((id) => cache.get(table, id)))));
     return wins.get(field);
   }
 
+  /**
+   * Row `root` of `table` will not be asked for again (its changes are all classified): its folded log
+   * is dropped (the fields' current writes stay, in `state`). Asked for after all (a change of a row
+   * absorbed into it), it is folded again from the cache.
+   */
+  forget(table: string, root: string): void {
+    this.logs.delete(`${table}\u0000${root}`);
+    this.held.delete(`${table}\u0000${root}`);
+    if (root === this.lastRoot && table === this.lastTable) {
+      this.lastRoot = '';
+      this.lastEntries = [];
+    }
+  }
+
   /** Classifies the changes from index `from` up to (not including) `to`. */
   run(from: number, to: number): void {
-    const { fresh, state, out } = this;
+    const { fresh, out } = this;
     const aliases = this.cache.aliases();
     for (let i = from; i < to; i++) {
       const e = fresh[i]!;
       const table = e.tbl as TableName;
       const root = aliases.survivor(table, e.row_id);
-      const writes: [string, unknown, unknown][] =
-        e.field === '*' ? Object.entries((parse(e.new_value) ?? {}) as Row).map(([f, v]) => [f, v, null]) : [[e.field, parse(e.new_value), parse(e.old_value)]];
-      let outcome: 'ff' | 'same' | 'conflict' = writes.length ? 'same' : 'ff';
-      for (const [field, value, old] of writes) {
-        const key = `${table}\u0000${root}\u0000${field}`;
-        const w = state.has(key) ? state.get(key) : this.currentWrite(aliases, table, root, field);
-        let result: 'ff' | 'same' | 'conflict';
-        if (!w) result = 'ff';
-        else if (same(value, w.value)) result = 'same';
-        else if (e.stamp > w.stamp) {
-          result = same(old, w.value) ? 'ff' : 'conflict';
-          if (result === 'conflict' && !NO_REVIEW.has(table)) out.reviews.push({ kind: 'conflict', tbl: table, rowId: root, field, lost: w.value, loser: w.entry });
-        } else {
-          result = same(w.old, value) ? 'ff' : 'conflict';
-          if (result === 'conflict' && !NO_REVIEW.has(table)) out.reviews.push({ kind: 'conflict', tbl: table, rowId: root, field, lost: value, loser: e });
+      let outcome: Outcome;
+      if (e.field === '*') {
+        // A snapshot writes each field it holds; with none it changes nothing here (a fast-forward).
+        let found: Outcome | null = null;
+        for (const [field, value] of Object.entries((parse(e.new_value) ?? {}) as Row)) {
+          const result = this.write(aliases, i, e, table, root, field, value, null);
+          found = found === null ? result : worse(found, result);
         }
-        if (NO_REVIEW.has(table) && result === 'conflict') result = 'ff';
-        // A snapshot's row always goes the long way, whatever its fields meet.
-        if (e.field !== '*' && (!w || e.stamp > w.stamp) && root === e.row_id) out.newer[i] = 1;
-        if (!w || e.stamp > w.stamp) state.set(key, { stamp: e.stamp, value, old, entry: e });
-        if (result === 'conflict') outcome = 'conflict';
-        else if (result === 'ff' && outcome === 'same') outcome = 'ff';
-      }
+        outcome = found ?? 'ff';
+      } else outcome = this.write(aliases, i, e, table, root, e.field, parse(e.new_value), parse(e.old_value));
       if (outcome === 'ff') out.fastForward++;
       else if (outcome === 'same') out.converged++;
     }
+  }
+
+  /** One field's write by change `e` (index `i`), classified against the field's current write. */
+  private write(aliases: AliasIndex, i: number, e: LogEntry, table: TableName, root: string, field: string, value: unknown, old: unknown): Outcome {
+    const { state, out } = this;
+    const key = `${table}\u0000${root}\u0000${field}`;
+    const w = state.has(key) ? state.get(key) : this.currentWrite(aliases, table, root, field);
+    let result: Outcome;
+    if (!w) result = 'ff';
+    else if (same(value, w.value)) result = 'same';
+    else if (e.stamp > w.stamp) {
+      result = same(old, w.value) ? 'ff' : 'conflict';
+      if (result === 'conflict' && !NO_REVIEW.has(table)) out.reviews.push({ kind: 'conflict', tbl: table, rowId: root, field, lost: w.value, loser: w.entry });
+    } else {
+      result = same(w.old, value) ? 'ff' : 'conflict';
+      if (result === 'conflict' && !NO_REVIEW.has(table)) out.reviews.push({ kind: 'conflict', tbl: table, rowId: root, field, lost: value, loser: e });
+    }
+    if (NO_REVIEW.has(table) && result === 'conflict') result = 'ff';
+    // A snapshot's row always goes the long way, whatever its fields meet.
+    if (e.field !== '*' && (!w || e.stamp > w.stamp) && root === e.row_id) out.newer[i] = 1;
+    if (!w || e.stamp > w.stamp) state.set(key, { stamp: e.stamp, value, old, entry: e });
+    return result;
   }
 }

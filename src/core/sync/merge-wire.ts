@@ -91,6 +91,16 @@ export function lastIndexOfRows(fresh: LogEntry[]): Map<string, number> {
   return last;
 }
 
+/**
+ * For each change, 1 when it is its row's last among `fresh` (lastIndexOfRows as one byte a change: the
+ * classify thread asks for every change, and a key a change was a string and a look-up each).
+ */
+export function lastChangesOfRows(fresh: LogEntry[]): Uint8Array {
+  const out = new Uint8Array(fresh.length);
+  for (const i of lastIndexOfRows(fresh).values()) out[i] = 1;
+  return out;
+}
+
 /** Runs of one row's changes: the index where each begins. */
 export function rowRuns(fresh: LogEntry[]): number[] {
   const starts: number[] = [];

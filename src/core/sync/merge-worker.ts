@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { EntryCache, type LogEntry } from '../db/materialize';
 import { Classifier, preloadRoots } from './merge-classify';
 import { threadCpuMs } from './thread-cpu';
-import { decodeFresh, encodeChunk, lastIndexOfRows, rowRuns, type ToWorker, type WirePlan } from './merge-wire';
+import { decodeFresh, encodeChunk, lastChangesOfRows, rowRuns, type ToWorker, type WirePlan } from './merge-wire';
 import { PlainRows } from './plain-rows';
 import type { TableName } from '../db/tables';
 
@@ -49,9 +49,9 @@ port.on('message', (m: ToWorker) => {
       const runs = rowRuns(fresh);
       let index: Map<LogEntry, number> | null = null;
       const indexOf = (e: LogEntry) => (index ??= new Map(fresh.map((x, i) => [x, i]))).get(e);
-      const plain = new PlainRows(db);
+      const plain = new PlainRows(db, true);
       plain.expectFields(fresh);
-      const lastIndex = lastIndexOfRows(fresh);
+      const lastOfRow = lastChangesOfRows(fresh);
       let reviewsSent = 0;
       let sent = 0;
       for (let from = 0; from < fresh.length || from === 0; from += chunk) {
@@ -64,8 +64,8 @@ port.on('message', (m: ToWorker) => {
           for (let i = from; i < to; i++) plain.offer(fresh[i]!, classifier.out.newer[i] === 1);
           const complete = new Map<string, string[]>();
           for (let i = from; i < to; i++) {
+            if (!lastOfRow[i]) continue;
             const e = fresh[i]!;
-            if (lastIndex.get(`${e.tbl}\u0000${e.row_id}`) !== i) continue;
             const ids = complete.get(e.tbl);
             if (ids) ids.push(e.row_id);
             else complete.set(e.tbl, [e.row_id]);
@@ -80,6 +80,16 @@ port.on('message', (m: ToWorker) => {
         const out = encodeChunk(fresh, classifier.out, cache, runs, from, to, reviewsSent, indexOf);
         out.plans = plans;
         reviewsSent = classifier.out.reviews.length;
+        // The logs of rows whose last change this chunk holds are done with (classified, planned, their
+        // newest stamp sent): dropped, so that the thread does not carry every row's log, snapshots and all,
+        // to the end of the merge (less for the garbage collector to go through again and again).
+        const aliases = cache.aliases();
+        for (let i = from; i < to; i++) {
+          if (!lastOfRow[i]) continue;
+          const e = fresh[i]!;
+          for (const id of aliases.members(e.tbl, aliases.survivor(e.tbl, e.row_id))) cache.forget(e.tbl, id);
+          classifier.forget(e.tbl, aliases.survivor(e.tbl, e.row_id));
+        }
         if (to === fresh.length) out.done = { fastForward: classifier.out.fastForward, converged: classifier.out.converged, phases };
         port.postMessage(out, [out.newer.buffer as ArrayBuffer]);
         if (to === fresh.length) break;
