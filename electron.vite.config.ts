@@ -15,6 +15,7 @@ export default defineConfig({
         // database's migrations on a worker thread while the page shows their progress (db/upgrade.ts).
         // merge-worker: a large merge's classify on a second thread (sync/merge-thread.ts).
         // import-check-worker: an import's rows normalised and schema-checked on a second thread (imports/check-thread.ts).
+        // grid-rank-worker: a sort column's ranks read on a thread of their own (grid/rank-reader.ts).
         // One entry a line; a worker thread that runs one of these finds it with process/module-worker.ts.
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
@@ -23,6 +24,7 @@ export default defineConfig({
           'upgrade-worker': resolve(__dirname, 'src/core/db/upgrade-worker.ts'),
           'merge-worker': resolve(__dirname, 'src/core/sync/merge-worker.ts'),
           'import-check-worker': resolve(__dirname, 'src/core/imports/check-worker.ts'),
+          'grid-rank-worker': resolve(__dirname, 'src/core/grid/rank-worker.ts'),
         },
       },
     },
