@@ -12,6 +12,7 @@ import { CURRENT_USER, demoDay, readSetting } from './settings/handlers';
 import { hostname } from 'node:os';
 import { HubLink, offStatus, type ConnectOptions, type HubHost } from './hub/link';
 import { guardFor } from './hub/roles';
+import { stopRankReader } from './grid/rank-reader';
 import { readHubConfig, writeHubConfig } from './hub/state';
 
 /**
@@ -153,6 +154,7 @@ export class ParkCore {
   private reopen(swap: () => void): void {
     this.snapshot?.close();
     this.snapshot = null;
+    stopRankReader(this.ctx.db); // its thread may be reading the file a restore replaces
     this.ctx.db.close();
     try {
       swap();
@@ -284,6 +286,7 @@ export class ParkCore {
     void this.hubLink?.stop();
     this.hubLink = null;
     this.snapshot?.close();
+    stopRankReader(this.db);
     if (this.db.open) this.db.close();
     this.ctx.files.dispose();
   }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -110,6 +110,43 @@ describe('sort ranks read in the background', () => {
       expect(ranks.ranks[5]).toBe(1);
     } finally {
       other.close();
+    }
+  });
+
+  /** This process's open handles on the park file itself (not its -wal and -shm). */
+  const handlesOnFile = (file = db.name) => readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === file;
+    } catch {
+      return false; // closed meanwhile
+    }
+  }).length;
+
+  it.runIf(existsSync('/proc/self/fd'))('a stop waits for a read in progress to close the file (a restore replaces it next); no read starts after it', () => {
+    db.exec('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400000) INSERT INTO t (v, live) SELECT i % 977, 1 FROM n');
+    const mine = handlesOnFile();
+    expect(askRanks(db, q, Infinity)).toBe(true);
+    const until = Date.now() + 10_000;
+    while (handlesOnFile() === mine && Date.now() < until); // the thread opens the file for its read
+    expect(handlesOnFile()).toBe(mine + 1);
+    stopRankReader(db);
+    expect(knownRanks(db, q)).toBeNull(); // nothing came back for the old ask
+    // SQLite keeps a closed connection's descriptor while another in the process holds a lock on the
+    // file; once this one closes too, none may be left: the thread's connection is closed, not reading.
+    const file = db.name;
+    db.close();
+    expect(handlesOnFile(file)).toBe(0);
+  });
+
+  it("an export's or a snapshot's read-only connection asks for nothing: a thread started for it would outlive the job", () => {
+    db.prepare("INSERT INTO t (v, live) VALUES ('a', 1)").run();
+    const reader = new Database(db.name, { readonly: true });
+    try {
+      expect(askRanks(reader, q, Infinity)).toBe(false);
+      reader.exec('BEGIN');
+      expect(askRanks(reader, q, Infinity)).toBe(false);
+    } finally {
+      reader.close();
     }
   });
 

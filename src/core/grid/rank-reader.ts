@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { nativeBindingOf, type Db } from '../db/open';
 import { moduleWorkerScript, startModuleWorker } from '../process/module-worker';
+import { BUSY, newRankFlags, STOP } from './rank-flags';
 import type { RankAnswer, RankAsk } from './rank-worker';
-import { askedRanks, beginRankRequest, keepBackgroundRanks, type RankQuery, type RankRequest } from './values';
+import { askedRanks, beginRankRequest, cacheKey, keepBackgroundRanks, type RankQuery, type RankRequest } from './values';
 
 /**
  * Sort ranks read off the request path (item 1b of issue 14): the first read of a column's ranks costs
@@ -34,27 +35,31 @@ interface Asked {
   id: number;
   query: RankQuery;
   request: RankRequest;
-  done: boolean;
 }
 
 class RankReader {
   private readonly worker: Worker;
   private readonly port: MessagePort;
+  private readonly flags = newRankFlags();
   private readonly asked = new Map<string, Asked>();
   private nextId = 0;
   broken = false;
 
-  constructor(file: string, nativeBinding: string | undefined) {
+  constructor(
+    private readonly db: Db,
+    file: string,
+    nativeBinding: string | undefined,
+  ) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = startModuleWorker('grid-rank-worker', WORKER_SOURCE, {
-      workerData: { file, port: port2, ...(nativeBinding ? { nativeBinding } : {}) },
+      workerData: { file, port: port2, flags: this.flags, ...(nativeBinding ? { nativeBinding } : {}) },
       transferList: [port2],
     });
     this.worker.unref();
     const fail = () => {
       this.broken = true;
-      this.asked.clear();
+      this.forgetAsks();
     };
     this.worker.on('error', fail);
     this.worker.on('exit', fail);
@@ -62,12 +67,11 @@ class RankReader {
 
   /** Asks for a column's ranks unless already asked; false when it cannot be asked now (inside a transaction). */
   ask(db: Db, query: RankQuery): boolean {
-    const key = JSON.stringify(query);
-    const known = this.asked.get(key);
-    if (known && !known.done) return true;
+    const key = cacheKey(query);
+    if (this.asked.has(key)) return true;
     const request = beginRankRequest(db, query);
     if (!request) return false;
-    const asked = { id: ++this.nextId, query, request, done: false };
+    const asked = { id: ++this.nextId, query, request };
     this.asked.set(key, asked);
     let requests = askedRanks.get(db);
     if (!requests) askedRanks.set(db, (requests = new Set()));
@@ -93,11 +97,6 @@ class RankReader {
     if (keepBackgroundRanks(db, asked.query, asked.request, { ranks: answer.ranks, values: answer.values })) backgroundRanks.kept++;
   }
 
-  /** Whether the column's ranks are asked for and not answered yet. */
-  pending(query: RankQuery): boolean {
-    return this.asked.has(JSON.stringify(query));
-  }
-
   /**
    * Waits (without spinning) until the column's answer is in and taken, at most WAIT_MS; false if it is
    * not. The thread reads one column at a time in the order asked: while a column asked earlier is still
@@ -109,7 +108,7 @@ class RankReader {
     const sleeper = new Int32Array(new SharedArrayBuffer(4));
     for (;;) {
       this.collect(db);
-      const mine = this.asked.get(JSON.stringify(query));
+      const mine = this.asked.get(cacheKey(query));
       if (!mine) return true;
       if (this.broken || Date.now() > until || this.queuedBefore(mine)) return false;
       Atomics.wait(sleeper, 0, 0, 2);
@@ -121,7 +120,20 @@ class RankReader {
     return false;
   }
 
+  /** Asks no answer will come for: the connection's writes need not carry their stamps forward (values.ts). */
+  private forgetAsks(): void {
+    this.asked.clear();
+    askedRanks.delete(this.db);
+  }
+
+  /**
+   * Ends the thread, having waited (at most WAIT_MS) for a read in progress to close the file: a restore
+   * replaces the file next, which Windows refuses while another handle is open on it.
+   */
   close(): void {
+    this.forgetAsks();
+    Atomics.store(this.flags, STOP, 1);
+    if (!this.broken) Atomics.wait(this.flags, BUSY, 1, WAIT_MS);
     void this.worker.terminate();
   }
 }
@@ -154,7 +166,7 @@ function readerFor(db: Db): RankReader | null {
     const wal = !db.memory && String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
     if (wal && loadable()) {
       try {
-        reader = new RankReader(db.name, nativeBindingOf(db));
+        reader = new RankReader(db, db.name, nativeBindingOf(db));
       } catch {
         reader = null;
       }
@@ -174,18 +186,19 @@ function readerFor(db: Db): RankReader | null {
  * that way (a small park, no thread, inside a transaction): the caller reads them itself if it needs them.
  */
 export function askRanks(db: Db, query: RankQuery, liveRows: number): boolean {
-  if (liveRows < backgroundRanks.minRows) return false;
+  // Only the core's own connection, outside a transaction: an export's or a job-time snapshot's read
+  // connection lives for one job, and a thread started for it would outlive it (and hold its file open).
+  if (liveRows < backgroundRanks.minRows || db.inTransaction || db.readonly) return false;
   return readerFor(db)?.ask(db, query) ?? false;
 }
 
-/** Takes any answers that have arrived (a page calls this before it looks for kept ranks). */
+/**
+ * Takes any answers that have arrived (a page calls this before it looks for kept ranks). Not inside a
+ * transaction: data_version stands still there, so an answer read after another connection's commit
+ * would look current to a read transaction that cannot see that commit. They wait in the port till then.
+ */
 export function collectRanks(db: Db): void {
-  if (readers.get(db)) readerFor(db)?.collect(db);
-}
-
-/** Whether a column's ranks are on their way. */
-export function ranksPending(db: Db, query: RankQuery): boolean {
-  return !!readers.get(db)?.pending(query);
+  if (!db.inTransaction && readers.get(db)) readerFor(db)?.collect(db);
 }
 
 /** Waits for ranks on their way (a page that cannot do without them); false if they did not come. */
@@ -194,7 +207,7 @@ export function awaitRanks(db: Db, query: RankQuery): boolean {
   return !!reader && reader.wait(db, query);
 }
 
-/** Stops the connection's reader (the tests, and a closed park). */
+/** Stops the connection's reader: before the core closes or swaps its file (a restore), and in tests. */
 export function stopRankReader(db: Db): void {
   readers.get(db)?.close();
   readers.delete(db);

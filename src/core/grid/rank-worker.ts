@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { workerData, type MessagePort } from 'node:worker_threads';
+import { BUSY, STOP } from './rank-flags';
 import { readRanks, type RankQuery } from './values';
 
 /**
@@ -23,9 +24,20 @@ export interface RankAnswer {
   error?: string;
 }
 
-const { file, nativeBinding, port } = workerData as { file: string; nativeBinding?: string; port: MessagePort };
+const { file, nativeBinding, port, flags } = workerData as { file: string; nativeBinding?: string; port: MessagePort; flags: Int32Array };
 
+// A read runs only while the reader has not asked the thread to stop (rank-flags.ts).
 port.on('message', (m: RankAsk) => {
+  Atomics.store(flags, BUSY, 1);
+  try {
+    if (Atomics.load(flags, STOP) === 0) port.postMessage(...answerTo(m));
+  } finally {
+    Atomics.store(flags, BUSY, 0);
+    Atomics.notify(flags, BUSY);
+  }
+});
+
+function answerTo(m: RankAsk): [RankAnswer, ArrayBuffer[]] {
   let answer: RankAnswer;
   try {
     const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
@@ -40,5 +52,5 @@ port.on('message', (m: RankAsk) => {
   } catch (err) {
     answer = { id: m.id, ranks: null, values: null, error: err instanceof Error ? err.message : String(err) };
   }
-  port.postMessage(answer, answer.ranks ? [answer.ranks.ranks.buffer as ArrayBuffer] : []);
-});
+  return [answer, answer.ranks ? [answer.ranks.ranks.buffer as ArrayBuffer] : []];
+}

@@ -140,7 +140,7 @@ function registerRank(db: Db): void {
   withRankFunction.add(db);
 }
 
-const cacheKey = (q: RankQuery) => JSON.stringify(q);
+export const cacheKey = (q: RankQuery) => JSON.stringify(q);
 
 /** The ranks of a column already read for the data as it is now, if any. */
 export function knownRanks(db: Db, q: RankQuery): ValueRanks | null {
