@@ -5,6 +5,7 @@ import { checkDatabase, type CheckReport } from '../core/backup/check';
 import { backupBefore, commitRestore, keepRawCopy, stageRestore, verifiedCopy } from '../core/backup/engine';
 import { backupDir } from '../core/backup/store';
 import { openDatabase } from '../core/db/open';
+import { demoDay } from '../core/settings/handlers';
 import type { checkMessages } from '../core/backup/messages';
 import { AppError, formatMessage, type Locale } from '../core/errors';
 import { writeAtomicallySync } from '../core/util/atomic';
@@ -86,10 +87,21 @@ function exclusive(dbFile: string): Database.Database {
 export function checkCommand(dbFile: string): CheckReport {
   const db = openDatabase(dbFile, { create: false, readonly: true });
   try {
-    return checkDatabase(db);
+    return checkDatabase(db, databaseDay(db));
   } finally {
     db.close();
   }
+}
+
+/** The day the rules are checked as of: the app's (a demo park's last day of history, else today's UTC date). */
+function databaseDay(db: Database.Database): string {
+  let day: string | null = null;
+  try {
+    day = demoDay(db);
+  } catch {
+    // a file too damaged to read its settings: the check reports the damage itself
+  }
+  return day ?? new Date().toISOString().slice(0, 10);
 }
 
 /** The report as lines for a person, in the command's language (the core's message catalogue). */

@@ -41,7 +41,7 @@ export const backupHandlers = slice('backups', {
   /** The background quick check's verdict for the open file (the renderer shows the restore screen on `damaged`). */
   health: readHandler(z.strictObject({}), (ctx) => healthOf(ctx.db.name)),
   /** The full check (`parkpilot check`): integrity, foreign keys, search index and aggregates against a rebuild. */
-  check: readHandler(z.strictObject({}), (ctx) => checkDatabase(ctx.db)),
+  check: readHandler(z.strictObject({}), (ctx) => checkDatabase(ctx.db, ctx.today())),
   restore: handler(z.strictObject({ name: backupFileName }), (ctx, { name }) => {
     if (!ctx.reopen) throw new AppError('internal', { detail: 'restore needs a ParkCore' });
     if (ctx.jobs.busy || ctx.db.inTransaction) throw new AppError('busy');

@@ -24,12 +24,12 @@ export const checkMessages = {
     en: 'an enterprise is Incubating exactly when one of its incubation records is admitted or incubating',
   },
   check_rule_about_exited_without_exit_date: {
-    'zh-CN': '这些企业状态为“迁出”，但没有迁出日期，在册企业数仍会算上它们：请填写迁出日期',
-    en: 'these enterprises are Exited but have no exit date, so the registered count still includes them: enter the exit date',
+    'zh-CN': '这些企业状态为“迁出”，但没有迁出日期或迁出日期在今天之后，在册企业数仍会算上它们：请填写实际迁出日期',
+    en: 'these enterprises are Exited but have no exit date, or one after today, so the registered count still includes them: enter the date they left',
   },
   check_rule_about_exit_date_while_registered: {
-    'zh-CN': '这些企业有迁出日期，但状态仍为在册（入驻、在孵或毕业），在册企业数已不算它们：请把状态改为“迁出”或清除迁出日期',
-    en: 'these enterprises have an exit date but a registered status (Settled, Incubating or Graduated), so the registered count leaves them out: set the status to Exited or clear the exit date',
+    'zh-CN': '这些企业的迁出日期已到，但状态仍为在册（入驻、在孵或毕业），在册企业数已不算它们：请把状态改为“迁出”，或更正、清除迁出日期',
+    en: 'these enterprises have an exit date on or before today but a registered status (Settled, Incubating or Graduated), so the registered count leaves them out: set the status to Exited, or correct or clear the exit date',
   },
   check_ok: { 'zh-CN': '正常', en: 'ok' },
   check_sound: { 'zh-CN': '数据库完好', en: 'the database is sound' },
