@@ -41,13 +41,8 @@ function section(s: Section): string {
 export function reportHtml(r: Report, lang: 'zh-CN' | 'en' = 'zh-CN'): string {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${esc(r.title)}</title><style>
 @page { size: A4; margin: 22mm 16mm 20mm 16mm; }
-/* Noto Sans CJK in one weight, bold drawn from it, on every system that has it installed (CSS cannot
-   tell its file formats apart): Chromium prints its OpenType (CFF) files as Type 3 fonts at a fixed cost
-   of about a second of CPU per file and print, whatever the text (issue 14, report → PDF ≤ 3 s), and a
-   bold file was the second. Where it is not installed the list goes on (Microsoft YaHei: real bold). */
-@font-face { font-family: "Report Sans"; src: local("Noto Sans CJK SC"), local("NotoSansCJKsc-Regular"); }
 * { box-sizing: border-box; }
-body { font-family: "Report Sans", "Noto Sans CJK SC", "Noto Serif CJK SC", "Microsoft YaHei", sans-serif; font-size: 10.5pt; color: #1c2430; margin: 0; }
+body { font-family: "Noto Sans CJK SC", "Noto Serif CJK SC", "Microsoft YaHei", sans-serif; font-size: 10.5pt; color: #1c2430; margin: 0; }
 .cover { height: 230mm; display: flex; flex-direction: column; justify-content: center; text-align: center; page-break-after: always; }
 .cover h1 { font-size: 24pt; margin: 0 0 10mm; }
 .cover .sub { font-size: 14pt; color: #33475b; }
