@@ -26,10 +26,12 @@ export const backgroundRanks = {
   /** Asks answered and kept since the process started (the tests and the bench check both). */
   answered: 0,
   kept: 0,
+  /**
+   * Longest a page waits for an answer already asked for (a read at 1M takes 0.2–1.7 s), before reading
+   * on its own; also how long a stop waits for a read in progress. Tests on a loaded machine raise it.
+   */
+  waitMs: 5_000,
 };
-
-/** Longest a page waits for an answer already asked for (a read at 1M takes 0.2–1.7 s), before reading on its own. */
-const WAIT_MS = 5_000;
 
 interface Asked {
   id: number;
@@ -98,19 +100,32 @@ class RankReader {
   }
 
   /**
-   * Waits (without spinning) until the column's answer is in and taken, at most WAIT_MS; false if it is
+   * Waits (without spinning) until the column's answer is in and taken, at most waitMs; false if it is
    * not. The thread reads one column at a time in the order asked: while a column asked earlier is still
    * being read, waiting would cost that read plus this one (name ranks alone take 1.7 s at 1M), so the
    * page reads this column itself, as it would without the thread.
    */
   wait(db: Db, query: RankQuery): boolean {
-    const until = Date.now() + WAIT_MS;
+    const key = cacheKey(query);
+    return this.waitUntil(db, () => {
+      const mine = this.asked.get(key);
+      return !mine ? 'done' : this.queuedBefore(mine) ? 'give up' : 'wait';
+    });
+  }
+
+  /** Waits until every answer asked for is in and taken (tests and the bench: a page after this finds them). */
+  settle(db: Db): boolean {
+    return this.waitUntil(db, () => (this.asked.size ? 'wait' : 'done'));
+  }
+
+  private waitUntil(db: Db, state: () => 'done' | 'wait' | 'give up'): boolean {
+    const until = Date.now() + backgroundRanks.waitMs;
     const sleeper = new Int32Array(new SharedArrayBuffer(4));
     for (;;) {
       this.collect(db);
-      const mine = this.asked.get(cacheKey(query));
-      if (!mine) return true;
-      if (this.broken || Date.now() > until || this.queuedBefore(mine)) return false;
+      const now = state();
+      if (now === 'done') return true;
+      if (now === 'give up' || this.broken || Date.now() > until) return false;
       Atomics.wait(sleeper, 0, 0, 2);
     }
   }
@@ -127,13 +142,13 @@ class RankReader {
   }
 
   /**
-   * Ends the thread, having waited (at most WAIT_MS) for a read in progress to close the file: a restore
+   * Ends the thread, having waited (at most waitMs) for a read in progress to close the file: a restore
    * replaces the file next, which Windows refuses while another handle is open on it.
    */
   close(): void {
     this.forgetAsks();
     Atomics.store(this.flags, STOP, 1);
-    if (!this.broken) Atomics.wait(this.flags, BUSY, 1, WAIT_MS);
+    if (!this.broken) Atomics.wait(this.flags, BUSY, 1, backgroundRanks.waitMs);
     void this.worker.terminate();
   }
 }
@@ -145,7 +160,7 @@ const WORKER_SOURCE = join(__dirname, 'rank-worker.ts');
 /**
  * Whether the thread can load: built, its entry beside the core's (electron.vite.config.ts); from the
  * sources, its file and tsx. A thread that cannot load says so only through an event, which a page
- * waiting synchronously for its answer would never see (it would wait WAIT_MS for nothing).
+ * waiting synchronously for its answer would never see (it would wait waitMs for nothing).
  */
 function loadable(): boolean {
   const script = moduleWorkerScript('grid-rank-worker', WORKER_SOURCE);
@@ -205,6 +220,12 @@ export function collectRanks(db: Db): void {
 export function awaitRanks(db: Db, query: RankQuery): boolean {
   const reader = readers.get(db);
   return !!reader && reader.wait(db, query);
+}
+
+/** Waits until every answer this connection asked for is in and taken; false if one did not come in time. */
+export function settleRanks(db: Db): boolean {
+  const reader = readers.get(db);
+  return !reader || reader.settle(db);
 }
 
 /** Stops the connection's reader: before the core closes or swaps its file (a restore), and in tests. */
