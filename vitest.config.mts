@@ -9,7 +9,9 @@ export default defineConfig({
     // Vitest's default is one worker fewer than the cores: on a 2-core machine, one worker and a suite run
     // in series. Two at least (the test files use their own temporary files, ports and clusters).
     maxWorkers: Math.max(2, availableParallelism() - 1),
-    testTimeout: 30_000,
+    // Heavy tests (imports, exports, reach roll-ups) run 5–10× slower on a loaded 2-core machine, the import
+    // readers' file I/O up to 30× (a read-only audit timed several out at 30 s); a hang still fails.
+    testTimeout: 120_000,
     // Set-up and tear-down start and stop real PostgreSQL clusters and build databases: slow on a loaded machine.
     hookTimeout: 60_000,
   },

@@ -69,13 +69,24 @@ export async function startCluster(): Promise<Cluster> {
     if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
   };
   run('initdb', ['-D', data, '-U', SUPERUSER, '--pwfile', pwfile, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8']);
-  const port = await freePort();
   // fsync off: a throwaway cluster need not survive the machine losing power. Commits stay synchronous,
   // as on a real server: the crash drills restart the server with SIGQUIT ('immediate'), and an
   // asynchronous commit not yet written would be lost there although the client was told it committed.
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200`;
-  const start = () => run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
-  start();
+  const optionsFor = (p: number) => `-p ${p} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200`;
+  const startOn = (p: number) => run('pg_ctl', ['-D', data, '-o', optionsFor(p), '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+  // The free port is released before the server binds it: a test file starting beside this one may take
+  // it first. Another port then, a few times.
+  let port = 0;
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    try {
+      startOn(port);
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
+  const start = () => startOn(port);
   let stopped = false;
   return {
     port,

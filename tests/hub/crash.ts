@@ -66,16 +66,18 @@ export async function killDuringPush(cluster: Cluster, dir: string, rounds: numb
   for (let i = 0; i < rounds; i++) {
     const { hub, file } = await pushingDesktop(cluster, dir, size);
     const env = { PGPASSWORD: passwordOf('director') };
-    if (await killAfter([`${__dirname}/sync-child.ts`, file], env, Math.floor(Math.random() * maxDelay))) killedMidway++;
+    // The moment is random; a failing round names it, to be replayed.
+    const delay = Math.floor(Math.random() * maxDelay);
+    if (await killAfter([`${__dirname}/sync-child.ts`, file], env, delay)) killedMidway++;
     // Sync resumes: the next run completes and pushes what the killed one had not committed.
     const core = new ParkCore(file, { create: false, user: 'director', hubPassword: passwordOf('director') });
     try {
       await core.context().hub!.sync();
       const local = core.db.prepare('SELECT count(*) FROM changes').pluck().get() as number;
       const counted = await hubCount(cluster, hub.name);
-      if (counted.total !== counted.distinct) throw new Error(`round ${i}: ${counted.total - counted.distinct} changes doubled in the hub`);
-      if (counted.total !== local) throw new Error(`round ${i}: hub holds ${counted.total} changes, the desktop ${local}`);
-      if (core.call('hub.status', {}).waiting !== 0) throw new Error(`round ${i}: changes still waiting`);
+      if (counted.total !== counted.distinct) throw new Error(`round ${i} (killed after ${delay} ms): ${counted.total - counted.distinct} changes doubled in the hub`);
+      if (counted.total !== local) throw new Error(`round ${i} (killed after ${delay} ms): hub holds ${counted.total} changes, the desktop ${local}`);
+      if (core.call('hub.status', {}).waiting !== 0) throw new Error(`round ${i} (killed after ${delay} ms): changes still waiting`);
       hubChanges = counted.total;
     } finally {
       await core.closeAsync();
@@ -101,7 +103,8 @@ export async function restartDuringPull(cluster: Cluster, dir: string, rounds: n
       () => false,
       () => true,
     );
-    await new Promise((r) => setTimeout(r, Math.floor(Math.random() * maxDelay)));
+    const delay = Math.floor(Math.random() * maxDelay); // named by a failing round, to be replayed
+    await new Promise((r) => setTimeout(r, delay));
     cluster.restart('immediate');
     if (await pulling) killedMidway++;
     // Connect again (or sync, when the first connect got through): it catches up by itself.
@@ -111,8 +114,8 @@ export async function restartDuringPull(cluster: Cluster, dir: string, rounds: n
     const local = joiner.db.prepare('SELECT count(*) FROM changes').pluck().get() as number;
     await joiner.closeAsync();
     const counted = await hubCount(cluster, hub.name);
-    if (hash !== expected) throw new Error(`round ${i}: the joining copy differs from the publisher`);
-    if (counted.total !== counted.distinct || local !== counted.total) throw new Error(`round ${i}: ${local} local vs ${counted.total} in the hub`);
+    if (hash !== expected) throw new Error(`round ${i} (restarted after ${delay} ms): the joining copy differs from the publisher`);
+    if (counted.total !== counted.distinct || local !== counted.total) throw new Error(`round ${i} (restarted after ${delay} ms): ${local} local vs ${counted.total} in the hub`);
     hubChanges = counted.total;
     copyFileSync(joinFile, `${joinFile}.checked`);
   }

@@ -24,7 +24,7 @@ function spawn(): CoreChild {
   return worker;
 }
 
-async function until<T>(check: () => T | undefined, ms = 20_000): Promise<T> {
+async function until<T>(check: () => T | undefined, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = check();

@@ -38,7 +38,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 let cluster: Cluster;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(check: () => Promise<boolean> | boolean, what: string, ms = 60_000): Promise<void> {
+async function until(check: () => Promise<boolean> | boolean, what: string, ms = 120_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out: ${what}`);

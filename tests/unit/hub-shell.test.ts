@@ -21,7 +21,7 @@ const status = (core: ParkCore, locale: 'zh-CN' | 'en' = 'zh-CN') => {
   const r = core.invoke('hub.status', {}, locale) as { ok: true; value: HubStatus };
   return r.value;
 };
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
+async function until(check: () => boolean, what: string, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -19,7 +19,7 @@ function desktop(device: string, options: { sync?: boolean; file?: string } = {}
   cores.push(core);
   return core;
 }
-async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
+async function until(check: () => boolean, what: string, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -77,6 +77,11 @@ describe.skipIf(!postgresAvailable())('office hub on PostgreSQL', () => {
     // The other desktop's screens are told, so an open grid refetches.
     await until(() => events.some((t) => t.includes('enterprises')), 'a change event');
     expect(b.call('hub.status', {})).toMatchObject({ connected: true, state: 'connected' });
+    // Live desktops would go on merging the later tests' pushes in the background: closed here.
+    for (const core of [a, b]) {
+      cores.splice(cores.indexOf(core), 1);
+      await core.closeAsync();
+    }
   });
 
   it('the same field changed on two desktops: one value wins everywhere and both hold the same review item', async () => {
