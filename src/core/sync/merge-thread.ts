@@ -6,7 +6,6 @@ import { AppError } from '../errors';
 import { startModuleWorker } from '../process/module-worker';
 import { ClassifyStream } from './merge-stream';
 import type { ChunkFromWorker } from './merge-wire';
-import { withSemiSpace } from './young-generation';
 
 /**
  * Packages of at least this many changes are classified on a second thread (merge-worker.ts). The
@@ -29,12 +28,13 @@ export const WORKER_THRESHOLD = 50_000;
  * called as a thread starts (a test of when importSource starts it).
  */
 /**
- * The classify thread's young generation (MB). The core process starts with `--max-semi-space-size=4`
- * (process/v8-flags.ts, for the import's memory), which caps a worker's semi-spaces too, whatever its
- * resourceLimits say: the thread, which makes a few hundred bytes of short-lived objects per change read
- * (log entries, snapshots, keys), scavenged every 4–5 MB and carried the rows' logs it keeps across them
- * into the old generation. The thread lives for one merge, so it may hold more for that time: its start
- * lifts the cap for it alone (young-generation.ts; a young generation is three semi-spaces).
+ * The classify thread's young generation (MB), as asked of V8. In the core process it does not take
+ * effect: V8 sizes a worker's semi-spaces from the process's `--max-semi-space-size` (4 MB there,
+ * process/v8-flags.ts) over resourceLimits, so the thread scavenges every 4–5 MB (about 100 scavenges a
+ * bench merge; under tsx or plain node, with no flag, it gets the 48 MB). Lifting the flag for the
+ * worker's start alone (v8.setFlagsFromString, put back once the worker ran) was tried in session 19:
+ * 100 → 33 scavenges and the thread's phases about 0.15 s less CPU, but the process's CPU outside the
+ * two threads' phases (V8's helper threads) about 0.4 s more, in 8 runs in turns at load 17–29; so not kept.
  */
 export const CLASSIFY_YOUNG_MB = 48;
 
@@ -60,12 +60,10 @@ export class ClassifyThread {
 
   private constructor(file: string, nativeBinding?: string) {
     classifyTesting.onStart?.();
-    this.worker = withSemiSpace(CLASSIFY_YOUNG_MB / 3, () =>
-      startModuleWorker('merge-worker', join(__dirname, 'merge-worker.ts'), {
-        workerData: { file, ...(nativeBinding ? { nativeBinding } : {}) },
-        resourceLimits: { maxYoungGenerationSizeMb: CLASSIFY_YOUNG_MB },
-      }),
-    );
+    this.worker = startModuleWorker('merge-worker', join(__dirname, 'merge-worker.ts'), {
+      workerData: { file, ...(nativeBinding ? { nativeBinding } : {}) },
+      resourceLimits: { maxYoungGenerationSizeMb: CLASSIFY_YOUNG_MB },
+    });
     this.worker.unref();
     this.started = new Promise((resolve) => {
       const fail = (err: Error) => {
