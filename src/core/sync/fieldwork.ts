@@ -8,7 +8,7 @@ import { readLive, restoreRow, stampTime, transact, updateRow, type Row, type Wr
 import { AppError } from '../errors';
 import { newSiteId } from './identity';
 import { hasBlob, hashesIn, putBlob } from '../visits/blobs';
-import { mergeChanges, type MergeOptions, type MergeReport } from './merge';
+import { classifyThreadFor, mergeChanges, type MergeOptions, type MergeReport } from './merge';
 import { checkManifest, readSource, buildPackage, encodePackage, writeFileAtomic } from './package';
 import { knownSites, peerSeen, recordPeer, recordSites, vectorOf } from './peers';
 
@@ -88,10 +88,18 @@ export async function importSource(ctx: WriteContext, file: string, options: Mer
   const store = () => {
     for (const bytes of pkg.blobs.values()) putBlob(ctx.db, bytes);
   };
-  // A verified copy of the receiving database first: a merge can always be taken back.
-  if (!options.dryRun) backupBefore(ctx.db, 'merge');
-  const report = await mergeChanges(ctx, pkg.changes, sender, { ...options, store });
-  return { ...report, sender: { site: sender.site, device: sender.device, person: sender.person } };
+  // The merge's classify thread (a large package) loads meanwhile: started before the backup, it is
+  // ready when the merge begins instead of loading beside the merge's first steps.
+  const thread = classifyThreadFor(ctx, pkg.changes.length, options);
+  try {
+    // A verified copy of the receiving database first: a merge can always be taken back.
+    if (!options.dryRun) backupBefore(ctx.db, 'merge');
+    const report = await mergeChanges(ctx, pkg.changes, sender, { ...options, store, thread });
+    return { ...report, sender: { site: sender.site, device: sender.device, person: sender.person } };
+  } finally {
+    // Already stopped by the merge, unless the backup failed.
+    thread?.stop();
+  }
 }
 
 export interface PeerStatus {

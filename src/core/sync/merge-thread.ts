@@ -24,20 +24,21 @@ export const WORKER_THRESHOLD = 50_000;
  * For tests only. `afterChunks`: the classify thread fails (throws) after sending that many chunks of
  * its answer, as a thread that dies half way through would (the crash guarantees). `pauseMs`: it pauses
  * that long after each chunk, so that the merge rewrites rows while most of the answer is still to come.
- * `binding`: the SQLite binding the thread loads (a missing one: a thread that cannot load).
+ * `binding`: the SQLite binding the thread loads (a missing one: a thread that cannot load). `onStart`:
+ * called as a thread starts (a test of when importSource starts it).
  */
 /**
- * The classify thread's young generation (MB). The core process starts with `--max-semi-space-size=4`
- * (process/v8-flags.ts, for the import's memory), which a worker inherits: its young generation then
- * holds 8 MB, and the thread, which makes a few hundred bytes of short-lived objects per change read
- * (log entries, snapshots, keys), scavenged every few milliseconds and carried the rows' logs it keeps
- * across them into the old generation. The thread lives for one merge, so it may hold more for that time.
- * Measured on its own (the built worker on the bench package, 4 runs each, load 13–15 on two cores):
- * thread CPU best 1.56 → 1.46 s, median 1.84 → 1.81 s.
+ * The classify thread's young generation (MB), as asked of V8. In the core process it does not take
+ * effect: V8 sizes a worker's semi-spaces from the process's `--max-semi-space-size` (4 MB there,
+ * process/v8-flags.ts) over resourceLimits, so the thread scavenges every 4–5 MB (about 100 scavenges a
+ * bench merge; under tsx or plain node, with no flag, it gets the 48 MB). Lifting the flag for the
+ * worker's start alone (v8.setFlagsFromString, put back once the worker ran) was tried in session 19:
+ * 100 → 33 scavenges and the thread's phases about 0.15 s less CPU, but the process's CPU outside the
+ * two threads' phases (V8's helper threads) about 0.4 s more, in 8 runs in turns at load 17–29; so not kept.
  */
 export const CLASSIFY_YOUNG_MB = 48;
 
-export const classifyTesting: { afterChunks: number | null; pauseMs: number | null; binding?: string } = { afterChunks: null, pauseMs: null };
+export const classifyTesting: { afterChunks: number | null; pauseMs: number | null; binding?: string; onStart?: () => void } = { afterChunks: null, pauseMs: null };
 
 /**
  * The classify worker of one merge. Started as early as possible (its start overlaps the merge's
@@ -58,6 +59,7 @@ export class ClassifyThread {
   }
 
   private constructor(file: string, nativeBinding?: string) {
+    classifyTesting.onStart?.();
     this.worker = startModuleWorker('merge-worker', join(__dirname, 'merge-worker.ts'), {
       workerData: { file, ...(nativeBinding ? { nativeBinding } : {}) },
       resourceLimits: { maxYoungGenerationSizeMb: CLASSIFY_YOUNG_MB },
@@ -106,9 +108,12 @@ export class ClassifyThread {
     return stream;
   }
 
-  /** Ends the thread (the merge is over, or failed). */
+  /** Ends the thread (the merge is over, or failed); a second call does nothing. */
   stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
     this.stream = null;
     void this.worker.terminate();
   }
+  private stopped = false;
 }

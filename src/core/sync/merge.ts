@@ -91,6 +91,12 @@ export interface MergeOptions {
   classifyChunk?: number;
   /** Rewrite every plain row here, not from the classify thread's plans (the bench weighs them). */
   noThreadPlans?: boolean;
+  /**
+   * A classify thread started ahead by the caller (classifyThreadFor, with the same changes and options):
+   * importSource starts it before its verified backup, so that the thread loads while the file is copied.
+   * The merge uses it (null: none) and stops it.
+   */
+  thread?: ClassifyThread | null;
 }
 
 /** Starts timing phases into `into` (when given): each call of the returned function ends one phase. */
@@ -160,11 +166,20 @@ export function checkIncoming(ctx: WriteContext, changes: LogEntry[], sender: Se
 
 class DryRunDone extends Error {}
 
+/**
+ * The classify thread a merge of `count` changes with these options uses (null: it classifies in its own
+ * thread), started now: by default for WORKER_THRESHOLD changes or more (MergeOptions.classifyOnWorker).
+ */
+export function classifyThreadFor(ctx: WriteContext, count: number, options: MergeOptions = {}): ClassifyThread | null {
+  const wantThread = options.classifyOnWorker ?? (count >= WORKER_THRESHOLD && !options.fullFold);
+  return wantThread && !options.fullFold ? ClassifyThread.start(ctx.db, classifyTesting.binding ?? nativeBindingOf(ctx.db)) : null;
+}
+
 export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sender: Sender, options: MergeOptions = {}): Promise<MergeReport> {
   const phase = phaseTimer(options.phases);
-  // Started first, so that its start overlaps the checks; told to work once the transaction holds the write lock.
-  const wantThread = options.classifyOnWorker ?? (changes.length >= WORKER_THRESHOLD && !options.fullFold);
-  const thread = wantThread && !options.fullFold ? ClassifyThread.start(ctx.db, classifyTesting.binding ?? nativeBindingOf(ctx.db)) : null;
+  // Started first (or by the caller, earlier still), so that its start overlaps the checks; told to work
+  // once the transaction holds the write lock.
+  const thread = options.thread !== undefined ? options.thread : classifyThreadFor(ctx, changes.length, options);
   try {
     return await mergeWith(ctx, changes, sender, options, phase, thread);
   } finally {
