@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { privateRunDir, sweepStaleRunDirs } from '../core/jobs';
+import { REPORT_FONTS } from '../core/reports/fonts';
 
 /**
  * Prints report HTML to an A4 PDF with the system Chromium (Debian's /usr/bin/chromium, or
@@ -56,7 +57,7 @@ export async function printPdf(html: string, options: { headerTitle: string }): 
   const page = (await ready) ?? (await (await browser).browser.newPage());
   try {
     await page.setContent(html, { waitUntil: 'load' });
-    const font = 'font-family: "Noto Sans CJK SC", sans-serif; font-size: 8pt; color: #5f6b7a; width: 100%; margin: 0 16mm;';
+    const font = `font-family: ${REPORT_FONTS.replace(/'/g, '"')}; font-size: 8pt; color: #5f6b7a; width: 100%; margin: 0 16mm;`; // the templates quote their style attribute in '
     return await page.pdf({
       format: 'A4',
       printBackground: true,

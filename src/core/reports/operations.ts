@@ -67,7 +67,8 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
       svg: chartSvg({
         series: [{
           type: 'funnel', sort: 'none', left: '10%', width: '80%', top: 10, bottom: 10, minSize: '10%',
-          label: { position: 'inside', formatter: (p: { name: string; value: number; data: { conversion: number | null } }) => `${p.name} ${p.value}${p.data.conversion != null ? ` (${p.data.conversion}%)` : ''}` },
+          // No halo on the inside labels: stroked text prints as Type 3 glyph outlines, never as an embedded font.
+          label: { position: 'inside', textBorderColor: 'none', formatter: (p: { name: string; value: number; data: { conversion: number | null } }) => `${p.name} ${p.value}${p.data.conversion != null ? ` (${p.data.conversion}%)` : ''}` },
           data: d.funnel.stages.map((s) => ({ name: labels.leadStage!.get(s.stage) ?? s.stage, value: s.atOrBeyond, conversion: s.conversion })),
         }],
       }),
