@@ -20,8 +20,11 @@ export interface CoreContext extends WriteContext {
   openReader: () => Db;
   /** Prints HTML to PDF: Electron's printToPDF in the app, system Chromium in the CLI and web shell. */
   printPdf?: (html: string, options: { headerTitle: string }) => Promise<Buffer>;
-  /** Starts the PDF printer while a report is built, where starting it takes seconds (the system Chromium). */
-  preparePrinter?: () => void;
+  /**
+   * Starts the PDF printer while a report is built, where starting it takes seconds (the system Chromium).
+   * The job runs the returned release when it ends, printed or failed, so nothing prepared stays open.
+   */
+  preparePrinter?: () => () => void;
   /** Closes the database, runs `swap` (a restore replaces the file) and opens it again; set by ParkCore. */
   reopen?: (swap: () => void) => void;
   /** The office hub link of this database (set by ParkCore). */

@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { privateRunDir, sweepStaleRunDirs } from '../core/jobs';
+import { REPORT_FONTS } from '../core/reports/fonts';
 
 /**
  * Prints report HTML to an A4 PDF with the system Chromium (Debian's /usr/bin/chromium, or
@@ -10,6 +11,8 @@ const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/ch
 let browser: Promise<{ browser: Browser; dir: string }> | null = null;
 /** A page opened ahead of the next print by `preparePrinter`, taken by that print. */
 let spare: Promise<Page | null> | null = null;
+/** Prepared pages being closed after their job failed (a launch may still be under way). */
+const releasing = new Set<Promise<unknown>>();
 
 export function chromiumPath(): string | undefined {
   return CANDIDATES.find((p): p is string => !!p && existsSync(p));
@@ -20,12 +23,29 @@ export function chromiumPath(): string | undefined {
  * queries and charts): Chromium's start and its first page are seconds of other processes' work on a
  * cold start, which otherwise came after the report was built (issue 14, report → PDF ≤ 3 s). Nothing
  * happens without Chromium; a failure here is left for the print to meet and report.
+ * Returns the release the caller runs when its job ends: a page its print did not take (the build
+ * failed first) is closed then, not kept open until some later print.
  */
-export function preparePrinter(): void {
+export function preparePrinter(): () => void {
   const executablePath = chromiumPath();
-  if (!executablePath || spare) return;
+  if (!executablePath || spare) return () => {};
   browser ??= launch(executablePath);
-  spare = browser.then((b) => b.browser.newPage()).catch(() => null);
+  const prepared = browser.then((b) => b.browser.newPage()).catch(() => null);
+  spare = prepared;
+  return () => {
+    if (spare !== prepared) return; // a print took it, or the printer closed
+    spare = null;
+    const closing = prepared.then((page) => page?.close()).catch(() => {});
+    releasing.add(closing);
+    void closing.finally(() => releasing.delete(closing));
+  };
+}
+
+/** Pages the printer has open once pages being opened or released have settled (0 without a browser): a job leaves none behind. */
+export async function printerPagesOpen(): Promise<number> {
+  await Promise.all([spare, ...releasing]);
+  if (!browser) return 0;
+  return (await browser).browser.contexts().reduce((n, c) => n + c.pages().length, 0);
 }
 
 export async function printPdf(html: string, options: { headerTitle: string }): Promise<Buffer> {
@@ -37,7 +57,7 @@ export async function printPdf(html: string, options: { headerTitle: string }): 
   const page = (await ready) ?? (await (await browser).browser.newPage());
   try {
     await page.setContent(html, { waitUntil: 'load' });
-    const font = 'font-family: "Noto Sans CJK SC", sans-serif; font-size: 8pt; color: #5f6b7a; width: 100%; margin: 0 16mm;';
+    const font = `font-family: ${REPORT_FONTS.replace(/'/g, '"')}; font-size: 8pt; color: #5f6b7a; width: 100%; margin: 0 16mm;`; // the templates quote their style attribute in '
     return await page.pdf({
       format: 'A4',
       printBackground: true,

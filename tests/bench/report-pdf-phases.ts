@@ -15,6 +15,7 @@ import { operationsReport } from '../../src/core/reports/operations';
 import { generate } from '../../src/core/seed/seed';
 import { ParkCore } from '../../src/core/service';
 import { closePrinter, preparePrinter, printPdf } from '../../src/server/pdf';
+import { pdfFontsNote } from './pdf-fonts';
 import { descendantsCpuMs } from './process-tree-cpu';
 
 const ROWS = Number(process.env.BENCH_FILE_ROWS ?? 100_000);
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
       const used = process.cpuUsage(cpu);
       // The printer's start (browser and first page) runs in other processes beside the report's build: the
       // CPU of both processes together is what a quiet two-core machine would need, at best, in wall time.
-      console.log(`${'total'.padEnd(40)} wall ${(performance.now() - t).toFixed(0).padStart(6)} ms   CPU ${((used.user + used.system) / 1000).toFixed(0).padStart(6)} ms   Chromium CPU ${(descendantsCpuMs() - chromium).toFixed(0).padStart(6)} ms   (${(pdf.length / 1024).toFixed(0)} KB PDF, ${(html.length / 1024).toFixed(0)} KB HTML)`);
+      console.log(`${'total'.padEnd(40)} wall ${(performance.now() - t).toFixed(0).padStart(6)} ms   CPU ${((used.user + used.system) / 1000).toFixed(0).padStart(6)} ms   Chromium CPU ${(descendantsCpuMs() - chromium).toFixed(0).padStart(6)} ms   (${(pdf.length / 1024).toFixed(0)} KB PDF, ${(html.length / 1024).toFixed(0)} KB HTML, ${pdfFontsNote(pdf)})`);
     }
   } finally {
     await closePrinter();

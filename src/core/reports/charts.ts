@@ -1,4 +1,5 @@
 import type * as Echarts from 'echarts/core';
+import { REPORT_FONTS } from './fonts';
 
 /**
  * ECharts is loaded when a report first needs it, not with the core: it is ~45 MB of the core
@@ -18,13 +19,12 @@ export async function loadCharts(): Promise<void> {
   echarts ??= (await import('echarts/dist/echarts.esm.min')) as typeof Echarts;
 }
 
-const FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif';
 
 /** Renders an ECharts option to an SVG string on the server (no canvas, no DOM). */
 export function chartSvg(option: Echarts.EChartsCoreOption, width = 640, height = 300): string {
   if (!echarts) throw new Error('chartSvg: await loadCharts() first');
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
-  chart.setOption({ animation: false, textStyle: { fontFamily: FONT }, ...option });
+  chart.setOption({ animation: false, textStyle: { fontFamily: REPORT_FONTS }, ...option });
   const svg = chart.renderToSVGString();
   chart.dispose();
   return svg;

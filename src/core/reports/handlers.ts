@@ -26,18 +26,24 @@ export const reportHandlers = slice('reports', {
       const asOf = input.asOf ?? (period.to < ctx.today() ? period.to : ctx.today());
       return ctx.jobs.start('report', ctx.locale, async ({ progress }) => {
         progress(0, 3);
-        if (input.format === 'pdf') ctx.preparePrinter?.(); // starts beside the report's queries and charts
-        await loadCharts();
-        const report = input.kind === 'torch' ? torchReport(ctx.db, Number(input.period.slice(0, 4)), ctx.locale, ctx.today()) : operationsReport(ctx.db, period, asOf, ctx.locale, ctx.today());
-        report.organisation = readSetting(ctx.db, PARK_NAME) ?? report.organisation; // the cover names the park
-        progress(1, 3);
-        const en = ctx.locale === 'en';
-        const base = input.kind === 'torch' ? `${en ? 'Torch-return' : '火炬统计'}-${input.period.slice(0, 4)}` : `${en ? 'Park-operations-report' : '园区运营报告'}-${input.period}`;
-        const path = ctx.files.outputPath(`${base}.${input.format}`);
-        if (input.format === 'pdf') await writeReportPdf(ctx, report, path);
-        else await writeReportXlsx(report, path, ctx.locale);
-        progress(3, 3);
-        return { token: ctx.files.register(path), name: path.split(/[\\/]/).pop()! };
+        // The printer starts beside the report's queries and charts; what it prepared is released when the
+        // job ends, so a build that fails leaves no page open.
+        const release = input.format === 'pdf' ? ctx.preparePrinter?.() : undefined;
+        try {
+          await loadCharts();
+          const report = input.kind === 'torch' ? torchReport(ctx.db, Number(input.period.slice(0, 4)), ctx.locale, ctx.today()) : operationsReport(ctx.db, period, asOf, ctx.locale, ctx.today());
+          report.organisation = readSetting(ctx.db, PARK_NAME) ?? report.organisation; // the cover names the park
+          progress(1, 3);
+          const en = ctx.locale === 'en';
+          const base = input.kind === 'torch' ? `${en ? 'Torch-return' : '火炬统计'}-${input.period.slice(0, 4)}` : `${en ? 'Park-operations-report' : '园区运营报告'}-${input.period}`;
+          const path = ctx.files.outputPath(`${base}.${input.format}`);
+          if (input.format === 'pdf') await writeReportPdf(ctx, report, path);
+          else await writeReportXlsx(report, path, ctx.locale);
+          progress(3, 3);
+          return { token: ctx.files.register(path), name: path.split(/[\\/]/).pop()! };
+        } finally {
+          release?.();
+        }
       });
     },
   ),

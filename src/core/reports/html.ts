@@ -1,3 +1,4 @@
+import { REPORT_FONTS } from './fonts';
 import type { Report, Section } from './model';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -42,7 +43,9 @@ export function reportHtml(r: Report, lang: 'zh-CN' | 'en' = 'zh-CN'): string {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${esc(r.title)}</title><style>
 @page { size: A4; margin: 22mm 16mm 20mm 16mm; }
 * { box-sizing: border-box; }
-body { font-family: "Noto Sans CJK SC", "Noto Serif CJK SC", "Microsoft YaHei", sans-serif; font-size: 10.5pt; color: #1c2430; margin: 0; }
+/* Bold only where the face has a bold: a synthesised bold (WenQuanYi Micro Hei has none) prints as Type 3
+   outlines, the slow path reports/fonts.ts avoids; headings keep their size, rule and shading. */
+body { font-family: ${REPORT_FONTS}; font-synthesis-weight: none; font-size: 10.5pt; color: #1c2430; margin: 0; }
 .cover { height: 230mm; display: flex; flex-direction: column; justify-content: center; text-align: center; page-break-after: always; }
 .cover h1 { font-size: 24pt; margin: 0 0 10mm; }
 .cover .sub { font-size: 14pt; color: #33475b; }

@@ -67,7 +67,8 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
       svg: chartSvg({
         series: [{
           type: 'funnel', sort: 'none', left: '10%', width: '80%', top: 10, bottom: 10, minSize: '10%',
-          label: { position: 'inside', formatter: (p: { name: string; value: number; data: { conversion: number | null } }) => `${p.name} ${p.value}${p.data.conversion != null ? ` (${p.data.conversion}%)` : ''}` },
+          // No halo on labels (ECharts' default here and on the pie): stroked text prints as Type 3 glyph outlines, never as an embedded font.
+          label: { position: 'inside', textBorderColor: 'none', formatter: (p: { name: string; value: number; data: { conversion: number | null } }) => `${p.name} ${p.value}${p.data.conversion != null ? ` (${p.data.conversion}%)` : ''}` },
           data: d.funnel.stages.map((s) => ({ name: labels.leadStage!.get(s.stage) ?? s.stage, value: s.atOrBeyond, conversion: s.conversion })),
         }],
       }),
@@ -116,7 +117,7 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
       title: t('七、行业分布', '7. Industry mix'),
       svg: chartSvg({
         legend: { bottom: 0 },
-        series: [{ type: 'pie', radius: ['35%', '62%'], center: ['50%', '45%'], label: { formatter: '{b} {c}' }, data: d.industryMix.map((r) => ({ name: labels.industry!.get(r.industry) ?? (r.industry || '—'), value: r.n })) }],
+        series: [{ type: 'pie', radius: ['35%', '62%'], center: ['50%', '45%'], label: { formatter: '{b} {c}', textBorderColor: 'none' }, data: d.industryMix.map((r) => ({ name: labels.industry!.get(r.industry) ?? (r.industry || '—'), value: r.n })) }],
       }),
       data: {
         columns: [
