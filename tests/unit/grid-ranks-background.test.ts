@@ -152,6 +152,30 @@ describe('sort ranks read in the background', () => {
     }
   });
 
+  it('the column a page waits for is read before columns asked earlier; one the page gives up on is not read', () => {
+    const columns = ['a', 'b', 'c', 'd', 'e'];
+    db.exec(`CREATE TABLE w (${columns.join(', ')}, live INTEGER NOT NULL); ${columns.map((c) => `CREATE INDEX w_${c} ON w (${c}) WHERE live = 1;`).join(' ')}`);
+    // Reads of some tens of ms each, so that the order they are made in shows.
+    db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000) INSERT INTO w SELECT ${columns.map((_, k) => `(i * ${k + 7}) % 1009`).join(', ')}, 1 FROM n`);
+    const qs = columns.map((c): RankQuery => ({ rowid: 'w.rowid', from: 'w', where: 'w.live = 1', column: `w.${c}` }));
+    const answered = backgroundRanks.answered;
+    for (const x of qs) expect(askRanks(db, x, Infinity)).toBe(true);
+    const last = qs[4]!;
+    if (awaitRanks(db, last)) {
+      // Read next after the one in progress when the page asked, if any: not after every column asked before it.
+      expect(knownRanks(db, last)).not.toBeNull();
+      expect(qs.slice(0, 4).filter((x) => knownRanks(db, x)).length).toBeLessThanOrEqual(1);
+      expect(settleRanks(db)).toBe(true);
+      expect(backgroundRanks.answered).toBe(answered + 5);
+    } else {
+      // Another column was being read: the page reads this one itself, and the thread does not.
+      expect(settleRanks(db)).toBe(true);
+      expect(backgroundRanks.answered).toBe(answered + 4);
+      expect(knownRanks(db, last)).toBeNull();
+    }
+    for (const x of qs.slice(0, 4)) expect(knownRanks(db, x)).not.toBeNull();
+  });
+
   it('a small park asks for nothing (its ranks are read on the request path as before)', () => {
     backgroundRanks.minRows = 1_000;
     try {
@@ -168,11 +192,22 @@ describe('grid pages with ranks read in the background', () => {
 
   // Two ways ranks are asked for: a walk that met more entries than slowSetWalkSteps asks after its page
   // (the pages after it find them), and a walk that spends its whole budget asks and waits for them.
-  for (const [way, limits] of [
-    ['a walk slower than a page asks for them after its page', { slowSetWalkSteps: 0 }],
-    ['a walk that spends its budget waits for them', { walkBudgetFactor: 0, setWalkSteps: 0 }],
+  afterEach(() => {
+    backgroundRanks.ahead = true;
+  });
+
+  // Three ways ranks are asked for: a walk that met more entries than slowSetWalkSteps asks after its page
+  // (the pages after it find them), a walk that spends its whole budget asks and waits for them, and a
+  // grid's first page asks for every sortable column's ahead. With them kept, a large set is walked first
+  // and ordered by them only if the walk spends its budget (rankOrderWalkRatio 0.001 and no budget: every time).
+  for (const [way, limits, ahead] of [
+    ['a walk slower than a page asks for them after its page', { slowSetWalkSteps: 0 }, false],
+    ['a walk that spends its budget waits for them', { walkBudgetFactor: 0, setWalkSteps: 0 }, false],
+    ['the first page asks for every column ahead', {}, true],
+    ['the first page asks for every column ahead, and large sets are walked first', { walkBudgetFactor: 0, walkBudgetMin: 0, rankOrderWalkRatio: 0.001 }, true],
   ] as const) {
     it(`${way}; pages ordered by them equal the plain SQL for every sort`, { timeout: 120_000 }, () => {
+      backgroundRanks.ahead = ahead;
       const core = testCore();
       try {
         generate(core.context(), { enterprises: 600, leads: 0, activities: 0 });
@@ -192,6 +227,15 @@ describe('grid pages with ranks read in the background', () => {
         const kept = backgroundRanks.kept;
         const sortable = Object.entries(enterprisesView.columns).filter(([, c]) => c.sortable).map(([id]) => id);
         const plans = new Set<string>();
+        if (ahead) {
+          // The grid opens: its first page asks for every sortable column's ranks, which are then all kept.
+          const askedAhead = backgroundRanks.askedAhead;
+          grid.run(db, { startRow: 0, endRow: 40, sortModel: [], filterModel: {} }, 1);
+          expect(backgroundRanks.askedAhead).toBe(askedAhead + new Set(sortable.map((c) => enterprisesView.columns[c]!.sql)).size);
+          expect(settleRanks(db)).toBe(true);
+          const v = enterprisesView;
+          for (const c of sortable) expect(knownRanks(db, { rowid: v.rowid, from: v.from, where: v.where, column: v.columns[c]!.sql })).not.toBeNull();
+        }
         for (const filterModel of filters) {
           for (const colId of sortable) {
             for (const sort of ['asc', 'desc'] as const) {

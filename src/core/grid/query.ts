@@ -208,14 +208,18 @@ export class GridRunner<R> {
     const rankQuery = this.rankQuery(req);
     collectRanks(db);
     const known = rankQuery && knownRanks(db, rankQuery);
-    const order = known && rankOrder(set, rankQuery.column, known);
+    // A large set is walked first, for at most walkFirstSteps entries (RANK_ORDER_WALK_RATIO), unless it is ordered by these ranks already.
+    const pageSteps = Math.ceil((planLimits.walkBudgetFactor * (req.endRow - req.startRow) * total) / Math.max(1, count));
+    const walkFirstSteps = Math.max(planLimits.walkBudgetMin, pageSteps);
+    const walkFirst = !!known && set.rankOrders.get(rankQuery.column)?.ranks !== known && walkFirstSteps * planLimits.rankOrderWalkRatio < set.size;
+    const order = known && !walkFirst && rankOrder(set, rankQuery.column, known);
     // A column of few values (kind, status, industry, building) has its ranks read at once (one byte a
     // rowid): a walk of its index passes every row of the first values before a member (kind descending
     // passes 770,000 startups), so most of its walks with a set would hand over anyway.
     // In a big park they are read in the background (rank-reader.ts) and the walk serves until they come.
     const fewValues = !!rankQuery && this.sortsFewValues(req);
-    const inBackground = !order && fewValues && askRanks(db, rankQuery, total);
-    const ranked: Plan | null = order ? { kind: 'set ranks', shape: counted, segments: null, set, order } : fewValues && !inBackground ? this.rankedPlan(db, counted, set, rankQuery) : null;
+    const inBackground = !known && fewValues && askRanks(db, rankQuery, total);
+    const ranked: Plan | null = order ? { kind: 'set ranks', shape: counted, segments: null, set, order } : fewValues && !inBackground && !walkFirst ? this.rankedPlan(db, counted, set, rankQuery) : null;
     // A condition on the sort column itself stays: it is a range of the sort index (industry = ai sorted
     // by industry walks the ai entries only, not every industry before them).
     const sortCol = req.sortModel[0]?.colId;
@@ -229,12 +233,16 @@ export class GridRunner<R> {
     // orders the set in memory (`set ranks`); later pages and filters then find the ranks ready. Ranks
     // asked for in the background are waited for then (reading them here would take as long); a walk
     // slower than a page should be (SLOW_SET_WALK_STEPS) asks for them, for the pages after it.
-    const steps = Math.max(planLimits.setWalkSteps, Math.ceil((planLimits.walkBudgetFactor * (req.endRow - req.startRow) * total) / Math.max(1, count)));
+    const steps = Math.max(planLimits.setWalkSteps, pageSteps);
     const ranksNow = (q: RankQuery) => {
       if (askRanks(db, q, total)) awaitRanks(db, q);
       return this.rankedPlan(db, counted, set, q) ?? walk;
     };
-    const alongSortIndex: Plan = ranked ?? (rankQuery ? { ...walk, budget: { steps, then: () => ranksNow(rankQuery) }, slowWalk: () => askRanks(db, rankQuery, total, true) } : walk);
+    const alongSortIndex: Plan =
+      ranked ??
+      (walkFirst ? { ...walk, budget: { steps: walkFirstSteps, then: () => this.rankedPlan(db, counted, set, rankQuery) ?? walk } }
+      : rankQuery ? { ...walk, budget: { steps, then: () => ranksNow(rankQuery) }, slowWalk: () => askRanks(db, rankQuery, total, true) }
+      : walk);
     // A filter with a condition on status or kind: its segments walked in the sort order, each entry
     // tested with `grid_in`, when the sort correlates with the segments (industry = ai + 在孵 by R&D spend
     // descending: the sort index passes every settled enterprise first, 57 ms). Where the other condition is
