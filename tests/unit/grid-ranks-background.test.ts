@@ -1,8 +1,6 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { enterprisesView } from '../../src/core/enterprises/handlers';
 import { GridRunner, planLimits, type GridFilterModel, type GridRequest } from '../../src/core/grid/query';
@@ -10,6 +8,7 @@ import { askRanks, awaitRanks, backgroundRanks, settleRanks, stopRankReader } fr
 import { dropKeptRanks, knownRanks, rankReads, valueRanks, type RankQuery } from '../../src/core/grid/values';
 import { generate } from '../../src/core/seed/seed';
 import { testCore } from './helpers';
+import { applyWrite, rankQuery, rankWrites, useRankTable, type RankWrite } from './grid-ranks-table';
 
 /**
  * Ranks read on the worker thread (rank-reader.ts) while this connection goes on writing: what is kept
@@ -28,20 +27,11 @@ afterAll(() => {
 });
 
 describe('sort ranks read in the background', () => {
-  let dir: string;
   let db: Database.Database;
-  const q: RankQuery = { rowid: 't.rowid', from: 't', where: 't.live = 1', column: 't.v' };
-
+  const q = rankQuery;
+  const table = useRankTable('ranks-background-', stopRankReader);
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ranks-background-'));
-    db = new Database(join(dir, 'r.db'));
-    db.pragma('journal_mode = WAL');
-    db.exec('CREATE TABLE t (v, live INTEGER NOT NULL); CREATE INDEX t_v ON t (v) WHERE live = 1');
-  });
-  afterEach(() => {
-    stopRankReader(db);
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+    db = table.db;
   });
 
   /** The kept ranks (none read on this thread) give the plain order of the live rows, equal values equal ranks. */
@@ -59,21 +49,9 @@ describe('sort ranks read in the background', () => {
   }
 
   const value = fc.oneof(fc.constantFrom('a', 'b', 'm', 'z', '龘', null), fc.integer({ min: -3, max: 3 }), fc.string({ maxLength: 3 }));
-  const write = fc.oneof(
-    fc.record({ op: fc.constant('set' as const), at: fc.nat(), v: value }),
-    fc.record({ op: fc.constant('live' as const), at: fc.nat(), live: fc.boolean() }),
-    fc.record({ op: fc.constant('insert' as const), v: value, live: fc.boolean() }),
-    fc.record({ op: fc.constant('remove' as const), at: fc.nat() }),
-  );
+  const write = rankWrites(value);
 
-  function apply(w: { op: string; at?: number; v?: unknown; live?: boolean }): void {
-    const ids = db.prepare('SELECT rowid FROM t ORDER BY rowid').pluck().all() as number[];
-    const id = ids.length ? ids[(w.at ?? 0) % ids.length]! : 0;
-    if (w.op === 'set') db.prepare('UPDATE t SET v = ? WHERE rowid = ?').run(w.v, id);
-    if (w.op === 'live') db.prepare('UPDATE t SET live = ? WHERE rowid = ?').run(w.live ? 1 : 0, id);
-    if (w.op === 'insert') db.prepare('INSERT INTO t (v, live) VALUES (?, ?)').run(w.v, w.live ? 1 : 0);
-    if (w.op === 'remove') db.prepare('DELETE FROM t WHERE rowid = ?').run(id);
-  }
+  const apply = (w: RankWrite) => applyWrite(db, w);
 
   it('own writes between the ask and the answer are patched in: the kept ranks order the live rows as the plain SQL', () => {
     fc.assert(
