@@ -1,8 +1,6 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { enterprisesView } from '../../src/core/enterprises/handlers';
 import { GridRunner, planLimits, type GridFilterModel, type GridRequest } from '../../src/core/grid/query';
@@ -10,6 +8,7 @@ import { askRanks, awaitRanks, backgroundRanks, settleRanks, stopRankReader } fr
 import { dropKeptRanks, knownRanks, rankReads, valueRanks, type RankQuery } from '../../src/core/grid/values';
 import { generate } from '../../src/core/seed/seed';
 import { testCore } from './helpers';
+import { applyWrite, rankQuery, rankWrites, useRankTable, type RankWrite } from './grid-ranks-table';
 
 /**
  * Ranks read on the worker thread (rank-reader.ts) while this connection goes on writing: what is kept
@@ -28,20 +27,11 @@ afterAll(() => {
 });
 
 describe('sort ranks read in the background', () => {
-  let dir: string;
   let db: Database.Database;
-  const q: RankQuery = { rowid: 't.rowid', from: 't', where: 't.live = 1', column: 't.v' };
-
+  const q = rankQuery;
+  const table = useRankTable('ranks-background-', stopRankReader);
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ranks-background-'));
-    db = new Database(join(dir, 'r.db'));
-    db.pragma('journal_mode = WAL');
-    db.exec('CREATE TABLE t (v, live INTEGER NOT NULL); CREATE INDEX t_v ON t (v) WHERE live = 1');
-  });
-  afterEach(() => {
-    stopRankReader(db);
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+    db = table.db;
   });
 
   /** The kept ranks (none read on this thread) give the plain order of the live rows, equal values equal ranks. */
@@ -59,21 +49,9 @@ describe('sort ranks read in the background', () => {
   }
 
   const value = fc.oneof(fc.constantFrom('a', 'b', 'm', 'z', '龘', null), fc.integer({ min: -3, max: 3 }), fc.string({ maxLength: 3 }));
-  const write = fc.oneof(
-    fc.record({ op: fc.constant('set' as const), at: fc.nat(), v: value }),
-    fc.record({ op: fc.constant('live' as const), at: fc.nat(), live: fc.boolean() }),
-    fc.record({ op: fc.constant('insert' as const), v: value, live: fc.boolean() }),
-    fc.record({ op: fc.constant('remove' as const), at: fc.nat() }),
-  );
+  const write = rankWrites(value);
 
-  function apply(w: { op: string; at?: number; v?: unknown; live?: boolean }): void {
-    const ids = db.prepare('SELECT rowid FROM t ORDER BY rowid').pluck().all() as number[];
-    const id = ids.length ? ids[(w.at ?? 0) % ids.length]! : 0;
-    if (w.op === 'set') db.prepare('UPDATE t SET v = ? WHERE rowid = ?').run(w.v, id);
-    if (w.op === 'live') db.prepare('UPDATE t SET live = ? WHERE rowid = ?').run(w.live ? 1 : 0, id);
-    if (w.op === 'insert') db.prepare('INSERT INTO t (v, live) VALUES (?, ?)').run(w.v, w.live ? 1 : 0);
-    if (w.op === 'remove') db.prepare('DELETE FROM t WHERE rowid = ?').run(id);
-  }
+  const apply = (w: RankWrite) => applyWrite(db, w);
 
   it('own writes between the ask and the answer are patched in: the kept ranks order the live rows as the plain SQL', () => {
     fc.assert(
@@ -152,6 +130,30 @@ describe('sort ranks read in the background', () => {
     }
   });
 
+  it('the column a page waits for is read before columns asked earlier; one the page gives up on is not read', () => {
+    const columns = ['a', 'b', 'c', 'd', 'e'];
+    db.exec(`CREATE TABLE w (${columns.join(', ')}, live INTEGER NOT NULL); ${columns.map((c) => `CREATE INDEX w_${c} ON w (${c}) WHERE live = 1;`).join(' ')}`);
+    // Reads of some tens of ms each, so that the order they are made in shows.
+    db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000) INSERT INTO w SELECT ${columns.map((_, k) => `(i * ${k + 7}) % 1009`).join(', ')}, 1 FROM n`);
+    const qs = columns.map((c): RankQuery => ({ rowid: 'w.rowid', from: 'w', where: 'w.live = 1', column: `w.${c}` }));
+    const answered = backgroundRanks.answered;
+    for (const x of qs) expect(askRanks(db, x, Infinity)).toBe(true);
+    const last = qs[4]!;
+    if (awaitRanks(db, last)) {
+      // Read next after the one in progress when the page asked, if any: not after every column asked before it.
+      expect(knownRanks(db, last)).not.toBeNull();
+      expect(qs.slice(0, 4).filter((x) => knownRanks(db, x)).length).toBeLessThanOrEqual(1);
+      expect(settleRanks(db)).toBe(true);
+      expect(backgroundRanks.answered).toBe(answered + 5);
+    } else {
+      // Another column was being read: the page reads this one itself, and the thread does not.
+      expect(settleRanks(db)).toBe(true);
+      expect(backgroundRanks.answered).toBe(answered + 4);
+      expect(knownRanks(db, last)).toBeNull();
+    }
+    for (const x of qs.slice(0, 4)) expect(knownRanks(db, x)).not.toBeNull();
+  });
+
   it('a small park asks for nothing (its ranks are read on the request path as before)', () => {
     backgroundRanks.minRows = 1_000;
     try {
@@ -168,11 +170,22 @@ describe('grid pages with ranks read in the background', () => {
 
   // Two ways ranks are asked for: a walk that met more entries than slowSetWalkSteps asks after its page
   // (the pages after it find them), and a walk that spends its whole budget asks and waits for them.
-  for (const [way, limits] of [
-    ['a walk slower than a page asks for them after its page', { slowSetWalkSteps: 0 }],
-    ['a walk that spends its budget waits for them', { walkBudgetFactor: 0, setWalkSteps: 0 }],
+  afterEach(() => {
+    backgroundRanks.ahead = true;
+  });
+
+  // Three ways ranks are asked for: a walk that met more entries than slowSetWalkSteps asks after its page
+  // (the pages after it find them), a walk that spends its whole budget asks and waits for them, and a
+  // grid's first page asks for every sortable column's ahead. With them kept, a large set is walked first
+  // and ordered by them only if the walk spends its budget (rankOrderWalkRatio 0.001 and no budget: every time).
+  for (const [way, limits, ahead] of [
+    ['a walk slower than a page asks for them after its page', { slowSetWalkSteps: 0 }, false],
+    ['a walk that spends its budget waits for them', { walkBudgetFactor: 0, setWalkSteps: 0 }, false],
+    ['the first page asks for every column ahead', {}, true],
+    ['the first page asks for every column ahead, and large sets are walked first', { walkBudgetFactor: 0, walkBudgetMin: 0, rankOrderWalkRatio: 0.001 }, true],
   ] as const) {
     it(`${way}; pages ordered by them equal the plain SQL for every sort`, { timeout: 120_000 }, () => {
+      backgroundRanks.ahead = ahead;
       const core = testCore();
       try {
         generate(core.context(), { enterprises: 600, leads: 0, activities: 0 });
@@ -192,6 +205,15 @@ describe('grid pages with ranks read in the background', () => {
         const kept = backgroundRanks.kept;
         const sortable = Object.entries(enterprisesView.columns).filter(([, c]) => c.sortable).map(([id]) => id);
         const plans = new Set<string>();
+        if (ahead) {
+          // The grid opens: its first page asks for every sortable column's ranks, which are then all kept.
+          const askedAhead = backgroundRanks.askedAhead;
+          grid.run(db, { startRow: 0, endRow: 40, sortModel: [], filterModel: {} }, 1);
+          expect(backgroundRanks.askedAhead).toBe(askedAhead + new Set(sortable.map((c) => enterprisesView.columns[c]!.sql)).size);
+          expect(settleRanks(db)).toBe(true);
+          const v = enterprisesView;
+          for (const c of sortable) expect(knownRanks(db, { rowid: v.rowid, from: v.from, where: v.where, column: v.columns[c]!.sql })).not.toBeNull();
+        }
         for (const filterModel of filters) {
           for (const colId of sortable) {
             for (const sort of ['asc', 'desc'] as const) {

@@ -1,15 +1,13 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { enterprisesView } from '../../src/core/enterprises/handlers';
 import { GridRunner, planLimits, type GridFilterModel, type GridRequest } from '../../src/core/grid/query';
 import { TOUCHED_MAX } from '../../src/core/grid/touched';
 import { rankPatches, rankReads, valueRanks, type RankQuery } from '../../src/core/grid/values';
 import { generate } from '../../src/core/seed/seed';
 import { testCore } from './helpers';
+import { applyWrite, rankQuery, rankWrites, useRankTable, type RankWrite } from './grid-ranks-table';
 
 /**
  * Kept value ranks are patched after the connection's own writes instead of read again: whatever the
@@ -18,19 +16,11 @@ import { testCore } from './helpers';
  * equal values with equal ranks.
  */
 describe('value ranks patched for the connection\'s own writes', () => {
-  let dir: string;
   let db: Database.Database;
-  const q: RankQuery = { rowid: 't.rowid', from: 't', where: 't.live = 1', column: 't.v' };
-
+  const q = rankQuery;
+  const table = useRankTable('ranks-patch-');
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ranks-patch-'));
-    db = new Database(join(dir, 'r.db'));
-    db.pragma('journal_mode = WAL');
-    db.exec('CREATE TABLE t (v, live INTEGER NOT NULL); CREATE INDEX t_v ON t (v) WHERE live = 1');
-  });
-  afterEach(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+    db = table.db;
   });
 
   /** The ranks give the plain order of the live rows, and equal ranks exactly where the values are equal. */
@@ -47,28 +37,9 @@ describe('value ranks patched for the connection\'s own writes', () => {
   }
 
   const value = fc.oneof(fc.constantFrom('a', 'b', 'm', 'z', '龘', 'B', null), fc.integer({ min: -3, max: 3 }), fc.string({ maxLength: 3 }));
-  const write = fc.oneof(
-    fc.record({ op: fc.constant('set' as const), at: fc.nat(), v: value }),
-    fc.record({ op: fc.constant('live' as const), at: fc.nat(), live: fc.boolean() }),
-    fc.record({ op: fc.constant('insert' as const), v: value, live: fc.boolean() }),
-    fc.record({ op: fc.constant('remove' as const), at: fc.nat() }),
-    fc.record({ op: fc.constant('rolled back' as const), at: fc.nat(), v: value }),
-  );
+  const write = rankWrites(value, true);
 
-  function apply(w: { op: string; at?: number; v?: unknown; live?: boolean }): void {
-    const ids = db.prepare('SELECT rowid FROM t ORDER BY rowid').pluck().all() as number[];
-    const id = ids.length ? ids[(w.at ?? 0) % ids.length]! : 0;
-    if (w.op === 'set') db.prepare('UPDATE t SET v = ? WHERE rowid = ?').run(w.v, id);
-    if (w.op === 'live') db.prepare('UPDATE t SET live = ? WHERE rowid = ?').run(w.live ? 1 : 0, id);
-    if (w.op === 'insert') db.prepare('INSERT INTO t (v, live) VALUES (?, ?)').run(w.v, w.live ? 1 : 0);
-    if (w.op === 'remove') db.prepare('DELETE FROM t WHERE rowid = ?').run(id);
-    if (w.op === 'rolled back') {
-      db.exec('BEGIN');
-      db.prepare('UPDATE t SET v = ? WHERE rowid = ?').run(w.v, id);
-      db.prepare('INSERT INTO t (v, live) VALUES (?, 1)').run(w.v);
-      db.exec('ROLLBACK');
-    }
-  }
+  const apply = (w: RankWrite) => applyWrite(db, w);
 
   it('after random own writes the patched ranks order the live rows as the plain SQL, without reading them again', () => {
     fc.assert(

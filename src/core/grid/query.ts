@@ -1,9 +1,9 @@
 import { prepared, type Db } from '../db/open';
 import { matchingCells, presentCells, segmentPageSql, segmentsCount, segmentsRowids, type Cell } from './segments';
 import { countWithRowSet, readRowSet, readSetKeys, registerGridIn, RowSet, withRowSet } from './sets';
-import { askRanks, awaitRanks, collectRanks } from './rank-reader';
+import { askRanks, askRanksAhead, awaitRanks, collectRanks } from './rank-reader';
 import { knownRanks, ownWrite, pageOfOrder, rankOrder, valueRanks, type RankQuery } from './values';
-import { GridColumnError, type Clause, type GridRequest, type GridResult, type GridView } from './request';
+import { GridColumnError, type Clause, type GridColumn, type GridRequest, type GridResult, type GridView } from './request';
 import { isIndexRange, whereClause } from './where';
 import {
   FILTER_INDEX_MAX_ROWS, FTS_PROBE_SHARE, planLimits, RanksInstead, SCAN_SORT_INDEX_SHARE, SEGMENT_MAX_DEPTH, SEGMENTS_WALK_SHARE, segmentStopKey,
@@ -208,14 +208,18 @@ export class GridRunner<R> {
     const rankQuery = this.rankQuery(req);
     collectRanks(db);
     const known = rankQuery && knownRanks(db, rankQuery);
-    const order = known && rankOrder(set, rankQuery.column, known);
+    // A large set is walked first, for at most walkFirstSteps entries (RANK_ORDER_WALK_RATIO), unless it is ordered by these ranks already.
+    const pageSteps = Math.ceil((planLimits.walkBudgetFactor * (req.endRow - req.startRow) * total) / Math.max(1, count));
+    const walkFirstSteps = Math.max(planLimits.walkBudgetMin, pageSteps);
+    const walkFirst = !!known && set.rankOrders.get(rankQuery.column)?.ranks !== known && walkFirstSteps * planLimits.rankOrderWalkRatio < set.size;
+    const order = known && !walkFirst && rankOrder(set, rankQuery.column, known);
     // A column of few values (kind, status, industry, building) has its ranks read at once (one byte a
     // rowid): a walk of its index passes every row of the first values before a member (kind descending
     // passes 770,000 startups), so most of its walks with a set would hand over anyway.
     // In a big park they are read in the background (rank-reader.ts) and the walk serves until they come.
     const fewValues = !!rankQuery && this.sortsFewValues(req);
-    const inBackground = !order && fewValues && askRanks(db, rankQuery, total);
-    const ranked: Plan | null = order ? { kind: 'set ranks', shape: counted, segments: null, set, order } : fewValues && !inBackground ? this.rankedPlan(db, counted, set, rankQuery) : null;
+    const inBackground = !known && fewValues && askRanks(db, rankQuery, total);
+    const ranked: Plan | null = order ? { kind: 'set ranks', shape: counted, segments: null, set, order } : fewValues && !inBackground && !walkFirst ? this.rankedPlan(db, counted, set, rankQuery) : null;
     // A condition on the sort column itself stays: it is a range of the sort index (industry = ai sorted
     // by industry walks the ai entries only, not every industry before them).
     const sortCol = req.sortModel[0]?.colId;
@@ -229,12 +233,16 @@ export class GridRunner<R> {
     // orders the set in memory (`set ranks`); later pages and filters then find the ranks ready. Ranks
     // asked for in the background are waited for then (reading them here would take as long); a walk
     // slower than a page should be (SLOW_SET_WALK_STEPS) asks for them, for the pages after it.
-    const steps = Math.max(planLimits.setWalkSteps, Math.ceil((planLimits.walkBudgetFactor * (req.endRow - req.startRow) * total) / Math.max(1, count)));
+    const steps = Math.max(planLimits.setWalkSteps, pageSteps);
     const ranksNow = (q: RankQuery) => {
       if (askRanks(db, q, total)) awaitRanks(db, q);
       return this.rankedPlan(db, counted, set, q) ?? walk;
     };
-    const alongSortIndex: Plan = ranked ?? (rankQuery ? { ...walk, budget: { steps, then: () => ranksNow(rankQuery) }, slowWalk: () => askRanks(db, rankQuery, total) } : walk);
+    const alongSortIndex: Plan =
+      ranked ??
+      (walkFirst ? { ...walk, budget: { steps: walkFirstSteps, then: () => this.rankedPlan(db, counted, set, rankQuery) ?? walk } }
+      : rankQuery ? { ...walk, budget: { steps, then: () => ranksNow(rankQuery) }, slowWalk: () => askRanks(db, rankQuery, total, true) }
+      : walk);
     // A filter with a condition on status or kind: its segments walked in the sort order, each entry
     // tested with `grid_in`, when the sort correlates with the segments (industry = ai + 在孵 by R&D spend
     // descending: the sort index passes every settled enterprise first, 57 ms). Where the other condition is
@@ -250,6 +258,19 @@ export class GridRunner<R> {
   private sortsFewValues(req: GridRequest): boolean {
     const col = req.sortModel.length === 1 ? this.view.columns[req.sortModel[0]!.colId] : undefined;
     return !!col && (col.type === 'enum' || !!col.fewValues);
+  }
+
+  /**
+   * The rank queries of every sortable column, the likeliest to be needed first: columns of few values
+   * (a walk of their index passes every row of the first values before a member: the slowest walks),
+   * then numbers and dates, then other text (names and codes: their reads cost most, 0.3–0.9 s of CPU
+   * at 1M, and their order seldom follows a filter, so walks along them meet a page soon).
+   */
+  private aheadQueries(): RankQuery[] {
+    const weight = (c: GridColumn) => (c.type === 'enum' || c.fewValues ? 0 : c.type === 'text' ? 2 : 1);
+    const columns = Object.values(this.view.columns).filter((c) => c.sortable);
+    const sqls = [...new Set(columns.sort((a, b) => weight(a) - weight(b)).map((c) => c.sql))];
+    return sqls.map((column) => ({ rowid: this.view.rowid, from: this.view.from, where: this.view.where, column }));
   }
 
   /** The query of the sort column's ranks (values.ts), for one sort column. */
@@ -451,6 +472,8 @@ export class GridRunner<R> {
     const counted = this.shape(db, req);
     const count = this.filterCount(db, req, counted);
     const plan = this.plan(db, req, counted, count);
+    // A big park's sort columns' ranks, asked ahead of the first sort that needs them (rank-reader.ts).
+    askRanksAhead(db, this.aheadQueries(), this.count(db, { where: { sql: this.view.where, params: [] } }));
     const limit = req.endRow - req.startRow;
     const cursor = this.cursors.get(`${counted.key}@${req.startRow}`);
     const rows =
