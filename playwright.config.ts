@@ -24,6 +24,11 @@ const OWN_FILES = ['cli', 'cli-hub', 'cli-lang', 'cli-sync', 'crash', 'crash-mer
 /** The shared-shell specs of lane A; every other spec is lane B's. */
 const SCREENS_A = ['cold-start', 'drawer-headings', 'first-use', 'grid-ux', 'live-data', 'newcomer-walk', 'pipeline', 'renderer-size'];
 const specs = (names: string[]) => new RegExp(`/(${names.join('|')})\\.spec\\.ts$`);
+/**
+ * PARKPILOT_E2E_SCREEN_LANES=1 runs every screen spec on one shell, one at a time, beside the own-files
+ * lane (the layout before the split): for a paired timing of one lane against two on the same machine.
+ */
+const ONE_SCREEN_LANE = process.env.PARKPILOT_E2E_SCREEN_LANES === '1';
 
 /** A shared web shell: a fresh demo database of its own, served on `port`. */
 function shell(lane: string, port: string) {
@@ -44,7 +49,7 @@ export default defineConfig({
   // still fails on what it sees; a passing run waits no longer.
   timeout: 120_000,
   expect: { timeout: 30_000 },
-  workers: 3,
+  workers: ONE_SCREEN_LANE ? 2 : 3,
   fullyParallel: false,
   reporter: [['list']],
   use: {
@@ -57,12 +62,17 @@ export default defineConfig({
   },
   // Every screen spec at 1440×900 (a common office laptop) unless it sets its own size (the small-screen
   // spec: 1024×700).
-  projects: [
-    { name: 'own files', testMatch: specs(OWN_FILES), workers: 1 },
-    { name: 'screens A', testMatch: specs(SCREENS_A), use: { baseURL: `http://127.0.0.1:${process.env.PARKPILOT_E2E_PORT_A}` }, workers: 1 },
-    { name: 'screens B', testIgnore: [specs(OWN_FILES), specs(SCREENS_A)], use: { baseURL: `http://127.0.0.1:${process.env.PARKPILOT_E2E_PORT_B}` }, workers: 1 },
-  ],
-  webServer: [shell('a', process.env.PARKPILOT_E2E_PORT_A), shell('b', process.env.PARKPILOT_E2E_PORT_B)],
+  projects: ONE_SCREEN_LANE
+    ? [
+        { name: 'own files', testMatch: specs(OWN_FILES), workers: 1 },
+        { name: 'screens', testIgnore: specs(OWN_FILES), use: { baseURL: `http://127.0.0.1:${process.env.PARKPILOT_E2E_PORT_A}` }, workers: 1 },
+      ]
+    : [
+        { name: 'own files', testMatch: specs(OWN_FILES), workers: 1 },
+        { name: 'screens A', testMatch: specs(SCREENS_A), use: { baseURL: `http://127.0.0.1:${process.env.PARKPILOT_E2E_PORT_A}` }, workers: 1 },
+        { name: 'screens B', testIgnore: [specs(OWN_FILES), specs(SCREENS_A)], use: { baseURL: `http://127.0.0.1:${process.env.PARKPILOT_E2E_PORT_B}` }, workers: 1 },
+      ],
+  webServer: ONE_SCREEN_LANE ? [shell('a', process.env.PARKPILOT_E2E_PORT_A)] : [shell('a', process.env.PARKPILOT_E2E_PORT_A), shell('b', process.env.PARKPILOT_E2E_PORT_B)],
 });
 
 function freePort(): string {
