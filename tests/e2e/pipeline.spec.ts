@@ -23,9 +23,12 @@ async function gridCount(page: Page): Promise<number> {
   return Number((await page.locator('.count').innerText()).replace(/\D/g, ''));
 }
 
-/** The grid's exact count, once the filters from the route have been applied (it starts unfiltered). */
+/**
+ * The grid's exact count, once the filters from the route have been applied (it starts unfiltered). As
+ * patient as any expectation (the config's): a page's first grid load took over 10 s on a loaded machine.
+ */
 async function expectGridCount(page: Page, expected: number): Promise<void> {
-  await expect.poll(() => gridCount(page), { timeout: 10_000 }).toBe(expected);
+  await expect.poll(() => gridCount(page), { timeout: 30_000 }).toBe(expected);
 }
 
 test('drag a lead from 在谈 to 签约, then convert it into an enterprise', async ({ page }) => {

@@ -16,6 +16,8 @@ const PAGES: { hash: string; heading: string | RegExp; ready: string }[] = [
   { hash: 'settings', heading: '设置', ready: '.settings' },
 ];
 
+test.use({ viewport: { width: 1024, height: 700 } });
+
 for (const p of PAGES) {
   test(`${p.hash} at 1024×700`, async ({ page }) => {
     await page.goto(`/#/${p.hash}`);
