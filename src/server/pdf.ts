@@ -45,7 +45,9 @@ export function preparePrinter(): () => void {
 export async function printerPagesOpen(): Promise<number> {
   await Promise.all([spare, ...releasing]);
   if (!browser) return 0;
-  return (await browser).browser.contexts().reduce((n, c) => n + c.pages().length, 0);
+  // A printer that failed to start has no pages open.
+  const started = await browser.catch(() => null);
+  return started ? started.browser.contexts().reduce((n, c) => n + c.pages().length, 0) : 0;
 }
 
 export async function printPdf(html: string, options: { headerTitle: string }): Promise<Buffer> {

@@ -261,14 +261,15 @@ export class GridRunner<R> {
   }
 
   /**
-   * The rank queries of every sortable column, the likeliest to be needed first: columns of few values
-   * (a walk of their index passes every row of the first values before a member: the slowest walks),
-   * then numbers and dates, then other text (names and codes: their reads cost most, 0.3–0.9 s of CPU
-   * at 1M, and their order seldom follows a filter, so walks along them meet a page soon).
+   * The rank queries read ahead, the likeliest to be needed first: columns of few values (a walk of
+   * their index passes every row of the first values before a member: the slowest walks), then numbers
+   * and dates. Not other text (names and codes): their reads cost most (0.3–0.9 s of CPU at 1M, and
+   * every distinct value is kept with them), their order seldom follows a filter, so walks along them
+   * meet a page soon, and a slow one asks for them.
    */
   private aheadQueries(): RankQuery[] {
-    const weight = (c: GridColumn) => (c.type === 'enum' || c.fewValues ? 0 : c.type === 'text' ? 2 : 1);
-    const columns = Object.values(this.view.columns).filter((c) => c.sortable);
+    const weight = (c: GridColumn) => (c.type === 'enum' || c.fewValues ? 0 : 1);
+    const columns = Object.values(this.view.columns).filter((c) => c.sortable && (c.type !== 'text' || c.fewValues));
     const sqls = [...new Set(columns.sort((a, b) => weight(a) - weight(b)).map((c) => c.sql))];
     return sqls.map((column) => ({ rowid: this.view.rowid, from: this.view.from, where: this.view.where, column }));
   }

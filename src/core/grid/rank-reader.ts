@@ -23,7 +23,7 @@ import { askedRanks, beginRankRequest, cacheKey, keepBackgroundRanks, knownRanks
 export const backgroundRanks = {
   /** Below this, a read takes under ~50 ms and a thread is not worth its start (~0.2 s of CPU built, 0.6 s through tsx). */
   minRows: 200_000,
-  /** Asks answered and kept since the process started (the tests and the bench check both). */
+  /** Reads the thread answered, and answers kept, since the process started (the tests and the bench check both). */
   answered: 0,
   kept: 0,
   /**
@@ -32,7 +32,7 @@ export const backgroundRanks = {
    */
   waitMs: 5_000,
   /**
-   * Whether a grid asks for every sortable column's ranks when it first serves a big park, and again
+   * Whether a grid asks for its sortable columns' ranks (not names and codes) when it first serves a big park, and again
    * after another connection's commit (`askRanksAhead`). Tests of the asks a slow walk makes turn it off.
    */
   ahead: true,
@@ -82,7 +82,11 @@ class RankReader {
   ask(db: Db, query: RankQuery, soon = false): boolean {
     const key = cacheKey(query);
     const known = this.asked.get(key);
-    if (known) {
+    // An ask made before another connection's commit would be answered with ranks no longer kept
+    // (values.ts): withdrawn and asked again.
+    const version = String(db.pragma('data_version', { simple: true }));
+    if (known && known.request.stamp.split(':')[0] !== version) this.withdraw(db, key, known);
+    else if (known) {
       if (soon) Atomics.store(this.flags, WANTED, known.id);
       return true;
     }
@@ -105,12 +109,12 @@ class RankReader {
   }
 
   private take(db: Db, answer: RankAnswer): void {
+    backgroundRanks.answered++; // every read the thread made, kept or not (a withdrawn ask's too)
     const entry = [...this.asked].find(([, a]) => a.id === answer.id);
     if (!entry) return;
     const [key, asked] = entry;
     this.asked.delete(key);
     askedRanks.get(db)?.delete(asked.request);
-    backgroundRanks.answered++;
     if (answer.error) return;
     if (keepBackgroundRanks(db, asked.query, asked.request, { ranks: answer.ranks, values: answer.values })) backgroundRanks.kept++;
   }
@@ -131,8 +135,13 @@ class RankReader {
       const reading = Atomics.load(this.flags, READING);
       return reading !== 0 && reading !== mine!.id ? 'give up' : 'wait';
     });
-    if (!done && mine && this.asked.get(key) === mine) this.withdraw(db, key, mine);
-    return done;
+    if (done || !mine) return done;
+    // The answer may have come between the last collect and the look at READING (the thread then began
+    // its next read): taken now rather than withdrawn and read again on this thread.
+    this.collect(db);
+    if (!this.asked.has(key)) return true;
+    if (this.asked.get(key) === mine) this.withdraw(db, key, mine);
+    return false;
   }
 
   /** Forgets an ask the page will not wait for, and tells the thread not to read it. */
@@ -232,22 +241,26 @@ export function askRanks(db: Db, query: RankQuery, liveRows: number, soon = fals
   return readerFor(db)?.ask(db, query, soon) ?? false;
 }
 
-/** The data_version each connection last asked ahead at (another connection's commit drops every column's ranks). */
-const askedAheadAt = new WeakMap<Db, number>();
+/** Per connection and grid (its FROM), the data_version it last asked ahead at (another connection's commit drops every column's ranks). */
+const askedAheadAt = new WeakMap<Db, Map<string, number>>();
 
 /**
- * Asks for the ranks of `queries` (a view's sortable columns, the likeliest first) that are not kept,
- * once per state of the data as other connections leave it: at 1M the first page sorted by a column
- * otherwise paid one read of its ranks (200–900 ms of CPU, more from a cold disk), waited for or read
- * inline, and pages before it walked the sort index (10–35 ms). Read ahead on the thread (about 4.5 s
- * of CPU for the enterprise grid's 16 columns at 1M, on the other core), they are kept before most
- * users first sort. Not again after the connection's own writes: those patch the kept ranks, and
- * columns that cannot be patched (names, last change) are asked again by the first slow walk.
+ * Asks for the ranks of `queries` (a grid's sortable columns of few values, numbers and dates, the
+ * likeliest first) that are not kept, once per grid and state of the data as other connections leave
+ * it: at 1M the first page sorted by a column otherwise paid one read of its ranks (150–330 ms of CPU,
+ * more from a cold disk), waited for or read inline, and pages before it walked the sort index
+ * (10–35 ms). Read ahead on the thread (about 3 s of CPU for the enterprise grid at 1M, on the other
+ * core), they are kept before most users first sort. Only another connection's commit asks again (the
+ * CLI's or another process's import or sync on the same file; the app's own writes, hub sync included,
+ * go through this connection and patch the kept ranks instead).
  */
 export function askRanksAhead(db: Db, queries: readonly RankQuery[], liveRows: number): void {
   if (!backgroundRanks.ahead || liveRows < backgroundRanks.minRows || db.inTransaction || db.readonly) return;
   const version = db.pragma('data_version', { simple: true }) as number;
-  if (askedAheadAt.get(db) === version) return;
+  const grid = queries[0]?.from ?? '';
+  let versions = askedAheadAt.get(db);
+  if (!versions) askedAheadAt.set(db, (versions = new Map()));
+  if (versions.get(grid) === version) return;
   let asked = 0;
   for (const q of queries) {
     if (knownRanks(db, q)) continue;
@@ -255,7 +268,7 @@ export function askRanksAhead(db: Db, queries: readonly RankQuery[], liveRows: n
     asked++;
   }
   backgroundRanks.askedAhead += asked;
-  askedAheadAt.set(db, version);
+  versions.set(grid, version);
 }
 
 /**
@@ -283,4 +296,5 @@ export function settleRanks(db: Db): boolean {
 export function stopRankReader(db: Db): void {
   readers.get(db)?.close();
   readers.delete(db);
+  askedAheadAt.delete(db); // a new reader asks ahead again
 }

@@ -19,7 +19,6 @@ export async function loadCharts(): Promise<void> {
   echarts ??= (await import('echarts/dist/echarts.esm.min')) as typeof Echarts;
 }
 
-
 /** Renders an ECharts option to an SVG string on the server (no canvas, no DOM). */
 export function chartSvg(option: Echarts.EChartsCoreOption, width = 640, height = 300): string {
   if (!echarts) throw new Error('chartSvg: await loadCharts() first');

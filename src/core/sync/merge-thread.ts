@@ -21,13 +21,6 @@ import type { ChunkFromWorker } from './merge-wire';
 export const WORKER_THRESHOLD = 50_000;
 
 /**
- * For tests only. `afterChunks`: the classify thread fails (throws) after sending that many chunks of
- * its answer, as a thread that dies half way through would (the crash guarantees). `pauseMs`: it pauses
- * that long after each chunk, so that the merge rewrites rows while most of the answer is still to come.
- * `binding`: the SQLite binding the thread loads (a missing one: a thread that cannot load). `onStart`:
- * called as a thread starts (a test of when importSource starts it).
- */
-/**
  * The classify thread's young generation (MB), as asked of V8. In the core process it does not take
  * effect: V8 sizes a worker's semi-spaces from the process's `--max-semi-space-size` (4 MB there,
  * process/v8-flags.ts) over resourceLimits, so the thread scavenges every 4–5 MB (about 100 scavenges a
@@ -38,6 +31,13 @@ export const WORKER_THRESHOLD = 50_000;
  */
 export const CLASSIFY_YOUNG_MB = 48;
 
+/**
+ * For tests only. `afterChunks`: the classify thread fails (throws) after sending that many chunks of
+ * its answer, as a thread that dies half way through would (the crash guarantees). `pauseMs`: it pauses
+ * that long after each chunk, so that the merge rewrites rows while most of the answer is still to come.
+ * `binding`: the SQLite binding the thread loads (a missing one: a thread that cannot load). `onStart`:
+ * called as a thread starts (a test of when importSource starts it).
+ */
 export const classifyTesting: { afterChunks: number | null; pauseMs: number | null; binding?: string; onStart?: () => void } = { afterChunks: null, pauseMs: null };
 
 /**
