@@ -109,6 +109,9 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
   }, [config, t, locale, access.canWrite]);
   const defaultColDef = useMemo<ColDef<Row>>(() => ({ resizable: true, sortable: false, filter: false, floatingFilter: true, suppressHeaderMenuButton: false, filterParams: { buttons: ['reset'], maxNumConditions: 2 } }), []);
 
+  // The filter and sort of the grid's latest request: an answer to an earlier one (the unfiltered first
+  // page of a linked filter, answered after the filtered one on a busy machine) must not set the count.
+  const latestQuery = useRef('');
   const datasource = useMemo<IDatasource>(
     () => ({
       getRows: (params: IGetRowsParams) => {
@@ -118,8 +121,14 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
           sortModel: params.sortModel.map((s) => ({ colId: s.colId, sort: s.sort })),
           filterModel: toCoreFilter(params.filterModel as Record<string, unknown>, config.moneyColumns),
         };
+        const query = JSON.stringify([request.sortModel, request.filterModel]);
+        latestQuery.current = query;
         invokeMethod(`${config.area}.rows`, request)
           .then((result) => {
+            if (query !== latestQuery.current) {
+              params.successCallback(result.rows, result.count); // the grid drops a purged block itself
+              return;
+            }
             setCount(result.count);
             setFiltered(Object.keys(request.filterModel).length > 0);
             setLoadError(null);
