@@ -6,7 +6,7 @@ import { nativeBindingOf, type Db } from '../db/open';
 import { moduleWorkerScript, startModuleWorker } from '../process/module-worker';
 import { BUSY, newRankFlags, READING, STOP, WANTED } from './rank-flags';
 import type { RankAnswer, RankAsk, RankWithdraw } from './rank-worker';
-import { askedRanks, beginRankRequest, cacheKey, keepBackgroundRanks, knownRanks, type RankQuery, type RankRequest } from './values';
+import { askedRanks, beginRankRequest, cacheKey, committedSince, keepBackgroundRanks, knownRanks, type RankQuery, type RankRequest } from './values';
 
 /**
  * Sort ranks read off the request path (item 1b of issue 14): the first read of a column's ranks costs
@@ -84,8 +84,7 @@ class RankReader {
     const known = this.asked.get(key);
     // An ask made before another connection's commit would be answered with ranks no longer kept
     // (values.ts): withdrawn and asked again.
-    const version = String(db.pragma('data_version', { simple: true }));
-    if (known && known.request.stamp.split(':')[0] !== version) this.withdraw(db, key, known);
+    if (known && committedSince(db, known.request)) this.withdraw(db, key, known);
     else if (known) {
       if (soon) Atomics.store(this.flags, WANTED, known.id);
       return true;

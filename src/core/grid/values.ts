@@ -114,6 +114,11 @@ export function ownWrite<T>(db: Db, fn: () => T): T {
 
 const dataVersionOf = (stamp: string) => stamp.slice(0, stamp.indexOf(':'));
 
+/** Whether another connection has committed since the request was made (its ranks would not be kept). */
+export function committedSince(db: Db, asked: RankRequest): boolean {
+  return String(db.pragma('data_version', { simple: true })) !== dataVersionOf(asked.stamp);
+}
+
 let ranking: { ranks: Uint32Array; rank: number; last: unknown; bad: boolean; values: unknown[] | null } | null = null;
 const withRankFunction = new WeakSet<Db>();
 
