@@ -208,13 +208,14 @@ describe('merge: classify on the second thread = classify in the merge thread', 
   }, 120_000);
 
   it('the thread reads the rows\' logs ahead while the merge finds the new changes, several statements of rows, some changes held already: same database and report', async () => {
-    // 2,600 rows: the read-ahead reads 1,000 a statement and lets the changes in between, so the changes
+    // 2,100 rows: the read-ahead reads 1,000 a statement and lets the changes in between, so the changes
     // may arrive while it is under way; either way classify must see the same logs.
     const clock = { t: Date.UTC(2026, 10, 30, 9) };
     const office = new ParkCore(':memory:', { user: 'office', now: () => clock.t });
-    generate(office.context(), { enterprises: 2600, leads: 0, activities: 0 });
+    generate(office.context(), { enterprises: 2100, leads: 0, activities: 0 });
     const laptop = 'fe11d0c0ffee0006';
-    const rows = office.db.prepare('SELECT id, headcount, notes, revenue FROM enterprises WHERE deleted = 0 ORDER BY (rowid * 7919) % 2609').all() as Record<string, unknown>[];
+    const rows = office.db.prepare('SELECT id, headcount, notes, revenue FROM enterprises WHERE deleted = 0 ORDER BY (rowid * 7919) % 2111').all() as Record<string, unknown>[];
+    expect(rows.length).toBeGreaterThan(2000);
     const { changes, push } = fieldChanges(laptop, Date.UTC(2026, 10, 30, 10));
     rows.forEach((r, i) => {
       push('enterprises', r.id, 'headcount', r.headcount, Number(r.headcount ?? 0) + 1);
@@ -225,7 +226,7 @@ describe('merge: classify on the second thread = classify in the merge thread', 
     // The office holds the first changes already (merged before), and edited some rows since the laptop's copy: conflicts.
     clock.t = Date.UTC(2026, 10, 30, 11);
     await mergeChanges(office.context(), changes.slice(0, 300), senderOf(office, laptop, changes.slice(0, 300)));
-    rows.slice(1000, 1100).forEach((r, i) => i % 4 === 0 && updateRow(office.context(), 'enterprises', String(r.id), { notes: '办公室' }));
+    rows.slice(1500, 1600).forEach((r, i) => i % 4 === 0 && updateRow(office.context(), 'enterprises', String(r.id), { notes: '办公室' }));
     const image = office.db.serialize();
     const sender: Sender = { site: laptop, device: 'laptop', person: null, seen: { ...seenByLaptop, [laptop]: changes.at(-1)!.stamp }, sites: [{ site: laptop, device: 'laptop', person: null }] };
     office.close();
