@@ -36,9 +36,9 @@ const port = parentPort!;
 const CHUNK = 4096;
 
 /**
- * Rows whose logs are read ahead at most (a row's log is then held until the row is classified; 16,384
- * rows of the bench database, a snapshot and a few changes each, are some tens of MB): about what this
- * thread reads while the merge sorts and encodes 100,000 changes.
+ * Rows whose logs are read ahead at most: a row's log is then held until the row is classified, so a long
+ * wait for the changes (a package of a million) must not read every log into memory. The bench package's
+ * 25,000 rows are read ahead in part (0.05–0.18 s CPU of the 0.2–0.4 s its logs take) before the changes come.
  */
 const READ_AHEAD_ROWS = 16_384;
 
