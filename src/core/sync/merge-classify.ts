@@ -47,12 +47,12 @@ const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v))
 const same = (a: unknown, b: unknown) => sameJson(a ?? null, b ?? null);
 
 /** Reads, in batches, the logs classify will read: each changed row's survivor with its absorbed rows. */
-export function preloadRoots(cache: EntryCache, fresh: readonly Pick<LogEntry, 'tbl' | 'row_id'>[]): void {
+export function preloadRoots(cache: EntryCache, fresh: LogEntry[]): void {
   for (const [table, members] of rootMembers(cache.aliases(), fresh)) cache.preload(table, members);
 }
 
 /** Per table, the rows whose logs classify reads: each changed row's survivor and its absorbed rows. */
-export function rootMembers(aliases: AliasIndex, fresh: readonly Pick<LogEntry, 'tbl' | 'row_id'>[]): Map<string, Set<string>> {
+export function rootMembers(aliases: AliasIndex, fresh: LogEntry[]): Map<string, Set<string>> {
   const rows = new Map<string, Set<string>>();
   for (const e of fresh) {
     let ids = rows.get(e.tbl);

@@ -5,7 +5,7 @@ import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { startModuleWorker } from '../process/module-worker';
 import { ClassifyStream } from './merge-stream';
-import { encodeRows, type ChunkFromWorker } from './merge-wire';
+import type { ChunkFromWorker } from './merge-wire';
 
 /**
  * Packages of at least this many changes are classified on a second thread (merge-worker.ts). The
@@ -91,17 +91,6 @@ export class ClassifyThread {
   /** Whether the worker loaded and opened the database. */
   ready(): Promise<boolean> {
     return this.started;
-  }
-
-  /**
-   * Has the thread read the logs of the rows `changes` touch (the whole package, held changes and all)
-   * while the merge works out which of them are new and encodes those: the merge sends the changes a few
-   * hundred milliseconds later at 100,000 changes, a window the thread otherwise sat idle in. Like
-   * `classify`, only once the merge's transaction holds the write lock (the same read transaction serves both).
-   */
-  readAhead(changes: readonly LogEntry[]): void {
-    const rows = encodeRows(changes);
-    if (rows !== null && !this.stopped) this.worker.postMessage({ rows });
   }
 
   /**

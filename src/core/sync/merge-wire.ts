@@ -66,40 +66,6 @@ export function encodeFresh(fresh: LogEntry[]): string | null {
   return parts.join(ENTRY);
 }
 
-/**
- * Sent ahead of the changes (merge-thread.ts readAhead): the rows the package changes, as table and id
- * pairs, each row once where its changes sit side by side, in the package's order. The thread reads
- * their logs while the merge works out which changes are new and encodes them.
- */
-export interface ReadAheadToWorker {
-  rows: string;
-}
-
-/** The rows of `changes` (ReadAheadToWorker), or null when an id holds a separator (nothing is read ahead then). */
-export function encodeRows(changes: readonly Pick<LogEntry, 'tbl' | 'row_id'>[]): string | null {
-  const parts: string[] = [];
-  let lastTbl = '';
-  let lastId = '';
-  for (const e of changes) {
-    if (e.row_id === lastId && e.tbl === lastTbl) continue;
-    // eslint-disable-next-line no-control-regex -- the separators are control characters on purpose
-    if (/[\u0000-\u0003]/.test(e.row_id)) return null;
-    lastTbl = e.tbl;
-    lastId = e.row_id;
-    parts.push(`${e.tbl}${FIELD}${e.row_id}`);
-  }
-  return parts.join(ENTRY);
-}
-
-/** encodeRows' rows, as the table and id of a change (what preloadRoots reads). */
-export function decodeRows(text: string): Pick<LogEntry, 'tbl' | 'row_id'>[] {
-  if (text === '') return [];
-  return text.split(ENTRY).map((pair) => {
-    const [tbl, row_id] = pair.split(FIELD) as [string, string];
-    return { tbl, row_id };
-  });
-}
-
 /** As encodeFresh's input, with site and user left empty (classify does not read them). */
 export function decodeFresh(text: string, count: number): LogEntry[] {
   if (count === 0) return [];

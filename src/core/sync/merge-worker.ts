@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { BATCH, EntryCache, type LogEntry } from '../db/materialize';
+import { EntryCache, type LogEntry } from '../db/materialize';
 import { Classifier, preloadRoots } from './merge-classify';
 import { threadCpuMs } from './thread-cpu';
-import { decodeFresh, decodeRows, encodeChunk, lastChangesOfRows, rowRuns, type ReadAheadToWorker, type ToWorker, type WirePlan } from './merge-wire';
+import { decodeFresh, encodeChunk, lastChangesOfRows, rowRuns, type ToWorker, type WirePlan } from './merge-wire';
 import { PlainRows } from './plain-rows';
 import type { TableName } from '../db/tables';
 
@@ -21,7 +21,11 @@ import type { TableName } from '../db/tables';
  * The logs are read whole. Reading of a snapshot only the fields the package writes, in SQL (json_each and
  * `->`, whole when a key repeats, since JSON.parse keeps the last and `->` finds the first), was measured
  * in session 20: the 25,000 rows of the bench package 200 → 250 ms CPU; SQLite's JSON work costs more than
- * JSON.parse and the garbage it leaves.
+ * JSON.parse and the garbage it leaves. Reading the changed rows' logs ahead, while the merge finds the new
+ * changes and encodes them (session 20, commit 82d9842), took 0.06–0.15 s of this thread's CPU off the time
+ * after the changes arrive, but not from the merge's wall time: at a million enterprises the merge keeps both
+ * cores busy (4.4–4.8 s CPU in 2.5–2.6 s, about 1 s of it V8's helper threads, mostly garbage collection), so
+ * work moved from one thread to the other is not time saved. What would shorten it is less CPU in all.
  */
 const { file, nativeBinding } = workerData as { file: string; nativeBinding?: string };
 const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
@@ -35,62 +39,21 @@ const port = parentPort!;
  */
 const CHUNK = 4096;
 
-/**
- * Rows whose logs are read ahead at most: a row's log is then held until the row is classified, so a long
- * wait for the changes (a package of a million) must not read every log into memory. The bench package's
- * 25,000 rows are read ahead in part (0.05–0.18 s CPU of the 0.2–0.4 s its logs take) before the changes come.
- */
-const READ_AHEAD_ROWS = 16_384;
-
-type Phases = Record<'read ahead' | 'read logs' | 'classify' | 'plan rewrites', { wall: number; cpu: number }>;
-const phases: Phases = { 'read ahead': { wall: 0, cpu: 0 }, 'read logs': { wall: 0, cpu: 0 }, classify: { wall: 0, cpu: 0 }, 'plan rewrites': { wall: 0, cpu: 0 } };
-const time = (name: keyof Phases, fn: () => void) => {
-  const t = performance.now();
-  const c = threadCpuMs();
-  fn();
-  phases[name].wall += performance.now() - t;
-  phases[name].cpu += threadCpuMs() - c;
-};
-
-/**
- * The cache of the merge's one read transaction, begun by whichever message comes first: the rows to read
- * ahead, or the changes. The merge sends either only once it holds the write lock.
- */
-let logs: EntryCache | null = null;
-const begin = (): EntryCache => {
-  if (!logs) {
-    db.exec('BEGIN');
-    logs = new EntryCache(db);
-  }
-  return logs;
-};
-/** Set once the changes arrived: the read-ahead stops (classify reads what it still needs, a chunk at a time). */
-let classifying = false;
-
-/**
- * Reads the changed rows' logs, 1,000 rows a statement as classify would, until the changes arrive: between
- * statements it lets the message through. The same read transaction, so the same lists classify would read.
- */
-async function readAhead(m: ReadAheadToWorker): Promise<void> {
-  const rows = decodeRows(m.rows).slice(0, READ_AHEAD_ROWS);
-  const into = begin();
-  for (let i = 0; i < rows.length && !classifying; i += BATCH) {
-    time('read ahead', () => preloadRoots(into, rows.slice(i, i + BATCH)));
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
-port.on('message', (m: ToWorker | ReadAheadToWorker) => {
-  if ('rows' in m) {
-    readAhead(m).catch((err: unknown) => port.postMessage({ type: 'error', message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) }));
-    return;
-  }
-  classifying = true;
+port.on('message', (m: ToWorker) => {
   try {
     const fresh = decodeFresh(m.changes, m.count);
     const chunk = m.chunk ?? CHUNK;
-    const cache = begin();
+    const phases = { 'read logs': { wall: 0, cpu: 0 }, classify: { wall: 0, cpu: 0 }, 'plan rewrites': { wall: 0, cpu: 0 } };
+    const time = (name: keyof typeof phases, fn: () => void) => {
+      const t = performance.now();
+      const c = threadCpuMs();
+      fn();
+      phases[name].wall += performance.now() - t;
+      phases[name].cpu += threadCpuMs() - c;
+    };
+    db.exec('BEGIN');
     try {
+      const cache = new EntryCache(db);
       const classifier = new Classifier(fresh, cache);
       const runs = rowRuns(fresh);
       let index: Map<LogEntry, number> | null = null;

@@ -202,8 +202,6 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
   try {
     await transactAsync(ctx, async (pause) => {
       db.pragma('defer_foreign_keys = ON');
-      // The thread reads the changed rows' logs while this thread finds the new changes and encodes them.
-      thread?.readAhead(changes);
       let work = 0;
       const total = changes.length * 2;
       // Every 2,000 units of work: report progress, let the event loop run, hear a cancel.
