@@ -17,6 +17,15 @@ import type { TableName } from '../db/tables';
  * post it), so that the merge rewrites the rows of the first chunks while this thread classifies the rest.
  * With each chunk go the rewrites of the plain rows whose last change it holds, worked out here ready to
  * bind (PlainRows.plan): the merge's thread, the critical path, then only runs their UPDATEs.
+ *
+ * The logs are read whole. Reading of a snapshot only the fields the package writes, in SQL (json_each and
+ * `->`, whole when a key repeats, since JSON.parse keeps the last and `->` finds the first), was measured
+ * in session 20: the 25,000 rows of the bench package 200 → 250 ms CPU; SQLite's JSON work costs more than
+ * JSON.parse and the garbage it leaves. Reading the changed rows' logs ahead, while the merge finds the new
+ * changes and encodes them (session 20, commit 82d9842), took 0.06–0.15 s of this thread's CPU off the time
+ * after the changes arrive, but not from the merge's wall time: at a million enterprises the merge keeps both
+ * cores busy (4.4–4.8 s CPU in 2.5–2.6 s, about 1 s of it V8's helper threads, mostly garbage collection), so
+ * work moved from one thread to the other is not time saved. What would shorten it is less CPU in all.
  */
 const { file, nativeBinding } = workerData as { file: string; nativeBinding?: string };
 const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });

@@ -139,9 +139,21 @@ export class PlainRows {
     return this.newest.has(rowKey(table, id));
   }
 
+  /** The row `offer` was last given a change of, and its key: a row's changes mostly come side by side. */
+  private offeredTbl = '';
+  private offeredId = '';
+  private offeredKey = '';
+
   /** A package change, newer than what its field held here (`newer`), or not. */
   offer(e: LogEntry, newer: boolean): void {
-    const key = rowKey(e.tbl, e.row_id);
+    // The same key string as the change before when the row is the same: not made again, its hash already
+    // computed for the look-ups (100,000 changes of 25,000 rows are offered on each thread).
+    if (e.row_id !== this.offeredId || e.tbl !== this.offeredTbl) {
+      this.offeredTbl = e.tbl;
+      this.offeredId = e.row_id;
+      this.offeredKey = rowKey(e.tbl, e.row_id);
+    }
+    const key = this.offeredKey;
     if (this.dropped.has(key)) return;
     if (!newer || !plainField(e.tbl as TableName, e.field)) {
       this.dropped.add(key);
