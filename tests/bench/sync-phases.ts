@@ -18,6 +18,8 @@ const RUNS = Number(process.argv[2] ?? 3);
 const THREAD = process.env.SYNC_THREAD === undefined ? undefined : process.env.SYNC_THREAD === '1';
 /** SYNC_PLANS=alternate: every other run rewrites the plain rows here, not from the classify thread's plans (MergeOptions.noThreadPlans). */
 const ALTERNATE_PLANS = process.env.SYNC_PLANS === 'alternate';
+/** SYNC_CHUNK=4096,1024: the classify thread's chunk size (MergeOptions.classifyChunk), run by run in turn (paired A/B in one process). */
+const CHUNKS = (process.env.SYNC_CHUNK ?? '').split(',').filter(Boolean).map(Number);
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 async function main(): Promise<void> {
@@ -29,11 +31,11 @@ async function main(): Promise<void> {
       const phases: Record<string, { wall: number; cpu: number }> = {};
       const t = performance.now();
       const cpu = process.cpuUsage();
-      const report = await mergeChanges(core.context(), changes, sender, { dryRun: true, phases, noThreadPlans: ALTERNATE_PLANS && run % 2 === 1, ...(THREAD === undefined ? {} : { classifyOnWorker: THREAD }) });
+      const report = await mergeChanges(core.context(), changes, sender, { dryRun: true, phases, noThreadPlans: ALTERNATE_PLANS && run % 2 === 1, ...(CHUNKS.length ? { classifyChunk: CHUNKS[run % CHUNKS.length] } : {}), ...(THREAD === undefined ? {} : { classifyOnWorker: THREAD }) });
       const used = process.cpuUsage(cpu);
       if (report.fastForward !== changes.length) throw new Error(`fast-forward ${report.fastForward} of ${changes.length}`);
       const text = Object.entries(phases).map(([k, v]) => `${k} ${Number.isNaN(v.cpu) ? '-' : (v.cpu / 1000).toFixed(2)}/${(v.wall / 1000).toFixed(2)}`).join(', ');
-      console.log(`run ${run + 1}${ALTERNATE_PLANS ? (run % 2 ? ' (plans here)' : ' (plans on the thread)') : ''}: wall ${((performance.now() - t) / 1000).toFixed(2)} s, CPU ${((used.user + used.system) / 1e6).toFixed(2)} s (load ${load()}); phases CPU/wall s: ${text}`);
+      console.log(`run ${run + 1}${CHUNKS.length ? ` (chunk ${CHUNKS[run % CHUNKS.length]})` : ''}${ALTERNATE_PLANS ? (run % 2 ? ' (plans here)' : ' (plans on the thread)') : ''}: wall ${((performance.now() - t) / 1000).toFixed(2)} s, CPU ${((used.user + used.system) / 1e6).toFixed(2)} s (load ${load()}); phases CPU/wall s: ${text}`);
     }
   } finally {
     core.close();

@@ -66,13 +66,29 @@ export function encodeFresh(fresh: LogEntry[]): string | null {
   return parts.join(ENTRY);
 }
 
-/** As encodeFresh's input, with site and user left empty (classify does not read them). */
+/**
+ * As encodeFresh's input, with site and user left empty (classify does not read them). Read field by field
+ * with indexOf, not split twice: the 100,000 strings of whole changes and their 100,000 arrays the splits
+ * made were garbage at once (100,000 changes of the bench package: about 215 → 165 ms CPU with the garbage
+ * collection, on the classify thread, .bench micro-benchmark in session 20).
+ */
 export function decodeFresh(text: string, count: number): LogEntry[] {
   if (count === 0) return [];
   const out: LogEntry[] = new Array(count);
-  const entries = text.split(ENTRY);
+  let at = 0;
+  const next = (separator: string): string => {
+    const end = text.indexOf(separator, at);
+    const part = end < 0 ? text.slice(at) : text.slice(at, end);
+    at = end < 0 ? text.length : end + 1;
+    return part;
+  };
   for (let i = 0; i < count; i++) {
-    const [stamp, tbl, row_id, field, old_value, new_value] = entries[i]!.split(FIELD) as [string, string, string, string, string, string];
+    const stamp = next(FIELD);
+    const tbl = next(FIELD);
+    const row_id = next(FIELD);
+    const field = next(FIELD);
+    const old_value = next(FIELD);
+    const new_value = next(ENTRY);
     out[i] = { stamp, site: '', user: '', tbl, row_id, field, old_value: old_value === NULL ? null : old_value, new_value: new_value === NULL ? null : new_value };
   }
   return out;
