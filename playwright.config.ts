@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS } from './src/server/chromiumFlags';
 
 // E2E runs the real renderer in Debian's Chromium against the web shell on a fresh demo database.
 //
@@ -20,7 +21,7 @@ process.env.PARKPILOT_E2E_PORT_A ??= freePort();
 process.env.PARKPILOT_E2E_PORT_B ??= freePort();
 
 /** Specs that use only files and servers of their own: never a shared web shell. */
-const OWN_FILES = ['cli', 'cli-hub', 'cli-lang', 'cli-sync', 'crash', 'crash-merge', 'backups', 'cli-check-rules', 'report-pdf', 'upgrade'];
+const OWN_FILES = ['chromium-flags', 'cli', 'cli-hub', 'cli-lang', 'cli-sync', 'crash', 'crash-merge', 'backups', 'cli-check-rules', 'report-pdf', 'upgrade'];
 /** The shared-shell specs of lane A; every other spec is lane B's. */
 const SCREENS_A = ['cold-start', 'drawer-headings', 'first-use', 'grid-ux', 'live-data', 'newcomer-walk', 'pipeline', 'renderer-size'];
 const specs = (names: string[]) => new RegExp(`/(${names.join('|')})\\.spec\\.ts$`);
@@ -56,7 +57,8 @@ export default defineConfig({
     viewport: { width: 1440, height: 900 },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      // The printer's flags (src/server/chromiumFlags.ts): the features Chromium leaves off are argued there.
+      args: CHROMIUM_ARGS,
     },
     trace: 'retain-on-failure',
   },
