@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { privateRunDir, sweepStaleRunDirs } from '../core/jobs';
 import { REPORT_FONTS } from '../core/reports/fonts';
+import { CHROMIUM_ARGS } from './chromiumFlags';
 
 /**
  * Prints report HTML to an A4 PDF with the system Chromium (Debian's /usr/bin/chromium, or
@@ -89,7 +90,7 @@ async function launch(executablePath: string): Promise<{ browser: Browser; dir: 
   const env = { ...process.env } as Record<string, string>;
   for (const k of keys) process.env[k] = dir;
   try {
-    return { browser: await chromium.launch({ executablePath, env, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] }), dir };
+    return { browser: await chromium.launch({ executablePath, env, args: CHROMIUM_ARGS }), dir };
   } finally {
     keys.forEach((k, i) => (saved[i] === undefined ? delete process.env[k] : (process.env[k] = saved[i])));
   }

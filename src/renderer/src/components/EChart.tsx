@@ -3,6 +3,7 @@ import { DataZoomComponent, GridComponent, LegendComponent, MarkAreaComponent, M
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
+import { useReducedMotion } from '../lib/motion';
 import type { ChartProps } from './Chart';
 
 // Only the charts and components the pages use, so the bundle stays small.
@@ -13,6 +14,7 @@ export default function EChart({ option, theme, label, onClick, height }: ChartP
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const clickRef = useRef(onClick);
+  const reducedMotion = useReducedMotion();
   clickRef.current = onClick;
 
   useEffect(() => {
@@ -29,8 +31,9 @@ export default function EChart({ option, theme, label, onClick, height }: ChartP
   }, [theme]);
 
   useEffect(() => {
-    chart.current?.setOption({ backgroundColor: 'transparent', ...option }, true);
-  }, [option, theme]);
+    // Under reduced motion the chart is drawn in its final state at once (no grow-in, no morphing).
+    chart.current?.setOption({ backgroundColor: 'transparent', ...option, ...(reducedMotion ? { animation: false } : {}) }, true);
+  }, [option, theme, reducedMotion]);
 
   return <div ref={el} className="chart" role="img" aria-label={label} style={height ? { height } : undefined} />;
 }

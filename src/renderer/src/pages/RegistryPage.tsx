@@ -23,6 +23,7 @@ import { SavedViews, type SavedView, type ViewState } from '../components/grid/S
 import { UnsavedDialog } from '../components/grid/UnsavedDialog';
 import { setNavigationGuard } from '../lib/navigationGuard';
 import { formatNumber } from '../lib/format';
+import { useReducedMotion } from '../lib/motion';
 import type { Route } from '../lib/route';
 import type { Theme } from '../lib/theme';
 import { gridComponents, gridThemes } from '../components/grid/gridSetup';
@@ -59,6 +60,7 @@ const REVERT = 'parkpilot-revert';
 
 export function RegistryPage({ config, route, theme }: { config: RegistryConfig; route: Route; theme: Theme }) {
   const { t, i18n } = useTranslation();
+  const reducedMotion = useReducedMotion();
   const toast = useToast();
   const gridApi = useRef<GridApi<Row> | null>(null);
   const [count, setCount] = useState<number | null>(null);
@@ -374,6 +376,7 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
             onFilterChanged={syncAddress}
             onSortChanged={syncAddress}
             suppressOverlays={['noRows', 'noMatchingRows']}
+            animateRows={!reducedMotion}
             stopEditingWhenCellsLoseFocus
             singleClickEdit={false}
           />

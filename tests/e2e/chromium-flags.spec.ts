@@ -1,0 +1,37 @@
+import { expect, test } from '@playwright/test';
+import { readdirSync, readFileSync } from 'node:fs';
+import { OMNIBOX_POPUPS } from '../../src/server/chromiumFlags';
+
+/**
+ * The flags of src/server/chromiumFlags.ts (the report printer's and these tests'): Chromium keeps only the last --disable-features, so ours must hold
+ * every feature Playwright turns off (a newer Playwright may add one), and the address bar's drop-downs
+ * are not pre-loaded for each page. Linux /proc: the browser is a child of this worker.
+ */
+function browserCommandLine(): string[] {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) continue;
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (args.includes('--remote-debugging-pipe')) return args;
+    } catch {
+      // ended while being read
+    }
+  }
+  throw new Error('no browser started by this worker');
+}
+
+test('Chromium leaves off every feature Playwright turns off, and the address bar\'s drop-downs', async ({ browser, page }) => {
+  await page.goto('about:blank');
+  const lists = browserCommandLine()
+    .filter((arg) => arg.startsWith('--disable-features='))
+    .map((arg) => arg.slice('--disable-features='.length).split(','));
+  const last = lists.at(-1) ?? [];
+  expect(lists.flat().filter((feature) => !last.includes(feature)), 'features the last --disable-features lacks').toEqual([]);
+  expect(last).toEqual(expect.arrayContaining(OMNIBOX_POPUPS));
+
+  // No page of the browser's own UI beside the test's page (it was chrome://omnibox-popup.top-chrome/ twice).
+  const cdp = await browser.newBrowserCDPSession();
+  const { targetInfos } = await cdp.send('Target.getTargets', { filter: [{}] });
+  expect(targetInfos.filter((t) => t.type === 'browser_ui').map((t) => t.url)).toEqual([]);
+});
