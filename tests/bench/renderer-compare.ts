@@ -11,6 +11,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { buildRenderer, coldPage, quantile, ROOT } from './renderer-shell';
+import { CHROMIUM_ARGS } from '../../src/server/chromiumFlags';
 
 const SAMPLES = Number(process.env.BENCH_RENDERER_SAMPLES ?? 20);
 const OTHER = process.env.BENCH_COMPARE_WITH;
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   const shells = { A: await serve(OTHER, 'compare-a', port), B: await serve(ROOT, 'compare-b', port + 1) };
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: CHROMIUM_ARGS,
   });
   const figures = { A: { load: [] as number[], cpu: [] as number[] }, B: { load: [] as number[], cpu: [] as number[] } };
   const loads: number[] = [];

@@ -7,6 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../../src/server/chromiumFlags';
 
 export const ROOT = resolve(__dirname, '../..');
 
@@ -41,7 +42,7 @@ export async function startDemoShell(name: string): Promise<DemoShell> {
   const base = `http://127.0.0.1:${port}/`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: CHROMIUM_ARGS,
   });
   try {
     await waitForServer(base);

@@ -29,6 +29,13 @@ function recordChartFrames(): void {
   }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
 }
 
+/**
+ * Between the two: a chart under reduced motion is redrawn in a few frames (3 here), one that grows in
+ * for a second in 29–49 even at a load of 10–12. The boundary sits low so that a starved renderer, which
+ * draws fewer frames a second, still tells them apart.
+ */
+const MOST_FRAMES_AT_ONCE = 6;
+
 /** How many frames each chart of the Overview was redrawn in, once the page has been still for a second. */
 async function chartFrames(page: Page): Promise<number[]> {
   await page.addInitScript(recordChartFrames);
@@ -67,7 +74,7 @@ test.describe('with reduced motion', () => {
   test('the Overview\'s charts are drawn at once, not grown frame by frame', async ({ page }) => {
     // A chart is drawn when it gets its data and again when its box settles: a few frames (3 here), not a second's worth (30 to 50).
     const frames = await chartFrames(page);
-    expect(Math.max(...frames), `frames per chart: ${frames.join(', ')}`).toBeLessThanOrEqual(8);
+    expect(Math.max(...frames), `frames per chart: ${frames.join(', ')}`).toBeLessThanOrEqual(MOST_FRAMES_AT_ONCE);
   });
 
   test('nothing slides or spins: the spinner stands still, the sidebar folds and grid rows move at once', async ({ page }) => {
@@ -80,10 +87,11 @@ test.describe('without reduced motion', () => {
 
   test('the Overview\'s charts grow in (the check above can fail)', async ({ page }) => {
     const frames = await chartFrames(page);
-    expect(Math.max(...frames), `frames per chart: ${frames.join(', ')}`).toBeGreaterThan(8);
+    expect(Math.max(...frames), `frames per chart: ${frames.join(', ')}`).toBeGreaterThan(MOST_FRAMES_AT_ONCE);
   });
 
   test('the spinner spins, the sidebar slides and grid rows glide', async ({ page }) => {
-    expect(await stylesheetMotion(page)).toEqual({ spinner: 'spin', sidebar: '0.15s', gridRows: '0.4s, 0.4s, 0.2s', gridAnimates: true });
+    // The grid rows' durations are AG Grid's own (they may change with it): only that they move matters.
+    expect(await stylesheetMotion(page)).toEqual({ spinner: 'spin', sidebar: '0.15s', gridRows: expect.not.stringMatching(/^0s(, 0s)*$/), gridAnimates: true });
   });
 });

@@ -22,7 +22,7 @@ import type { TableName } from '../db/tables';
  * `->`, whole when a key repeats, since JSON.parse keeps the last and `->` finds the first), was measured
  * in session 20: the 25,000 rows of the bench package 200 → 250 ms CPU; SQLite's JSON work costs more than
  * JSON.parse and the garbage it leaves. Reading the changed rows' logs ahead, while the merge finds the new
- * changes and encodes them (session 20, commit 82d9842), took 0.06–0.15 s of this thread's CPU off the time
+ * changes and encodes them (session 20, commit 82d9842, reverted in 5bfe84e), took 0.06–0.15 s of this thread's CPU off the time
  * after the changes arrive, but not from the merge's wall time: at a million enterprises the merge keeps both
  * cores busy (4.4–4.8 s CPU in 2.5–2.6 s, about 1 s of it V8's helper threads, mostly garbage collection), so
  * work moved from one thread to the other is not time saved. What would shorten it is less CPU in all.

@@ -142,7 +142,7 @@ export class PlainRows {
   /** The row `offer` was last given a change of, and its key: a row's changes mostly come side by side. */
   private offeredTbl = '';
   private offeredId = '';
-  private offeredKey = '';
+  private offeredKey = rowKey('', '');
 
   /** A package change, newer than what its field held here (`newer`), or not. */
   offer(e: LogEntry, newer: boolean): void {

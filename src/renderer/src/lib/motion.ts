@@ -5,8 +5,12 @@ import { useSyncExternalStore } from 'react';
 // stylesheet turns transitions and animations off under the same media query.
 const QUERY = '(prefers-reduced-motion: reduce)';
 
+let query: MediaQueryList | undefined;
+
+/** The one media query list, made when first asked for (every render reads it). */
 function media(): MediaQueryList | undefined {
-  return typeof window === 'undefined' ? undefined : window.matchMedia?.(QUERY);
+  if (!query && typeof window !== 'undefined') query = window.matchMedia?.(QUERY);
+  return query;
 }
 
 function subscribe(changed: () => void): () => void {
