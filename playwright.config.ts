@@ -13,7 +13,7 @@ import { CHROMIUM_ARGS } from './src/server/chromiumFlags';
 //   holds) sees the same state whichever lane it is in: nothing in a lane follows another lane.
 // The split keeps the lanes about equal in time (CI s18, per spec: newcomer-walk 173 s, english 82 s,
 // drawer-headings 70 s, hub 59 s, first-hour 56 s, …; s20 on a loaded machine, lanes A/B/own 844/790/761 s,
-// then cold-start and renderer-size, read-only, moved to B). The run used to be one screen lane of 920 s
+// then cold-start and renderer-size, read-only, moved to B, where reduced-motion joined them). The run used to be one screen lane of 920 s
 // beside a command-line lane of 240 s.
 //
 // Each shell's port is PARKPILOT_E2E_PORT_A / _B, or a free one chosen once: the config is read again in

@@ -20,6 +20,9 @@ const THREAD = process.env.SYNC_THREAD === undefined ? undefined : process.env.S
 const ALTERNATE_PLANS = process.env.SYNC_PLANS === 'alternate';
 /** SYNC_CHUNK=4096,1024: the classify thread's chunk size (MergeOptions.classifyChunk), run by run in turn (paired A/B in one process). */
 const CHUNKS = (process.env.SYNC_CHUNK ?? '').split(',').filter(Boolean).map(Number);
+if (CHUNKS.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`SYNC_CHUNK: whole numbers of changes, comma-separated (got ${process.env.SYNC_CHUNK})`);
+// Both alternate run by run: together they would pair each chunk size with one way of planning.
+if (CHUNKS.length > 1 && ALTERNATE_PLANS) throw new Error('SYNC_CHUNK with several sizes and SYNC_PLANS=alternate: one A/B at a time');
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 async function main(): Promise<void> {

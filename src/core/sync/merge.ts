@@ -171,8 +171,9 @@ class DryRunDone extends Error {}
  * thread), started now: by default for WORKER_THRESHOLD changes or more (MergeOptions.classifyOnWorker).
  */
 export function classifyThreadFor(ctx: WriteContext, count: number, options: MergeOptions = {}): ClassifyThread | null {
-  const wantThread = options.classifyOnWorker ?? (count >= WORKER_THRESHOLD && !options.fullFold);
-  return wantThread && !options.fullFold ? ClassifyThread.start(ctx.db, classifyTesting.binding ?? nativeBindingOf(ctx.db)) : null;
+  // A full fold rewrites every row the long way: the thread's verdicts and plans would serve nothing.
+  const wantThread = !options.fullFold && (options.classifyOnWorker ?? count >= WORKER_THRESHOLD);
+  return wantThread ? ClassifyThread.start(ctx.db, classifyTesting.binding ?? nativeBindingOf(ctx.db)) : null;
 }
 
 export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sender: Sender, options: MergeOptions = {}): Promise<MergeReport> {
