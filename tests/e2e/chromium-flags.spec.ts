@@ -1,26 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { readdirSync, readFileSync } from 'node:fs';
 import { OMNIBOX_POPUPS } from '../../src/server/chromiumFlags';
+import { browserCommandLine } from '../browser-process';
 
 /**
  * The flags of src/server/chromiumFlags.ts (the report printer's and these tests'): Chromium keeps only the last --disable-features, so ours must hold
  * every feature Playwright turns off (a newer Playwright may add one), and the address bar's drop-downs
  * are not pre-loaded for each page. Linux /proc: the browser is a child of this worker.
  */
-function browserCommandLine(): string[] {
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) continue;
-      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (args.includes('--remote-debugging-pipe')) return args;
-    } catch {
-      // ended while being read
-    }
-  }
-  throw new Error('no browser started by this worker');
-}
-
 test('Chromium leaves off every feature Playwright turns off, and the address bar\'s drop-downs', async ({ browser, page }) => {
   await page.goto('about:blank');
   const lists = browserCommandLine()

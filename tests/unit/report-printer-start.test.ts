@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { seedReference } from '../../src/core/seed/seed';
 import { OMNIBOX_POPUPS } from '../../src/server/chromiumFlags';
+import { browserCommandLine } from '../browser-process';
 import { chromiumPath, closePrinter, preparePrinter, printerPagesOpen, printPdf } from '../../src/server/pdf';
 import { testCore } from './helpers';
 
@@ -76,21 +76,6 @@ describe.skipIf(!chromiumPath())('the system Chromium printer after a failed rep
   }, 120_000);
 });
 
-/** The command line of the Chromium this process started (Linux /proc: the browser is a child of this process, with Playwright's pipe). */
-function printerCommandLine(): string[] {
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) continue;
-      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (args.includes('--remote-debugging-pipe')) return args;
-    } catch {
-      // ended while being read
-    }
-  }
-  throw new Error('no browser started by this process');
-}
-
 /**
  * The printer starts Chromium with the flags of src/server/chromiumFlags.ts, as the e2e runs do
  * (chromium-flags.spec.ts checks them there): without them each page it opens pre-loads the address bar's
@@ -101,7 +86,7 @@ describe.skipIf(!chromiumPath() || process.platform !== 'linux')('the system Chr
     const release = preparePrinter();
     try {
       await printerPagesOpen();
-      const lists = printerCommandLine().filter((arg) => arg.startsWith('--disable-features='));
+      const lists = browserCommandLine().filter((arg) => arg.startsWith('--disable-features='));
       expect(lists.at(-1)?.slice('--disable-features='.length).split(',')).toEqual(expect.arrayContaining([...OMNIBOX_POPUPS]));
     } finally {
       release();
