@@ -98,6 +98,10 @@ const messages = {
     en: '{field} “{value}” is a formula saved without its result; open and save the file in Excel or WPS, then import again',
   },
   import_cell_error: { 'zh-CN': '{field}是错误值 {value}', en: '{field} holds the error value {value}' },
+  import_cell_shared: {
+    'zh-CN': '{field}引用的第 {value} 号共享文本在文件中不存在，文件可能已损坏；请在 Excel 或 WPS 中打开并另存后再导入',
+    en: '{field} refers to shared text number {value}, which the file does not hold (the file may be damaged); open and save it again in Excel or WPS, then import',
+  },
   host_not_loopback: {
     'zh-CN': '只能在本机地址（127.0.0.1、::1、localhost）上提供服务：{detail} 需要登录账户，目前尚不支持',
     en: 'The web shell serves loopback addresses only (127.0.0.1, ::1, localhost): {detail} would need sign-in, which ParkPilot does not have yet',

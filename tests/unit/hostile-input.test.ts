@@ -173,13 +173,22 @@ describe('hostile input: .xlsx cells', () => {
     expect(parseDate(new Date(Date.UTC(1900, 0, 1)))).toEqual({ value: '1900-01-01' });
   });
 
-  it.skip("a shared string that does not exist is a reason, not a blank (exceljs gives no sign of it; see the report)", async () => {
+  it('a shared string that does not exist is a reason, not a blank (exceljs gave a blank)', async () => {
     const path = tempFile('ss.xlsx');
     const sst = '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>企业名称</t></si></sst>';
     xlsxFile(path, [row(1, [c('A1', '<v>0</v>', { t: 's' }), inline('B1', '备注')]), row(2, [inline('A2', '甲公司'), c('B2', '<v>7</v>', { t: 's' })])], {}, [{ name: 'xl/sharedStrings.xml', data: sst }]);
     const rows = (await readAll(path, 'ss.xlsx')).rows;
     expect(rows[0]).toEqual(['企业名称', '备注']);
     expect(rows[1]![1]).toBeInstanceOf(CellProblem);
+    // What the administrator reads: the row is refused with the reason, and nothing of it is stored.
+    const core = freshCore();
+    try {
+      const report = await importFile(core, path, 'ss.xlsx');
+      expect(report.created).toBe(0);
+      expect(report.rejected).toEqual([{ row: 2, reasons: [expect.stringMatching(/^备注引用的第 7 号共享文本在文件中不存在/)] }]);
+    } finally {
+      core.close();
+    }
   });
 
   it('an honest, highly repetitive 10 MB sheet is read; a bomb is refused whatever its directory claims', async () => {

@@ -6,7 +6,8 @@
  * of the paths it is given.
  *
  * The .xlsx reader does what exceljs's streaming reader (with the fixes of exceljs-utf8.ts) did, cell
- * for cell — the import-equivalence test holds it to that — but streams the sheet through zlib and a
+ * for cell — the import-equivalence test holds it to that; one exception, a cell naming a shared string the
+ * file does not hold, is a problem cell here where exceljs gave a blank — but streams the sheet through zlib and a
  * small XML tokenizer instead of an object per cell and event: the sheet is read by its offset in the
  * zip (no temporary copy when the sheet comes before its shared strings), and memory holds only the
  * shared strings and the batches in flight.
@@ -24,7 +25,7 @@ export interface ReaderWorkerData {
 }
 
 /** A cell as it crosses the thread: a CellProblem travels as `{ problem, text }`. */
-export type WireCell = string | number | boolean | Date | null | { problem: 'formula' | 'error' | 'date'; text: string };
+export type WireCell = string | number | boolean | Date | null | { problem: 'formula' | 'error' | 'date' | 'shared'; text: string };
 
 /**
  * A batch of rows crosses the thread as one transferred buffer of JSON lines, `[row, cells]` each (see
@@ -485,9 +486,9 @@ export function readerWorker(local?: { port: ReaderPort; data: ReaderWorkerData;
       if (!c.v) return undefined;
       switch (c.t) {
         case 's': {
-          if (!book.shared) return null;
-          const v = book.shared[parseInt(c.v.text, 10)];
-          return v === undefined ? null : v;
+          // A shared string the file does not hold: exceljs gave a blank, which hid a damaged file's text.
+          const v = book.shared?.[parseInt(c.v.text, 10)];
+          return v === undefined ? { problem: 'shared', text: c.v.text } : v;
         }
         case 'inlineStr':
         case 'str':

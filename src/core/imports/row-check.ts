@@ -43,6 +43,9 @@ export interface CheckPlan {
  */
 export type Checked = { values: Row; reasons: string[]; create: { data: Row } | { reasons: string[] } | null } | null;
 
+/** The reason each kind of problem cell gives. */
+const CELL_PROBLEMS: Record<CellProblem['kind'], ErrorCode> = { formula: 'import_cell_formula', error: 'import_cell_error', date: 'import_date', shared: 'import_cell_shared' };
+
 const NAME_FIELD: Record<ImportEntity, string> = { enterprises: 'name', leads: 'company', incubations: 'team_name' };
 export const importNameField = (entity: ImportEntity) => NAME_FIELD[entity];
 
@@ -87,7 +90,7 @@ function rowNormaliser({ entity, columns, locale, labels, mapped, required }: Ch
       const cell = cells[p.col.index] ?? null;
       if (isBlank(cell)) continue;
       if (cell instanceof CellProblem) {
-        reasons.push(t(cell.kind === 'formula' ? 'import_cell_formula' : cell.kind === 'error' ? 'import_cell_error' : 'import_date', { field: p.name, value: cell.text }));
+        reasons.push(t(CELL_PROBLEMS[cell.kind], { field: p.name, value: cell.text }));
         continue;
       }
       const parsed = parseCell(p, cell);

@@ -11,7 +11,8 @@ import type { CheckPlan, Checked } from './row-check';
  */
 export class CellProblem {
   constructor(
-    readonly kind: 'formula' | 'error' | 'date',
+    /** `shared`: a cell that names a shared string the file does not hold (a damaged or hand-made file). */
+    readonly kind: 'formula' | 'error' | 'date' | 'shared',
     readonly text: string,
   ) {}
 
