@@ -18,15 +18,25 @@ const damage = vi.hoisted(() => ({ page: 0, size: 4096, copies: 0 }));
 
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
-  const copyFileSync = (src: string, dest: string, mode?: number) => {
-    fs.copyFileSync(src, dest, mode);
-    damage.copies++;
-    if (!damage.page) return;
-    const fd = fs.openSync(dest, 'r+');
-    fs.writeSync(fd, Buffer.alloc(damage.size - 200, 0xa5), 0, damage.size - 200, (damage.page - 1) * damage.size + 100);
+  // The page copy writes its file through one descriptor opened 'w', 0o600 (backup/engine.ts copyInChunks):
+  // counted as it opens, damaged as it closes.
+  let copyFd = -1;
+  const openSync = ((path: string, flags?: string, mode?: number) => {
+    const fd = fs.openSync(path, flags, mode);
+    if (flags === 'w' && mode === 0o600) {
+      copyFd = fd;
+      damage.copies++;
+    }
+    return fd;
+  }) as typeof fs.openSync;
+  const closeSync = (fd: number) => {
+    if (fd === copyFd) {
+      copyFd = -1;
+      if (damage.page) fs.writeSync(fd, Buffer.alloc(damage.size - 200, 0xa5), 0, damage.size - 200, (damage.page - 1) * damage.size + 100);
+    }
     fs.closeSync(fd);
   };
-  return { ...fs, copyFileSync, default: { ...fs, copyFileSync } };
+  return { ...fs, openSync, closeSync, default: { ...fs, openSync, closeSync } };
 });
 
 function demoCore() {

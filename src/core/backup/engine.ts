@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, isDatabaseDamage } from '../errors';
+import { readLiveFile, releaseLiveFile } from '../db/live-file';
 import type { Db } from '../db/open';
 import { migrations } from '../db/migrations';
 import { commitFile, partPath, writeAtomicallySync } from '../util/atomic';
@@ -134,8 +135,7 @@ export function pageCopy(db: Db, dest: string, onProgress?: BackupOptions['onPro
   try {
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
     if (walBytes(db.name) !== 0) return false;
-    if (onProgress) copyInChunks(db.name, dest, onProgress);
-    else copyFileSync(db.name, dest);
+    copyInChunks(db.name, dest, onProgress);
   } finally {
     db.exec('COMMIT');
   }
@@ -148,26 +148,25 @@ export function pageCopy(db: Db, dest: string, onProgress?: BackupOptions['onPro
   return true;
 }
 
-/** copyFileSync, a chunk at a time, telling how far it is (a million-row park's file is gigabytes). */
-function copyInChunks(from: string, to: string, onProgress: NonNullable<BackupOptions['onProgress']>): void {
+/**
+ * Copies the open database's file a chunk at a time, telling how far it is (a million-row park's file is
+ * gigabytes). Read through db/live-file.ts, not copyFileSync: closing a descriptor of the database would
+ * drop this process's SQLite locks on it, and another program could then delete the WAL under the app.
+ */
+function copyInChunks(from: string, to: string, onProgress?: BackupOptions['onProgress']): void {
   const total = statSync(from).size;
   const chunk = Buffer.alloc(Math.min(8 << 20, Math.max(256 << 10, Math.ceil(total / 200))));
-  const src = openSync(from, 'r');
+  const out = openSync(to, 'w', 0o600);
   try {
-    const out = openSync(to, 'w', 0o600);
-    try {
-      let copied = 0;
-      onProgress({ copied, total, checking: false });
-      for (let n; (n = readSync(src, chunk, 0, chunk.length, copied)) > 0; ) {
-        writeSync(out, chunk, 0, n, copied);
-        copied += n;
-        onProgress({ copied, total, checking: false });
-      }
-    } finally {
-      closeSync(out);
+    let copied = 0;
+    onProgress?.({ copied, total, checking: false });
+    for (let n; (n = readLiveFile(from, chunk, chunk.length, copied)) > 0; ) {
+      writeSync(out, chunk, 0, n, copied);
+      copied += n;
+      onProgress?.({ copied, total, checking: false });
     }
   } finally {
-    closeSync(src);
+    closeSync(out);
   }
 }
 
@@ -282,6 +281,8 @@ export function keepRawCopy(dbFile: string, now = Date.now()): string | null {
  * and shared-memory files belong to the old file and would otherwise be applied to the new one.
  */
 export function commitRestore(part: string, dbFile: string): void {
+  // The connections are closed: the kept descriptor of the file being replaced goes too (its disk space with it).
+  releaseLiveFile(dbFile);
   rmSync(`${dbFile}-wal`, { force: true });
   rmSync(`${dbFile}-shm`, { force: true });
   commitFile(part, dbFile);

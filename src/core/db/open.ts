@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { backupBefore } from '../backup/engine';
 import { AppError } from '../errors';
+import { keepLiveFile, readLiveFile, releaseLiveFile } from './live-file';
 import { migrations, type Migration } from './migrations';
 
 export type Db = Database.Database;
@@ -47,13 +48,12 @@ const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
  */
 function checkExistingFile(file: string): void {
   if (statSync(file).size === 0) throw new AppError('schema_mismatch', { detail: `${file}: empty file, not a ParkPilot database` });
-  const fd = openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(16);
-    readSync(fd, head, 0, 16, 0);
-    if (!head.equals(SQLITE_HEADER)) throw new AppError('schema_mismatch', { detail: `${file}: not an SQLite file` });
-  } finally {
-    closeSync(fd);
+  // Through the kept descriptor (db/live-file.ts): this process may have the file open already.
+  const head = Buffer.alloc(16);
+  readLiveFile(file, head, 16, 0);
+  if (!head.equals(SQLITE_HEADER)) {
+    releaseLiveFile(file);
+    throw new AppError('schema_mismatch', { detail: `${file}: not an SQLite file` });
   }
 }
 
@@ -87,6 +87,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     throw new AppError('not_a_database', { detail: `${file}: ${(err as Error).message}` });
   }
   if (options.nativeBinding) bindings.set(db, options.nativeBinding);
+  // A descriptor kept from now on (db/live-file.ts): whatever later reads the file itself, a backup or the
+  // head of a source the user picked, goes through it and never closes one that would drop SQLite's locks.
+  if (!options.image && file !== ':memory:') keepLiveFile(file);
   try {
     checkSqliteVersion(db);
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

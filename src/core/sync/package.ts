@@ -3,6 +3,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync }
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { LogEntry } from '../db/materialize';
+import { readHead } from '../db/live-file';
 import { migrations } from '../db/migrations';
 import type { Db } from '../db/open';
 import { AppError } from '../errors';
@@ -185,7 +186,9 @@ export function writeFileAtomic(path: string, bytes: Buffer): void {
 /** A change package read from a .ppsync file, or straight from a laptop's database file. */
 export function readSource(file: string, receiverDb: Db, password?: string): ChangePackage {
   if (!existsSync(file)) throw new AppError('not_found');
-  const head = readFileSync(file).subarray(0, 16);
+  // Its first bytes only (a laptop's database file is gigabytes), and not through a descriptor that closing
+  // would drop this process's SQLite locks with, when the file is the open database itself (db/live-file.ts).
+  const head = readHead(file, 16);
   if (head.toString('latin1').startsWith('SQLite format 3')) return readDatabase(file, receiverDb);
   return decodePackage(readFileSync(file), password);
 }
