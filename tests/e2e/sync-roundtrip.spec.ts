@@ -170,7 +170,8 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   await expect(item.locator('[data-side="lost"] .value')).toHaveText('120');
   await expect(item.locator('[data-side="lost"]')).toContainText(' · 外勤笔记本 A');
   await shots(page, 'sync-review');
-  await page.getByRole('listbox', { name: '待核对' }).focus();
+  // The list takes the keyboard on arrival: the hint's keys work without a Tab through the sidebar first.
+  await expect(page.getByRole('listbox', { name: '待核对' })).toBeFocused();
   await page.keyboard.press('3');
   await expect(page.getByLabel('其他值')).toBeFocused();
   await page.keyboard.type('100');
@@ -189,16 +190,21 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   // The person is the laptop's current user (a setting copied from the office, or USER): the device names it here.
   await expect(officeDrawer.locator('.history')).toContainText('来自设备：外勤笔记本 A');
   await expect(officeDrawer.locator('.history-reviews')).toContainText('处理：输入了其他值');
+  // Another value was typed: neither of the two stayed, so both are struck out.
+  await expect(officeDrawer.locator('.history-reviews del')).toHaveText(['80', '120']);
   await shots(page, 'sync-history');
   // The visit came with its photo, and the request is on the enterprise and in the Overview.
   await officeDrawer.getByRole('tab', { name: '走访' }).click();
   await expect(officeDrawer.locator('img[alt="现场照片.png"]')).toBeVisible();
+  const visitDay = (await officeDrawer.locator('article.visit strong').first().textContent())!;
   await officeDrawer.getByRole('tab', { name: '诉求' }).click();
   await officeDrawer.getByLabel('“希望协调增加停车位”的状态').selectOption('in_progress');
   await expect(officeDrawer.locator('[data-request="in_progress"]')).toBeVisible();
   await shots(page, 'sync-requests');
   await page.goto('/#/overview');
   await expect(page.locator('.requests-card')).toContainText(`${NAME}：希望协调增加停车位`);
+  // Dated by the visit it was raised at, as on the enterprise's own list (not by when the office merged it).
+  await expect(page.locator('.requests-card li').filter({ hasText: '希望协调增加停车位' })).toContainText(visitDay);
   await expect(page.locator('.requests-card [data-count="in_progress"] b')).not.toHaveText('0');
 
   // 9. Two-way: the office's answer (for the laptop) brings the outcome back.

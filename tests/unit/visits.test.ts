@@ -57,7 +57,7 @@ describe('visits, attachments and requests', () => {
     const r = office.call('requests.create', { enterprise_id: id, visit_id: visit.id, text: '希望协调增加停车位' }) as { id: string; status: string };
     expect(r.status).toBe('open');
     office.call('requests.update', { id: r.id, patch: { status: 'in_progress' } });
-    expect(office.call('requests.summary', {})).toMatchObject({ open: 0, in_progress: 1, resolved: 0, pending: [{ id: r.id, enterprise_name: '珠海走访科技有限公司' }] });
+    expect(office.call('requests.summary', {})).toMatchObject({ open: 0, in_progress: 1, resolved: 0, pending: [{ id: r.id, enterprise_name: '珠海走访科技有限公司', visit_date: '2026-11-20' }] });
     expect(office.invoke('requests.update', { id: r.id, patch: { status: 'done' } })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(office.invoke('visits.create', { date: '2026-11-20' })).toMatchObject({ ok: false, error: { code: 'invalid_input', fields: [{ field: 'enterprise_id', code: 'visit_owner' }] } });
   });

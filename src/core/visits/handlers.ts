@@ -153,10 +153,12 @@ export const requestsHandlers = slice('requests', {
     ) as Record<string, number>;
     const pending = ctx.db
       .prepare(
-        `SELECT r.id, r.text, r.status, r.created_at, r.enterprise_id, e.name AS enterprise_name FROM requests r JOIN enterprises e ON e.id = r.enterprise_id
+        // Dated as the enterprise's own list dates a request: the visit it was raised at, else its entry.
+        `SELECT r.id, r.text, r.status, r.created_at, v.date AS visit_date, r.enterprise_id, e.name AS enterprise_name
+         FROM requests r JOIN enterprises e ON e.id = r.enterprise_id LEFT JOIN visits v ON v.id = r.visit_id
          WHERE r.deleted = 0 AND r.status <> 'resolved' ORDER BY r.created_at LIMIT 8`,
       )
-      .all() as { id: string; text: string; status: string; created_at: string; enterprise_id: string; enterprise_name: string }[];
+      .all() as { id: string; text: string; status: string; created_at: string; visit_date: string | null; enterprise_id: string; enterprise_name: string }[];
     return { open: counts.open ?? 0, in_progress: counts.in_progress ?? 0, resolved: counts.resolved ?? 0, pending };
   }),
 });

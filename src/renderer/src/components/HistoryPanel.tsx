@@ -7,6 +7,7 @@ import { decimalsOf, formatDate, formatDateTime, formatNumber } from '../lib/for
 import type { Area, FieldDef } from '../pages/registries';
 import { localName, unitText } from '../lib/names';
 import { measureText } from '../lib/measureText';
+import { struckValues } from '../lib/reviewOutcome';
 
 type Change = ChangeEntry;
 
@@ -87,7 +88,7 @@ export function HistoryPanel({ area, id, fields }: { area: Area; id: string; fie
           {reviews.map((r) => (
             <li key={r.id} data-review={r.status}>
               <strong>{r.kind === 'deleted_edit' ? t('reviews.deletedEdit') : t('reviews.conflictOn', { field: label(r.field) })}</strong>{' '}
-              {r.kind === 'conflict' && <span>{show(r.field, r.kept)} / <del>{show(r.field, r.lost)}</del> </span>}
+              {r.kind === 'conflict' && <ConflictValues kept={show(r.field, r.kept)} lost={show(r.field, r.lost)} struck={struckValues(r.status, r.resolution)} />}
               <span className="muted">· {t('reviews.lostBy', { user: r.lostBy, device: r.lostDevice ?? '?', time: formatDateTime(r.lostAt, i18n.language) })}</span>
               {r.status === 'resolved' ? (
                 <span className="resolved"> · {t('reviews.resolvedBy', { user: r.resolvedBy ?? '', time: formatDateTime(r.resolvedAt, i18n.language), choice: t(`reviews.choice.${r.resolution ?? 'kept'}`) })}</span>
@@ -123,5 +124,14 @@ export function HistoryPanel({ area, id, fields }: { area: Area; id: string; fie
         })}
       </ol>
     </div>
+  );
+}
+
+/** A conflict's two values, the one that did not stay struck out (both, when another was typed). */
+function ConflictValues({ kept, lost, struck }: { kept: string; lost: string; struck: { kept: boolean; lost: boolean } }) {
+  return (
+    <span>
+      {struck.kept ? <del>{kept}</del> : kept} / {struck.lost ? <del>{lost}</del> : lost}{' '}
+    </span>
   );
 }

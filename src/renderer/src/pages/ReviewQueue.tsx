@@ -48,6 +48,13 @@ export function ReviewQueue() {
   useEffect(() => {
     if (typing) otherInput.current?.focus();
   }, [typing]);
+  // The list takes the keyboard when the queue first shows items: its hint (↑/↓, 1/2/3) works at once.
+  const focusedOnArrival = useRef(false);
+  useEffect(() => {
+    if (focusedOnArrival.current || items.length === 0) return;
+    focusedOnArrival.current = true;
+    list.current?.focus();
+  }, [items.length]);
 
   const resolve = async (choice: Choice, value?: unknown) => {
     if (!current) return;
