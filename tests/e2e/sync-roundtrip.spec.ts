@@ -148,6 +148,8 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   await expect(preview.locator('[data-count="conflicts"] b')).toHaveText('1');
   await expect(preview.locator('[data-count="newRecords"] b')).toHaveText('3');
   await expect(preview.getByRole('table', { name: '冲突' })).toContainText('从业人数');
+  // Which record: its name, as the review queue names it.
+  await expect(preview.getByRole('table', { name: '冲突' })).toContainText(`企业 · ${NAME}`);
   await expect(preview.getByRole('table', { name: '冲突' })).toContainText(' · 外勤笔记本 A');
   await expect(preview).toContainText('来自 外勤笔记本 A（张三）');
   await shots(page, 'sync-merge-preview', preview);

@@ -21,7 +21,7 @@ vi.mock('node:fs', async (importOriginal) => {
   // The page copy writes its file through one descriptor opened 'w', 0o600 (backup/engine.ts copyInChunks):
   // counted as it opens, damaged as it closes.
   let copyFd = -1;
-  const openSync = ((path: string, flags?: string, mode?: number) => {
+  const openSync = ((path: string, flags: import('node:fs').OpenMode = 'r', mode?: number) => {
     const fd = fs.openSync(path, flags, mode);
     if (flags === 'w' && mode === 0o600) {
       copyFd = fd;

@@ -7,6 +7,7 @@ import { isTableName, tables } from '../db/tables';
 import { readLive, restoreRow, stampTime, transact, updateRow, type Row, type WriteContext } from '../db/write';
 import { AppError } from '../errors';
 import { newSiteId } from './identity';
+import { recordLabel } from './record-label';
 import { hasBlob, hashesIn, putBlob } from '../visits/blobs';
 import { classifyThreadFor, mergeChanges, type MergeOptions, type MergeReport } from './merge';
 import { checkManifest, readSource, buildPackage, encodePackage, writeFileAtomic } from './package';
@@ -173,8 +174,6 @@ export interface ReviewItem {
   resolvedAt: string | null;
 }
 
-const LABEL: Record<string, string> = { enterprises: 'name', leads: 'company', incubations: 'team_name', staff: 'name', plans: 'name', targets: 'name', milestones: 'name', industries: 'name_zh', pipeline_stages: 'name_zh', visits: 'purpose', attachments: 'name', requests: 'text' };
-
 /** Review items (open ones, or all), optionally only those of one record (its history panel). */
 export function reviewItems(db: Db, status: 'open' | 'all', of?: { tbl: string; row_id: string }): ReviewItem[] {
   const rows = db.prepare(`SELECT r.*, s.device FROM review_items r LEFT JOIN sync_sites s ON s.site = r.lost_site WHERE r.deleted = 0 ${status === 'open' ? "AND r.status = 'open'" : ''}
@@ -186,7 +185,7 @@ export function reviewItems(db: Db, status: 'open' | 'all', of?: { tbl: string; 
     const cur = target?.[String(r.field)];
     return {
       id: String(r.id), kind: r.kind as ReviewItem['kind'], tbl, row_id: String(r.row_id), field: String(r.field),
-      label: target && LABEL[tbl] ? (target[LABEL[tbl]] as string | null) : null,
+      label: recordLabel(tbl, target),
       current: kind === 'json' && typeof cur === 'string' ? JSON.parse(cur) : (cur ?? null),
       kept: r.kept_value == null ? null : JSON.parse(String(r.kept_value)),
       lost: r.lost_value == null ? null : JSON.parse(String(r.lost_value)),

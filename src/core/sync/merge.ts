@@ -10,6 +10,7 @@ import { changeKey, deletedAmong, heldAmong } from './merge-reads';
 import { ClassifyThread, WORKER_THRESHOLD, classifyTesting } from './merge-thread';
 import { encodeFresh } from './merge-wire';
 import { PlainRows } from './plain-rows';
+import { recordLabel } from './record-label';
 import { threadCpuMs } from './thread-cpu';
 import { recordPeer, recordSites, type SiteInfo, type Vector } from './peers';
 
@@ -41,6 +42,8 @@ export interface Sender {
 export interface Conflict {
   table: string;
   id: string;
+  /** The record's name as people know it (sync/record-label.ts), or null. */
+  label: string | null;
   field: string;
   kept: unknown;
   lost: unknown;
@@ -363,7 +366,7 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
         const kept = r.kind === 'deleted_edit' ? 1 : row ? decode(r.tbl, r.field, row[r.field]) : null;
         if (r.kind === 'conflict' && same(kept, r.lost)) continue;
         const conflict: Conflict = {
-          table: r.tbl, id: root, field: r.field, kept, lost: r.lost, lostBy: r.loser.user,
+          table: r.tbl, id: root, label: recordLabel(r.tbl, row), field: r.field, kept, lost: r.lost, lostBy: r.loser.user,
           lostDevice: sender.sites.find((s) => s.site === r.loser.site)?.device ?? deviceOf(ctx, r.loser.site), lostAt: stampTime(r.loser.stamp),
         };
         const id = derivedId(`${r.kind}\n${r.loser.stamp}\n${r.tbl}\n${r.loser.row_id}\n${r.field}`);

@@ -247,7 +247,7 @@ function MergeCard({ onDone }: Done) {
               <tbody>
                 {shown.conflicts.map((c) => (
                   <tr key={`${c.table}:${c.id}:${c.field}:${c.lostAt}`}>
-                    <td>{t(`reviews.table.${c.table}`, { defaultValue: c.table })}</td>
+                    <td>{t(`reviews.table.${c.table}`, { defaultValue: c.table })}{c.label ? ` · ${c.label}` : ''}</td>
                     <td>{fieldLabel(t, c.table, c.field)}</td>
                     <td>{showValue(t, i18n.language, fieldOf(c.table, c.field), c.kept)}</td>
                     <td><del>{showValue(t, i18n.language, fieldOf(c.table, c.field), c.lost)}</del></td>
