@@ -96,6 +96,7 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   await copy.saveAs(LAPTOP_DB);
   await expect(page.getByRole('status').filter({ hasText: '副本 ParkPilot-外勤笔记本 A.db 已生成' })).toBeVisible();
   await expect(page.getByRole('row', { name: /外勤笔记本 A/ })).toContainText('张三');
+  await expect(page.getByLabel('设备名称'), 'emptied for the next laptop').toHaveValue('');
   await shots(page, 'sync-office-fieldwork');
 
   // 2. The laptop opens it: the banner says what it is.
@@ -104,7 +105,7 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   const banner = laptop.getByRole('note', { name: '外勤副本' });
   await expect(banner).toContainText('外勤副本“外勤笔记本 A”');
   await expect(banner).toContainText('由 张三 带出');
-  await expect(banner).toContainText('0 项修改尚未交回');
+  await expect(banner).toContainText('修改已全部交回');
 
   // Offline work: a field edit, then a visit with a photo and a request.
   await editHeadcount(laptop, '120');
@@ -122,7 +123,8 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   await expect(visit).toContainText('诉求：希望协调增加停车位 · 待处理');
   await expect(visit.locator('img[alt="现场照片.png"]')).toBeVisible();
   await expect(drawer.getByLabel('照片或附件')).toHaveValue('');
-  await expect(banner).not.toContainText(' 0 项修改尚未交回');
+  // A field edit (one change of the enterprise), then a visit with a request and a photo: records, not only fields.
+  await expect(banner).toContainText(/4 条记录的 \d+ 项字段修改尚未交回/);
   await shots(laptop, 'sync-laptop-visit');
 
   // 3. Meanwhile the office changes the same field.
@@ -133,6 +135,8 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   await expect(laptop.getByLabel('接收方')).toHaveValue(/[0-9a-f]{16}/);
   await laptop.getByLabel('加密密码').fill('外勤2026');
   const [pkg] = await Promise.all([laptop.waitForEvent('download'), laptop.getByRole('button', { name: '生成并下载变更包' }).click()]);
+  // Named by the laptop, so that the office tells several laptops' packages apart.
+  expect(pkg.suggestedFilename()).toMatch(/^ParkPilot-外勤笔记本 A-\d{4}-\d{2}-\d{2}\.ppsync$/);
   const pkgFile = join(dir, pkg.suggestedFilename());
   expect(pkgFile).toMatch(/\.ppsync$/);
   await pkg.saveAs(pkgFile);
@@ -223,7 +227,7 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   await back.getByRole('button', { name: '合并', exact: true }).click();
   await expect(laptop.getByRole('region', { name: '合并结果' }).getByRole('status')).toContainText('新增 0 个待核对项');
   await expect(laptop.locator('.sidebar .count-badge')).toHaveCount(0);
-  await expect(laptop.getByRole('note', { name: '外勤副本' })).toContainText('0 项修改尚未交回');
+  await expect(laptop.getByRole('note', { name: '外勤副本' })).toContainText('修改已全部交回');
   await laptop.goto(`/#/enterprises/${enterpriseId}`);
   await expect(laptop.getByRole('complementary').getByLabel('从业人数')).toHaveValue('100');
 

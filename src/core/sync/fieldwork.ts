@@ -142,15 +142,22 @@ export function syncStatus(ctx: WriteContext) {
   };
 }
 
-/** The field-copy banner and the review badge: no scan of the log (indexes only). */
+/**
+ * The field-copy banner and the review badge: no scan of the log (the unreturned changes alone, found by
+ * the site index). The banner counts field changes and the records they touch: one visit with a request
+ * and a photo is a dozen field changes of three records.
+ */
 export function syncSummary(ctx: WriteContext) {
   const db = ctx.db;
   const field = fieldCopyOf(db);
   const me = ctx.clock.site;
   const returned = field ? (peerSeen(db, field.officeSite)[me] ?? '') : '';
+  const mine = field ? (prepared(db, "SELECT count(*) AS n, count(DISTINCT tbl || char(0) || row_id) AS records FROM changes WHERE site = ? AND stamp > ?").get(me, returned) as { n: number; records: number }) : { n: 0, records: 0 };
   return {
     fieldCopy: field,
-    unreturned: field ? (prepared(db, 'SELECT count(*) AS n FROM changes WHERE site = ? AND stamp > ?').get(me, returned) as { n: number }).n : 0,
+    unreturned: mine.n,
+    /** The records those changes touch. */
+    unreturnedRecords: mine.records,
     openReviews: (prepared(db, "SELECT count(*) AS n FROM review_items WHERE status = 'open' AND deleted = 0").get() as { n: number }).n,
   };
 }

@@ -21,7 +21,7 @@ export function FieldCopyBanner({ summary }: { summary: SyncSummary | null }) {
           person: copy.person ?? t('common.none'),
         })}
       </span>
-      <strong data-unreturned={summary.unreturned}>{t('fieldwork.unreturned', { count: summary.unreturned })}</strong>
+      <strong data-unreturned={summary.unreturned}>{summary.unreturned ? t('fieldwork.unreturned', { count: summary.unreturned, records: summary.unreturnedRecords }) : t('fieldwork.allReturned')}</strong>
       <a href="#/fieldwork">{t('fieldwork.returnLink')}</a>
     </div>
   );

@@ -83,6 +83,9 @@ function CheckoutCard({ onDone }: Done) {
     try {
       const out = await api['sync.checkout']({ device, ...(person.trim() ? { person } : {}) });
       setDone(out);
+      // Emptied for the next laptop: a second click would otherwise make another copy under the same device name.
+      setDevice('');
+      setPerson('');
       void onDone();
       await saveFile(out.token, out.name);
       toast({ kind: 'info', text: t('fieldwork.checkoutDone', { name: out.name }) });
