@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, isDatabaseDamage } from '../errors';
-import { readLiveFile, releaseLiveFile } from '../db/live-file';
+import { releaseLiveFile, withLiveFile } from '../db/live-file';
 import type { Db } from '../db/open';
 import { migrations } from '../db/migrations';
 import { commitFile, partPath, writeAtomicallySync } from '../util/atomic';
@@ -158,13 +158,15 @@ function copyInChunks(from: string, to: string, onProgress?: BackupOptions['onPr
   const chunk = Buffer.alloc(Math.min(8 << 20, Math.max(256 << 10, Math.ceil(total / 200))));
   const out = openSync(to, 'w', 0o600);
   try {
-    let copied = 0;
-    onProgress?.({ copied, total, checking: false });
-    for (let n; (n = readLiveFile(from, chunk, chunk.length, copied)) > 0; ) {
-      writeSync(out, chunk, 0, n, copied);
-      copied += n;
+    withLiveFile(from, (src) => {
+      let copied = 0;
       onProgress?.({ copied, total, checking: false });
-    }
+      for (let n; (n = readSync(src, chunk, 0, chunk.length, copied)) > 0; ) {
+        writeSync(out, chunk, 0, n, copied);
+        copied += n;
+        onProgress?.({ copied, total, checking: false });
+      }
+    });
   } finally {
     closeSync(out);
   }

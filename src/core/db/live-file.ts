@@ -44,15 +44,19 @@ export function keepLiveFile(file: string): void {
   if (POSIX_LOCKS) keptFd(file);
 }
 
-/** Reads `length` bytes of database file `file` at `position` into `into`; returns the bytes read. */
-export function readLiveFile(file: string, into: Buffer, length: number, position: number): number {
-  if (POSIX_LOCKS) return readSync(keptFd(file), into, 0, length, position);
+/** Runs `read` with a descriptor of its own for `file`, closed after: for files no connection here has open. */
+function withOwnFd<T>(file: string, read: (fd: number) => T): T {
   const fd = openSync(file, 'r');
   try {
-    return readSync(fd, into, 0, length, position);
+    return read(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Runs `read` with a descriptor of database file `file` that is not closed after (POSIX: the kept one). */
+export function withLiveFile<T>(file: string, read: (fd: number) => T): T {
+  return POSIX_LOCKS ? read(keptFd(file)) : withOwnFd(file, read);
 }
 
 /**
@@ -62,14 +66,8 @@ export function readLiveFile(file: string, into: Buffer, length: number, positio
  */
 export function readHead(file: string, length: number): Buffer {
   const head = Buffer.alloc(length);
-  const held = POSIX_LOCKS ? kept.get(resolve(file)) : undefined;
-  if (held) return head.subarray(0, readLiveFile(file, head, length, 0));
-  const fd = openSync(file, 'r');
-  try {
-    return head.subarray(0, readSync(fd, head, 0, length, 0));
-  } finally {
-    closeSync(fd);
-  }
+  const read = (fd: number) => head.subarray(0, readSync(fd, head, 0, length, 0));
+  return POSIX_LOCKS && kept.has(resolve(file)) ? withLiveFile(file, read) : withOwnFd(file, read);
 }
 
 /**

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readSync, statSync } from 'node:fs';
 import { backupBefore } from '../backup/engine';
 import { AppError } from '../errors';
-import { keepLiveFile, readLiveFile, releaseLiveFile } from './live-file';
+import { keepLiveFile, releaseLiveFile, withLiveFile } from './live-file';
 import { migrations, type Migration } from './migrations';
 
 export type Db = Database.Database;
@@ -50,7 +50,7 @@ function checkExistingFile(file: string): void {
   if (statSync(file).size === 0) throw new AppError('schema_mismatch', { detail: `${file}: empty file, not a ParkPilot database` });
   // Through the kept descriptor (db/live-file.ts): this process may have the file open already.
   const head = Buffer.alloc(16);
-  readLiveFile(file, head, 16, 0);
+  withLiveFile(file, (fd) => readSync(fd, head, 0, 16, 0));
   if (!head.equals(SQLITE_HEADER)) {
     releaseLiveFile(file);
     throw new AppError('schema_mismatch', { detail: `${file}: not an SQLite file` });

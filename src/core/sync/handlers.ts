@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { prepared } from '../db/open';
 import { handler, readHandler, slice } from '../handler';
 import { checkout, exportPackage, importSource, resolveReview, reviewItems, syncSummary, syncStatus } from './fieldwork';
+import { deviceOf } from './peers';
 import { resolveWithValue } from './resolve-value';
 
 const password = z.string().min(1).max(200).optional();
@@ -22,7 +22,7 @@ export const syncHandlers = slice('sync', {
   exportPackage: handler(z.strictObject({ receiver: siteId.optional(), password }), (ctx, input) => {
     const stamp = new Date(ctx.clock.wallTime()).toISOString().slice(0, 10);
     // Named by the sending device (the office tells several laptops' packages apart by it), else its site.
-    const device = (prepared(ctx.db, 'SELECT device FROM sync_sites WHERE site = ?').get(ctx.clock.site) as { device: string | null } | undefined)?.device;
+    const device = deviceOf(ctx.db, ctx.clock.site);
     const out = ctx.files.outputPath(`ParkPilot-${device || ctx.clock.site.slice(0, 6)}-${stamp}.ppsync`);
     const { changes, bytes } = exportPackage(ctx, out, input.receiver ?? null, input.password);
     return { token: ctx.files.register(out), name: out.split(/[\\/]/).pop()!, changes, bytes };

@@ -12,7 +12,7 @@ import { encodeFresh } from './merge-wire';
 import { PlainRows } from './plain-rows';
 import { recordLabel } from './record-label';
 import { threadCpuMs } from './thread-cpu';
-import { recordPeer, recordSites, type SiteInfo, type Vector } from './peers';
+import { deviceOf, recordPeer, recordSites, type SiteInfo, type Vector } from './peers';
 
 /**
  * Merging changes from another copy (a laptop's package, its database file, later the office hub).
@@ -367,7 +367,7 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
         if (r.kind === 'conflict' && same(kept, r.lost)) continue;
         const conflict: Conflict = {
           table: r.tbl, id: root, label: recordLabel(r.tbl, row), field: r.field, kept, lost: r.lost, lostBy: r.loser.user,
-          lostDevice: sender.sites.find((s) => s.site === r.loser.site)?.device ?? deviceOf(ctx, r.loser.site), lostAt: stampTime(r.loser.stamp),
+          lostDevice: sender.sites.find((s) => s.site === r.loser.site)?.device ?? deviceOf(db, r.loser.site), lostAt: stampTime(r.loser.stamp),
         };
         const id = derivedId(`${r.kind}\n${r.loser.stamp}\n${r.tbl}\n${r.loser.row_id}\n${r.field}`);
         const held = prepared(db, 'SELECT 1 FROM review_items WHERE id = ?').get(id);
@@ -413,9 +413,6 @@ function decode(table: TableName, field: string, value: unknown): unknown {
   return kind === 'json' && typeof value === 'string' ? JSON.parse(value) : value;
 }
 
-function deviceOf(ctx: WriteContext, site: string): string | null {
-  return (prepared(ctx.db, 'SELECT device FROM sync_sites WHERE site = ?').get(site) as { device: string } | undefined)?.device ?? null;
-}
 
 /** Takes classify's answer: its counts into the report, its verdicts to the short way; returns the review items. */
 function classified(fresh: LogEntry[], report: MergeReport, c: Classified, plain: PlainRows | null): PendingReview[] {

@@ -58,3 +58,8 @@ export function changesSince(db: Db, seen: Vector): LogEntry[] {
   for (const site of Object.keys(vectorOf(db))) out.push(...(stmt.all(site, seen[site] ?? '') as LogEntry[]));
   return out.sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
 }
+
+/** The device name a site goes by here (sync_sites), or null when this copy has not met it. */
+export function deviceOf(db: Db, site: string): string | null {
+  return (prepared(db, 'SELECT device FROM sync_sites WHERE site = ?').get(site) as { device: string | null } | undefined)?.device ?? null;
+}
