@@ -113,6 +113,8 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   await drawer.getByRole('tab', { name: '走访' }).click();
   const photo = join(dir, '现场照片.png');
   await laptop.screenshot({ path: photo, clip: { x: 0, y: 0, width: 320, height: 200 } });
+  // The carrier (张三, not on the demo's staff list) is the visit's staff member, added to the list on saving.
+  await expect(drawer.getByLabel('走访人').locator('option:checked')).toHaveText('张三（加入员工名单）');
   await drawer.getByLabel('走访目的').fill('了解二期扩租需求');
   await drawer.getByLabel('走访记录').fill('企业计划明年扩招 30 人');
   await drawer.getByLabel('企业诉求').fill('希望协调增加停车位');
@@ -120,11 +122,12 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   await drawer.getByRole('button', { name: '保存走访' }).click();
   const visit = drawer.locator('article.visit').first();
   await expect(visit).toContainText('了解二期扩租需求');
+  await expect(visit.locator('.visit-head')).toContainText('张三');
   await expect(visit).toContainText('诉求：希望协调增加停车位 · 待处理');
   await expect(visit.locator('img[alt="现场照片.png"]')).toBeVisible();
   await expect(drawer.getByLabel('照片或附件')).toHaveValue('');
-  // A field edit (one change of the enterprise), then a visit with a request and a photo: records, not only fields.
-  await expect(banner).toContainText(/4 条记录的 \d+ 项字段修改尚未交回/);
+  // A field edit (one change of the enterprise), then a visit with a request, a photo and its new staff member: records, not only fields.
+  await expect(banner).toContainText(/5 条记录的 \d+ 项字段修改尚未交回/);
   await shots(laptop, 'sync-laptop-visit');
 
   // 3. Meanwhile the office changes the same field.
@@ -133,6 +136,9 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   // 4. The laptop writes its package (sealed with a password).
   await laptop.goto('/#/fieldwork');
   await expect(laptop.getByLabel('接收方')).toHaveValue(/[0-9a-f]{16}/);
+  // The office it came from is named as the office, with nobody as its carrier.
+  const officeRow = laptop.getByRole('row').filter({ hasText: '办公室数据库（' });
+  await expect(officeRow.getByRole('cell').nth(1)).toHaveText('—');
   await laptop.getByLabel('加密密码').fill('外勤2026');
   const [pkg] = await Promise.all([laptop.waitForEvent('download'), laptop.getByRole('button', { name: '生成并下载变更包' }).click()]);
   // Named by the laptop, so that the office tells several laptops' packages apart.
@@ -150,7 +156,8 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   await page.getByRole('button', { name: '预览' }).click();
   const preview = page.getByRole('region', { name: '合并预览' });
   await expect(preview.locator('[data-count="conflicts"] b')).toHaveText('1');
-  await expect(preview.locator('[data-count="newRecords"] b')).toHaveText('3');
+  // The visit, its photo, its request, and 张三 on the staff list.
+  await expect(preview.locator('[data-count="newRecords"] b')).toHaveText('4');
   await expect(preview.getByRole('table', { name: '冲突' })).toContainText('从业人数');
   // Which record: its name, as the review queue names it.
   await expect(preview.getByRole('table', { name: '冲突' })).toContainText(`企业 · ${NAME}`);
@@ -202,6 +209,7 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   // The visit came with its photo, and the request is on the enterprise and in the Overview.
   await officeDrawer.getByRole('tab', { name: '走访' }).click();
   await expect(officeDrawer.locator('img[alt="现场照片.png"]')).toBeVisible();
+  await expect(officeDrawer.locator('article.visit .visit-head').first()).toContainText('张三');
   const visitDay = (await officeDrawer.locator('article.visit strong').first().textContent())!;
   await officeDrawer.getByRole('tab', { name: '诉求' }).click();
   await officeDrawer.getByLabel('“希望协调增加停车位”的状态').selectOption('in_progress');

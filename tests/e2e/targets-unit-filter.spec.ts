@@ -51,3 +51,20 @@ test('in Chinese the unit filter still matches the stored unit', async ({ page }
   await (await unitFilter(page)).fill('家');
   await expect.poll(async () => [...new Set(await units(page).allInnerTexts())]).toEqual(['家']);
 });
+
+test('a milestone target reads as done or not, as on the Overview, not as a value of 1 in a range of 1–1', async ({ page }) => {
+  await page.addInitScript(() => localStorage.setItem('parkpilot.locale', 'zh-CN'));
+  await page.goto('/#/targets');
+  await expect(page.locator('.ag-row').first()).toBeVisible();
+  // The name may sit in the pinned part of the row, the figures in the scrolled part: matched by row index.
+  const cell = async (name: string, colId: string) => {
+    const index = await page.locator('.ag-row').filter({ hasText: name }).first().getAttribute('row-index');
+    return page.locator(`.ag-row[row-index="${index}"] .ag-cell[col-id="${colId}"]`);
+  };
+  // The demo's maker space opened in 2019; the provincial park is still to come.
+  await expect(await cell('建成大数据众创空间', 'value')).toHaveText('✓');
+  await expect(await cell('建成大数据众创空间', 'range')).toHaveText('里程碑');
+  await expect(await cell('建成省级及以上大数据产业园', 'value')).toHaveText('—');
+  // A counted target keeps its figure and range.
+  await expect(await cell('引进或孵化核心企业', 'range')).toHaveText(/^\d+–\d+$/);
+});

@@ -194,7 +194,7 @@ export const targetsHandlers = slice('targets', {
     const progress = new Map(targetProgress(ctx.db, ctx.today()).map((p) => [p.id, p]));
     return {
       ...page,
-      rows: page.rows.map((r) => ({ ...r, plan_name_en: planNameEn(r.plan_name as string), value: progress.get(r.id as string)?.value ?? null, status: progress.get(r.id as string)?.status ?? null })),
+      rows: page.rows.map((r) => ({ ...r, plan_name_en: planNameEn(r.plan_name as string), value: progress.get(r.id as string)?.value ?? null, status: progress.get(r.id as string)?.status ?? null, kind: progress.get(r.id as string)?.kind ?? null })),
     };
   }),
   /** What a computed target may count, sum, filter and date by: the metric editor's choices. */

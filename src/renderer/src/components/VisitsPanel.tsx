@@ -20,7 +20,8 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
   const { t, i18n } = useTranslation();
   const owner = enterpriseId ? { enterprise_id: enterpriseId } : { lead_id: leadId! };
   // The date left alone is the database's today (a demo's last day), not the computer's.
-  const [draft, setDraft] = useState({ date: '', staff_id: '', purpose: '', notes: '', request: '' });
+  // staff_id null: not chosen yet (the person working here, when known); '' : chosen "none".
+  const [draft, setDraft] = useState<{ date: string; staff_id: string | null; purpose: string; notes: string; request: string }>({ date: '', staff_id: null, purpose: '', notes: '', request: '' });
   const day = useDatabaseDay();
   const date = draft.date || day || '';
   const [files, setFiles] = useState<File[]>([]);
@@ -30,6 +31,11 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
   const [error, setError] = useState<string | null>(null);
   const list = useCoreData(() => api['visits.of'](owner), [enterpriseId, leadId], ['visits', 'attachments', 'requests', 'staff']);
   const staff = useCoreData(() => api['staff.list']({}), [], ['staff']).data ?? [];
+  const me = useCoreData(() => api['settings.get']({}), [], []).data?.currentUser ?? null;
+  const staffAccess = useWriteAccess('staff');
+  // Offered only where this user may add to the staff list (an office hub may not let them).
+  const visitor = defaultVisitor(staff, me, staffAccess.canWrite);
+  const staffChoice = draft.staff_id ?? visitor;
   const access = useWriteAccess('visits');
   const attachAccess = useWriteAccess('attachments');
 
@@ -37,13 +43,15 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
     setError(null);
     setBusy(true);
     try {
-      const visit = (await api['visits.create']({ ...owner, date, staff_id: draft.staff_id || null, purpose: draft.purpose || null, notes: draft.notes || null })) as { id: string };
+      // The person working here, not yet on the staff list (a laptop's carrier): added to it, as a visit needs a staff member.
+      const staffId = staffChoice === ADD_ME && me ? ((await api['staff.create']({ name: me, role: 'investment' })) as { id: string }).id : staffChoice || null;
+      const visit = (await api['visits.create']({ ...owner, date, staff_id: staffId, purpose: draft.purpose || null, notes: draft.notes || null })) as { id: string };
       for (const f of files) {
         const up = await uploadFile(f);
         await api['attachments.add']({ visit_id: visit.id, file: up.token });
       }
       if (enterpriseId && draft.request.trim()) await api['requests.create']({ enterprise_id: enterpriseId, visit_id: visit.id, text: draft.request.trim() });
-      setDraft({ ...draft, purpose: '', notes: '', request: '' });
+      setDraft({ ...draft, staff_id: staffChoice === ADD_ME ? null : draft.staff_id, purpose: '', notes: '', request: '' });
       setFiles([]);
       setFormKey((k) => k + 1);
       void list.reload();
@@ -73,15 +81,18 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
     <div className="visits">
       <ReadOnlyNote access={access} />
       {access.canWrite && <form className="visit-form" aria-label={t('visits.new')} onSubmit={(e) => { e.preventDefault(); void add(); }}>
-        <input type="date" aria-label={t('visits.date')} value={date} max={day ?? undefined} required onChange={(e) => setDraft({ ...draft, date: e.target.value })} />
-        <select aria-label={t('visits.staff')} value={draft.staff_id} onChange={(e) => setDraft({ ...draft, staff_id: e.target.value })}>
-          <option value="">{t('visits.staff')}: {t('common.none')}</option>
-          {staff.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
-        </select>
-        <input className="wide" aria-label={t('visits.purpose')} placeholder={t('visits.purpose')} value={draft.purpose} maxLength={200} onChange={(e) => setDraft({ ...draft, purpose: e.target.value })} />
-        <textarea aria-label={t('visits.notes')} placeholder={t('visits.notes')} rows={2} value={draft.notes} onChange={(e) => setDraft({ ...draft, notes: e.target.value })} />
-        {enterpriseId && <input className="wide" aria-label={t('visits.request')} placeholder={t('visits.requestPlaceholder')} value={draft.request} maxLength={2000} onChange={(e) => setDraft({ ...draft, request: e.target.value })} />}
-        <label className="wide small">{t('visits.files')} <input key={formKey} type="file" multiple accept="image/*,.pdf,.doc,.docx,.xls,.xlsx,.txt" aria-label={t('visits.files')} onChange={(e) => setFiles(Array.from(e.target.files ?? []))} /></label>
+        <label>{t('visits.date')}<input type="date" value={date} max={day ?? undefined} required onChange={(e) => setDraft({ ...draft, date: e.target.value })} /></label>
+        <label>{t('visits.staff')}
+          <select value={staffChoice} onChange={(e) => setDraft({ ...draft, staff_id: e.target.value })}>
+            <option value="">{t('common.none')}</option>
+            {visitor === ADD_ME && <option value={ADD_ME}>{t('visits.addMe', { name: me })}</option>}
+            {staff.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+          </select>
+        </label>
+        <label className="wide">{t('visits.purpose')}<input value={draft.purpose} maxLength={200} onChange={(e) => setDraft({ ...draft, purpose: e.target.value })} /></label>
+        <label className="wide">{t('visits.notes')}<textarea rows={2} value={draft.notes} onChange={(e) => setDraft({ ...draft, notes: e.target.value })} /></label>
+        {enterpriseId && <label className="wide">{t('visits.request')}<input placeholder={t('visits.requestPlaceholder')} value={draft.request} maxLength={2000} onChange={(e) => setDraft({ ...draft, request: e.target.value })} /></label>}
+        <label className="wide">{t('visits.files')}<input key={formKey} type="file" multiple accept="image/*,.pdf,.doc,.docx,.xls,.xlsx,.txt" onChange={(e) => setFiles(Array.from(e.target.files ?? []))} /></label>
         <p className="wide muted small">{t('visits.limit')}</p>
         <button type="submit" className="primary wide" disabled={busy || !date}>{busy ? t('common.saving') : t('visits.add')}</button>
       </form>}
@@ -111,6 +122,19 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
       )}
     </div>
   );
+}
+
+/** The staff choice that adds the person working here to the staff list on saving. */
+const ADD_ME = 'add-me';
+
+/**
+ * Who a new visit is by, unless chosen: the person working at this computer (Settings → 办公室, or the
+ * laptop's carrier on a field copy) when on the staff list, ADD_ME when not, nobody when unknown.
+ */
+export function defaultVisitor(staff: { id: string; name: string }[], me: string | null, mayAddStaff: boolean): string {
+  const name = me?.trim();
+  if (!name) return '';
+  return staff.find((s) => s.name.trim() === name)?.id ?? (mayAddStaff ? ADD_ME : '');
 }
 
 function Thumb({ a }: { a: Attachment }) {

@@ -163,8 +163,9 @@ export const registries: Partial<Record<Area, RegistryConfig>> & Pick<Record<Are
       // English mode shows a target's and a seeded plan's English names; sorting and filtering stay on the name.
       textCol('name', t, { headerName: t('field.target_name'), sortable: true, pinned: 'left', width: 300, valueFormatter: ((p) => (p.data ? localName(locale, String(p.value ?? ''), p.data.name_en as string | null) : '')) as Fmt }),
       textCol('plan_name', t, { width: 260, valueFormatter: ((p) => (p.data ? localName(locale, String(p.value ?? ''), p.data.plan_name_en as string | null) : '')) as Fmt }),
-      { field: 'value', headerName: t('field.value'), type: 'rightAligned', width: 110, valueFormatter: ((p) => formatNumber(p.value as number, locale, 0)) as Fmt },
-      { colId: 'range', headerName: `${t('field.min_value')}–${t('field.max_value')}`, width: 130, valueGetter: (p) => (!p.data ? '' : p.data.max_value == null ? `≥ ${String(p.data.min_value ?? 0)}` : `${String(p.data.min_value ?? '–')}–${String(p.data.max_value)}`) },
+      // A milestone is done or not (its value 1 or 0, its range 1–1): shown as the Overview shows it.
+      { field: 'value', headerName: t('field.value'), type: 'rightAligned', width: 110, valueFormatter: ((p) => (p.data?.kind === 'milestone' ? (p.value ? '✓' : '—') : formatNumber(p.value as number, locale, 0))) as Fmt },
+      { colId: 'range', headerName: `${t('field.min_value')}–${t('field.max_value')}`, width: 130, valueGetter: (p) => (!p.data ? '' : p.data.kind === 'milestone' ? t('overview.milestone') : p.data.max_value == null ? `≥ ${String(p.data.min_value ?? 0)}` : `${String(p.data.min_value ?? '–')}–${String(p.data.max_value)}`) },
       textCol('unit', t, { headerName: t('field.unit_of_measure'), width: 120, valueFormatter: ((p) => (p.data ? unitText(t, locale, String(p.value ?? ''), p.data.max_value as number | null) : '')) as Fmt }),
       { field: 'status', headerName: t('field.target_status'), width: 110, valueFormatter: ((p) => (p.value ? t(`targetStatus.${String(p.value)}`) : '')) as Fmt, cellClass: (p) => `status-${String(p.value)}` },
       dateCol('deadline', t, locale),
