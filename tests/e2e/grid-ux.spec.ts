@@ -34,6 +34,19 @@ test('industry is a pick list in Chinese; several values; the address carries it
   for (const text of await cells.allTextContents()) expect(text).toContain('大数据');
 });
 
+test('the filter row: a pick list is as tall as the text filters beside it, at 1440 and at 1024', async ({ page }) => {
+  await page.goto('/#/enterprises');
+  await expect(count(page)).toHaveText(/共 \d+ 条/);
+  for (const [width, height] of [[1440, 900], [1024, 700]] as const) {
+    await page.setViewportSize({ width, height });
+    const boxes = page.locator('.ag-floating-filter').locator('input.ag-input-field-input, button.pick-list-summary');
+    await expect(boxes.nth(3)).toBeVisible();
+    const heights = await boxes.evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().width > 0).map((e) => Math.round(e.getBoundingClientRect().height)));
+    expect(new Set(heights).size, `filter boxes at ${width}: ${heights.join(', ')}`).toBe(1);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+});
+
 test('a chart link with stage codes shows the stage names in the filter', async ({ page }) => {
   await page.goto('/#/leads?stage=signed,starting,funded,producing');
   await expect(page.getByRole('button', { name: '筛选阶段：签约、拟开工、到资、投产' })).toBeVisible();
