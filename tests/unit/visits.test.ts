@@ -62,6 +62,18 @@ describe('visits, attachments and requests', () => {
     expect(office.invoke('visits.create', { date: '2026-11-20' })).toMatchObject({ ok: false, error: { code: 'invalid_input', fields: [{ field: 'enterprise_id', code: 'visit_owner' }] } });
   });
 
+  it('requests are ordered by the day they show (the visit they were raised at), on the Overview and on the enterprise', () => {
+    const { office, id } = officeAndLaptop();
+    // Logged in the order the office typed them up, not the order of the visits.
+    const late = office.call('visits.create', { enterprise_id: id, date: '2026-11-18' }) as { id: string };
+    const early = office.call('visits.create', { enterprise_id: id, date: '2026-10-02' }) as { id: string };
+    const a = office.call('requests.create', { enterprise_id: id, visit_id: late.id, text: '十一月走访的诉求' }) as { id: string };
+    const b = office.call('requests.create', { enterprise_id: id, visit_id: early.id, text: '十月走访的诉求' }) as { id: string };
+    // Oldest open first on the Overview; newest first on the enterprise.
+    expect(office.call('requests.summary', {}).pending.map((r) => r.id)).toEqual([b.id, a.id]);
+    expect((office.call('requests.of', { enterprise_id: id }) as { id: string }[]).map((r) => r.id)).toEqual([a.id, b.id]);
+  });
+
   it('a visit with a photo made on a laptop reaches the office with its content, once, by package or from the laptop file', async () => {
     const { office, laptop, laptopFile, id } = officeAndLaptop();
     const visit = laptop.call('visits.create', { enterprise_id: id, date: '2026-11-21', purpose: '现场走访' }) as { id: string };

@@ -137,12 +137,12 @@ export const requestsHandlers = slice('requests', {
       },
     },
   }),
-  /** One enterprise's requests: open ones first, then newest first. */
+  /** One enterprise's requests: open ones first, then newest first by the day shown (the visit's, else the entry's). */
   of: readHandler(z.strictObject({ enterprise_id: z.uuid() }), (ctx, { enterprise_id }) =>
     ctx.db
       .prepare(
         `SELECT r.*, v.date AS visit_date FROM requests r LEFT JOIN visits v ON v.id = r.visit_id
-         WHERE r.deleted = 0 AND r.enterprise_id = ? ORDER BY r.status = 'resolved', r.created_at DESC LIMIT 500`,
+         WHERE r.deleted = 0 AND r.enterprise_id = ? ORDER BY r.status = 'resolved', coalesce(v.date, substr(r.created_at, 1, 10)) DESC, r.created_at DESC LIMIT 500`,
       )
       .all(enterprise_id),
   ),
@@ -153,10 +153,10 @@ export const requestsHandlers = slice('requests', {
     ) as Record<string, number>;
     const pending = ctx.db
       .prepare(
-        // Dated as the enterprise's own list dates a request: the visit it was raised at, else its entry.
+        // Dated, and so ordered, as the enterprise's own list dates a request: the visit it was raised at, else its entry.
         `SELECT r.id, r.text, r.status, r.created_at, v.date AS visit_date, r.enterprise_id, e.name AS enterprise_name
          FROM requests r JOIN enterprises e ON e.id = r.enterprise_id LEFT JOIN visits v ON v.id = r.visit_id
-         WHERE r.deleted = 0 AND r.status <> 'resolved' ORDER BY r.created_at LIMIT 8`,
+         WHERE r.deleted = 0 AND r.status <> 'resolved' ORDER BY coalesce(v.date, substr(r.created_at, 1, 10)), r.created_at LIMIT 8`,
       )
       .all() as { id: string; text: string; status: string; created_at: string; visit_date: string | null; enterprise_id: string; enterprise_name: string }[];
     return { open: counts.open ?? 0, in_progress: counts.in_progress ?? 0, resolved: counts.resolved ?? 0, pending };
