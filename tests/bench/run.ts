@@ -28,8 +28,12 @@ const DIR = '.bench';
 // The name carries the generator's version: a changed generator makes a new file.
 const FILE = join(DIR, `bench-v2-${SIZE.enterprises}-${SIZE.leads}-${SIZE.activities}.db`);
 const SAMPLES = 40;
+/** Samples of a view the sweep put over 10 ms, for its p95 (one sample in twenty may be over). */
+const CONFIRM_SAMPLES = 20;
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
+/** The nearest-rank percentile: of 20 samples, p95 is the 19th smallest (one in twenty may be above it). */
+const nearestRank = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * xs.length) - 1)]!;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const fmt = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1)).padStart(7);
 const rows: string[][] = [];
@@ -44,9 +48,11 @@ function threadCpu(): number {
   }
 }
 
-function time(fn: () => unknown, n = SAMPLES): number[] {
+/** `n` wall times of `fn`, each after `before` (untimed) when given. */
+function time(fn: () => unknown, n = SAMPLES, before?: () => unknown): number[] {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
+    before?.();
     const t = now();
     fn();
     out.push(now() - t);
@@ -113,10 +119,12 @@ async function main() {
   /**
    * Every grid view (tests/bench/grid-views.ts): the sweep times each view's first page (offset 0, the
    * count already cached, as when the sort changes) BENCH_GRID_FIRST times (default 3) and the page after
-   * it (keyset, as when scrolling) BENCH_GRID_SCROLL times (default 2), wall and CPU time; a view's p95 is
-   * the slowest of its samples. A view whose first sample takes over 100 ms fails whatever the rest say
-   * and is not sampled again (that keeps the whole sweep at 1M within minutes). The slowest ten are then
-   * timed SAMPLES times each, with the sqlite3 CLI running the same page SQL as the reference.
+   * it (keyset, as when scrolling) BENCH_GRID_SCROLL times (default 2), wall and CPU time: the slowest of
+   * those samples screens the view. A view whose first sample takes over 100 ms fails whatever the rest say
+   * and is not sampled again (that keeps the whole sweep at 1M within minutes). A view the screen puts over
+   * 10 ms is timed again CONFIRM_SAMPLES times, from its filter's count on (its first request's cost
+   * included), for its p95. The slowest ten by CPU are then timed SAMPLES times each, with the sqlite3 CLI
+   * running the same page SQL as the reference.
    */
   function gridViews() {
     const sorts = gridSorts().filter((s) => !process.env.BENCH_GRID_SORT || new RegExp(process.env.BENCH_GRID_SORT).test(s.label));
@@ -196,6 +204,22 @@ async function main() {
     const views = timed.length;
     const passing = timed.filter((v) => v.worst <= 10).length;
     const passingCpu = timed.filter((v) => v.cpu <= 10).length;
+    // The sweep's figure for a view is the slowest of 2–3 samples: a screen. A view it puts over 10 ms is
+    // timed again as the sweep met it (its filter counted afresh, so its row set and orders are made
+    // again, the first request's cost included) CONFIRM_SAMPLES times, and its p95 is taken from those.
+    // A view whose one slow sample was a pause of the process (a garbage collection, the machine's
+    // neighbours) passes; a view slow on every request, or on more than one in twenty, does not.
+    const screened = timed.filter((v) => v.worst > 10 && v.worst <= 100);
+    const confirmed = screened.map((v) => {
+      page({ filterModel: v.req.filterModel, ...(v.req.quickFilter ? { quickFilter: v.req.quickFilter } : {}) }, true);
+      const samples = v.kind === 'first' ? time(() => page(v.req, false), CONFIRM_SAMPLES) : time(() => page({ ...v.req, startRow: 100, endRow: 200 }, false), CONFIRM_SAMPLES, () => page(v.req, false));
+      return { ...v, samples, p95: nearestRank(samples, 95), firstSample: samples[0]! };
+    });
+    const stillOver = confirmed.filter((v) => v.p95 > 10);
+    const overHundred = timed.filter((v) => v.worst > 100).length;
+    for (const v of confirmed.sort((a, b) => b.p95 - a.p95)) {
+      console.error(`confirm ${v.kind} ${v.label}: sweep ${v.worst.toFixed(1)} ms; ${CONFIRM_SAMPLES} samples p95 ${v.p95.toFixed(1)} ms, first ${v.firstSample.toFixed(1)}, max ${Math.max(...v.samples).toFixed(1)}`);
+    }
     // The slowest ten again, SAMPLES times each, with the sqlite3 CLI's time for the same page SQL.
     // Picked by CPU time: on a shared machine a wall figure says as much about the neighbours as the view.
     const slowest = [...timed].sort((a, b) => b.cpu - a.cpu).slice(0, 10);
@@ -219,13 +243,18 @@ async function main() {
     const summary = `grid sweep: ${swept} filters × ${sorts.length} sorts = ${views / 2} views${cut}, first (×${firstSamples}) and scrolled (×${scrollSamples}) pages, in ${sweepSeconds.toFixed(0)} s; ${passing} of ${views} pages ≤ 10 ms wall (${passingCpu} ≤ 10 ms CPU); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
     console.error(`\n${summary}`);
     rows.push([summary, '', '', '', '', '']);
-    const over = views - passing;
+    const worstConfirmed = [...confirmed].sort((a, b) => b.p95 - a.p95)[0];
+    const worstFirst = [...confirmed].sort((a, b) => b.firstSample - a.firstSample)[0];
     recordTarget({
       target: `grid views at ${SIZE.enterprises.toLocaleString()} enterprises: ${views / 2} (sort × filters alone and in pairs)${cut}, first and scrolled pages`,
-      figure: `worst p95 ${worst.p95.toFixed(1)} ms (${worst.kind}: ${worst.label}); ${passing} of ${views} pages ≤ 10 ms (${passingCpu} by CPU time)`,
+      figure:
+        `${views - stillOver.length - overHundred} of ${views} pages p95 ≤ 10 ms: ${passing} ≤ 10 ms on the sweep's 2–3 samples (${passingCpu} by CPU time), ` +
+        `${screened.length - stillOver.length} of the ${screened.length} over it ≤ 10 ms at p95 of ${CONFIRM_SAMPLES} samples` +
+        (worstConfirmed ? ` (worst ${worstConfirmed.p95.toFixed(1)} ms, ${worstConfirmed.kind}: ${worstConfirmed.label}; slowest first request ${worstFirst!.firstSample.toFixed(1)} ms, ${worstFirst!.label})` : '') +
+        `${overHundred ? `, ${overHundred} over 100 ms` : ''}; slowest ten by CPU: worst p95 ${worst.p95.toFixed(1)} ms (${worst.kind}: ${worst.label})`,
       reference: `sqlite3 CLI, plain SQL of that view: p95 ${plainRef ? pct(plainRef, 95).toFixed(1) : 'n/a'} ms`,
       goal: 'every view p95 ≤ 10 ms',
-      pass: over === 0 && worst.p95 <= 10 && !cut,
+      pass: stillOver.length === 0 && overHundred === 0 && worst.p95 <= 10 && !cut,
     });
   }
 
