@@ -206,6 +206,27 @@ describe('grid page plans equal the plain SQL', () => {
     expect(plans.get('rowid, set') ?? 0).toBeGreaterThan(5);
   }, 120_000);
 
+  it('with no sort, a page of a row set is its slice of the members, at any depth: not a walk of the table from its first row', () => {
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 60, setMaxShare: 0.6 });
+    try {
+      const req = { startRow: 0, endRow: 50, sortModel: [], filterModel: { industry: text('equals', 'bigdata') } } as unknown as GridRequest;
+      const plain = probe.sqlFor(core.db, req).plain;
+      const all = { rows: core.db.prepare(plain.sql).all(...plain.params.slice(0, -2), 1e9, 0) as { id: string }[] };
+      expect(all.rows.length).toBeGreaterThan(250);
+      const deep = { ...req, startRow: 200, endRow: 250 };
+      core.call('enterprises.rows', deep as never);
+      const q = probe.sqlFor(core.db, deep);
+      expect(q.plan).toBe('rowid, set');
+      // Its rows by rowid (the walk with OFFSET met the 200 members before it, and every other row between, again).
+      expect(q.page.sql).not.toMatch(/OFFSET|grid_in/);
+      expect(JSON.parse(q.page.params[0] as string)).toHaveLength(50);
+      expect((core.call('enterprises.rows', deep as never) as { rows: { id: string }[] }).rows.map((r) => r.id)).toEqual(all.rows.slice(200, 250).map((r) => r.id));
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+  });
+
   it('segments walked with a row set (a filter on status or kind and another column), and such walks stopped by their budget, have the plain rows and order', () => {
     const saved = { ...planLimits };
     const plans = new Map<string, number>();

@@ -234,7 +234,7 @@ export interface Plan {
   probe?: Clause;
   /** The filter's rows held in memory: the page's WHERE tests `grid_in(rowid)` against it. */
   set?: RowSet;
-  /** `set ranks`: the set's members in (sort column, rowid) ascending order. */
+  /** `set ranks`: the set's members in (sort column, rowid) ascending order; `rowid, set`: in rowid order. */
   order?: Int32Array;
   /** Called after a page whose walk met more than SLOW_SET_WALK_STEPS entries. */
   slowWalk?: () => void;

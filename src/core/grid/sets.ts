@@ -43,6 +43,17 @@ export class RowSet {
    */
   readonly rankOrders = new Map<string, { ranks: object; order: Int32Array }>();
 
+  private inRowidOrder: Int32Array | null | undefined;
+
+  /**
+   * The members in rowid order, made once and kept (4 bytes a member): a page with no sort is a slice of
+   * it, at any depth. Null for a sparse set.
+   */
+  rowidOrder(): Int32Array | null {
+    if (this.inRowidOrder === undefined) this.inRowidOrder = this.members();
+    return this.inRowidOrder;
+  }
+
   /** The members in rowid order, or null for a sparse set (rowids beyond the bit set). */
   members(): Int32Array | null {
     const bits = this.bits;
@@ -69,6 +80,7 @@ export class RowSet {
   get bytes(): number {
     let orders = 0;
     for (const o of this.rankOrders.values()) orders += o.order.byteLength;
+    orders += this.inRowidOrder?.byteLength ?? 0;
     return (this.bits ? this.bits.byteLength : this.size * 16) + (this.json?.length ?? 0) * 2 + (this.keys?.bytes ?? 0) + orders;
   }
 }
