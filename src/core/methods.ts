@@ -129,6 +129,7 @@ export const methods = [
   'visits.rows',
   'visits.history',
   'visits.of',
+  'visits.visitor',
   'attachments.add',
   'attachments.delete',
   'attachments.file',

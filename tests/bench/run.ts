@@ -4,7 +4,7 @@
  * the core (the path the app takes) and, as the reference, the same SQL run by the sqlite3 command-line
  * tool on the same file. Targets: grid page p95 ≤ 10 ms, search p95 ≤ 30 ms. Not part of the tests.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
@@ -31,6 +31,8 @@ const FILE = join(DIR, `bench-v2-${SIZE.enterprises}-${SIZE.leads}-${SIZE.activi
 const SAMPLES = 40;
 /** Samples of a view the sweep put over 10 ms, for its p95 (one sample in twenty may be over). */
 const CONFIRM_SAMPLES = 20;
+/** Views re-timed at most (each sample counts its filter afresh: up to half a second at 1M). */
+const CONFIRM_VIEWS = 300;
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 /** The nearest-rank percentile: of 20 samples, p95 is the 19th smallest (one in twenty may be above it). */
@@ -123,9 +125,10 @@ async function main() {
    * it (keyset, as when scrolling) BENCH_GRID_SCROLL times (default 2), wall and CPU time: the slowest of
    * those samples screens the view. A view whose first sample takes over 100 ms fails whatever the rest say
    * and is not sampled again (that keeps the whole sweep at 1M within minutes). A view the screen puts over
-   * 10 ms is timed again CONFIRM_SAMPLES times, from its filter's count on (its first request's cost
-   * included), for its p95. The slowest ten by CPU are then timed SAMPLES times each, with the sqlite3 CLI
-   * running the same page SQL as the reference.
+   * 10 ms is timed again CONFIRM_SAMPLES times, each sample after its filter is counted afresh (a sort
+   * change or a scroll as the user meets it, the cost of ordering the set included), for its p95. The
+   * slowest ten by CPU are then timed SAMPLES times each (repeated requests; a scrolled view pages deeper,
+   * to row 2,000), with the sqlite3 CLI running the same page SQL as the reference.
    */
   function gridViews() {
     const sorts = gridSorts().filter((s) => !process.env.BENCH_GRID_SORT || new RegExp(process.env.BENCH_GRID_SORT).test(s.label));
@@ -206,20 +209,26 @@ async function main() {
     const passing = timed.filter((v) => v.worst <= 10).length;
     const passingCpu = timed.filter((v) => v.cpu <= 10).length;
     // The sweep's figure for a view is the slowest of 2–3 samples: a screen. A view it puts over 10 ms is
-    // timed again as the sweep met it (its filter counted afresh, so its row set and orders are made
-    // again, the first request's cost included) CONFIRM_SAMPLES times, and its p95 is taken from those.
-    // A view whose one slow sample was a pause of the process (a garbage collection, the machine's
-    // neighbours) passes; a view slow on every request, or on more than one in twenty, does not.
+    // timed again CONFIRM_SAMPLES times, each sample as the user meets the view: its filter counted afresh
+    // (its row set made again, and no order of it kept), then the first page of the sort (a sort change),
+    // or that page and then the scrolled page (a scroll). Its p95 (nearest rank) is taken from those: a
+    // view whose one slow sample was a pause of the process (a garbage collection, the machine's
+    // neighbours) passes; a view slow on every sort change, or on more than one in twenty, does not.
+    // At most CONFIRM_VIEWS are re-timed (each costs 20 filter counts); any beyond fail.
     const screened = timed.filter((v) => v.worst > 10 && v.worst <= 100);
-    const confirmed = screened.map((v) => {
-      page({ filterModel: v.req.filterModel, ...(v.req.quickFilter ? { quickFilter: v.req.quickFilter } : {}) }, true);
-      const samples = v.kind === 'first' ? time(() => page(v.req, false), CONFIRM_SAMPLES) : time(() => page({ ...v.req, startRow: 100, endRow: 200 }, false), CONFIRM_SAMPLES, () => page(v.req, false));
+    const confirmed = screened.slice(0, CONFIRM_VIEWS).map((v) => {
+      const count = () => page({ filterModel: v.req.filterModel, ...(v.req.quickFilter ? { quickFilter: v.req.quickFilter } : {}) }, true);
+      const samples =
+        v.kind === 'first'
+          ? time(() => page(v.req, false), CONFIRM_SAMPLES, count)
+          : time(() => page({ ...v.req, startRow: 100, endRow: 200 }, false), CONFIRM_SAMPLES, () => (count(), page(v.req, false)));
       return { ...v, samples, p95: nearestRank(samples, 95), firstSample: samples[0]! };
     });
+    const unconfirmed = screened.length - confirmed.length;
     const stillOver = confirmed.filter((v) => v.p95 > 10);
     const overHundred = timed.filter((v) => v.worst > 100).length;
-    for (const v of confirmed.sort((a, b) => b.p95 - a.p95)) {
-      console.error(`confirm ${v.kind} ${v.label}: sweep ${v.worst.toFixed(1)} ms; ${CONFIRM_SAMPLES} samples p95 ${v.p95.toFixed(1)} ms, first ${v.firstSample.toFixed(1)}, max ${Math.max(...v.samples).toFixed(1)}`);
+    for (const v of [...confirmed].sort((a, b) => b.p95 - a.p95)) {
+      console.error(`confirm ${v.kind} ${v.label}: sweep ${v.worst.toFixed(1)} ms; ${CONFIRM_SAMPLES} cold samples p95 ${v.p95.toFixed(1)} ms, median ${pct(v.samples, 50).toFixed(1)}, max ${Math.max(...v.samples).toFixed(1)}`);
     }
     // The slowest ten again, SAMPLES times each, with the sqlite3 CLI's time for the same page SQL.
     // Picked by CPU time: on a shared machine a wall figure says as much about the neighbours as the view.
@@ -245,17 +254,17 @@ async function main() {
     console.error(`\n${summary}`);
     rows.push([summary, '', '', '', '', '']);
     const worstConfirmed = [...confirmed].sort((a, b) => b.p95 - a.p95)[0];
-    const worstFirst = [...confirmed].sort((a, b) => b.firstSample - a.firstSample)[0];
+    const failing = stillOver.length + unconfirmed + overHundred;
     recordTarget({
       target: `grid views at ${SIZE.enterprises.toLocaleString()} enterprises: ${views / 2} (sort × filters alone and in pairs)${cut}, first and scrolled pages`,
       figure:
-        `${views - stillOver.length - overHundred} of ${views} pages p95 ≤ 10 ms: ${passing} ≤ 10 ms on the sweep's 2–3 samples (${passingCpu} by CPU time), ` +
-        `${screened.length - stillOver.length} of the ${screened.length} over it ≤ 10 ms at p95 of ${CONFIRM_SAMPLES} samples` +
-        (worstConfirmed ? ` (worst ${worstConfirmed.p95.toFixed(1)} ms, ${worstConfirmed.kind}: ${worstConfirmed.label}; slowest first request ${worstFirst!.firstSample.toFixed(1)} ms, ${worstFirst!.label})` : '') +
-        `${overHundred ? `, ${overHundred} over 100 ms` : ''}; slowest ten by CPU: worst p95 ${worst.p95.toFixed(1)} ms (${worst.kind}: ${worst.label})`,
+        `${views - failing} of ${views} pages ≤ 10 ms on the sweep's 2–3 samples or, re-timed, at p95 of ${CONFIRM_SAMPLES}: ${passing} on the sweep (${passingCpu} by CPU time), ` +
+        `${confirmed.length - stillOver.length} of the ${screened.length} over it at p95` +
+        (worstConfirmed ? ` (worst ${worstConfirmed.p95.toFixed(1)} ms, ${worstConfirmed.kind}: ${worstConfirmed.label})` : '') +
+        `${unconfirmed ? `, ${unconfirmed} not re-timed` : ''}${overHundred ? `, ${overHundred} over 100 ms` : ''}; slowest ten by CPU, repeated: worst p95 ${worst.p95.toFixed(1)} ms (${worst.kind}: ${worst.label})`,
       reference: `sqlite3 CLI, plain SQL of that view: p95 ${plainRef ? pct(plainRef, 95).toFixed(1) : 'n/a'} ms`,
       goal: 'every view p95 ≤ 10 ms',
-      pass: stillOver.length === 0 && overHundred === 0 && worst.p95 <= 10 && !cut,
+      pass: failing === 0 && worst.p95 <= 10 && !cut,
     });
   }
 
@@ -392,6 +401,15 @@ function printTable() {
 // and sort keys took 12–18 ms inside a page's request; with the core's 4 MB, 2–4 ms.
 if (CORE_V8_FLAGS.every((f) => process.execArgv.includes(f))) void main();
 else {
-  const child = spawnSync(process.execPath, [...CORE_V8_FLAGS, ...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
-  process.exit(child.status ?? 1);
+  const child = spawn(process.execPath, [...CORE_V8_FLAGS, ...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // Stopping this process stops the bench (the child would run on for half an hour otherwise).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  child.on('error', (err) => {
+    console.error(`bench: could not start ${process.execPath}: ${err.message}`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => {
+    if (signal) console.error(`bench: stopped by ${signal}`);
+    process.exit(code ?? 1);
+  });
 }

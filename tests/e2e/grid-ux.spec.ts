@@ -41,8 +41,10 @@ test('the filter row: a pick list is as tall as the text filters beside it, at 1
     await page.setViewportSize({ width, height });
     const boxes = page.locator('.ag-floating-filter').locator('input.ag-input-field-input, button.pick-list-summary');
     await expect(boxes.nth(3)).toBeVisible();
-    const heights = await boxes.evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().width > 0).map((e) => Math.round(e.getBoundingClientRect().height)));
-    expect(new Set(heights).size, `filter boxes at ${width}: ${heights.join(', ')}`).toBe(1);
+    const heights = await boxes.evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().width > 0).map((e) => [e.tagName, Math.round(e.getBoundingClientRect().height)] as const));
+    // Both kinds are measured: text inputs and pick-list buttons.
+    expect(new Set(heights.map(([tag]) => tag))).toEqual(new Set(['INPUT', 'BUTTON']));
+    expect(new Set(heights.map(([, h]) => h)).size, `filter boxes at ${width}: ${heights.map(([, h]) => h).join(', ')}`).toBe(1);
   }
   await page.setViewportSize({ width: 1440, height: 900 });
 });

@@ -45,7 +45,7 @@ describe('get returns the view fields of its grid row', () => {
       const gridRow = page.rows.find((r) => r.id === id)!;
       const got = call(`${area}.get`, { id });
       // The targets grid adds each target's live progress beside the view's columns; the rest is the view.
-      const { value: _v, status: _s, plan_name_en: _p, ...viewOnly } = gridRow;
+      const { value: _v, status: _s, plan_name_en: _p, kind: _k, ...viewOnly } = gridRow;
       expect(got, area).toEqual(area === 'targets' ? viewOnly : gridRow);
     }
     expect(call('leads.get', { id: ids.lead.id })).toMatchObject({ owner_name: '李招商' });

@@ -43,6 +43,9 @@ describe('fieldwork sync', () => {
     expect(laptop.core.context().clock.site).not.toBe(office.core.context().clock.site);
     const status = syncStatus(laptop.core.context());
     expect(status.fieldCopy).toMatchObject({ device: '外勤笔记本 A', person: '张三', officeSite: office.core.context().clock.site });
+    // Its one peer is the office: named as the office, with no carrier (the CLI's --json says so too).
+    expect(status.peers).toEqual([expect.objectContaining({ site: office.core.context().clock.site, office: true, person: null })]);
+    expect(syncStatus(office.core.context()).peers).toEqual([expect.objectContaining({ device: '外勤笔记本 A', office: false, person: '张三' })]);
 
     laptop.core.call('enterprises.update', { id, patch: { headcount: 42, notes: '走访：扩租意向' } });
     expect(syncStatus(laptop.core.context()).unreturned).toBe(2);

@@ -62,6 +62,37 @@ describe('visits, attachments and requests', () => {
     expect(office.invoke('visits.create', { date: '2026-11-20' })).toMatchObject({ ok: false, error: { code: 'invalid_input', fields: [{ field: 'enterprise_id', code: 'visit_owner' }] } });
   });
 
+  it('a visit by the person working here: the laptop\'s carrier is on the staff list from the checkout, shared by every copy; someone new is added with their visit, once', () => {
+    const { office, laptop } = officeAndLaptop();
+    const staffNamed = (core: ParkCore, name: string) => core.db.prepare('SELECT id FROM staff WHERE deleted = 0 AND name = ?').all(name) as { id: string }[];
+    // The checkout put 李四 on the office's list; a second laptop for the same person adds nobody.
+    const [lisi] = staffNamed(office, '李四');
+    expect(lisi).toBeDefined();
+    checkout(office.context(), tempFile('laptop-2.db'), '外勤笔记本 C', ' 李四 ');
+    expect(staffNamed(office, '李四')).toHaveLength(1);
+    // On the laptop the carrier is who visits are by.
+    expect(laptop.call('visits.visitor', {})).toEqual({ name: '李四', staffId: lisi!.id });
+
+    // At the office, a person not on the list yet: added with the first visit, found for the next.
+    const e = office.call('enterprises.create', { name: '珠海新人科技有限公司', kind: 'startup', status: 'settled' }) as { id: string };
+    office.call('settings.update', { currentUser: '王五' });
+    expect(office.call('visits.visitor', {})).toEqual({ name: '王五', staffId: null });
+    const first = office.call('visits.create', { enterprise_id: e.id, date: '2026-11-20', by_visitor: true }) as unknown as { staff_id: string; staff_name: string };
+    expect(first.staff_name).toBe('王五');
+    const second = office.call('visits.create', { enterprise_id: e.id, date: '2026-11-21', by_visitor: true }) as { staff_id: string };
+    expect(second.staff_id).toBe(first.staff_id);
+    expect(staffNamed(office, '王五')).toHaveLength(1);
+    expect(office.call('visits.visitor', {})).toEqual({ name: '王五', staffId: first.staff_id });
+
+    // Nobody named here: a clear refusal, and neither a visit nor a staff member is stored.
+    office.call('settings.update', { currentUser: '' });
+    const visits = () => (office.db.prepare('SELECT count(*) AS n FROM visits').get() as { n: number }).n;
+    const before = visits();
+    const refused = office.invoke('visits.create', { enterprise_id: e.id, date: '2026-11-22', by_visitor: true }) as { ok: false; error: { code: string; message: string } };
+    expect(refused.error.message).toContain('不知道本机的使用人');
+    expect(visits()).toBe(before);
+  });
+
   it('requests are ordered by the day they show (the visit they were raised at), on the Overview and on the enterprise', () => {
     const { office, id } = officeAndLaptop();
     // Logged in the order the office typed them up, not the order of the visits.
@@ -69,9 +100,11 @@ describe('visits, attachments and requests', () => {
     const early = office.call('visits.create', { enterprise_id: id, date: '2026-10-02' }) as { id: string };
     const a = office.call('requests.create', { enterprise_id: id, visit_id: late.id, text: '十一月走访的诉求' }) as { id: string };
     const b = office.call('requests.create', { enterprise_id: id, visit_id: early.id, text: '十月走访的诉求' }) as { id: string };
+    // One raised without a visit is dated by its entry (this core's clock: 2026-11-21), after both visits.
+    const c = office.call('requests.create', { enterprise_id: id, text: '电话里提出的诉求' }) as { id: string };
     // Oldest open first on the Overview; newest first on the enterprise.
-    expect(office.call('requests.summary', {}).pending.map((r) => r.id)).toEqual([b.id, a.id]);
-    expect((office.call('requests.of', { enterprise_id: id }) as { id: string }[]).map((r) => r.id)).toEqual([a.id, b.id]);
+    expect(office.call('requests.summary', {}).pending.map((r) => r.id)).toEqual([b.id, a.id, c.id]);
+    expect((office.call('requests.of', { enterprise_id: id }) as { id: string }[]).map((r) => r.id)).toEqual([c.id, a.id, b.id]);
   });
 
   it('a visit with a photo made on a laptop reaches the office with its content, once, by package or from the laptop file', async () => {

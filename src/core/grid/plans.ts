@@ -225,7 +225,8 @@ export interface Plan {
     | 'every row'
     | 'sort index, set'
     | 'segments, set'
-    | 'rowid, set';
+    | 'rowid, set'
+    | 'set rowids';
   shape: Shape;
   segments: { index: string; cells: Cell[] } | null;
   /** A walk: the most index entries a page may meet, and the plan to take beyond them (made when needed). */
@@ -234,7 +235,7 @@ export interface Plan {
   probe?: Clause;
   /** The filter's rows held in memory: the page's WHERE tests `grid_in(rowid)` against it. */
   set?: RowSet;
-  /** `set ranks`: the set's members in (sort column, rowid) ascending order; `rowid, set`: in rowid order. */
+  /** `set ranks`: the set's members in (sort column, rowid) ascending order; `set rowids`: in rowid order. */
   order?: Int32Array;
   /** Called after a page whose walk met more than SLOW_SET_WALK_STEPS entries. */
   slowWalk?: () => void;

@@ -181,9 +181,9 @@ export class GridRunner<R> {
   /**
    * Plans over the filter's row set (sets.ts), for parks of at least `setMinRows` and one sort column:
    * a small set's pages ordered in memory by its kept sort keys (`set keys`); a larger one, under
-   * `setMaxShare`, tested per entry of the sort index (`sort index, set`) or paged from its members in
-   * rowid order (`rowid, set`, no sort), or by its segments' indexes when it has a condition on status or
-   * kind (`segments, set`).
+   * `setMaxShare`, tested per entry of the sort index (`sort index, set`), or with no sort paged from its
+   * members in rowid order (`set rowids`; `rowid, set` walks the table for a sparse set), or by its
+   * segments' indexes when it has a condition on status or kind (`segments, set`).
    * A filter on the segment columns alone reads its segments (no set: their indexes hold exactly its
    * rows, in order).
    */
@@ -209,7 +209,7 @@ export class GridRunner<R> {
     // walk of the table with OFFSET met every row before the page again (a filter keeping 0.8% of rows:
     // 9 ms at row 100, 110 ms at row 2,000, the scroll's keyset needs a sort column).
     const inRowidOrder = req.sortModel.length === 0 ? set.rowidOrder() : null;
-    if (inRowidOrder) return { kind: 'rowid, set', shape: counted, segments: null, set, order: inRowidOrder };
+    if (inRowidOrder) return { kind: 'set rowids', shape: counted, segments: null, set, order: inRowidOrder };
     // Ranks of the sort column already read for this state of the data: the set's order is a counting sort.
     const rankQuery = this.rankQuery(req);
     collectRanks(db);
@@ -512,13 +512,13 @@ export class GridRunner<R> {
       const [first] = shape.order;
       const column = shape.order.length > 1 ? first!.sql : null;
       const rowids = plan.set.keys.page(column, first!.dir, offset, limit);
-      return { sql: `${shape.select} WHERE ${this.view.rowid} IN (SELECT value FROM json_each(?)) ORDER BY ${shape.orderSql}`, params: [JSON.stringify(rowids)] };
+      return { sql: `${shape.select} WHERE ${this.view.rowid} IN (SELECT value FROM json_each(?)) AND ${this.view.where} ORDER BY ${shape.orderSql}`, params: [JSON.stringify(rowids)] };
     }
-    if ((plan.kind === 'set ranks' || plan.kind === 'rowid, set') && plan.order) {
+    if ((plan.kind === 'set ranks' || plan.kind === 'set rowids') && plan.order) {
       if (extra) throw new Error('an order in memory is paged by position');
       // The page's members from the set's order (by the sort column's value ranks, or by rowid); their rows read by rowid.
       const rowids = pageOfOrder(plan.order, shape.order[0]!.dir, offset, limit);
-      return { sql: `${shape.select} WHERE ${this.view.rowid} IN (SELECT value FROM json_each(?)) ORDER BY ${shape.orderSql}`, params: [JSON.stringify(rowids)] };
+      return { sql: `${shape.select} WHERE ${this.view.rowid} IN (SELECT value FROM json_each(?)) AND ${this.view.where} ORDER BY ${shape.orderSql}`, params: [JSON.stringify(rowids)] };
     }
     return {
       sql: `${shape.select} WHERE ${shape.where.sql}${extra ? ` AND ${extra.sql}` : ''} ORDER BY ${shape.orderSql} LIMIT ? OFFSET ?`,

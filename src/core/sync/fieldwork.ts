@@ -9,6 +9,7 @@ import { AppError } from '../errors';
 import { newSiteId } from './identity';
 import { recordLabel } from './record-label';
 import { hasBlob, hashesIn, putBlob } from '../visits/blobs';
+import { staffFor } from '../staff/visitor';
 import { classifyThreadFor, mergeChanges, type MergeOptions, type MergeReport } from './merge';
 import { checkManifest, readSource, buildPackage, encodePackage, writeFileAtomic } from './package';
 import { knownSites, peerSeen, recordPeer, recordSites, vectorOf } from './peers';
@@ -35,9 +36,24 @@ export function fieldCopyOf(db: Db): FieldCopy | null {
   return raw ? (JSON.parse(raw) as FieldCopy) : null;
 }
 
+/**
+ * The person taking a laptop joins the office's staff list first (when not on it), so that the copy
+ * holds their staff record and its visits are by it: two laptops taken by someone new would otherwise each
+ * add a record of their own, and the office would hold two. Skipped where this desktop may not change the
+ * staff list (an office hub's role): the laptop then adds the person when a visit is logged.
+ */
+function addCarrierToStaff(ctx: WriteContext, person: string): void {
+  try {
+    transact(ctx, () => staffFor(ctx, person));
+  } catch (err) {
+    if (!(err instanceof AppError && (err.code === 'hub_read_only' || err.code === 'hub_admin_only'))) throw err;
+  }
+}
+
 /** Writes a laptop copy of the office database to `out` (which must not exist) for `device`. */
 export function checkout(ctx: WriteContext, out: string, device: string, person: string | null): { site: string; file: string } {
   if (existsSync(out)) throw new AppError('sync_out_exists', { detail: out });
+  if (person) addCarrierToStaff(ctx, person);
   const officeSite = ctx.clock.site;
   const officeDevice = (prepared(ctx.db, 'SELECT device FROM sync_sites WHERE site = ?').get(officeSite) as { device: string } | undefined)?.device ?? officeSite;
   const held = vectorOf(ctx.db);
@@ -106,7 +122,10 @@ export async function importSource(ctx: WriteContext, file: string, options: Mer
 export interface PeerStatus {
   site: string;
   device: string | null;
+  /** Who carries it: null for the office database a field copy was taken from. */
   person: string | null;
+  /** The office database this field copy was taken from. */
+  office: boolean;
   lastHeard: string | null;
   lastSent: string | null;
   /** Changes here the peer has not had from us (as far as we know). */
@@ -119,10 +138,13 @@ export function syncStatus(ctx: WriteContext) {
   const count = prepared(db, 'SELECT count(*) AS n FROM changes WHERE site = ? AND stamp > ?');
   const waitingFor = (seen: Record<string, string>) =>
     Object.keys(vectorOf(db)).reduce((n, site) => n + (count.get(site, seen[site] ?? '') as { n: number }).n, 0);
+  const officeSite = fieldCopyOf(db)?.officeSite ?? null;
   const peers: PeerStatus[] = (db.prepare('SELECT site, last_heard, last_sent FROM sync_peers ORDER BY coalesce(last_heard, last_sent) DESC').all() as { site: string; last_heard: string | null; last_sent: string | null }[]).map((p) => ({
     site: p.site,
     device: sites.get(p.site)?.device ?? null,
-    person: sites.get(p.site)?.person ?? null,
+    // The office's person is whoever last wrote a package there, not a carrier.
+    person: p.site === officeSite ? null : sites.get(p.site)?.person ?? null,
+    office: p.site === officeSite,
     lastHeard: p.last_heard,
     lastSent: p.last_sent,
     waiting: waitingFor(peerSeen(db, p.site)),

@@ -8,6 +8,7 @@ import { enumOf, isoDate, longText, optionalId, shortText } from '../fields';
 import { labelsOf } from '../grid/labels';
 import { handler, readHandler, slice, type CoreContext } from '../handler';
 import { checkAttachmentSize, getBlob, mimeOf, putBlob } from './blobs';
+import { staffFor, staffNamed, visitorName } from '../staff/visitor';
 
 /**
  * Visits (走访) on an enterprise or a lead, the files attached to them (photos, scans: stored inside
@@ -45,27 +46,44 @@ export interface VisitRow {
 const refIssues = (ctx: CoreContext, row: Row, refs: [string, 'enterprises' | 'leads' | 'staff' | 'visits'][]): FieldIssue[] =>
   refs.filter(([col, table]) => !refExists(ctx, table, row[col])).map(([col]) => ({ field: col, code: 'unknown_reference', params: { detail: String(row[col]) } }));
 
+const visitEntity = entityHandlers({
+  table: 'visits',
+  fields: visitFields,
+  rules: (ctx, row) => {
+    const issues = refIssues(ctx, row, [['enterprise_id', 'enterprises'], ['lead_id', 'leads'], ['staff_id', 'staff']]);
+    if (!row.enterprise_id && !row.lead_id) issues.push({ field: 'enterprise_id', code: 'visit_owner' });
+    return issues;
+  },
+  view: {
+    from: 'visits v LEFT JOIN staff s ON s.id = v.staff_id',
+    rowid: 'v.rowid',
+    where: 'v.deleted = 0',
+    select: 'v.*, s.name AS staff_name',
+    columns: {
+      enterprise_id: { sql: 'v.enterprise_id', type: 'text' },
+      lead_id: { sql: 'v.lead_id', type: 'text' },
+      date: { sql: 'v.date', type: 'date', sortable: true },
+      purpose: { sql: 'v.purpose', type: 'text' },
+    },
+  },
+});
+
 export const visitsHandlers = slice('visits', {
-  ...entityHandlers({
-    table: 'visits',
-    fields: visitFields,
-    rules: (ctx, row) => {
-      const issues = refIssues(ctx, row, [['enterprise_id', 'enterprises'], ['lead_id', 'leads'], ['staff_id', 'staff']]);
-      if (!row.enterprise_id && !row.lead_id) issues.push({ field: 'enterprise_id', code: 'visit_owner' });
-      return issues;
-    },
-    view: {
-      from: 'visits v LEFT JOIN staff s ON s.id = v.staff_id',
-      rowid: 'v.rowid',
-      where: 'v.deleted = 0',
-      select: 'v.*, s.name AS staff_name',
-      columns: {
-        enterprise_id: { sql: 'v.enterprise_id', type: 'text' },
-        lead_id: { sql: 'v.lead_id', type: 'text' },
-        date: { sql: 'v.date', type: 'date', sortable: true },
-        purpose: { sql: 'v.purpose', type: 'text' },
-      },
-    },
+  ...visitEntity,
+  /**
+   * A new visit. `by_visitor`: by the person working here (staff/visitor.ts) rather than `staff_id`, added
+   * to the staff list in the same transaction when not on it (a laptop's carrier, new to the office).
+   */
+  create: handler(z.strictObject({ ...visitFields, by_visitor: z.boolean().optional() }), (ctx, { by_visitor, ...visit }) => {
+    if (!by_visitor) return visitEntity.create.run(ctx, visit);
+    const name = visitorName(ctx.db);
+    if (!name) throw new AppError('no_visitor');
+    return transact(ctx, () => visitEntity.create.run(ctx, { ...visit, staff_id: staffFor(ctx, name) }));
+  }),
+  /** Who a new visit is by unless another is chosen: the person working here, and their staff record if they have one. */
+  visitor: readHandler(z.strictObject({}), (ctx) => {
+    const name = visitorName(ctx.db);
+    return { name, staffId: name ? staffNamed(ctx.db, name) : null };
   }),
   /** The visits of one enterprise or lead, newest first, each with its attachments and requests. */
   of: readHandler(z.strictObject({ enterprise_id: z.uuid().optional(), lead_id: z.uuid().optional() }), (ctx, q) => {

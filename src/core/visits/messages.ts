@@ -16,4 +16,8 @@ export const visitMessages = {
     'zh-CN': '走访须关联一家企业或一条招商线索',
     en: 'A visit belongs to an enterprise or an investment lead',
   },
+  no_visitor: {
+    'zh-CN': '不知道本机的使用人：请在“设置 → 园区与使用人”填写姓名，或从名单中选择走访人',
+    en: 'Nobody is named as working on this computer: enter a name under Settings → Park and user, or pick the visit’s staff member from the list',
+  },
 } as const;

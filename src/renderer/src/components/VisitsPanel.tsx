@@ -31,10 +31,10 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
   const [error, setError] = useState<string | null>(null);
   const list = useCoreData(() => api['visits.of'](owner), [enterpriseId, leadId], ['visits', 'attachments', 'requests', 'staff']);
   const staff = useCoreData(() => api['staff.list']({}), [], ['staff']).data ?? [];
-  const me = useCoreData(() => api['settings.get']({}), [], []).data?.currentUser ?? null;
+  // Who a visit is by unless chosen (the core knows: the person signed in to the hub, else Settings' name).
+  const me = useCoreData(() => api['visits.visitor']({}), [], ['staff']).data ?? null;
   const staffAccess = useWriteAccess('staff');
-  // Offered only where this user may add to the staff list (an office hub may not let them).
-  const visitor = defaultVisitor(staff, me, staffAccess.canWrite);
+  const visitor = defaultVisitor(me, staffAccess.canWrite);
   const staffChoice = draft.staff_id ?? visitor;
   const access = useWriteAccess('visits');
   const attachAccess = useWriteAccess('attachments');
@@ -43,15 +43,16 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
     setError(null);
     setBusy(true);
     try {
-      // The person working here, not yet on the staff list (a laptop's carrier): added to it, as a visit needs a staff member.
-      const staffId = staffChoice === ADD_ME && me ? ((await api['staff.create']({ name: me, role: 'investment' })) as { id: string }).id : staffChoice || null;
-      const visit = (await api['visits.create']({ ...owner, date, staff_id: staffId, purpose: draft.purpose || null, notes: draft.notes || null })) as { id: string };
+      // The person working here, not yet on the staff list: the core adds them with the visit, in one transaction.
+      const by = staffChoice === ADD_ME ? { by_visitor: true } : { staff_id: staffChoice || null };
+      const visit = (await api['visits.create']({ ...owner, date, ...by, purpose: draft.purpose || null, notes: draft.notes || null })) as { id: string };
       for (const f of files) {
         const up = await uploadFile(f);
         await api['attachments.add']({ visit_id: visit.id, file: up.token });
       }
       if (enterpriseId && draft.request.trim()) await api['requests.create']({ enterprise_id: enterpriseId, visit_id: visit.id, text: draft.request.trim() });
-      setDraft({ ...draft, staff_id: staffChoice === ADD_ME ? null : draft.staff_id, purpose: '', notes: '', request: '' });
+      // A person just added to the staff list is the default from now on (their record, not ADD_ME).
+      setDraft({ ...draft, staff_id: draft.staff_id === ADD_ME ? null : draft.staff_id, purpose: '', notes: '', request: '' });
       setFiles([]);
       setFormKey((k) => k + 1);
       void list.reload();
@@ -85,7 +86,7 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
         <label>{t('visits.staff')}
           <select value={staffChoice} onChange={(e) => setDraft({ ...draft, staff_id: e.target.value })}>
             <option value="">{t('common.none')}</option>
-            {visitor === ADD_ME && <option value={ADD_ME}>{t('visits.addMe', { name: me })}</option>}
+            {visitor === ADD_ME && <option value={ADD_ME}>{t('visits.addMe', { name: me?.name })}</option>}
             {staff.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
           </select>
         </label>
@@ -128,13 +129,13 @@ export function VisitsPanel({ enterpriseId, leadId }: { enterpriseId?: string; l
 const ADD_ME = 'add-me';
 
 /**
- * Who a new visit is by, unless chosen: the person working at this computer (Settings → 办公室, or the
- * laptop's carrier on a field copy) when on the staff list, ADD_ME when not, nobody when unknown.
+ * Who a new visit is by, unless chosen: the person working here (visits.visitor) when on the staff list,
+ * ADD_ME when not and this user may add to the list (the core adds them with the visit), nobody when the
+ * person is unknown or not known yet (the answer still loading: nothing is offered that a save could double).
  */
-export function defaultVisitor(staff: { id: string; name: string }[], me: string | null, mayAddStaff: boolean): string {
-  const name = me?.trim();
-  if (!name) return '';
-  return staff.find((s) => s.name.trim() === name)?.id ?? (mayAddStaff ? ADD_ME : '');
+export function defaultVisitor(me: { name: string | null; staffId: string | null } | null, mayAddStaff: boolean): string {
+  if (!me?.name) return '';
+  return me.staffId ?? (mayAddStaff ? ADD_ME : '');
 }
 
 function Thumb({ a }: { a: Attachment }) {

@@ -48,12 +48,10 @@ function StatusCard({ status }: { status: Status }) {
           <thead><tr><th>{t('fieldwork.peer')}</th><th>{t('fieldwork.person')}</th><th>{t('fieldwork.lastHeard')}</th><th>{t('fieldwork.lastSent')}</th><th>{t('fieldwork.waiting')}</th></tr></thead>
           <tbody>
             {status.peers.map((p) => {
-              // On a laptop, the office it was taken from: named as the office, with no carrier.
-              const office = p.site === status.fieldCopy?.officeSite;
               return (
                 <tr key={p.site}>
-                  <td>{office ? t('fieldwork.officePeer', { device: p.device ?? p.site }) : p.device ?? p.site}</td>
-                  <td>{office ? t('common.none') : p.person ?? t('common.none')}</td>
+                  <td>{p.office ? t('fieldwork.officePeer', { device: p.device ?? p.site }) : p.device ?? p.site}</td>
+                  <td>{p.person ?? t('common.none')}</td>
                   <td>{p.lastHeard ? formatDateTime(p.lastHeard, i18n.language) : t('common.none')}</td>
                   <td>{p.lastSent ? formatDateTime(p.lastSent, i18n.language) : t('common.none')}</td>
                   <td>{p.waiting}</td>
