@@ -194,7 +194,10 @@ export const targetsHandlers = slice('targets', {
     const progress = new Map(targetProgress(ctx.db, ctx.today()).map((p) => [p.id, p]));
     return {
       ...page,
-      rows: page.rows.map((r) => ({ ...r, plan_name_en: planNameEn(r.plan_name as string), value: progress.get(r.id as string)?.value ?? null, status: progress.get(r.id as string)?.status ?? null, kind: progress.get(r.id as string)?.kind ?? null })),
+      rows: page.rows.map((r) => {
+        const p = progress.get(r.id as string);
+        return { ...r, plan_name_en: planNameEn(r.plan_name as string), value: p?.value ?? null, status: p?.status ?? null, kind: p?.kind ?? null };
+      }),
     };
   }),
   /** What a computed target may count, sum, filter and date by: the metric editor's choices. */
