@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { enterprisesView } from '../../src/core/enterprises/handlers';
 import { GridRunner, planLimits, walkStops, type GridFilterModel, type GridRequest } from '../../src/core/grid/query';
-import { SetKeys } from '../../src/core/grid/sets';
+import { readSetKeys, RowSet, SetKeys } from '../../src/core/grid/sets';
 import { dropKeptRanks, ownWrite, rankPatches, rankReads, valueRanks } from '../../src/core/grid/values';
 import { generate } from '../../src/core/seed/seed';
 import { testCore } from './helpers';
@@ -317,6 +317,54 @@ describe('grid page plans equal the plain SQL', () => {
     }
     expect(keys.page(null, 'asc', 0, 100)).toEqual([...rowids].sort((a, b) => a - b));
     core.db.exec('DROP TABLE temp.key_order');
+  });
+
+  it('a small set reads its keys in the order of names (SQLite sorts them as they are read): a sort by name compares no strings, and has the plain rows and order', () => {
+    const filter = "e.deleted = 0 AND e.industry = 'bigdata'";
+    const rowids = core.db.prepare(`SELECT e.rowid FROM enterprises e WHERE ${filter}`).pluck().all() as number[];
+    const set = new RowSet(rowids, rowids.length);
+    readSetKeys(core.db, set, { rowid: 'e.rowid', from: 'enterprises e', columns: ['e.name', 'e.revenue'], orderBy: 'e.name' });
+    // Made as the keys were read, before any page asked for it.
+    expect(set.keys!.ordered()).toEqual(['e.name']);
+    for (const dir of ['asc', 'desc'] as const) {
+      const sqlite = core.db.prepare(`SELECT e.rowid FROM enterprises e WHERE ${filter} ORDER BY e.name ${dir}, e.rowid ${dir}`).pluck().all() as number[];
+      expect(set.keys!.page('e.name', dir, 0, 1e9), dir).toEqual(sqlite);
+      expect(set.keys!.page('e.name', dir, 7, 30), dir).toEqual(sqlite.slice(7, 37));
+    }
+    // Other columns are still ordered on demand, from the keys in name order, by (key, rowid).
+    const byRevenue = core.db.prepare(`SELECT e.rowid FROM enterprises e WHERE ${filter} ORDER BY e.revenue, e.rowid`).pluck().all() as number[];
+    expect(set.keys!.page('e.revenue', 'asc', 0, 1e9)).toEqual(byRevenue);
+    expect(set.keys!.page(null, 'asc', 0, 1e9)).toEqual([...rowids].sort((a, b) => a - b));
+  });
+
+  it('a small set sorted by a column whose ranks are kept is ordered by them (a radix sort), not by comparing its keys', () => {
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 400, setMaxShare: 0.6 });
+    try {
+      const runner = new GridRunner(enterprisesView);
+      const filterModel = { industry: text('equals', 'bigdata') } as unknown as GridFilterModel;
+      for (const colId of ['building', 'revenue']) {
+        const req = { startRow: 0, endRow: 50, sortModel: [{ colId, sort: 'desc' }], filterModel } as GridRequest;
+        runner.run(core.db, { ...req, sortModel: [] }, 1);
+        // Without kept ranks the set's keys serve; once the column's ranks are read, they do.
+        dropKeptRanks(core.db);
+        expect(runner.sqlFor(core.db, req).plan, colId).toBe('set keys');
+        valueRanks(core.db, { rowid: 'e.rowid', from: enterprisesView.from, where: enterprisesView.where, column: enterprisesView.columns[colId]!.sql });
+        expect(runner.sqlFor(core.db, req).plan, colId).toBe('set ranks');
+        const plain = runner.sqlFor(core.db, { ...req, endRow: 1e9 }).plain;
+        const all = (core.db.prepare(plain.sql).all(...plain.params) as { id: string }[]).map((r) => r.id);
+        expect(all.length).toBeGreaterThan(100);
+        expect(all.length).toBeLessThanOrEqual(400);
+        for (const startRow of [0, 50, 90]) {
+          const got = runner.run(core.db, { ...req, startRow, endRow: startRow + 50 }, 1) as { rows: { id: string }[] };
+          expect(got.rows.map((r) => r.id), `${colId} from ${startRow}`).toEqual(all.slice(startRow, startRow + 50));
+        }
+      }
+    } finally {
+      // The tests after this one choose their plans without kept ranks.
+      dropKeptRanks(core.db);
+      Object.assign(planLimits, saved);
+    }
   });
 
   it('a filter every live row meets serves the unfiltered pages, with the plain rows and order', () => {
@@ -659,6 +707,37 @@ describe('grid page plans equal the plain SQL', () => {
     console.log('status and kind alone:', Object.fromEntries(plans));
     expect((plans.get('set keys') ?? 0) + (plans.get('set ranks') ?? 0) + (plans.get('sort index, set') ?? 0)).toBeGreaterThan(40);
   }, 120_000);
+
+  it('a filter on status or kind alone keeping under 5% of rows reads its set with its count: the first sort by name or last change reads none', () => {
+    const saved = { ...planLimits };
+    // Not a small set (its keys would be read at the count anyway): the rare segment's set alone.
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0 });
+    const prepare = core.db.prepare.bind(core.db);
+    try {
+      const live = core.db.prepare('SELECT count(*) FROM enterprises WHERE deleted = 0').pluck().get() as number;
+      const cores = core.db.prepare("SELECT count(*) FROM enterprises WHERE deleted = 0 AND kind = 'core'").pluck().get() as number;
+      expect(cores / live).toBeGreaterThan(0);
+      expect(cores / live).toBeLessThan(0.05);
+      const filterModel = { kind: text('equals', 'core') } as unknown as GridFilterModel;
+      for (const colId of ['name', 'updated_at']) {
+        const runner = new GridRunner(enterprisesView);
+        runner.run(core.db, { startRow: 0, endRow: 20, sortModel: [], filterModel } as GridRequest, 100);
+        // The filter change (served by the segments, no sort) holds the set: a bitmap of the core rows.
+        expect(runner.rowSetBytes(), colId).toBeGreaterThan(0);
+        const held = runner.rowSetBytes();
+        const req = { startRow: 0, endRow: 20, sortModel: [{ colId, sort: 'asc' }], filterModel } as GridRequest;
+        const got = runner.run(core.db, req, 100) as { rows: { id: string }[] };
+        expect(runner.sqlFor(core.db, req).plan).toMatch(/set/);
+        // The sort used that set (an order of it may be added), not one read again.
+        expect(runner.rowSetBytes()).toBeGreaterThanOrEqual(held);
+        const plain = runner.sqlFor(core.db, { ...req, endRow: 1e9 }).plain;
+        const all = (prepare(plain.sql).all(...plain.params) as { id: string }[]).map((r) => r.id);
+        expect(got.rows.map((r) => r.id), colId).toEqual(all.slice(0, 20));
+      }
+    } finally {
+      Object.assign(planLimits, saved);
+    }
+  });
 
   it('a filter on status and kind alone runs no count nor set read outside the segment index (SQLite would read every exited row to test its kind)', () => {
     const own = testCore();

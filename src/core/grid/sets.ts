@@ -175,13 +175,22 @@ export class SetKeys {
   /** Per column: member positions in (key, rowid) ascending order (descending is its reverse: the order is total). */
   private readonly orders = new Map<string, Int32Array>();
 
+  /** `inOrderOf`: the column the members come ordered by, (key, rowid) ascending (`readSetKeys`), if any. */
   constructor(
     readonly rowids: readonly number[],
     private readonly keys: ReadonlyMap<string, Keys>,
-  ) {}
+    inOrderOf: string | null = null,
+  ) {
+    if (inOrderOf !== null) this.orders.set(inOrderOf, Int32Array.from(rowids.keys()));
+  }
 
   has(column: string): boolean {
     return this.keys.has(column);
+  }
+
+  /** The columns whose order is made and kept (for the tests and the report on memory). */
+  ordered(): string[] {
+    return [...this.orders.keys()];
   }
 
   /** The rowids of a page: members in (column, rowid) order, or rowid order with no column. */
@@ -272,11 +281,15 @@ export function compareSqlite(a: unknown, b: unknown): number {
 
 /**
  * Reads a small set's sort keys: every member's row once, each sortable column's value (`columns`: SQL
- * expressions over `from`), kept with the set.
+ * expressions over `from`), kept with the set. The rows come ordered by `orderBy` (and rowid), so that
+ * column's order is made by SQLite's sorter as they are read: for a text column without kept ranks
+ * (names), whose order in JavaScript costs most (8,000 names: ~5 ms of comparisons on a sort change),
+ * at no cost the filter change can measure (8,000 rows read: ~50 ms either way).
  */
-export function readSetKeys(db: Db, set: RowSet, q: { rowid: string; from: string; columns: readonly string[] }): void {
+export function readSetKeys(db: Db, set: RowSet, q: { rowid: string; from: string; columns: readonly string[]; orderBy: string | null }): void {
   if (set.json === null) return;
-  const sql = `SELECT ${q.rowid}, ${q.columns.join(', ')} FROM ${q.from} WHERE ${q.rowid} IN (SELECT value FROM json_each(?))`;
+  const order = q.orderBy === null ? '' : ` ORDER BY ${q.orderBy}, ${q.rowid}`;
+  const sql = `SELECT ${q.rowid}, ${q.columns.join(', ')} FROM ${q.from} WHERE ${q.rowid} IN (SELECT value FROM json_each(?))${order}`;
   const rows = prepared(db, sql).raw().all(set.json) as unknown[][];
   const keys = new Map<string, Keys>();
   q.columns.forEach((c, j) => {
@@ -285,5 +298,5 @@ export function readSetKeys(db: Db, set: RowSet, q: { rowid: string; from: strin
     const numeric = values.every((v) => v === null || typeof v === 'number');
     keys.set(c, numeric ? Float64Array.from(values, (v) => (v === null ? NaN : (v as number))) : values);
   });
-  set.keys = new SetKeys(rows.map((r) => Number(r[0])), keys);
+  set.keys = new SetKeys(rows.map((r) => Number(r[0])), keys, q.orderBy !== null && q.columns.includes(q.orderBy) ? q.orderBy : null);
 }
