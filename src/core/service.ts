@@ -13,6 +13,7 @@ import { hostname } from 'node:os';
 import { HubLink, offStatus, type ConnectOptions, type HubHost } from './hub/link';
 import { guardFor } from './hub/roles';
 import { stopRankReader } from './grid/rank-reader';
+import { stopWarmThread } from './sync/merge-thread';
 import { readHubConfig, writeHubConfig } from './hub/state';
 
 /**
@@ -155,6 +156,7 @@ export class ParkCore {
     this.snapshot?.close();
     this.snapshot = null;
     stopRankReader(this.ctx.db); // its thread may be reading the file a restore replaces
+    stopWarmThread(this.ctx.db); // so may a merge's classify thread kept for the next merge
     this.ctx.db.close();
     try {
       swap();
@@ -287,6 +289,7 @@ export class ParkCore {
     this.hubLink = null;
     this.snapshot?.close();
     stopRankReader(this.db);
+    stopWarmThread(this.db);
     if (this.db.open) this.db.close();
     this.ctx.files.dispose();
   }

@@ -38,7 +38,8 @@ async function mergeDry(file: string, pkgFile: string, senderFile: string, runs:
       const timed: Record<string, { wall: number; cpu: number }> = {};
       const t = performance.now();
       const cpu = process.cpuUsage();
-      const report = await mergeChanges(core.context(), pkg.changes, sender, { dryRun: true, phases: timed });
+      // As importSource merges a package file: the classify thread reads the package's own lines.
+      const report = await mergeChanges(core.context(), pkg.changes, sender, { dryRun: true, phases: timed, packageLines: pkg.changesText! });
       out.wall.push(performance.now() - t);
       const used = process.cpuUsage(cpu);
       out.cpu.push((used.user + used.system) / 1000);

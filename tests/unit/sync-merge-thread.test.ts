@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +8,9 @@ import { updateRow } from '../../src/core/db/write';
 import { ParkCore } from '../../src/core/service';
 import { generate } from '../../src/core/seed/seed';
 import type { LogEntry } from '../../src/core/db/materialize';
-import { mergeChanges, type MergeReport, type Sender } from '../../src/core/sync/merge';
-import { ClassifyThread, classifyTesting } from '../../src/core/sync/merge-thread';
+import { mergeChanges, type MergeOptions, type MergeReport, type Sender } from '../../src/core/sync/merge';
+import { decodePackage, encodePackage } from '../../src/core/sync/package';
+import { ClassifyThread, classifyTesting, hasWarmThread } from '../../src/core/sync/merge-thread';
 import { vectorOf } from '../../src/core/sync/peers';
 import { threadPlans } from '../../src/core/sync/plain-rows';
 import { fieldChanges } from './field-changes';
@@ -32,11 +34,11 @@ function fileCopy(image: Buffer, now: () => number): ParkCore {
 }
 
 /** The merged copy of `image` (each merge into a file copy of its own): its report, strict dump and the phases timed. */
-async function mergedCopy(image: Buffer, changes: LogEntry[], sender: Sender, onThread: boolean, classifyChunk?: number) {
+async function mergedCopy(image: Buffer, changes: LogEntry[], sender: Sender, onThread: boolean, classifyChunk?: number, options: MergeOptions = {}) {
   const core = fileCopy(image, () => Date.UTC(2026, 10, 30, 11));
   try {
     const phases: Record<string, { wall: number; cpu: number }> = {};
-    const report: MergeReport = await mergeChanges(core.context(), changes, sender, { classifyOnWorker: onThread, phases, ...(classifyChunk ? { classifyChunk } : {}) });
+    const report: MergeReport = await mergeChanges(core.context(), changes, sender, { classifyOnWorker: onThread, phases, ...(classifyChunk ? { classifyChunk } : {}), ...options });
     return { report, dump: strictDump(core.db), phases: Object.keys(phases) };
   } finally {
     core.close();
@@ -236,6 +238,125 @@ describe('merge: classify on the second thread = classify in the merge thread', 
       core.close();
     }
   }, 60_000);
+
+  it('a package file\'s own lines go to the thread, its new changes picked out (clock order, repeats and changes held here left out): same database and report as changes encoded for it', async () => {
+    const laptop = 'fe11d0c0ffee0008';
+    const clock = { t: Date.UTC(2026, 10, 30, 9) };
+    const office = new ParkCore(':memory:', { user: 'office', now: () => clock.t });
+    generate(office.context(), { enterprises: 300, leads: 0, activities: 0 });
+    const { changes, push } = fieldChanges(laptop, Date.UTC(2026, 10, 30, 10));
+    clock.t = Date.UTC(2026, 10, 30, 10, 30);
+    (office.db.prepare('SELECT id, headcount, revenue, notes FROM enterprises WHERE deleted = 0 ORDER BY rowid LIMIT 120').all() as Record<string, unknown>[]).forEach((r, i) => {
+      push('enterprises', r.id, 'headcount', r.headcount, Number(r.headcount ?? 0) + 1);
+      push('enterprises', r.id, 'notes', r.notes, i % 5 === 0 ? '冲突' : `走访 ${i}`);
+      if (i % 3 === 0) push('enterprises', r.id, 'revenue', r.revenue, Number(r.revenue ?? 0) + 5);
+    });
+    const sender = senderOf(office, laptop, changes);
+    // Held here already: a third of the changes, merged first.
+    await mergeChanges(office.context(), changes.filter((_, i) => i % 3 === 1), sender, { classifyOnWorker: false });
+    // And the office changed the notes of a few rows whose laptop notes are still to come: conflicts.
+    changes.forEach((c, i) => c.field === 'notes' && i % 3 !== 1 && i % 4 === 0 && updateRow(office.context(), 'enterprises', c.row_id, { notes: '办公室' }));
+    const merged = office.db.serialize();
+    office.close();
+    // The package out of clock order, some changes twice, and an attachment after the changes' lines.
+    const shuffled = changes.map((c, i) => ({ c, k: (i * 7919) % 101 })).sort((a, b) => a.k - b.k).map(({ c }) => c);
+    const listed = [...shuffled, ...shuffled.filter((_, i) => i % 9 === 4)];
+    const blob = Buffer.from('走访照片');
+    const file = encodePackage({
+      manifest: { ppsync: 1, schema: [], dbId: '', sender: { ...sender.sites[0]!, seen: sender.seen }, receiver: null, range: null, counts: { changes: listed.length, blobs: 1 }, sites: sender.sites, createdAt: '2026-11-30T10:00:00Z' },
+      changes: listed,
+      blobs: new Map([[createHash('sha256').update(blob).digest('hex'), blob]]),
+    });
+    const pkg = decodePackage(file);
+    expect(pkg.changesText!.split('\n')).toHaveLength(listed.length);
+    expect(pkg.blobs.size).toBe(1);
+    const here = await mergedCopy(merged, pkg.changes, sender, false);
+    const encoded = await mergedCopy(merged, pkg.changes, sender, true, 16);
+    const lines = await mergedCopy(merged, pkg.changes, sender, true, 16, { packageLines: pkg.changesText! });
+    expect(here.report.duplicates).toBeGreaterThan(changes.length / 3);
+    expect(here.report.conflicts.length).toBeGreaterThan(0);
+    expect(lines.phases).toContain('thread: classify');
+    expect(encoded.report).toEqual(here.report);
+    expect(lines.report).toEqual(here.report);
+    expect(lines.dump).toBe(here.dump);
+    expect(encoded.dump).toBe(here.dump);
+  }, 120_000);
+
+  it('a thread that finished its merge is kept for the next merge into the connection (a preview, then the merge), which classifies the data as it is then; a failed one is not kept; idle time and close end it', async () => {
+    const { image, changes, sender } = laptopPackage('fe11d0c0ffee0006', 'SELECT id, headcount, notes FROM enterprises WHERE deleted = 0 ORDER BY rowid LIMIT 150', (rows, push) => {
+      rows.forEach((r, i) => {
+        push('enterprises', r.id, 'headcount', r.headcount, Number(r.headcount ?? 0) + 1);
+        push('enterprises', r.id, 'notes', r.notes, `走访 ${i}`);
+      });
+    });
+    const starts: number[] = [];
+    classifyTesting.onStart = () => starts.push(1);
+    const edited = (core: ParkCore) => String((core.db.prepare('SELECT id FROM enterprises WHERE deleted = 0 ORDER BY rowid LIMIT 1 OFFSET 7').get() as { id: string }).id);
+    /** The preview, an office edit of a field the package changes (a conflict the preview did not see), then the merge. */
+    const previewThenMerge = async (core: ParkCore, onThread: boolean) => {
+      const preview = await mergeChanges(core.context(), changes, sender, { classifyOnWorker: onThread, dryRun: true, classifyChunk: 16 });
+      updateRow(core.context(), 'enterprises', edited(core), { notes: '办公室刚改过' });
+      const merged = await mergeChanges(core.context(), changes, sender, { classifyOnWorker: onThread, classifyChunk: 16 });
+      return { preview, merged, dump: strictDump(core.db) };
+    };
+    try {
+      const here = fileCopy(image, () => Date.UTC(2026, 10, 30, 11));
+      const expected = await previewThenMerge(here, false).finally(() => here.close());
+      expect(expected.preview.conflicts).toEqual([]);
+      expect(expected.merged.conflicts).toHaveLength(1);
+
+      const core = fileCopy(image, () => Date.UTC(2026, 10, 30, 11));
+      const got = await previewThenMerge(core, true);
+      // One thread served both, and the merge's answer saw the office's edit made after the preview.
+      expect(starts).toHaveLength(1);
+      expect(got.preview).toEqual(expected.preview);
+      expect(got.merged).toEqual(expected.merged);
+      expect(got.dump).toBe(expected.dump);
+      expect(hasWarmThread(core.db)).toBe(true);
+
+      // The same edits from another laptop: new to this copy (the package above is merged already).
+      const other = 'fe11d0c0ffee0007';
+      const otherChanges = changes.map((c) => ({ ...c, site: other, stamp: c.stamp.replace('fe11d0c0ffee0006', other) }));
+      const otherSender = { ...sender, site: other, seen: { ...sender.seen, [other]: otherChanges.at(-1)!.stamp }, sites: [{ site: other, device: 'laptop 7', person: null }] };
+      // A thread that fails half way is ended, not kept: the next merge starts another.
+      classifyTesting.afterChunks = 2;
+      await expect(mergeChanges(core.context(), otherChanges, otherSender, { classifyOnWorker: true, classifyChunk: 16, dryRun: true })).rejects.toMatchObject({ code: 'internal' });
+      classifyTesting.afterChunks = null;
+      expect(hasWarmThread(core.db)).toBe(false);
+      const again = await mergeChanges(core.context(), changes, sender, { classifyOnWorker: true, dryRun: true });
+      expect(starts).toHaveLength(2);
+      expect(again.duplicates).toBe(changes.length);
+
+      // A merge cancelled while its thread is still answering is not kept either.
+      const abort = new AbortController();
+      classifyTesting.pauseMs = 20;
+      setTimeout(() => abort.abort(), 60);
+      await expect(mergeChanges(core.context(), otherChanges, otherSender, { classifyOnWorker: true, classifyChunk: 16, signal: abort.signal, dryRun: true })).rejects.toMatchObject({ code: 'cancelled' });
+      classifyTesting.pauseMs = null;
+      expect(hasWarmThread(core.db)).toBe(false);
+      expect(starts).toHaveLength(2);
+
+      // Kept only so long idle.
+      classifyTesting.warmMs = 50;
+      await mergeChanges(core.context(), changes, sender, { classifyOnWorker: true, dryRun: true });
+      expect(hasWarmThread(core.db)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(hasWarmThread(core.db)).toBe(false);
+
+      // And closing the database ends it.
+      delete classifyTesting.warmMs;
+      await mergeChanges(core.context(), changes, sender, { classifyOnWorker: true, dryRun: true });
+      const db = core.db;
+      expect(hasWarmThread(db)).toBe(true);
+      core.close();
+      expect(hasWarmThread(db)).toBe(false);
+    } finally {
+      classifyTesting.onStart = undefined;
+      classifyTesting.afterChunks = null;
+      classifyTesting.pauseMs = null;
+      delete classifyTesting.warmMs;
+    }
+  }, 120_000);
 
   it('random office + 2 laptop scenarios, each merge also made with classify on the thread', async () => {
     await fc.assert(fc.asyncProperty(scenarios(3), ({ cmds, order }) => runScenario(cmds, 3, order, { onThread: true })), {

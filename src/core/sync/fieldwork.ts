@@ -111,11 +111,11 @@ export async function importSource(ctx: WriteContext, file: string, options: Mer
   try {
     // A verified copy of the receiving database first: a merge can always be taken back.
     if (!options.dryRun) backupBefore(ctx.db, 'merge');
-    const report = await mergeChanges(ctx, pkg.changes, sender, { ...options, store, thread });
+    const report = await mergeChanges(ctx, pkg.changes, sender, { ...options, store, thread, ...(pkg.changesText !== undefined ? { packageLines: pkg.changesText } : {}) });
     return { ...report, sender: { site: sender.site, device: sender.device, person: sender.person } };
   } finally {
-    // Already stopped by the merge, unless the backup failed.
-    thread?.stop();
+    // Already released by the merge, unless the backup failed (it then did no work: kept warm).
+    thread?.release();
   }
 }
 

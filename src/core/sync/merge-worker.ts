@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { EntryCache, type LogEntry } from '../db/materialize';
 import { Classifier, preloadRoots } from './merge-classify';
 import { threadCpuMs } from './thread-cpu';
-import { decodeFresh, encodeChunk, lastChangesOfRows, rowRuns, type ToWorker, type WirePlan } from './merge-wire';
+import { decodeFresh, decodeLines, encodeChunk, lastChangesOfRows, rowRuns, type ToWorker, type WirePlan } from './merge-wire';
 import { PlainRows } from './plain-rows';
 import type { TableName } from '../db/tables';
 
@@ -44,7 +44,8 @@ const CHUNK = 4096;
 
 port.on('message', (m: ToWorker) => {
   try {
-    const fresh = decodeFresh(m.changes, m.count);
+    const fresh = m.lines !== undefined ? decodeLines(m.lines, m.pick!) : decodeFresh(m.changes!, m.count);
+    if (fresh.length !== m.count) throw new Error(`${fresh.length} changes of ${m.count}`);
     const chunk = m.chunk ?? CHUNK;
     const phases = { 'read logs': { wall: 0, cpu: 0 }, classify: { wall: 0, cpu: 0 }, 'plan rewrites': { wall: 0, cpu: 0 } };
     const time = (name: keyof typeof phases, fn: () => void) => {
@@ -110,6 +111,9 @@ port.on('message', (m: ToWorker) => {
       }
     } finally {
       db.exec('COMMIT');
+      // The thread may be kept warm for the next merge (merge-thread.ts WARM_THREAD_MS): its page cache,
+      // up to 256 MB after a large merge, is let go now and read again then.
+      db.pragma('shrink_memory');
     }
   } catch (err) {
     port.postMessage({ type: 'error', message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) });

@@ -100,6 +100,12 @@ export interface MergeOptions {
    * The merge uses it (null: none) and stops it.
    */
   thread?: ClassifyThread | null;
+  /**
+   * `changes` as the package file holds them (ChangePackage.changesText: a JSON line each, same order):
+   * the classify thread then reads the new ones from these lines itself, instead of this thread writing
+   * them out for it (encodeFresh).
+   */
+  packageLines?: string;
 }
 
 /** Starts timing phases into `into` (when given): each call of the returned function ends one phase. */
@@ -187,7 +193,8 @@ export async function mergeChanges(ctx: WriteContext, changes: LogEntry[], sende
   try {
     return await mergeWith(ctx, changes, sender, options, phase, thread);
   } finally {
-    thread?.stop();
+    // Kept warm for the next merge (a preview's merge) when it is idle and sound, else ended.
+    thread?.release();
   }
 }
 
@@ -217,10 +224,17 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
 
       // 1. What is new here (a change has one identity on every copy).
       const held = heldAmong(db, changes);
-      // In clock order (a stable sort: of two copies of one change, the first in the package stays). A
+      // In clock order (of two copies of one change, the first in the package stays: ties by position). A
       // change repeated in the package has the same stamp, so only changes of one stamp are compared.
-      const byStamp = [...changes].sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
+      const order = Array.from(changes.keys()).sort((a, b) => {
+        const x = changes[a]!.stamp;
+        const y = changes[b]!.stamp;
+        return x < y ? -1 : x > y ? 1 : a - b;
+      });
+      const byStamp = order.map((i) => changes[i]!);
       const fresh: LogEntry[] = [];
+      // Where each new change is in the package (its line, for the classify thread: packageLines).
+      const freshAt: number[] = [];
       const sameStamp = new Set<string>();
       for (let i = 0; i < byStamp.length; i++) {
         const c = byStamp[i]!;
@@ -230,7 +244,10 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
         const shared = prev?.stamp === c.stamp || next?.stamp === c.stamp;
         const key = held.size || shared ? changeKey(c) : '';
         if ((shared && sameStamp.has(key)) || (held.size && held.has(key))) report.duplicates++;
-        else fresh.push(c);
+        else {
+          fresh.push(c);
+          freshAt.push(order[i]!);
+        }
         if (shared) sameStamp.add(key);
         if (++work % 2000 === 0) await step();
       }
@@ -241,13 +258,14 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
       // classify thread meanwhile the changes are stored (its connection does not see them), or here.
       const cache = new EntryCache(db);
       let plain = options.fullFold ? null : new PlainRows(db);
-      // Encoded while the thread may still be loading (it is started as the merge begins).
-      const text = thread ? encodeFresh(fresh) : null;
+      // The package's own lines with the line of each new change, or the new changes encoded (while the
+      // thread may still be loading: it is started as the merge begins); null when they cannot be encoded.
+      const wire = !thread ? null : options.packageLines !== undefined ? { lines: options.packageLines, pick: Int32Array.from(freshAt) } : encodedFor(fresh);
       if (thread) phase('encode for the classify thread');
       // Sent now, whether the thread has loaded yet or not (it takes the message once it has): this thread
       // stores the changes meanwhile. Its answer arrives in chunks while this thread stores the changes and
       // rewrites the first rows: each chunk's verdicts go to the short way as they come, in the changes' order.
-      let elsewhere = text !== null ? thread!.classify(fresh, text, (from, to, newer) => offerChunk(fresh, plain!, from, to, newer), options.signal, options.classifyChunk) : null;
+      let elsewhere = wire !== null ? thread!.classify(fresh, wire, (from, to, newer) => offerChunk(fresh, plain!, from, to, newer), options.signal, options.classifyChunk) : null;
       let reviews: PendingReview[] = [];
       if (elsewhere) {
         plain!.expectFields(fresh);
@@ -406,6 +424,12 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
     if (db.open) db.pragma(`cache_size = ${cacheSize}`);
   }
   return report;
+}
+
+/** The new changes encoded for the classify thread (merge-wire.ts encodeFresh), or null when they cannot be. */
+function encodedFor(fresh: LogEntry[]): { changes: string } | null {
+  const changes = encodeFresh(fresh);
+  return changes === null ? null : { changes };
 }
 
 function decode(table: TableName, field: string, value: unknown): unknown {

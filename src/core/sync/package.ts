@@ -41,6 +41,12 @@ export interface ChangePackage {
   changes: LogEntry[];
   /** Attachment contents by SHA-256: those the changes name that the sender holds. */
   blobs: Map<string, Buffer>;
+  /**
+   * The changes' lines as the package file holds them (a JSON array a change, `changes`' order, joined
+   * by newlines), for the merge's classify thread to read itself (MergeOptions.packageLines); absent for
+   * another copy's database file.
+   */
+  changesText?: string;
 }
 
 /** The contents of the attachments `changes` name, as far as `db` holds them. */
@@ -155,6 +161,10 @@ export function decodePackage(bytes: Buffer, password?: string): ChangePackage {
     if (sha256(bytes) !== b[0]) throw new AppError('sync_tampered');
     blobs.set(b[0], bytes);
   }
+  // The changes' lines are the text's first after the manifest: their span, not a join of them again.
+  let changesEnd = head.length + 1;
+  for (let i = 0; i < manifest.counts.changes; i++) changesEnd += lines[i]!.length + 1;
+  const changesText = text.slice(head.length + 1, Math.max(head.length + 1, changesEnd - 1));
   const changes = lines.map((l): LogEntry => {
     const a = JSON.parse(l) as unknown[];
     const ok = Array.isArray(a) && a.length === 8 && a.slice(0, 6).every((v) => typeof v === 'string') && a.slice(6).every((v) => v === null || typeof v === 'string');
@@ -162,7 +172,7 @@ export function decodePackage(bytes: Buffer, password?: string): ChangePackage {
     const [stamp, site, user, tbl, row_id, field, old_value, new_value] = a as string[];
     return { stamp: stamp!, site: site!, user: user!, tbl: tbl!, row_id: row_id!, field: field!, old_value: old_value ?? null, new_value: new_value ?? null };
   });
-  return { manifest, changes, blobs };
+  return { manifest, changes, blobs, changesText };
 }
 
 /** Writes next to the destination and renames into place: a crash never leaves half a package. */
