@@ -280,6 +280,11 @@ describe('merge: classify on the second thread = classify in the merge thread', 
     expect(lines.report).toEqual(here.report);
     expect(lines.dump).toBe(here.dump);
     expect(encoded.dump).toBe(here.dump);
+    // The thread reads those lines itself, and checks that they give the changes being merged: lines
+    // out of step with the changes fail the merge, which rolls back.
+    const shifted = pkg.changesText!.split('\n');
+    shifted.push(shifted.shift()!);
+    await expect(mergedCopy(merged, pkg.changes, sender, true, 16, { packageLines: shifted.join('\n') })).rejects.toMatchObject({ code: 'internal' });
   }, 120_000);
 
   it('a thread that finished its merge is kept for the next merge into the connection (a preview, then the merge), which classifies the data as it is then; a failed one is not kept; idle time and close end it', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -151,6 +152,14 @@ describe('fieldwork sync', () => {
     expect(text).toContain(',"7"]');
     // The same package with one value changed and the old checksum: refused.
     await refuse(gzipSync(Buffer.from(text.replace(',"7"]', ',"70000"]'))), 'sync_tampered');
+    // Counts that are not whole numbers, with the checksum made again (a checksum is no signature): refused.
+    const [head, ...body] = text.split('\n');
+    for (const counts of [{ changes: 0.5, blobs: 0.5 }, { changes: -1, blobs: 2 }]) {
+      const manifest = { ...JSON.parse(head!), counts, checksum: undefined };
+      const rest = `\n${body.join('\n')}`;
+      manifest.checksum = createHash('sha256').update(JSON.stringify({ ...manifest, checksum: undefined })).update(rest).digest('hex');
+      await refuse(gzipSync(Buffer.from(JSON.stringify(manifest) + rest)), 'sync_tampered');
+    }
     await refuse(encodePackage({ ...pkg, manifest: { ...pkg.manifest, dbId: 'another' } }), 'sync_other_database');
     await refuse(encodePackage({ ...pkg, manifest: { ...pkg.manifest, schema: [...pkg.manifest.schema, '0099_future'] } }), 'sync_newer_version');
     await refuse(encodePackage({ ...pkg, manifest: { ...pkg.manifest, sender: { ...pkg.manifest.sender, site: office.core.context().clock.site } } }), 'sync_own_package');

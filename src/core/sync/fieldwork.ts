@@ -108,14 +108,17 @@ export async function importSource(ctx: WriteContext, file: string, options: Mer
   // The merge's classify thread (a large package) loads meanwhile: started before the backup, it is
   // ready when the merge begins instead of loading beside the merge's first steps.
   const thread = classifyThreadFor(ctx, pkg.changes.length, options);
+  // Once given to the merge, the thread is the merge's to release (it may be kept, and taken by the next merge).
+  let merging = false;
   try {
     // A verified copy of the receiving database first: a merge can always be taken back.
     if (!options.dryRun) backupBefore(ctx.db, 'merge');
+    merging = true;
     const report = await mergeChanges(ctx, pkg.changes, sender, { ...options, store, thread, ...(pkg.changesText !== undefined ? { packageLines: pkg.changesText } : {}) });
     return { ...report, sender: { site: sender.site, device: sender.device, person: sender.person } };
   } finally {
-    // Already released by the merge, unless the backup failed (it then did no work: kept warm).
-    thread?.release();
+    // The backup failed: the thread did no work (kept warm).
+    if (!merging) thread?.release();
   }
 }
 

@@ -142,10 +142,11 @@ export class ClassifyThread {
    * chunk by chunk, as `classify(fresh, cache)` on the merge's connection before it stored anything
    * would give, plus each changed row's newest stamp here. `sink` is given each chunk as it arrives.
    */
-  classify(fresh: LogEntry[], wire: { changes: string } | { lines: string; pick: Int32Array }, sink: (from: number, to: number, newer: Uint8Array) => void, signal?: AbortSignal, chunk?: number): ClassifyStream {
+  classify(fresh: LogEntry[], wire: { changes: string } | { lines: string; pick: Int32Array; sample: string[] }, sink: (from: number, to: number, newer: Uint8Array) => void, signal?: AbortSignal, chunk?: number): ClassifyStream {
     const stream = new ClassifyStream(fresh, sink);
     if (this.failed) stream.fail(this.failed);
     this.stream = stream;
+    if (signal?.aborted) stream.fail(new AppError('cancelled'));
     signal?.addEventListener('abort', () => stream.fail(new AppError('cancelled')), { once: true });
     const { afterChunks: failAfter, pauseMs } = classifyTesting;
     const message: ToWorker = { ...wire, count: fresh.length, ...(chunk ? { chunk } : {}), ...(failAfter !== null ? { failAfter } : {}), ...(pauseMs !== null ? { pauseMs } : {}) };

@@ -22,6 +22,8 @@ export interface ToWorker {
    */
   lines?: string;
   pick?: Int32Array;
+  /** With `lines`: the first, middle and last new change (`changeSample`), which the lines must give. */
+  sample?: string[];
   /** Changes a chunk of the answer (merge-worker.ts CHUNK when not given; tests make it small). */
   chunk?: number;
   /** Tests only (merge-thread.ts classifyTesting): fail after sending this many chunks; pause after each. */
@@ -118,6 +120,15 @@ export function decodeLines(text: string, pick: Int32Array): LogEntry[] {
     out[i] = { stamp: a[0]!, site: a[1]!, user: a[2]!, tbl: a[3]!, row_id: a[4]!, field: a[5]!, old_value: a[6] ?? null, new_value: a[7] ?? null };
   }
   return out;
+}
+
+/**
+ * A few of the new changes' identities (the first, the middle, the last): the classify thread checks
+ * that the package's lines give the same changes the merge holds, whatever the caller passed.
+ */
+export function changeSample(fresh: LogEntry[]): string[] {
+  const at = fresh.length ? [0, fresh.length >> 1, fresh.length - 1] : [];
+  return at.map((i) => `${fresh[i]!.stamp}${FIELD}${fresh[i]!.tbl}${FIELD}${fresh[i]!.row_id}${FIELD}${fresh[i]!.field}${FIELD}${fresh[i]!.new_value ?? NULL}`);
 }
 
 /** Row key (table, NUL, id) → the index of the row's last change among `fresh`: where a row's changes are all classified. */

@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { EntryCache, type LogEntry } from '../db/materialize';
 import { Classifier, preloadRoots } from './merge-classify';
 import { threadCpuMs } from './thread-cpu';
-import { decodeFresh, decodeLines, encodeChunk, lastChangesOfRows, rowRuns, type ToWorker, type WirePlan } from './merge-wire';
+import { changeSample, decodeFresh, decodeLines, encodeChunk, lastChangesOfRows, rowRuns, type ChunkFromWorker, type ToWorker, type WirePlan } from './merge-wire';
 import { PlainRows } from './plain-rows';
 import type { TableName } from '../db/tables';
 
@@ -28,10 +28,21 @@ import type { TableName } from '../db/tables';
  * work moved from one thread to the other is not time saved. What would shorten it is less CPU in all.
  */
 const { file, nativeBinding } = workerData as { file: string; nativeBinding?: string };
-const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
-// As the merge's own connection during a large merge: the logs of tens of thousands of rows.
-db.pragma('cache_size = -262144');
+/**
+ * The thread's connection, open only while it classifies: a thread kept for the next merge
+ * (merge-thread.ts WARM_THREAD_MS) holds no handle on a file that a restore may replace, or that Windows
+ * would then refuse to delete. Opening it again costs a few milliseconds a merge.
+ */
+const open = () => {
+  const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  // As the merge's own connection during a large merge: the logs of tens of thousands of rows.
+  db.pragma('cache_size = -262144');
+  return db;
+};
+// Opened once as the thread starts, so that a binding or file it cannot open says so before any work.
+open().close();
 const port = parentPort!;
+const ENTRY_CHECK = '\n';
 
 /**
  * Changes a chunk. Small enough that the merge waits little for the first one (about 50 ms of work at
@@ -43,9 +54,15 @@ const port = parentPort!;
 const CHUNK = 4096;
 
 port.on('message', (m: ToWorker) => {
+  let db: Database.Database | null = null;
+  // The last chunk goes once the connection is closed: a merge that has its whole answer may keep this
+  // thread, which then holds no handle on the file, and no error of this merge can come after it.
+  let last: ChunkFromWorker | null = null;
   try {
+    db = open();
     const fresh = m.lines !== undefined ? decodeLines(m.lines, m.pick!) : decodeFresh(m.changes!, m.count);
     if (fresh.length !== m.count) throw new Error(`${fresh.length} changes of ${m.count}`);
+    if (m.sample && changeSample(fresh).join(ENTRY_CHECK) !== m.sample.join(ENTRY_CHECK)) throw new Error('the package lines do not give the changes being merged');
     const chunk = m.chunk ?? CHUNK;
     const phases = { 'read logs': { wall: 0, cpu: 0 }, classify: { wall: 0, cpu: 0 }, 'plan rewrites': { wall: 0, cpu: 0 } };
     const time = (name: keyof typeof phases, fn: () => void) => {
@@ -103,19 +120,23 @@ port.on('message', (m: ToWorker) => {
           for (const id of aliases.members(e.tbl, aliases.survivor(e.tbl, e.row_id))) cache.forget(e.tbl, id);
           classifier.forget(e.tbl, aliases.survivor(e.tbl, e.row_id));
         }
-        if (to === fresh.length) out.done = { fastForward: classifier.out.fastForward, converged: classifier.out.converged, phases };
+        if (to === fresh.length) {
+          out.done = { fastForward: classifier.out.fastForward, converged: classifier.out.converged, phases };
+          last = out;
+          break;
+        }
         port.postMessage(out, [out.newer.buffer as ArrayBuffer]);
-        if (to === fresh.length) break;
         if (m.failAfter !== undefined && ++sent >= m.failAfter) throw new Error('failing on purpose (a test of the crash guarantees)');
         if (m.pauseMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, m.pauseMs);
       }
     } finally {
       db.exec('COMMIT');
-      // The thread may be kept warm for the next merge (merge-thread.ts WARM_THREAD_MS): its page cache,
-      // up to 256 MB after a large merge, is let go now and read again then.
-      db.pragma('shrink_memory');
     }
+    // Its page cache (up to 256 MB after a large merge) and its handle on the file go with it.
+    db.close();
+    port.postMessage(last!, [last!.newer.buffer as ArrayBuffer]);
   } catch (err) {
+    if (db?.open) db.close();
     port.postMessage({ type: 'error', message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) });
   }
 });

@@ -8,7 +8,7 @@ import { keepIncubationStatusAfterMerge } from '../incubation/after-merge';
 import { NO_REVIEW, classify, preloadRoots, rootMembers, type Classified, type PendingReview } from './merge-classify';
 import { changeKey, deletedAmong, heldAmong } from './merge-reads';
 import { ClassifyThread, WORKER_THRESHOLD, classifyTesting } from './merge-thread';
-import { encodeFresh } from './merge-wire';
+import { changeSample, encodeFresh } from './merge-wire';
 import { PlainRows } from './plain-rows';
 import { recordLabel } from './record-label';
 import { threadCpuMs } from './thread-cpu';
@@ -260,7 +260,7 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
       let plain = options.fullFold ? null : new PlainRows(db);
       // The package's own lines with the line of each new change, or the new changes encoded (while the
       // thread may still be loading: it is started as the merge begins); null when they cannot be encoded.
-      const wire = !thread ? null : options.packageLines !== undefined ? { lines: options.packageLines, pick: Int32Array.from(freshAt) } : encodedFor(fresh);
+      const wire = !thread ? null : options.packageLines !== undefined ? { lines: options.packageLines, pick: Int32Array.from(freshAt), sample: changeSample(fresh) } : encodedFor(fresh);
       if (thread) phase('encode for the classify thread');
       // Sent now, whether the thread has loaded yet or not (it takes the message once it has): this thread
       // stores the changes meanwhile. Its answer arrives in chunks while this thread stores the changes and

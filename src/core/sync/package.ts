@@ -150,6 +150,8 @@ export function decodePackage(bytes: Buffer, password?: string): ChangePackage {
   if (typeof manifest.ppsync !== 'number' || !Array.isArray(manifest.schema)) throw new AppError('sync_truncated', { detail: 'manifest' });
   if (manifest.ppsync > PACKAGE_FORMAT) throw new AppError('sync_newer_version', { detail: `format ${manifest.ppsync}` });
   const blobCount = manifest.counts?.blobs ?? 0;
+  const count = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+  if (!count(manifest.counts?.changes) || !count(blobCount)) throw new AppError('sync_tampered');
   if (lines.length !== manifest.counts?.changes + blobCount) throw new AppError('sync_truncated', { detail: `${lines.length} / ${manifest.counts?.changes + blobCount} lines` });
   if (checksum(manifest, text.slice(head.length)) !== manifest.checksum) throw new AppError('sync_tampered');
   const blobs = new Map<string, Buffer>();
@@ -161,10 +163,10 @@ export function decodePackage(bytes: Buffer, password?: string): ChangePackage {
     if (sha256(bytes) !== b[0]) throw new AppError('sync_tampered');
     blobs.set(b[0], bytes);
   }
-  // The changes' lines are the text's first after the manifest: their span, not a join of them again.
-  let changesEnd = head.length + 1;
-  for (let i = 0; i < manifest.counts.changes; i++) changesEnd += lines[i]!.length + 1;
-  const changesText = text.slice(head.length + 1, Math.max(head.length + 1, changesEnd - 1));
+  // The changes' lines are the text's first after the manifest: without attachments, the rest of the text
+  // (a slice keeps the whole text alive: here only the manifest more); with them, the lines joined again,
+  // so that the attachments' base64 lines are not kept alive for the merge beside their bytes.
+  const changesText = blobCount ? lines.join('\n') : text.slice(head.length + 1);
   const changes = lines.map((l): LogEntry => {
     const a = JSON.parse(l) as unknown[];
     const ok = Array.isArray(a) && a.length === 8 && a.slice(0, 6).every((v) => typeof v === 'string') && a.slice(6).every((v) => v === null || typeof v === 'string');
