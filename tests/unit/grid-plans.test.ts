@@ -331,6 +331,25 @@ describe('grid page plans equal the plain SQL', () => {
       expect(set.keys!.page('e.name', dir, 0, 1e9), dir).toEqual(sqlite);
       expect(set.keys!.page('e.name', dir, 7, 30), dir).toEqual(sqlite.slice(7, 37));
     }
+    // The runner reads them so: after a filter change, the first sort by name adds no order to the set.
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 400, setMaxShare: 0.6 });
+    try {
+      const runner = new GridRunner(enterprisesView);
+      const filterModel = { industry: text('equals', 'bigdata') } as unknown as GridFilterModel;
+      runner.run(core.db, { startRow: 0, endRow: 50, sortModel: [], filterModel } as GridRequest, 1);
+      const held = runner.rowSetBytes();
+      const byName = runner.run(core.db, { startRow: 0, endRow: 50, sortModel: [{ colId: 'name', sort: 'asc' }], filterModel } as GridRequest, 1) as { rows: { id: string }[] };
+      expect(runner.sqlFor(core.db, { startRow: 0, endRow: 50, sortModel: [{ colId: 'name', sort: 'asc' }], filterModel } as GridRequest).plan).toBe('set keys');
+      expect(runner.rowSetBytes()).toBe(held);
+      const ids = core.db.prepare(`SELECT id FROM enterprises e WHERE ${filter} ORDER BY e.name, e.rowid LIMIT 50`).pluck().all();
+      expect(byName.rows.map((r) => r.id)).toEqual(ids);
+      // A sort by another column makes its order then (4 bytes a member).
+      runner.run(core.db, { startRow: 0, endRow: 50, sortModel: [{ colId: 'uscc', sort: 'asc' }], filterModel } as GridRequest, 1);
+      expect(runner.rowSetBytes()).toBe(held + 4 * rowids.length);
+    } finally {
+      Object.assign(planLimits, saved);
+    }
     // Other columns are still ordered on demand, from the keys in name order, by (key, rowid).
     const byRevenue = core.db.prepare(`SELECT e.rowid FROM enterprises e WHERE ${filter} ORDER BY e.revenue, e.rowid`).pluck().all() as number[];
     expect(set.keys!.page('e.revenue', 'asc', 0, 1e9)).toEqual(byRevenue);

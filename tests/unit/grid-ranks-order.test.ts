@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RowSet } from '../../src/core/grid/sets';
-import { orderByRanks } from '../../src/core/grid/values';
+import { headByRanks, orderByRanks, RankOrder, rankOrder } from '../../src/core/grid/values';
 
 /**
  * A set ordered by a column's ranks (values.ts): members in (rank, rowid) order, whichever sort serves
@@ -31,10 +31,65 @@ describe('a row set ordered by ranks', () => {
     );
   });
 
+  it('is made as far as pages ask: a head of one way (the members of the lowest or highest rank buckets, sorted) gives the same pages as the whole order, which is made for a page beyond it or the other way', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(3, 300, 5_000, 70_000, 5_000_000),
+        fc.uniqueArray(fc.integer({ min: 1, max: 20_000 }), { minLength: 1, maxLength: 3_000 }),
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        fc.constantFrom('asc' as const, 'desc' as const),
+        fc.array(fc.record({ dir: fc.constantFrom('asc' as const, 'desc' as const), offset: fc.nat({ max: 3_100 }), limit: fc.integer({ min: 1, max: 150 }) }), { minLength: 1, maxLength: 5 }),
+        (top, rowids, seed, dir, pages) => {
+          const ranks = new Uint32Array(20_001);
+          // Ties, the lowest and the highest ranks, and ranks spread over every bucket.
+          rowids.forEach((id, i) => {
+            const p = (Math.imul(i + 1, 2654435761) ^ seed) >>> 0;
+            ranks[id] = p % 4 === 0 ? top : p % 4 === 1 ? Math.min(top, 1 + (p % 5)) : 1 + (p % top);
+          });
+          const set = new RowSet(rowids, 0);
+          const whole = Array.from(orderByRanks(set, { ranks, top })!);
+          const first = pages[0]!;
+          const upTo = first.offset + first.limit;
+          const head = headByRanks(set, { ranks, top }, dir, upTo)!;
+          // The head is the first (or, descending, the last) positions of the whole order, at least upTo of them.
+          expect(head.length).toBeGreaterThanOrEqual(Math.min(upTo, whole.length));
+          expect(Array.from(head)).toEqual(dir === 'asc' ? whole.slice(0, head.length) : whole.slice(whole.length - head.length));
+          const order = new RankOrder(set, { ranks, top }, { dir, rows: head });
+          for (const pg of pages) {
+            const desc = [...whole].reverse();
+            const want = (pg.dir === 'asc' ? whole : desc).slice(pg.offset, pg.offset + pg.limit);
+            expect(order.page(pg.dir, pg.offset, pg.limit)).toEqual(want);
+          }
+        },
+      ),
+      { numRuns: 300, seed: 20261203 },
+    );
+  });
+
+  it('a kept order serves the first page from its head, and is made whole only when a page needs more', () => {
+    const rowids = Array.from({ length: 5_000 }, (_, i) => i + 1);
+    const ranks = new Uint32Array(5_001);
+    for (const id of rowids) ranks[id] = 1 + ((id * 7919) % 4_000);
+    const set = new RowSet(rowids, 0);
+    const revenue = { ranks, top: 4_000 };
+    const order = rankOrder(set, 'e.revenue', revenue, 'desc', 100)!;
+    // The head: about HEAD_MIN_ROWS members of the highest ranks, not the 5,000.
+    const headBytes = order.bytes;
+    expect(headBytes).toBeLessThan(5_000 * 4 / 2);
+    expect(order.page('desc', 0, 100)).toHaveLength(100);
+    expect(order.bytes).toBe(headBytes);
+    // Kept with the set: the same ranks find it again.
+    expect(rankOrder(set, 'e.revenue', revenue, 'desc', 100)).toBe(order);
+    // Ascending, the whole order is made once.
+    expect(order.page('asc', 0, 3)).toEqual([...rowids].sort((a, b) => ranks[a]! - ranks[b]! || a - b).slice(0, 3));
+    expect(order.bytes).toBe(5_000 * 4);
+  });
+
   it('is none when a member has no rank (the ranks are of another state of the data)', () => {
     const ranks = new Uint32Array(10);
     ranks[1] = 100_000;
     expect(orderByRanks(new RowSet([1, 2], 0), { ranks, top: 100_000 })).toBeNull();
+    expect(headByRanks(new RowSet([1, 2], 0), { ranks, top: 100_000 }, 'asc', 1)).toBeNull();
     ranks[2] = 5;
     expect(Array.from(orderByRanks(new RowSet([1, 2], 0), { ranks, top: 100_000 })!)).toEqual([2, 1]);
   });

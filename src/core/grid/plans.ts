@@ -2,6 +2,7 @@ import type { Db } from '../db/open';
 import type { Clause } from './request';
 import type { Cell } from './segments';
 import type { RowSet } from './sets';
+import type { RankOrder } from './values';
 
 /**
  * How the runner (query.ts) chooses a page's plan: the thresholds between plans, measured at 1M rows,
@@ -235,8 +236,10 @@ export interface Plan {
   probe?: Clause;
   /** The filter's rows held in memory: the page's WHERE tests `grid_in(rowid)` against it. */
   set?: RowSet;
-  /** `set ranks`: the set's members in (sort column, rowid) ascending order; `set rowids`: in rowid order. */
+  /** `set rowids`: the set's members in rowid order. */
   order?: Int32Array;
+  /** `set ranks`: the set's order by the sort column's ranks, made as far as pages ask (values.ts RankOrder). */
+  ranked?: RankOrder;
   /** Called after a page whose walk met more than SLOW_SET_WALK_STEPS entries. */
   slowWalk?: () => void;
 }

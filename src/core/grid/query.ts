@@ -124,11 +124,13 @@ export class GridRunner<R> {
   }
 
   /**
-   * The first sortable text column whose ranks are not read ahead (names; see `aheadQueries`): a small
-   * set's keys are read in its order, the one a sort change would otherwise make by comparing strings.
+   * The record's name among the sortable text columns whose ranks are not read ahead (see `aheadQueries`):
+   * the one searched by word, else the column `name`, else the first. A small set's keys are read in its
+   * order, the one a sort change would otherwise make by comparing strings.
    */
   private unrankedTextColumn(): string | null {
-    return Object.values(this.view.columns).find((c) => c.sortable && c.type === 'text' && !c.fewValues)?.sql ?? null;
+    const text = Object.entries(this.view.columns).filter(([, c]) => c.sortable && c.type === 'text' && !c.fewValues);
+    return (text.find(([, c]) => c.fts) ?? text.find(([id]) => id === 'name') ?? text[0])?.[1].sql ?? null;
   }
 
   /** The segments a filter on the segment columns alone keeps (its rows are exactly theirs). */
@@ -221,8 +223,8 @@ export class GridRunner<R> {
     const known = rankQuery && knownRanks(db, rankQuery);
     // A small set is ordered by the kept ranks where there are some (a radix sort of its members: 8,000
     // by building, ~0.2 ms, where comparing their buildings' names took 4–8 ms), else by its kept keys.
-    const smallRanked = small && set.keys && known ? rankOrder(set, rankQuery.column, known) : null;
-    if (smallRanked) return { kind: 'set ranks', shape: counted, segments: null, set, order: smallRanked };
+    const smallRanked = small && set.keys && known ? rankOrder(set, rankQuery.column, known, req.sortModel[0]!.sort, req.endRow) : null;
+    if (smallRanked) return { kind: 'set ranks', shape: counted, segments: null, set, ranked: smallRanked };
     if (small && set.keys) return { kind: 'set keys', shape: counted, segments: null, set };
     // No sort: rowid order is the set's own order, so a page is a slice of its members, at any depth. A
     // walk of the table with OFFSET met every row before the page again (a filter keeping 0.8% of rows:
@@ -233,14 +235,14 @@ export class GridRunner<R> {
     const pageSteps = Math.ceil((planLimits.walkBudgetFactor * (req.endRow - req.startRow) * total) / Math.max(1, count));
     const walkFirstSteps = Math.max(planLimits.walkBudgetMin, pageSteps);
     const walkFirst = !!known && set.rankOrders.get(rankQuery.column)?.ranks !== known && walkFirstSteps * planLimits.rankOrderWalkRatio < set.size;
-    const order = known && !walkFirst && rankOrder(set, rankQuery.column, known);
+    const order = known && !walkFirst && rankOrder(set, rankQuery.column, known, req.sortModel[0]!.sort, req.endRow);
     // A column of few values (kind, status, industry, building) has its ranks read at once (one byte a
     // rowid): a walk of its index passes every row of the first values before a member (kind descending
     // passes 770,000 startups), so most of its walks with a set would hand over anyway.
     // In a big park they are read in the background (rank-reader.ts) and the walk serves until they come.
     const fewValues = !!rankQuery && this.sortsFewValues(req);
     const inBackground = !known && fewValues && askRanks(db, rankQuery, total);
-    const ranked: Plan | null = order ? { kind: 'set ranks', shape: counted, segments: null, set, order } : fewValues && !inBackground && !walkFirst ? this.rankedPlan(db, counted, set, rankQuery) : null;
+    const ranked: Plan | null = order ? { kind: 'set ranks', shape: counted, segments: null, set, ranked: order } : fewValues && !inBackground && !walkFirst ? this.rankedPlan(db, req, counted, set, rankQuery) : null;
     // A condition on the sort column itself stays: it is a range of the sort index (industry = ai sorted
     // by industry walks the ai entries only, not every industry before them).
     const sortCol = req.sortModel[0]?.colId;
@@ -257,11 +259,11 @@ export class GridRunner<R> {
     const steps = Math.max(planLimits.setWalkSteps, pageSteps);
     const ranksNow = (q: RankQuery) => {
       if (askRanks(db, q, total)) awaitRanks(db, q);
-      return this.rankedPlan(db, counted, set, q) ?? walk;
+      return this.rankedPlan(db, req, counted, set, q) ?? walk;
     };
     const alongSortIndex: Plan =
       ranked ??
-      (walkFirst ? { ...walk, budget: { steps: walkFirstSteps, then: () => this.rankedPlan(db, counted, set, rankQuery) ?? walk } }
+      (walkFirst ? { ...walk, budget: { steps: walkFirstSteps, then: () => this.rankedPlan(db, req, counted, set, rankQuery) ?? walk } }
       : rankQuery ? { ...walk, budget: { steps, then: () => ranksNow(rankQuery) }, slowWalk: () => askRanks(db, rankQuery, total, true) }
       : walk);
     // A filter with a condition on status or kind: its segments walked in the sort order, each entry
@@ -302,10 +304,10 @@ export class GridRunner<R> {
   }
 
   /** The set ordered in memory by the sort column's ranks, read now if need be; null where there are none. */
-  private rankedPlan(db: Db, counted: Shape, set: RowSet, q: RankQuery): Plan | null {
+  private rankedPlan(db: Db, req: GridRequest, counted: Shape, set: RowSet, q: RankQuery): Plan | null {
     const ranks = valueRanks(db, q);
-    const order = ranks && rankOrder(set, q.column, ranks);
-    return order ? { kind: 'set ranks', shape: counted, segments: null, set, order } : null;
+    const order = ranks && rankOrder(set, q.column, ranks, req.sortModel[0]!.sort, req.endRow);
+    return order ? { kind: 'set ranks', shape: counted, segments: null, set, ranked: order } : null;
   }
 
   /**
@@ -529,10 +531,10 @@ export class GridRunner<R> {
       const rowids = plan.set.keys.page(column, first!.dir, offset, limit);
       return { sql: `${shape.select} WHERE ${this.view.rowid} IN (SELECT value FROM json_each(?)) AND ${this.view.where} ORDER BY ${shape.orderSql}`, params: [JSON.stringify(rowids)] };
     }
-    if ((plan.kind === 'set ranks' || plan.kind === 'set rowids') && plan.order) {
+    if ((plan.kind === 'set ranks' && plan.ranked) || (plan.kind === 'set rowids' && plan.order)) {
       if (extra) throw new Error('an order in memory is paged by position');
       // The page's members from the set's order (by the sort column's value ranks, or by rowid); their rows read by rowid.
-      const rowids = pageOfOrder(plan.order, shape.order[0]!.dir, offset, limit);
+      const rowids = plan.ranked ? plan.ranked.page(shape.order[0]!.dir, offset, limit) : pageOfOrder(plan.order!, shape.order[0]!.dir, offset, limit);
       return { sql: `${shape.select} WHERE ${this.view.rowid} IN (SELECT value FROM json_each(?)) AND ${this.view.where} ORDER BY ${shape.orderSql}`, params: [JSON.stringify(rowids)] };
     }
     return {

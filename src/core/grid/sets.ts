@@ -1,4 +1,5 @@
 import { prepared, type Db } from '../db/open';
+import type { RankOrder } from './values';
 
 /**
  * A filter's matching rowids, read once per (filter, data version) and held in memory, so that every
@@ -41,7 +42,7 @@ export class RowSet {
    * Orders of the members by a column of few values (values.ts), per column SQL, with the ranks they were
    * made from; the last RANK_ORDERS_KEPT used are kept (4 bytes a member each).
    */
-  readonly rankOrders = new Map<string, { ranks: object; order: Int32Array }>();
+  readonly rankOrders = new Map<string, { ranks: object; order: RankOrder }>();
 
   private inRowidOrder: Int32Array | null | undefined;
 
@@ -79,7 +80,7 @@ export class RowSet {
   /** Bytes held (for the report on memory). */
   get bytes(): number {
     let orders = 0;
-    for (const o of this.rankOrders.values()) orders += o.order.byteLength;
+    for (const o of this.rankOrders.values()) orders += o.order.bytes;
     orders += this.inRowidOrder?.byteLength ?? 0;
     return (this.bits ? this.bits.byteLength : this.size * 16) + (this.json?.length ?? 0) * 2 + (this.keys?.bytes ?? 0) + orders;
   }

@@ -362,12 +362,15 @@ function findValue(values: unknown[], v: unknown): { at: number; found: boolean 
  */
 export function orderByRanks(set: RowSet, ranks: ValueRanks): Int32Array | null {
   const members = set.members();
-  if (!members) return null;
-  const r = ranks.ranks;
+  return members && orderMembers(members, ranks.ranks, ranks.top);
+}
+
+/** Members given in rowid order, in (rank, rowid) order (`orderByRanks`); null when one has no rank. */
+function orderMembers(members: Int32Array, r: ValueRanks['ranks'], top: number): Int32Array | null {
   // Many distinct values (names, codes, last change: 300,000–1,000,000 at 1M): a radix sort of the
   // members' ranks, 12 bits a pass, not a count over every rank (nor a comparison sort).
-  if (ranks.top > COUNTING_MAX_RANK) return radixByRank(members, r, ranks.top);
-  const counts = new Uint32Array(ranks.top + 2);
+  if (top > COUNTING_MAX_RANK) return radixByRank(members, r, top);
+  const counts = new Uint32Array(top + 2);
   for (let i = 0; i < members.length; i++) {
     const id = members[i]!;
     const rank = id < r.length ? r[id]! : 0;
@@ -422,16 +425,109 @@ function radixByRank(members: Int32Array, r: ValueRanks['ranks'], top: number): 
 /** Orders by rank a set keeps (the most recently used): each is 4 bytes a member (1.2 MB for 300,000). */
 const RANK_ORDERS_KEPT = 2;
 
-/** The set's order by a column's ranks, made once per set, column and ranks, and kept with the set. */
-export function rankOrder(set: RowSet, column: string, ranks: ValueRanks): Int32Array | null {
+/** Positions a head holds at least (`headByRanks`): the first page and the next few scrolled ones. */
+export const HEAD_MIN_ROWS = 1_000;
+
+/** A head buckets ranks by their top bits: at most 2^HEAD_BUCKET_BITS buckets (16 KB of counts). */
+const HEAD_BUCKET_BITS = 12;
+
+/**
+ * The first `upTo` positions (or a few more) of a set's order by ranks one way (`dir`): the members whose
+ * ranks fall in the lowest buckets of their top bits (the highest, descending), sorted. Those are exactly
+ * the first (last) positions of the whole order, since every rank of a lower bucket is lower. Two passes
+ * over the members and a sort of the few, where the whole order sorts them all (140,000 members by credit
+ * code: 3 ms hot, 12 ms before the sort's code is compiled). Null when a member has no rank.
+ */
+export function headByRanks(set: RowSet, ranks: ValueRanks, dir: 'asc' | 'desc', upTo: number): Int32Array | null {
+  const members = set.members();
+  if (!members) return null;
+  const r = ranks.ranks;
+  let shift = 0;
+  while (ranks.top >>> shift >= 1 << HEAD_BUCKET_BITS) shift++;
+  const counts = new Uint32Array((ranks.top >>> shift) + 1);
+  for (let i = 0; i < members.length; i++) {
+    const id = members[i]!;
+    const rank = id < r.length ? r[id]! : 0;
+    if (rank === 0) return null;
+    counts[rank >>> shift]!++;
+  }
+  // The bucket the head ends in: from the low end (or the high end) until `upTo` members are taken.
+  let edge = dir === 'asc' ? 0 : counts.length - 1;
+  let taken = 0;
+  for (; edge >= 0 && edge < counts.length; edge += dir === 'asc' ? 1 : -1) {
+    taken += counts[edge]!;
+    if (taken >= upTo) break;
+  }
+  const head = new Int32Array(Math.min(taken, members.length));
+  let n = 0;
+  for (let i = 0; i < members.length; i++) {
+    const id = members[i]!;
+    const bucket = r[id]! >>> shift;
+    if (dir === 'asc' ? bucket <= edge : bucket >= edge) head[n++] = id;
+  }
+  return orderMembers(head, r, ranks.top);
+}
+
+/**
+ * A set's order by a column's ranks, made as far as pages ask: first the head of one way (`headByRanks`),
+ * then, for a page beyond it or the other way, the whole order (`orderByRanks`), once.
+ */
+export class RankOrder {
+  private whole: Int32Array | null = null;
+
+  constructor(
+    private readonly set: RowSet,
+    readonly ranks: ValueRanks,
+    /** The head: the first positions of the order `dir`, in ascending order (a head of `desc` is the whole order's tail). */
+    private head: { dir: 'asc' | 'desc'; rows: Int32Array } | null,
+  ) {
+    // A head holding every member is the whole order.
+    if (head && head.rows.length === set.size) {
+      this.whole = head.rows;
+      this.head = null;
+    }
+  }
+
+  /** The rowids of a page. */
+  page(dir: 'asc' | 'desc', offset: number, limit: number): number[] {
+    const head = this.head;
+    if (!this.whole && head && head.dir === dir && offset + limit <= head.rows.length) {
+      const n = head.rows.length;
+      const out: number[] = [];
+      for (let i = offset; i < offset + limit; i++) out.push(head.rows[dir === 'asc' ? i : n - 1 - i]!);
+      return out;
+    }
+    if (!this.whole) {
+      // The head read every member's rank: the same ranks give the whole order (a set is dropped with its data version).
+      const whole = orderByRanks(this.set, this.ranks);
+      if (!whole) throw new Error('a set lost the ranks its order was made from');
+      this.whole = whole;
+      this.head = null;
+    }
+    return pageOfOrder(this.whole, dir, offset, limit);
+  }
+
+  /** Bytes held: 4 a member ordered. */
+  get bytes(): number {
+    return (this.whole?.byteLength ?? 0) + (this.head?.rows.byteLength ?? 0);
+  }
+}
+
+/**
+ * The set's order by a column's ranks, kept with the set per column and ranks: made now as far as a page
+ * `dir` ending at `upTo` needs (at least HEAD_MIN_ROWS positions), further when asked. Null when a member
+ * has no rank.
+ */
+export function rankOrder(set: RowSet, column: string, ranks: ValueRanks, dir: 'asc' | 'desc', upTo: number): RankOrder | null {
   const known = set.rankOrders.get(column);
   set.rankOrders.delete(column);
   if (known && known.ranks === ranks) {
     set.rankOrders.set(column, known);
     return known.order;
   }
-  const order = orderByRanks(set, ranks);
-  if (!order) return null;
+  const head = headByRanks(set, ranks, dir, Math.max(upTo, HEAD_MIN_ROWS));
+  if (!head) return null;
+  const order = new RankOrder(set, ranks, { dir, rows: head });
   if (set.rankOrders.size >= RANK_ORDERS_KEPT) set.rankOrders.delete(set.rankOrders.keys().next().value!);
   set.rankOrders.set(column, { ranks, order });
   return order;
