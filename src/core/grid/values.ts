@@ -491,12 +491,8 @@ export class RankOrder {
   /** The rowids of a page. */
   page(dir: 'asc' | 'desc', offset: number, limit: number): number[] {
     const head = this.head;
-    if (!this.whole && head && head.dir === dir && offset + limit <= head.rows.length) {
-      const n = head.rows.length;
-      const out: number[] = [];
-      for (let i = offset; i < offset + limit; i++) out.push(head.rows[dir === 'asc' ? i : n - 1 - i]!);
-      return out;
-    }
+    // The head is in ascending order, the first positions (or, descending, the last) of the whole order.
+    if (!this.whole && head && head.dir === dir && offset + limit <= head.rows.length) return pageOfOrder(head.rows, dir, offset, limit);
     if (!this.whole) {
       // The head read every member's rank: the same ranks give the whole order (a set is dropped with its data version).
       const whole = orderByRanks(this.set, this.ranks);

@@ -100,11 +100,9 @@ export class ClassifyThread {
     private readonly db: Db,
     private readonly binding?: string,
   ) {
-    const nativeBinding = binding;
-    const file = db.name;
     classifyTesting.onStart?.();
     this.worker = startModuleWorker('merge-worker', join(__dirname, 'merge-worker.ts'), {
-      workerData: { file, ...(nativeBinding ? { nativeBinding } : {}) },
+      workerData: { file: db.name, ...(binding ? { nativeBinding: binding } : {}) },
       resourceLimits: { maxYoungGenerationSizeMb: CLASSIFY_YOUNG_MB },
     });
     this.worker.unref();

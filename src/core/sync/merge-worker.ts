@@ -42,7 +42,6 @@ const open = () => {
 // Opened once as the thread starts, so that a binding or file it cannot open says so before any work.
 open().close();
 const port = parentPort!;
-const ENTRY_CHECK = '\n';
 
 /**
  * Changes a chunk. Small enough that the merge waits little for the first one (about 50 ms of work at
@@ -64,7 +63,7 @@ port.on('message', (m: ToWorker) => {
     db = open();
     const fresh = m.lines !== undefined ? decodeLines(m.lines, m.pick!) : decodeFresh(m.changes!, m.count);
     if (fresh.length !== m.count) throw new Error(`${fresh.length} changes of ${m.count}`);
-    if (m.sample && changeSample(fresh).join(ENTRY_CHECK) !== m.sample.join(ENTRY_CHECK)) throw new Error('the package lines do not give the changes being merged');
+    if (m.sample && JSON.stringify(changeSample(fresh)) !== JSON.stringify(m.sample)) throw new Error('the package lines do not give the changes being merged');
     const chunk = m.chunk ?? CHUNK;
     const phases = { 'read logs': { wall: 0, cpu: 0 }, classify: { wall: 0, cpu: 0 }, 'plan rewrites': { wall: 0, cpu: 0 } };
     const time = (name: keyof typeof phases, fn: () => void) => {
