@@ -66,6 +66,20 @@ describe('a row set ordered by ranks', () => {
     );
   });
 
+  it('by a column of few values holds only the positions asked for, not the whole of the rank it ends in', () => {
+    // Three values; the middle one holds most members (industry ascending with a name filter that keeps mostly bigdata).
+    const rowids = Array.from({ length: 20_000 }, (_, i) => i + 1);
+    const ranks = new Uint32Array(20_001);
+    for (const id of rowids) ranks[id] = id % 50 === 0 ? 1 : id % 50 === 1 ? 3 : 2;
+    const set = new RowSet(rowids, 0);
+    const whole = Array.from(orderByRanks(set, { ranks, top: 3 })!);
+    for (const dir of ['asc', 'desc'] as const) {
+      const head = Array.from(headByRanks(set, { ranks, top: 3 }, dir, 1_000)!);
+      expect(head).toHaveLength(1_000);
+      expect(head).toEqual(dir === 'asc' ? whole.slice(0, 1_000) : whole.slice(-1_000));
+    }
+  });
+
   it('a kept order serves the first page from its head, and is made whole only when a page needs more', () => {
     const rowids = Array.from({ length: 5_000 }, (_, i) => i + 1);
     const ranks = new Uint32Array(5_001);
@@ -83,6 +97,18 @@ describe('a row set ordered by ranks', () => {
     // Ascending, the whole order is made once.
     expect(order.page('asc', 0, 3)).toEqual([...rowids].sort((a, b) => ranks[a]! - ranks[b]! || a - b).slice(0, 3));
     expect(order.bytes).toBe(5_000 * 4);
+  });
+
+  it("reads a set's members in rowid order made as the set is (not again at each page), from rowids in any order, once each", () => {
+    const ascending = new RowSet([2, 9, 40, 41], 0);
+    expect(Array.from(ascending.members()!)).toEqual([2, 9, 40, 41]);
+    // The same array each time: a page after a filter change allocates nothing for it.
+    expect(ascending.members()).toBe(ascending.members());
+    expect(ascending.rowidOrder()).toBe(ascending.members());
+    const repeated = new RowSet([41, 2, 9, 2, 40], 0);
+    expect(Array.from(repeated.members()!)).toEqual([2, 9, 40, 41]);
+    expect(repeated.size).toBe(4);
+    expect(new RowSet([3, 2 ** 29], 0).members()).toBeNull();
   });
 
   it('is none when a member has no rank (the ranks are of another state of the data)', () => {

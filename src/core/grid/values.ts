@@ -442,6 +442,7 @@ export function headByRanks(set: RowSet, ranks: ValueRanks, dir: 'asc' | 'desc',
   const members = set.members();
   if (!members) return null;
   const r = ranks.ranks;
+  if (ranks.top <= FEW_RANKS_MAX && upTo < members.length) return headOfFewRanks(members, r, ranks.top, dir, upTo);
   let shift = 0;
   while (ranks.top >>> shift >= 1 << HEAD_BUCKET_BITS) shift++;
   const counts = new Uint32Array((ranks.top >>> shift) + 1);
@@ -458,14 +459,59 @@ export function headByRanks(set: RowSet, ranks: ValueRanks, dir: 'asc' | 'desc',
     taken += counts[edge]!;
     if (taken >= upTo) break;
   }
-  const head = new Int32Array(Math.min(taken, members.length));
+  // A bucket of one rank (a column of few values: shift 0) is in rowid order among the members, so its
+  // first members (its last, descending) are the order's next positions: only as many as the head needs
+  // are taken (industry ascending, name containing 数据: 1,000 of 140,000 bigdata members, not all).
+  const inEdge = edge >= 0 && edge < counts.length ? counts[edge]! : 0;
+  const edgeTaken = shift === 0 && inEdge > 0 ? Math.max(0, inEdge - (taken - upTo)) : inEdge;
+  // Descending, the edge's members from the (inEdge - edgeTaken)th on; ascending, its first edgeTaken.
+  const edgeFrom = dir === 'asc' ? 0 : inEdge - edgeTaken;
+  const head = new Int32Array(Math.min(taken - inEdge + edgeTaken, members.length));
   let n = 0;
+  let seen = 0;
   for (let i = 0; i < members.length; i++) {
     const id = members[i]!;
     const bucket = r[id]! >>> shift;
-    if (dir === 'asc' ? bucket <= edge : bucket >= edge) head[n++] = id;
+    if (bucket === edge) {
+      if (seen >= edgeFrom && seen < edgeFrom + edgeTaken) head[n++] = id;
+      seen++;
+    } else if (dir === 'asc' ? bucket < edge : bucket > edge) head[n++] = id;
   }
   return orderMembers(head, r, ranks.top);
+}
+
+/** Distinct values at most for `headOfFewRanks` (kind, status, industry, building: 3–8 at 1M). */
+const FEW_RANKS_MAX = 64;
+
+/**
+ * `headByRanks` for a column of few values, in one pass: each rank's first `upTo` members in rowid
+ * order (its last, descending) are kept as they come, with every rank's count. Every rank before the
+ * one the head ends in has fewer than `upTo` members, so all of them are kept; the head is those lists
+ * one after the other, already in (rank, rowid) order. Industry with a name filter keeping 160,000
+ * members: one pass of 0.5 ms, where counting, then choosing, then sorting took 1 ms.
+ */
+function headOfFewRanks(members: Int32Array, r: ValueRanks['ranks'], top: number, dir: 'asc' | 'desc', upTo: number): Int32Array | null {
+  const counts = new Uint32Array(top + 1);
+  const lists: number[][] = Array.from({ length: top + 1 }, () => []);
+  const n = members.length;
+  // Descending, members are met from the highest rowid, so each list holds its rank's last members, highest first.
+  const asc = dir === 'asc';
+  for (let k = 0; k < n; k++) {
+    const id = members[asc ? k : n - 1 - k]!;
+    const rank = id < r.length ? r[id]! : 0;
+    if (rank === 0) return null;
+    if (++counts[rank]! <= upTo) lists[rank]!.push(id);
+  }
+  const head = new Int32Array(upTo);
+  let filled = 0;
+  for (let rank = asc ? 1 : top; filled < upTo && rank >= 1 && rank <= top; rank += asc ? 1 : -1) {
+    const list = lists[rank]!;
+    const take = Math.min(list.length, upTo - filled);
+    // Descending, the head is filled from its end, so that it is in ascending order too.
+    for (let i = 0; i < take; i++) head[asc ? filled + i : upTo - 1 - filled - i] = list[i]!;
+    filled += take;
+  }
+  return head;
 }
 
 /**
