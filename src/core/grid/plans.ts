@@ -195,10 +195,26 @@ export function startWalk(db: Db, steps: number): void {
   walkSteps = steps;
   if (withWalkCounter.has(db)) return;
   db.function('grid_walk', { deterministic: false }, (_rowid: unknown) => {
-    if (--walkLeft < 0) throw new WalkBudgetSpent();
+    walkStep();
     return 1;
   });
   withWalkCounter.add(db);
+}
+
+/** One step of the running walk: throws WalkBudgetSpent once its budget is spent. */
+export function walkStep(): void {
+  if (--walkLeft < 0) throw new WalkBudgetSpent();
+}
+
+/**
+ * A walk's WHERE: the step counter first, on the index entry. A set's membership test that leads the
+ * WHERE becomes `grid_walk_in` (sets.ts), which counts and tests in one call: a call from SQLite into
+ * JavaScript costs about 0.09 µs, so two a step made a walk of 8,000 entries 0.75 ms slower (2.2 ms against 1.5).
+ */
+export function walkWhere(where: Clause, rowid: string): Clause {
+  const inSet = `grid_in(${rowid}) AND `;
+  const sql = where.sql.startsWith(inSet) ? `grid_walk_in(${rowid}) AND ${where.sql.slice(inSet.length)}` : `grid_walk(${rowid}) AND ${where.sql}`;
+  return { sql, params: where.params };
 }
 
 /** A request's page query: its WHERE, ORDER BY keys and SELECT, and the cache key of the three. */

@@ -7,7 +7,7 @@ import { GridColumnError, type Clause, type GridColumn, type GridRequest, type G
 import { isIndexRange, whereClause } from './where';
 import {
   FILTER_INDEX_MAX_ROWS, FTS_PROBE_SHARE, planLimits, RanksInstead, SCAN_SORT_INDEX_SHARE, SEGMENT_MAX_DEPTH, SEGMENTS_WALK_SHARE, segmentStopKey,
-  SET_MAX_SHARE_SEARCH, SORTS_EVERY_MATCH, startWalk, thenPlan, WALK_MIN_MATCHES, WalkBudgetSpent, walkStepsUsed, walkStops, type Plan, type Shape,
+  SET_MAX_SHARE_SEARCH, SORTS_EVERY_MATCH, startWalk, thenPlan, WALK_MIN_MATCHES, WalkBudgetSpent, walkStepsUsed, walkStops, walkWhere, type Plan, type Shape,
 } from './plans';
 
 // The grid's API in one import for its callers: the request and view types, the filter's SQL, the plan limits.
@@ -548,7 +548,7 @@ export class GridRunner<R> {
     const { budget } = plan;
     if (budget && offset + limit <= budget.steps) {
       // The walk counter goes first, on the index entry: it counts every step, matching or not.
-      const counted = { ...plan, budget: undefined, shape: { ...plan.shape, where: { sql: `grid_walk(${this.view.rowid}) AND ${plan.shape.where.sql}`, params: plan.shape.where.params } } };
+      const counted = { ...plan, budget: undefined, shape: { ...plan.shape, where: walkWhere(plan.shape.where, this.view.rowid) } };
       const q = this.pageSql(counted, extra, limit, offset);
       startWalk(db, budget.steps);
       try {

@@ -1,4 +1,5 @@
 import { prepared, type Db } from '../db/open';
+import { walkStep } from './plans';
 import type { RankOrder } from './values';
 
 /**
@@ -114,6 +115,12 @@ export function registerGridIn(db: Db): void {
   if (registered.has(db)) return;
   db.function('grid_in', { deterministic: false }, (rowid: unknown) => {
     if (!active) throw new Error('grid_in called outside a grid page');
+    return active.has(Number(rowid)) ? 1 : 0;
+  });
+  // A walk's step and the membership test in one call (plans.ts walkWhere).
+  db.function('grid_walk_in', { deterministic: false }, (rowid: unknown) => {
+    if (!active) throw new Error('grid_walk_in called outside a grid page');
+    walkStep();
     return active.has(Number(rowid)) ? 1 : 0;
   });
   registered.add(db);
