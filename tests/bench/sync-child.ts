@@ -39,11 +39,13 @@ async function mergeDry(file: string, pkgFile: string, senderFile: string, runs:
       const t = performance.now();
       const cpu = process.cpuUsage();
       // As importSource merges a package file: the classify thread reads the package's own lines.
-      const report = await mergeChanges(core.context(), pkg.changes, sender, { dryRun: true, phases: timed, packageLines: pkg.changesText! });
+      const report = await mergeChanges(core.context(), pkg.changes, sender, { dryRun: true, phases: timed, packageLines: pkg.changesBytes! });
       out.wall.push(performance.now() - t);
       const used = process.cpuUsage(cpu);
       out.cpu.push((used.user + used.system) / 1000);
       if (out.wall.at(-1) === Math.min(...out.wall)) out.phases = timed;
+      // SYNC_CHILD_PHASES=1: every run's phases on stderr (the first run's, in a fresh process, are the cold merge's).
+      if (process.env.SYNC_CHILD_PHASES) console.error(`run ${run + 1}: ${(out.wall.at(-1)! / 1000).toFixed(2)} s; ${Object.entries(timed).map(([k, v]) => `${k} ${(v.cpu / 1000).toFixed(2)}/${(v.wall / 1000).toFixed(2)}`).join(', ')}`);
       if (report.applied !== pkg.changes.length || report.fastForward !== pkg.changes.length) throw new Error(`applied ${report.applied}, fast-forward ${report.fastForward} of ${pkg.changes.length}`);
       out.applied = report.applied;
     }

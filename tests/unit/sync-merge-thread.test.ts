@@ -268,11 +268,14 @@ describe('merge: classify on the second thread = classify in the merge thread', 
       blobs: new Map([[createHash('sha256').update(blob).digest('hex'), blob]]),
     });
     const pkg = decodePackage(file);
-    expect(pkg.changesText!.split('\n')).toHaveLength(listed.length);
+    // The change lines' bytes, without the attachment's line after them.
+    const changeLines = Buffer.from(pkg.changesBytes!).toString('utf8').split('\n');
+    expect(changeLines).toHaveLength(listed.length);
+    expect(JSON.parse(changeLines.at(-1)!)).toHaveLength(8);
     expect(pkg.blobs.size).toBe(1);
     const here = await mergedCopy(merged, pkg.changes, sender, false);
     const encoded = await mergedCopy(merged, pkg.changes, sender, true, 16);
-    const lines = await mergedCopy(merged, pkg.changes, sender, true, 16, { packageLines: pkg.changesText! });
+    const lines = await mergedCopy(merged, pkg.changes, sender, true, 16, { packageLines: pkg.changesBytes! });
     expect(here.report.duplicates).toBeGreaterThan(changes.length / 3);
     expect(here.report.conflicts.length).toBeGreaterThan(0);
     expect(lines.phases).toContain('thread: classify');
@@ -282,9 +285,9 @@ describe('merge: classify on the second thread = classify in the merge thread', 
     expect(encoded.dump).toBe(here.dump);
     // The thread reads those lines itself, and checks that they give the changes being merged: lines
     // out of step with the changes fail the merge, which rolls back.
-    const shifted = pkg.changesText!.split('\n');
+    const shifted = [...changeLines];
     shifted.push(shifted.shift()!);
-    await expect(mergedCopy(merged, pkg.changes, sender, true, 16, { packageLines: shifted.join('\n') })).rejects.toMatchObject({ code: 'internal' });
+    await expect(mergedCopy(merged, pkg.changes, sender, true, 16, { packageLines: Buffer.from(shifted.join('\n')) })).rejects.toMatchObject({ code: 'internal' });
   }, 120_000);
 
   it('a thread that finished its merge is kept for the next merge into the connection (a preview, then the merge), which classifies the data as it is then; a failed one is not kept; idle time and close end it', async () => {

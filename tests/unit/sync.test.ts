@@ -150,6 +150,9 @@ describe('fieldwork sync', () => {
     const tampered = encodePackage(pkg);
     const text = gunzipSync(tampered).toString();
     expect(text).toContain(',"7"]');
+    // The change lines the merge's classify thread is sent: the file's text after the manifest, as bytes.
+    expect(pkg.blobs.size).toBe(0);
+    expect(Buffer.from(pkg.changesBytes!).toString('utf8')).toBe(text.slice(text.indexOf('\n') + 1));
     // The same package with one value changed and the old checksum: refused.
     await refuse(gzipSync(Buffer.from(text.replace(',"7"]', ',"70000"]'))), 'sync_tampered');
     // Counts that are not whole numbers, with the checksum made again (a checksum is no signature): refused.

@@ -114,7 +114,7 @@ export async function importSource(ctx: WriteContext, file: string, options: Mer
     // A verified copy of the receiving database first: a merge can always be taken back.
     if (!options.dryRun) backupBefore(ctx.db, 'merge');
     merging = true;
-    const report = await mergeChanges(ctx, pkg.changes, sender, { ...options, store, thread, ...(pkg.changesText !== undefined ? { packageLines: pkg.changesText } : {}) });
+    const report = await mergeChanges(ctx, pkg.changes, sender, { ...options, store, thread, ...(pkg.changesBytes !== undefined ? { packageLines: pkg.changesBytes } : {}) });
     return { ...report, sender: { site: sender.site, device: sender.device, person: sender.person } };
   } finally {
     // The backup failed: the thread did no work (kept warm).

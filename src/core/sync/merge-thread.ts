@@ -140,7 +140,7 @@ export class ClassifyThread {
    * chunk by chunk, as `classify(fresh, cache)` on the merge's connection before it stored anything
    * would give, plus each changed row's newest stamp here. `sink` is given each chunk as it arrives.
    */
-  classify(fresh: LogEntry[], wire: { changes: string } | { lines: string; pick: Int32Array; sample: string[] }, sink: (from: number, to: number, newer: Uint8Array) => void, signal?: AbortSignal, chunk?: number): ClassifyStream {
+  classify(fresh: LogEntry[], wire: { changes: string } | { lines: Uint8Array; pick: Int32Array; sample: string[] }, sink: (from: number, to: number, newer: Uint8Array) => void, signal?: AbortSignal, chunk?: number): ClassifyStream {
     const stream = new ClassifyStream(fresh, sink);
     if (this.failed) stream.fail(this.failed);
     this.stream = stream;

@@ -101,11 +101,11 @@ export interface MergeOptions {
    */
   thread?: ClassifyThread | null;
   /**
-   * `changes` as the package file holds them (ChangePackage.changesText: a JSON line each, same order):
-   * the classify thread then reads the new ones from these lines itself, instead of this thread writing
-   * them out for it (encodeFresh).
+   * `changes` as the package file holds them (ChangePackage.changesBytes: a JSON line each, same order,
+   * UTF-8): the classify thread then reads the new ones from these lines itself, instead of this thread
+   * writing them out for it (encodeFresh).
    */
-  packageLines?: string;
+  packageLines?: Uint8Array;
 }
 
 /** Starts timing phases into `into` (when given): each call of the returned function ends one phase. */

@@ -42,11 +42,11 @@ export interface ChangePackage {
   /** Attachment contents by SHA-256: those the changes name that the sender holds. */
   blobs: Map<string, Buffer>;
   /**
-   * The changes' lines as the package file holds them (a JSON array a change, `changes`' order, joined
-   * by newlines), for the merge's classify thread to read itself (MergeOptions.packageLines); absent for
-   * another copy's database file.
+   * The changes' lines as the package file holds them, UTF-8 (a JSON array a change, `changes`' order,
+   * joined by newlines), for the merge's classify thread to read itself (MergeOptions.packageLines);
+   * absent for another copy's database file.
    */
-  changesText?: string;
+  changesBytes?: Uint8Array;
 }
 
 /** The contents of the attachments `changes` name, as far as `db` holds them. */
@@ -134,12 +134,13 @@ export function decodePackage(bytes: Buffer, password?: string): ChangePackage {
       throw new AppError('sync_password');
     }
   }
-  let text: string;
+  let raw: Buffer;
   try {
-    text = gunzipSync(packed).toString('utf8');
+    raw = gunzipSync(packed);
   } catch (err) {
     throw new AppError('sync_truncated', { detail: (err as Error).message });
   }
+  const text = raw.toString('utf8');
   const [head = '', ...lines] = text.split('\n');
   let manifest: Manifest;
   try {
@@ -163,10 +164,18 @@ export function decodePackage(bytes: Buffer, password?: string): ChangePackage {
     if (sha256(bytes) !== b[0]) throw new AppError('sync_tampered');
     blobs.set(b[0], bytes);
   }
-  // The changes' lines are the text's first after the manifest: without attachments, the rest of the text
-  // (a slice keeps the whole text alive: here only the manifest more); with them, the lines joined again,
-  // so that the attachments' base64 lines are not kept alive for the merge beside their bytes.
-  const changesText = blobCount ? lines.join('\n') : text.slice(head.length + 1);
+  // The changes' lines are the file's first after the manifest, as bytes: a thread is sent them in a
+  // millisecond, where the same lines as a string (two bytes a character once one is Chinese, 23 MB at
+  // 100,000 changes) took 0.1 s to send and 65 ms more to take in. Without attachments they are the rest
+  // of the file; with them, only up to the attachments' lines, copied, so that those are not kept alive.
+  const changesStart = raw.indexOf(10) + 1;
+  let changesEnd = raw.length;
+  if (blobCount) {
+    changesEnd = changesStart - 1;
+    for (let i = 0; i < manifest.counts.changes; i++) changesEnd = raw.indexOf(10, changesEnd + 1);
+    if (manifest.counts.changes === 0) changesEnd = changesStart;
+  }
+  const changesBytes = blobCount ? Buffer.from(raw.subarray(changesStart, changesEnd)) : raw.subarray(changesStart);
   const changes = lines.map((l): LogEntry => {
     const a = JSON.parse(l) as unknown[];
     const ok = Array.isArray(a) && a.length === 8 && a.slice(0, 6).every((v) => typeof v === 'string') && a.slice(6).every((v) => v === null || typeof v === 'string');
@@ -174,7 +183,7 @@ export function decodePackage(bytes: Buffer, password?: string): ChangePackage {
     const [stamp, site, user, tbl, row_id, field, old_value, new_value] = a as string[];
     return { stamp: stamp!, site: site!, user: user!, tbl: tbl!, row_id: row_id!, field: field!, old_value: old_value ?? null, new_value: new_value ?? null };
   });
-  return { manifest, changes, blobs, changesText };
+  return { manifest, changes, blobs, changesBytes };
 }
 
 /** Writes next to the destination and renames into place: a crash never leaves half a package. */
