@@ -433,6 +433,51 @@ describe('grid page plans equal the plain SQL', () => {
     }
   });
 
+  it('a text filter on its own sort column that is no index range (contains, ends with) starts the walk at its least match, bounded by the matches read with the count', () => {
+    const own = testCore();
+    generate(own.context(), { enterprises: 600, leads: 10, activities: 10 }, undefined, 7);
+    // Rows with no credit code: a "does not contain" keeps them, so it takes no bound.
+    const ids = (own.db.prepare("SELECT id FROM enterprises WHERE deleted = 0 ORDER BY rowid LIMIT 12").all() as { id: string }[]).map((r) => r.id);
+    for (const id of ids) own.call('enterprises.update', { id, patch: { uscc: null } } as never);
+    const saved = { ...planLimits };
+    Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 0.01 });
+    try {
+      const runner = new GridRunner(enterprisesView);
+      const settled = text('equals', 'settled');
+      // Every generated code is "91440400…" or "52440400…": the "52…" codes come first and none contains "914404".
+      const cases: { filterModel: GridFilterModel; sort: string; plan: string; range: RegExp | null }[] = [
+        { filterModel: { uscc: text('contains', '914404'), status: settled } as GridFilterModel, sort: 'uscc', plan: 'segments', range: /enterprises_seg_uscc \(status=\? AND kind=\? AND uscc>\? AND uscc<\?\)/ },
+        { filterModel: { uscc: text('contains', '914404') } as GridFilterModel, sort: 'uscc', plan: 'sort index', range: /uscc>\? AND uscc<\?/ },
+        { filterModel: { uscc: { filterType: 'text', operator: 'OR', conditions: [text('endsWith', '7'), text('contains', '9144040')] } } as GridFilterModel, sort: 'uscc', plan: 'sort index', range: /uscc>\? AND uscc<\?/ },
+        { filterModel: { name: text('contains', '科技'), revenue: { filterType: 'number', type: 'notBlank' } } as GridFilterModel, sort: 'name', plan: 'sort index', range: /name>\? AND name<\?/ },
+        { filterModel: { uscc: text('notContains', '5244') } as GridFilterModel, sort: 'uscc', plan: 'sort index', range: null },
+      ];
+      let version = 0;
+      for (const c of cases) {
+        for (const dir of ['asc', 'desc'] as const) {
+          const req = { startRow: 0, endRow: 25, sortModel: [{ colId: c.sort, sort: dir }], filterModel: c.filterModel } as GridRequest;
+          const first = runner.run(own.db, req, ++version);
+          const q = runner.sqlFor(own.db, req);
+          expect(q.plan, JSON.stringify(c.filterModel)).toBe(c.plan);
+          const steps = (own.db.prepare(`EXPLAIN QUERY PLAN ${q.page.sql}`).all(...q.page.params) as { detail: string }[]).map((r) => r.detail).join('; ');
+          if (c.range) expect(steps, JSON.stringify(c.filterModel)).toMatch(c.range);
+          else expect(q.page.sql).not.toMatch(/BETWEEN/);
+          // Pages in order (the scrolled ones by keyset, bound and cursor together) and a jump: the plain rows and order.
+          const all = (own.db.prepare(q.plain.sql).all(...q.plain.params.slice(0, -2), 1e9, 0) as { id: string }[]).map((r) => r.id);
+          expect(first.count).toBe(all.length);
+          const seen = first.rows.map((r) => (r as { id: string }).id);
+          for (let start = 25; start < Math.min(all.length, 100); start += 25) seen.push(...runner.run(own.db, { ...req, startRow: start, endRow: start + 25 }, version).rows.map((r) => (r as { id: string }).id));
+          expect(seen).toEqual(all.slice(0, seen.length));
+          const at = Math.floor(all.length / 2);
+          expect(runner.run(own.db, { ...req, startRow: at, endRow: at + 25 }, version).rows.map((r) => (r as { id: string }).id)).toEqual(all.slice(at, at + 25));
+        }
+      }
+    } finally {
+      Object.assign(planLimits, saved);
+      own.close();
+    }
+  });
+
   it.each([
     ['sort index, set', 0],
     ['set keys', 100_000],

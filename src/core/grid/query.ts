@@ -3,8 +3,8 @@ import { matchingCells, presentCells, segmentPageSql, segmentsCount, segmentsRow
 import { countWithRowSet, readRowSet, readSetKeys, registerGridIn, RowSet, withRowSet } from './sets';
 import { askRanks, askRanksAhead, awaitRanks, collectRanks } from './rank-reader';
 import { knownRanks, ownWrite, pageOfOrder, rankOrder, valueRanks, type RankQuery } from './values';
-import { GridColumnError, type Clause, type GridColumn, type GridRequest, type GridResult, type GridView } from './request';
-import { isIndexRange, whereClause } from './where';
+import { GridColumnError, type Clause, type Condition, type GridColumn, type GridFilterModel, type GridRequest, type GridResult, type GridView } from './request';
+import { andClause, isIndexRange, whereClause } from './where';
 import {
   FILTER_INDEX_MAX_ROWS, FTS_PROBE_SHARE, planLimits, RanksInstead, SCAN_SORT_INDEX_SHARE, SEGMENT_MAX_DEPTH, SEGMENTS_WALK_SHARE, segmentStopKey,
   SET_MAX_SHARE_SEARCH, SORTS_EVERY_MATCH, startWalk, thenPlan, WALK_MIN_MATCHES, WalkBudgetSpent, walkStepsUsed, walkStops, walkWhere, type Plan, type Shape,
@@ -35,6 +35,8 @@ let setTables = 0;
 /** Runs grid requests for one view, caching exact counts and page cursors per data version. */
 export class GridRunner<R> {
   private counts = new Map<string, number>();
+  /** Per filter and bounded column (`boundedColumns`): the least and greatest value among its matches, read with its count. */
+  private bounds = new Map<string, readonly [unknown, unknown]>();
   private cursors = new Map<string, Cursor>();
   private cells: Cell[] | null = null;
   private seenVersion = -1;
@@ -52,7 +54,9 @@ export class GridRunner<R> {
 
   /** Where, order and cache key of a request; column ids are checked against the view's allow-list. */
   private shape(db: Db, req: GridRequest, noIndex = false, scan = false, probeFts = false) {
-    const where = whereClause(this.view, req.filterModel, req.quickFilter, noIndex, db, req.sortModel.slice(0, 1).map((s) => s.colId), probeFts);
+    const filter = whereClause(this.view, req.filterModel, req.quickFilter, noIndex, db, req.sortModel.slice(0, 1).map((s) => s.colId), probeFts);
+    // A walk (noIndex) is started at the first match of a condition on its own sort column that is no range.
+    const where = noIndex ? andClause(filter, this.sortBound(db, req)) : filter;
     for (const s of req.sortModel) if (!this.view.columns[s.colId]?.sortable) throw new GridColumnError(s.colId);
     const order = [
       ...req.sortModel.map((s) => ({ sql: this.view.columns[s.colId]!.sql, dir: s.sort as 'asc' | 'desc' })),
@@ -100,13 +104,44 @@ export class GridRunner<R> {
     if (!filtered || req.sortModel.length > 1) return this.count(db, counted);
     const total = this.count(db, { where: { sql: this.view.where, params: [] } });
     if (total < planLimits.setMinRows) return this.count(db, counted);
-    const { count, set } = countWithRowSet(db, { rowid: this.view.rowid, from: this.view.from, where: counted.where.sql, params: counted.where.params }, this.setCap(req, total), planLimits.setRowsMax);
+    const bounded = this.boundedColumns(req);
+    const q = { rowid: this.view.rowid, from: this.view.from, where: counted.where.sql, params: counted.where.params };
+    const { count, set, bounds } = countWithRowSet(db, q, this.setCap(req, total), planLimits.setRowsMax, bounded);
     this.counts.set(key, count);
+    if (count > 0) bounded.forEach((column, i) => this.bounds.set(JSON.stringify([key, column]), bounds[i]!));
     if (set) {
       this.withKeys(db, set);
       this.keepRowSet(db, key, set);
     }
     return count;
+  }
+
+  /**
+   * The filter's text columns (name, credit code) whose condition is no range of their index (contains,
+   * ends with) and keeps no NULL. Their matches' least and greatest values are read with the count, and a
+   * walk sorted by one starts at the first match (`sortBound`): at 1M, credit code ascending with "contains
+   * 914404 + settled" met 55,000 settled "52…" codes before it, 7–11 ms a page; with the bound, the page
+   * starts at the first "91…" code.
+   */
+  private boundedColumns(req: GridRequest): string[] {
+    // LIKE and = are never true of NULL: the matches have a least and a greatest value, and NULLs are none of them.
+    const noNull = (c: Condition) => c.filterType === 'text' && ['contains', 'startsWith', 'endsWith', 'equals'].includes(c.type);
+    const keepsNoNull = (m: GridFilterModel[string]) => ('conditions' in m ? (m.operator === 'OR' ? m.conditions.every(noNull) : m.conditions.some(noNull)) : noNull(m));
+    return Object.entries(req.filterModel)
+      .filter(([id, m]) => {
+        const col = this.view.columns[id];
+        return !!col?.sortable && col.type === 'text' && !col.fewValues && !isIndexRange(col, m) && keepsNoNull(m);
+      })
+      .map(([id]) => this.view.columns[id]!.sql);
+  }
+
+  /** `sort column BETWEEN least AND greatest` of the matches, when the filter has a bounded condition on its one sort column (`boundedColumns`). */
+  private sortBound(db: Db, req: GridRequest): Clause | null {
+    const col = req.sortModel.length === 1 ? this.view.columns[req.sortModel[0]!.colId] : undefined;
+    if (!col || !this.boundedColumns(req).includes(col.sql)) return null;
+    const counted = whereClause(this.view, req.filterModel, req.quickFilter, false, db);
+    const bound = this.bounds.get(JSON.stringify([JSON.stringify([counted.sql, counted.params]), col.sql]));
+    return bound ? { sql: `${col.sql} BETWEEN ? AND ?`, params: [...bound] } : null;
   }
 
   /**
@@ -248,7 +283,8 @@ export class GridRunner<R> {
     const sortCol = req.sortModel[0]?.colId;
     const ownModel = sortCol ? req.filterModel[sortCol] : undefined;
     const own = sortCol && ownModel && isIndexRange(this.view.columns[sortCol]!, ownModel) ? whereClause(this.view, { [sortCol]: ownModel }, undefined, false, db) : null;
-    const where = own ? { sql: `grid_in(${id}) AND ${own.sql}`, params: own.params } : { sql: `grid_in(${id}) AND ${this.view.where}`, params: [] };
+    const bound = this.sortBound(db, req);
+    const where = andClause(own ? { sql: `grid_in(${id}) AND ${own.sql}`, params: own.params } : { sql: `grid_in(${id}) AND ${this.view.where}`, params: [] }, bound);
     const shape = { ...this.shape(db, req, true), where };
     const walk: Plan = { kind: req.sortModel.length ? 'sort index, set' : 'rowid, set', shape, segments: null, set };
     // A walk of the sort index that meets no page of members within its budget (the filter correlates
@@ -271,7 +307,7 @@ export class GridRunner<R> {
     // descending: the sort index passes every settled enterprise first, 57 ms). Where the other condition is
     // rare in some segment, that segment's walk reads it to the end (status = settled + top tenth of revenue
     // by R&D spend): a budget of steps stops it, and the sort index serves.
-    const segmentShape = { ...this.shape(db, req, true), where: { sql: `grid_in(${id}) AND ${this.view.where}`, params: [] } };
+    const segmentShape = { ...this.shape(db, req, true), where: andClause({ sql: `grid_in(${id}) AND ${this.view.where}`, params: [] }, bound) };
     // A walk of these segments that spent its budget once is not tried again for this data version.
     if (!segments || this.counts.has(segmentStopKey(segmentShape))) return alongSortIndex;
     return { kind: 'segments, set', shape: segmentShape, segments, set, budget: { steps: planLimits.segmentSetSteps, then: alongSortIndex } };
@@ -487,6 +523,7 @@ export class GridRunner<R> {
   run(db: Db, req: GridRequest, version: number): GridResult<R> {
     if (version !== this.seenVersion) {
       this.counts.clear();
+      this.bounds.clear();
       this.cursors.clear();
       this.cells = null;
       this.dropSets(db);

@@ -165,16 +165,26 @@ function registerCollect(db: Db): void {
  * is read to test the filter), and a second pass for the set cost about as much again (at 1M, p50 745 ms
  * for count and set against 321 ms for the count alone). The aggregate keeps the first `cap` rowids and
  * counts every match, so a filter too broad for a set pays one call per match (~0.35 µs), not a set read
- * then a count.
+ * then a count. `bounded` columns get their matches' least and greatest values (`GridRunner.sortBound`).
  */
-export function countWithRowSet(db: Db, q: { rowid: string; from: string; where: string; params: unknown[] }, cap: number, smallMax: number): { count: number; set: RowSet | null } {
+export function countWithRowSet(
+  db: Db,
+  q: { rowid: string; from: string; where: string; params: unknown[] },
+  cap: number,
+  smallMax: number,
+  bounded: readonly string[] = [],
+): { count: number; set: RowSet | null; bounds: [unknown, unknown][] } {
   registerCollect(db);
   const outer = collecting;
   const mine = { cap, rowids: [] as number[] };
   collecting = mine;
   try {
-    const count = prepared(db, `SELECT grid_collect(${q.rowid}) AS n FROM ${q.from} WHERE ${q.where}`).pluck().get(...q.params) as number;
-    return { count, set: count <= cap ? new RowSet(mine.rowids, smallMax) : null };
+    // The least and greatest value of each `bounded` column among the matches, in the same pass (their values are read to test the filter anyway).
+    const extremes = bounded.map((c, i) => `, min(${c}) AS lo${i}, max(${c}) AS hi${i}`).join('');
+    const row = prepared(db, `SELECT grid_collect(${q.rowid}) AS n${extremes} FROM ${q.from} WHERE ${q.where}`).get(...q.params) as Record<string, unknown>;
+    const count = row.n as number;
+    const bounds = bounded.map((_, i): [unknown, unknown] => [row[`lo${i}`], row[`hi${i}`]]);
+    return { count, set: count <= cap ? new RowSet(mine.rowids, smallMax) : null, bounds };
   } finally {
     collecting = outer;
   }

@@ -118,3 +118,8 @@ export function isIndexRange(col: GridColumn, model: GridFilterModel[string]): b
   if (col.type === 'enum') return model.type === 'equals';
   return ['equals', 'lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual', 'inRange'].includes(model.type) && model.filterType !== 'text';
 }
+
+/** `a AND b`, or `a` alone when there is no `b`. */
+export function andClause(a: Clause, b: Clause | null): Clause {
+  return b ? { sql: `${a.sql} AND ${b.sql}`, params: [...a.params, ...b.params] } : a;
+}
