@@ -83,7 +83,9 @@ const HOW = UNDER_TSX ? 'core under tsx in a child process' : 'built core in a c
 
 function mergeInChild(pkgFile: string, senderFile: string, count: number): MergeRuns {
   const child = UNDER_TSX ? [...process.execArgv, join(__dirname, 'sync-child.ts')] : [bundleChild(join(__dirname, 'sync-child.ts'))];
-  const out = execFileSync(process.execPath, [...CORE_V8_FLAGS, ...child, 'merge-dry', resolve(FILE), pkgFile, senderFile, '3'], { encoding: 'utf8', timeout: 3_600_000, maxBuffer: 64 * 1024 * 1024 });
+  // SYNC_CHILD_FLAGS='--cpu-prof --cpu-prof-dir=DIR': node flags for the child alone (a profile of the merge as the bench runs it).
+  const flags = process.env.SYNC_CHILD_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const out = execFileSync(process.execPath, [...CORE_V8_FLAGS, ...flags, ...child, 'merge-dry', resolve(FILE), pkgFile, senderFile, '3'], { encoding: 'utf8', timeout: 3_600_000, maxBuffer: 64 * 1024 * 1024 });
   const runs = JSON.parse(out.trim().split('\n').pop()!) as MergeRuns;
   if (runs.applied !== count) throw new Error(`the child applied ${runs.applied} of ${count} changes`);
   // A phase without a CPU figure of its own travels as null (JSON has no NaN).
