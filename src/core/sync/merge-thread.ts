@@ -5,6 +5,7 @@ import type { Db } from '../db/open';
 import { AppError } from '../errors';
 import { startModuleWorker } from '../process/module-worker';
 import { ClassifyStream } from './merge-stream';
+import { withSemiSpace } from './young-generation';
 import type { ChunkFromWorker, ToWorker } from './merge-wire';
 
 /**
@@ -21,13 +22,15 @@ import type { ChunkFromWorker, ToWorker } from './merge-wire';
 export const WORKER_THRESHOLD = 50_000;
 
 /**
- * The classify thread's young generation (MB), as asked of V8. In the core process it does not take
- * effect: V8 sizes a worker's semi-spaces from the process's `--max-semi-space-size` (4 MB there,
- * process/v8-flags.ts) over resourceLimits, so the thread scavenges every 4–5 MB (about 100 scavenges a
- * bench merge; under tsx or plain node, with no flag, it gets the 48 MB). Lifting the flag for the
- * worker's start alone (v8.setFlagsFromString, put back once the worker ran) was tried in session 19:
- * 100 → 33 scavenges and the thread's phases about 0.15 s less CPU, but the process's CPU outside the
- * two threads' phases (V8's helper threads) about 0.4 s more, in 8 runs in turns at load 17–29; so not kept.
+ * The classify thread's young generation (MB). The core process starts with `--max-semi-space-size=4`
+ * (process/v8-flags.ts, for the import's memory), which caps a worker's semi-spaces too, whatever its
+ * resourceLimits say: the thread, which makes a few hundred bytes of short-lived objects per change read
+ * (log entries, snapshots, keys), scavenged every 4–5 MB and carried the logs it keeps across them into
+ * the old generation. Its start lifts the cap for it alone (young-generation.ts). Tried in session 19 at
+ * load 17–29 and backed out (no gain shown there); measured again at load 1–2 (session 26, the bench's
+ * built child, 4 runs in turns each way): the merge in a fresh process 2.82–3.61 → 2.74–2.84 s, the merge
+ * after a preview 2.57–2.63 → 2.09–2.37 s, process CPU 5.0–6.1 → 4.8–5.0 s and 4.2–4.6 → 3.6–3.8 s;
+ * the third run (the thread warm from two merges) unchanged at 1.9–2.1 s.
  */
 export const CLASSIFY_YOUNG_MB = 48;
 
@@ -101,10 +104,12 @@ export class ClassifyThread {
     private readonly binding?: string,
   ) {
     classifyTesting.onStart?.();
-    this.worker = startModuleWorker('merge-worker', join(__dirname, 'merge-worker.ts'), {
+    const start = () => startModuleWorker('merge-worker', join(__dirname, 'merge-worker.ts'), {
       workerData: { file: db.name, ...(binding ? { nativeBinding: binding } : {}) },
       resourceLimits: { maxYoungGenerationSizeMb: CLASSIFY_YOUNG_MB },
     });
+    // A young generation of three semi-spaces: the cap lifted for this worker's start alone (young-generation.ts).
+    this.worker = withSemiSpace(CLASSIFY_YOUNG_MB / 3, start);
     this.worker.unref();
     this.started = new Promise((resolve) => {
       const fail = (err: Error) => {
