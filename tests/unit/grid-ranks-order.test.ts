@@ -111,7 +111,56 @@ describe('a row set ordered by ranks', () => {
     expect(new RowSet([3, 2 ** 29], 0).members()).toBeNull();
   });
 
+  it("with the column's whole order kept (names, codes), pages by scanning that order from either end: the same pages as the whole order by ranks, as far as asked and on from there", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(3, 300, 70_000),
+        fc.uniqueArray(fc.integer({ min: 1, max: 6_000 }), { minLength: 1, maxLength: 2_500 }),
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        fc.array(fc.record({ dir: fc.constantFrom('asc' as const, 'desc' as const), offset: fc.nat({ max: 2_600 }), limit: fc.integer({ min: 1, max: 150 }) }), { minLength: 1, maxLength: 6 }),
+        (top, rowids, seed, pages) => {
+          // Every row 1..6,000 ranked (the column's live rows); the set is some of them.
+          const ranks = new Uint32Array(6_001);
+          for (let id = 1; id <= 6_000; id++) {
+            const p = (Math.imul(id, 2654435761) ^ seed) >>> 0;
+            ranks[id] = p % 4 === 0 ? top : p % 4 === 1 ? Math.min(top, 1 + (p % 5)) : 1 + (p % top);
+          }
+          const all = Array.from({ length: 6_000 }, (_, i) => i + 1).sort((a, b) => ranks[a]! - ranks[b]! || a - b);
+          const withOrder = { ranks, top, order: Int32Array.from(all) };
+          const set = new RowSet(rowids, 0);
+          const whole = Array.from(orderByRanks(set, { ranks, top })!);
+          // The scan itself (no head), and the order rankOrder chooses (a scan or a head, by the set's share).
+          const first = pages[0]!;
+          for (const order of [new RankOrder(set, withOrder, null), rankOrder(set, 'e.name', withOrder, first.dir, first.offset + first.limit)!]) {
+            for (const pg of pages) {
+              const want = (pg.dir === 'asc' ? whole : [...whole].reverse()).slice(pg.offset, pg.offset + pg.limit);
+              expect(order.page(pg.dir, pg.offset, pg.limit)).toEqual(want);
+            }
+          }
+        },
+      ),
+      { numRuns: 300, seed: 20261226 },
+    );
+  });
+
+  it("scans the column's order only as far as the page asked: the first page of a set of 3% of 200,000 rows meets a few thousand entries", () => {
+    const n = 200_000;
+    const ranks = new Uint32Array(n + 1);
+    for (let id = 1; id <= n; id++) ranks[id] = 1 + ((id * 7919) % n);
+    const all = Array.from({ length: n }, (_, i) => i + 1).sort((a, b) => ranks[a]! - ranks[b]! || a - b);
+    const members = all.filter((id) => id % 33 === 0);
+    const order = rankOrder(new RowSet(members, 0), 'e.name', { ranks, top: n, order: Int32Array.from(all) }, 'asc', 100)!;
+    const sorted = [...members].sort((a, b) => ranks[a]! - ranks[b]! || a - b);
+    expect(order.page('asc', 0, 100)).toEqual(sorted.slice(0, 100));
+    // Found so far: a growable buffer of HEAD_MIN_ROWS members, not the set's 6,060.
+    expect(order.bytes).toBe(1_000 * 4);
+    expect(order.page('asc', 5_000, 100)).toEqual(sorted.slice(5_000, 5_100));
+    expect(order.page('desc', 0, 10)).toEqual(sorted.slice(-10).reverse());
+  });
+
   it('is none when a member has no rank (the ranks are of another state of the data)', () => {
+    const withOrder = { ranks: Uint32Array.from([0, 7, 0]), top: 7, order: Int32Array.from([1]) };
+    expect(rankOrder(new RowSet([1, 2], 0), 'e.name', withOrder, 'asc', 1)).toBeNull();
     const ranks = new Uint32Array(10);
     ranks[1] = 100_000;
     expect(orderByRanks(new RowSet([1, 2], 0), { ranks, top: 100_000 })).toBeNull();

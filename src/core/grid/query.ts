@@ -245,17 +245,18 @@ export class GridRunner<R> {
     // A filter on the segment columns alone is a union of segments: their indexes give its rows in order.
     const segments = this.segmentsFor(db, req);
     if (segments && this.onSegments(req)) return { kind: 'segments', shape: this.shape(db, req, true), segments };
-    // Such a filter sorted by a column without a segment index (name, industry, building, last change),
-    // keeping a good share of rows: a walk of the sort index meets a page within 100 / share rows, where
-    // reading its set costs ~0.2 µs a member (status = graduated by name: 192,000 rowids, 40–70 ms).
-    if (this.onSegments(req) && req.sortModel.length && !small && count / total >= SEGMENTS_WALK_SHARE) return null;
-    const set = this.rowSet(db, counted, req);
-    registerGridIn(db);
-    const id = this.view.rowid;
     // Ranks of the sort column already read for this state of the data: the set's order is a counting sort.
     const rankQuery = this.rankQuery(req);
     collectRanks(db);
     const known = rankQuery && knownRanks(db, rankQuery);
+    // Such a filter sorted by a column without a segment index (name, industry, building, last change),
+    // keeping a good share of rows: a walk of the sort index meets a page within 100 / share rows, where
+    // reading its set costs ~0.2 µs a member (status = graduated by name: 192,000 rowids, 40–70 ms; 64 ms
+    // a first page with the name's whole order kept, against 2.6 ms along the name index).
+    if (this.onSegments(req) && req.sortModel.length && !small && count / total >= SEGMENTS_WALK_SHARE) return null;
+    const set = this.rowSet(db, counted, req);
+    registerGridIn(db);
+    const id = this.view.rowid;
     // A small set is ordered by the kept ranks where there are some (a radix sort of its members: 8,000
     // by building, ~0.2 ms, where comparing their buildings' names took 4–8 ms), else by its kept keys.
     const smallRanked = small && set.keys && known ? rankOrder(set, rankQuery.column, known, req.sortModel[0]!.sort, req.endRow) : null;
@@ -269,7 +270,8 @@ export class GridRunner<R> {
     // A large set is walked first, for at most walkFirstSteps entries (RANK_ORDER_WALK_RATIO), unless it is ordered by these ranks already.
     const pageSteps = Math.ceil((planLimits.walkBudgetFactor * (req.endRow - req.startRow) * total) / Math.max(1, count));
     const walkFirstSteps = Math.max(planLimits.walkBudgetMin, pageSteps);
-    const walkFirst = !!known && set.rankOrders.get(rankQuery.column)?.ranks !== known && walkFirstSteps * planLimits.rankOrderWalkRatio < set.size;
+    // Ranks with the column's whole order (values.ts rankOrderLimits) page a set by scanning it: cheaper than any walk of the index.
+    const walkFirst = !!known && !known.order && set.rankOrders.get(rankQuery.column)?.ranks !== known && walkFirstSteps * planLimits.rankOrderWalkRatio < set.size;
     const order = known && !walkFirst && rankOrder(set, rankQuery.column, known, req.sortModel[0]!.sort, req.endRow);
     // A column of few values (kind, status, industry, building) has its ranks read at once (one byte a
     // rowid): a walk of its index passes every row of the first values before a member (kind descending
@@ -322,13 +324,13 @@ export class GridRunner<R> {
   /**
    * The rank queries read ahead, the likeliest to be needed first: columns of few values (a walk of
    * their index passes every row of the first values before a member: the slowest walks), then numbers
-   * and dates. Not other text (names and codes): their reads cost most (0.3–0.9 s of CPU at 1M, and
-   * every distinct value is kept with them), their order seldom follows a filter, so walks along them
-   * meet a page soon, and a slow one asks for them.
+   * and dates, then other text (names and codes). Those cost most to read (0.3–0.9 s of CPU at 1M) but
+   * come with the column's whole order (values.ts rankOrderLimits), which pages any filter by name in a
+   * few ms, where a walk of the name index took 4–19 ms a first page for a filter keeping 1.5% of rows.
    */
   private aheadQueries(): RankQuery[] {
-    const weight = (c: GridColumn) => (c.type === 'enum' || c.fewValues ? 0 : 1);
-    const columns = Object.values(this.view.columns).filter((c) => c.sortable && (c.type !== 'text' || c.fewValues));
+    const weight = (c: GridColumn) => (c.type === 'enum' || c.fewValues ? 0 : c.type === 'text' ? 2 : 1);
+    const columns = Object.values(this.view.columns).filter((c) => c.sortable);
     const sqls = [...new Set(columns.sort((a, b) => weight(a) - weight(b)).map((c) => c.sql))];
     return sqls.map((column) => ({ rowid: this.view.rowid, from: this.view.from, where: this.view.where, column }));
   }

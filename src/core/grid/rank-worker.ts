@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { BUSY, READING, STOP, WANTED } from './rank-flags';
-import { readRanks, type RankQuery } from './values';
+import { readRanks, type RankQuery, type ValueRanks } from './values';
 
 /**
  * Reads sort columns' ranks (values.ts) on a thread of its own, with its own read-only connection, so
@@ -25,7 +25,7 @@ export interface RankWithdraw {
 
 export interface RankAnswer {
   id: number;
-  ranks: { ranks: Uint8Array | Uint16Array | Uint32Array; top: number } | null;
+  ranks: ValueRanks | null;
   values: unknown[] | null;
   error?: string;
 }
@@ -89,5 +89,6 @@ function answerTo(m: RankAsk): [RankAnswer, ArrayBuffer[]] {
   } catch (err) {
     answer = { id: m.id, ranks: null, values: null, error: err instanceof Error ? err.message : String(err) };
   }
-  return [answer, answer.ranks ? [answer.ranks.ranks.buffer as ArrayBuffer] : []];
+  const buffers = answer.ranks ? [answer.ranks.ranks.buffer, answer.ranks.order?.buffer].filter((b) => b !== undefined) : [];
+  return [answer, buffers as ArrayBuffer[]];
 }
