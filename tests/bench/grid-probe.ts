@@ -69,7 +69,7 @@ for (const f of filters)
     // The first WARM samples compile the code the sweep has compiled long before: not counted.
     const sorted = xs.slice(WARM).sort((a, b) => a - b);
     const p = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!.toFixed(1);
-    console.log(`${s.label} | ${f.label}: plan ${grid.sqlFor(db, req as GridRequest).plan}; first page p50 ${p(0.5)} p95 ${p(0.95)} max ${p(1)} ms (CPU p50 ${[...cpus].sort((a, b) => a - b)[cpus.length >> 1]!.toFixed(1)} max ${Math.max(...cpus).toFixed(1)}); GC in pages: ${gcIn.filter((g) => g > 0).length} of ${gcIn.length}, max ${Math.max(0, ...gcIn).toFixed(1)} ms; count p50 ${[...counts].sort((a, b) => a - b)[counts.length >> 1]!.toFixed(0)} ms`);
+    console.log(`${s.label} | ${f.label}: plan ${grid.sqlFor(db, req as GridRequest).plan}; first page p50 ${p(0.5)} p95 ${p(0.95)} max ${p(1)} ms (CPU p50 ${[...cpus].sort((a, b) => a - b)[cpus.length >> 1]!.toFixed(1)} max ${Math.max(...cpus).toFixed(1)}); GC in pages: ${gcIn.filter((g) => g > 0).length} of ${gcIn.length}, max ${Math.max(0, ...gcIn).toFixed(1)} ms; ${process.env.GRID_PROBE_REPEAT ? `count once ${counts[0]!.toFixed(0)} ms` : `count p50 ${[...counts].sort((a, b) => a - b)[counts.length >> 1]!.toFixed(0)} ms`}`);
   }
 core.close();
 })();

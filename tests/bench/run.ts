@@ -52,10 +52,10 @@ function threadCpu(): number {
   }
 }
 
-/** `n` wall times of `fn`, each after `before` (untimed) when given. */
 /** Each timed sample's span (performance.now()), for the garbage collections that fell inside it (`gcInside`). */
 const spans = new WeakMap<number[], [number, number][]>();
 
+/** `n` wall times of `fn`, each after `before` (untimed) when given. */
 function time(fn: () => unknown, n = SAMPLES, before?: () => unknown): number[] {
   const out: number[] = [];
   const at: [number, number][] = [];
@@ -71,9 +71,16 @@ function time(fn: () => unknown, n = SAMPLES, before?: () => unknown): number[] 
   return out;
 }
 
-/** Garbage collections of this process (their entries arrive at a turn of the event loop, after the samples). */
+/**
+ * Garbage collections of this process (their entries arrive at a turn of the event loop, after the
+ * samples), the last GC_KEPT: the re-timed views come after a sweep of thousands of collections.
+ */
 const collections: PerformanceEntry[] = [];
-new PerformanceObserver((list) => collections.push(...list.getEntries())).observe({ entryTypes: ['gc'] });
+const GC_KEPT = 20_000;
+new PerformanceObserver((list) => {
+  collections.push(...list.getEntries());
+  if (collections.length > 2 * GC_KEPT) collections.splice(0, collections.length - GC_KEPT);
+}).observe({ entryTypes: ['gc'] });
 
 /**
  * How many of these samples a garbage collection of the bench's own process fell inside, and the longest

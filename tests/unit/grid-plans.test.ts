@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { enterprisesView } from '../../src/core/enterprises/handlers';
 import { GridRunner, planLimits, walkStops, type GridFilterModel, type GridRequest } from '../../src/core/grid/query';
 import { readSetKeys, RowSet, SetKeys } from '../../src/core/grid/sets';
-import { dropKeptRanks, ownWrite, rankOrderLimits, rankPatches, rankReads, valueRanks } from '../../src/core/grid/values';
+import { dropKeptRanks, ownWrite, rankOrderLimits, rankPatches, rankReads, rankScans, valueRanks } from '../../src/core/grid/values';
 import { generate } from '../../src/core/seed/seed';
 import { testCore } from './helpers';
 
@@ -665,6 +665,7 @@ describe('grid page plans equal the plain SQL', () => {
       rankOrderLimits.orderMinRanks = 1;
       dropKeptRanks(core.db);
       Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1, walkBudgetFactor: 0, setWalkSteps: 0 });
+      const scanned = rankScans.pages;
       fc.assert(
         fc.property(request, anySort, (req, sort) => {
           const plan = samePages({ ...req, sort });
@@ -674,6 +675,8 @@ describe('grid page plans equal the plain SQL', () => {
       );
       const name = valueRanks(core.db, { rowid: enterprisesView.rowid, from: enterprisesView.from, where: enterprisesView.where, column: 'e.name' });
       expect(name?.order?.length).toBe((core.db.prepare('SELECT count(*) AS n FROM enterprises WHERE deleted = 0').get() as { n: number }).n);
+      // Pages were served by scanning the kept orders (not only by heads and radix sorts of the members).
+      expect(rankScans.pages - scanned).toBeGreaterThan(40);
     } finally {
       Object.assign(planLimits, saved);
       Object.assign(rankOrderLimits, savedOrder);

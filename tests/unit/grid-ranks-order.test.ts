@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RowSet } from '../../src/core/grid/sets';
-import { headByRanks, orderByRanks, RankOrder, rankOrder } from '../../src/core/grid/values';
+import { headByRanks, orderByRanks, RankOrder, rankOrder, rankScans } from '../../src/core/grid/values';
 
 /**
  * A set ordered by a column's ranks (values.ts): members in (rank, rowid) order, whichever sort serves
@@ -156,6 +156,23 @@ describe('a row set ordered by ranks', () => {
     expect(order.bytes).toBe(1_000 * 4);
     expect(order.page('asc', 5_000, 100)).toEqual(sorted.slice(5_000, 5_100));
     expect(order.page('desc', 0, 10)).toEqual(sorted.slice(-10).reverse());
+  });
+
+  it('gives the scan up for the whole order when the members sit at the other end (a filter on the sort column: "name starts with Z" ascending), with the same pages', () => {
+    const n = 100_000;
+    const ranks = new Uint32Array(n + 1);
+    for (let id = 1; id <= n; id++) ranks[id] = id;
+    const all = Array.from({ length: n }, (_, i) => i + 1);
+    // The last 5,000 rows in the order: an ascending first page would pass 95,000 entries (19 a member).
+    const members = all.slice(-5_000);
+    const handedOver = rankScans.handedOver;
+    const order = new RankOrder(new RowSet(members, 0), { ranks, top: n, order: Int32Array.from(all) }, null);
+    expect(order.page('desc', 0, 50)).toEqual(members.slice(-50).reverse());
+    expect(rankScans.handedOver).toBe(handedOver);
+    expect(order.page('asc', 0, 50)).toEqual(members.slice(0, 50));
+    expect(rankScans.handedOver).toBe(handedOver + 1);
+    expect(order.page('asc', 4_990, 50)).toEqual(members.slice(4_990));
+    expect(order.page('desc', 10, 5)).toEqual(members.slice(-15, -10).reverse());
   });
 
   it('is none when a member has no rank (the ranks are of another state of the data)', () => {

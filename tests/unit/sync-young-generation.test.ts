@@ -21,19 +21,29 @@ const make = () => new Worker(body, { eval: true, resourceLimits: { maxYoungGene
 (async () => {
   const plain = await run(make);
   const lifted = await run(() => withSemiSpace(16, make));
+  // Two lifts at once: the first worker online must not put the cap back while the second is still
+  // starting. The second is a stand-in that comes online when told; a worker started meanwhile shows the flag.
+  const { EventEmitter } = require('node:events');
+  const pending = new EventEmitter();
+  const first = await run(() => { const w = withSemiSpace(16, make); withSemiSpace(16, () => pending); return w; });
+  const meanwhile = await run(make);
+  pending.emit('online');
   const after = await run(make);
-  console.log(JSON.stringify({ plain, lifted, after }));
+  console.log(JSON.stringify({ plain, lifted, first, meanwhile, after }));
 })();
 `;
 
 describe("a worker thread's young generation", () => {
+  // Also: lifts that overlap put the cap back only when the last of their workers is online.
   it("is lifted above the process's semi-space cap for that worker alone", () => {
     const out = execFileSync(process.execPath, ['--max-semi-space-size=1', '--import', 'tsx', '-e', CHILD], { encoding: 'utf8', timeout: 120_000 });
-    const { plain, lifted, after } = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
+    const { plain, lifted, first, meanwhile, after } = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
     const mb = 1024 * 1024;
     // A 1 MB cap: two semi-spaces of at most 1 MB each.
     expect(plain).toBeLessThanOrEqual(2 * mb);
     expect(lifted).toBeGreaterThan(4 * mb);
+    expect(first).toBeGreaterThan(4 * mb);
+    expect(meanwhile).toBeGreaterThan(4 * mb);
     expect(after).toBeLessThanOrEqual(2 * mb);
   }, 120_000);
 });

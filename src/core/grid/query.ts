@@ -159,9 +159,10 @@ export class GridRunner<R> {
   }
 
   /**
-   * The record's name among the sortable text columns whose ranks are not read ahead (see `aheadQueries`):
-   * the one searched by word, else the column `name`, else the first. A small set's keys are read in its
-   * order, the one a sort change would otherwise make by comparing strings.
+   * The record's name among the sortable text columns whose ranks may not be kept (read ahead last, see
+   * `aheadQueries`, and dropped by any own write): the one searched by word, else the column `name`, else
+   * the first. A small set's keys are read in its order, the one a sort change would otherwise make by
+   * comparing strings.
    */
   private unrankedTextColumn(): string | null {
     const text = Object.entries(this.view.columns).filter(([, c]) => c.sortable && c.type === 'text' && !c.fewValues);

@@ -6,7 +6,7 @@ import { nativeBindingOf, type Db } from '../db/open';
 import { moduleWorkerScript, startModuleWorker } from '../process/module-worker';
 import { BUSY, newRankFlags, READING, STOP, WANTED } from './rank-flags';
 import type { RankAnswer, RankAsk, RankWithdraw } from './rank-worker';
-import { askedRanks, beginRankRequest, cacheKey, committedSince, keepBackgroundRanks, knownRanks, type RankQuery, type RankRequest } from './values';
+import { askedRanks, beginRankRequest, cacheKey, committedSince, keepBackgroundRanks, knownRanks, rankOrderLimits, type RankQuery, type RankRequest } from './values';
 
 /**
  * Sort ranks read off the request path (item 1b of issue 14): the first read of a column's ranks costs
@@ -96,7 +96,7 @@ class RankReader {
     let requests = askedRanks.get(db);
     if (!requests) askedRanks.set(db, (requests = new Set()));
     requests.add(request);
-    const message: RankAsk = { id: asked.id, query, keepValues: !!request.log };
+    const message: RankAsk = { id: asked.id, query, keepValues: !!request.log, orderMinRanks: rankOrderLimits.orderMinRanks };
     if (soon) Atomics.store(this.flags, WANTED, asked.id);
     this.port.postMessage(message);
     return true;
@@ -244,12 +244,12 @@ export function askRanks(db: Db, query: RankQuery, liveRows: number, soon = fals
 const askedAheadAt = new WeakMap<Db, Map<string, number>>();
 
 /**
- * Asks for the ranks of `queries` (a grid's sortable columns of few values, numbers and dates, the
- * likeliest first) that are not kept, once per grid and state of the data as other connections leave
+ * Asks for the ranks of `queries` (a grid's sortable columns: few values, numbers and dates, then names
+ * and codes, the likeliest first) that are not kept, once per grid and state of the data as other connections leave
  * it: at 1M the first page sorted by a column otherwise paid one read of its ranks (150–330 ms of CPU,
  * more from a cold disk), waited for or read inline, and pages before it walked the sort index
- * (10–35 ms). Read ahead on the thread (about 3 s of CPU for the enterprise grid at 1M, on the other
- * core), they are kept before most users first sort. Only another connection's commit asks again (the
+ * (10–35 ms). Read ahead on the thread (about 3 s of CPU for the enterprise grid at 1M on the other
+ * core, and 1–2 s more for names and codes), they are kept before most users first sort. Only another connection's commit asks again (the
  * CLI's or another process's import or sync on the same file; the app's own writes, hub sync included,
  * go through this connection and patch the kept ranks instead).
  */

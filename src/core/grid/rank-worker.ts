@@ -16,6 +16,8 @@ export interface RankAsk {
   id: number;
   query: RankQuery;
   keepValues: boolean;
+  /** From 65,536 distinct values the column's whole order comes with its ranks (values.ts rankOrderLimits, as the asking thread has it). */
+  orderMinRanks: number;
 }
 
 /** Withdraws an ask not read yet. */
@@ -81,7 +83,7 @@ function answerTo(m: RankAsk): [RankAnswer, ArrayBuffer[]] {
     try {
       // Each read in one snapshot (its own transaction): the ranks of one state of the data.
       db.exec('BEGIN');
-      const read = readRanks(db, m.query, m.keepValues);
+      const read = readRanks(db, m.query, m.keepValues, m.orderMinRanks);
       answer = { id: m.id, ranks: read.ranks, values: read.values };
     } finally {
       db.close();

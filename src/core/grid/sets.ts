@@ -41,8 +41,9 @@ export class RowSet {
   keys: SetKeys | null = null;
 
   /**
-   * Orders of the members by a column of few values (values.ts), per column SQL, with the ranks they were
-   * made from; the last RANK_ORDERS_KEPT used are kept (4 bytes a member each).
+   * Orders of the members by a column's ranks (values.ts `RankOrder`: a head, the whole order, or scans of
+   * the column's whole order), per column SQL, with the ranks they were made from; the last
+   * RANK_ORDERS_KEPT used are kept (4 bytes a member each, at most).
    */
   readonly rankOrders = new Map<string, { ranks: object; order: RankOrder }>();
 

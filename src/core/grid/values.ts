@@ -26,8 +26,11 @@ import { currentLog, singleTable, takeTouched, touchLog } from './touched';
 const MAX_ROWID = 2 ** 24;
 /**
  * Columns whose ranks a connection keeps (the most recently used): 1–4 MB each at 1M, about 35 MB for
- * all 16 sortable columns of the enterprise grid. At 12, a sweep of every sort evicted and read again
- * the first columns it had read (250–350 ms each).
+ * all 16 sortable columns of the enterprise grid, plus 4 MB for each column that keeps its whole order
+ * (`rankOrderLimits`: names, credit codes and last change in the bench's park; money columns too where a
+ * park's figures take 65,536 distinct values or more). At 12, a sweep of every sort evicted and read
+ * again the first columns it had read (250–350 ms each). The enterprise grid asks all 16 ahead, so
+ * another big grid's ranks, asked later, evict its least recently used.
  */
 const KEPT_COLUMNS = 16;
 /**
@@ -98,6 +101,9 @@ export const rankPatches = { count: 0 };
 
 /** Passes that read a column's ranks since the process started (the tests check they follow writes, and only writes). */
 export const rankReads = { count: 0 };
+
+/** Pages served by scanning a column's whole order (`RankOrder.scan`), and scans that gave up for the sorted set (tests count both). */
+export const rankScans = { pages: 0, handedOver: 0 };
 
 /**
  * The state of the data on a connection: SQLite's data_version (commits by other connections) and the
@@ -209,7 +215,8 @@ export function valueRanks(db: Db, q: RankQuery): ValueRanks | null {
   return ranks;
 }
 
-export function readRanks(db: Db, q: RankQuery, keepValues: boolean): { ranks: ValueRanks | null; values: unknown[] | null } {
+/** `orderMinRanks`: the rank thread is told the asking thread's `rankOrderLimits` (tests lower it). */
+export function readRanks(db: Db, q: RankQuery, keepValues: boolean, orderMinRanks = rankOrderLimits.orderMinRanks): { ranks: ValueRanks | null; values: unknown[] | null } {
   const none = { ranks: null, values: null };
   registerRank(db);
   // The live rows in the column's order (LIMIT keeps the subquery's ORDER BY), ranked as they come.
@@ -232,8 +239,8 @@ export function readRanks(db: Db, q: RankQuery, keepValues: boolean): { ranks: V
   }
   if (mine.bad) return none;
   const ranks: ValueRanks = { ranks: fitted(mine.ranks, mine.rank), top: mine.rank };
-  // A copy of the length read, not a view of the larger buffer: the buffer travels alone from the rank thread.
-  if (mine.rank >= rankOrderLimits.orderMinRanks) ranks.order = mine.order.slice(0, mine.n);
+  // A view of the rows read (not a copy: 4 MB at 1M); its buffer travels whole from the rank thread.
+  if (mine.rank >= orderMinRanks) ranks.order = mine.order.subarray(0, mine.n);
   return { ranks, values: mine.values };
 }
 
@@ -547,6 +554,8 @@ export class RankOrder {
   private whole: Int32Array | null = null;
   /** Per way, the members met so far scanning the column's order from that end (in that way's order), and where the scan stopped. */
   private readonly scans: Record<'asc' | 'desc', { found: Int32Array; n: number; at: number } | null> = { asc: null, desc: null };
+  /** A scan gave up (`scan`): the whole order serves from then on. */
+  private scanStopped = false;
 
   constructor(
     private readonly set: RowSet,
@@ -563,7 +572,14 @@ export class RankOrder {
 
   /** The rowids of a page. */
   page(dir: 'asc' | 'desc', offset: number, limit: number): number[] {
-    if (!this.whole && !this.head && this.ranks.order) return this.scan(dir, offset + limit).slice(offset, offset + limit);
+    if (!this.whole && !this.head && this.ranks.order && !this.scanStopped) {
+      const found = this.scan(dir, offset + limit);
+      this.scanStopped = !found;
+      if (found) {
+        rankScans.pages++;
+        return Array.from(found.subarray(offset, offset + limit));
+      }
+    }
     const head = this.head;
     // The head is in ascending order, the first positions (or, descending, the last) of the whole order.
     if (!this.whole && head && head.dir === dir && offset + limit <= head.rows.length) return pageOfOrder(head.rows, dir, offset, limit);
@@ -580,8 +596,11 @@ export class RankOrder {
   /**
    * The first `upTo` members one way (all there are, if fewer), in that way's order: the column's order
    * scanned from that end, each entry's rowid tested against the set, on from where the last page stopped.
+   * Null once the scan would pass more than SCAN_PER_MEMBER entries per member of the set (a deep page, or
+   * members bunched at the other end: "name starts with Z" ascending): the whole order by ranks (a radix
+   * sort of the members) then serves this page and the next.
    */
-  private scan(dir: 'asc' | 'desc', upTo: number): number[] {
+  private scan(dir: 'asc' | 'desc', upTo: number): Int32Array | null {
     const order = this.ranks.order!;
     const n = order.length;
     const want = Math.min(upTo, this.set.size);
@@ -595,19 +614,23 @@ export class RankOrder {
       }
       const set = this.set;
       const found = st.found;
+      const stop = Math.min(n, SCAN_PER_MEMBER * this.set.size);
       let k = st.n;
       let at = st.at;
       if (dir === 'asc') {
-        for (; at < n && k < want; at++) if (set.has(order[at]!)) found[k++] = order[at]!;
+        for (; at < stop && k < want; at++) if (set.has(order[at]!)) found[k++] = order[at]!;
       } else {
-        for (; at < n && k < want; at++) if (set.has(order[n - 1 - at]!)) found[k++] = order[n - 1 - at]!;
+        for (; at < stop && k < want; at++) if (set.has(order[n - 1 - at]!)) found[k++] = order[n - 1 - at]!;
       }
       st.n = k;
       st.at = at;
+      if (k < want && at < n) {
+        rankScans.handedOver++;
+        this.scans.asc = this.scans.desc = null;
+        return null;
+      }
     }
-    const out: number[] = [];
-    for (let i = 0; i < Math.min(st.n, upTo); i++) out.push(st.found[i]!);
-    return out;
+    return st.found.subarray(0, Math.min(st.n, upTo));
   }
 
   /** Bytes held: 4 a member ordered. */

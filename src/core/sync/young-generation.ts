@@ -9,10 +9,14 @@ import type { Worker } from 'node:worker_threads';
  * merge of the bench's 100,000 changes, most of what it had read still alive and copied each time.
  *
  * `withSemiSpace(mb, start)` raises the flag while `start` makes the worker and puts it back once the
- * worker runs (its isolate is made by then: Node emits 'online' from the started thread). The process's
- * own heap was sized when it started and does not change. Where the process set no smaller cap, nothing
- * is changed. Measured (node --max-semi-space-size=4, a worker making 3,000,000 small objects and keeping
- * a third, resourceLimits 48 MB): 94 scavenges with the limit alone, 29 with the flag raised for its start.
+ * worker runs (its isolate is made by then: Node emits 'online' from the started thread). Lifts that
+ * overlap (two merges' threads starting at once) are counted: the cap comes back when the last of their
+ * workers is online, at the largest size asked until then. Another worker started by the process in
+ * that window (a grid's rank thread) gets the larger young generation too: harmless, it is only room
+ * V8 may use. The process's own heap was sized when it started and does not change. Where the process
+ * set no smaller cap, nothing is changed. Measured (node --max-semi-space-size=4, a worker making
+ * 3,000,000 small objects and keeping a third, resourceLimits 48 MB): 94 scavenges with the limit alone,
+ * 29 with the flag raised for its start.
  */
 export function withSemiSpace(mb: number, start: () => Worker): Worker {
   const cap = semiSpaceCap();
@@ -21,9 +25,16 @@ export function withSemiSpace(mb: number, start: () => Worker): Worker {
   const restore = () => {
     if (restored) return;
     restored = true;
-    setFlagsFromString(`--max-semi-space-size=${cap}`);
+    if (--lifted.count === 0) {
+      lifted.mb = 0;
+      setFlagsFromString(`--max-semi-space-size=${cap}`);
+    }
   };
-  setFlagsFromString(`--max-semi-space-size=${mb}`);
+  lifted.count++;
+  if (mb > lifted.mb) {
+    lifted.mb = mb;
+    setFlagsFromString(`--max-semi-space-size=${mb}`);
+  }
   let worker: Worker;
   try {
     worker = start();
@@ -35,6 +46,9 @@ export function withSemiSpace(mb: number, start: () => Worker): Worker {
   worker.once('exit', restore);
   return worker;
 }
+
+/** Workers started with the cap lifted and not yet online, and the size the flag is lifted to. */
+const lifted = { count: 0, mb: 0 };
 
 /** The process's `--max-semi-space-size` (MB) from its command line or NODE_OPTIONS, or null when not set. */
 export function semiSpaceCap(): number | null {
