@@ -86,6 +86,8 @@ function mergeInChild(pkgFile: string, senderFile: string, count: number): Merge
   // SYNC_CHILD_FLAGS='--cpu-prof --cpu-prof-dir=DIR': node flags for the child alone (a profile of the merge as the bench runs it).
   const flags = process.env.SYNC_CHILD_FLAGS?.split(' ').filter(Boolean) ?? [];
   const out = execFileSync(process.execPath, [...CORE_V8_FLAGS, ...flags, ...child, 'merge-dry', resolve(FILE), pkgFile, senderFile, '3'], { encoding: 'utf8', timeout: 3_600_000, maxBuffer: 64 * 1024 * 1024 });
+  // SYNC_CHILD_OUT=FILE: the child's whole output kept (with SYNC_CHILD_FLAGS='--trace-gc', its collections).
+  if (process.env.SYNC_CHILD_OUT) writeFileSync(process.env.SYNC_CHILD_OUT, out);
   const runs = JSON.parse(out.trim().split('\n').pop()!) as MergeRuns;
   if (runs.applied !== count) throw new Error(`the child applied ${runs.applied} of ${count} changes`);
   // A phase without a CPU figure of its own travels as null (JSON has no NaN).

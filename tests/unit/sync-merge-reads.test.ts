@@ -1,4 +1,6 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { migrations } from '../../src/core/db/migrations';
 import { AliasIndex, EntryCache, membersOf, sameJson, survivorOf, type LogEntry } from '../../src/core/db/materialize';
 import { tables, type TableName } from '../../src/core/db/tables';
 import { ParkCore } from '../../src/core/service';
@@ -81,6 +83,36 @@ describe('batched reads of a merge', () => {
     // A range larger than the limit: each change looked up by its identity instead.
     expect(heldAmong(db, offered, 1)).toEqual(expected);
     expect(heldAmong(db, [])).toEqual(new Set());
+  });
+
+  it('a change is stored once: its identity is unique in the database, in a new file and in one migrated from before 0018', () => {
+    const older = migrations.slice(0, migrations.findIndex((m) => m.id === '0018_change_identity'));
+    const oldFile = tempFile('old.db');
+    const old = new ParkCore(oldFile, { knownMigrations: older, user: 'old' });
+    for (let i = 0; i < 20; i++) old.call('enterprises.create', { name: `企业${i}`, kind: 'startup', status: 'settled' });
+    const logBefore = old.db.prepare('SELECT * FROM changes ORDER BY seq').all();
+    expect(old.db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'changes_identity'").pluck().get()).toBe(1);
+    old.close();
+    const newFile = tempFile('new.db');
+    new ParkCore(newFile, { user: 'new' }).call('enterprises.create', { name: '新企业', kind: 'startup', status: 'settled' });
+    for (const file of [oldFile, newFile]) {
+      const core = new ParkCore(file, { user: 'later' });
+      const db = core.db;
+      if (file === oldFile) expect(db.prepare('SELECT * FROM changes ORDER BY seq').all()).toEqual(logBefore);
+      const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'changes' ORDER BY name").all() as { name: string; sql: string }[];
+      expect(indexes.map((i) => i.name)).not.toContain('changes_identity');
+      expect(indexes.find((i) => i.name === 'changes_latest')?.sql).toMatch(/^CREATE UNIQUE INDEX changes_latest ON changes \(tbl, row_id, field, stamp\)/);
+      const c = db.prepare('SELECT stamp, site, user, tbl, row_id, field, old_value, new_value FROM changes LIMIT 1').get() as LogEntry;
+      const insert = db.prepare('INSERT INTO changes (stamp, site, user, tbl, row_id, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      // The same identity with other values (another user, another value): refused.
+      expect(() => insert.run(c.stamp, c.site, 'someone else', c.tbl, c.row_id, c.field, null, '"x"')).toThrow(/UNIQUE constraint failed: changes.tbl, changes.row_id, changes.field, changes.stamp/);
+      // Another field of the same stamp and row is another change.
+      expect(insert.run(c.stamp, c.site, c.user, c.tbl, c.row_id, 'notes_other', null, null).changes).toBe(1);
+      core.close();
+    }
+    const raw = new Database(oldFile, { readonly: true });
+    expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    raw.close();
   });
 
   it('deleted rows among many, and the vector of what a copy holds, as the plain statements say', async () => {

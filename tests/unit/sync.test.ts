@@ -168,6 +168,8 @@ describe('fieldwork sync', () => {
     await refuse(encodePackage({ ...pkg, manifest: { ...pkg.manifest, sender: { ...pkg.manifest.sender, site: office.core.context().clock.site } } }), 'sync_own_package');
     const future = pkg.changes.map((c) => ({ ...c, stamp: c.stamp.replace(/^2026-11-21T09/, '2026-11-22T09') }));
     await refuse(encodePackage({ ...pkg, changes: future }), 'sync_clock_ahead');
+    // A change whose site is not the one its stamp ends with (a merge finds held changes by site): refused.
+    await refuse(encodePackage({ ...pkg, changes: pkg.changes.map((c) => ({ ...c, site: office.core.context().clock.site })) }), 'sync_bad_change');
     // An edit of a record the receiver never had, without the record: refused as incomplete.
     const orphan = { ...pkg.changes[0]!, row_id: '0190c0de-0000-7000-8000-000000000001' };
     await refuse(encodePackage({ ...pkg, changes: [orphan], manifest: { ...pkg.manifest, counts: { changes: 1 } } }), 'sync_incomplete');

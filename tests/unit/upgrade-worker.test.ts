@@ -39,12 +39,13 @@ describe('upgrading an older database on a worker thread', () => {
     expect(needsUpgrade(file)).toBe(false);
     expect(applied(file)).toContain('0017_qualification_days');
     const backup = seen.filter((p) => p.phase === 'backup');
-    expect(backup[0]).toMatchObject({ step: 1, steps: 2, percent: 0 });
+    expect(backup[0]).toMatchObject({ step: 1, steps: 3, percent: 0 });
     expect(backup.at(-1)!.percent).toBe(100);
     expect(backup.map((p) => p.percent)).toEqual([...backup.map((p) => p.percent)].sort((a, b) => a - b));
     expect(seen.filter((p) => p.phase !== 'backup')).toEqual([
-      { step: 1, steps: 2, phase: 'check', percent: 100 },
-      { step: 2, steps: 2, phase: 'migrate', percent: 0, migration: '0017_qualification_days' },
+      { step: 1, steps: 3, phase: 'check', percent: 100 },
+      { step: 2, steps: 3, phase: 'migrate', percent: 0, migration: '0017_qualification_days' },
+      { step: 3, steps: 3, phase: 'migrate', percent: 50, migration: '0018_change_identity' },
     ]);
     const db = new Database(file, { readonly: true });
     expect(db.prepare('SELECT day, n FROM qualification_days').all()).toEqual([{ day: '2027-01-01', n: 50 }]);

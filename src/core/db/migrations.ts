@@ -632,4 +632,18 @@ INSERT INTO qualification_days (day, n) SELECT json_extract(q.value, '$.expires'
   WHERE e.deleted = 0 AND day IS NOT NULL GROUP BY day;
 `,
   },
+  {
+    id: '0018_change_identity',
+    sql: `
+-- A change's identity (stamp, tbl, row_id, field) is kept unique by changes_latest, which holds the same
+-- four columns in the order that finds a field's latest change: changes_identity repeated them in stamp
+-- order, a second B-tree every stored change paid for (a merge of 100,000 changes into the bench's
+-- million-enterprise park: 0.1 s of 0.6 s of INSERTs, tests/bench/sync-floor.ts) and 6% of that file.
+-- The one read that wanted stamp order, a merge's "held already?" (sync/merge-reads.ts heldAmong), reads
+-- each sending site's stamp range along changes_site instead: a stamp ends with its site.
+DROP INDEX changes_latest;
+CREATE UNIQUE INDEX changes_latest ON changes (tbl, row_id, field, stamp);
+DROP INDEX changes_identity;
+`,
+  },
 ];

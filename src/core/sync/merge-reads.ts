@@ -13,21 +13,35 @@ export const changeKey = (c: Pick<LogEntry, 'stamp' | 'tbl' | 'row_id' | 'field'
 
 /**
  * The identities (changeKey) of the changes among `changes` that this copy holds already. A held change
- * has the same stamp, so only the log's stamps between the package's first and last can be among them:
- * usually few (what the receiver wrote while the sender was away), read in one range of the identity
- * index. When that range holds more than `limit` (a long absence next to a busy office) each change is
- * looked up by its identity, BATCH a statement.
+ * has the same stamp, and so the same site (a stamp ends with its site's id: checkIncoming holds every
+ * received change to that), so only the log's changes of each sending site between that site's first and
+ * last stamp in the package can be among them: usually few (what came from that site by another way while
+ * the sender was away), read as one range of the changes_site index a site. When those ranges hold more
+ * than `limit` (a long absence next to a busy office) each change is looked up by its identity, BATCH a
+ * statement, along changes_latest (which holds the identity's columns and keeps them unique, migration 0018).
  */
 export function heldAmong(db: Db, changes: LogEntry[], limit = Math.max(10_000, 4 * changes.length)): Set<string> {
   const held = new Set<string>();
   if (changes.length === 0) return held;
-  let min = changes[0]!.stamp;
-  let max = min;
+  const ranges = new Map<string, { min: string; max: string }>();
+  let range: { min: string; max: string } | undefined;
+  let rangeSite = '';
   for (const c of changes) {
-    if (c.stamp < min) min = c.stamp;
-    if (c.stamp > max) max = c.stamp;
+    // A package's changes come a site at a time (peers.ts changesSince): one look-up per run of a site.
+    if (c.site !== rangeSite || !range) {
+      rangeSite = c.site;
+      range = ranges.get(c.site);
+      if (!range) ranges.set(c.site, (range = { min: c.stamp, max: c.stamp }));
+    }
+    if (c.stamp < range.min) range.min = c.stamp;
+    if (c.stamp > range.max) range.max = c.stamp;
   }
-  const inRange = prepared(db, 'SELECT stamp, tbl, row_id, field FROM changes WHERE stamp BETWEEN ? AND ? LIMIT ?').all(min, max, limit + 1) as LogEntry[];
+  const inSite = prepared(db, 'SELECT stamp, tbl, row_id, field FROM changes WHERE site = ? AND stamp BETWEEN ? AND ? LIMIT ?');
+  const inRange: LogEntry[] = [];
+  for (const [site, { min, max }] of ranges) {
+    for (const c of inSite.all(site, min, max, limit + 1 - inRange.length) as LogEntry[]) inRange.push(c);
+    if (inRange.length > limit) break;
+  }
   if (inRange.length <= limit) {
     if (inRange.length === 0) return held;
     const offered = new Set(changes.map(changeKey));
@@ -38,7 +52,7 @@ export function heldAmong(db: Db, changes: LogEntry[], limit = Math.max(10_000, 
     return held;
   }
   const lookup = prepared(db, `SELECT j.key AS i FROM json_each(?) j WHERE EXISTS (SELECT 1 FROM changes
-    WHERE stamp = j.value ->> 0 AND tbl = j.value ->> 1 AND row_id = j.value ->> 2 AND field = j.value ->> 3)`);
+    WHERE tbl = j.value ->> 1 AND row_id = j.value ->> 2 AND field = j.value ->> 3 AND stamp = j.value ->> 0)`);
   for (let i = 0; i < changes.length; i += BATCH) {
     const chunk = changes.slice(i, i + BATCH);
     for (const r of lookup.all(JSON.stringify(chunk.map((c) => [c.stamp, c.tbl, c.row_id, c.field]))) as { i: number }[]) held.add(changeKey(chunk[r.i]!));

@@ -156,6 +156,8 @@ export function checkIncoming(ctx: WriteContext, changes: LogEntry[], sender: Se
     } catch {
       throw bad(c, '(value)');
     }
+    // A stamp ends with the id of the site that wrote it (clock.ts format): held changes are found by site (heldAmong).
+    if (c.site !== c.stamp.slice(-16)) throw bad(c, '(site)');
     if (typeof c.row_id !== 'string' || !c.row_id || c.row_id.length > 64) throw bad(c, '(row)');
     if (!latest || c.stamp > latest.stamp) latest = c;
   }
@@ -226,11 +228,17 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
       const held = heldAmong(db, changes);
       // In clock order (of two copies of one change, the first in the package stays: ties by position). A
       // change repeated in the package has the same stamp, so only changes of one stamp are compared.
-      const order = Array.from(changes.keys()).sort((a, b) => {
-        const x = changes[a]!.stamp;
-        const y = changes[b]!.stamp;
-        return x < y ? -1 : x > y ? 1 : a - b;
-      });
+      const order = Array.from(changes.keys());
+      // A package lists its changes in clock order (peers.ts changesSince): checked in one pass, sorted only if not.
+      let sorted = true;
+      for (let i = 1; i < changes.length && sorted; i++) sorted = changes[i - 1]!.stamp <= changes[i]!.stamp;
+      if (!sorted) {
+        order.sort((a, b) => {
+          const x = changes[a]!.stamp;
+          const y = changes[b]!.stamp;
+          return x < y ? -1 : x > y ? 1 : a - b;
+        });
+      }
       const byStamp = order.map((i) => changes[i]!);
       const fresh: LogEntry[] = [];
       // Where each new change is in the package (its line, for the classify thread: packageLines).
@@ -535,10 +543,11 @@ function deletedEdits(ctx: WriteContext, fresh: LogEntry[], sender: Sender, cach
   const isFresh = (c: LogEntry) => (freshKeys ??= new Set(fresh.map(changeKey))).has(changeKey(c));
   const unseenBySender = (c: LogEntry) => c.stamp > (sender.seen[c.site] ?? '');
   const aliases = cache.aliases();
-  const rows = new Set<string>();
-  const rowOf = new Map<string, string>();
+  // Each changed row's survivor, table by table, and all of them in the order first met (the review items' order).
+  const roots = new Map<TableName, Set<string>>();
+  const met: [TableName, string][] = [];
   // In clock order a row's changes mostly sit side by side (the fields of one save share a stamp range): a change of the
-  // row just seen adds nothing, and skipping it saves the keys and look-ups of three changes in four.
+  // row just seen adds nothing, and skipping it saves the look-ups of three changes in four.
   let lastTbl = '';
   let lastId = '';
   for (const c of fresh) {
@@ -546,25 +555,24 @@ function deletedEdits(ctx: WriteContext, fresh: LogEntry[], sender: Sender, cach
     if (c.row_id === lastId && c.tbl === lastTbl) continue;
     lastTbl = c.tbl;
     lastId = c.row_id;
-    const changed = `${c.tbl}\u0000${c.row_id}`;
-    let key = rowOf.get(changed);
-    if (key === undefined) rowOf.set(changed, (key = `${c.tbl}\u0000${aliases.survivor(c.tbl, c.row_id)}`));
-    rows.add(key);
+    const tbl = c.tbl as TableName;
+    let ofTable = roots.get(tbl);
+    if (!ofTable) roots.set(tbl, (ofTable = new Set()));
+    const root = aliases.survivor(tbl, c.row_id);
+    if (ofTable.has(root)) continue;
+    ofTable.add(root);
+    met.push([tbl, root]);
   }
   // Only deleted rows can hold an edit that met a deletion: find them with a statement per BATCH rows.
-  const byTable = new Map<TableName, string[]>();
-  for (const key of rows) {
-    const [tbl, root] = key.split('\u0000') as [TableName, string];
-    const ids = byTable.get(tbl);
-    if (ids) ids.push(root);
-    else byTable.set(tbl, [root]);
+  const deleted = new Map<TableName, Set<string>>();
+  for (const [tbl, ids] of roots) {
+    const found = deletedAmong(ctx.db, tbl, [...ids]);
+    if (found.size) deleted.set(tbl, found);
   }
-  const deleted = new Set<string>();
-  for (const [tbl, ids] of byTable) for (const id of deletedAmong(ctx.db, tbl, ids)) deleted.add(`${tbl}\u0000${id}`);
   const out: PendingReview[] = [];
-  for (const key of rows) {
-    if (!deleted.has(key)) continue;
-    const [tbl, root] = key.split('\u0000') as [TableName, string];
+  if (deleted.size === 0) return out;
+  for (const [tbl, root] of met) {
+    if (!deleted.get(tbl)?.has(root)) continue;
     const entries = entriesOf(ctx.db, tbl, membersOf(ctx.db, tbl, root), cache);
     const del = fieldWinners(entries).get('deleted');
     if (!del || !Number(del.value)) continue;
