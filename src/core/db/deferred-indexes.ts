@@ -56,7 +56,7 @@ export function deferIndexes(db: Db, table: string, lookupColumns: string[]): { 
  * Runs `build` (CREATE INDEX statements) with SQLite's sorter spilling to a temporary file. With the
  * connection's temp_store = MEMORY (open.ts: statement journals), the sorter never spills: it holds
  * every key of the table in memory at once, one allocation per row. A million-row import's rebuild of
- * changes_latest (tbl, row_id, field, stamp) took +123 MB that way; with the sorter on a file and a
+ * changes_latest (tbl, row_id, field, stamp; not unique before migration 0018) took +123 MB that way; with the sorter on a file and a
  * 4 MB cache, +5 MB, and the sort ran faster (measured by .bench-style peak RSS, issue 14). The
  * pragmas are the connection's own and come back after. temp_store cannot change inside a transaction
  * once the temporary database is open: then the build runs with the memory sorter, and the function
