@@ -87,6 +87,17 @@ export class ClassifyStream {
     }
   }
 
+  /**
+   * Whether every change of row `id` of `table` is classified (the whole answer has arrived, for a row the
+   * package does not change): asked first, so that a row whose answer is in costs no promise.
+   */
+  isRowReady(table: string, id: string): boolean {
+    if (this.done) return true;
+    this.lastIndex ??= lastIndexOfRows(this.fresh);
+    const last = this.lastIndex.get(`${table}\u0000${id}`);
+    return last !== undefined && this.upTo > last;
+  }
+
   /** Resolves once every change of row `id` of `table` is classified (the whole answer, for a row the package does not change). */
   async rowReady(table: string, id: string): Promise<void> {
     if (this.done) return;

@@ -323,26 +323,33 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
       // the first row that takes the long way waits for the whole answer and reads the long way's logs
       // ahead, as it would have without the thread, before anything is written but plain rows' UPDATEs.
       let streaming = elsewhere !== null;
-      const fold = async (table: TableName, id: string, ids: Set<string>) => {
-        if (streaming) await elsewhere!.rowReady(table, id);
-        let short = plain?.apply(ctx, table, id, ids, cache) ?? null;
-        if (short == null && streaming) {
-          streaming = false;
-          await elsewhere!.all();
-          preloadLongWay(cache, fresh, plain!);
-          // Its verdicts are all in now: a row not plain before is not plain now, but ask again all the same.
-          short = plain!.apply(ctx, table, id, ids, cache);
-        }
-        if (short == null) {
-          const { created } = materializeRow(ctx, table, id, (kept, absorbed, uscc) => {
-            plain?.forgetStored();
-            report.absorbed.push({ uscc, kept, absorbed });
-            reviews.push(...absorbedReviews(ctx, table, kept, absorbed));
-          }, cache);
-          if (created) report.newRecords++;
-        }
+      const longWay = (table: TableName, id: string) => {
+        const { created } = materializeRow(ctx, table, id, (kept, absorbed, uscc) => {
+          plain?.forgetStored();
+          report.absorbed.push({ uscc, kept, absorbed });
+          reviews.push(...absorbedReviews(ctx, table, kept, absorbed));
+        }, cache);
+        if (created) report.newRecords++;
+      };
+      // A row whose answer has arrived is rewritten with no promise made (an `async` function a row, and an
+      // await of the thread's answer a row, were three promises and as many turns of the microtask queue for
+      // each of 25,000 rows); a promise comes back only when there is something to wait for.
+      const foldReady = (table: TableName, id: string, ids: Set<string>): Promise<void> | undefined => {
+        const short = plain?.apply(ctx, table, id, ids, cache) ?? null;
+        if (short == null && streaming) return firstLongWay(table, id, ids);
+        if (short == null) longWay(table, id);
+        return ++work % 2000 === 0 ? step() : undefined;
+      };
+      const firstLongWay = async (table: TableName, id: string, ids: Set<string>) => {
+        streaming = false;
+        await elsewhere!.all();
+        preloadLongWay(cache, fresh, plain!);
+        // Its verdicts are all in now: a row not plain before is not plain now, but ask again all the same.
+        if (plain!.apply(ctx, table, id, ids, cache) == null) longWay(table, id);
         if (++work % 2000 === 0) await step();
       };
+      const fold = (table: TableName, id: string, ids: Set<string>): Promise<void> | undefined =>
+        streaming && !elsewhere!.isRowReady(table, id) ? elsewhere!.rowReady(table, id).then(() => foldReady(table, id, ids)) : foldReady(table, id, ids);
       // Aliases first: a row absorbed into another becomes a tombstone, its survivor folds both
       // histories, and the rows that refer to it follow the survivor.
       for (const id of touched.get('row_aliases') ?? []) {
@@ -365,7 +372,10 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
       for (const table of tableOrder()) {
         if (table === 'row_aliases') continue;
         const ids = touched.get(table);
-        for (const id of ids ?? []) await fold(table, id, ids!);
+        for (const id of ids ?? []) {
+          const wait = fold(table, id, ids!);
+          if (wait) await wait;
+        }
       }
       plain?.flush(ctx);
       phase('rewrite rows');
