@@ -2,13 +2,13 @@ import type { LogEntry } from '../db/materialize';
 import { AppError } from '../errors';
 import type { PendingReview } from './merge-classify';
 import type { RowPlan } from './plain-rows';
-import { decodeLogMax, decodeReviews, lastIndexOfRows, rowRuns, type ChunkFromWorker } from './merge-wire';
+import { decodeLogMax, decodeReviews, rowRuns, type ChunkFromWorker } from './merge-wire';
 
 /**
  * The classify thread's answer as it arrives, chunk by chunk in the changes' order (merge-worker.ts), on
  * the merge's side. Each chunk's verdicts go to `sink` as soon as it arrives (the merge offers them to
  * its short way, PlainRows, in the order classify in the merge's own thread would have); the merge
- * rewrites a row once every change of that row has been classified (`rowReady`), so it rewrites the
+ * rewrites a row once every change of that row has been classified (`readyThrough`), so it rewrites the
  * first rows while the thread classifies the rest, and waits for the whole answer (`all`) only before
  * what needs it (a row taking the long way, the review items).
  */
@@ -27,7 +27,6 @@ export class ClassifyStream {
   private done: ChunkFromWorker['done'] | null = null;
   private failed: Error | null = null;
   private wake: (() => void) | null = null;
-  private lastIndex: Map<string, number> | null = null;
   /** Milliseconds the merge spent waiting for chunks (a phase of the bench's figures). */
   waited = 0;
 
@@ -88,23 +87,18 @@ export class ClassifyStream {
   }
 
   /**
-   * Whether every change of row `id` of `table` is classified (the whole answer has arrived, for a row the
-   * package does not change): asked first, so that a row whose answer is in costs no promise.
+   * Whether the changes up to index `last` of the new changes are classified (a row's are when its last
+   * change is: the merge knows each row's last); undefined, for a row the package does not change: whether
+   * the whole answer has arrived. Asked first, so that a row whose answer is in costs no promise.
    */
-  isRowReady(table: string, id: string): boolean {
-    if (this.done) return true;
-    this.lastIndex ??= lastIndexOfRows(this.fresh);
-    const last = this.lastIndex.get(`${table}\u0000${id}`);
-    return last !== undefined && this.upTo > last;
+  readyThrough(last: number | undefined): boolean {
+    return this.done !== null || (last !== undefined && this.upTo > last);
   }
 
-  /** Resolves once every change of row `id` of `table` is classified (the whole answer, for a row the package does not change). */
-  async rowReady(table: string, id: string): Promise<void> {
-    if (this.done) return;
-    this.lastIndex ??= lastIndexOfRows(this.fresh);
-    const last = this.lastIndex.get(`${table}\u0000${id}`);
-    if (last === undefined) return this.all().then(() => {});
-    await this.waitFor(() => this.upTo > last);
+  /** Resolves once `readyThrough(last)`. */
+  async whenReadyThrough(last: number | undefined): Promise<void> {
+    if (last === undefined) await this.all();
+    else await this.waitFor(() => this.upTo > last);
   }
 
   /** The whole answer: the counts and the thread's phases (the reviews are `reviews`). */

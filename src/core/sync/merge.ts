@@ -314,10 +314,18 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
         if (!touched.has(t)) touched.set(t, new Set());
         touched.get(t)!.add(id);
       };
+      // With the thread's answer arriving: each changed row's last new change (the row is rewritten once its answer is in).
+      const lastChange = elsewhere ? new Map<TableName, Map<string, number>>() : null;
       for (let i = 0; i < fresh.length; i++) {
         const c = fresh[i]!;
         const prev = fresh[i - 1];
+        const next = fresh[i + 1];
         if (prev?.row_id !== c.row_id || prev.tbl !== c.tbl) touch(c.tbl as TableName, c.row_id);
+        if (lastChange && (next?.row_id !== c.row_id || next.tbl !== c.tbl)) {
+          let ofTable = lastChange.get(c.tbl as TableName);
+          if (!ofTable) lastChange.set(c.tbl as TableName, (ofTable = new Map()));
+          ofTable.set(c.row_id, i);
+        }
       }
       // With the thread's answer still arriving: the rows classified so far are rewritten the short way;
       // the first row that takes the long way waits for the whole answer and reads the long way's logs
@@ -348,8 +356,11 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
         if (plain!.apply(ctx, table, id, ids, cache) == null) longWay(table, id);
         if (++work % 2000 === 0) await step();
       };
-      const fold = (table: TableName, id: string, ids: Set<string>): Promise<void> | undefined =>
-        streaming && !elsewhere!.isRowReady(table, id) ? elsewhere!.rowReady(table, id).then(() => foldReady(table, id, ids)) : foldReady(table, id, ids);
+      const fold = (table: TableName, id: string, ids: Set<string>): Promise<void> | undefined => {
+        if (!streaming) return foldReady(table, id, ids);
+        const last = lastChange!.get(table)?.get(id);
+        return elsewhere!.readyThrough(last) ? foldReady(table, id, ids) : elsewhere!.whenReadyThrough(last).then(() => foldReady(table, id, ids));
+      };
       // Aliases first: a row absorbed into another becomes a tombstone, its survivor folds both
       // histories, and the rows that refer to it follow the survivor.
       for (const id of touched.get('row_aliases') ?? []) {
