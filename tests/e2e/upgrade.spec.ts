@@ -8,7 +8,7 @@ import { expect, test } from '@playwright/test';
  * shows the progress (step, backup percentage, what closing would do) instead of a blank page, then
  * opens into the app; an upgrade that fails half-way shows its error. Each test serves a database of its
  * own from its own `parkpilot serve` (not the screens' shared shell). The older file is today's demo with
- * the newest migration taken back out (its table dropped, its row removed): exactly what the previous
+ * the newest migration taken back out (its indexes as before, its row removed): exactly what the previous
  * version left. PARKPILOT_TEST_UPGRADE_DELAY_MS slows the worker's reports so a small file's progress is seen.
  */
 const DIR = join('.e2e', 'upgrade');
@@ -20,7 +20,9 @@ function olderDatabase(name: string, extraSql = ''): string {
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   rmSync(`${file}-backups`, { recursive: true, force: true });
   execFileSync('node', ['bin/parkpilot.js', 'demo', '--db', file], { stdio: 'pipe' });
-  execFileSync('sqlite3', [file, `DROP TABLE qualification_days; DELETE FROM schema_migrations WHERE id = '0017_qualification_days'; ${extraSql}`]);
+  // 0018_change_identity undone: changes_latest not unique, the identity kept by changes_identity.
+  execFileSync('sqlite3', [file, `DROP INDEX changes_latest; CREATE INDEX changes_latest ON changes (tbl, row_id, field, stamp);
+    CREATE UNIQUE INDEX changes_identity ON changes (stamp, tbl, row_id, field); DELETE FROM schema_migrations WHERE id = '0018_change_identity'; ${extraSql}`]);
   return file;
 }
 
@@ -63,7 +65,7 @@ test('an older database is upgraded with its progress on screen, then the app op
   }
   // The file now has the migration, and the backup taken before it is beside it.
   const file = join(DIR, 'older.db');
-  expect(execFileSync('sqlite3', [file, "SELECT count(*) FROM schema_migrations WHERE id = '0017_qualification_days'"]).toString().trim()).toBe('1');
+  expect(execFileSync('sqlite3', [file, "SELECT count(*) FROM schema_migrations WHERE id = '0018_change_identity'"]).toString().trim()).toBe('1');
 });
 
 test('in English too', async ({ page }) => {
@@ -85,14 +87,14 @@ test('in English too', async ({ page }) => {
 
 test('an upgrade that fails half-way shows its error, and the database is left as it was', async ({ page }) => {
   test.setTimeout(120_000);
-  // A table in the way of the migration: it fails after the backup, inside the migrations' transaction.
-  const file = olderDatabase('broken.db', 'CREATE TABLE qualification_days (x);');
+  // The index the migration drops last is missing: it fails after the backup, half-way through the migrations' transaction.
+  const file = olderDatabase('broken.db', 'DROP INDEX changes_identity;');
   const { url, child } = await serve(file, 0);
   try {
     await page.goto(url);
     const alert = page.getByRole('alert');
     await expect(alert.getByRole('heading', { name: '无法升级数据库' })).toBeVisible({ timeout: 30_000 });
-    await expect(alert).toContainText('qualification_days');
+    await expect(alert).toContainText('changes_identity');
     await expect(alert).toContainText('数据库保持升级前的样子');
     await expect(alert).toContainText('重新启动 ParkPilot 会再次尝试升级');
     await page.screenshot({ path: join(SCREENS, 'upgrade-failed-1440x900.png') });
@@ -101,5 +103,5 @@ test('an upgrade that fails half-way shows its error, and the database is left a
   } finally {
     child.kill();
   }
-  expect(execFileSync('sqlite3', [file, "SELECT count(*) FROM schema_migrations WHERE id = '0017_qualification_days'"]).toString().trim()).toBe('0');
+  expect(execFileSync('sqlite3', [file, "SELECT count(*) FROM schema_migrations WHERE id = '0018_change_identity'"]).toString().trim()).toBe('0');
 });
