@@ -8,6 +8,7 @@ import { HUB_ROLES, type HubRole } from '../core/hub/roles';
 import { addPerson, prepareHub } from '../core/hub/schema';
 import { ParkCore } from '../core/service';
 import { UsageError } from './usage';
+import { osUserName } from './os-user';
 
 /**
  * `parkpilot hub …`: the office hub for the park's IT person and for scheduled jobs. Passwords never
@@ -37,7 +38,7 @@ function required(values: Record<string, unknown>, name: string): string {
 function open(values: Record<string, unknown>, create = false): ParkCore {
   const file = required(values, 'db');
   if (!create && !existsSync(file)) throw new UsageError(`${file}: no such database`);
-  return new ParkCore(file, { create, user: process.env.USER ?? 'cli' });
+  return new ParkCore(file, { create, user: osUserName() });
 }
 
 async function asAdmin<T>(url: string, password: string | undefined, fn: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -21,6 +21,7 @@ import { UsageError } from './usage';
 import type { GridFilterModel } from '../core/grid/query';
 import { cliLocale, LangError } from './locale';
 import { normalisePeriod } from '../core/reports/model';
+import { osUserName } from './os-user';
 
 /**
  * `parkpilot` — the command line over the same core the app uses. Every failure is one line on
@@ -69,7 +70,7 @@ function count(values: Values, name: string, required = true): number {
 
 function openExisting(file: string, options: { hubSync?: boolean } = {}): ParkCore {
   if (!existsSync(file)) throw new UsageError(`${file}: no such database (create one with: parkpilot demo --db ${file})`);
-  return new ParkCore(file, { create: false, user: process.env.USER ?? 'cli', printPdf, preparePrinter, ...options });
+  return new ParkCore(file, { create: false, user: osUserName(), printPdf, preparePrinter, ...options });
 }
 
 export function createDemo(file: string): void {

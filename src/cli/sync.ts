@@ -4,6 +4,7 @@ import type { Locale } from '../core/errors';
 import { ParkCore } from '../core/service';
 import { checkout, exportPackage, importSource, syncStatus } from '../core/sync/fieldwork';
 import { UsageError } from './usage';
+import { osUserName } from './os-user';
 
 /**
  * `parkpilot checkout` and `parkpilot sync export|import|status`: the fieldwork round trip for
@@ -22,7 +23,7 @@ function open(values: Record<string, unknown>): ParkCore {
   const file = values.db;
   if (typeof file !== 'string' || !file) throw new UsageError('--db is required');
   if (!existsSync(file)) throw new UsageError(`${file}: no such database`);
-  return new ParkCore(file, { create: false, user: (values.user as string | undefined) ?? process.env.USER ?? 'cli' });
+  return new ParkCore(file, { create: false, user: (values.user as string | undefined) ?? osUserName() });
 }
 
 function required(values: Record<string, unknown>, name: string): string {

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { libreOfficeCsvLines } from './libreoffice';
 
@@ -135,4 +135,19 @@ test('hostile files and a busy database (issue 12 §2, §4): foreign files untou
   const code = await new Promise<number | null>((resolve) => importer.on('close', resolve));
   expect(code).toBe(0);
   expect(out).toMatch(/1 created/);
+});
+
+test('edits made through the CLI are recorded under the signed-in account, also where USER is not set (Windows, services)', () => {
+  const db = join(dir, 'who.db');
+  expect(run('demo', '--db', db).code).toBe(0);
+  const csv = join(dir, 'who.csv');
+  writeFileSync(csv, '\uFEFF企业名称,楼层\n珠海记名测试有限公司,3F\n');
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), LANG: 'en_US.UTF-8' };
+  delete env.USER;
+  delete env.USERNAME;
+  const r = spawnSync(process.execPath, ['bin/parkpilot.js', 'import', csv, '--db', db, '--entity', 'enterprises'], { encoding: 'utf8', env });
+  expect(r.status, r.stderr).toBe(0);
+  const users = execFileSync('sqlite3', [db, "SELECT DISTINCT user FROM changes WHERE batch IS NOT NULL"], { encoding: 'utf8' }).trim();
+  expect(users).toBe(userInfo().username);
+  expect(execFileSync('sqlite3', [db, "SELECT floor FROM enterprises WHERE name = '珠海记名测试有限公司'"], { encoding: 'utf8' }).trim()).toBe('3F');
 });

@@ -137,12 +137,14 @@ test('import: a template per entity, unmapped columns named, revert asks first',
 
   await page.getByLabel('导入到').selectOption('enterprises');
   const roster = join(dir, '含未知列的花名册.csv');
-  writeFileSync(roster, '\uFEFF企业名称,法定代表人,联系人,联系电话,上年营收（万元）,经营范围\n珠海首小时数据有限公司,王五,张敏,0756-1234567,120,软件开发\n');
+  writeFileSync(roster, '\uFEFF企业名称,法定代表人,联系人,联系电话,上年营收（万元）,楼层,经营范围\n珠海首小时数据有限公司,王五,张敏,0756-1234567,120,3F,软件开发\n');
   await page.getByLabel('选择文件（.xlsx、.xls、.csv）').setInputFiles(roster);
   await expect(page.getByTestId('import-counts')).toContainText('新建 1');
   await expect(page.getByTestId('import-unmapped')).toHaveText(/以下 2 列不会导入：法定代表人、经营范围/);
   await expect(page.getByLabel('对应字段 联系人')).toHaveValue('contact_name');
   await expect(page.getByLabel('对应字段 上年营收（万元）')).toHaveValue('revenue_prev');
+  // Every field the core imports is offered (the choices come from the core's list): the floor too.
+  await expect(page.getByLabel('对应字段 楼层')).toHaveValue('floor');
   await shot(page, 'import-unmapped');
   await page.getByRole('button', { name: '确认导入（1 条）' }).click();
   await expect(page.getByRole('heading', { name: '导入完成' })).toBeVisible();
@@ -152,6 +154,10 @@ test('import: a template per entity, unmapped columns named, revert asks first',
   await shot(page, 'import-revert-confirm');
   await confirm.getByRole('button', { name: '撤销此次导入' }).click();
   await expect(page.getByRole('status').filter({ hasText: '已撤销：删除 1 条新建记录' })).toBeVisible();
+  // The result now says so, and offers no second revert (the core would refuse it).
+  const result = page.locator('section.card', { has: page.getByRole('heading', { name: '导入已撤销' }) });
+  await expect(result).toBeVisible();
+  await expect(result.getByRole('button', { name: '撤销此次导入' })).toHaveCount(0);
 });
 
 test('reports: the period is picked (quarter), the language chosen, the cover names the park', async ({ page }) => {

@@ -31,6 +31,18 @@ for (const p of PAGES) {
   });
 }
 
+test('the Overview\'s charts follow a window narrowed from 1440 to 1024 (none past the right edge)', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('/#/overview');
+  const charts = page.locator('.charts .chart[role="img"]');
+  await expect(charts.first()).toBeVisible();
+  await expect(page.locator('.charts .chart svg').first()).toBeVisible();
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const farthest = () => page.locator('.charts .card').evaluateAll((cards: { getBoundingClientRect(): { right: number } }[]) => Math.max(...cards.map((c) => c.getBoundingClientRect().right)));
+  await expect.poll(farthest, { message: 'a chart card ends past the window' }).toBeLessThanOrEqual(1024);
+  await page.screenshot({ path: 'tests/e2e/.screens/1024-overview-narrowed.png' });
+});
+
 test('a record open beside the grid at 1024×700', async ({ page }) => {
   await page.goto('/#/enterprises');
   await expect(page.locator('.ag-row [col-id="name"]').first()).toContainText(/\S/);

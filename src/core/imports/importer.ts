@@ -59,6 +59,8 @@ export interface ImportReport {
   encoding?: string;
   headerRow: number;
   columns: ImportColumn[];
+  /** Every field a column may be mapped to (the mapping's choices), in the registry's reading order. */
+  fields: string[];
   /** Headers of the file's columns that land in no field: named so that nothing is dropped unseen. */
   unmapped: string[];
   rows: number;
@@ -136,7 +138,7 @@ export function mapColumns(db: Db, entity: ImportEntity, header: Cell[], given: 
 export async function runImport(ctx: CoreContext, source: TableSource, options: ImportOptions): Promise<ImportReport> {
   const { entity } = options;
   const report: ImportReport = {
-    entity, mode: options.mode, dryRun: options.dryRun, sheet: '', sheets: [], encoding: source.encoding, headerRow: 0, columns: [], unmapped: [],
+    entity, mode: options.mode, dryRun: options.dryRun, sheet: '', sheets: [], encoding: source.encoding, headerRow: 0, columns: [], fields: Object.keys(importFields[entity]), unmapped: [],
     rows: 0, created: 0, updated: 0, skipped: 0, rejected: [], preview: [], matches: [], batchId: null,
   };
   const batchId = ctx.ids();

@@ -16,11 +16,6 @@ type Entity = ImportEntity;
 type Choice = 'create' | 'update' | 'skip';
 type Batch = Record<string, unknown> & { id: string };
 
-const FIELDS: Record<Entity, string[]> = {
-  enterprises: ['name', 'uscc', 'industry', 'kind', 'status', 'building', 'unit', 'area_m2', 'entry_date', 'exit_date', 'founded_date', 'registered_capital', 'headcount', 'revenue', 'revenue_prev', 'tax', 'rd_spend', 'patents', 'software_copyrights', 'notes', 'contact_name', 'contact_role', 'contact_phone', 'contact_email'],
-  leads: ['company', 'uscc', 'source', 'industry', 'intended_investment', 'expected_area_m2', 'stage', 'owner_id', 'next_follow_up', 'probability', 'lost_reason', 'notes'],
-  incubations: ['enterprise_id', 'team_name', 'cohort', 'stage', 'mentor_id', 'applied_date', 'admitted_date', 'exit_date', 'agreement_start', 'agreement_end', 'notes'],
-};
 
 /**
  * Spreadsheet import: pick a file, check the dry run (counts, column mapping you can correct,
@@ -40,6 +35,8 @@ export function ImportPage() {
   const [error, setError] = useState<string | null>(null);
   /** The import the user asked to revert, waiting for the confirmation. */
   const [reverting, setReverting] = useState<{ id: string; name: string } | null>(null);
+  /** Batches reverted from this page: the result of one says so, and offers no second revert (which the core refuses). */
+  const [reverted, setReverted] = useState<ReadonlySet<string>>(new Set());
   const abort = useRef<AbortController | null>(null);
   /** The latest run: an earlier dry run that finishes later must not replace its answer. */
   const latest = useRef(0);
@@ -113,6 +110,7 @@ export function ImportPage() {
     setReverting(null);
     try {
       const r = await api['imports.revert']({ batchId: id });
+      setReverted((before) => new Set(before).add(id));
       toast({ kind: 'info', text: t('imports.reverted', { deleted: r.deleted, restored: r.restored }) });
       void loadBatches();
     } catch (err) {
@@ -156,7 +154,7 @@ export function ImportPage() {
       {report && (
         <>
           <section className="card">
-            <h2>{report.dryRun ? t('imports.dryRun') : t('imports.result')}</h2>
+            <h2>{report.dryRun ? t('imports.dryRun') : report.batchId && reverted.has(report.batchId) ? t('imports.resultReverted') : t('imports.result')}</h2>
             <div className="counts" data-testid="import-counts">
               <span>{t('imports.rows', { n: report.rows })}</span>
               <span className="ok">{t('imports.created', { n: report.created })}</span>
@@ -169,7 +167,7 @@ export function ImportPage() {
             <div className="row-buttons">
               {report.dryRun && <button type="button" className="primary" disabled={progress !== null || report.created + report.updated === 0 || !access.canWrite} title={access.reason ?? undefined} onClick={() => void run(false)}>{t('imports.apply', { n: report.created + report.updated })}</button>}
               {report.rejected.length > 0 && <button type="button" onClick={() => void downloadRejected()}>{t('imports.downloadRejected')}</button>}
-              {!report.dryRun && report.batchId && <button type="button" className="danger" onClick={() => setReverting({ id: report.batchId!, name: file?.name ?? '' })}>{t('imports.revert')}</button>}
+              {!report.dryRun && report.batchId && !reverted.has(report.batchId) && <button type="button" className="danger" onClick={() => setReverting({ id: report.batchId!, name: file?.name ?? '' })}>{t('imports.revert')}</button>}
             </div>
           </section>
           {report.dryRun && (
@@ -191,7 +189,7 @@ export function ImportPage() {
                       <td>
                         <select aria-label={`${t('imports.field')} ${c.header}`} value={mapping[String(c.index)] ?? ''} onChange={(e) => setMapping({ ...mapping, [String(c.index)]: e.target.value })}>
                           <option value="">{t('imports.ignore')}</option>
-                          {FIELDS[entity].map((f) => <option key={f} value={f}>{f.startsWith('contact_') ? `${t('field.contacts')}：${t(`field.${f}`)}` : t(`field.${f}`)}</option>)}
+                          {report.fields.map((f) => <option key={f} value={f}>{f.startsWith('contact_') ? `${t('field.contacts')}：${t(`field.${f}`)}` : t(`field.${f}`)}</option>)}
                         </select>
                       </td>
                     </tr>
