@@ -27,7 +27,7 @@ export function heldAmong(db: Db, changes: LogEntry[], limit = Math.max(10_000, 
   let range: { min: string; max: string } | undefined;
   let rangeSite = '';
   for (const c of changes) {
-    // A package's changes come a site at a time (peers.ts changesSince): one look-up per run of a site.
+    // Changes of one site mostly sit side by side (one device's session): the map is asked only when the site changes.
     if (c.site !== rangeSite || !range) {
       rangeSite = c.site;
       range = ranges.get(c.site);
