@@ -36,6 +36,7 @@ const messages = {
   not_won: { 'zh-CN': '只有已签约（或之后阶段）的线索才能转为企业', en: 'Only a signed (or later) lead can become an enterprise' },
   already_converted: { 'zh-CN': '该线索已关联企业“{name}”', en: 'This lead is already linked to “{name}”' },
   unknown_stage: { 'zh-CN': '阶段“{stage}”不存在', en: 'There is no stage “{stage}”' },
+  undo_stale: { 'zh-CN': '无法撤销：该线索此后已被再次移动或修改', en: 'Cannot undo: the lead has been moved or changed since' },
   date_in_future: { 'zh-CN': '日期不能晚于今天', en: 'The date cannot be after today' },
   import_too_large: { 'zh-CN': '文件过大：{detail}', en: 'The file is too large: {detail}' },
   import_bomb: { 'zh-CN': '文件解压后体积异常（疑似压缩炸弹），已拒绝读取', en: 'The file expands to an absurd size (a zip bomb?); it was not read' },

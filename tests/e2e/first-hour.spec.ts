@@ -62,6 +62,18 @@ test('as of 2019-06-30 a milestone completed later is open, and click-throughs s
   await page.getByRole('button', { name: '回到今天' }).click();
 });
 
+test('an address that names no page says so, marks no page in the sidebar, and leads back to the Overview', async ({ page }) => {
+  await page.goto('/#/enterprize');
+  await expect(page.getByRole('heading', { name: '没有这个页面', level: 1 })).toBeVisible();
+  await expect(page.locator('main')).toContainText('地址中的“enterprize”不是 ParkPilot 的页面');
+  await expect(page.locator('nav.sidebar [aria-current="page"]')).toHaveCount(0);
+  await expect(page.locator('.cards')).toHaveCount(0);
+  await page.getByRole('link', { name: '回到园区总览' }).click();
+  await expect(page).toHaveURL(/#\/overview$/);
+  await expect(page.getByRole('heading', { name: '园区总览', level: 1 })).toBeVisible();
+  await expect(page.locator('nav.sidebar [aria-current="page"]')).toHaveCount(1);
+});
+
 test('在孵 agrees: the registry refuses a 在孵 without an incubation record, with the reason', async ({ page }) => {
   await page.goto('/#/enterprises');
   await page.getByRole('button', { name: '+ 新建' }).click();
@@ -84,6 +96,13 @@ test('search: names first, tag-only matches marked, "see all" opens the filtered
   await expect(options.first().locator('.hit-name')).toContainText('数据');
   await expect(options.first()).not.toContainText('标签匹配');
   await shot(page, 'search-ranked');
+  // One Esc closes it, text typed or not (as its hint says); opened again, it starts empty.
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('combobox', { name: '搜索' })).toHaveCount(0);
+  await page.keyboard.press('Control+k');
+  await expect(page.getByRole('combobox', { name: '搜索' })).toHaveValue('');
+  await page.getByRole('combobox', { name: '搜索' }).fill('数据');
+  await expect(options).toHaveCount(20);
   await page.getByRole('button', { name: '在“企业”中查看全部名称匹配' }).click();
   // The grid takes the search over as its own name filter, and the address carries it (linkable).
   await expect(page).toHaveURL(/#\/enterprises\?filter=.*name.*contains/);

@@ -128,3 +128,49 @@ test('move a lead with the keyboard; a drop on 流失 asks for the reason', asyn
   await dialog.getByRole('button', { name: '保存' }).click();
   await expect(page.locator('[data-stage="lost"] .board-card', { hasText: company })).toBeVisible();
 });
+
+test('a move is undone from its notice or with Ctrl+Z: the card goes back and its history does not keep the move', async ({ page }) => {
+  await page.goto('/#/pipeline');
+  const promoted = page.locator('[data-stage="promoted"]');
+  const negotiating = page.locator('[data-stage="negotiating"]');
+  const count = async (column: typeof promoted) => Number(await column.locator('.count-badge').innerText());
+  const card = promoted.locator('.board-card').first();
+  const company = (await card.locator('.card-title').innerText()).trim();
+  const before = { promoted: await count(promoted), negotiating: await count(negotiating) };
+  // The lead's stage history, as its drawer lists it (Enter on a card opens the lead).
+  const history = async () => {
+    await promoted.locator('.board-card', { hasText: company }).focus();
+    await page.keyboard.press('Enter');
+    const drawer = page.locator('aside.drawer');
+    await drawer.getByRole('tab', { name: '阶段' }).click();
+    const items = drawer.locator('ol.stage-history li');
+    await expect(items.first()).toBeVisible();
+    const texts = await items.allInnerTexts();
+    await page.goto('/#/pipeline');
+    await expect(promoted.locator('.board-card', { hasText: company })).toBeVisible();
+    return texts;
+  };
+  const historyBefore = await history();
+
+  // The notice's Undo.
+  await card.focus();
+  await page.keyboard.press('Alt+ArrowRight');
+  const moved = negotiating.locator('.board-card', { hasText: company });
+  await expect(moved).toBeFocused();
+  await expect(negotiating.locator('.count-badge')).toHaveText(String(before.negotiating + 1));
+  await page.getByRole('status').locator('.toast', { hasText: `“${company}”已移至 在谈` }).getByRole('button', { name: '撤销' }).click();
+  await expect(promoted.locator('.board-card', { hasText: company })).toBeFocused();
+  await expect(promoted.locator('.count-badge')).toHaveText(String(before.promoted));
+  await expect(negotiating.locator('.count-badge')).toHaveText(String(before.negotiating));
+
+  // Ctrl+Z, from the keyboard alone; a second Ctrl+Z has nothing left to undo.
+  await page.keyboard.press('Alt+ArrowRight');
+  await expect(moved).toBeFocused();
+  await page.keyboard.press('Control+z');
+  const back = promoted.locator('.board-card', { hasText: company });
+  await expect(back).toBeFocused();
+  await expect(negotiating.locator('.count-badge')).toHaveText(String(before.negotiating));
+
+  // Both moves were withdrawn: the history is as it was.
+  expect(await history()).toEqual(historyBefore);
+});

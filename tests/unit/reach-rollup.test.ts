@@ -27,6 +27,8 @@ const opArb = fc.oneof(
   fc.record({ op: fc.constant('enterprise' as const) }),
   fc.record({ op: fc.constant('incubation' as const) }),
   fc.record({ op: fc.constant('moveLead' as const), i: fc.nat(), stage: fc.nat({ max: leadStages.length - 1 }), date: dateArb }),
+  // The board's undo of a lead's last move: refused unless it is the latest (a write the rules refuse changes nothing).
+  fc.record({ op: fc.constant('undoLead' as const), i: fc.nat() }),
   fc.record({ op: fc.constant('moveIncubation' as const), i: fc.nat(), stage: fc.nat({ max: incubationStages.length - 1 }), date: dateArb }),
   fc.record({ op: fc.constant('link' as const), i: fc.nat(), e: fc.option(fc.nat(), { nil: null }) }),
   fc.record({ op: fc.constant('delete' as const), table: fc.constantFrom('leads' as const, 'incubations' as const), i: fc.nat() }),
@@ -77,6 +79,9 @@ describe('stage_reach: "reached stage" counts equal the counts from the base tab
             else if (o.op === 'moveLead' && pools.leads.length) {
               const stage = leadStages[o.stage]!;
               core.call('leads.moveStage', { id: at(pools.leads, o.i), stage, date: o.date, ...(stage === 'lost' ? { lost_reason: '选址外地' } : {}) } as never);
+            } else if (o.op === 'undoLead' && pools.leads.length) {
+              const id = at(pools.leads, o.i)!;
+              core.call('leads.undoMove', { id, stage: (core.call('leads.get', { id }) as { stage: string }).stage } as never);
             } else if (o.op === 'moveIncubation' && pools.incubations.length) core.call('incubations.moveStage', { id: at(pools.incubations, o.i), stage: incubationStages[o.stage], date: o.date } as never);
             else if (o.op === 'link' && pools.leads.length && pools.enterprises.length)
               core.call('leads.update', { id: at(pools.leads, o.i), patch: { enterprise_id: o.e === null ? null : at(pools.enterprises, o.e) } } as never);

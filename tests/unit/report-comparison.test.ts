@@ -65,6 +65,27 @@ describe('operations report: key figures with 同比 and 环比', () => {
     expect(byLabel.get('新入驻企业（家）')).toMatchObject({ now: entries('2020-03-01', '2020-03-15'), lastYear: entries('2019-03-01', '2019-03-15'), previous: entries('2020-02-01', '2020-02-15') });
   });
 
+  it('the incubation table gives each stage on the last day and entered in the period, the key figures\' 在孵, 新入孵 and 毕业 among them', () => {
+    const report = operationsReport(core.context().db, parsePeriod('2021')!, '2021-12-31', 'zh-CN', '2021-12-31');
+    const figures = new Map((report.sections[0] as Extract<Section, { kind: 'table' }>).rows.map((r) => [String(r.label), r.now]));
+    const section = report.sections.find((s) => s.title === '二、孵化统计') as Extract<Section, { kind: 'table' }>;
+    const [onLastDay, entered] = section.rows as Row[];
+    expect(onLastDay!.label).toBe('期末（2021-12-31）');
+    expect(entered!.label).toBe('本期进入');
+    // The stock is what the Overview counts that day; the flows, counted here from the events.
+    const stages = core.call('dashboard.overview', { asOf: '2021-12-31' }).incubationStages as Record<string, number>;
+    for (const stage of ['applied', 'screening', 'admitted', 'incubating', 'graduated', 'terminated']) {
+      expect(onLastDay![stage], stage).toBe(stages[stage] ?? 0);
+      expect(entered![stage], stage).toBe(reached(stage, '2021-01-01', '2021-12-31'));
+    }
+    expect(figures.get('在孵企业（家）')).toBe(Number(onLastDay!.admitted) + Number(onLastDay!.incubating));
+    expect(figures.get('新入孵企业（家）')).toBe(entered!.admitted);
+    expect(figures.get('毕业企业（家）')).toBe(entered!.graduated);
+    // The demo's year has more graduates on record than graduated in it: the note says which is which.
+    expect(Number(onLastDay!.graduated)).toBeGreaterThan(Number(entered!.graduated));
+    expect(section.note).toContain('“新入孵”“毕业”是本期进入数');
+  });
+
   it('changes read as people write them, and months shift to the month end', () => {
     expect(changeText(12, 10)).toBe('+2 (+20.0%)');
     expect(changeText(7, 10)).toBe('−3 (−30.0%)');
@@ -84,6 +105,7 @@ describe('operations report: key figures with 同比 and 环比', () => {
     const targets = report.sections.find((s) => s.title === '3. Plan targets') as Extract<Section, { kind: 'table' }>;
     expect(targets.rows.map((r) => r.plan)).toContain('Zhuhai National Big Data Comprehensive Pilot Zone (Pearl River Delta) Implementation Plan');
     expect(targets.rows.find((r) => r.name === 'Core enterprises introduced or incubated')?.range).toBe('3–5 companies');
+    expect(targets.columns.filter((c) => c.nowrap).map((c) => c.key)).toEqual(['range', 'value', 'status']);
     const html = reportHtml(report, 'en');
     expect(html).toMatch(/td\.date, td\.number, td\.money, td\.nowrap[^{]*\{ white-space: nowrap; \}/);
     expect(html).toContain('<td class="text nowrap">+');

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FieldIssue } from '../errors';
 import { entityHandlers, refExists } from '../entity';
 import { prepared } from '../db/open';
-import { readLive, transact, updateRow, type Row } from '../db/write';
+import { deleteRow, readLive, transact, updateRow, type Row } from '../db/write';
 import { enterprisesHandlers } from '../enterprises/handlers';
 import { AppError } from '../errors';
 import { enumOf, isoDate, longText, optionalId, shortText, usccIssue, withNormalizedUscc } from '../fields';
@@ -95,6 +95,32 @@ export const leadsHandlers = slice('leads', {
     return transact(ctx, () => {
       updateRow(ctx, 'leads', input.id, { stage: input.stage, lost_reason: next.lost_reason });
       recordStage(ctx, 'leads', input.id, lead.stage as string, input.stage, date, input.note);
+      return readLive(ctx.db, 'leads', input.id);
+    });
+  }),
+  /**
+   * Undo of a kanban move, as the board offers it right after: the lead goes back to the stage it came
+   * from and the move's stage event is withdrawn (a tombstone through the write path), so the funnel,
+   * time in stage and targets count it as never made, rather than as two moves. Only the lead's latest
+   * move, while the lead is still in the stage it moved to: after another move (here, or one merged in)
+   * the undo is refused with a message, and the history keeps both.
+   */
+  undoMove: handler(z.strictObject({ id: z.uuid(), stage: z.string().max(40) }), (ctx, input) => {
+    const lead = readLive(ctx.db, 'leads', input.id);
+    // The move is the lead's latest stay (by date) and its latest entered event: a move dated back
+    // before another is not the one the board just made.
+    const latest = (order: string) =>
+      prepared(ctx.db, `SELECT id, from_stage, stage FROM stage_events WHERE entity = 'leads' AND row_id = ? AND deleted = 0 ORDER BY ${order} LIMIT 1`).get(input.id) as
+        | { id: string; from_stage: string | null; stage: string }
+        | undefined;
+    const last = latest('date DESC, rowid DESC');
+    if (!last || last.id !== latest('rowid DESC')?.id || last.stage !== input.stage || lead.stage !== input.stage || last.from_stage === null) throw new AppError('undo_stale');
+    // The stage it returns to must still be one of the pipeline's (Settings may have removed it since).
+    const issues = stageIssues(ctx, { ...lead, stage: last.from_stage });
+    if (issues.length) throw new AppError('invalid_input', { detail: issues.map((i) => i.field).join(', ') }, issues);
+    return transact(ctx, () => {
+      updateRow(ctx, 'leads', input.id, { stage: last.from_stage });
+      deleteRow(ctx, 'stage_events', last.id);
       return readLive(ctx.db, 'leads', input.id);
     });
   }),

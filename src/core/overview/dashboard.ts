@@ -249,6 +249,7 @@ export function timeline(db: Db, asOf: string): { date: string; kind: 'deadline'
 
 export function overview(db: Db, asOf: string, today: string) {
   const mix = industryMix(db, asOf);
+  const stages = leadStages(db);
   return {
     asOf,
     targets: targetProgress(db, asOf),
@@ -263,9 +264,15 @@ export function overview(db: Db, asOf: string, today: string) {
     enterprises: mix.reduce((a, r) => a + r.n, 0),
     /**
      * What the figures at the top count, as grid filters: the registry's statuses that are 在册, the
-     * incubation stages that are 在孵. The Overview's links take them from here, not a copy of their own.
+     * incubation stages that are 在孵, the pipeline stages that are 跟进中 (kind open, as Settings names
+     * them: a signed or settled lead is won, no longer followed up). The Overview's links take them from
+     * here, not a copy of their own.
      */
-    counted: { registeredStatuses: REGISTERED_STATUSES, activeIncubationStages: ACTIVE_INCUBATION_STAGES },
+    counted: {
+      registeredStatuses: REGISTERED_STATUSES,
+      activeIncubationStages: ACTIVE_INCUBATION_STAGES,
+      openLeadStages: stages.filter((s) => s.kind === 'open').map((s) => s.id),
+    },
   };
 }
 

@@ -1,5 +1,7 @@
-import type { Db } from '../db/open';
+import { prepared, type Db } from '../db/open';
+import { incubationStages } from '../enums';
 import { overview } from '../overview/dashboard';
+import { ACTIVE_INCUBATION_STAGES } from '../incubation/status';
 import type { Period } from './model';
 
 /**
@@ -51,20 +53,29 @@ export function keyFigures(db: Db, stretch: Stretch, today: string): Record<Figu
   const count = (sql: string, ...params: unknown[]) => (db.prepare(sql).get(...params) as { n: number }).n;
   const { from, to } = stretch;
   const d = overview(db, to, today);
+  const entered = stageEntries(db, from, to);
   return {
     enterprises: d.enterprises,
     entries: count('SELECT count(*) AS n FROM enterprises WHERE deleted = 0 AND entry_date BETWEEN ? AND ?', from, to),
     exits: count('SELECT count(*) AS n FROM enterprises WHERE deleted = 0 AND exit_date BETWEEN ? AND ?', from, to),
-    incubating: (d.incubationStages.admitted ?? 0) + (d.incubationStages.incubating ?? 0),
+    incubating: ACTIVE_INCUBATION_STAGES.reduce((a, stage) => a + (d.incubationStages[stage] ?? 0), 0),
     // A lead counts once, in the stretch it first reached a won stage.
     signed: count(
       "SELECT count(DISTINCT e.row_id) AS n FROM stage_events e JOIN pipeline_stages s ON s.id = e.stage AND s.kind = 'won' WHERE e.entity = 'leads' AND e.deleted = 0 AND e.date BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM stage_events p JOIN pipeline_stages ps ON ps.id = p.stage AND ps.kind = 'won' WHERE p.entity = 'leads' AND p.row_id = e.row_id AND p.date < ?)",
       from, to, from,
     ),
-    admitted: count("SELECT count(DISTINCT row_id) AS n FROM stage_events WHERE entity = 'incubations' AND stage = 'admitted' AND deleted = 0 AND date BETWEEN ? AND ?", from, to),
-    graduated: count("SELECT count(DISTINCT row_id) AS n FROM stage_events WHERE entity = 'incubations' AND stage = 'graduated' AND deleted = 0 AND date BETWEEN ? AND ?", from, to),
+    admitted: entered.get('admitted') ?? 0,
+    graduated: entered.get('graduated') ?? 0,
     overdue: d.overdue.count,
   };
+}
+
+/** Per incubation stage, the records that entered it from `from` to `to` (each record once a stage). */
+export function stageEntries(db: Db, from: string, to: string): Map<string, number> {
+  // A stage at a time: each one range of stage_events_reach (entity, stage, date, row_id), where one
+  // GROUP BY stage reads every incubation event of every date.
+  const count = prepared(db, "SELECT count(DISTINCT row_id) AS n FROM stage_events WHERE entity = 'incubations' AND stage = ? AND deleted = 0 AND date BETWEEN ? AND ?");
+  return new Map(incubationStages.map((stage) => [stage, (count.get(stage, from, to) as { n: number }).n]));
 }
 
 /** A change as people read it in a report: "+3 (+12.5%)"; the percentage is left out when the base is 0. */

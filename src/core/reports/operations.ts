@@ -8,7 +8,8 @@ import { chartSvg } from './charts';
 import type { Period, Report, Section } from './model';
 import { incubationStages } from '../enums';
 import { localName, unitLabel } from '../targets/names';
-import { changeText, comparedStretches, FIGURE_KEYS, keyFigures, type FigureKey, type Stretch } from './comparison';
+import { changeText, comparedStretches, FIGURE_KEYS, keyFigures, stageEntries, type FigureKey, type Stretch } from './comparison';
+import { ACTIVE_INCUBATION_STAGES } from '../incubation/status';
 
 /**
  * The park operations report (月报/季报/年报) for a period, as of a date: key figures, the plan-target
@@ -31,13 +32,7 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
 
   const sections: Section[] = [
     keyFiguresSection(db, period, asOf, today, en),
-    {
-      // One row, a column per stage: short, so it sits with the key figures.
-      kind: 'table',
-      title: t('二、孵化统计', '2. Incubation'),
-      columns: incubationStages.map((stage) => ({ key: stage, header: `${labels.incubationStage!.get(stage) ?? stage}${t('（家）', '')}`, kind: 'number' as const, nowrap: true })),
-      rows: [Object.fromEntries(incubationStages.map((stage) => [stage, d.incubationStages[stage] ?? 0]))],
-    },
+    incubationSection(db, period, asOf, d.incubationStages, labels.incubationStage!, en),
     {
       kind: 'table',
       title: t('三、规划目标完成情况', '3. Plan targets'),
@@ -49,7 +44,8 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
         { key: 'value', header: t('当前值', 'Value'), kind: 'number', nowrap: true },
         { key: 'projection', header: t('到期预测', 'Projected'), kind: 'number' },
         { key: 'deadline', header: t('截止日期', 'Deadline'), kind: 'date' },
-        { key: 'status', header: t('状态', 'Status'), kind: 'text' },
+        // A status is a few words (已达成, 按计划推进): broken over two lines it reads as two.
+        { key: 'status', header: t('状态', 'Status'), kind: 'text', nowrap: true },
       ],
       rows: d.targets.map((x) => ({
         plan: localName(locale, x.plan_name, x.plan_name_en),
@@ -184,6 +180,36 @@ function keyFiguresSection(db: Db, period: Period, asOf: string, today: string, 
     note: t(
       `本期 ${span(stretches.current)}；上年同期 ${span(stretches.lastYear)}${stretches.previous ? `；上期 ${span(stretches.previous)}` : ''}。在园、在孵与逾期为期末数，其余为期间内发生数。`,
       `This period ${span(stretches.current)}; same period last year ${span(stretches.lastYear)}${stretches.previous ? `; previous period ${span(stretches.previous)}` : ''}. Enterprises in the park, in incubation and overdue follow-ups are counted on the last day; the others over the period.`,
+    ),
+  };
+}
+
+/**
+ * Incubation by stage, two rows a column per stage: the records in each stage on the last day, and the
+ * records that entered each stage within the period. The key figures take theirs from the same counts
+ * (在孵 = the active stages on the last day; 新入孵 and 毕业 = entered within the period), and the note
+ * says so: a reader who sees 在孵 17 here and 22 above, or 毕业 11 and 5, is told why.
+ */
+function incubationSection(db: Db, period: Period, asOf: string, onLastDay: Record<string, number>, stageLabels: Map<string, string>, en: boolean): Section {
+  const t = (zh: string, e: string) => (en ? e : zh);
+  const to = asOf < period.to ? asOf : period.to;
+  const entered = stageEntries(db, period.from, to);
+  const name = (stage: string) => stageLabels.get(stage) ?? stage;
+  const active = ACTIVE_INCUBATION_STAGES.map(name).join(t('与', ' and '));
+  return {
+    kind: 'table',
+    title: t('二、孵化统计', '2. Incubation'),
+    columns: [
+      { key: 'label', header: t('口径', 'Count'), kind: 'text', nowrap: true },
+      ...incubationStages.map((stage) => ({ key: stage, header: `${name(stage)}${t('（家）', '')}`, kind: 'number' as const, nowrap: true })),
+    ],
+    rows: [
+      { label: t(`期末（${to}）`, `On ${to}`), ...Object.fromEntries(incubationStages.map((stage) => [stage, onLastDay[stage] ?? 0])) },
+      { label: t('本期进入', 'Entered this period'), ...Object.fromEntries(incubationStages.map((stage) => [stage, entered.get(stage) ?? 0])) },
+    ],
+    note: t(
+      `期末为 ${to} 处于各阶段的企业数；本期进入为 ${period.from} 至 ${to} 进入各阶段的企业数。主要指标的“在孵企业”是${active}的期末数之和，“新入孵”“毕业”是本期进入数。`,
+      `"On ${to}": records in each stage that day; "entered": records that reached each stage from ${period.from} to ${to}. The key figures' "in incubation" is the sum of ${active} on the last day; "admitted" and "graduated" are entries this period.`,
     ),
   };
 }

@@ -6,6 +6,7 @@ import { SearchDialog } from './components/SearchDialog';
 import { ToastProvider } from './components/Toasts';
 import { rememberLocale, switchLanguage, type UiLocale } from './i18n';
 import { useRoute } from './lib/route';
+import { PageNotFound } from './components/PageNotFound';
 import { applyTheme, savedTheme, type Theme } from './lib/theme';
 import { afterFirstPaint } from './lib/firstPaint';
 import { useCoreData, useShellEvents } from './lib/useCoreData';
@@ -90,8 +91,9 @@ export function App() {
     setTheme(next);
   };
 
-  const page = (PAGES as readonly string[]).includes(route.page) ? route.page : 'overview';
-  const registry = registries[page as keyof typeof registries];
+  // An address naming no page shows that it does not (PageNotFound), with no page marked in the sidebar.
+  const page = (PAGES as readonly string[]).includes(route.page) ? route.page : null;
+  const registry = page ? registries[page as keyof typeof registries] : undefined;
 
   return (
     <ToastProvider>
@@ -153,6 +155,7 @@ export function App() {
           <main id="main" tabIndex={-1}>
             {damage !== null && <DamageScreen detail={damage} />}
             <Suspense fallback={<PageLoading />}>
+            {damage === null && page === null && <PageNotFound page={route.page} />}
             {damage === null && page === 'overview' && info && <Overview key={info.today} theme={theme} today={info.today} />}
             {damage === null && page === 'pipeline' && <Pipeline />}
             {damage === null && page === 'imports' && <ImportPage />}

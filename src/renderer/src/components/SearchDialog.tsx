@@ -54,6 +54,8 @@ export function SearchDialog({ open, onClose }: { open: boolean; onClose: () => 
           if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, hits.length - 1));
           else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0));
           else if (e.key === 'Enter') openHit(hits[active]);
+          // A search box with text takes the first Esc to clear itself; the hint promises Esc closes.
+          else if (e.key === 'Escape') onClose();
           else return;
           e.preventDefault();
         }}

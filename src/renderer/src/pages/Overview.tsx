@@ -55,17 +55,18 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
   // their English names come from the targets (a milestone the office added shows its own name).
   const englishNames = new Map(data.targets.flatMap((x) => [[x.name, x.name_en], [x.plan_name, x.plan_name_en]] as const));
   const timelineName = (name: string) => localName(locale, name, englishNames.get(name));
-  const openLeads = data.funnel.stages.filter((s) => s.conversion === null || s.current >= 0).reduce((a, s) => a + s.current, 0);
   // Each figure opens the grid filtered to the records it counts (a newcomer compares the two numbers):
-  // enterprises on record are those that have not left, open leads those on the path (not lost). (A record
+  // enterprises on record are those that have not left, open leads those in a stage of kind open. (A record
   // dated after the day shown is in the grid but not the figure: forms date new records on the database's
   // day, lib/databaseDay.ts, so only a date typed in by hand lands there.)
   // Which statuses and stages the figures count comes with them (the core's one declaration of each).
   const active = data.counted.activeIncubationStages;
+  const openStages = data.counted.openLeadStages;
+  const openLeads = data.funnel.stages.filter((s) => openStages.includes(s.stage)).reduce((a, s) => a + s.current, 0);
   const cards = [
     { key: 'enterprises', value: data.enterprises, href: `enterprises?status=${data.counted.registeredStatuses.join(',')}` },
     { key: 'incubating', value: active.reduce((a, s) => a + (data.incubationStages[s] ?? 0), 0), href: `incubations?stage=${active.join(',')}` },
-    { key: 'leads', value: openLeads, href: `leads?stage=${data.funnel.stages.map((s) => s.stage).join(',')}` },
+    { key: 'leads', value: openLeads, href: `leads?stage=${openStages.join(',')}` },
     { key: 'overdue', value: data.overdue.count, href: 'pipeline', warn: data.overdue.count > 0 },
   ];
 
@@ -131,7 +132,7 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
         </div>
         <div className="card chart-card">
           <h2>{t('overview.byIndustry')}</h2>
-          <Chart option={charts.industry} theme={theme} label={t('overview.byIndustry')} onClick={(p) => go(`enterprises?industry=${encodeURIComponent((p.data as { code: string }).code)}`)} />
+          <Chart option={charts.industry} theme={theme} label={t('overview.byIndustry')} onClick={(p) => go(`enterprises?industry=${encodeURIComponent((p.data as { code: string }).code)}&status=${data.counted.registeredStatuses.join(',')}`)} />
         </div>
         <div className="card chart-card">
           <h2>{t('overview.entriesExits')}</h2>

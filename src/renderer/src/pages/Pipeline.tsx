@@ -56,13 +56,40 @@ export function Pipeline() {
     }
     try {
       await api['leads.moveStage']({ id: card.id, stage, ...(lostReason ? { lost_reason: lostReason } : {}) });
-      toast({ kind: 'info', text: t('pipeline.moved', { name: card.company, stage: t(`enum.leadStage.${stage}`) }) });
+      lastMove.current = { card, stage };
+      toast({ kind: 'info', text: t('pipeline.moved', { name: card.company, stage: t(`enum.leadStage.${stage}`) }), action: { label: t('common.undo'), run: () => void undo({ card, stage }) } });
       refocus.current = { id: card.id, stage };
       await load();
     } catch (err) {
       toast({ kind: 'error', text: errorText(err) });
     }
   };
+
+  // The last move made on this board, which Ctrl+Z (or the notice's Undo) takes back: the lead returns to
+  // its stage and the move is withdrawn from its history (leads.undoMove), once.
+  const lastMove = useRef<{ card: Card; stage: string } | null>(null);
+  const undo = async (m: { card: Card; stage: string }) => {
+    if (lastMove.current?.card.id === m.card.id && lastMove.current.stage === m.stage) lastMove.current = null;
+    try {
+      await api['leads.undoMove']({ id: m.card.id, stage: m.stage });
+      toast({ kind: 'info', text: t('pipeline.moved', { name: m.card.company, stage: t(`enum.leadStage.${m.card.stage}`) }) });
+      refocus.current = { id: m.card.id, stage: m.card.stage };
+      await load();
+    } catch (err) {
+      toast({ kind: 'error', text: errorText(err) });
+    }
+  };
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z' || e.shiftKey || !lastMove.current) return;
+      // Typing in a field keeps its own undo.
+      if (e.target instanceof HTMLElement && e.target.closest('input, textarea, select, [contenteditable="true"]')) return;
+      e.preventDefault();
+      void undo(lastMove.current);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
 
   const onKey = (e: KeyboardEvent, card: Card) => {
     if (e.key === 'Enter') return navigate(`leads/${card.id}`);
