@@ -80,9 +80,13 @@ test('Settings → Backups: back up now, the list, and restore (the current file
     await expect(page.locator('td.mono', { hasText: 'fintech' })).toBeVisible();
     await section.scrollIntoViewIfNeeded();
     await shot(page, 'backups-settings');
+    // Times to the second (the day's backup and the one by hand were made within a minute), and the
+    // confirmation names which backup it is.
+    await expect(rows.first().locator('td').first()).toHaveText(/\d{1,2}:\d{2}:\d{2}/);
     await rows.first().getByRole('button', { name: /恢复/ }).click();
     const dialog = page.getByRole('dialog');
     await expect(dialog).toContainText('当前文件会先另存为一份备份');
+    await expect(dialog).toContainText(`数据库将回到 ${await rows.first().locator('td').first().innerText()}（手动备份）时的状态`);
     await dialog.getByRole('button', { name: '恢复' }).click();
     // The app starts over on the restored file: the industry added after the backup is gone.
     await expect(section.locator('tbody tr')).toHaveCount(3);

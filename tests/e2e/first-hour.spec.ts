@@ -179,6 +179,29 @@ test('import: a template per entity, unmapped columns named, revert asks first',
   await expect(result.getByRole('button', { name: '撤销此次导入' })).toHaveCount(0);
 });
 
+test('a field an import filled says so in the record\'s history, with the file, and leads to the imports', async ({ page }) => {
+  await page.goto('/#/imports');
+  await page.getByLabel('导入到').selectOption('enterprises');
+  const roster = join(dir, '十二月走访名单.csv');
+  writeFileSync(roster, '\uFEFF企业名称,从业人数\n珠海历史来源数据有限公司,37\n');
+  await page.getByLabel('选择文件（.xlsx、.xls、.csv）').setInputFiles(roster);
+  await expect(page.getByTestId('import-counts')).toContainText('新建 1');
+  await page.getByRole('button', { name: '确认导入（1 条）' }).click();
+  await expect(page.getByRole('heading', { name: '导入完成' })).toBeVisible();
+
+  await page.goto(`/#/enterprises?q=${encodeURIComponent('珠海历史来源数据有限公司')}`);
+  const row = page.locator('.ag-center-cols-container .ag-row', { hasText: '珠海历史来源数据有限公司' });
+  await expect(row).toHaveCount(1);
+  await row.locator('.ag-cell').first().click();
+  const drawer = page.locator('aside.drawer');
+  await drawer.getByRole('tab', { name: '修改记录' }).click();
+  const source = drawer.locator('.history > li').first().getByRole('link', { name: '导入：十二月走访名单.csv' });
+  await expect(source).toBeVisible();
+  await shot(page, 'history-import-source');
+  await source.click();
+  await expect(page.getByRole('heading', { name: '数据导入', level: 1 })).toBeVisible();
+});
+
 test('reports: the period is picked (quarter), the language chosen, the cover names the park', async ({ page }) => {
   await page.goto('/#/reports');
   await page.getByLabel('期间类型').selectOption('quarter');

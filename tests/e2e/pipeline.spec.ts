@@ -94,11 +94,15 @@ test('a target card agrees with the grid it summarises', async ({ page }) => {
 test('the as-of date replays the plan: statuses on 2020-12-31', async ({ page }) => {
   await page.goto('/#/overview');
   await expect(page.locator('[data-target="孵化初创企业"] .badge')).toHaveText('未达成'); // today: past the deadline
+  // Past its deadline a target has nothing left to project: its card offers the month-by-month chart instead.
+  await expect(page.locator('[data-target="孵化初创企业"]')).not.toContainText('预计到期');
+  await expect(page.locator('[data-target="孵化初创企业"]').getByRole('button', { name: '逐月走势 ·' })).toBeVisible();
   await expect(page.locator('[data-target="建成省级及以上大数据产业园"] .badge')).toHaveText('已逾期');
   await page.getByLabel('统计日期').fill('2020-12-31');
   await expect(page.getByText('统计截至 2020年12月31日')).toBeVisible();
   await expect(page.locator('[data-target="引进或孵化核心企业"] .badge')).toHaveText('已达成');
   await expect(page.locator('[data-target="孵化初创企业"] .badge')).toHaveText('有风险'); // the deadline day itself
+  await expect(page.locator('[data-target="孵化初创企业"]')).toContainText('预计到期'); // on the day, still projected
   await expect(page.locator('[data-target="建成省级及以上大数据产业园"] .badge')).toHaveText('按计划推进');
   await expect(page.locator('[data-target="建成大数据众创空间"] .badge')).toHaveText('已达成');
   await page.screenshot({ path: 'tests/e2e/.screens/overview-2020-12-31.png', fullPage: true });

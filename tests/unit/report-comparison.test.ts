@@ -106,6 +106,13 @@ describe('operations report: key figures with 同比 and 环比', () => {
     expect(targets.rows.map((r) => r.plan)).toContain('Zhuhai National Big Data Comprehensive Pilot Zone (Pearl River Delta) Implementation Plan');
     expect(targets.rows.find((r) => r.name === 'Core enterprises introduced or incubated')?.range).toBe('3–5 companies');
     expect(targets.columns.filter((c) => c.nowrap).map((c) => c.key)).toEqual(['range', 'value', 'status']);
+    // As of 2020-12-31 every target of the pilot-zone plan is on its deadline day: projected; a year on, past it, none is.
+    const later = operationsReport(core.context().db, parsePeriod('2021')!, '2021-12-31', 'en', '2021-12-31').sections.find((s) => s.title === '3. Plan targets') as Extract<Section, { kind: 'table' }>;
+    const startups = (t: typeof targets) => t.rows.find((r) => r.name === 'Startups hatched')!;
+    expect(startups(targets).projection).toEqual(expect.any(Number));
+    expect(startups(later).projection).toBeNull();
+    expect(startups(later).value).toBe(startups(targets).value);
+    expect(later.rows.filter((r) => r.deadline as string > '2021-12-31').every((r) => r.projection !== null)).toBe(true);
     const html = reportHtml(report, 'en');
     expect(html).toMatch(/td\.date, td\.number, td\.money, td\.nowrap[^{]*\{ white-space: nowrap; \}/);
     expect(html).toContain('<td class="text nowrap">+');

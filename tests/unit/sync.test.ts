@@ -80,6 +80,11 @@ describe('fieldwork sync', () => {
     const [officeItem] = reviewItems(office.core.db, 'open');
     const [laptopItem] = reviewItems(laptop.core.db, 'open');
     expect(officeItem!.id).toBe(laptopItem!.id);
+    // The value kept names its writer as the lost one does: the laptop's person, its device, its time.
+    for (const item of [officeItem!, laptopItem!]) {
+      expect(item).toMatchObject({ keptBy: '张三', keptDevice: '外勤笔记本 A', lostBy: 'user1' });
+      expect(item.keptAt! > item.lostAt).toBe(true);
+    }
     expect(contentHash(office.core.db)).toBe(contentHash(laptop.core.db));
 
     resolveReview(office.core.context(), officeItem!.id, 'lost');

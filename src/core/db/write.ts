@@ -34,6 +34,8 @@ export interface ChangeEntry {
   site: string;
   /** The device of the site (from sync_sites), when known. */
   device?: string | null;
+  /** The file of the import that wrote the change (import_batches), when an import did. */
+  import_file?: string | null;
   user: string;
   tbl: string;
   row_id: string;
@@ -186,7 +188,12 @@ export function insertMany(ctx: WriteContext, table: TableName, rows: Row[]): st
 /** The field-level history of one row, oldest first. */
 export function rowHistory(db: Db, table: TableName, id: string): ChangeEntry[] {
   // With the device each change was made on: merged changes name the laptop they came from.
-  const rows = prepared(db, 'SELECT c.stamp, c.site, s.device, c.user, c.tbl, c.row_id, c.field, c.old_value, c.new_value FROM changes c LEFT JOIN sync_sites s ON s.site = c.site WHERE c.tbl = ? AND c.row_id = ? ORDER BY c.stamp, c.seq')
+  // And the file of the import that wrote it, if one did: a field filled by a spreadsheet says which.
+  const rows = prepared(
+    db,
+    `SELECT c.stamp, c.site, s.device, c.user, c.tbl, c.row_id, c.field, c.old_value, c.new_value, b.file_name AS import_file
+     FROM changes c LEFT JOIN sync_sites s ON s.site = c.site LEFT JOIN import_batches b ON b.id = c.batch WHERE c.tbl = ? AND c.row_id = ? ORDER BY c.stamp, c.seq`,
+  )
     .all(table, id) as ChangeEntry[];
   return rows.map((r) => ({
     ...r,

@@ -52,7 +52,8 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
         name: localName(locale, x.name, x.name_en),
         range: x.kind === 'milestone' ? t('完成', 'Done') : x.max_value == null ? `≥ ${x.min_value} ${unitLabel(x.unit, locale, x.min_value)}` : `${x.min_value}–${x.max_value} ${unitLabel(x.unit, locale, x.max_value)}`,
         value: x.kind === 'milestone' ? (x.done_date ?? t('未完成', 'Open')) : x.value,
-        projection: x.kind === 'milestone' ? null : x.projection,
+        // Past its deadline the value is the value at the deadline: no projection left (the cell stays empty).
+        projection: x.kind === 'milestone' || asOf > x.deadline ? null : x.projection,
         deadline: x.deadline,
         status: status(x.status),
       })),

@@ -12,7 +12,7 @@ import { hasBlob, hashesIn, putBlob } from '../visits/blobs';
 import { staffFor } from '../staff/visitor';
 import { classifyThreadFor, mergeChanges, type MergeOptions, type MergeReport } from './merge';
 import { checkManifest, readSource, buildPackage, encodePackage, writeFileAtomic } from './package';
-import { knownSites, peerSeen, recordPeer, recordSites, vectorOf } from './peers';
+import { deviceOf, knownSites, peerSeen, recordPeer, recordSites, vectorOf } from './peers';
 
 /**
  * The fieldwork round trip: the office checks out a laptop copy (a new file with a new site id), the
@@ -200,10 +200,30 @@ export interface ReviewItem {
   lostBy: string;
   lostDevice: string | null;
   lostAt: string;
+  /** Who wrote the value the field holds now, on which device and when (its latest change here); null if unknown. */
+  keptBy: string | null;
+  keptDevice: string | null;
+  keptAt: string | null;
   status: 'open' | 'resolved';
   resolution: string | null;
   resolvedBy: string | null;
   resolvedAt: string | null;
+}
+
+/**
+ * The latest write of a field here: its own latest change, or a later bulk-load snapshot ('*') that holds
+ * the field. Each is one descent of changes_latest (tbl, row_id, field, stamp).
+ */
+function keptWriter(db: Db, tbl: string, rowId: string, field: string): Pick<ReviewItem, 'keptBy' | 'keptDevice' | 'keptAt'> {
+  const latest = (f: string) =>
+    prepared(db, 'SELECT stamp, site, user, new_value FROM changes WHERE tbl = ? AND row_id = ? AND field = ? ORDER BY stamp DESC LIMIT 1').get(tbl, rowId, f) as
+      | { stamp: string; site: string; user: string; new_value: string | null }
+      | undefined;
+  const own = latest(field);
+  const snapshot = latest('*');
+  const holds = snapshot?.new_value != null && Object.hasOwn(JSON.parse(snapshot.new_value) as object, field);
+  const w = holds && (!own || snapshot!.stamp > own.stamp) ? snapshot : own;
+  return w ? { keptBy: w.user, keptDevice: deviceOf(db, w.site), keptAt: stampTime(w.stamp) } : { keptBy: null, keptDevice: null, keptAt: null };
 }
 
 /** Review items (open ones, or all), optionally only those of one record (its history panel). */
@@ -222,6 +242,7 @@ export function reviewItems(db: Db, status: 'open' | 'all', of?: { tbl: string; 
       kept: r.kept_value == null ? null : JSON.parse(String(r.kept_value)),
       lost: r.lost_value == null ? null : JSON.parse(String(r.lost_value)),
       lostBy: String(r.lost_user), lostDevice: (r.device as string | null) ?? null, lostAt: stampTime(String(r.lost_stamp)),
+      ...keptWriter(db, tbl, String(r.row_id), String(r.field)),
       status: r.status as ReviewItem['status'], resolution: (r.resolution as string | null) ?? null,
       resolvedBy: (r.resolved_by as string | null) ?? null, resolvedAt: (r.resolved_at as string | null) ?? null,
     };

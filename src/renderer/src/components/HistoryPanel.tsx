@@ -109,6 +109,7 @@ export function HistoryPanel({ area, id, fields }: { area: Area; id: string; fie
                 <strong>{first.field === 'deleted' ? (first.new_value === 1 ? t('history.deleted') : t('history.restored')) : first.field === '*' ? t('history.bulk') : stamp === oldestStamp ? t('history.created') : t('common.edit')}</strong>
                 <span className="muted"> · {t('history.by', { user: first.user, time: formatDateTime(stamp.slice(0, 24), i18n.language) })}</span>
                 {merged && <span className="badge device" title={first.site}>{t('history.onDevice', { device: first.device })}</span>}
+                {first.import_file && <a className="badge import" href="#/imports">{t('history.byImport', { file: first.import_file })}</a>}
               </div>
               {first.field !== 'deleted' && first.field !== '*' && (
                 <ul>

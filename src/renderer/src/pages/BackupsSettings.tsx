@@ -52,7 +52,8 @@ export function BackupsSettings({ damaged = false }: { damaged?: boolean }) {
       return null;
     });
 
-  const when = (iso: string) => new Date(iso).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+  // To the second: the day's backup and one made by hand a moment later must not read the same.
+  const when = (iso: string) => new Date(iso).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'medium' });
 
   return (
     <section className="card backups" aria-labelledby="backups-title">
@@ -107,7 +108,7 @@ export function BackupsSettings({ damaged = false }: { damaged?: boolean }) {
       <ConfirmDialog
         open={confirm !== null}
         title={t('backups.confirmTitle')}
-        message={confirm ? t('backups.confirm', { when: when(confirm.at) }) : ''}
+        message={confirm ? t('backups.confirm', { when: when(confirm.at), why: t(`backups.reason.${confirm.reason}`) }) : ''}
         confirmLabel={t('backups.restore')}
         cancelLabel={t('common.cancel')}
         onCancel={() => setConfirm(null)}

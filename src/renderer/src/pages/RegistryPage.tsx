@@ -254,6 +254,22 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
       location.hash = pathOf(row.id, currentQuery());
     });
   };
+  /**
+   * The open record's row is the grid's selected row, however it was opened (a click, Enter, a search
+   * hit, a link from the Overview, the address): the user sees which row the drawer shows. A row not
+   * loaded yet is selected when its block arrives (onModelUpdated); closing the drawer clears it.
+   */
+  const markOpenRow = () => {
+    const api = gridApi.current;
+    if (!api) return;
+    const id = selected?.id;
+    const node = id ? api.getRowNode(String(id)) : undefined;
+    if (node) {
+      if (!node.isSelected()) api.setNodesSelected({ nodes: [node], newValue: true, source: 'api' });
+      for (const other of api.getSelectedNodes()) if (other !== node) other.setSelected(false, false, 'api');
+    } else if (api.getSelectedNodes().length) api.deselectAll(undefined, 'api');
+  };
+  useEffect(markOpenRow, [selected?.id]); // eslint-disable-line react-hooks/exhaustive-deps
   const keys = useMemo(() => gridKeyHandlers<Row>(() => gridApi.current, (row) => openRow(row)), [selected, creating]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const reloadSelected = () => {
@@ -373,6 +389,7 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
             onCellFocused={keys.remember}
             onCellValueChanged={onCellValueChanged}
             onGridReady={onGridReady}
+            onModelUpdated={markOpenRow}
             onFilterChanged={syncAddress}
             onSortChanged={syncAddress}
             suppressOverlays={['noRows', 'noMatchingRows']}
