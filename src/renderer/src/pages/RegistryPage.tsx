@@ -269,7 +269,7 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
       for (const other of api.getSelectedNodes()) if (other !== node) other.setSelected(false, false, 'api');
     } else if (api.getSelectedNodes().length) api.deselectAll(undefined, 'api');
   };
-  useEffect(markOpenRow, [selected?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(markOpenRow, [selected?.id]);
   const keys = useMemo(() => gridKeyHandlers<Row>(() => gridApi.current, (row) => openRow(row)), [selected, creating]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const reloadSelected = () => {
