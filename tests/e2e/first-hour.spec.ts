@@ -190,9 +190,9 @@ test('a field an import filled says so in the record\'s history, with the file, 
   await expect(page.getByRole('heading', { name: '导入完成' })).toBeVisible();
 
   await page.goto(`/#/enterprises?q=${encodeURIComponent('珠海历史来源数据有限公司')}`);
-  const row = page.locator('.ag-center-cols-container .ag-row', { hasText: '珠海历史来源数据有限公司' });
-  await expect(row).toHaveCount(1);
-  await row.locator('.ag-cell').first().click();
+  const cell = page.locator('.ag-row [col-id="name"]', { hasText: '珠海历史来源数据有限公司' });
+  await expect(cell).toHaveCount(1);
+  await cell.click();
   const drawer = page.locator('aside.drawer');
   await drawer.getByRole('tab', { name: '修改记录' }).click();
   const source = drawer.locator('.history > li').first().getByRole('link', { name: '导入：十二月走访名单.csv' });
