@@ -173,6 +173,9 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   await expect(result.getByRole('status')).toContainText('新增 1 个待核对项');
   await expect(page.locator('.sidebar .count-badge')).toHaveText('1');
   await shots(page, 'sync-merge-result', result);
+  // What the laptop lacks now, counted as a person would: the office's edit and the merge's review item.
+  const laptopRow = page.locator('#sync-status ~ table tr', { hasText: '外勤笔记本 A' });
+  await expect(laptopRow).toContainText(/2 条记录的 \d+ 项字段修改/);
   await result.getByRole('link', { name: '去核对' }).click();
 
   // 7. The review queue, by keyboard: the list has focus; 3 types another value.

@@ -75,6 +75,10 @@ describe('fieldwork sync', () => {
     laptop.core.call('enterprises.update', { id, patch: { headcount: 20 } }); // 09:05: later, wins
     const atOffice = await exchange(laptop.core, office.core);
     expect(atOffice.conflicts).toEqual([expect.objectContaining({ table: 'enterprises', id, field: 'headcount', kept: 20, lost: 10, lostBy: 'user1' })]);
+    // What the laptop lacks now: the office's edit and the review item the merge wrote, two records (of many field changes).
+    const toLaptop = syncStatus(office.core.context()).peers[0]!;
+    expect(toLaptop.waitingRecords).toBe(2);
+    expect(toLaptop.waiting).toBeGreaterThan(2);
     const atLaptop = await exchange(office.core, laptop.core);
     expect(atLaptop.conflicts).toEqual([expect.objectContaining({ field: 'headcount', kept: 20, lost: 10 })]);
     const [officeItem] = reviewItems(office.core.db, 'open');

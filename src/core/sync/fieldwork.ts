@@ -133,14 +133,26 @@ export interface PeerStatus {
   lastSent: string | null;
   /** Changes here the peer has not had from us (as far as we know). */
   waiting: number;
+  /**
+   * The records those changes are of: one field edit here, plus the review item a merge wrote, is a few
+   * dozen field changes but two records, which is what a person counts.
+   */
+  waitingRecords: number;
 }
 
 export function syncStatus(ctx: WriteContext) {
   const db = ctx.db;
   const sites = new Map(knownSites(db).map((s) => [s.site, s]));
-  const count = prepared(db, 'SELECT count(*) AS n FROM changes WHERE site = ? AND stamp > ?');
-  const waitingFor = (seen: Record<string, string>) =>
-    Object.keys(vectorOf(db)).reduce((n, site) => n + (count.get(site, seen[site] ?? '') as { n: number }).n, 0);
+  const sitesHere = Object.keys(vectorOf(db));
+  // Each site's changes after what the peer has seen of it (one changes_site range each), counted and their records told apart.
+  const count = prepared(
+    db,
+    `SELECT count(*) AS n, count(DISTINCT k) AS records FROM (${sitesHere.map(() => 'SELECT tbl || char(31) || row_id AS k FROM changes WHERE site = ? AND stamp > ?').join(' UNION ALL ') || 'SELECT NULL AS k WHERE 0'})`,
+  );
+  const waitingFor = (seen: Record<string, string>) => {
+    const r = count.get(...sitesHere.flatMap((site) => [site, seen[site] ?? ''])) as { n: number; records: number };
+    return { waiting: r.n, waitingRecords: r.records };
+  };
   const officeSite = fieldCopyOf(db)?.officeSite ?? null;
   const peers: PeerStatus[] = (db.prepare('SELECT site, last_heard, last_sent FROM sync_peers ORDER BY coalesce(last_heard, last_sent) DESC').all() as { site: string; last_heard: string | null; last_sent: string | null }[]).map((p) => ({
     site: p.site,
@@ -150,7 +162,7 @@ export function syncStatus(ctx: WriteContext) {
     office: p.site === officeSite,
     lastHeard: p.last_heard,
     lastSent: p.last_sent,
-    waiting: waitingFor(peerSeen(db, p.site)),
+    ...waitingFor(peerSeen(db, p.site)),
   }));
   const field = fieldCopyOf(db);
   const me = ctx.clock.site;
@@ -161,7 +173,7 @@ export function syncStatus(ctx: WriteContext) {
     dbId: setting(db, 'db_id'),
     fieldCopy: field,
     /** On a field copy: its own changes the office has not had yet. */
-    unreturned: field ? (count.get(me, returned) as { n: number }).n : 0,
+    unreturned: field ? (prepared(db, 'SELECT count(*) AS n FROM changes WHERE site = ? AND stamp > ?').get(me, returned) as { n: number }).n : 0,
     peers,
     openReviews: (db.prepare("SELECT count(*) AS n FROM review_items WHERE status = 'open' AND deleted = 0").get() as { n: number }).n,
   };

@@ -54,7 +54,7 @@ function StatusCard({ status }: { status: Status }) {
                   <td>{p.person ?? t('common.none')}</td>
                   <td>{p.lastHeard ? formatDateTime(p.lastHeard, i18n.language) : t('common.none')}</td>
                   <td>{p.lastSent ? formatDateTime(p.lastSent, i18n.language) : t('common.none')}</td>
-                  <td>{p.waiting}</td>
+                  <td>{p.waiting ? t('fieldwork.waitingValue', { records: p.waitingRecords, count: p.waiting }) : t('fieldwork.nothingWaiting')}</td>
                 </tr>
               );
             })}
