@@ -117,3 +117,12 @@ test('English mode: targets and plans by their English names, units in words, im
   await page.getByRole('dialog', { name: 'Revert import' }).getByRole('button', { name: 'Revert this import' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Reverted: 1 created records deleted' })).toBeVisible();
 });
+
+test('English mode at 1024 px: a header cut to fit tells its whole name on hover', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.goto('/#/enterprises');
+  const header = page.getByRole('columnheader', { name: 'Unified Social Credit Code' });
+  await expect(header).toContainText('Unified Social Credit');
+  await header.locator('.ag-header-cell-text').hover();
+  await expect(page.locator('.ag-tooltip')).toHaveText('Unified Social Credit Code', { timeout: 10_000 });
+});

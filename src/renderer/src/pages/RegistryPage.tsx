@@ -106,7 +106,8 @@ export function RegistryPage({ config, route, theme }: { config: RegistryConfig;
   // On an office hub a viewer (or staff, for the plan's tables) reads only: no cell editors, no New.
   const access = useWriteAccess(config.area);
   const columnDefs = useMemo(() => {
-    const cols = config.columns(t, locale);
+    // Every header tells its whole name on hover: a long one ("Unified Social Credit Code") is cut to fit.
+    const cols = config.columns(t, locale).map((c) => ({ headerTooltip: c.headerName, ...c }));
     return access.canWrite ? cols : cols.map((c) => ({ ...c, editable: false }));
   }, [config, t, locale, access.canWrite]);
   const defaultColDef = useMemo<ColDef<Row>>(() => ({ resizable: true, sortable: false, filter: false, floatingFilter: true, suppressHeaderMenuButton: false, filterParams: { buttons: ['reset'], maxNumConditions: 2 } }), []);
