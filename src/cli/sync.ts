@@ -86,7 +86,7 @@ export async function runSync(command: 'checkout' | 'sync', args: string[], loca
       else {
         process.stdout.write(`site ${s.site} (${s.device ?? '?'}), park database ${s.dbId}\n`);
         if (s.fieldCopy) process.stdout.write(`field copy of ${s.fieldCopy.officeDevice} (${s.fieldCopy.officeFile}) taken ${s.fieldCopy.takenAt.slice(0, 16)} by ${s.fieldCopy.person ?? '?'}; ${s.unreturned} changes not yet returned\n`);
-        for (const p of s.peers) process.stdout.write(`  peer ${p.site} ${p.device ?? ''}: last heard ${p.lastHeard?.slice(0, 16) ?? 'never'}, ${p.waiting} changes (in ${p.waitingRecords} records) it lacks\n`);
+        for (const p of s.peers) process.stdout.write(`  peer ${p.site} ${p.device ?? ''}: last heard ${p.lastHeard?.slice(0, 16) ?? 'never'}, ${p.waiting} changes it lacks (records: ${p.waitingRecords ?? 'not counted'})\n`);
         process.stdout.write(`open review items: ${s.openReviews}\n`);
       }
     }

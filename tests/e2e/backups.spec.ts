@@ -86,7 +86,7 @@ test('Settings → Backups: back up now, the list, and restore (the current file
     await rows.first().getByRole('button', { name: /恢复/ }).click();
     const dialog = page.getByRole('dialog');
     await expect(dialog).toContainText('当前文件会先另存为一份备份');
-    await expect(dialog).toContainText(`数据库将回到 ${await rows.first().locator('td').first().innerText()}（手动备份）时的状态`);
+    await expect(dialog).toContainText(`数据库将回到 ${await rows.first().locator('td').first().innerText()} 时的状态（备份原因：手动）`);
     await dialog.getByRole('button', { name: '恢复' }).click();
     // The app starts over on the restored file: the industry added after the backup is gone.
     await expect(section.locator('tbody tr')).toHaveCount(3);

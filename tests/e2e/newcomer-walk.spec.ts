@@ -183,7 +183,13 @@ test('each figure at the top of the Overview is the count of the grid it opens',
     for (const slice of mix) {
       await page.goto('/#/overview');
       const pie = page.locator('.chart-card', { has: page.getByRole('heading', { name: '行业分布' }) }).locator('.chart');
-      await pie.locator('text', { hasText: new RegExp(`^${names.get(slice.industry)}$`) }).first().click();
+      const name = names.get(slice.industry);
+      expect(name, slice.industry).toBeTruthy();
+      // The slice's own label, not the legend's entry of the same name (which hides the slice): the one highest up.
+      const texts = pie.locator('text', { hasText: new RegExp(`^${name}$`) });
+      await expect(texts.first()).toBeVisible();
+      const boxes = await Promise.all((await texts.all()).map(async (x) => ({ x, y: (await x.boundingBox())?.y ?? Infinity })));
+      await boxes.sort((a, b) => a.y - b.y)[0]!.x.click();
       await expect(page).toHaveURL(new RegExp(`#/enterprises\\?industry=${slice.industry}&status=`));
       await expect(page.locator('.count'), slice.industry).toHaveText(new RegExp(`^共 ${slice.n.toLocaleString('en')} 条$`));
     }

@@ -174,6 +174,15 @@ test('a move is undone from its notice or with Ctrl+Z: the card goes back and it
   const back = promoted.locator('.board-card', { hasText: company });
   await expect(back).toBeFocused();
   await expect(negotiating.locator('.count-badge')).toHaveText(String(before.negotiating));
+  await page.keyboard.press('Control+z');
+  await page.waitForTimeout(300);
+  await expect(back).toBeFocused();
+  await expect(promoted.locator('.count-badge')).toHaveText(String(before.promoted));
+  await expect(page.locator('.toast-error')).toHaveCount(0);
+  // The first move's notice may still be up: its Undo, pressed again, does nothing (no error either).
+  const stale = page.locator('.toast', { hasText: `“${company}”已移至 在谈` }).getByRole('button', { name: '撤销' });
+  if (await stale.count()) await stale.first().click();
+  await expect(page.locator('.toast-error')).toHaveCount(0);
 
   // Both moves were withdrawn: the history is as it was.
   expect(await history()).toEqual(historyBefore);

@@ -2,7 +2,7 @@ import { expect, test, type Browser, type BrowserContext, type Locator, type Pag
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -186,7 +186,8 @@ test('the whole round trip: checkout, offline edits with a photo, conflicting of
   await expect(item.locator('[data-side="lost"] .value')).toHaveText('120');
   await expect(item.locator('[data-side="lost"]')).toContainText(' · 外勤笔记本 A');
   // The value kept says who wrote it too (the office's edit, on this machine), and the record opens from here.
-  await expect(item.locator('[data-side="kept"]')).toContainText(` · ${hostname()} · `);
+  const officeDevice = (await call<{ device: string }>(page, 'sync.status', {})).device;
+  await expect(item.locator('[data-side="kept"]')).toContainText(` · ${officeDevice} · `);
   await expect(item.getByRole('link', { name: '打开这条记录 →' })).toHaveAttribute('href', `#/enterprises/${enterpriseId}`);
   await shots(page, 'sync-review');
   // The list takes the keyboard on arrival: the hint's keys work without a Tab through the sidebar first.

@@ -45,7 +45,8 @@ describe('undoing a kanban move', () => {
     core.call('leads.moveStage', { id, stage: 'signed' });
     expect(core.invoke('leads.undoMove', { id, stage: 'negotiating' }, 'en')).toMatchObject({ ok: false, error: { code: 'undo_stale' } });
     expect(core.call('leads.undoMove', { id, stage: 'signed' })).toMatchObject({ stage: 'negotiating' });
-    expect(core.call('leads.undoMove', { id, stage: 'negotiating' })).toMatchObject({ stage: 'promoted' });
+    // The undo is itself a change of the lead after the move to 在谈: only the board's last move is undone.
+    expect(core.invoke('leads.undoMove', { id, stage: 'negotiating' }, 'en')).toMatchObject({ ok: false, error: { code: 'undo_stale' } });
   });
 
   it('a move dated before the lead\'s latest stay is not the board\'s last move: refused', () => {
@@ -53,5 +54,25 @@ describe('undoing a kanban move', () => {
     core.call('leads.moveStage', { id, stage: 'negotiating' });
     core.call('leads.moveStage', { id, stage: 'signed', date: '2020-01-01' });
     expect(core.invoke('leads.undoMove', { id, stage: 'signed' }, 'en')).toMatchObject({ ok: false, error: { code: 'undo_stale' } });
+  });
+});
+
+describe('undoing a kanban move, after the lead changed', () => {
+  it('is refused once the lead was converted (or edited) after the move: a lead back in 在谈 linked to an enterprise would break convert\'s rule', () => {
+    const core = testCore();
+    seedReference(core.context());
+    const lead = core.call('leads.create', { company: '珠海转化后撤销科技有限公司', source: 'referral', stage: 'negotiating' }) as { id: string };
+    core.call('leads.moveStage', { id: lead.id, stage: 'signed' });
+    core.call('leads.convert', { id: lead.id, mode: 'create', entry_date: '2021-03-01' });
+    expect(core.invoke('leads.undoMove', { id: lead.id, stage: 'signed' }, 'zh-CN')).toMatchObject({ ok: false, error: { code: 'undo_stale' } });
+    expect(core.call('leads.get', { id: lead.id })).toMatchObject({ stage: 'signed' });
+  });
+
+  it('a move to 流失 undone gives back the lost reason the lead had before it', () => {
+    const core = testCore();
+    seedReference(core.context());
+    const lead = core.call('leads.create', { company: '珠海流失撤销科技有限公司', source: 'referral', stage: 'promoted' }) as { id: string };
+    core.call('leads.moveStage', { id: lead.id, stage: 'lost', lost_reason: '选址外地' });
+    expect(core.call('leads.undoMove', { id: lead.id, stage: 'lost' })).toMatchObject({ stage: 'promoted', lost_reason: null });
   });
 });

@@ -86,6 +86,19 @@ describe('operations report: key figures with 同比 and 环比', () => {
     expect(section.note).toContain('“新入孵”“毕业”是本期进入数');
   });
 
+  it('a period reported as of a later day: the incubation stock is the period\'s last day, as the key figure counts it', () => {
+    const report = operationsReport(core.context().db, parsePeriod('2020-Q1')!, '2021-06-30', 'zh-CN', '2021-12-31');
+    const figures = new Map((report.sections[0] as Extract<Section, { kind: 'table' }>).rows.map((r) => [String(r.label), r.now]));
+    const [onLastDay] = (report.sections.find((s) => s.title === '二、孵化统计') as Extract<Section, { kind: 'table' }>).rows as Row[];
+    expect(onLastDay!.label).toBe('期末（2020-03-31）');
+    const stages = core.call('dashboard.overview', { asOf: '2020-03-31' }).incubationStages as Record<string, number>;
+    expect(onLastDay!.incubating).toBe(stages.incubating ?? 0);
+    expect(figures.get('在孵企业（家）')).toBe(Number(onLastDay!.admitted) + Number(onLastDay!.incubating));
+    // And the day the report was asked for holds other counts: the row does not take them.
+    const later = core.call('dashboard.overview', { asOf: '2021-06-30' }).incubationStages as Record<string, number>;
+    expect(later).not.toEqual(stages);
+  });
+
   it('changes read as people write them, and months shift to the month end', () => {
     expect(changeText(12, 10)).toBe('+2 (+20.0%)');
     expect(changeText(7, 10)).toBe('−3 (−30.0%)');

@@ -102,8 +102,9 @@ export const leadsHandlers = slice('leads', {
    * Undo of a kanban move, as the board offers it right after: the lead goes back to the stage it came
    * from and the move's stage event is withdrawn (a tombstone through the write path), so the funnel,
    * time in stage and targets count it as never made, rather than as two moves. Only the lead's latest
-   * move, while the lead is still in the stage it moved to: after another move (here, or one merged in)
-   * the undo is refused with a message, and the history keeps both.
+   * move, while the lead is as the move left it: after another move, or any other change of the lead
+   * since (converted into an enterprise, edited, one merged in), the undo is refused with a message and
+   * the history keeps both. A move to 流失 that set the lost reason gives the reason before it back.
    */
   undoMove: handler(z.strictObject({ id: z.uuid(), stage: z.string().max(40) }), (ctx, input) => {
     const lead = readLive(ctx.db, 'leads', input.id);
@@ -115,11 +116,22 @@ export const leadsHandlers = slice('leads', {
         | undefined;
     const last = latest('date DESC, rowid DESC');
     if (!last || last.id !== latest('rowid DESC')?.id || last.stage !== input.stage || lead.stage !== input.stage || last.from_stage === null) throw new AppError('undo_stale');
+    // The move's own writes: the event's creation and the lead's stage (with its lost reason) in the same
+    // write, before it. A change of the lead stamped after the event is a change since the move.
+    const stampOf = (tbl: string, id: string, field: string) =>
+      (prepared(ctx.db, 'SELECT stamp, old_value FROM changes WHERE tbl = ? AND row_id = ? AND field = ? ORDER BY stamp DESC LIMIT 1').get(tbl, id, field) as { stamp: string; old_value: string | null } | undefined);
+    const moved = (prepared(ctx.db, "SELECT max(stamp) AS stamp FROM changes WHERE tbl = 'stage_events' AND row_id = ?").get(last.id) as { stamp: string | null }).stamp;
+    const since = moved !== null && prepared(ctx.db, "SELECT 1 FROM changes WHERE tbl = 'leads' AND row_id = ? AND stamp > ? LIMIT 1").get(input.id, moved);
+    if (moved === null || since) throw new AppError('undo_stale');
+    const stageWrite = stampOf('leads', input.id, 'stage');
+    const reasonWrite = stampOf('leads', input.id, 'lost_reason');
+    const patch: Row = { stage: last.from_stage };
+    if (reasonWrite && stageWrite && reasonWrite.stamp === stageWrite.stamp) patch.lost_reason = reasonWrite.old_value === null ? null : JSON.parse(reasonWrite.old_value);
     // The stage it returns to must still be one of the pipeline's (Settings may have removed it since).
-    const issues = stageIssues(ctx, { ...lead, stage: last.from_stage });
+    const issues = stageIssues(ctx, { ...lead, ...patch });
     if (issues.length) throw new AppError('invalid_input', { detail: issues.map((i) => i.field).join(', ') }, issues);
     return transact(ctx, () => {
-      updateRow(ctx, 'leads', input.id, { stage: last.from_stage });
+      updateRow(ctx, 'leads', input.id, patch);
       deleteRow(ctx, 'stage_events', last.id);
       return readLive(ctx.db, 'leads', input.id);
     });

@@ -43,6 +43,11 @@ export function leadStages(db: Db): PipelineStage[] {
   return db.prepare('SELECT id, name_zh, name_en, sort, kind FROM pipeline_stages WHERE deleted = 0 ORDER BY sort').all() as PipelineStage[];
 }
 
+/** The stages a lead is followed up in (kind open, 跟进中): what 在跟进线索 and overdue follow-ups count. */
+export function openLeadStages(db: Db): string[] {
+  return leadStages(db).filter((s) => s.kind === 'open').map((s) => s.id);
+}
+
 export function stageLabels(db: Db): Record<string, readonly string[]> {
   return Object.fromEntries(leadStages(db).map((s) => [s.id, [s.name_zh, s.name_en]]));
 }

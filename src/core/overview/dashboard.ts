@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { prepared, type Db } from '../db/open';
 import { isoDate } from '../fields';
 import { readHandler, slice } from '../handler';
-import { leadStages } from '../leads/pipeline';
+import { leadStages, openLeadStages } from '../leads/pipeline';
 import { targetProgress } from '../targets/handlers';
 import { REGISTERED_STATUSES } from '../enterprises/registered';
 import { ACTIVE_INCUBATION_STAGES } from '../incubation/status';
@@ -226,7 +226,7 @@ export function entriesAndExits(db: Db, asOf: string): { quarter: string; from: 
 }
 
 export function overdueFollowUps(db: Db, asOf: string): { count: number; leads: { id: string; company: string; next_follow_up: string; owner: string | null }[] } {
-  const open = leadStages(db).filter((s) => s.kind === 'open').map((s) => s.id);
+  const open = openLeadStages(db);
   // A literal IN list: one (stage, next_follow_up) index range per open stage.
   const where = `l.deleted = 0 AND l.stage IN (${open.map(() => '?').join(', ') || 'NULL'}) AND l.next_follow_up < ?`;
   return {
@@ -249,7 +249,6 @@ export function timeline(db: Db, asOf: string): { date: string; kind: 'deadline'
 
 export function overview(db: Db, asOf: string, today: string) {
   const mix = industryMix(db, asOf);
-  const stages = leadStages(db);
   return {
     asOf,
     targets: targetProgress(db, asOf),
@@ -271,7 +270,7 @@ export function overview(db: Db, asOf: string, today: string) {
     counted: {
       registeredStatuses: REGISTERED_STATUSES,
       activeIncubationStages: ACTIVE_INCUBATION_STAGES,
-      openLeadStages: stages.filter((s) => s.kind === 'open').map((s) => s.id),
+      openLeadStages: openLeadStages(db),
     },
   };
 }

@@ -2,7 +2,7 @@ import type { Db } from '../db/open';
 import { enums } from '../enums';
 import type { Locale } from '../errors';
 import { labelMaps } from '../exports/views';
-import { overview } from '../overview/dashboard';
+import { overview, stagesOn } from '../overview/dashboard';
 import type { TargetStatus } from '../targets/handlers';
 import { chartSvg } from './charts';
 import type { Period, Report, Section } from './model';
@@ -32,7 +32,7 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
 
   const sections: Section[] = [
     keyFiguresSection(db, period, asOf, today, en),
-    incubationSection(db, period, asOf, d.incubationStages, labels.incubationStage!, en),
+    incubationSection(db, period, asOf, today, d.incubationStages, labels.incubationStage!, en),
     {
       kind: 'table',
       title: t('三、规划目标完成情况', '3. Plan targets'),
@@ -53,7 +53,7 @@ export function operationsReport(db: Db, period: Period, asOf: string, locale: L
         range: x.kind === 'milestone' ? t('完成', 'Done') : x.max_value == null ? `≥ ${x.min_value} ${unitLabel(x.unit, locale, x.min_value)}` : `${x.min_value}–${x.max_value} ${unitLabel(x.unit, locale, x.max_value)}`,
         value: x.kind === 'milestone' ? (x.done_date ?? t('未完成', 'Open')) : x.value,
         // Past its deadline the value is the value at the deadline: no projection left (the cell stays empty).
-        projection: x.kind === 'milestone' || asOf > x.deadline ? null : x.projection,
+        projection: x.kind === 'milestone' || x.pastDeadline ? null : x.projection,
         deadline: x.deadline,
         status: status(x.status),
       })),
@@ -191,9 +191,11 @@ function keyFiguresSection(db: Db, period: Period, asOf: string, today: string, 
  * (在孵 = the active stages on the last day; 新入孵 and 毕业 = entered within the period), and the note
  * says so: a reader who sees 在孵 17 here and 22 above, or 毕业 11 and 5, is told why.
  */
-function incubationSection(db: Db, period: Period, asOf: string, onLastDay: Record<string, number>, stageLabels: Map<string, string>, en: boolean): Section {
+function incubationSection(db: Db, period: Period, asOf: string, today: string, onAsOf: Record<string, number>, stageLabels: Map<string, string>, en: boolean): Section {
   const t = (zh: string, e: string) => (en ? e : zh);
   const to = asOf < period.to ? asOf : period.to;
+  // The period's last day, as the key figures count their stocks: the as-of day only when it falls inside the period.
+  const onLastDay = to === asOf ? onAsOf : Object.fromEntries(stagesOn(db, 'incubations', to, today));
   const entered = stageEntries(db, period.from, to);
   const name = (stage: string) => stageLabels.get(stage) ?? stage;
   const active = ACTIVE_INCUBATION_STAGES.map(name).join(t('与', ' and '));

@@ -135,23 +135,28 @@ export interface PeerStatus {
   waiting: number;
   /**
    * The records those changes are of: one field edit here, plus the review item a merge wrote, is a few
-   * dozen field changes but two records, which is what a person counts.
+   * dozen field changes but two records, which is what a person counts. Null above MAX_RECORDS_COUNTED changes.
    */
-  waitingRecords: number;
+  waitingRecords: number | null;
 }
+
+/** A change's record, as the status counts records (table and id). */
+const RECORD_KEY = "c.tbl || char(0) || c.row_id";
+/** Waiting changes up to which their records are counted too (each one's row read, beyond the site index). */
+const MAX_RECORDS_COUNTED = 50_000;
 
 export function syncStatus(ctx: WriteContext) {
   const db = ctx.db;
   const sites = new Map(knownSites(db).map((s) => [s.site, s]));
   const sitesHere = Object.keys(vectorOf(db));
-  // Each site's changes after what the peer has seen of it (one changes_site range each), counted and their records told apart.
-  const count = prepared(
-    db,
-    `SELECT count(*) AS n, count(DISTINCT k) AS records FROM (${sitesHere.map(() => 'SELECT tbl || char(31) || row_id AS k FROM changes WHERE site = ? AND stamp > ?').join(' UNION ALL ') || 'SELECT NULL AS k WHERE 0'})`,
-  );
   const waitingFor = (seen: Record<string, string>) => {
-    const r = count.get(...sitesHere.flatMap((site) => [site, seen[site] ?? ''])) as { n: number; records: number };
-    return { waiting: r.n, waitingRecords: r.records };
+    const after = Object.fromEntries(sitesHere.map((site) => [site, seen[site] ?? '']));
+    // The count: one changes_site range per site, read from the index alone.
+    const waiting = sitesHere.reduce((n, site) => n + (prepared(db, 'SELECT count(*) AS n FROM changes WHERE site = ? AND stamp > ?').get(site, after[site]) as { n: number }).n, 0);
+    // The records: each change's row read too, so only while that stays small (a peer that missed a large
+    // import is told the changes alone).
+    const waitingRecords = waiting <= MAX_RECORDS_COUNTED ? (prepared(db, `SELECT count(DISTINCT ${RECORD_KEY}) AS n FROM json_each(?) v JOIN changes c ON c.site = v.key AND c.stamp > v.value`).get(JSON.stringify(after)) as { n: number }).n : null;
+    return { waiting, waitingRecords };
   };
   const officeSite = fieldCopyOf(db)?.officeSite ?? null;
   const peers: PeerStatus[] = (db.prepare('SELECT site, last_heard, last_sent FROM sync_peers ORDER BY coalesce(last_heard, last_sent) DESC').all() as { site: string; last_heard: string | null; last_sent: string | null }[]).map((p) => ({
@@ -166,17 +171,24 @@ export function syncStatus(ctx: WriteContext) {
   }));
   const field = fieldCopyOf(db);
   const me = ctx.clock.site;
-  const returned = field ? (peerSeen(db, field.officeSite)[me] ?? '') : '';
   return {
     site: me,
     device: sites.get(me)?.device ?? setting(db, 'device'),
     dbId: setting(db, 'db_id'),
     fieldCopy: field,
     /** On a field copy: its own changes the office has not had yet. */
-    unreturned: field ? (prepared(db, 'SELECT count(*) AS n FROM changes WHERE site = ? AND stamp > ?').get(me, returned) as { n: number }).n : 0,
+    unreturned: unreturnedChanges(db, me).n,
     peers,
     openReviews: (db.prepare("SELECT count(*) AS n FROM review_items WHERE status = 'open' AND deleted = 0").get() as { n: number }).n,
   };
+}
+
+/** On a field copy, its own changes the office has not had yet (by the site index), and their records. */
+function unreturnedChanges(db: Db, me: string): { n: number; records: number } {
+  const field = fieldCopyOf(db);
+  if (!field) return { n: 0, records: 0 };
+  const returned = peerSeen(db, field.officeSite)[me] ?? '';
+  return prepared(db, `SELECT count(*) AS n, count(DISTINCT ${RECORD_KEY}) AS records FROM changes c WHERE c.site = ? AND c.stamp > ?`).get(me, returned) as { n: number; records: number };
 }
 
 /**
@@ -187,9 +199,7 @@ export function syncStatus(ctx: WriteContext) {
 export function syncSummary(ctx: WriteContext) {
   const db = ctx.db;
   const field = fieldCopyOf(db);
-  const me = ctx.clock.site;
-  const returned = field ? (peerSeen(db, field.officeSite)[me] ?? '') : '';
-  const mine = field ? (prepared(db, "SELECT count(*) AS n, count(DISTINCT tbl || char(0) || row_id) AS records FROM changes WHERE site = ? AND stamp > ?").get(me, returned) as { n: number; records: number }) : { n: 0, records: 0 };
+  const mine = unreturnedChanges(db, ctx.clock.site);
   return {
     fieldCopy: field,
     unreturned: mine.n,

@@ -47,6 +47,11 @@ export interface TargetProgress {
   value: number;
   /** Value expected at the deadline from the trend of the last 12 months (the value itself once due). */
   projection: number;
+  /**
+   * The as-of day is after the deadline: the value is the value at the deadline and nothing is left to
+   * project (the Overview's card and the report show no projection). On the deadline day itself it is still projected.
+   */
+  pastDeadline: boolean;
   percent_of_min: number | null;
   status: TargetStatus;
   done_date: string | null;
@@ -136,6 +141,7 @@ export function targetProgress(db: Db, asOf: string, planId?: string): TargetPro
       measure: m,
       value,
       projection,
+      pastDeadline: asOf > deadline,
       percent_of_min: min ? Math.round((value / min) * 1000) / 10 : null,
       status,
       // As known on the as-of day: a milestone completed later is not shown done, nor its evidence.

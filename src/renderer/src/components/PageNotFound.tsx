@@ -6,10 +6,16 @@ import { useTranslation } from 'react-i18next';
  */
 export function PageNotFound({ page }: { page: string }) {
   const { t } = useTranslation();
+  let shown = page;
+  try {
+    shown = decodeURIComponent(page);
+  } catch {
+    // A malformed escape is shown as typed.
+  }
   return (
     <div className="not-found">
       <h1>{t('app.notFound')}</h1>
-      <p>{t('app.notFoundBody', { page })}</p>
+      <p>{t('app.notFoundBody', { page: shown })}</p>
       <p><a href="#/overview">{t('app.backToOverview')}</a></p>
     </div>
   );

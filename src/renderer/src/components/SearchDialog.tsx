@@ -51,6 +51,8 @@ export function SearchDialog({ open, onClose }: { open: boolean; onClose: () => 
         value={q}
         onChange={(e) => setQ(e.target.value)}
         onKeyDown={(e) => {
+          // Enter and Esc while a pinyin IME composes belong to the IME (they pick or drop the candidate).
+          if (e.nativeEvent.isComposing) return;
           if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, hits.length - 1));
           else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0));
           else if (e.key === 'Enter') openHit(hits[active]);

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError, errorText, runJob, saveFile, uploadFile } from '../api/client';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { useToast } from '../components/Toasts';
-import { formatDateTime } from '../lib/format';
+import { formatDateTime, formatNumber } from '../lib/format';
 import { fieldLabel, fieldOf, showValue } from '../lib/fieldValue';
 import { useCoreData } from '../lib/useCoreData';
 import '../fieldwork.css';
@@ -54,7 +54,7 @@ function StatusCard({ status }: { status: Status }) {
                   <td>{p.person ?? t('common.none')}</td>
                   <td>{p.lastHeard ? formatDateTime(p.lastHeard, i18n.language) : t('common.none')}</td>
                   <td>{p.lastSent ? formatDateTime(p.lastSent, i18n.language) : t('common.none')}</td>
-                  <td>{p.waiting ? t('fieldwork.waitingValue', { records: p.waitingRecords, count: p.waiting }) : t('fieldwork.nothingWaiting')}</td>
+                  <td>{!p.waiting ? t('fieldwork.nothingWaiting') : p.waitingRecords === null ? formatNumber(p.waiting, i18n.language) : t('fieldwork.waitingValue', { records: p.waitingRecords, count: p.waiting })}</td>
                 </tr>
               );
             })}

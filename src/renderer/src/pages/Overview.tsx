@@ -94,7 +94,7 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
         <h2 id="targets-h">{t('overview.targets')} <span className="muted small">{t('overview.asOf', { date: formatDate(asOf, locale) })}</span></h2>
         {data.targets.length === 0 ? <p className="muted">{t('overview.noTargets')}</p> : (
           <div className="target-cards">
-            {data.targets.map((tg) => <TargetCard key={tg.id} target={tg} locale={locale} pastDeadline={asOf > tg.deadline} onBurnup={() => setBurnupId(tg.id)} />)}
+            {data.targets.map((tg) => <TargetCard key={tg.id} target={tg} locale={locale} onBurnup={() => setBurnupId(tg.id)} />)}
           </div>
         )}
       </section>
@@ -170,7 +170,7 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
   );
 }
 
-function TargetCard({ target: tg, locale, pastDeadline, onBurnup }: { target: Target; locale: string; pastDeadline: boolean; onBurnup: () => void }) {
+function TargetCard({ target: tg, locale, onBurnup }: { target: Target; locale: string; onBurnup: () => void }) {
   const { t } = useTranslation();
   const pct = tg.kind === 'milestone' ? (tg.value ? 100 : 0) : Math.min(100, tg.percent_of_min ?? 0);
   return (
@@ -192,7 +192,7 @@ function TargetCard({ target: tg, locale, pastDeadline, onBurnup }: { target: Ta
       <div className="bar" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}><span style={{ width: `${pct}%` }} /></div>
       <div className="muted small">
         {/* Past its deadline the value shown is the value at the deadline: nothing is left to project. */}
-        {tg.kind !== 'milestone' && <button type="button" className="link" onClick={onBurnup}>{pastDeadline ? t('overview.trendLink') : t('overview.projection', { value: formatNumber(tg.projection, locale, tg.kind === 'count' ? 0 : 1) })}</button>}
+        {tg.kind !== 'milestone' && <button type="button" className="link" onClick={onBurnup}>{tg.pastDeadline ? t('overview.trendLink') : t('overview.projection', { value: formatNumber(tg.projection, locale, tg.kind === 'count' ? 0 : 1) })}</button>}
         {' '}{t('overview.deadline', { date: formatDate(tg.deadline, locale) })} · {localName(locale, tg.plan_name, tg.plan_name_en)}
       </div>
     </div>

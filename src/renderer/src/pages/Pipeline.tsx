@@ -56,8 +56,9 @@ export function Pipeline() {
     }
     try {
       await api['leads.moveStage']({ id: card.id, stage, ...(lostReason ? { lost_reason: lostReason } : {}) });
-      lastMove.current = { card, stage };
-      toast({ kind: 'info', text: t('pipeline.moved', { name: card.company, stage: t(`enum.leadStage.${stage}`) }), action: { label: t('common.undo'), run: () => void undo({ card, stage }) } });
+      const made = { card, stage, undone: false };
+      lastMove.current = made;
+      toast({ kind: 'info', text: t('pipeline.moved', { name: card.company, stage: t(`enum.leadStage.${stage}`) }), action: { label: t('common.undo'), run: () => void undo(made) } });
       refocus.current = { id: card.id, stage };
       await load();
     } catch (err) {
@@ -67,9 +68,13 @@ export function Pipeline() {
 
   // The last move made on this board, which Ctrl+Z (or the notice's Undo) takes back: the lead returns to
   // its stage and the move is withdrawn from its history (leads.undoMove), once.
-  const lastMove = useRef<{ card: Card; stage: string } | null>(null);
-  const undo = async (m: { card: Card; stage: string }) => {
-    if (lastMove.current?.card.id === m.card.id && lastMove.current.stage === m.stage) lastMove.current = null;
+  // A move is undone once, by whichever comes first (its notice's button stays up after Ctrl+Z).
+  type Move = { card: Card; stage: string; undone: boolean };
+  const lastMove = useRef<Move | null>(null);
+  const undo = async (m: Move) => {
+    if (m.undone) return;
+    m.undone = true;
+    if (lastMove.current === m) lastMove.current = null;
     try {
       await api['leads.undoMove']({ id: m.card.id, stage: m.stage });
       toast({ kind: 'info', text: t('pipeline.moved', { name: m.card.company, stage: t(`enum.leadStage.${m.card.stage}`) }) });
@@ -81,9 +86,10 @@ export function Pipeline() {
   };
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
-      if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z' || e.shiftKey || !lastMove.current) return;
-      // Typing in a field keeps its own undo.
+      if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z' || e.shiftKey || e.altKey || e.defaultPrevented || !lastMove.current) return;
+      // Typing in a field keeps its own undo; a dialog over the board (lost reason, convert, search) is not the board.
       if (e.target instanceof HTMLElement && e.target.closest('input, textarea, select, [contenteditable="true"]')) return;
+      if (document.querySelector('dialog[open]')) return;
       e.preventDefault();
       void undo(lastMove.current);
     };

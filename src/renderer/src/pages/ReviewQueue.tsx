@@ -11,7 +11,7 @@ import '../fieldwork.css';
 
 type Item = Awaited<ReturnType<(typeof api)['sync.reviews']>>[number];
 type Choice = 'kept' | 'lost' | 'other' | 'restore';
-/** Tables whose records open in a registry page (`#/<table>/<id>`). */
+/** Tables whose records open in a registry page (`#/<table>/<id>`); an edit of a deleted record has none to open. */
 const OPENS = new Set(['enterprises', 'incubations', 'leads', 'targets']);
 
 /** Field kinds a person can type another value for here; lists and structured fields are settled in the record. */
@@ -138,7 +138,7 @@ export function ReviewQueue() {
             <section className="card" aria-label={t('reviews.item')} data-review-id={current.id}>
               <h2>{recordName(current)}</h2>
               {/* The record itself, to see the rest of it before deciding (registries only: a visit opens from its record). */}
-              {OPENS.has(current.tbl) && <p className="small"><a href={`#/${current.tbl}/${current.row_id}`}>{t('reviews.openRecord')}</a></p>}
+              {OPENS.has(current.tbl) && current.kind === 'conflict' && <p className="small"><a href={`#/${current.tbl}/${current.row_id}`}>{t('reviews.openRecord')}</a></p>}
               {!mayResolve && <p className="muted small" role="note">{t('hub.reviewAdminOnly')}</p>}
               {current.kind === 'conflict' ? (
                 <>
@@ -148,7 +148,7 @@ export function ReviewQueue() {
                       <div className="muted small">{t('reviews.kept')}</div>
                       <div className="value">{show(current, current.current)}</div>
                       <div className="muted small">{t('reviews.keptWhy')}</div>
-                      {current.keptBy && <div className="muted small">{t('reviews.lostBy', { user: current.keptBy, device: current.keptDevice ?? '?', time: formatDateTime(current.keptAt!, i18n.language) })}</div>}
+                      {current.keptBy && <div className="muted small">{t('reviews.keptBy', { user: current.keptBy, device: current.keptDevice ?? '?', time: formatDateTime(current.keptAt!, i18n.language) })}</div>}
                     </div>
                     <div data-side="lost">
                       <div className="muted small">{t('reviews.lost')}</div>
