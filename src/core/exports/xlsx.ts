@@ -27,7 +27,12 @@ export async function writeXlsx(path: string, sheets: SheetSpec[], onRow?: (n: n
         const v = record[c.key];
         if (v === null || v === undefined || v === '') return null;
         if (c.kind === 'money') return moneyValue(v, divisor);
-        if (c.kind === 'number') return typeof v === 'number' ? v : Number(v);
+        if (c.kind === 'number') {
+          const n = typeof v === 'number' ? v : Number(v);
+          // A number column may hold words or a day in some rows (a milestone's value is the day it was
+          // done, or 未完成): those are written as the text the PDF shows, never as a NaN number cell.
+          return Number.isFinite(n) ? n : neutralise(String(v));
+        }
         if (c.kind === 'date') return typeof v === 'string' && /^\d{4}-\d\d-\d\d/.test(v) ? new Date(`${v.slice(0, 10)}T00:00:00Z`) : null;
         return neutralise(String(v));
       });
