@@ -67,6 +67,17 @@ const messages = {
   cancelled: { 'zh-CN': '已取消', en: 'Cancelled' },
   busy: { 'zh-CN': '正在导入数据，请稍候再试', en: 'An import is writing to the database; try again in a moment' },
   required: { 'zh-CN': '必填', en: 'Required' },
+  // A form value the schema refuses, said in the user's language (not zod's English).
+  value_negative: { 'zh-CN': '不能为负数', en: 'Cannot be negative' },
+  value_min: { 'zh-CN': '不能小于 {min}', en: 'Must be at least {min}' },
+  value_above: { 'zh-CN': '应大于 {min}', en: 'Must be more than {min}' },
+  value_max: { 'zh-CN': '不能大于 {max}', en: 'Must be at most {max}' },
+  text_too_long: { 'zh-CN': '最多 {max} 个字符', en: 'At most {max} characters' },
+  text_too_short: { 'zh-CN': '至少 {min} 个字符', en: 'At least {min} characters' },
+  not_integer: { 'zh-CN': '应为整数', en: 'Must be a whole number' },
+  not_number: { 'zh-CN': '应为数字', en: 'Must be a number' },
+  not_date: { 'zh-CN': '日期应写作 年-月-日（如 2021-06-30），且是存在的日期', en: 'A date is written year-month-day (e.g. 2021-06-30) and must exist' },
+  not_allowed_value: { 'zh-CN': '不是可选的值', en: 'Not one of the allowed values' },
   date_order: { 'zh-CN': '迁出日期不能早于入驻日期', en: 'The exit date cannot be before the entry date' },
   team_or_enterprise: {
     'zh-CN': '请选择在园企业或填写团队名称',

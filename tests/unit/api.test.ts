@@ -58,7 +58,20 @@ describe('enterprises', () => {
   it('names missing required fields and unknown enum values per field', async () => {
     const core = testCore();
     const r = await core.invoke('enterprises.create', { name: '  ', kind: 'giant', status: 'settled' }, 'zh-CN');
-    expect(!r.ok && r.error.fields?.map((f) => [f.field, f.code])).toEqual([['name', 'required'], ['kind', 'invalid_input']]);
+    expect(!r.ok && r.error.fields?.map((f) => [f.field, f.code])).toEqual([['name', 'required'], ['kind', 'not_allowed_value']]);
+  });
+
+  it('says what is wrong with each refused value in the caller\'s language, not in the schema library\'s English', async () => {
+    const core = testCore();
+    const bad = { name: '甲公司', kind: 'startup', status: 'settled', revenue: -500, headcount: 2.5, entry_date: '2021-02-30', contacts: [{ name: '王', phone: '1'.repeat(201) }] };
+    const messages = async (locale: 'zh-CN' | 'en') => {
+      const r = await core.invoke('enterprises.create', bad, locale);
+      return Object.fromEntries((!r.ok && r.error.fields ? r.error.fields : []).map((f) => [f.field, f.message]));
+    };
+    expect(await messages('zh-CN')).toEqual({ revenue: '不能为负数', headcount: '应为整数', entry_date: expect.stringContaining('年-月-日'), 'contacts.0.phone': '最多 200 个字符' });
+    expect(await messages('en')).toEqual({ revenue: 'Cannot be negative', headcount: 'Must be a whole number', entry_date: expect.stringContaining('year-month-day'), 'contacts.0.phone': 'At most 200 characters' });
+    const typed = await core.invoke('enterprises.create', { name: '乙公司', kind: 'startup', status: 'settled', revenue: '很多' }, 'zh-CN');
+    expect(!typed.ok && typed.error.fields).toEqual([expect.objectContaining({ field: 'revenue', message: '应为数字' })]);
   });
 
   it('updates only what changed and shows it in the history', async () => {

@@ -58,8 +58,9 @@ export function rowChecker(plan: CheckPlan): (cells: Cell[]) => Checked {
     if (cells.every(isBlank)) return null;
     const { values, reasons } = normalise(cells);
     if (reasons.length) return { values, reasons, create: null };
-    const parsed = create.safeParse({ ...createDefaults(plan, values), ...values });
-    return { values, reasons, create: parsed.success ? { data: parsed.data as Row } : { reasons: reasonsOf(zodToAppError(parsed.error), plan.locale, plan.columns) } };
+    const input = { ...createDefaults(plan, values), ...values };
+    const parsed = create.safeParse(input);
+    return { values, reasons, create: parsed.success ? { data: parsed.data as Row } : { reasons: reasonsOf(zodToAppError(parsed.error, input), plan.locale, plan.columns) } };
   };
 }
 
