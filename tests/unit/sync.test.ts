@@ -4,6 +4,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { HybridClock, MAX_CLOCK_AHEAD_MS } from '../../src/core/db/clock';
 import { ParkCore } from '../../src/core/service';
+import type { AppError } from '../../src/core/errors';
 import { checkout, exportPackage, importSource, resolveReview, reviewItems, syncStatus } from '../../src/core/sync/fieldwork';
 import { decodePackage, encodePackage } from '../../src/core/sync/package';
 import { completeUscc } from '../../src/core/util/uscc';
@@ -156,6 +157,11 @@ describe('fieldwork sync', () => {
     await refuse(flipped, 'sync_password', 's3cret');
     const pkg = decodePackage(sealed, 's3cret');
     await refuse(encodePackage(pkg).subarray(0, 60), 'sync_truncated');
+    // Said in the user's language only: no decompressor's English inside the Chinese sentence.
+    const cut = tempFile('cut.ppsync');
+    writeFileSync(cut, encodePackage(pkg).subarray(0, 60));
+    const cutError = (await importSource(office.core.context(), cut, {}).catch((e: unknown) => e)) as AppError;
+    expect(cutError.toPayload('zh-CN').message).toBe('同步包不完整或已损坏，请重新导出；数据库未被修改');
     const tampered = encodePackage(pkg);
     const text = gunzipSync(tampered).toString();
     expect(text).toContain(',"7"]');

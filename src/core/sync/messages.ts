@@ -1,8 +1,10 @@
 /** Error messages of laptop sync and packages (joined into the catalogue in errors.ts). */
 export const syncMessages = {
+  // The detail (the decompressor's words, a line count) stays in the error's params for a report, out of the
+  // sentence: it is English and says nothing a user can act on.
   sync_truncated: {
-    'zh-CN': '同步包不完整或已损坏（{detail}），请重新导出；数据库未被修改',
-    en: 'The sync package is incomplete or damaged ({detail}); export it again. The database was not changed',
+    'zh-CN': '同步包不完整或已损坏，请重新导出；数据库未被修改',
+    en: 'The sync package is incomplete or damaged; export it again. The database was not changed',
   },
   sync_tampered: {
     'zh-CN': '同步包的校验和不符，内容可能被改动过，已拒绝合并；数据库未被修改',
