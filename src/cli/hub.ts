@@ -61,7 +61,7 @@ export async function runHub(args: string[], locale: Locale): Promise<void> {
     options: {
       db: { type: 'string' }, url: { type: 'string' }, login: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' },
       'password-file': { type: 'string' }, 'new-password-file': { type: 'string' }, merge: { type: 'boolean' }, json: { type: 'boolean' },
-      lang: { type: 'string' }, // read by cli/locale.ts
+      lang: { type: 'string' }, // read by index.ts before the command runs
     },
   });
   const password = readSecret(values['password-file']);

@@ -52,6 +52,15 @@ every command takes --lang zh-CN|en (default: the system's language)`;
 let locale: Locale = cliLocale(undefined);
 
 
+/** The value of `--lang X` or `--lang=X` among a command's arguments (undefined when not given). */
+function langFlag(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--lang') return args[i + 1] ?? '';
+    if (args[i]!.startsWith('--lang=')) return args[i]!.slice('--lang='.length);
+  }
+  return undefined;
+}
+
 type Values = Record<string, string | boolean | string[] | undefined>;
 
 function option(values: Values, name: string): string {
@@ -85,8 +94,15 @@ export function createDemo(file: string): void {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
-  if (command === 'checkout' || command === 'sync') return runSync(command, rest, locale);
-  if (command === 'hub') return runHub(rest, locale);
+  if (command === 'checkout' || command === 'sync' || command === 'hub') {
+    // These parse their own options; --lang is read here first, so their messages (and this one's errors) follow it.
+    try {
+      locale = cliLocale(langFlag(rest));
+    } catch (err) {
+      throw new UsageError((err as LangError).message);
+    }
+    return command === 'hub' ? runHub(rest, locale) : runSync(command, rest, locale);
+  }
   const { values, positionals } = parseArgs({
     args: rest,
     strict: true,

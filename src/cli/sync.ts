@@ -47,6 +47,7 @@ export async function runSync(command: 'checkout' | 'sync', args: string[], loca
     options: {
       db: { type: 'string' }, out: { type: 'string' }, device: { type: 'string' }, user: { type: 'string' }, for: { type: 'string' },
       'password-file': { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' },
+      lang: { type: 'string' }, // read by index.ts before the command runs
     },
   });
   const core = sub === 'checkout' || sub === 'export' || sub === 'import' || sub === 'status' ? open(values) : null;

@@ -73,3 +73,17 @@ test('check speaks the language asked for, through the same catalogue as the oth
   expect(en.out).not.toMatch(/[\u4e00-\u9fff]/);
   expect(en.out.trim().split('\n').at(-1)).toBe('the database is sound');
 });
+
+test('checkout and sync take --lang too: a bad package is refused in the language asked for', () => {
+  const laptop = join(dir, 'laptop.db');
+  expect(run(bare, 'checkout', '--db', db, '--out', laptop, '--device', '外勤笔记本', '--lang', 'zh-CN').code).toBe(0);
+  const cut = join(dir, 'cut.ppsync');
+  writeFileSync(cut, Buffer.from([0x1f, 0x8b, 0x08, 0x00]));
+  const zh = run({ ...bare, LANG: 'en_US.UTF-8' }, 'sync', 'import', cut, '--db', db, '--dry-run', '--lang', 'zh-CN');
+  expect(zh.code).toBe(1);
+  expect(zh.err).toBe('parkpilot: 同步包不完整或已损坏，请重新导出；数据库未被修改\n');
+  const en = run({ ...bare, LANG: 'zh_CN.UTF-8' }, 'sync', 'import', cut, '--db', db, '--lang=en');
+  expect(en.err).toBe('parkpilot: The sync package is incomplete or damaged; export it again. The database was not changed\n');
+  expect(run(bare, 'sync', 'status', '--db', laptop, '--lang', 'en').code).toBe(0);
+  expect(run(bare, 'sync', 'status', '--db', laptop, '--lang', 'fr').err).toBe('parkpilot: --lang fr: use zh-CN or en\n');
+});
