@@ -58,6 +58,11 @@ test('as of 2019-06-30 a milestone completed later is open, and click-throughs s
   await expect(page).toHaveURL(/#\/leads\?stage=.*&asof=2019-06-30$/);
   await expect(page.getByRole('note').filter({ hasText: '从 2019-06-30 的总览打开' })).toContainText('表格列出的是今天的记录');
   await shot(page, 'grid-from-as-of');
+  // The figure tiles are links to the same registries: they say so too.
+  await page.goto('/#/overview');
+  await page.locator('.card.stat', { hasText: '在册企业' }).click();
+  await expect(page).toHaveURL(/#\/enterprises\?status=.*&asof=2019-06-30$/);
+  await expect(page.getByRole('note').filter({ hasText: '从 2019-06-30 的总览打开' })).toContainText('表格列出的是今天的记录');
   await page.goto('/#/overview');
   await page.getByRole('button', { name: '回到今天' }).click();
 });

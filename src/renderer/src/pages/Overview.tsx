@@ -33,7 +33,9 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
    * Chart click-throughs open the registry, which lists today's rows: from a past as-of day the grid
    * says so plainly (`asof`), since its count may differ from the number the chart showed.
    */
-  const go = (path: string) => navigate(asOf === todayIs ? path : `${path}${path.includes('?') ? '&' : '?'}asof=${asOf}`);
+  const withAsOf = (path: string) => (asOf === todayIs ? path : `${path}${path.includes('?') ? '&' : '?'}asof=${asOf}`);
+  const go = (path: string) => navigate(withAsOf(path));
+  // The tiles are links (keyboard, middle click) to the same registries: they carry the day too.
   // Every table feeds some figure here, so any change reloads it.
   // The first answer may have been asked for at start-up (overviewStart.ts).
   // When that answer is already here, the first render shows the figures (no "loading" frame first).
@@ -84,7 +86,7 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
       </div>
       <section className="cards" aria-label={t('overview.title')}>
         {cards.map((c) => (
-          <a key={c.key} className={`card stat ${c.warn ? 'warn' : ''}`} href={`#/${c.href}`}>
+          <a key={c.key} className={`card stat ${c.warn ? 'warn' : ''}`} href={`#/${c.href.includes('?') ? withAsOf(c.href) : c.href}`}>
             <span className="stat-label">{t(`overview.${c.key}`)}</span>
             <span className="stat-value">{formatNumber(c.value, locale)}</span>
           </a>
