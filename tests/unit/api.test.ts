@@ -61,6 +61,18 @@ describe('enterprises', () => {
     expect(!r.ok && r.error.fields?.map((f) => [f.field, f.code])).toEqual([['name', 'required'], ['kind', 'not_allowed_value']]);
   });
 
+  it('an entry or exit date after today is refused, so the grid and the Overview\'s count of the park agree', async () => {
+    const core = testCore();
+    seedReference(core.context());
+    const today = core.context().today();
+    const later = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const future = await core.invoke('enterprises.create', { name: '未来公司', kind: 'startup', status: 'settled', entry_date: later }, 'zh-CN');
+    expect(!future.ok && future.error.fields).toEqual([expect.objectContaining({ field: 'entry_date', code: 'date_in_future', message: '日期不能晚于今天' })]);
+    const e = core.call('enterprises.create', { name: '今日公司', kind: 'startup', status: 'settled', entry_date: today });
+    const exit = await core.invoke('enterprises.update', { id: e.id as string, patch: { status: 'exited', exit_date: later } });
+    expect(!exit.ok && exit.error.fields?.map((f) => f.field)).toEqual(['exit_date']);
+  });
+
   it('says what is wrong with each refused value in the caller\'s language, not in the schema library\'s English', async () => {
     const core = testCore();
     const bad = { name: '甲公司', kind: 'startup', status: 'settled', revenue: -500, headcount: 2.5, entry_date: '2021-02-30', contacts: [{ name: '王', phone: '1'.repeat(201) }] };

@@ -49,6 +49,9 @@ const entity = entityHandlers({
       if (other) issues.push({ field: 'uscc', code: 'uscc_taken', params: { name: other.name } });
     }
     if (row.entry_date && row.exit_date && String(row.exit_date) < String(row.entry_date)) issues.push({ field: 'exit_date', code: 'date_order' });
+    // An entry or exit not yet happened would be on record in the grid but not in the Overview's count of the
+    // park today (it counts entries up to the day): the two would disagree. A move-in still to come is a lead.
+    for (const field of ['entry_date', 'exit_date'] as const) if (row[field] && String(row[field]) > ctx.today()) issues.push({ field, code: 'date_in_future' });
     const incubation = incubationStatusIssue(ctx.db, row, id);
     if (incubation) issues.push(incubation);
     if (!refExists(ctx, 'industries', row.industry)) issues.push({ field: 'industry', code: 'unknown_reference', params: { detail: String(row.industry) } });
