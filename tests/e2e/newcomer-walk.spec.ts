@@ -158,7 +158,7 @@ test('each figure at the top of the Overview is the count of the grid it opens',
   await page.getByRole('button', { name: '改为按今天运行' }).click();
   await expect(page.getByRole('button', { name: '回到演示数据的最后一天' })).toBeVisible();
   try {
-    for (const label of ['在册企业', '在孵企业与团队', '在跟进线索']) {
+    for (const label of ['在册企业', '在孵企业与团队', '在跟进线索', '逾期未跟进']) {
       await page.goto('/#/overview');
       const card = page.locator('a.card.stat', { hasText: label });
       await expect(card.locator('.stat-value')).toHaveText(/\d/);

@@ -58,9 +58,8 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
   const englishNames = new Map(data.targets.flatMap((x) => [[x.name, x.name_en], [x.plan_name, x.plan_name_en]] as const));
   const timelineName = (name: string) => localName(locale, name, englishNames.get(name));
   // Each figure opens the grid filtered to the records it counts (a newcomer compares the two numbers):
-  // enterprises on record are those that have not left, open leads those in a stage of kind open. (A record
-  // dated after the day shown is in the grid but not the figure: forms date new records on the database's
-  // day, lib/databaseDay.ts, so only a date typed in by hand lands there.)
+  // enterprises on record are those that have not left, open leads those in a stage of kind open. (An entry
+  // or exit dated after the database's day, which the figure would leave out, is refused by the core.)
   // Which statuses and stages the figures count comes with them (the core's one declaration of each).
   const active = data.counted.activeIncubationStages;
   const openStages = data.counted.openLeadStages;
@@ -69,7 +68,8 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
     { key: 'enterprises', value: data.enterprises, href: `enterprises?status=${data.counted.registeredStatuses.join(',')}` },
     { key: 'incubating', value: active.reduce((a, s) => a + (data.incubationStages[s] ?? 0), 0), href: `incubations?stage=${active.join(',')}` },
     { key: 'leads', value: openLeads, href: `leads?stage=${openStages.join(',')}` },
-    { key: 'overdue', value: data.overdue.count, href: 'pipeline', warn: data.overdue.count > 0 },
+    // The overdue leads themselves (as the core counts them: an open stage, follow-up before the day), soonest due first.
+    { key: 'overdue', value: data.overdue.count, href: `leads?stage=${openStages.join(',')}&filter=${encodeURIComponent(JSON.stringify({ next_follow_up: { filterType: 'date', type: 'lessThan', dateFrom: `${asOf} 00:00:00` } }))}&sort=next_follow_up`, warn: data.overdue.count > 0 },
   ];
 
   return (
