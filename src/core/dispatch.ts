@@ -15,14 +15,13 @@ export function dispatch<O>(h: Handler<z.ZodType, O>, ctx: CoreContext, input: u
 
 /**
  * One issue per field (its path joined with dots, e.g. `patch.name`); a missing value says "required".
- * Given the input, "missing" is read from it: zod's issues do not carry the value they refused, so a
+ * "Missing" is read from the input: zod's issues do not carry the value they refused, so a
  * wrong value (2.5 for a whole number, text for a number) would otherwise read as missing.
  */
-export function zodToAppError(error: z.ZodError, input?: unknown): AppError {
+export function zodToAppError(error: z.ZodError, input: unknown): AppError {
   const fields: FieldIssue[] = error.issues.map((issue) => {
     const field = issue.path.map(String).join('.') || '(input)';
-    const given = input === undefined ? issue.input : valueAt(input, issue.path);
-    const missing = (issue.code === 'invalid_type' && given == null) || (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1);
+    const missing = (issue.code === 'invalid_type' && valueAt(input, issue.path) == null) || (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1);
     return missing ? { field, code: 'required' } : (fieldIssue(field, issue) ?? { field, code: 'invalid_input', params: { detail: issue.message } });
   });
   return new AppError('invalid_input', { detail: fields.map((f) => f.field).join(', ') }, fields);

@@ -7,6 +7,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { Chart, type ChartOption } from '../components/Chart';
 import { formatDate, formatNumber } from '../lib/format';
 import { navigate } from '../lib/route';
+import { encodeGridState } from '../components/grid/gridUrl';
 import type { Theme } from '../lib/theme';
 import { useCoreData } from '../lib/useCoreData';
 import { Icon } from '../components/Icon';
@@ -69,7 +70,7 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
     { key: 'incubating', value: active.reduce((a, s) => a + (data.incubationStages[s] ?? 0), 0), href: `incubations?stage=${active.join(',')}` },
     { key: 'leads', value: openLeads, href: `leads?stage=${openStages.join(',')}` },
     // The overdue leads themselves (as the core counts them: an open stage, follow-up before the day), soonest due first.
-    { key: 'overdue', value: data.overdue.count, href: `leads?stage=${openStages.join(',')}&filter=${encodeURIComponent(JSON.stringify({ next_follow_up: { filterType: 'date', type: 'lessThan', dateFrom: `${asOf} 00:00:00` } }))}&sort=next_follow_up`, warn: data.overdue.count > 0 },
+    { key: 'overdue', value: data.overdue.count, href: `leads?stage=${openStages.join(',')}&${encodeGridState({ filter: { next_follow_up: { filterType: 'date', type: 'lessThan', dateFrom: `${asOf} 00:00:00` } }, sort: [{ colId: 'next_follow_up', sort: 'asc' }] })}`, warn: data.overdue.count > 0 },
   ];
 
   return (
@@ -86,7 +87,7 @@ export function Overview({ theme, today: todayIs }: { theme: Theme; today: strin
       </div>
       <section className="cards" aria-label={t('overview.title')}>
         {cards.map((c) => (
-          <a key={c.key} className={`card stat ${c.warn ? 'warn' : ''}`} href={`#/${c.href.includes('?') ? withAsOf(c.href) : c.href}`}>
+          <a key={c.key} className={`card stat ${c.warn ? 'warn' : ''}`} href={`#/${withAsOf(c.href)}`}>
             <span className="stat-label">{t(`overview.${c.key}`)}</span>
             <span className="stat-value">{formatNumber(c.value, locale)}</span>
           </a>
