@@ -9,6 +9,7 @@ import { demoDay } from '../core/settings/handlers';
 import type { checkMessages } from '../core/backup/messages';
 import { AppError, formatMessage, type Locale } from '../core/errors';
 import { writeAtomicallySync } from '../core/util/atomic';
+import { localDay } from '../core/util/day';
 
 type CheckCode = keyof typeof checkMessages;
 
@@ -93,7 +94,7 @@ export function checkCommand(dbFile: string): CheckReport {
   }
 }
 
-/** The day the rules are checked as of: the app's (a demo park's last day of history, else today's UTC date). */
+/** The day the rules are checked as of: the app's (a demo park's last day of history, else today's date here). */
 function databaseDay(db: Database.Database): string {
   let day: string | null = null;
   try {
@@ -101,7 +102,7 @@ function databaseDay(db: Database.Database): string {
   } catch {
     // a file too damaged to read its settings: the check reports the damage itself
   }
-  return day ?? new Date().toISOString().slice(0, 10);
+  return day ?? localDay();
 }
 
 /** The report as lines for a person, in the command's language (the core's message catalogue). */

@@ -22,6 +22,7 @@ import type { GridFilterModel } from '../core/grid/query';
 import { cliLocale, LangError } from './locale';
 import { normalisePeriod } from '../core/reports/model';
 import { osUserName } from './os-user';
+import { formatStats } from './stats';
 
 /**
  * `parkpilot` — the command line over the same core the app uses. Every failure is one line on
@@ -161,13 +162,7 @@ async function main(argv: string[]): Promise<void> {
         if (asOf !== undefined && !/^\d{4}-\d\d-\d\d$/.test(asOf)) throw new UsageError('--as-of must be a date like 2020-12-31');
         const s = core.call('stats.get', asOf ? { asOf } : {});
         if (values.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
-        else {
-          process.stdout.write(`as of ${s.asOf}\nenterprises ${s.enterprises.total}  incubations ${s.incubations.total}  leads ${s.leads.total}  activities ${s.activities.total}\n`);
-          for (const t of s.targets) {
-            const range = t.max == null ? `≥ ${t.min ?? 0}` : `${t.min ?? 0}–${t.max}`;
-            process.stdout.write(`  [${t.status}] ${t.name}: ${t.value} ${t.unit} (target ${range} by ${t.deadline}; projected ${t.projection})\n`);
-          }
-        }
+        else process.stdout.write(formatStats(s, locale));
       } finally {
         core.close();
       }

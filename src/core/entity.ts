@@ -21,8 +21,8 @@ export interface EntityDef<T extends TableName, F extends z.ZodRawShape> {
   fields: F;
   /** Cleans values before checks (e.g. USCC upper-cased); gets the merged row on update. */
   prepare?: (values: Row) => Row;
-  /** Domain checks over the whole row as it would be stored; `id` is set on update. */
-  rules?: (ctx: CoreContext, row: Row, id?: string) => FieldIssue[];
+  /** Domain checks over the whole row as it would be stored; `id` and the stored row `before` are set on update and restore. */
+  rules?: (ctx: CoreContext, row: Row, id?: string, before?: Row) => FieldIssue[];
   /** Checks before a tombstone, e.g. still referenced. */
   beforeDelete?: (ctx: CoreContext, id: string) => void;
   /** Runs in the same transaction after a create (before = null) or an update that changed fields. */
@@ -45,8 +45,8 @@ export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def
     if (!row) throw new AppError('not_found');
     return decodeRow(def.table, row) as GridRow<F>;
   };
-  const check = (ctx: CoreContext, row: Row, id?: string) => {
-    const issues = def.rules?.(ctx, row, id) ?? [];
+  const check = (ctx: CoreContext, row: Row, id?: string, before?: Row) => {
+    const issues = def.rules?.(ctx, row, id, before) ?? [];
     if (issues.length) throw new AppError('invalid_input', { detail: issues.map((i) => i.field).join(', ') }, issues);
   };
   return {
@@ -67,7 +67,7 @@ export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def
       const before = readLive(ctx.db, def.table, id);
       const merged = { ...before, ...(patch as Row) };
       const prepared = def.prepare ? def.prepare(merged) : merged;
-      check(ctx, prepared, id);
+      check(ctx, prepared, id, before);
       const cleanPatch = Object.fromEntries(Object.keys(patch).map((k) => [k, prepared[k]]));
       return transact(ctx, () => {
         const changed = updateRow(ctx, def.table, id, cleanPatch);
@@ -85,13 +85,25 @@ export function entityHandlers<T extends TableName, F extends z.ZodRawShape>(def
     restore: handler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => {
       const row = ctx.db.prepare(`SELECT * FROM ${def.table} WHERE id = ? AND deleted = 1`).get(id) as Row | undefined;
       if (!row) throw new AppError('not_found');
-      check(ctx, decodeRow(def.table, row), id);
+      const stored = decodeRow(def.table, row);
+      check(ctx, stored, id, stored);
       restoreRow(ctx, def.table, id);
       return viewed(ctx, id);
     }),
     rows: readHandler(gridRequestSchema, (ctx, req) => grid.run(ctx.db, req, ctx.version.value)),
     history: readHandler(z.strictObject({ id: z.uuid() }), (ctx, { id }) => rowHistory(ctx.db, def.table, id)),
   };
+}
+
+/**
+ * A rules helper: the day fields written now that are after the database's today (日期不能晚于今天). A day
+ * is checked when it is written (a new record, or an edit that changes it), not on every later edit of its
+ * record: a day stored earlier stays as it is when the database's today moves back (a demo switched from
+ * today to its own last day) or came from a copy whose clock ran ahead, and the record stays editable.
+ */
+export function futureDayIssues(ctx: CoreContext, row: Row, before: Row | undefined, fields: readonly string[]): FieldIssue[] {
+  const today = ctx.today();
+  return fields.filter((f) => row[f] && String(row[f]) > today && row[f] !== before?.[f]).map((field) => ({ field, code: 'date_in_future' as const }));
 }
 
 /** A rules helper: the referenced live row exists. */

@@ -5,6 +5,7 @@
  */
 import { checkMessages } from './backup/messages';
 import { hubMessages } from './hub/messages';
+import { statsMessages } from './overview/messages';
 import { syncMessages } from './sync/messages';
 import { visitMessages } from './visits/messages';
 
@@ -144,6 +145,7 @@ const messages = {
   restore_invalid: { 'zh-CN': '该文件不是完好的 ParkPilot 数据库，不能用于恢复：{detail}', en: 'This file is not an intact ParkPilot database and cannot be restored: {detail}' },
   database_in_use: { 'zh-CN': '另一个 ParkPilot 正在使用该数据库，请先关闭它', en: 'Another ParkPilot has this database open; close it first' },
   ...visitMessages,
+  ...statsMessages,
   ...hubMessages,
   ...checkMessages,
 } as const satisfies Record<string, Record<Locale, string>>;

@@ -15,6 +15,7 @@ import { guardFor } from './hub/roles';
 import { stopRankReader } from './grid/rank-reader';
 import { stopWarmThread } from './sync/merge-thread';
 import { readHubConfig, writeHubConfig } from './hub/state';
+import { localDay } from './util/day';
 
 /**
  * What the core tells the shells after data changed: the call (or job) that changed it and the tables
@@ -78,7 +79,7 @@ export class ParkCore {
       ids: options.ids ?? randomIds,
       user: options.user ?? 'local',
       version: { value: 0 },
-      today: () => new Date(now()).toISOString().slice(0, 10),
+      today: () => localDay(now()),
       jobs: new Jobs((job) => this.emitChanges(`jobs.${job.kind}`)),
       files: new Files(),
       openReader: () => openDatabase(file, { readonly: true, create: false, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) }),

@@ -74,6 +74,20 @@ test('check speaks the language asked for, through the same catalogue as the oth
   expect(en.out.trim().split('\n').at(-1)).toBe('the database is sound');
 });
 
+test('stats speaks the language asked for: labels, statuses, target names and units', () => {
+  const zh = run({ ...bare, LANG: 'en_US.UTF-8' }, 'stats', '--db', db, '--as-of', '2020-12-31', '--lang', 'zh-CN');
+  expect(zh.code).toBe(0);
+  expect(zh.out).toMatch(/^截至 2020-12-31\n企业 \d+ {2}孵化记录 \d+ {2}招商线索 \d+ {2}跟进记录 \d+\n/);
+  expect(zh.out).toMatch(/\[(已达成|按计划推进|有风险|未达成|已逾期)\] .+：\d+ /);
+  expect(zh.out).not.toMatch(/[A-Za-z]{3,}/);
+  const en = run({ ...bare, LANG: 'zh_CN.UTF-8' }, 'stats', '--db', db, '--as-of', '2020-12-31', '--lang', 'en');
+  expect(en.out).toMatch(/^as of 2020-12-31\nenterprises \d+/);
+  expect(en.out).toMatch(/\[(Achieved|On track|At risk|Missed|Overdue)\] .+: \d+ /);
+  expect(en.out).not.toMatch(/[\u4e00-\u9fff]/);
+  // Past every deadline nothing is projected, as on the Overview's card.
+  expect(run(bare, 'stats', '--db', db, '--as-of', '2030-12-31', '--lang', 'en').out).not.toContain('projected');
+});
+
 test('checkout and sync take --lang too: a bad package is refused in the language asked for', () => {
   const laptop = join(dir, 'laptop.db');
   expect(run(bare, 'checkout', '--db', db, '--out', laptop, '--device', '外勤笔记本', '--lang', 'zh-CN').code).toBe(0);

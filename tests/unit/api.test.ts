@@ -73,6 +73,22 @@ describe('enterprises', () => {
     expect(!exit.ok && exit.error.fields?.map((f) => f.field)).toEqual(['exit_date']);
   });
 
+  it('a day stored before the database\'s today moved back stays, and its record stays editable; only a day written now is checked', async () => {
+    const core = testCore();
+    seedReference(core.context());
+    const today = core.context().today();
+    const e = core.call('enterprises.create', { name: '今日公司', kind: 'startup', status: 'settled', entry_date: today });
+    // The demo switched back from today to its own last day of history: the entry is now "after today".
+    core.db.prepare("INSERT INTO settings (key, value) VALUES ('dataset', 'demo'), ('demo.until', '2021-12-31')").run();
+    expect(core.context().today()).toBe('2021-12-31');
+    const edited = await core.invoke('enterprises.update', { id: e.id as string, patch: { headcount: 12 } });
+    expect(edited.ok).toBe(true);
+    const moved = await core.invoke('enterprises.update', { id: e.id as string, patch: { entry_date: '2022-01-02' } });
+    expect(!moved.ok && moved.error.fields?.map((f) => [f.field, f.code])).toEqual([['entry_date', 'date_in_future']]);
+    core.call('enterprises.delete', { id: e.id as string });
+    expect((await core.invoke('enterprises.restore', { id: e.id as string })).ok).toBe(true);
+  });
+
   it('says what is wrong with each refused value in the caller\'s language, not in the schema library\'s English', async () => {
     const core = testCore();
     const bad = { name: '甲公司', kind: 'startup', status: 'settled', revenue: -500, headcount: 2.5, entry_date: '2021-02-30', contacts: [{ name: '王', phone: '1'.repeat(201) }] };

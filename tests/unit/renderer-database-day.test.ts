@@ -7,8 +7,8 @@ const { decimalsOf, formatNumber } = await import('../../src/renderer/src/lib/fo
 
 /**
  * The forms' "today" (lib/databaseDay.ts) is the database's day, asked once and kept, but only while the
- * computer's date stays the one it was asked on: a live database's day moves at midnight UTC (08:00 in
- * China) while office desktops stay open for days.
+ * computer's date stays the one it was asked on: a live database's day moves at the local midnight
+ * while office desktops stay open for days.
  */
 describe("the forms' today", () => {
   afterEach(() => vi.useRealTimers());

@@ -57,7 +57,7 @@ describe('visits, attachments and requests', () => {
     const r = office.call('requests.create', { enterprise_id: id, visit_id: visit.id, text: '希望协调增加停车位' }) as { id: string; status: string };
     expect(r.status).toBe('open');
     office.call('requests.update', { id: r.id, patch: { status: 'in_progress' } });
-    expect(office.call('requests.summary', {})).toMatchObject({ open: 0, in_progress: 1, resolved: 0, pending: [{ id: r.id, enterprise_name: '珠海走访科技有限公司', visit_date: '2026-11-20' }] });
+    expect(office.call('requests.summary', {})).toMatchObject({ open: 0, in_progress: 1, resolved: 0, pending: [{ id: r.id, enterprise_name: '珠海走访科技有限公司', day: '2026-11-20' }] });
     expect(office.invoke('requests.update', { id: r.id, patch: { status: 'done' } })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(office.invoke('visits.create', { date: '2026-11-20' })).toMatchObject({ ok: false, error: { code: 'invalid_input', fields: [{ field: 'enterprise_id', code: 'visit_owner' }] } });
   });
@@ -105,6 +105,28 @@ describe('visits, attachments and requests', () => {
     // Oldest open first on the Overview; newest first on the enterprise.
     expect(office.call('requests.summary', {}).pending.map((r) => r.id)).toEqual([b.id, a.id, c.id]);
     expect((office.call('requests.of', { enterprise_id: id }) as { id: string }[]).map((r) => r.id)).toEqual([c.id, a.id, b.id]);
+  });
+
+  it('a request is dated by the park\'s calendar: its visit\'s day, else the database\'s today (a demo park\'s last day), never a day to come', () => {
+    const { office, id } = officeAndLaptop();
+    // A demo park lives on its last day of history; the computer's clock says 2026-11-21.
+    office.db.prepare("INSERT INTO settings (key, value) VALUES ('dataset', 'demo'), ('demo.until', '2021-12-31')").run();
+    const phoned = office.call('requests.create', { enterprise_id: id, text: '电话里提出的诉求' }) as { id: string; date: string };
+    expect(phoned.date).toBe('2021-12-31');
+    const visit = office.call('visits.create', { enterprise_id: id, date: '2021-11-02' }) as { id: string };
+    expect((office.call('requests.create', { enterprise_id: id, visit_id: visit.id, text: '走访时提出' }) as { date: string }).date).toBe('2021-11-02');
+    expect((office.call('requests.create', { enterprise_id: id, text: '上周提出', date: '2021-12-20' }) as { date: string }).date).toBe('2021-12-20');
+    const future = office.invoke('requests.create', { enterprise_id: id, text: '明年的诉求', date: '2022-01-01' }, 'zh-CN') as { ok: false; error: { fields: { field: string; message: string }[] } };
+    expect(future.error.fields).toEqual([expect.objectContaining({ field: 'date', message: '日期不能晚于今天' })]);
+    expect(office.call('requests.summary', {}).pending.map((r) => r.day)).toEqual(['2021-11-02', '2021-12-20', '2021-12-31']);
+    const status = office.invoke('requests.update', { id: phoned.id, patch: { status: 'resolved' } }) as { ok: boolean };
+    expect(status.ok).toBe(true);
+    // Raised at a visit logged for a day after it (visits are dated as they were logged): the visit's day, not refused.
+    const later = office.call('visits.create', { enterprise_id: id, date: '2022-01-03' }) as { id: string };
+    expect((office.call('requests.create', { enterprise_id: id, visit_id: later.id, text: '随访诉求' }) as { date: string }).date).toBe('2022-01-03');
+    // A request entered before requests had a day (no date) still reads by its entry.
+    office.db.prepare('UPDATE requests SET date = NULL WHERE id = ?').run(phoned.id);
+    expect((office.call('requests.of', { enterprise_id: id }) as { id: string; day: string }[]).find((r) => r.id === phoned.id)!.day).toBe('2026-11-21');
   });
 
   it('a visit with a photo made on a laptop reaches the office with its content, once, by package or from the laptop file', async () => {

@@ -6,6 +6,7 @@ import { decodeRow } from '../db/write';
 import { searchTokens } from '../search/tokens';
 import { HAS_ACTIVE_INCUBATION_SQL } from '../incubation/status';
 import { REGISTERED_STATUSES } from '../enterprises/registered';
+import { localDay } from '../util/day';
 
 /**
  * `parkpilot check`: everything that can be wrong with a database file short of a wrong value typed
@@ -24,7 +25,7 @@ export interface CheckReport {
 }
 
 /** `today`: the database's day (the handler's and the CLI's: a demo park's last day of history), else the computer's UTC date. */
-export function checkDatabase(db: Db, today = new Date().toISOString().slice(0, 10)): CheckReport {
+export function checkDatabase(db: Db, today = localDay()): CheckReport {
   const integrity = (db.prepare('PRAGMA integrity_check(50)').all() as { integrity_check: string }[]).map((r) => r.integrity_check).filter((v) => v !== 'ok');
   // Nothing more is trustworthy on a file SQLite already finds damaged (and reading on may fail).
   if (integrity.length) return { ok: false, integrity, foreignKeys: [], search: [], aggregates: [], rules: [] };

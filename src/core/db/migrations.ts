@@ -646,4 +646,14 @@ CREATE UNIQUE INDEX changes_latest ON changes (tbl, row_id, field, stamp);
 DROP INDEX changes_identity;
 `,
   },
+  {
+    id: '0019_request_date',
+    sql: `
+-- The day a request (诉求) was raised, in the park's calendar: the visit's day, else the day of the
+-- database it was entered on (a demo park's last day, not the computer's clock). Earlier requests keep
+-- no day (NULL) and read as before, their visit's day else their entry's: a day filled in here, outside
+-- the change log, could differ between copies whose visits had not yet merged, and copies must converge.
+ALTER TABLE requests ADD COLUMN date TEXT;
+`,
+  },
 ];

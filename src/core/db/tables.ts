@@ -55,7 +55,7 @@ export const tables = {
   row_aliases: { columns: { tbl: text, target_id: text } },
   visits: { columns: { enterprise_id: text, lead_id: text, date: text, staff_id: text, purpose: text, notes: text } },
   attachments: { columns: { visit_id: text, name: text, mime: text, size: int, hash: text } },
-  requests: { columns: { enterprise_id: text, visit_id: text, text: text, status: text } },
+  requests: { columns: { enterprise_id: text, visit_id: text, date: text, text: text, status: text } },
 } as const satisfies Record<string, TableSpec>;
 
 export type TableName = keyof typeof tables;

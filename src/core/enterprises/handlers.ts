@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FieldIssue } from '../errors';
-import { entityHandlers, refExists } from '../entity';
+import { entityHandlers, futureDayIssues, refExists } from '../entity';
 import { usccIssue, withNormalizedUscc } from '../fields';
 import { gridView } from '../registry/derive';
 import { inputShape } from '../registry/field';
@@ -40,7 +40,7 @@ const entity = entityHandlers({
   table: 'enterprises',
   fields: enterpriseFields,
   prepare: withNormalizedUscc,
-  rules: (ctx, row, id) => {
+  rules: (ctx, row, id, before) => {
     const issues: FieldIssue[] = [];
     const bad = usccIssue(row);
     if (bad) issues.push(bad);
@@ -51,7 +51,7 @@ const entity = entityHandlers({
     if (row.entry_date && row.exit_date && String(row.exit_date) < String(row.entry_date)) issues.push({ field: 'exit_date', code: 'date_order' });
     // An entry or exit not yet happened would be on record in the grid but not in the Overview's count of the
     // park today (it counts entries up to the day): the two would disagree. A move-in still to come is a lead.
-    for (const field of ['entry_date', 'exit_date'] as const) if (row[field] && String(row[field]) > ctx.today()) issues.push({ field, code: 'date_in_future' });
+    issues.push(...futureDayIssues(ctx, row, before, ['entry_date', 'exit_date']));
     const incubation = incubationStatusIssue(ctx.db, row, id);
     if (incubation) issues.push(incubation);
     if (!refExists(ctx, 'industries', row.industry)) issues.push({ field: 'industry', code: 'unknown_reference', params: { detail: String(row.industry) } });

@@ -13,6 +13,7 @@ import { writeCsv } from './csv';
 import { exportColumns, labelMaps } from './views';
 import { writeSheetXlsx } from './sheet-writer';
 import { EXPORT_CACHE_KB, withPageCache } from '../imports/import-memory';
+import { localDay } from '../util/day';
 
 /** A grid view's matching rows — all of them, not just those loaded — to .xlsx or .csv. */
 export const exportRequestSchema = z.strictObject({
@@ -41,7 +42,7 @@ function progressColumns(db: Db, req: ExportRequest, today: string): ((r: Record
   };
 }
 
-export async function exportGrid(db: Db, req: ExportRequest, path: string, locale: Locale, onProgress: (done: number, total: number) => void = () => {}, today = new Date().toISOString().slice(0, 10)): Promise<{ rows: number }> {
+export async function exportGrid(db: Db, req: ExportRequest, path: string, locale: Locale, onProgress: (done: number, total: number) => void = () => {}, today = localDay()): Promise<{ rows: number }> {
   const runner = new GridRunner(views[req.view]);
   const { page, count } = runner.sqlFor(db, { startRow: 0, endRow: 1_000_000_000, sortModel: req.sortModel, filterModel: req.filterModel });
   const total = (db.prepare(count.sql).get(...count.params) as { n: number }).n;

@@ -17,8 +17,8 @@ export function stats(db: Db, asOf: string) {
     activities: { total: total(db, 'activities') },
     staff: { total: total(db, 'staff') },
     targets: targetProgress(db, asOf).map((t) => ({
-      plan: t.plan_name, name: t.name, unit: t.unit, kind: t.kind, value: t.value, min: t.min_value, max: t.max_value, deadline: t.deadline,
-      projection: t.projection, status: t.status,
+      plan: t.plan_name, name: t.name, nameEn: t.name_en, unit: t.unit, kind: t.kind, value: t.value, min: t.min_value, max: t.max_value, deadline: t.deadline,
+      projection: t.projection, pastDeadline: t.pastDeadline, status: t.status,
     })),
   };
 }

@@ -3,6 +3,7 @@ import { handler, readHandler, slice } from '../handler';
 import { checkout, exportPackage, importSource, resolveReview, reviewItems, syncSummary, syncStatus } from './fieldwork';
 import { deviceOf } from './peers';
 import { resolveWithValue } from './resolve-value';
+import { localDay } from '../util/day';
 
 const password = z.string().min(1).max(200).optional();
 const siteId = z.string().regex(/^[0-9a-f]{16}$/);
@@ -20,7 +21,7 @@ export const syncHandlers = slice('sync', {
   }),
   /** The changes `receiver` lacks (a field copy's office by default) as a .ppsync file to save. */
   exportPackage: handler(z.strictObject({ receiver: siteId.optional(), password }), (ctx, input) => {
-    const stamp = new Date(ctx.clock.wallTime()).toISOString().slice(0, 10);
+    const stamp = localDay(ctx.clock.wallTime());
     // Named by the sending device (the office tells several laptops' packages apart by it), else its site.
     const device = deviceOf(ctx.db, ctx.clock.site);
     const out = ctx.files.outputPath(`ParkPilot-${device || ctx.clock.site.slice(0, 6)}-${stamp}.ppsync`);

@@ -5,6 +5,7 @@ import { incubationProgression, incubationStages } from '../enums';
 import { AppError } from '../errors';
 import { isoDate } from '../fields';
 import { leadStages } from '../leads/pipeline';
+import { endOfLocalDay } from '../util/day';
 
 /**
  * How a target's progress is measured. Either computed from the registry — a count (or sum of a
@@ -80,7 +81,6 @@ function reachedStages(db: Db, entity: 'leads' | 'incubations', stage: string): 
   return stages.filter((s) => s.kind !== 'lost' && s.sort >= target.sort).map((s) => s.id);
 }
 
-const endOfDay = (date: string) => `${date}T23:59:59.999Z`;
 
 /**
  * The measured value as of `asOf`, over rows dated within `window` (inclusive). Rows are placed by
@@ -228,7 +228,7 @@ function replay(db: Db, table: MeasuredEntity, fields: string[], asOf: string): 
           `SELECT c.row_id FROM changes c INDEXED BY changes_field
            WHERE c.tbl = ? AND c.field IN (${fields.map(() => '?').join(', ')}) AND c.stamp > ?
              AND c.stamp > (SELECT min(c2.stamp) FROM changes c2 WHERE c2.tbl = c.tbl AND c2.row_id = c.row_id)`,
-        ).all(table, ...fields, endOfDay(asOf)) as { row_id: string }[]
+        ).all(table, ...fields, endOfLocalDay(asOf)) as { row_id: string }[]
       ).map((r) => r.row_id),
     ),
   ];
@@ -239,7 +239,7 @@ function replay(db: Db, table: MeasuredEntity, fields: string[], asOf: string): 
       `SELECT stamp, site, user, tbl, row_id, field, old_value, new_value FROM changes
        WHERE tbl = ? AND row_id IN (SELECT value FROM json_each(?)) AND stamp <= ? AND field IN (${fields.map(() => '?').join(', ')}, '*')`,
     )
-    .all(table, JSON.stringify(ids), endOfDay(asOf), ...fields) as LogEntry[];
+    .all(table, JSON.stringify(ids), endOfLocalDay(asOf), ...fields) as LogEntry[];
   const byRow = new Map<string, LogEntry[]>(ids.map((id) => [id, []]));
   for (const e of entries) byRow.get(e.row_id)!.push(e);
   const absorbed = new Set((db.prepare('SELECT id FROM row_aliases WHERE tbl = ? AND deleted = 0 AND id IN (SELECT value FROM json_each(?))').all(table, JSON.stringify(ids)) as { id: string }[]).map((r) => r.id));

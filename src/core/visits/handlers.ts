@@ -2,9 +2,9 @@ import { statSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { prepared } from '../db/open';
 import { deleteRow, insertRow, readLive, transact, type Row } from '../db/write';
-import { entityHandlers, refExists } from '../entity';
+import { entityHandlers, futureDayIssues, refExists } from '../entity';
 import { AppError, type FieldIssue } from '../errors';
-import { enumOf, isoDate, longText, optionalId, shortText } from '../fields';
+import { enumOf, isoDate, longText, optionalDate, optionalId, shortText } from '../fields';
 import { labelsOf } from '../grid/labels';
 import { handler, readHandler, slice, type CoreContext } from '../handler';
 import { checkAttachmentSize, getBlob, mimeOf, putBlob } from './blobs';
@@ -28,6 +28,8 @@ const visitFields = {
 const requestFields = {
   enterprise_id: z.uuid(),
   visit_id: optionalId,
+  /** The day it was raised; a new request without one takes its visit's day, else the database's today. */
+  date: optionalDate,
   text: z.string().trim().min(1).max(2000),
   status: enumOf('requestStatus').default('open'),
 };
@@ -138,29 +140,50 @@ export const attachmentsHandlers = slice('attachments', {
   }),
 });
 
-export const requestsHandlers = slice('requests', {
-  ...entityHandlers({
-    table: 'requests',
-    fields: requestFields,
-    rules: (ctx, row) => refIssues(ctx, row, [['enterprise_id', 'enterprises'], ['visit_id', 'visits']]),
-    view: {
-      from: 'requests r JOIN enterprises e ON e.id = r.enterprise_id',
-      rowid: 'r.rowid',
-      where: 'r.deleted = 0',
-      select: 'r.*, e.name AS enterprise_name',
-      columns: {
-        enterprise_id: { sql: 'r.enterprise_id', type: 'text' },
-        status: { sql: 'r.status', type: 'enum', labels: labelsOf('requestStatus') },
-        text: { sql: 'r.text', type: 'text' },
-      },
+/**
+ * The day a request is shown and ordered by: its own (0019), else for one entered before requests had a
+ * day, its visit's, else its entry's (`r` the request, `v` its visit, LEFT JOINed).
+ */
+const requestDay = 'coalesce(r.date, v.date, substr(r.created_at, 1, 10))';
+
+/** The day of a request's visit (null without one). */
+const visitDay = (ctx: CoreContext, visitId: unknown): string | null =>
+  visitId ? ((prepared(ctx.db, 'SELECT date FROM visits WHERE id = ?').get(visitId) as { date: string } | undefined)?.date ?? null) : null;
+
+const requestEntity = entityHandlers({
+  table: 'requests',
+  fields: requestFields,
+  rules: (ctx, row, _id, before) => {
+    const issues = refIssues(ctx, row, [['enterprise_id', 'enterprises'], ['visit_id', 'visits']]);
+    // A day typed for the request; one taken from its visit is the visit's own, as the visit was logged.
+    if (row.date !== visitDay(ctx, row.visit_id)) issues.push(...futureDayIssues(ctx, row, before, ['date']));
+    return issues;
+  },
+  view: {
+    from: 'requests r JOIN enterprises e ON e.id = r.enterprise_id',
+    rowid: 'r.rowid',
+    where: 'r.deleted = 0',
+    select: 'r.*, e.name AS enterprise_name',
+    columns: {
+      enterprise_id: { sql: 'r.enterprise_id', type: 'text' },
+      status: { sql: 'r.status', type: 'enum', labels: labelsOf('requestStatus') },
+      text: { sql: 'r.text', type: 'text' },
     },
-  }),
-  /** One enterprise's requests: open ones first, then newest first by the day shown (the visit's, else the entry's). */
+  },
+});
+
+export const requestsHandlers = slice('requests', {
+  ...requestEntity,
+  /** A new request, dated (unless a day is given) by the park's calendar, not the computer's clock. */
+  create: handler(z.strictObject(requestFields), (ctx, request) =>
+    requestEntity.create.run(ctx, { ...request, date: request.date ?? visitDay(ctx, request.visit_id) ?? ctx.today() }),
+  ),
+  /** One enterprise's requests: open ones first, then newest first by their day (requestDay). */
   of: readHandler(z.strictObject({ enterprise_id: z.uuid() }), (ctx, { enterprise_id }) =>
     ctx.db
       .prepare(
-        `SELECT r.*, v.date AS visit_date FROM requests r LEFT JOIN visits v ON v.id = r.visit_id
-         WHERE r.deleted = 0 AND r.enterprise_id = ? ORDER BY r.status = 'resolved', coalesce(v.date, substr(r.created_at, 1, 10)) DESC, r.created_at DESC LIMIT 500`,
+        `SELECT r.*, ${requestDay} AS day, r.visit_id IS NOT NULL AS from_visit FROM requests r LEFT JOIN visits v ON v.id = r.visit_id
+         WHERE r.deleted = 0 AND r.enterprise_id = ? ORDER BY r.status = 'resolved', day DESC, r.created_at DESC LIMIT 500`,
       )
       .all(enterprise_id),
   ),
@@ -171,12 +194,12 @@ export const requestsHandlers = slice('requests', {
     ) as Record<string, number>;
     const pending = ctx.db
       .prepare(
-        // Dated, and so ordered, as the enterprise's own list dates a request: the visit it was raised at, else its entry.
-        `SELECT r.id, r.text, r.status, r.created_at, v.date AS visit_date, r.enterprise_id, e.name AS enterprise_name
+        // Dated, and so ordered, as the enterprise's own list dates a request (requestDay).
+        `SELECT r.id, r.text, r.status, r.created_at, ${requestDay} AS day, r.enterprise_id, e.name AS enterprise_name
          FROM requests r JOIN enterprises e ON e.id = r.enterprise_id LEFT JOIN visits v ON v.id = r.visit_id
-         WHERE r.deleted = 0 AND r.status <> 'resolved' ORDER BY coalesce(v.date, substr(r.created_at, 1, 10)), r.created_at LIMIT 8`,
+         WHERE r.deleted = 0 AND r.status <> 'resolved' ORDER BY day, r.created_at LIMIT 8`,
       )
-      .all() as { id: string; text: string; status: string; created_at: string; visit_date: string | null; enterprise_id: string; enterprise_name: string }[];
+      .all() as { id: string; text: string; status: string; created_at: string; day: string; enterprise_id: string; enterprise_name: string }[];
     return { open: counts.open ?? 0, in_progress: counts.in_progress ?? 0, resolved: counts.resolved ?? 0, pending };
   }),
 });

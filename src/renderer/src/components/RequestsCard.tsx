@@ -23,7 +23,7 @@ export function RequestsCard() {
           {s.pending.map((r) => (
             <li key={r.id}>
               <a href={`#/enterprises/${r.enterprise_id}`}>{r.enterprise_name}</a>：{r.text} <span className={`status-${r.status}`}>· {t(`enum.requestStatus.${r.status}`)}</span>
-              <span className="muted"> · {formatDate(r.visit_date ?? r.created_at, i18n.language)}</span>
+              <span className="muted"> · {formatDate(r.day, i18n.language)}</span>
             </li>
           ))}
         </ul>

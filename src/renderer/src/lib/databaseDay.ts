@@ -7,19 +7,21 @@ import { api } from '../api/client';
  * be left out of every figure, and the core refuses a stage move dated after it. Every form that dates
  * something "today" takes its default from here.
  *
- * Kept while the computer's (UTC) date stays the one it was asked on: a live database's today is the
- * core's clock's date, which moves at midnight UTC (08:00 in China) while office desktops stay open
- * for days; a form opened after that asks again. A demo switched between its own day and today
+ * Kept while the computer's date stays the one it was asked on: a live database's today is the core's
+ * clock's day where the computer is (core/util/day.ts), which moves at midnight while office desktops
+ * stay open for days; a form opened after that asks again. A demo switched between its own day and today
  * reloads the page (App.tsx).
  */
 let known: { day: string; askedOn: string } | null = null;
+
+/** The computer's calendar day (the core's `today` is its clock's day in the same time zone, core/util/day.ts). */
+const localDay = () => new Date().toDateString();
 let asking: Promise<string> | null = null;
 
-const clockDay = () => new Date().toISOString().slice(0, 10);
 
 /** The day known, if it was asked for on the computer's present date; otherwise forgotten. */
 function freshDay(): string | null {
-  if (known && known.askedOn !== clockDay()) {
+  if (known && known.askedOn !== localDay()) {
     known = null;
     asking = null;
   }
@@ -30,7 +32,7 @@ export function databaseDay(): Promise<string> {
   freshDay();
   asking ??= api['meta.info']({}).then(
     (info) => {
-      known = { day: info.today, askedOn: clockDay() };
+      known = { day: info.today, askedOn: localDay() };
       return info.today;
     },
     (err: unknown) => {
@@ -43,7 +45,7 @@ export function databaseDay(): Promise<string> {
 
 /** The shell has `meta.info` already (App.tsx asks for it at start-up): forms opened later need not ask. */
 export function noteDatabaseDay(day: string): void {
-  known = { day, askedOn: clockDay() };
+  known = { day, askedOn: localDay() };
   asking = Promise.resolve(day);
 }
 
