@@ -98,14 +98,17 @@ export const SET_WALK_STEPS = 100_000;
 export const SLOW_SET_WALK_STEPS = 20_000;
 
 /**
- * With a column's ranks kept, ordering a set by them costs about 0.1 µs a member at 1M (radix or
- * counting sort: 120,000 members 3–18 ms of CPU on the loaded bench machine), and a walk of the sort
- * index about 0.3 µs an entry. A set larger than this many times the entries a walk may meet for a page
- * (4 × 100 / share) is walked first and ordered only if the walk spends that budget: an uncorrelated
- * sort (last change, name) of a large filter (industry = iot, 122,000 rows) meets its page within a few
- * hundred entries, where ordering it took 10–28 ms. Smaller sets are ordered at once.
+ * With a column's ranks kept, the head of a set's order (the first pages: `headByRanks`, two passes over
+ * the members) costs about 0.01 µs a member at 1M (45,846 members by entry date: 0.5 ms), and a walk of
+ * the sort index about 0.35 µs an entry. A set larger than this many times the entries a walk may meet
+ * for a page (4 × 100 / share) is walked first and ordered only if the walk spends that budget: an
+ * uncorrelated sort of a large filter (industry = iot, 122,000 rows) meets its page within a few hundred
+ * entries. Smaller sets are ordered at once: at 8 the two cost the same for an uncorrelated walk of a
+ * filter keeping about 6% of rows (s² × 1M × 0.01 µs = 100 / s × 0.35 µs), and a walk the filter
+ * correlates with costs its whole budget first (status = settled + qualifications expiring in 2020 by
+ * entry date: 6–7 ms a first page at 3, when ordering the whole order cost 0.1 µs a member; 2.6 ms at 8).
  */
-export const RANK_ORDER_WALK_RATIO = 3;
+export const RANK_ORDER_WALK_RATIO = 8;
 
 /**
  * A filter on status or kind alone keeping at least this share of rows, sorted by a column with no

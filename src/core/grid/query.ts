@@ -311,8 +311,11 @@ export class GridRunner<R> {
     // rare in some segment, that segment's walk reads it to the end (status = settled + top tenth of revenue
     // by R&D spend): a budget of steps stops it, and the sort index serves.
     const segmentShape = { ...this.shape(db, req, true), where: andClause({ sql: `grid_in(${id}) AND ${this.view.where}`, params: [] }, bound) };
-    // A walk of these segments that spent its budget once is not tried again for this data version.
-    if (!segments || this.counts.has(segmentStopKey(segmentShape))) return alongSortIndex;
+    // A walk of these segments that spent its budget once is not tried again for this data version. With
+    // the sort column's ranks kept and a set ordered at once (`order`, not walked first), its head costs
+    // less than such a walk at its best (45,846 members by entry date: 0.5 ms, where a segments walk that
+    // spent its budget and then a walk of the sort index took 6–7 ms a first page).
+    if (!segments || order || this.counts.has(segmentStopKey(segmentShape))) return alongSortIndex;
     return { kind: 'segments, set', shape: segmentShape, segments, set, budget: { steps: planLimits.segmentSetSteps, then: alongSortIndex } };
   }
 
