@@ -8,8 +8,8 @@ import { expect, test } from '@playwright/test';
  * shows the progress (step, backup percentage, what closing would do) instead of a blank page, then
  * opens into the app; an upgrade that fails half-way shows its error. Each test serves a database of its
  * own from its own `parkpilot serve` (not the screens' shared shell). The older file is today's demo with
- * the newest migration taken back out (its indexes as before, its row removed): exactly what the previous
- * version left. PARKPILOT_TEST_UPGRADE_DELAY_MS slows the worker's reports so a small file's progress is seen.
+ * the two newest migrations taken back out (their index and column as before, their rows removed): exactly
+ * what the version before them left. PARKPILOT_TEST_UPGRADE_DELAY_MS slows the worker's reports so a small file's progress is seen.
  */
 const DIR = join('.e2e', 'upgrade');
 const SCREENS = join('tests', 'e2e', '.screens');
@@ -20,9 +20,10 @@ function olderDatabase(name: string, extraSql = ''): string {
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   rmSync(`${file}-backups`, { recursive: true, force: true });
   execFileSync('node', ['bin/parkpilot.js', 'demo', '--db', file], { stdio: 'pipe' });
-  // 0018_change_identity undone: changes_latest not unique, the identity kept by changes_identity.
+  // 0018_change_identity undone: changes_latest not unique, the identity kept by changes_identity; 0019_request_date: no day on requests.
   execFileSync('sqlite3', [file, `DROP INDEX changes_latest; CREATE INDEX changes_latest ON changes (tbl, row_id, field, stamp);
-    CREATE UNIQUE INDEX changes_identity ON changes (stamp, tbl, row_id, field); DELETE FROM schema_migrations WHERE id = '0018_change_identity'; ${extraSql}`]);
+    CREATE UNIQUE INDEX changes_identity ON changes (stamp, tbl, row_id, field); ALTER TABLE requests DROP COLUMN date;
+    DELETE FROM schema_migrations WHERE id IN ('0018_change_identity', '0019_request_date'); ${extraSql}`]);
   return file;
 }
 
@@ -49,7 +50,7 @@ test('an older database is upgraded with its progress on screen, then the app op
     await expect(screen.getByRole('heading', { name: '升级数据库…' })).toBeVisible();
     // The backup's percentage climbs while the page watches.
     await expect(screen.getByText(/^正在备份 \d+%$/)).toBeVisible();
-    await expect(screen.getByText('第 1 步，共 2 步')).toBeVisible();
+    await expect(screen.getByText('第 1 步，共 3 步')).toBeVisible();
     await expect(screen.getByText(/如果中途关闭，不会丢失任何数据/)).toBeVisible();
     const first = Number(/(\d+)%/.exec((await screen.getByText(/^正在备份/).textContent())!)![1]);
     await expect.poll(async () => Number(/(\d+)%/.exec((await screen.locator('.upgrade-line').textContent()) ?? '')?.[1] ?? 101)).toBeGreaterThan(first);
@@ -65,7 +66,7 @@ test('an older database is upgraded with its progress on screen, then the app op
   }
   // The file now has the migration, and the backup taken before it is beside it.
   const file = join(DIR, 'older.db');
-  expect(execFileSync('sqlite3', [file, "SELECT count(*) FROM schema_migrations WHERE id = '0018_change_identity'"]).toString().trim()).toBe('1');
+  expect(execFileSync('sqlite3', [file, "SELECT count(*) FROM schema_migrations WHERE id IN ('0018_change_identity', '0019_request_date')"]).toString().trim()).toBe('2');
 });
 
 test('in English too', async ({ page }) => {
@@ -77,7 +78,7 @@ test('in English too', async ({ page }) => {
     const screen = page.getByTestId('upgrade-screen');
     await expect(screen.getByRole('heading', { name: 'Upgrading the database…' })).toBeVisible();
     await expect(screen.getByText(/^backing up \d+%$/)).toBeVisible();
-    await expect(screen.getByText('Step 1 of 2')).toBeVisible();
+    await expect(screen.getByText('Step 1 of 3')).toBeVisible();
     await page.screenshot({ path: join(SCREENS, 'upgrade-en-1440x900.png') });
     await expect(page.locator('.cards .stat-value').first()).toBeVisible({ timeout: 60_000 });
   } finally {
