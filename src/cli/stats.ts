@@ -15,10 +15,16 @@ export function formatStats(s: ReturnType<typeof stats>, locale: Locale): string
   ];
   for (const t of s.targets) {
     const [zh, en] = enums.targetStatus[t.status];
+    const status = locale === 'en' ? en : zh;
+    const name = localName(locale, t.name, t.nameEn);
+    if (t.kind === 'milestone') {
+      lines.push(say('stats_milestone', { status, name, state: say(t.value >= (t.min ?? 1) ? 'stats_milestone_done' : 'stats_milestone_open', {}), deadline: t.deadline }));
+      continue;
+    }
     lines.push(
       say('stats_target', {
-        status: locale === 'en' ? en : zh,
-        name: localName(locale, t.name, t.nameEn),
+        status,
+        name,
         value: t.value,
         unit: unitLabel(t.unit, locale, t.value),
         range: t.max == null ? `≥ ${t.min ?? 0}` : `${t.min ?? 0}–${t.max}`,

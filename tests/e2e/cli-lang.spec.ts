@@ -80,6 +80,9 @@ test('stats speaks the language asked for: labels, statuses, target names and un
   expect(zh.out).toMatch(/^截至 2020-12-31\n企业 \d+ {2}孵化记录 \d+ {2}招商线索 \d+ {2}跟进记录 \d+\n/);
   expect(zh.out).toMatch(/\[(已达成|按计划推进|有风险|未达成|已逾期)\] .+：\d+ /);
   expect(zh.out).not.toMatch(/[A-Za-z]{3,}/);
+  // A milestone reads as done or not, as on the Overview, not as "1 项（目标 1–1）".
+  expect(zh.out).toContain('[已达成] 建成大数据众创空间：已完成（期限 2020-12-31）');
+  expect(zh.out).not.toContain('1–1');
   const en = run({ ...bare, LANG: 'zh_CN.UTF-8' }, 'stats', '--db', db, '--as-of', '2020-12-31', '--lang', 'en');
   expect(en.out).toMatch(/^as of 2020-12-31\nenterprises \d+/);
   expect(en.out).toMatch(/\[(Achieved|On track|At risk|Missed|Overdue)\] .+: \d+ /);

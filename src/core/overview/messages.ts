@@ -10,4 +10,8 @@ export const statsMessages = {
     en: '  [{status}] {name}: {value} {unit} (target {range} by {deadline}{projection})',
   },
   stats_projected: { 'zh-CN': '；预计 {value}', en: '; projected {value}' },
+  // A milestone is done or not, as the Overview shows it, not a value against "1–1".
+  stats_milestone: { 'zh-CN': '  [{status}] {name}：{state}（期限 {deadline}）', en: '  [{status}] {name}: {state} (due {deadline})' },
+  stats_milestone_done: { 'zh-CN': '已完成', en: 'done' },
+  stats_milestone_open: { 'zh-CN': '未完成', en: 'not done' },
 } as const;
