@@ -84,8 +84,12 @@ for (const { page: name, ready } of PAGES) {
 test('English mode: a record drawer and the target form speak English', async ({ page }) => {
   for (const area of ['enterprises', 'leads', 'incubations', 'targets']) {
     await page.goto(`/#/${area}`);
-    await page.locator('.ag-row[row-index="0"] .ag-cell').first().click();
-    await expect(page.getByRole('complementary')).toBeVisible();
+    // A hash change swaps the page in place: the click must land on this page's grid, not the last one's
+    // still on screen for a moment (CI s30: the incubations drawer never opened after the leads page).
+    await expect(async () => {
+      await page.locator('.ag-row[row-index="0"] .ag-cell').first().click();
+      await expect(page.getByRole('complementary')).toBeVisible({ timeout: 3_000 });
+    }).toPass({ timeout: 30_000 });
     expect(notUserData(await chineseOnPage(page)), area).toEqual([]);
   }
 });
