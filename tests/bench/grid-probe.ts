@@ -49,6 +49,8 @@ for (const f of filters)
     const counts: number[] = [];
     const cpus: number[] = [];
     const spans: [number, number][] = [];
+    const scroll = !!process.env.GRID_PROBE_SCROLL;
+    let start = 0;
     for (let i = 0; i < WARM + Number(n); i++) {
       let t = now();
       // GRID_PROBE_REPEAT=1: the filter counted once, then the same page again and again (the bench's re-timing of its slowest ten).
@@ -57,7 +59,12 @@ for (const f of filters)
       t = now();
       const c = threadCpu();
       const from = performance.now();
-      page(req, false);
+      // GRID_PROBE_SCROLL=1: the next page by keyset instead, deeper each sample up to row 2,000 (the bench's scrollTimes).
+      if (scroll) {
+        start = start >= 2_000 ? 100 : start + 100;
+        if (start === 100) page(req, false);
+        page({ ...req, startRow: start, endRow: start + 100 }, false);
+      } else page(req, false);
       spans.push([from, performance.now()]);
       xs.push(now() - t);
       cpus.push(threadCpu() - c);
@@ -69,7 +76,7 @@ for (const f of filters)
     // The first WARM samples compile the code the sweep has compiled long before: not counted.
     const sorted = xs.slice(WARM).sort((a, b) => a - b);
     const p = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!.toFixed(1);
-    console.log(`${s.label} | ${f.label}: plan ${grid.sqlFor(db, req as GridRequest).plan}; first page p50 ${p(0.5)} p95 ${p(0.95)} max ${p(1)} ms (CPU p50 ${[...cpus].sort((a, b) => a - b)[cpus.length >> 1]!.toFixed(1)} max ${Math.max(...cpus).toFixed(1)}); GC in pages: ${gcIn.filter((g) => g > 0).length} of ${gcIn.length}, max ${Math.max(0, ...gcIn).toFixed(1)} ms; ${process.env.GRID_PROBE_REPEAT ? `count once ${counts[0]!.toFixed(0)} ms` : `count p50 ${[...counts].sort((a, b) => a - b)[counts.length >> 1]!.toFixed(0)} ms`}`);
+    console.log(`${s.label} | ${f.label}: plan ${grid.sqlFor(db, (scroll ? { ...req, startRow: 100, endRow: 200 } : req) as GridRequest).plan}; ${scroll ? 'scrolled' : 'first'} page p50 ${p(0.5)} p95 ${p(0.95)} max ${p(1)} ms (CPU p50 ${[...cpus].sort((a, b) => a - b)[cpus.length >> 1]!.toFixed(1)} max ${Math.max(...cpus).toFixed(1)}); GC in pages: ${gcIn.filter((g) => g > 0).length} of ${gcIn.length}, max ${Math.max(0, ...gcIn).toFixed(1)} ms; ${process.env.GRID_PROBE_REPEAT ? `count once ${counts[0]!.toFixed(0)} ms` : `count p50 ${[...counts].sort((a, b) => a - b)[counts.length >> 1]!.toFixed(0)} ms`}`);
   }
 core.close();
 })();

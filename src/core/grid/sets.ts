@@ -16,23 +16,31 @@ export class RowSet {
   /** The members as a JSON array (only for small sets): the parameter of `json_each`. */
   readonly json: string | null;
 
+  /** `rowids`: a query's rowids (any order, repeats allowed), or a bitmap of rowids with its count (segment-ranks.ts). */
   constructor(
-    rowids: number[],
+    rowids: number[] | { bits: Uint32Array; count: number },
     smallMax: number,
   ) {
-    let max = 0;
-    for (const r of rowids) if (r > max) max = r;
-    if (max < MAX_BITMAP_ROWID && rowids.every((r) => Number.isInteger(r) && r >= 0)) {
-      this.bits = new Uint32Array((max >>> 5) + 1);
-      for (const r of rowids) this.bits[r >>> 5]! |= 1 << (r & 31);
+    if (!Array.isArray(rowids)) {
+      this.bits = rowids.bits;
       this.sparse = null;
+      this.inRowidOrder = membersOf(rowids.bits, rowids.count);
     } else {
-      this.bits = null;
-      this.sparse = new Set(rowids);
+      let max = 0;
+      for (const r of rowids) if (r > max) max = r;
+      if (max < MAX_BITMAP_ROWID && rowids.every((r) => Number.isInteger(r) && r >= 0)) {
+        this.bits = new Uint32Array((max >>> 5) + 1);
+        for (const r of rowids) this.bits[r >>> 5]! |= 1 << (r & 31);
+        this.sparse = null;
+      } else {
+        this.bits = null;
+        this.sparse = new Set(rowids);
+      }
+      this.inRowidOrder = this.bits ? inRowidOrder(rowids, this.bits) : null;
     }
-    this.inRowidOrder = this.bits ? inRowidOrder(rowids, this.bits) : null;
     this.size = this.inRowidOrder ? this.inRowidOrder.length : this.sparse!.size;
-    this.json = rowids.length <= smallMax ? JSON.stringify(rowids) : null;
+    const listed = Array.isArray(rowids) ? rowids.length : this.size;
+    this.json = listed <= smallMax ? JSON.stringify(Array.isArray(rowids) ? rowids : Array.from(this.inRowidOrder!)) : null;
   }
 
   readonly size: number;
@@ -84,7 +92,13 @@ function inRowidOrder(rowids: number[], bits: Uint32Array): Int32Array {
   let ascending = true;
   for (let i = 1; i < rowids.length && ascending; i++) ascending = rowids[i - 1]! < rowids[i]!;
   if (ascending) return Int32Array.from(rowids);
-  const out = new Int32Array(rowids.length);
+  // Repeated rowids are one member.
+  return membersOf(bits, rowids.length);
+}
+
+/** The rowids a bitmap holds, in ascending order; `atMost` bounds how many (the bits' count, or more). */
+function membersOf(bits: Uint32Array, atMost: number): Int32Array {
+  const out = new Int32Array(atMost);
   let n = 0;
   for (let w = 0; w < bits.length; w++) {
     let word = bits[w]!;
@@ -94,8 +108,7 @@ function inRowidOrder(rowids: number[], bits: Uint32Array): Int32Array {
       word ^= low;
     }
   }
-  // Repeated rowids are one member.
-  return n === rowids.length ? out : out.slice(0, n);
+  return n === atMost ? out : out.slice(0, n);
 }
 
 /** Rowids above this are held in a Set (a bitmap would be over 32 MB). */

@@ -185,6 +185,17 @@ export function knownRanks(db: Db, q: RankQuery): ValueRanks | null {
   return now && now.stamp === stamp ? now.ranks : null;
 }
 
+/**
+ * The ranks of a column already read for the data as it is now, with its distinct values in order (rank r
+ * is values[r - 1]), when both are kept (a column of at most VALUES_MAX values, read along an index in
+ * SQLite's binary order): a filter's values can then be turned into ranks.
+ */
+export function knownRanksWithValues(db: Db, q: RankQuery): { ranks: ValueRanks; values: readonly unknown[] } | null {
+  const ranks = knownRanks(db, q);
+  const k = ranks && kept.get(db)?.get(cacheKey(q));
+  return ranks && k && k.ranks === ranks && k.values && k.values.length === ranks.top ? { ranks, values: k.values } : null;
+}
+
 /** The ranks of a column for the data as it is now: read once per state of the data, then kept. */
 export function valueRanks(db: Db, q: RankQuery): ValueRanks | null {
   let byColumn = kept.get(db);
