@@ -171,14 +171,16 @@ describe('merge: classify on the second thread = classify in the merge thread', 
       // The rows were rewritten from the thread's plans, not worked out again here.
       expect(threadPlans.applied - applied).toBeGreaterThanOrEqual(60);
     }
-    // The thread pausing after each chunk: the merge has stored the changes long before the answer is
-    // all in, and rewrites each row as soon as its last change is classified.
+    // The thread pausing after each chunk: the merge stores the changes while it waits for the answer
+    // (not all before the rewrite), long before the answer is all in, and rewrites each row as soon as its
+    // last change is classified.
     classifyTesting.pauseMs = 15;
     try {
       for (const chunk of [8, 64]) {
         const slow = await merged(true, chunk);
         expect(slow.report).toEqual(here.report);
         expect(slow.dump).toBe(here.dump);
+        expect(slow.phases).toContain('(of rewrite rows: storing changes while the thread works)');
       }
     } finally {
       classifyTesting.pauseMs = null;

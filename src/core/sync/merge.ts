@@ -125,6 +125,10 @@ function phaseTimer(into?: Record<string, { wall: number; cpu: number }>): (name
   };
 }
 
+/** Changes stored between two turns of the event loop: before the rewrite, and while the rewrite waits for the classify thread (its chunks are heard between steps). */
+const STORE_STEP = 2000;
+const STORE_STEP_WAITING = 500;
+
 /** Tables in reference order: a row's references are folded before the row. */
 const ORDER: TableName[] = [
   'row_aliases', 'industries', 'staff', 'pipeline_stages', 'plans', 'enterprises', 'incubations', 'leads', 'activities',
@@ -286,14 +290,31 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
         phase('classify');
       }
 
-      // 3. Store, then move the clock past everything received.
+      // 3. Store, then move the clock past everything received. With the classify thread's answer to come,
+      // only until its first rows are ready: the rest is stored while the rewrite waits for the thread (the
+      // short way's UPDATEs read no log), and before anything that reads the log (`storeRest`).
       const insert = prepared(db, 'INSERT INTO changes (stamp, site, user, tbl, row_id, field, old_value, new_value, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)');
-      for (const c of fresh) {
-        insert.run(c.stamp, c.site, c.user, c.tbl, c.row_id, c.field, c.old_value, c.new_value);
-        // With classify on the thread this cache has read no log yet: nothing to add to (a key a change saved).
-        if (!elsewhere) cache.add(c);
-        if (++work % 2000 === 0) await step();
-      }
+      let stored = 0;
+      const storeSome = (n: number) => {
+        const end = Math.min(fresh.length, stored + n);
+        for (; stored < end; stored++) {
+          const c = fresh[stored]!;
+          insert.run(c.stamp, c.site, c.user, c.tbl, c.row_id, c.field, c.old_value, c.new_value);
+          // With classify on the thread this cache has read no log yet: nothing to add to (a key a change saved).
+          if (!elsewhere) cache.add(c);
+        }
+      };
+      const storeRest = async () => {
+        while (stored < fresh.length) {
+          const before = stored;
+          storeSome(STORE_STEP);
+          work += stored - before;
+          await step();
+        }
+      };
+      // Records merged as one (row_aliases) are folded the long way first: everything is stored before.
+      const interleave = elsewhere !== null && !fresh.some((c) => c.tbl === 'row_aliases');
+      if (!interleave) await storeRest();
       if (fresh.length) ctx.clock.receive(fresh[fresh.length - 1]!.stamp);
       options.store?.();
       phase('store changes');
@@ -301,6 +322,7 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
         // The thread could not load (a packaged app's binding): classify here after all, against the
         // logs as they were before the store, and read ahead what classify here would have read.
         elsewhere = null;
+        await storeRest();
         plain = new PlainRows(db);
         reviews = classifyBeforeStore(db, fresh, report, plain);
         readAfterStore(cache, fresh, null, new Map());
@@ -350,6 +372,7 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
       };
       const firstLongWay = async (table: TableName, id: string, ids: Set<string>) => {
         streaming = false;
+        await storeRest();
         await elsewhere!.all();
         preloadLongWay(cache, fresh, plain!);
         // Its verdicts are all in now: a row not plain before is not plain now, but ask again all the same.
@@ -359,8 +382,21 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
       const fold = (table: TableName, id: string, ids: Set<string>): Promise<void> | undefined => {
         if (!streaming) return foldReady(table, id, ids);
         const last = lastChange!.get(table)?.get(id);
-        return elsewhere!.readyThrough(last) ? foldReady(table, id, ids) : elsewhere!.whenReadyThrough(last).then(() => foldReady(table, id, ids));
+        if (elsewhere!.readyThrough(last)) return foldReady(table, id, ids);
+        return stored < fresh.length ? storeWhileWaiting(last).then(() => fold(table, id, ids)) : elsewhere!.whenReadyThrough(last).then(() => foldReady(table, id, ids));
       };
+      // The row's answer is not in: store changes meanwhile, a step at a time, hearing the thread's chunks between steps.
+      const storeWhileWaiting = async (last: number | undefined) => {
+        const t = performance.now();
+        while (stored < fresh.length && !elsewhere!.readyThrough(last)) {
+          const before = stored;
+          storeSome(STORE_STEP_WAITING);
+          if (Math.floor(work / 2000) !== Math.floor((work += stored - before) / 2000)) await step();
+          else await pause();
+        }
+        storedWaiting += performance.now() - t;
+      };
+      let storedWaiting = 0;
       // Aliases first: a row absorbed into another becomes a tombstone, its survivor folds both
       // histories, and the rows that refer to it follow the survivor.
       for (const id of touched.get('row_aliases') ?? []) {
@@ -389,7 +425,9 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
         }
       }
       plain?.flush(ctx);
+      await storeRest();
       phase('rewrite rows');
+      if (options.phases && storedWaiting > 0) options.phases['(of rewrite rows: storing changes while the thread works)'] = { wall: storedWaiting, cpu: NaN };
       if (elsewhere) {
         const answer = await elsewhere.all();
         report.fastForward += answer.fastForward;
