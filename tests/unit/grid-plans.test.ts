@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { enterprisesView } from '../../src/core/enterprises/handlers';
 import { GridRunner, planLimits, walkStops, type GridFilterModel, type GridRequest } from '../../src/core/grid/query';
 import { readSetKeys, RowSet, SetKeys } from '../../src/core/grid/sets';
-import { segmentBitsByRanks, segmentSetsByRanks } from '../../src/core/grid/segment-ranks';
+import { bitsByRanks, setsByRanks } from '../../src/core/grid/rank-filter';
 import { dropKeptRanks, knownRanksWithValues, ownWrite, rankOrderLimits, rankPatches, rankReads, rankScans, valueRanks } from '../../src/core/grid/values';
 import { generate } from '../../src/core/seed/seed';
 import { testCore } from './helpers';
@@ -839,18 +839,20 @@ describe('grid page plans equal the plain SQL', () => {
     }
   });
 
-  it('a filter on status and kind alone, their ranks kept, is counted and its set made from those ranks; sorted by a column that keeps its whole order, its pages scan that order: the plain count, rows and order, across writes', () => {
+  it('a filter on columns of few values alone (status, kind, industry, building), their ranks kept, is counted and its set made from those ranks; sorted by a column that keeps its whole order, its pages scan that order: the plain count, rows and order, across writes', () => {
     const saved = { ...planLimits };
     const savedOrder = { ...rankOrderLimits };
     const view = { rowid: enterprisesView.rowid, from: enterprisesView.from, where: enterprisesView.where };
     const plans = new Map<string, number>();
-    const segmentPart = filterPart.filter((f) => 'status' in f || 'kind' in f);
+    // Status and kind (the segments), industry (a pick list) and building (contains, blank: a column of few values).
+    const buildingPart = fc.record({ type: fc.constantFrom('contains', 'contains', 'equals', 'blank', 'notBlank', 'notContains'), v: fc.constantFrom('1', '5', 'A', '号楼', 'x') }).map(({ type, v }) => ({ building: text(type, v) }));
+    const segmentPart = fc.oneof({ weight: 3, arbitrary: filterPart.filter((f) => 'status' in f || 'kind' in f || 'industry' in f) }, buildingPart);
     // Mostly the columns without a segment index whose order is kept (at 1M: names, last change), the path this is for.
     const anySort = fc.record({ colId: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('name', 'updated_at') }, fc.constantFrom(...sortable)), sort: fc.constantFrom('asc' as const, 'desc' as const) });
     // Writes between requests: a status or kind changed (the kept ranks are patched), a record deleted and restored.
     const write = fc.option(fc.record({ at: fc.nat(400), status: fc.constantFrom('settled', 'graduated', 'exited'), kind: fc.constantFrom('startup', 'service'), del: fc.boolean() }), { freq: 2, nil: undefined });
     const ids = (core.db.prepare("SELECT id FROM enterprises e WHERE deleted = 0 AND kind <> 'core' AND NOT EXISTS (SELECT 1 FROM incubations i WHERE i.enterprise_id = e.id) ORDER BY rowid DESC LIMIT 401").all() as { id: string }[]).map((r) => r.id);
-    const byRanks = segmentSetsByRanks.count;
+    const byRanks = setsByRanks.count;
     const scanned = rankScans.pages;
     try {
       // Every column of this small park keeps its order with its ranks, as names do at 1M; read afresh.
@@ -868,7 +870,7 @@ describe('grid page plans equal the plain SQL', () => {
             }
           }
           // The segment columns' and the sort column's ranks kept, as a big park reads them ahead.
-          for (const column of ['e.status', 'e.kind', enterprisesView.columns[sort.colId]!.sql]) valueRanks(core.db, { ...view, column });
+          for (const column of ['e.status', 'e.kind', 'e.industry', 'e.building', enterprisesView.columns[sort.colId]!.sql]) valueRanks(core.db, { ...view, column });
           const plan = samePages({ ...req, filters, quick: undefined, sort });
           plans.set(plan, (plans.get(plan) ?? 0) + 1);
         }),
@@ -880,22 +882,35 @@ describe('grid page plans equal the plain SQL', () => {
       dropKeptRanks(core.db);
     }
     console.log('status and kind alone, from their ranks:', Object.fromEntries(plans));
-    expect(segmentSetsByRanks.count - byRanks).toBeGreaterThan(100);
+    expect(setsByRanks.count - byRanks).toBeGreaterThan(100);
     expect(plans.get('set ranks') ?? 0).toBeGreaterThan(40);
     expect(rankScans.pages - scanned).toBeGreaterThan(10);
   }, 120_000);
 
-  it('a filter\'s set from ranks holds exactly the rows of its segments; ranks without a segment\'s value are not this data\'s (null: the segment index counts)', () => {
+  it('a filter\'s set from ranks holds exactly the rows its conditions keep, for one, two and three columns', () => {
     const view = { rowid: enterprisesView.rowid, from: enterprisesView.from, where: enterprisesView.where };
-    const status = knownRanksWithValues(core.db, { ...view, column: 'e.status' }) ?? (valueRanks(core.db, { ...view, column: 'e.status' }), knownRanksWithValues(core.db, { ...view, column: 'e.status' }));
-    const kind = knownRanksWithValues(core.db, { ...view, column: 'e.kind' }) ?? (valueRanks(core.db, { ...view, column: 'e.kind' }), knownRanksWithValues(core.db, { ...view, column: 'e.kind' }));
-    expect(status && kind).toBeTruthy();
-    const cells = [['graduated', 'startup'], ['settled', 'service']];
-    const read = segmentBitsByRanks(cells, [status!, kind!])!;
-    const plain = core.db.prepare("SELECT rowid FROM enterprises WHERE deleted = 0 AND ((status = 'graduated' AND kind = 'startup') OR (status = 'settled' AND kind = 'service')) ORDER BY rowid").pluck().all() as number[];
-    expect(read.count).toBe(plain.length);
-    expect(Array.from(new RowSet(read, 0).members()!)).toEqual(plain);
-    expect(segmentBitsByRanks([['graduated', 'nosuchkind']], [status!, kind!])).toBeNull();
+    const kept = (column: string) => knownRanksWithValues(core.db, { ...view, column }) ?? (valueRanks(core.db, { ...view, column }), knownRanksWithValues(core.db, { ...view, column }))!;
+    const allow = (column: string, keep: (v: unknown) => boolean) => {
+      const k = kept(column);
+      const allowed = new Uint8Array(k.values.length + 1);
+      k.values.forEach((v, i) => (allowed[i + 1] = keep(v) ? 1 : 0));
+      return { ranks: k.ranks, allowed };
+    };
+    const status = allow('e.status', (v) => v === 'graduated' || v === 'settled');
+    const kind = allow('e.kind', (v) => v === 'startup');
+    const building = allow('e.building', (v) => v === null || String(v).includes('1'));
+    const rows = (where: string) => core.db.prepare(`SELECT rowid FROM enterprises WHERE deleted = 0 AND ${where} ORDER BY rowid`).pluck().all() as number[];
+    for (const [conditions, where] of [
+      [[status], "status IN ('graduated', 'settled')"],
+      [[status, kind], "status IN ('graduated', 'settled') AND kind = 'startup'"],
+      [[status, kind, building], "status IN ('graduated', 'settled') AND kind = 'startup' AND (building IS NULL OR building LIKE '%1%')"],
+    ] as const) {
+      const read = bitsByRanks(conditions);
+      const plain = rows(where);
+      expect(plain.length, where).toBeGreaterThan(0);
+      expect(read.count, where).toBe(plain.length);
+      expect(Array.from(new RowSet(read, 0).members()!), where).toEqual(plain);
+    }
     dropKeptRanks(core.db);
   });
 

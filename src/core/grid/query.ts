@@ -3,7 +3,7 @@ import { matchingCells, presentCells, segmentPageSql, segmentsCount, segmentsRow
 import { countWithRowSet, readRowSet, readSetKeys, registerGridIn, RowSet, withRowSet } from './sets';
 import { askRanks, askRanksAhead, awaitRanks, collectRanks } from './rank-reader';
 import { knownRanks, knownRanksWithValues, ownWrite, pageOfOrder, rankOrder, valueRanks, type RankQuery } from './values';
-import { segmentBitsByRanks, segmentSetsByRanks, type ColumnRanks } from './segment-ranks';
+import { bitsByRanks, setsByRanks, type RankCondition } from './rank-filter';
 import { GridColumnError, type Clause, type Condition, type GridColumn, type GridFilterModel, type GridRequest, type GridResult, type GridView } from './request';
 import { andClause, isIndexRange, whereClause } from './where';
 import {
@@ -93,14 +93,8 @@ export class GridRunner<R> {
     if (filtered && this.onSegments(req)) {
       const total = this.count(db, { where: { sql: this.view.where, params: [] } });
       // With the segment columns' ranks kept (a big park reads them ahead), count and set are one pass over them.
-      const byRanks = this.segmentsByRanks(db, req);
-      if (byRanks) {
-        this.counts.set(key, byRanks.count);
-        if (total >= planLimits.setMinRows && req.sortModel.length <= 1 && byRanks.count <= this.setCap(req, total)) {
-          this.keepRowSet(db, key, this.withKeys(db, new RowSet(byRanks, planLimits.setRowsMax)));
-        }
-        return byRanks.count;
-      }
+      const byRanks = this.countByRanks(db, req, key, total);
+      if (byRanks !== null) return byRanks;
       const n = segmentsCount(db, this.view, this.view.segments!, this.segmentCells(db, req));
       this.counts.set(key, n);
       // A small one's set and sort keys are read now, as with other filters (kind = core + status = exited:
@@ -114,6 +108,9 @@ export class GridRunner<R> {
     if (!filtered || req.sortModel.length > 1) return this.count(db, counted);
     const total = this.count(db, { where: { sql: this.view.where, params: [] } });
     if (total < planLimits.setMinRows) return this.count(db, counted);
+    // A filter on columns of few values alone (kind + a building): one pass over their kept ranks.
+    const byRanks = this.countByRanks(db, req, key, total);
+    if (byRanks !== null) return byRanks;
     const bounded = this.boundedColumns(req);
     const q = { rowid: this.view.rowid, from: this.view.from, where: counted.where.sql, params: counted.where.params };
     const { count, set, bounds } = countWithRowSet(db, q, this.setCap(req, total), planLimits.setRowsMax, bounded);
@@ -264,7 +261,7 @@ export class GridRunner<R> {
     // keeping a good share of rows: a walk of the sort index meets a page within 100 / share rows, where
     // reading its set costs ~0.2 µs a member (status = graduated by name: 192,000 rowids, 40–70 ms; 64 ms
     // a first page with the name's whole order kept, against 2.6 ms along the name index).
-    // Unless its set was read from the segment columns' ranks with its count (`segmentsByRanks`) and the
+    // Unless its set was read from the segment columns' ranks with its count (`countByRanks`) and the
     // sort column keeps its whole order (names, credit codes, last change at 1M): a page is then a scan of
     // that order (kind = startup + status = exited by name, 77,000 rows: 1.4 ms a scrolled page, against
     // 9–13 ms along the name index).
@@ -387,20 +384,44 @@ export class GridRunner<R> {
   }
 
   /**
-   * A filter on the segment columns alone, its members as a bitmap with their count, from the segment
-   * columns' kept ranks (segment-ranks.ts); null where those are not kept for the data as it is now (the
-   * segment index counts it then).
+   * A filter on columns of few values alone (status, kind, industry, building: `enum` or `fewValues`),
+   * counted, and its set kept, from those columns' kept ranks (rank-filter.ts); null where any column's
+   * ranks are not kept for the data as it is now (read ahead in a big park): SQL counts it then.
    */
-  private segmentsByRanks(db: Db, req: GridRequest): { bits: Uint32Array; count: number } | null {
-    const columns: ColumnRanks[] = [];
-    for (const id of this.view.segments!.columns) {
-      const kept = knownRanksWithValues(db, { rowid: this.view.rowid, from: this.view.from, where: this.view.where, column: this.view.columns[id]!.sql });
+  private countByRanks(db: Db, req: GridRequest, key: string, total: number): number | null {
+    // The stand-in rows of `allowedRanks` hold the column and `deleted`: a view whose live-row term is that alone.
+    if (req.quickFilter?.trim() || !/^\w+\.deleted = 0$/.test(this.view.where)) return null;
+    const conditions: RankCondition[] = [];
+    for (const [colId, model] of Object.entries(req.filterModel)) {
+      const col = this.view.columns[colId];
+      if (!col || !(col.type === 'enum' || col.fewValues) || !/^\w+\.\w+$/.test(col.sql)) return null;
+      const kept = knownRanksWithValues(db, { rowid: this.view.rowid, from: this.view.from, where: this.view.where, column: col.sql });
       if (!kept) return null;
-      columns.push(kept);
+      conditions.push({ ranks: kept.ranks, allowed: this.allowedRanks(db, colId, model, kept.values) });
     }
-    const read = segmentBitsByRanks(this.segmentCells(db, req), columns);
-    if (read) segmentSetsByRanks.count++;
-    return read;
+    if (!conditions.length) return null;
+    const read = bitsByRanks(conditions);
+    setsByRanks.count++;
+    this.counts.set(key, read.count);
+    if (req.sortModel.length <= 1 && read.count <= this.setCap(req, total)) this.keepRowSet(db, key, this.withKeys(db, new RowSet(read, planLimits.setRowsMax)));
+    return read.count;
+  }
+
+  /**
+   * Which of a column's distinct values (rank r is values[r - 1]) a filter's condition on it keeps: SQLite
+   * decides, on a stand-in row per value, with the very WHERE clause of the plain query (pick lists, typed
+   * labels, blanks, "contains" on a building all mean what they mean there). The view's own live-row term
+   * holds for every ranked row (ranks are of live rows only): the stand-in is live.
+   */
+  private allowedRanks(db: Db, colId: string, model: GridFilterModel[string], values: readonly unknown[]): Uint8Array {
+    const col = this.view.columns[colId]!;
+    const [alias, stored] = col.sql.split('.') as [string, string];
+    const clause = whereClause(this.view, { [colId]: model }, undefined, false, db);
+    const standIn = `SELECT CAST(key AS INTEGER) + 1 AS _r, value AS ${stored}, 0 AS deleted FROM json_each(?)`;
+    const kept = prepared(db, `SELECT _r FROM (${standIn}) ${alias} WHERE ${clause.sql}`).pluck().all(JSON.stringify(values), ...clause.params) as number[];
+    const allowed = new Uint8Array(values.length + 1);
+    for (const r of kept) allowed[r] = 1;
+    return allowed;
   }
 
   /** Whether the filter's row set is held already (read with its count), without reading one. */
