@@ -16,7 +16,7 @@ export class RowSet {
   /** The members as a JSON array (only for small sets): the parameter of `json_each`. */
   readonly json: string | null;
 
-  /** `rowids`: a query's rowids (any order, repeats allowed), or a bitmap of rowids with its count (segment-ranks.ts). */
+  /** `rowids`: a query's rowids (any order, repeats allowed), or a bitmap of rowids with its count (rank-filter.ts). */
   constructor(
     rowids: number[] | { bits: Uint32Array; count: number },
     smallMax: number,
