@@ -56,6 +56,8 @@ for (const f of filters)
       // GRID_PROBE_REPEAT=1: the filter counted once, then the same page again and again (the bench's re-timing of its slowest ten).
       if (i === 0 || !process.env.GRID_PROBE_REPEAT) page(base, true);
       counts.push(now() - t);
+      // GRID_PROBE_SLEEP=ms: a pause between the count and the timed page, to tell the count's aftermath (other threads, GC) from the page's own work.
+      if (process.env.GRID_PROBE_SLEEP) await new Promise((r) => setTimeout(r, Number(process.env.GRID_PROBE_SLEEP)));
       t = now();
       const c = threadCpu();
       const from = performance.now();

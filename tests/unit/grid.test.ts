@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeRow, type Row } from '../../src/core/db/write';
 import { generate } from '../../src/core/seed/seed';
 import { testCore } from './helpers';
 
@@ -39,6 +40,17 @@ describe('grid pages from SQL', () => {
         // A jump (no cursor) lands on the same rows as the ORDER BY.
         const mid = Math.floor(all.length / 2);
         expect(rows({ startRow: mid, endRow: mid + 5, sortModel: [sort], filterModel }).rows.map((r) => r.id)).toEqual(all.slice(mid, mid + 5));
+      }
+    }
+  });
+
+  it('a page holds each row exactly as the table does: every column, no sort keys of the query', () => {
+    for (const sort of [{ colId: 'name', sort: 'asc' }, { colId: 'revenue', sort: 'desc' }, { colId: 'status', sort: 'asc' }]) {
+      for (const startRow of [0, 100]) {
+        const page = rows({ startRow, endRow: startRow + 100, sortModel: [sort], filterModel: { kind: { filterType: 'text', type: 'equals', filter: 'startup' } } });
+        expect(page.rows.length).toBe(100);
+        const stored = core.db.prepare('SELECT * FROM enterprises WHERE id = ?');
+        for (const r of page.rows) expect(r).toStrictEqual(decodeRow('enterprises', stored.get(r.id) as Row));
       }
     }
   });

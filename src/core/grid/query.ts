@@ -1,6 +1,7 @@
 import { prepared, type Db } from '../db/open';
 import { matchingCells, presentCells, segmentPageSql, segmentsCount, segmentsRowids, type Cell } from './segments';
 import { countWithRowSet, readRowSet, readSetKeys, registerGridIn, RowSet, withRowSet } from './sets';
+import { pageRows, sortKeysOf } from './page-rows';
 import { askRanks, askRanksAhead, awaitRanks, collectRanks } from './rank-reader';
 import { knownRanks, knownRanksWithValues, ownWrite, pageOfOrder, rankOrder, valueRanks, type RankQuery } from './values';
 import { bitsByRanks, setsByRanks, type RankCondition } from './rank-filter';
@@ -608,14 +609,11 @@ export class GridRunner<R> {
           : this.fetch(db, plan, null, limit, req.startRow);
     const lastRow = rows[rows.length - 1];
     if (lastRow) {
-      this.cursors.set(`${counted.key}@${req.startRow + rows.length}`, { last: plan.shape.order.map((_, i) => lastRow[`_k${i}`]) });
+      this.cursors.set(`${counted.key}@${req.startRow + rows.length}`, { last: sortKeysOf(lastRow) });
       if (this.cursors.size > 500) this.cursors.delete(this.cursors.keys().next().value!);
     }
     return {
-      rows: rows.map((r) => {
-        for (let i = 0; i < plan.shape.order.length; i++) delete r[`_k${i}`];
-        return this.decode(r);
-      }),
+      rows: rows.map((r) => this.decode(r)),
       count,
     };
   }
@@ -652,7 +650,7 @@ export class GridRunner<R> {
       const q = this.pageSql(counted, extra, limit, offset);
       startWalk(db, budget.steps);
       try {
-        const page = () => prepared(db, q.sql).all(...q.params) as Record<string, unknown>[];
+        const page = () => pageRows(db, q.sql, q.params);
         const rows = plan.set ? withRowSet(db, plan.set, page) : page();
         if (plan.slowWalk && walkStepsUsed() > planLimits.slowSetWalkSteps) plan.slowWalk();
         return rows;
@@ -669,7 +667,7 @@ export class GridRunner<R> {
     const next = budget ? thenPlan(budget) : plan;
     if (extra && next.kind === 'set ranks') throw new RanksInstead(next);
     const q = this.pageSql(this.withSet(db, next), extra, limit, offset);
-    const page = () => prepared(db, q.sql).all(...q.params) as Record<string, unknown>[];
+    const page = () => pageRows(db, q.sql, q.params);
     return plan.set ? withRowSet(db, plan.set, page) : page();
   }
 

@@ -385,6 +385,7 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
         if (elsewhere!.readyThrough(last)) return foldReady(table, id, ids);
         return stored < fresh.length ? storeWhileWaiting(last).then(() => fold(table, id, ids)) : elsewhere!.whenReadyThrough(last).then(() => foldReady(table, id, ids));
       };
+      let storedWaiting = 0;
       // The row's answer is not in: store changes meanwhile, a step at a time, hearing the thread's chunks between steps.
       const storeWhileWaiting = async (last: number | undefined) => {
         const t = performance.now();
@@ -396,7 +397,6 @@ async function mergeWith(ctx: WriteContext, changes: LogEntry[], sender: Sender,
         }
         storedWaiting += performance.now() - t;
       };
-      let storedWaiting = 0;
       // Aliases first: a row absorbed into another becomes a tombstone, its survivor folds both
       // histories, and the rows that refer to it follow the survivor.
       for (const id of touched.get('row_aliases') ?? []) {
