@@ -4,7 +4,7 @@ import { countWithRowSet, readRowSet, readSetKeys, registerGridIn, RowSet, withR
 import { pageRows, sortKeysOf } from './page-rows';
 import { askRanks, askRanksAhead, awaitRanks, collectRanks } from './rank-reader';
 import { knownRanks, knownRanksWithValues, ownWrite, pageOfOrder, rankOrder, valueRanks, type RankQuery } from './values';
-import { bitsByRanks, setsByRanks, type RankCondition } from './rank-filter';
+import { bitsByRanks, rankSplits, setsByRanks, type RankCondition } from './rank-filter';
 import { GridColumnError, type Clause, type Condition, type GridColumn, type GridFilterModel, type GridRequest, type GridResult, type GridView } from './request';
 import { andClause, isIndexRange, whereClause } from './where';
 import {
@@ -113,8 +113,11 @@ export class GridRunner<R> {
     const byRanks = this.countByRanks(db, req, key, total);
     if (byRanks !== null) return byRanks;
     const bounded = this.boundedColumns(req);
-    const q = { rowid: this.view.rowid, from: this.view.from, where: counted.where.sql, params: counted.where.params };
-    const { count, set, bounds } = countWithRowSet(db, q, this.setCap(req, total), planLimits.setRowsMax, bounded);
+    const split = this.rankSplit(db, req, total);
+    const where = split?.where ?? counted.where;
+    const q = { rowid: this.view.rowid, from: this.view.from, where: where.sql, params: where.params };
+    const read = () => countWithRowSet(db, q, this.setCap(req, total), planLimits.setRowsMax, bounded);
+    const { count, set, bounds } = split ? withRowSet(db, split.set, read) : read();
     this.counts.set(key, count);
     if (count > 0) bounded.forEach((column, i) => this.bounds.set(JSON.stringify([key, column]), bounds[i]!));
     if (set) {
@@ -390,22 +393,57 @@ export class GridRunner<R> {
    * ranks are not kept for the data as it is now (read ahead in a big park): SQL counts it then.
    */
   private countByRanks(db: Db, req: GridRequest, key: string, total: number): number | null {
-    // The stand-in rows of `allowedRanks` hold the column and `deleted`: a view whose live-row term is that alone.
-    if (req.quickFilter?.trim() || !/^\w+\.deleted = 0$/.test(this.view.where)) return null;
-    const conditions: RankCondition[] = [];
-    for (const [colId, model] of Object.entries(req.filterModel)) {
-      const col = this.view.columns[colId];
-      if (!col || !(col.type === 'enum' || col.fewValues) || !/^\w+\.\w+$/.test(col.sql)) return null;
-      const kept = knownRanksWithValues(db, { rowid: this.view.rowid, from: this.view.from, where: this.view.where, column: col.sql });
-      if (!kept) return null;
-      conditions.push({ ranks: kept.ranks, allowed: this.allowedRanks(db, colId, model, kept.values) });
-    }
-    if (!conditions.length) return null;
+    if (req.quickFilter?.trim()) return null;
+    const conditions = this.rankConditions(db, Object.entries(req.filterModel));
+    if (!conditions?.length) return null;
     const read = bitsByRanks(conditions);
     setsByRanks.count++;
     this.counts.set(key, read.count);
     if (req.sortModel.length <= 1 && read.count <= this.setCap(req, total)) this.keepRowSet(db, key, this.withKeys(db, new RowSet(read, planLimits.setRowsMax)));
     return read.count;
+  }
+
+  /** Whether a filter's condition on this column can be decided from its kept ranks (a column of few values, stored as it is). */
+  private rankable(colId: string): boolean {
+    const col = this.view.columns[colId];
+    // The stand-in rows of `allowedRanks` hold the column and `deleted`: a view whose live-row term is that alone.
+    return !!col && (col.type === 'enum' || !!col.fewValues) && /^\w+\.\w+$/.test(col.sql) && /^\w+\.deleted = 0$/.test(this.view.where);
+  }
+
+  /** The conditions on columns of few values as rank conditions; null where one is not such a column or its ranks are not kept for the data as it is now. */
+  private rankConditions(db: Db, entries: [string, GridFilterModel[string]][]): RankCondition[] | null {
+    const conditions: RankCondition[] = [];
+    for (const [colId, model] of entries) {
+      if (!this.rankable(colId)) return null;
+      const col = this.view.columns[colId]!;
+      const kept = knownRanksWithValues(db, { rowid: this.view.rowid, from: this.view.from, where: this.view.where, column: col.sql });
+      if (!kept) return null;
+      conditions.push({ ranks: kept.ranks, allowed: this.allowedRanks(db, colId, model, kept.values) });
+    }
+    return conditions;
+  }
+
+  /**
+   * A filter with conditions on columns of few values (kind, status, industry, building) beside others,
+   * whose few-value part keeps a large share of the park (RANK_SPLIT_MIN_SHARE): that part decided from
+   * the kept ranks (`bitsByRanks`, ~2 ms at 1M) and tested per row as `grid_in`, the rest left to SQLite.
+   * With the whole filter SQLite read along the few-value column's index and a table row for each entry
+   * to test the rest (kind = startup + a credit code containing 914404: 770,000 startups read, 3.7 s at 1M),
+   * where the rest alone reads its own index or one pass of the table. A rare part (kind = core, 3%) stays
+   * in SQL: its index finds the few rows, cheaper than a pass. Null where this does not apply.
+   */
+  private rankSplit(db: Db, req: GridRequest, total: number): { where: Clause; set: RowSet } | null {
+    const entries = Object.entries(req.filterModel);
+    const few = entries.filter(([colId]) => this.rankable(colId));
+    const rest = entries.filter(([colId]) => !this.rankable(colId));
+    if (!few.length || (!rest.length && !req.quickFilter?.trim())) return null;
+    const conditions = this.rankConditions(db, few);
+    if (!conditions) return null;
+    const read = bitsByRanks(conditions);
+    if (read.count < planLimits.rankSplitMinShare * total) return null;
+    rankSplits.count++;
+    const others = whereClause(this.view, Object.fromEntries(rest), req.quickFilter, false, db);
+    return { where: { sql: `grid_in(${this.view.rowid}) AND ${others.sql}`, params: others.params }, set: new RowSet(read, 0) };
   }
 
   /**

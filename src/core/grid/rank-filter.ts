@@ -9,6 +9,9 @@ export interface RankCondition {
 /** Filters whose count and set were read from their columns' ranks (the tests check the path is taken). */
 export const setsByRanks = { count: 0 };
 
+/** Counts whose conditions on columns of few values were decided from ranks, the rest by SQL (query.ts `rankSplit`; the tests check the path is taken). */
+export const rankSplits = { count: 0 };
+
 /**
  * The members of a filter on columns of few values alone (status, kind, industry, building), as a bitmap
  * of rowids with their count, read from those columns' kept ranks: each condition is decided once per
