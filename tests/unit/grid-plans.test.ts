@@ -61,6 +61,20 @@ describe('grid page plans equal the plain SQL', () => {
   const core = park();
   const probe = new GridRunner(enterprisesView);
 
+  /** Writes between requests: a status or kind changed (the kept ranks are patched), a record deleted and restored. */
+  const rankWrite = fc.option(fc.record({ at: fc.nat(400), status: fc.constantFrom('settled', 'graduated', 'exited'), kind: fc.constantFrom('startup', 'service'), del: fc.boolean() }), { freq: 2, nil: undefined });
+  /** Enterprises whose status and kind those writes may set (not core, no incubation record: the rules allow any). */
+  const writableIds = () => (core.db.prepare("SELECT id FROM enterprises e WHERE deleted = 0 AND kind <> 'core' AND NOT EXISTS (SELECT 1 FROM incubations i WHERE i.enterprise_id = e.id) ORDER BY rowid DESC LIMIT 401").all() as { id: string }[]).map((r) => r.id);
+  const applyWrite = (ids: string[], w: { at: number; status: string; kind: string; del: boolean } | undefined) => {
+    if (!w) return;
+    const id = ids[w.at]!;
+    core.call('enterprises.update', { id, patch: { status: w.status, kind: w.kind } } as never);
+    if (w.del) {
+      core.call('enterprises.delete', { id });
+      core.call('enterprises.restore', { id });
+    }
+  };
+
   /** Pages of a request (first, scrolled by keyset, jumped to) against the plain query; returns the plan. */
   function samePages({ sort, filters, quick, pageSize, jump }: { sort?: GridRequest['sortModel'][number]; filters: object[]; quick?: string; pageSize: number; jump: number }, reference = probe): string {
     const filterModel = Object.assign({}, ...filters) as unknown as GridFilterModel;
@@ -849,9 +863,7 @@ describe('grid page plans equal the plain SQL', () => {
     const segmentPart = fc.oneof({ weight: 3, arbitrary: filterPart.filter((f) => 'status' in f || 'kind' in f || 'industry' in f) }, buildingPart);
     // Mostly the columns without a segment index whose order is kept (at 1M: names, last change), the path this is for.
     const anySort = fc.record({ colId: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('name', 'updated_at') }, fc.constantFrom(...sortable)), sort: fc.constantFrom('asc' as const, 'desc' as const) });
-    // Writes between requests: a status or kind changed (the kept ranks are patched), a record deleted and restored.
-    const write = fc.option(fc.record({ at: fc.nat(400), status: fc.constantFrom('settled', 'graduated', 'exited'), kind: fc.constantFrom('startup', 'service'), del: fc.boolean() }), { freq: 2, nil: undefined });
-    const ids = (core.db.prepare("SELECT id FROM enterprises e WHERE deleted = 0 AND kind <> 'core' AND NOT EXISTS (SELECT 1 FROM incubations i WHERE i.enterprise_id = e.id) ORDER BY rowid DESC LIMIT 401").all() as { id: string }[]).map((r) => r.id);
+    const ids = writableIds();
     const byRanks = setsByRanks.count;
     const scanned = rankScans.pages;
     try {
@@ -860,15 +872,8 @@ describe('grid page plans equal the plain SQL', () => {
       dropKeptRanks(core.db);
       Object.assign(planLimits, { setMinRows: 0, setRowsMax: 0, setMaxShare: 1 });
       fc.assert(
-        fc.property(request, fc.array(segmentPart, { minLength: 1, maxLength: 2 }), anySort, write, (req, filters, sort, w) => {
-          if (w) {
-            const id = ids[w.at]!;
-            core.call('enterprises.update', { id, patch: { status: w.status, kind: w.kind } } as never);
-            if (w.del) {
-              core.call('enterprises.delete', { id });
-              core.call('enterprises.restore', { id });
-            }
-          }
+        fc.property(request, fc.array(segmentPart, { minLength: 1, maxLength: 2 }), anySort, rankWrite, (req, filters, sort, w) => {
+          applyWrite(ids, w);
           // The segment columns' and the sort column's ranks kept, as a big park reads them ahead.
           for (const column of ['e.status', 'e.kind', 'e.industry', 'e.building', enterprisesView.columns[sort.colId]!.sql]) valueRanks(core.db, { ...view, column });
           const plan = samePages({ ...req, filters, quick: undefined, sort });
@@ -894,21 +899,13 @@ describe('grid page plans equal the plain SQL', () => {
     const buildingPart = fc.record({ type: fc.constantFrom('contains', 'equals', 'blank', 'notContains'), v: fc.constantFrom('1', '5', 'A', '号楼') }).map(({ type, v }) => ({ building: text(type, v) }));
     const fewPart = fc.oneof({ weight: 3, arbitrary: filterPart.filter((f) => 'status' in f || 'kind' in f || 'industry' in f) }, buildingPart);
     const restPart = filterPart.filter((f) => !('status' in f || 'kind' in f || 'industry' in f));
-    const write = fc.option(fc.record({ at: fc.nat(400), status: fc.constantFrom('settled', 'graduated', 'exited'), kind: fc.constantFrom('startup', 'service'), del: fc.boolean() }), { freq: 2, nil: undefined });
-    const ids = (core.db.prepare("SELECT id FROM enterprises e WHERE deleted = 0 AND kind <> 'core' AND NOT EXISTS (SELECT 1 FROM incubations i WHERE i.enterprise_id = e.id) ORDER BY rowid DESC LIMIT 401").all() as { id: string }[]).map((r) => r.id);
+    const ids = writableIds();
     const splits = rankSplits.count;
     try {
       dropKeptRanks(core.db);
       fc.assert(
-        fc.property(request, fewPart, fc.array(restPart, { maxLength: 1 }), fc.constantFrom(0, 0, 0.3, 0.9), write, (req, few, rest, minShare, w) => {
-          if (w) {
-            const id = ids[w.at]!;
-            core.call('enterprises.update', { id, patch: { status: w.status, kind: w.kind } } as never);
-            if (w.del) {
-              core.call('enterprises.delete', { id });
-              core.call('enterprises.restore', { id });
-            }
-          }
+        fc.property(request, fewPart, fc.array(restPart, { maxLength: 1 }), fc.constantFrom(0, 0, 0.3, 0.9), rankWrite, (req, few, rest, minShare, w) => {
+          applyWrite(ids, w);
           // Counted with a row set as a big park counts (any share), the few-value part split off above minShare.
           Object.assign(planLimits, { setMinRows: 0, rankSplitMinShare: minShare });
           for (const column of ['e.status', 'e.kind', 'e.industry', 'e.building']) valueRanks(core.db, { ...view, column });
