@@ -425,7 +425,7 @@ export class GridRunner<R> {
 
   /**
    * A filter with conditions on columns of few values (kind, status, industry, building) beside others,
-   * whose few-value part keeps a large share of the park (RANK_SPLIT_MIN_SHARE): that part decided from
+   * whose few-value part keeps a large share of the park (`planLimits.rankSplitMinShare`): that part decided from
    * the kept ranks (`bitsByRanks`, ~2 ms at 1M) and tested per row as `grid_in`, the rest left to SQLite.
    * With the whole filter SQLite read along the few-value column's index and a table row for each entry
    * to test the rest (kind = startup + a credit code containing 914404: 770,000 startups read, 3.7 s at 1M),
